@@ -1,0 +1,2 @@
+// Entry point; the command tree lives in Cli/.
+return 0;
