@@ -25,10 +25,10 @@ public static class Activations
             {
                 var xv = Vector256.LoadUnsafe(ref xr, (nuint)i);
                 var u = xv * (s + cs * xv * xv);
-                // tanh(u) = 1 − 2/(e^{2u} + 1): exact limits ±1 when e^{2u} under/overflows
-                var tv = one - two / (Vector256.Exp(u + u) + one);
-                tv.StoreUnsafe(ref tr, (nuint)i);
-                (half * xv * (one + tv)).StoreUnsafe(ref yr, (nuint)i);
+                // 1 + tanh(u) = 2/(1 + e^{−2u}): no cancellation for negative x, exact limits when e^{−2u} under/overflows
+                var onePlusT = two / (one + Vector256.Exp(-(u + u)));
+                (onePlusT - one).StoreUnsafe(ref tr, (nuint)i);
+                (half * xv * onePlusT).StoreUnsafe(ref yr, (nuint)i);
             }
         }
         for (; i < n; i++)
