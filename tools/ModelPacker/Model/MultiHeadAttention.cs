@@ -12,6 +12,7 @@ public static class MultiHeadAttention
 {
     /// <summary>Forward. <paramref name="probsDropped"/> receives the probabilities after dropout (the ones that
     /// weight V); pass the same span as <paramref name="probs"/> and an empty mask when there is no dropout.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Forward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, int t, int hidden, int heads,
         ReadOnlySpan<bool> keep, Span<float> probs, Span<float> probsDropped, ReadOnlySpan<float> dropMask, Span<float> ctx)
     {
@@ -52,6 +53,7 @@ public static class MultiHeadAttention
     }
 
     /// <summary>Backward: overwrites dq, dk, dv ([T, H]) from dctx. <paramref name="scratch"/> needs T floats.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Backward(ReadOnlySpan<float> dctx, ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
         int t, int hidden, int heads, ReadOnlySpan<float> probs, ReadOnlySpan<float> probsDropped, ReadOnlySpan<float> dropMask,
         Span<float> dq, Span<float> dk, Span<float> dv, Span<float> scratch)

@@ -6,6 +6,7 @@ namespace ModelPacker.Numerics;
 /// row for the backward pass.</summary>
 public static class LayerNorm
 {
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> y,
         Span<float> xhat, Span<float> rstd, int rows, int cols, float eps)
     {
@@ -25,6 +26,7 @@ public static class LayerNorm
 
     /// <summary>dx = (1/σ)·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) with ĝ = dy·γ; dγ += Σ dy·x̂, dβ += Σ dy. <paramref name="dx"/> is
     /// overwritten; it may alias <paramref name="dy"/>. <paramref name="scratch"/> needs cols floats.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> xhat, ReadOnlySpan<float> rstd,
         ReadOnlySpan<float> gamma, Span<float> dx, Span<float> dgamma, Span<float> dbeta, int rows, int cols, Span<float> scratch)
     {
