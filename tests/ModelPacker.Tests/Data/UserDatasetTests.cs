@@ -27,6 +27,8 @@ public sealed class UserDatasetTests : IDisposable
         Assert.Equal([new IntentExample("hello", "greet")], ds.Validation);
         Assert.Equal([new IntentExample("see you", "leave")], ds.Test);
         Assert.Equal(["greet", "leave"], ds.Labels);
+        Assert.Equal((0, 1), (ds.LabelId("greet"), ds.LabelId("leave")));
+        Assert.Throws<ArgumentException>(() => ds.LabelId("Greet"));
         Assert.Same(ds.Validation, ds.Split("val"));
         Assert.Same(ds.Validation, ds.Split("Validation"));
         Assert.Same(ds.Test, ds.Split("test"));
