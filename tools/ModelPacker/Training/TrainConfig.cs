@@ -24,7 +24,7 @@ public sealed class TrainConfig
     public float AttentionDropout = 0.1f;
     public float ClassifierDropout = 0.1f;
     /// <summary>Share of word pieces replaced by [UNK] in training (word dropout: robustness to unseen words).</summary>
-    public float TokenDropout = 0f;
+    public float TokenDropout = 0.1f;
     public float InitializerRange = 0.02f;
     // Optimisation
     public int Epochs = 12;
