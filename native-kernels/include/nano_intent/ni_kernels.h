@@ -19,7 +19,7 @@ int64_t ni_div_round(int64_t num, int64_t den);
 /* floor(sqrt(v)). */
 uint32_t ni_isqrt64(uint64_t v);
 /* round_shift((int64)acc * rq.multiplier, rq.shift) saturated to int32. */
-int32_t ni_requant(int32_t acc, ni_requant rq);
+int32_t ni_requant_s32(int32_t acc, ni_requant rq);
 static inline int8_t ni_sat8(int64_t v) { return (int8_t)(v > 127 ? 127 : (v < -128 ? -128 : v)); }
 static inline int16_t ni_sat16(int64_t v) { return (int16_t)(v > 32767 ? 32767 : (v < -32768 ? -32768 : v)); }
 

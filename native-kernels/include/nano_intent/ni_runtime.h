@@ -87,7 +87,7 @@ int32_t ni_vocab_lookup(const ni_model *model, const char *utf8, uint32_t len);
 uint32_t ni_num_layers(const ni_model *model);
 uint32_t ni_num_labels(const ni_model *model);
 uint32_t ni_max_positions(const ni_model *model);
-/* Label i's UTF-8 bytes (not NUL-terminated) into *utf8/*len. */
+/* Label i's UTF-8 bytes (not NUL-terminated) into utf8 and len. */
 int ni_label(const ni_model *model, uint32_t index, const char **utf8, uint32_t *len);
 /* Exit threshold of `layer` in Q16 nats (stop when entropy_q16 <= threshold). */
 int ni_exit_threshold(const ni_model *model, uint32_t layer, int32_t *threshold_q16);
