@@ -73,11 +73,11 @@ typedef enum ni_section_kind {
 /* ---- MODEL section ------------------------------------------------------------------------------------- */
 
 #define NI_MODEL_SIZE 64                    /* 16 x u32; fields after scheme are reserved (0) */
-#define NI_MAX_LAYERS 16
-#define NI_MAX_VOCAB 65535                  /* token ids are u16 */
-#define NI_MAX_POSITIONS 512
-#define NI_MAX_LABELS 1024
-#define NI_MAX_DIM 4096                     /* E, H, I */
+/* Limits (the same tokens as in ni_encoding.h / ni_runtime.h, so a repeated definition is harmless). */
+#define NI_MAX_LAYERS 32u
+#define NI_MAX_VOCAB 65535u                 /* token ids are u16 */
+#define NI_MAX_POSITIONS 512u
+#define NI_MAX_DIM 1024u                    /* E, H, I, C */
 
 typedef enum ni_activation {
     NI_ACT_GELU = 1,                        /* erf GELU ("gelu") */
@@ -93,13 +93,13 @@ typedef enum ni_scheme {
 /* The MODEL section: 16 little-endian u32 in this order (the first 10 named, 6 reserved zero). */
 typedef struct ni_model_dims {
     uint32_t vocab_size;                    /* V, 5..NI_MAX_VOCAB */
-    uint32_t embedding_size;                /* E, multiple of 4 */
-    uint32_t hidden_size;                   /* H, multiple of 4, multiple of heads */
+    uint32_t embedding_size;                /* E, 4..NI_MAX_DIM, multiple of 4 */
+    uint32_t hidden_size;                   /* H, 4..NI_MAX_DIM, multiple of 4, multiple of heads */
     uint32_t num_heads;                     /* H / heads is a multiple of 4 */
-    uint32_t intermediate_size;             /* I, multiple of 4 */
+    uint32_t intermediate_size;             /* I, 4..NI_MAX_DIM, multiple of 4 */
     uint32_t num_layers;                    /* L, 1..NI_MAX_LAYERS */
     uint32_t max_positions;                 /* P, 3..NI_MAX_POSITIONS */
-    uint32_t num_labels;                    /* C, 2..NI_MAX_LABELS */
+    uint32_t num_labels;                    /* C, 2..NI_MAX_DIM */
     uint32_t activation;                    /* ni_activation */
     uint32_t scheme;                        /* ni_scheme */
 } ni_model_dims;
@@ -132,28 +132,24 @@ typedef enum ni_encoding {
     NI_ENC_INT4 = 4,                        /* reserved: int4 weights */
     NI_ENC_IPQ = 5,                         /* reserved: iPQ codebooks */
     NI_ENC_ADAPTIVFLOAT = 6,                /* reserved: AdaptivFloat */
-    NI_ENC_FP32 = 7,                        /* reserved: fp32 (host comparisons only, never on the device path) */
-    NI_ENC_INT32 = 8                        /* raw int32 fixed point (e.g. LayerNorm gain and bias) */
+    NI_ENC_FP32 = 7                         /* reserved: fp32 (host comparisons only, never on the device path) */
 } ni_encoding;
 
 /* Tensor ids. Logical shapes [rows, cols] are demanded by the MODEL dims (docs/flash-image.md); a linear
- * layer is [out, in] and its bias travels in its params; a LayerNorm is [2, n]: row 0 gain, row 1 bias. */
+ * layer is [out, in] and its bias travels in its params. LayerNorm parameters and activation tables are
+ * activation quantization parameters: they live in QUANT_PARAMS (docs/numerics.md), not in tensor tables. */
 typedef enum ni_tensor_id {
     /* EMBEDDINGS section */
     NI_TENSOR_WORD_EMBEDDINGS = 1,          /* [V, E] */
-    NI_TENSOR_POSITION_EMBEDDINGS = 2,      /* [P, E] */
-    NI_TENSOR_TOKEN_TYPE_EMBEDDINGS = 3,    /* [1, E]  segment 0 only: single-utterance classification */
-    NI_TENSOR_EMBEDDING_LAYERNORM = 4,      /* [2, E] */
-    NI_TENSOR_EMBEDDING_MAPPING_IN = 5,     /* [H, E]  embedding_hidden_mapping_in */
+    NI_TENSOR_POSITION_EMBEDDINGS = 2,      /* [P, E]  token type 0 folded in (single-utterance input) */
+    NI_TENSOR_EMBEDDING_MAPPING_IN = 3,     /* [H, E]  embedding_hidden_mapping_in */
     /* LAYER section (shared by every depth) */
     NI_TENSOR_ATTENTION_QUERY = 16,         /* [H, H] */
     NI_TENSOR_ATTENTION_KEY = 17,           /* [H, H] */
     NI_TENSOR_ATTENTION_VALUE = 18,         /* [H, H] */
     NI_TENSOR_ATTENTION_DENSE = 19,         /* [H, H] */
-    NI_TENSOR_ATTENTION_LAYERNORM = 20,     /* [2, H] */
-    NI_TENSOR_FFN = 21,                     /* [I, H] */
-    NI_TENSOR_FFN_OUTPUT = 22,              /* [H, I] */
-    NI_TENSOR_FULL_LAYERNORM = 23,          /* [2, H] */
+    NI_TENSOR_FFN = 20,                     /* [I, H] */
+    NI_TENSOR_FFN_OUTPUT = 21,              /* [H, I] */
     /* EXIT_HEADS section: id = NI_TENSOR_EXIT_BASE + l * NI_TENSOR_EXIT_STRIDE + part, l = 0..L-1 */
     NI_TENSOR_EXIT_BASE = 256,
     NI_TENSOR_EXIT_STRIDE = 16
@@ -166,8 +162,8 @@ typedef enum ni_exit_part {
 } ni_exit_part;
 #define NI_TENSOR_EXIT(layer, part) \
     ((uint16_t)(NI_TENSOR_EXIT_BASE + (uint32_t)(layer) * NI_TENSOR_EXIT_STRIDE + (uint32_t)(part)))
-#define NI_EMBEDDING_TENSOR_COUNT 5
-#define NI_LAYER_TENSOR_COUNT 8
+#define NI_EMBEDDING_TENSOR_COUNT 3
+#define NI_LAYER_TENSOR_COUNT 6
 #define NI_EXIT_TENSORS_PER_LAYER 2
 
 /* ---- VOCABULARY, LABELS, THRESHOLDS, TEST_VECTORS ------------------------------------------------------ */
@@ -202,55 +198,63 @@ typedef enum ni_exit_part {
 
 typedef enum ni_status {
     NI_OK = 0,
-    NI_ERR_NULL_ARG = 1,                    /* a required pointer argument is NULL */
-    NI_ERR_TRUNCATED = 2,                   /* fewer bytes than the header or its total length demands */
-    NI_ERR_BAD_MAGIC = 3,
-    NI_ERR_VERSION = 4,                     /* format version this loader does not read */
-    NI_ERR_HEADER_SIZE = 5,
-    NI_ERR_LENGTH = 6,                      /* more bytes than the header's total length */
-    NI_ERR_SECTION_COUNT = 7,               /* 0, more than NI_MAX_SECTIONS, or wrong section entry size */
-    NI_ERR_HEADER_CRC = 8,
-    NI_ERR_FLAGS = 9,                       /* unknown header or section flag bits */
-    NI_ERR_RESERVED = 10,                   /* a reserved field is not zero */
-    NI_ERR_SECTION_KIND = 11,               /* unknown section kind */
-    NI_ERR_SECTION_ORDER = 12,              /* section kinds not ascending */
-    NI_ERR_SECTION_DUPLICATE = 13,
-    NI_ERR_MISSING_SECTION = 14,
-    NI_ERR_SECTION_BOUNDS = 15,             /* a section reaches past the image, or the image past the last one */
-    NI_ERR_SECTION_ALIGN = 16,
-    NI_ERR_SECTION_OVERLAP = 17,            /* sections overlap each other or the header/section table */
-    NI_ERR_SECTION_CRC = 18,
-    NI_ERR_IMAGE_HASH = 19,                 /* SHA-256 of the image does not match */
-    NI_ERR_SECTION_FORMAT = 20,             /* a section too short for its own header, or a wrong entry size */
-    NI_ERR_MODEL_DIMS = 21,                 /* MODEL dims out of range or not multiples the kernels need */
-    NI_ERR_TENSOR_COUNT = 22,
-    NI_ERR_TENSOR_ORDER = 23,               /* tensor ids not ascending within a table */
-    NI_ERR_TENSOR_DUPLICATE = 24,
-    NI_ERR_TENSOR_UNKNOWN = 25,             /* an id that does not belong in this section */
-    NI_ERR_MISSING_TENSOR = 26,
-    NI_ERR_TENSOR_ENCODING = 27,            /* ni_encoding_sizes() does not know the encoding */
-    NI_ERR_TENSOR_SHAPE = 28,               /* rows/cols differ from what the MODEL dims demand */
-    NI_ERR_TENSOR_BOUNDS = 29,              /* data or params outside the section or inside the table */
-    NI_ERR_TENSOR_ALIGN = 30,
-    NI_ERR_TENSOR_SIZE = 31,                /* data/params length differ from ni_encoding_sizes() */
-    NI_ERR_TENSOR_OVERLAP = 32,             /* regions not in entry order or overlapping */
-    NI_ERR_QUANT_PARAMS = 33,               /* ni_qparams_validate() rejected QUANT_PARAMS */
-    NI_ERR_VOCAB_COUNT = 34,                /* 0 entries or more than V */
-    NI_ERR_VOCAB_BOUNDS = 35,               /* an entry's string outside the section or inside the entry table */
-    NI_ERR_VOCAB_ORDER = 36,                /* entries not strictly ascending by UTF-8 bytes */
-    NI_ERR_VOCAB_ID = 37,                   /* a token id or special id >= V */
-    NI_ERR_UTF8 = 38,                       /* a vocabulary entry or label is not well-formed UTF-8 */
-    NI_ERR_LABELS = 39,                     /* count != C, or a label out of bounds or empty */
-    NI_ERR_THRESHOLDS = 40,                 /* count != L or wrong section length */
-    NI_ERR_TEST_VECTORS = 41,               /* malformed test vector section or record */
-    NI_ERR_TEST_VECTOR_TOKEN = 42,          /* a test vector token id >= V */
-    /* Codes for callers of a validated image (runtime, firmware). */
-    NI_ERR_BOARD = 43,                      /* image built for another board */
-    NI_ERR_ARENA = 44,                      /* caller's arena smaller than the header's arena bytes */
-    NI_ERR_ARGUMENT = 45,                   /* an argument out of range (layer index, token count, …) */
-    NI_ERR_UNSUPPORTED = 46                 /* valid image, but this build cannot execute an encoding/scheme */
+    NI_ERR_NULL_ARG = -1,                    /* a required pointer argument is NULL */
+    NI_ERR_TRUNCATED = -2,                   /* fewer bytes than the header or its total length demands */
+    NI_ERR_BAD_MAGIC = -3,
+    NI_ERR_VERSION = -4,                     /* format version this loader does not read */
+    NI_ERR_HEADER_SIZE = -5,
+    NI_ERR_LENGTH = -6,                      /* more bytes than the header's total length */
+    NI_ERR_SECTION_COUNT = -7,               /* 0, more than NI_MAX_SECTIONS, or wrong section entry size */
+    NI_ERR_HEADER_CRC = -8,
+    NI_ERR_FLAGS = -9,                       /* unknown header or section flag bits */
+    NI_ERR_RESERVED = -10,                   /* a reserved field is not zero */
+    NI_ERR_SECTION_KIND = -11,               /* unknown section kind */
+    NI_ERR_SECTION_ORDER = -12,              /* section kinds not ascending */
+    NI_ERR_SECTION_DUPLICATE = -13,
+    NI_ERR_MISSING_SECTION = -14,
+    NI_ERR_SECTION_BOUNDS = -15,             /* a section reaches past the image, or the image past the last one */
+    NI_ERR_SECTION_ALIGN = -16,
+    NI_ERR_SECTION_OVERLAP = -17,            /* sections overlap each other or the header/section table */
+    NI_ERR_SECTION_CRC = -18,
+    NI_ERR_IMAGE_HASH = -19,                 /* SHA-256 of the image does not match */
+    NI_ERR_SECTION_FORMAT = -20,             /* a section too short for its own header, or a wrong entry size */
+    NI_ERR_MODEL_DIMS = -21,                 /* MODEL dims out of range or not multiples the kernels need */
+    NI_ERR_TENSOR_COUNT = -22,
+    NI_ERR_TENSOR_ORDER = -23,               /* tensor ids not ascending within a table */
+    NI_ERR_TENSOR_DUPLICATE = -24,
+    NI_ERR_TENSOR_UNKNOWN = -25,             /* an id that does not belong in this section */
+    NI_ERR_MISSING_TENSOR = -26,
+    NI_ERR_TENSOR_ENCODING = -27,            /* ni_encoding_sizes() does not know the encoding */
+    NI_ERR_TENSOR_SHAPE = -28,               /* rows/cols differ from what the MODEL dims demand */
+    NI_ERR_TENSOR_BOUNDS = -29,              /* data or params outside the section or inside the table */
+    NI_ERR_TENSOR_ALIGN = -30,
+    NI_ERR_TENSOR_SIZE = -31,                /* data/params length differ from ni_encoding_sizes() */
+    NI_ERR_TENSOR_OVERLAP = -32,             /* regions not in entry order or overlapping */
+    NI_ERR_QUANT_PARAMS = -33,               /* ni_qparams_validate() rejected QUANT_PARAMS */
+    NI_ERR_VOCAB_COUNT = -34,                /* 0 entries or more than V */
+    NI_ERR_VOCAB_BOUNDS = -35,               /* an entry's string outside the section or inside the entry table */
+    NI_ERR_VOCAB_ORDER = -36,                /* entries not strictly ascending by UTF-8 bytes */
+    NI_ERR_VOCAB_ID = -37,                   /* a token id or special id >= V */
+    NI_ERR_UTF8 = -38,                       /* a vocabulary entry or label is not well-formed UTF-8 */
+    NI_ERR_LABELS = -39,                     /* count != C, or a label out of bounds or empty */
+    NI_ERR_THRESHOLDS = -40,                 /* count != L or wrong section length */
+    NI_ERR_TEST_VECTORS = -41,               /* malformed test vector section or record */
+    NI_ERR_TEST_VECTOR_TOKEN = -42,          /* a test vector token id >= V */
+    NI_ERR_TENSOR_PARAMS = -43,              /* ni_encoding_validate() rejected a tensor's params */
+    NI_ERR_BOARD = -44,                      /* ni_image_check_board: image built for another board */
+    /* Runtime codes (ni_runtime.h, docs/numerics.md): the step API on a validated image. One enum, so a
+     * caller gets one name for every failure; the two ranges never collide. */
+    NI_ERR_NULL = -100,                      /* a required pointer is NULL */
+    NI_ERR_ARENA_SMALL = -101,               /* arena_len < ni_arena_bytes(model) */
+    NI_ERR_ARENA_STATE = -102,               /* the arena does not hold an embedded sequence */
+    NI_ERR_SEQ_LEN = -103,                   /* n == 0 or n > max_positions */
+    NI_ERR_TOKEN_ID = -104,                  /* a token id is negative or >= vocab_size */
+    NI_ERR_LAYER_ORDER = -105,               /* layers run out of order */
+    NI_ERR_LAYER_INDEX = -106,               /* layer >= num_layers */
+    NI_ERR_LABELS_COUNT = -107,              /* n_labels != the model's label count */
+    NI_ERR_MODEL = -108,                     /* tensors or quantization params do not match the runtime */
+    NI_ERR_INDEX = -109                      /* label / layer index out of range in an accessor */
 } ni_status;
-#define NI_STATUS_COUNT 47
 
 /* "NI_OK", "NI_ERR_TRUNCATED", …; "NI_ERR_UNKNOWN" for values outside the enum. */
 const char *ni_status_name(ni_status status);
