@@ -13,7 +13,7 @@ public class CheckpointDirectoryTests
         using var temp = new TempDirectory();
         var saved = TinyCheckpoint.Parameters();
         string dir = temp["model"];
-        CheckpointDirectory.Save(dir, saved, TinyCheckpoint.Vocabulary(temp.Path));
+        CheckpointDirectory.Save(dir, saved, TinyCheckpoint.Vocabulary());
 
         Assert.Equal(["config.json", "model.safetensors", "vocab.txt"], Directory.GetFiles(dir).Select(Path.GetFileName).Order());
         var (loaded, vocabulary, config) = CheckpointDirectory.Load(dir);
@@ -32,7 +32,7 @@ public class CheckpointDirectoryTests
     public void Config_json_uses_hugging_face_keys()
     {
         using var temp = new TempDirectory();
-        CheckpointDirectory.Save(temp["m"], TinyCheckpoint.Parameters(), TinyCheckpoint.Vocabulary(temp.Path));
+        CheckpointDirectory.Save(temp["m"], TinyCheckpoint.Parameters(), TinyCheckpoint.Vocabulary());
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(temp["m"], "config.json")))!;
         Assert.Equal("albert", (string?)json["model_type"]);
         Assert.Equal(8, (int?)json["hidden_size"]);
@@ -44,7 +44,7 @@ public class CheckpointDirectoryTests
     public void Save_replaces_an_existing_checkpoint()
     {
         using var temp = new TempDirectory();
-        var vocabulary = TinyCheckpoint.Vocabulary(temp.Path);
+        var vocabulary = TinyCheckpoint.Vocabulary();
         CheckpointDirectory.Save(temp["m"], TinyCheckpoint.Parameters(seed: 1), vocabulary);
         var second = TinyCheckpoint.Parameters(seed: 2);
         CheckpointDirectory.Save(temp["m"], second, vocabulary);
@@ -59,7 +59,7 @@ public class CheckpointDirectoryTests
         using var temp = new TempDirectory();
         Directory.CreateDirectory(temp["docs"]);
         File.WriteAllText(Path.Combine(temp["docs"], "notes.txt"), "keep me");
-        var e = Assert.Throws<IOException>(() => CheckpointDirectory.Save(temp["docs"], TinyCheckpoint.Parameters(), TinyCheckpoint.Vocabulary(temp.Path)));
+        var e = Assert.Throws<IOException>(() => CheckpointDirectory.Save(temp["docs"], TinyCheckpoint.Parameters(), TinyCheckpoint.Vocabulary()));
         Assert.Contains("is not a checkpoint directory", e.Message);
         Assert.Equal(["notes.txt"], Directory.GetFiles(temp["docs"]).Select(Path.GetFileName));
         Assert.Single(Directory.GetDirectories(temp.Path));
@@ -82,7 +82,7 @@ public class CheckpointDirectoryTests
     {
         using var temp = new TempDirectory();
         var first = TinyCheckpoint.Parameters(seed: 1);
-        CheckpointDirectory.Save(temp["m"], first, TinyCheckpoint.Vocabulary(temp.Path));
+        CheckpointDirectory.Save(temp["m"], first, TinyCheckpoint.Vocabulary());
         Assert.Throws<InvalidOperationException>(() => AtomicDirectory.Publish(temp["m"], CheckpointDirectory.IsCheckpoint,
             _ => throw new InvalidOperationException("cancelled")));
         var (loaded, _, _) = CheckpointDirectory.Load(temp["m"]);
@@ -96,7 +96,7 @@ public class CheckpointDirectoryTests
         using var temp = new TempDirectory();
         var config = TinyCheckpoint.Config();
         config.VocabSize = 8;
-        Assert.Throws<ArgumentException>(() => CheckpointDirectory.Save(temp["m"], new AlbertParameters(config), TinyCheckpoint.Vocabulary(temp.Path)));
+        Assert.Throws<ArgumentException>(() => CheckpointDirectory.Save(temp["m"], new AlbertParameters(config), TinyCheckpoint.Vocabulary()));
         Assert.False(Directory.Exists(temp["m"]));
     }
 
@@ -225,7 +225,7 @@ public class CheckpointDirectoryTests
         File.WriteAllText(temp["file"], "x");
         Assert.Contains("is a file", Assert.Throws<CheckpointFormatException>(() => CheckpointDirectory.Load(temp["file"])).Message);
 
-        CheckpointDirectory.Save(temp["m"], TinyCheckpoint.Parameters(), TinyCheckpoint.Vocabulary(temp.Path));
+        CheckpointDirectory.Save(temp["m"], TinyCheckpoint.Parameters(), TinyCheckpoint.Vocabulary());
         File.Delete(Path.Combine(temp["m"], "model.safetensors"));
         File.WriteAllText(Path.Combine(temp["m"], "pytorch_model.bin"), "");
         Assert.Equal($"{Path.Combine(temp["m"], "model.safetensors")}: file not found (found pytorch_model.bin: save the model with safe_serialization=True)",
@@ -251,7 +251,7 @@ public class CheckpointDirectoryTests
     public void Bad_config_is_a_one_line_error_naming_the_file(string json, string expected)
     {
         using var temp = new TempDirectory();
-        CheckpointDirectory.Save(temp["m"], TinyCheckpoint.Parameters(), TinyCheckpoint.Vocabulary(temp.Path));
+        CheckpointDirectory.Save(temp["m"], TinyCheckpoint.Parameters(), TinyCheckpoint.Vocabulary());
         string path = Path.Combine(temp["m"], "config.json");
         File.WriteAllText(path, json);
         var e = Assert.Throws<CheckpointFormatException>(() => CheckpointDirectory.Load(temp["m"]));
@@ -264,7 +264,7 @@ public class CheckpointDirectoryTests
     public void Vocabulary_larger_than_vocab_size_is_an_error()
     {
         using var temp = new TempDirectory();
-        CheckpointDirectory.Save(temp["m"], TinyCheckpoint.Parameters(), TinyCheckpoint.Vocabulary(temp.Path));
+        CheckpointDirectory.Save(temp["m"], TinyCheckpoint.Parameters(), TinyCheckpoint.Vocabulary());
         File.AppendAllLines(Path.Combine(temp["m"], "vocab.txt"), ["extra"]);
         var e = Assert.Throws<CheckpointFormatException>(() => CheckpointDirectory.Load(temp["m"]));
         Assert.Equal($"{Path.Combine(temp["m"], "vocab.txt")}: 13 tokens but config.json's vocab_size is 12", e.Message);

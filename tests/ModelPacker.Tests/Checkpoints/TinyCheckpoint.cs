@@ -25,12 +25,7 @@ internal static class TinyCheckpoint
         return p;
     }
 
-    public static Vocabulary Vocabulary(string dir)
-    {
-        string path = Path.Combine(dir, "vocab-source.txt");
-        File.WriteAllLines(path, Tokens);
-        return Text.Vocabulary.Load(path);
-    }
+    public static Vocabulary Vocabulary() => ModelPacker.Text.Vocabulary.FromTokens(Tokens);
 }
 
 /// <summary>A fresh temp directory deleted after the test.</summary>
