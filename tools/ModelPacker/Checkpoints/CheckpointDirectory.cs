@@ -25,7 +25,10 @@ public static class CheckpointDirectory
     /// <paramref name="dir"/> only when complete. An existing checkpoint at <paramref name="dir"/> is replaced; any
     /// other non-empty directory is left alone and an <see cref="IOException"/> is thrown.
     /// </summary>
-    public static void Save(string dir, AlbertParameters parameters, Vocabulary vocabulary)
+    /// <param name="extraFiles">Further text files to publish with the checkpoint (e.g. the training config), by
+    /// file name; they are written inside the same atomic step.</param>
+    public static void Save(string dir, AlbertParameters parameters, Vocabulary vocabulary,
+        IReadOnlyDictionary<string, string>? extraFiles = null)
     {
         var config = parameters.Config;
         config.Validate();
@@ -37,6 +40,12 @@ public static class CheckpointDirectory
             File.WriteAllText(Path.Combine(temp, ConfigFile), JsonSerializer.Serialize(config, ConfigJson) + "\n");
             vocabulary.Save(Path.Combine(temp, VocabularyFile));
             SafeTensorsWriter.Write(Path.Combine(temp, WeightsFile), parameters.All, SafeTensorsWriter.PyTorchMetadata);
+            foreach (var (name, content) in extraFiles ?? new Dictionary<string, string>())
+            {
+                if (name != Path.GetFileName(name) || name is WeightsFile or ConfigFile or VocabularyFile)
+                    throw new ArgumentException($"'{name}' is not a plain file name or clashes with a checkpoint file", nameof(extraFiles));
+                File.WriteAllText(Path.Combine(temp, name), content);
+            }
         });
     }
 

@@ -5,6 +5,9 @@ namespace ModelPacker.Evaluation;
 /// <summary>Runs a classifier over labelled examples and scores every exit layer.</summary>
 public static class Evaluator
 {
+    /// <summary>Utterances handed to the classifier at once (between progress reports and cancellation checks).</summary>
+    private const int Chunk = 256;
+
     /// <param name="progress">Reports the number of examples done so far.</param>
     public static EvaluationReport Evaluate(IIntentClassifier classifier, IReadOnlyList<IntentExample> examples,
         IProgress<int>? progress = null, CancellationToken cancellationToken = default)
@@ -31,14 +34,20 @@ public static class Evaluator
         int exits = classifier.ExitCount;
         var predicted = new int[exits][];
         for (int l = 0; l < exits; l++) predicted[l] = new int[examples.Count];
-        for (int i = 0; i < examples.Count; i++)
+        for (int start = 0; start < examples.Count; start += Chunk)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var logits = classifier.Classify(classifier.Encode(examples[i].Text));
-            if (logits.Length != exits)
-                throw new InvalidOperationException($"classifier returned {logits.Length} exits, expected {exits}");
-            for (int l = 0; l < exits; l++) predicted[l][i] = ExitStatistics.ArgMax(logits[l]);
-            if ((i + 1) % 64 == 0 || i + 1 == examples.Count) progress?.Report(i + 1);
+            int count = Math.Min(Chunk, examples.Count - start);
+            var tokens = new int[count][];
+            for (int i = 0; i < count; i++) tokens[i] = classifier.Encode(examples[start + i].Text);
+            var logits = classifier.ClassifyMany(tokens);
+            for (int i = 0; i < count; i++)
+            {
+                if (logits[i].Length != exits)
+                    throw new InvalidOperationException($"classifier returned {logits[i].Length} exits, expected {exits}");
+                for (int l = 0; l < exits; l++) predicted[l][start + i] = ExitStatistics.ArgMax(logits[i][l]);
+            }
+            progress?.Report(start + count);
         }
 
         var perExit = new ClassificationReport[exits];

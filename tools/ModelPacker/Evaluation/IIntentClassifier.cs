@@ -17,4 +17,7 @@ public interface IIntentClassifier
 
     /// <summary>Logits per exit layer, first layer first; the last entry is the full-depth prediction.</summary>
     float[][] Classify(int[] tokenIds);
+
+    /// <summary>Logits [utterance][exit][label] of many utterances; implementations may batch or parallelise.</summary>
+    float[][][] ClassifyMany(IReadOnlyList<int[]> tokenIds) => tokenIds.Select(Classify).ToArray();
 }
