@@ -13,6 +13,9 @@ public static class CommandTree
         TrainCommand.Create,
         EvalCommand.Create,
         ClassifyCommand.Create,
+        PackCommand.Create,
+        VerifyCommand.Create,
+        CalibrateCommand.Create,
     ];
 
     public static RootCommand Build(CliEnvironment env)
