@@ -13,25 +13,9 @@
 extern "C" {
 #endif
 
-/* int8 weights with one fixed-point requantization per output row. */
-enum { NI_ENC_INT8_ROW = 1 };
-
-/* Model shape as written in the image header. E, H and I are multiples of 4 (GEMV inner loop),
- * H % num_heads == 0, every value >= 1. */
-typedef struct ni_model_dims {
-    uint32_t vocab_size;        /* V */
-    uint32_t embedding_size;    /* E */
-    uint32_t hidden_size;       /* H */
-    uint32_t num_heads;
-    uint32_t intermediate_size; /* I */
-    uint32_t num_layers;        /* L: the shared layer is applied L times, one exit head after each */
-    uint32_t max_positions;     /* T_max: tokens per utterance including [CLS] and [SEP] */
-    uint32_t num_labels;        /* C */
-} ni_model_dims;
-
-/* Hard limits that keep every intermediate value inside the widths argued in docs/numerics.md. */
-#define NI_MAX_DIM 1024u       /* E, H, I, C */
-#define NI_MAX_POSITIONS 512u  /* T_max */
+/* ni_model_dims, the encoding ids (NI_ENC_INT8_ROW, ...) and the limits NI_MAX_DIM, NI_MAX_POSITIONS,
+ * NI_MAX_LAYERS, NI_MAX_VOCAB come from the image format. */
+#include "ni_image.h"
 
 /* A real multiplier m = multiplier * 2^-shift with 0 <= multiplier < 2^31 and 1 <= shift <= 62. */
 typedef struct ni_requant {

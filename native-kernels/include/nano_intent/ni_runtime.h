@@ -13,21 +13,8 @@
 extern "C" {
 #endif
 
-/* Status codes of the runtime (0 = ok, negative = error). ni_open passes the loader's own (negative) error codes
- * through unchanged; the runtime's codes start at -100 so the two never collide. */
-typedef enum ni_status {
-    NI_OK = 0,
-    NI_ERR_NULL = -100,          /* a required pointer is NULL */
-    NI_ERR_ARENA_SMALL = -101,   /* arena_len < ni_arena_bytes(model) */
-    NI_ERR_ARENA_STATE = -102,   /* the arena does not hold an embedded sequence (call ni_embed first) */
-    NI_ERR_SEQ_LEN = -103,       /* n == 0 or n > max_positions */
-    NI_ERR_TOKEN_ID = -104,      /* a token id is negative or >= vocab_size */
-    NI_ERR_LAYER_ORDER = -105,   /* ni_run_layer(l) needs layers 0..l-1 done; ni_exit_head(l) needs layer l done */
-    NI_ERR_LAYER_INDEX = -106,   /* layer >= num_layers */
-    NI_ERR_LABELS = -107,        /* n_labels != the model's label count */
-    NI_ERR_MODEL = -108,         /* the image's tensors or quantization params do not match the int8 runtime */
-    NI_ERR_INDEX = -109          /* label / layer index out of range in an accessor */
-} ni_status;
+/* Status codes: the runtime's NI_ERR_NULL ... NI_ERR_INDEX (-100 ...) share the ni_status enum of ni_image.h
+ * with the loader's codes, which ni_open passes through unchanged. */
 
 /* One weight tensor as the runtime reads it: int8 rows and one ni_int8_row_params per row, both in flash. */
 typedef struct ni_tensor_int8 {
@@ -40,8 +27,6 @@ typedef struct ni_exit_tensors {
     ni_tensor_int8 pooler;     /* [H, H] -> tanh input scale */
     ni_tensor_int8 classifier; /* [C, H] -> Q16 logits */
 } ni_exit_tensors;
-
-#define NI_MAX_LAYERS 32u
 
 /* An opened model: pointers into the caller's image, nothing copied. Filled by ni_open (or ni_model_bind). */
 typedef struct ni_model {
@@ -57,8 +42,7 @@ typedef struct ni_model {
     const ni_qparams_fixed *qp;
     const ni_ln_param *emb_ln, *attn_ln, *full_ln;
     const int8_t *tanh_tables; /* [L][256] */
-    const void *image;         /* the opened image (loader's view), for vocabulary, labels and thresholds */
-    uint32_t image_len;
+    ni_image image;            /* the validated image (loader's view): vocabulary, labels, thresholds */
 } ni_model;
 
 /* Validates the image (ni_image_open: magic, version, lengths, offsets, alignment, CRCs) and fills *model. */

@@ -38,14 +38,15 @@ int ni_encoding_validate(uint8_t encoding, const uint8_t *params, uint32_t param
 int ni_dims_validate(const ni_model_dims *d)
 {
     if (d == NULL) return 0;
-    if (d->vocab_size < 1 || d->num_layers < 1 || d->num_heads < 1 || d->num_labels < 2) return 0;
-    if (d->embedding_size < 4 || d->hidden_size < 4 || d->intermediate_size < 4) return 0;
-    if (d->embedding_size > NI_MAX_DIM || d->hidden_size > NI_MAX_DIM || d->intermediate_size > NI_MAX_DIM
-        || d->num_labels > NI_MAX_DIM) return 0;
-    if (d->embedding_size % 4 || d->hidden_size % 4 || d->intermediate_size % 4) return 0;
-    if (d->hidden_size % d->num_heads) return 0;
-    if (d->max_positions < 1 || d->max_positions > NI_MAX_POSITIONS || d->num_layers > 32u) return 0;
-    if (d->vocab_size > (1u << 24)) return 0;
+    if (d->vocab_size < 5 || d->vocab_size > NI_MAX_VOCAB) return 0;
+    if (d->num_layers < 1 || d->num_layers > NI_MAX_LAYERS || d->num_heads < 1) return 0;
+    if (d->num_labels < 2 || d->num_labels > NI_MAX_DIM) return 0;
+    if (d->max_positions < 3 || d->max_positions > NI_MAX_POSITIONS) return 0;
+    uint32_t dims[3] = { d->embedding_size, d->hidden_size, d->intermediate_size };
+    for (int i = 0; i < 3; i++)
+        if (dims[i] < 4 || dims[i] > NI_MAX_DIM || dims[i] % 4 != 0) return 0;
+    if (d->hidden_size % d->num_heads != 0 || (d->hidden_size / d->num_heads) % 4 != 0) return 0;
+    if (d->activation < 1 || d->activation > NI_ACT_MAX || d->scheme != NI_SCHEME_INT8) return 0;
     return 1;
 }
 

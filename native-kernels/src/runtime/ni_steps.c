@@ -144,7 +144,7 @@ int ni_exit_head(const ni_model *m, uint32_t layer, uint8_t *arena, uint32_t are
         return NI_ERR_ARENA_STATE;
     if (layer >= d->num_layers) return NI_ERR_LAYER_INDEX;
     if (hdr->layers_done != layer + 1) return NI_ERR_LAYER_ORDER;
-    if (n_labels != d->num_labels) return NI_ERR_LABELS;
+    if (n_labels != d->num_labels) return NI_ERR_LABELS_COUNT;
     const ni_exit_tensors *e = &m->exits[layer];
     int8_t *narrow = AT(arena, lay.narrow, int8_t);
     int32_t *acc = AT(arena, lay.acc, int32_t);
