@@ -349,7 +349,7 @@ void ni_test_vector_begin(const ni_image *img, ni_test_vector_iter *it);
 int ni_test_vector_next(const ni_image *img, ni_test_vector_iter *it, ni_test_vector *out);
 uint16_t ni_test_vector_token(const ni_test_vector *tv, uint32_t i);
 int32_t ni_test_vector_logit(const ni_image *img, const ni_test_vector *tv, uint32_t layer, uint32_t label);
-int32_t ni_test_vector_entropy(const ni_test_vector *tv, uint32_t layer);
+int32_t ni_test_vector_entropy(const ni_image *img, const ni_test_vector *tv, uint32_t layer);
 
 /* ---- checksums (exposed for the packer's tests and the firmware) ---------------------------------------- */
 
