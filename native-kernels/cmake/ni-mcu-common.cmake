@@ -12,6 +12,8 @@ set(CMAKE_RANLIB ${NI_MCU_TOOL_PREFIX}ranlib CACHE FILEPATH "")
 set(CMAKE_OBJCOPY ${NI_MCU_TOOL_PREFIX}objcopy CACHE FILEPATH "")
 set(CMAKE_SIZE ${NI_MCU_TOOL_PREFIX}size CACHE FILEPATH "")
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
+# The stack starts at the top of RAM (picolibc's __stack) and may use all RAM above .bss: the 2 KB .stack section
+# of picolibc's linker script only checks that much is left.
 
 set(CMAKE_C_FLAGS_INIT "${NI_MCU_CPU_FLAGS} --specs=picolibc.specs -ffunction-sections -fdata-sections")
 set(CMAKE_ASM_FLAGS_INIT "${NI_MCU_CPU_FLAGS} --specs=picolibc.specs")

@@ -53,7 +53,7 @@ static int check_layer(const ni_test_vector *tv, uint32_t layer, uint32_t n_labe
             bad = 1;
         }
     }
-    int32_t want_entropy = ni_test_vector_entropy(tv, layer);
+    int32_t want_entropy = ni_test_vector_entropy(&model.image, tv, layer);
     if (entropy != want_entropy) {
         printf("FAIL utterance %" PRIu32 " layer %" PRIu32 ": entropy %" PRId32 ", expected %" PRId32 "\n", tv->index,
                layer, entropy, want_entropy);

@@ -4,10 +4,14 @@
     .section .rodata.ni_image, "a"
     .balign 64
     .global ni_embedded_image
+    .type ni_embedded_image, %object
 ni_embedded_image:
     .incbin NI_IMAGE_PATH
 ni_embedded_image_end:
+    .size ni_embedded_image, ni_embedded_image_end - ni_embedded_image
     .balign 4
     .global ni_embedded_image_len
+    .type ni_embedded_image_len, %object
+    .size ni_embedded_image_len, 4
 ni_embedded_image_len:
     .word ni_embedded_image_end - ni_embedded_image
