@@ -13,4 +13,12 @@ set(NI_MCU_FLASH_SIZE 0x100000)
 set(NI_MCU_RAM 0x20000000)
 set(NI_MCU_RAM_SIZE 0x20000)
 set(NI_MCU_EMULATOR qemu-system-arm -M netduinoplus2)
+# An image too large for the netduinoplus2's 1 MB flash runs on mps2-an386 (Cortex-M4F, 4 MB code memory at 0x0,
+# 4 MB SRAM), same code, without instruction counts.
+set(NI_MCU_LARGE_MACHINE mps2-an386)
+set(NI_MCU_LARGE_FLASH 0x00000000)
+set(NI_MCU_LARGE_FLASH_SIZE 0x400000)
+set(NI_MCU_LARGE_RAM 0x20000000)
+set(NI_MCU_LARGE_RAM_SIZE 0x400000)
+set(NI_MCU_LARGE_EMULATOR qemu-system-arm -M mps2-an386)
 include(${CMAKE_CURRENT_LIST_DIR}/ni-mcu-common.cmake)

@@ -22,8 +22,9 @@ set(CMAKE_EXE_LINKER_FLAGS_INIT
 
 # ctest prepends this to every test command; the test executable follows -kernel. -icount shift=0 makes the guest
 # clock advance one nanosecond per instruction, which makes the counters exact and repeatable.
-set(CMAKE_CROSSCOMPILING_EMULATOR ${NI_MCU_EMULATOR} -nographic -monitor none -serial none -icount shift=0
+set(NI_MCU_QEMU_ARGS -nographic -monitor none -serial none -icount shift=0
     -semihosting-config enable=on,target=native -kernel)
+set(CMAKE_CROSSCOMPILING_EMULATOR ${NI_MCU_EMULATOR} ${NI_MCU_QEMU_ARGS})
 
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
