@@ -52,6 +52,14 @@ int ni_open(const uint8_t *image, uint32_t len, ni_model *model);
  * ni_open calls this after the loader resolved the sections; tests call it with tensors built in memory. */
 int ni_model_bind(ni_model *model, const uint8_t *qparams, uint32_t qparams_len);
 
+/* Building a model from tensors already in memory (host tools and tests; ni_open does this from an image):
+ * ni_model_init zeroes *model and sets the dims, ni_model_set_tensor points one NI_TENSOR_* id (or
+ * NI_TENSOR_EXIT(l, part)) at int8 data and its row params, then ni_model_bind checks everything. */
+uint32_t ni_model_struct_bytes(void);
+int ni_model_init(ni_model *model, const ni_model_dims *dims);
+int ni_model_set_tensor(ni_model *model, uint32_t tensor_id, const int8_t *data, const ni_int8_row_params *params,
+                        uint32_t rows, uint32_t cols);
+
 /* Bytes of arena the step API needs at max_positions tokens (the packer writes the same number into the header). */
 uint32_t ni_arena_bytes(const ni_model *model);
 

@@ -64,11 +64,11 @@ int ni_embed(const ni_model *m, const int32_t *ids, uint32_t n, uint8_t *arena, 
     ni_arena_layout lay;
     int st = check_arena(m, arena, arena_len, &lay);
     if (st != NI_OK) return st;
-    if (ids == NULL) return NI_ERR_NULL;
     const ni_model_dims *d = &m->dims;
     ni_arena_header *hdr = AT(arena, 0, ni_arena_header);
     hdr->magic = 0;
     if (n == 0 || n > d->max_positions) return NI_ERR_SEQ_LEN;
+    if (ids == NULL) return NI_ERR_NULL;
     for (uint32_t t = 0; t < n; t++)
         if (ids[t] < 0 || (uint32_t)ids[t] >= d->vocab_size) return NI_ERR_TOKEN_ID;
     int16_t *wide = AT(arena, lay.wide, int16_t);

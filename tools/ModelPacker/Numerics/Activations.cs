@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace ModelPacker.Numerics;
 
@@ -11,24 +13,37 @@ public static class Activations
     /// <summary>gelu_new: y = ½x(1 + tanh(√(2/π)(x + 0.044715x³))). Keeps t = tanh(·) in <paramref name="t"/> for backward.</summary>
     public static void GeluNewForward(ReadOnlySpan<float> x, Span<float> y, Span<float> t)
     {
-        y = y[..x.Length];
-        t = t[..x.Length];
-        // t = √(2/π)·(x + c·x³) = √(2/π)·x·(1 + c·x²)
-        TensorPrimitives.Multiply(x, x, t);
-        TensorPrimitives.Multiply(t, Cubic * Sqrt2OverPi, t);
-        TensorPrimitives.Add(t, Sqrt2OverPi, t);
-        TensorPrimitives.Multiply(t, x, t);
-        TensorPrimitives.Tanh(t, t);
-        // y = ½x·(1 + t)
-        TensorPrimitives.Add(t, 1f, y);
-        TensorPrimitives.Multiply(y, x, y);
-        TensorPrimitives.Multiply(y, 0.5f, y);
+        int n = x.Length, i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var s = Vector256.Create(Sqrt2OverPi); var cs = Vector256.Create(Cubic * Sqrt2OverPi);
+            var one = Vector256<float>.One; var two = Vector256.Create(2f); var half = Vector256.Create(0.5f);
+            ref float xr = ref MemoryMarshal.GetReference(x);
+            ref float yr = ref MemoryMarshal.GetReference(y[..n]);
+            ref float tr = ref MemoryMarshal.GetReference(t[..n]);
+            for (; i + 8 <= n; i += 8)
+            {
+                var xv = Vector256.LoadUnsafe(ref xr, (nuint)i);
+                var u = xv * (s + cs * xv * xv);
+                // 1 + tanh(u) = 2/(1 + e^{−2u}): no cancellation for negative x, exact limits when e^{−2u} under/overflows
+                var onePlusT = two / (one + Vector256.Exp(-(u + u)));
+                (onePlusT - one).StoreUnsafe(ref tr, (nuint)i);
+                (half * xv * onePlusT).StoreUnsafe(ref yr, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            float xi = x[i];
+            float ti = MathF.Tanh(xi * (Sqrt2OverPi + Cubic * Sqrt2OverPi * xi * xi));
+            t[i] = ti;
+            y[i] = 0.5f * xi * (1f + ti);
+        }
     }
 
     /// <summary>dx = dy·(½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3c·x²)). <paramref name="dx"/> may alias <paramref name="dy"/>.</summary>
     public static void GeluNewBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> t, Span<float> dx)
     {
-        for (int i = 0; i < x.Length; i++)
+        for (int i = 0; i < dy.Length; i++)
         {
             float xi = x[i], ti = t[i];
             float d = 0.5f * (1f + ti) + 0.5f * xi * (1f - ti * ti) * Sqrt2OverPi * (1f + 3f * Cubic * xi * xi);
@@ -51,7 +66,7 @@ public static class Activations
     public static void GeluErfBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> cdf, Span<float> dx)
     {
         const float InvSqrt2Pi = 0.3989422804014327f;
-        for (int i = 0; i < x.Length; i++)
+        for (int i = 0; i < dy.Length; i++)
         {
             float xi = x[i];
             dx[i] = dy[i] * (cdf[i] + xi * InvSqrt2Pi * MathF.Exp(-0.5f * xi * xi));
@@ -70,6 +85,6 @@ public static class Activations
     /// <summary>dx = dy·(1 − y²) for y = tanh(x). <paramref name="dx"/> may alias <paramref name="dy"/>.</summary>
     public static void TanhBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> y, Span<float> dx)
     {
-        for (int i = 0; i < y.Length; i++) dx[i] = dy[i] * (1f - y[i] * y[i]);
+        for (int i = 0; i < dy.Length; i++) dx[i] = dy[i] * (1f - y[i] * y[i]);
     }
 }

@@ -41,8 +41,19 @@ public struct DeterministicRandom
     /// <summary>Fills <paramref name="mask"/> with 0 (dropped, probability p) or 1/(1−p) (kept).</summary>
     public void FillDropoutMask(Span<float> mask, float p)
     {
+        // 16 random bits per element, four elements per draw (p is resolved to 1/65536).
         float keep = 1f / (1f - p);
-        for (int i = 0; i < mask.Length; i++) mask[i] = NextFloat() < p ? 0f : keep;
+        uint threshold = (uint)Math.Round(p * 65536.0);
+        int i = 0;
+        for (; i + 4 <= mask.Length; i += 4)
+        {
+            ulong r = NextULong();
+            mask[i] = (uint)(r & 0xFFFF) < threshold ? 0f : keep;
+            mask[i + 1] = (uint)((r >> 16) & 0xFFFF) < threshold ? 0f : keep;
+            mask[i + 2] = (uint)((r >> 32) & 0xFFFF) < threshold ? 0f : keep;
+            mask[i + 3] = (uint)(r >> 48) < threshold ? 0f : keep;
+        }
+        for (; i < mask.Length; i++) mask[i] = (uint)(NextULong() >> 48) < threshold ? 0f : keep;
     }
 
     private static ulong Mix(ulong z)

@@ -18,7 +18,7 @@ public static unsafe class Gemm
     /// <summary>Tests set this to exercise the portable path on machines that have FMA.</summary>
     internal static bool ForcePortable { get; set; }
 
-    internal static bool UsesFma => !ForcePortable && Fma.IsSupported && Avx.IsSupported;
+    public static bool UsesFma => !ForcePortable && Fma.IsSupported && Avx.IsSupported;
 
     [ThreadStatic] private static float[]? t_panel;
 
