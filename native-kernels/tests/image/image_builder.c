@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "image_builder.h"
+#include "nano_intent/ni_encoding.h"
 #include "image_internal.h"
 
 void tb_wr16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
@@ -59,10 +60,17 @@ uint32_t tb_vocab_string(uint32_t id, char *out)
 
 uint32_t tb_quant_params(uint8_t *out, uint32_t cap, const ni_model_dims *dims)
 {
-    uint32_t i, n = 64;
-    (void)dims;
-    if (cap < n) return 0;
+    /* A QUANT_PARAMS section that ni_qparams_validate accepts (docs/numerics.md): version 1, four requantizations,
+     * monotone exp / exp2 / log2 tables, then GELU, LayerNorm and tanh bytes of any value. */
+    uint32_t i, n = ni_qparams_size(dims), o = 0;
+    if (n == 0 || cap < n) return 0;
     for (i = 0; i < n; i++) out[i] = (uint8_t)(i * 7u + 1u);
+    tb_wr32(out + o, 1); o += 4;
+    tb_wr32(out + o, 0); o += 4;
+    for (i = 0; i < 4; i++) { tb_wr32(out + o, 1u << 30); tb_wr32(out + o + 4, 31); o += 8; }
+    for (i = 0; i < NI_EXP_TABLE_LEN; i++, o += 4) tb_wr32(out + o, 65536u >> (i / 32u));
+    for (i = 0; i < NI_FRAC_TABLE_LEN; i++, o += 4) tb_wr32(out + o, (1u << 30) - i * (1u << 21));
+    for (i = 0; i < NI_FRAC_TABLE_LEN; i++, o += 4) tb_wr32(out + o, i * 256u);
     return n;
 }
 

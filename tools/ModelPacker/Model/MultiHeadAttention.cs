@@ -1,0 +1,100 @@
+using System.Numerics.Tensors;
+using ModelPacker.Numerics;
+
+namespace ModelPacker.Model;
+
+/// <summary>
+/// Scaled dot-product attention of one sequence over its own T rows, every head at once. q, k, v and ctx are
+/// [T, H] views (row stride H, head h in columns h·d..h·d+d); probabilities are [heads, T, T]. Keys whose
+/// <c>keep</c> flag is false (padding) get probability 0.
+/// </summary>
+public static class MultiHeadAttention
+{
+    /// <summary>Forward. <paramref name="probsDropped"/> receives the probabilities after dropout (the ones that
+    /// weight V); pass the same span as <paramref name="probs"/> and an empty mask when there is no dropout.</summary>
+    public static void Forward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, int t, int hidden, int heads,
+        ReadOnlySpan<bool> keep, Span<float> probs, Span<float> probsDropped, ReadOnlySpan<float> dropMask, Span<float> ctx)
+    {
+        int d = hidden / heads;
+        float scale = 1f / MathF.Sqrt(d);
+        ctx[..(t * hidden)].Clear();
+        for (int h = 0; h < heads; h++)
+        {
+            int c0 = h * d;
+            for (int i = 0; i < t; i++)
+            {
+                var row = probs.Slice((h * t + i) * t, t);
+                var qi = q.Slice(i * hidden + c0, d);
+                float max = float.NegativeInfinity;
+                for (int j = 0; j < t; j++)
+                {
+                    if (!keep[j]) { row[j] = float.NegativeInfinity; continue; }
+                    float s = TensorPrimitives.Dot(qi, k.Slice(j * hidden + c0, d)) * scale;
+                    row[j] = s;
+                    if (s > max) max = s;
+                }
+                float sum = 0f;
+                for (int j = 0; j < t; j++)
+                {
+                    float e = keep[j] ? MathF.Exp(row[j] - max) : 0f;
+                    row[j] = e;
+                    sum += e;
+                }
+                float inv = 1f / sum;
+                TensorPrimitives.Multiply(row, inv, row);
+                var rowD = probsDropped.Slice((h * t + i) * t, t);
+                if (!dropMask.IsEmpty) TensorPrimitives.Multiply(row, dropMask.Slice((h * t + i) * t, t), rowD);
+                var ci = ctx.Slice(i * hidden + c0, d);
+                for (int j = 0; j < t; j++)
+                    if (rowD[j] != 0f) TensorPrimitives.MultiplyAdd(v.Slice(j * hidden + c0, d), rowD[j], ci, ci);
+            }
+        }
+    }
+
+    /// <summary>Backward: overwrites dq, dk, dv ([T, H]) from dctx. <paramref name="scratch"/> needs T floats.</summary>
+    public static void Backward(ReadOnlySpan<float> dctx, ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
+        int t, int hidden, int heads, ReadOnlySpan<float> probs, ReadOnlySpan<float> probsDropped, ReadOnlySpan<float> dropMask,
+        Span<float> dq, Span<float> dk, Span<float> dv, Span<float> scratch)
+    {
+        int d = hidden / heads;
+        float scale = 1f / MathF.Sqrt(d);
+        dq[..(t * hidden)].Clear();
+        dk[..(t * hidden)].Clear();
+        dv[..(t * hidden)].Clear();
+        var dp = scratch[..t];
+        for (int h = 0; h < heads; h++)
+        {
+            int c0 = h * d;
+            for (int i = 0; i < t; i++)
+            {
+                var p = probs.Slice((h * t + i) * t, t);
+                var pD = probsDropped.Slice((h * t + i) * t, t);
+                var dci = dctx.Slice(i * hidden + c0, d);
+                // dP_dropped[j] = dctx_i · v_j ; dv_j += P_dropped[i,j] · dctx_i
+                for (int j = 0; j < t; j++)
+                {
+                    if (p[j] == 0f) { dp[j] = 0f; continue; }
+                    dp[j] = TensorPrimitives.Dot(dci, v.Slice(j * hidden + c0, d));
+                    if (pD[j] != 0f)
+                    {
+                        var dvj = dv.Slice(j * hidden + c0, d);
+                        TensorPrimitives.MultiplyAdd(dci, pD[j], dvj, dvj);
+                    }
+                }
+                if (!dropMask.IsEmpty) TensorPrimitives.Multiply(dp, dropMask.Slice((h * t + i) * t, t), dp);
+                // softmax backward: dS_j = P_j (dP_j − Σ P·dP), then the 1/√d scale
+                float dot = TensorPrimitives.Dot(p, dp);
+                var qi = q.Slice(i * hidden + c0, d);
+                var dqi = dq.Slice(i * hidden + c0, d);
+                for (int j = 0; j < t; j++)
+                {
+                    if (p[j] == 0f) continue;
+                    float ds = p[j] * (dp[j] - dot) * scale;
+                    TensorPrimitives.MultiplyAdd(k.Slice(j * hidden + c0, d), ds, dqi, dqi);
+                    var dkj = dk.Slice(j * hidden + c0, d);
+                    TensorPrimitives.MultiplyAdd(qi, ds, dkj, dkj);
+                }
+            }
+        }
+    }
+}

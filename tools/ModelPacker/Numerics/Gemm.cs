@@ -1,0 +1,201 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace ModelPacker.Numerics;
+
+/// <summary>
+/// Single-threaded fp32 matrix multiply C (=|+=) A·B, all row-major with explicit leading dimensions, plus the three
+/// forms backpropagation through a linear layer needs. The hot path is a 6×16 register tile (12 accumulators of
+/// Vector256 + FMA) over a packed 16-column panel of B; without AVX2/FMA a Vector&lt;float&gt; loop does the work.
+/// Training parallelises over the batch, so this routine never spawns threads.
+/// </summary>
+public static unsafe class Gemm
+{
+    private const int Mr = 6, Nr = 16;
+
+    /// <summary>Tests set this to exercise the portable path on machines that have FMA.</summary>
+    internal static bool ForcePortable { get; set; }
+
+    public static bool UsesFma => !ForcePortable && Fma.IsSupported && Avx.IsSupported;
+
+    [ThreadStatic] private static float[]? t_panel;
+
+    /// <summary>C[m,n] = (accumulate ? C : 0) + A[m,k]·B[k,n].</summary>
+    public static void MatMul(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc,
+        int m, int n, int k, bool accumulate)
+    {
+        if (m == 0 || n == 0) return;
+        if (k == 0) { if (!accumulate) for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear(); return; }
+        if ((long)(m - 1) * lda + k > a.Length || (long)(k - 1) * ldb + n > b.Length || (long)(m - 1) * ldc + n > c.Length)
+            throw new ArgumentException("matrix view exceeds its buffer");
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            if (UsesFma) MatMulFma(pa, lda, pb, ldb, pc, ldc, m, n, k, accumulate);
+            else MatMulPortable(pa, lda, pb, ldb, pc, ldc, m, n, k, accumulate);
+        }
+    }
+
+    /// <summary>Y[m,out] = X[m,in]·Wᵀ + b, with W given pre-transposed as wT[in,out] (the forward pass of a linear layer).</summary>
+    public static void LinearForward(ReadOnlySpan<float> x, ReadOnlySpan<float> wT, ReadOnlySpan<float> bias,
+        Span<float> y, int m, int inFeatures, int outFeatures)
+    {
+        for (int i = 0; i < m; i++) bias[..outFeatures].CopyTo(y.Slice(i * outFeatures, outFeatures));
+        MatMul(x, inFeatures, wT, outFeatures, y, outFeatures, m, outFeatures, inFeatures, accumulate: true);
+    }
+
+    /// <summary>dX[m,in] (=|+=) dY[m,out]·W[out,in] (gradient of a linear layer's input).</summary>
+    public static void LinearBackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, Span<float> dx,
+        int m, int inFeatures, int outFeatures, bool accumulate)
+        => MatMul(dy, outFeatures, w, inFeatures, dx, inFeatures, m, inFeatures, outFeatures, accumulate);
+
+    /// <summary>dW[out,in] += dY[m,out]ᵀ·X[m,in] and dB[out] += Σ rows of dY (gradients of a linear layer's parameters).
+    /// <paramref name="scratch"/> holds dYᵀ and needs m·out floats.</summary>
+    public static void LinearBackwardWeight(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dw, Span<float> db,
+        int m, int inFeatures, int outFeatures, Span<float> scratch)
+    {
+        Transpose(dy, scratch, m, outFeatures);
+        MatMul(scratch, m, x, inFeatures, dw, inFeatures, outFeatures, inFeatures, m, accumulate: true);
+        for (int i = 0; i < m; i++)
+            System.Numerics.Tensors.TensorPrimitives.Add(db[..outFeatures], dy.Slice(i * outFeatures, outFeatures), db[..outFeatures]);
+    }
+
+    /// <summary>dst[cols,rows] = src[rows,cols]ᵀ.</summary>
+    public static void Transpose(ReadOnlySpan<float> src, Span<float> dst, int rows, int cols)
+    {
+        const int Block = 16;
+        for (int i0 = 0; i0 < rows; i0 += Block)
+        for (int j0 = 0; j0 < cols; j0 += Block)
+        {
+            int i1 = Math.Min(i0 + Block, rows), j1 = Math.Min(j0 + Block, cols);
+            for (int i = i0; i < i1; i++)
+            for (int j = j0; j < j1; j++)
+                dst[j * rows + i] = src[i * cols + j];
+        }
+    }
+
+    /// <summary>Floating-point operations of one MatMul (for throughput reports).</summary>
+    public static double Flops(int m, int n, int k) => 2.0 * m * n * k;
+
+    private static void MatMulFma(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int n, int k, bool acc)
+    {
+        int nFull = n - n % Nr;
+        if (nFull > 0)
+        {
+            var panel = t_panel is { } p && p.Length >= k * Nr ? p : (t_panel = new float[Math.Max(k * Nr, 4096)]);
+            fixed (float* pp = panel)
+            {
+                for (int j = 0; j < nFull; j += Nr)
+                {
+                    // Pack the 16 columns of B into a contiguous k×16 panel: the tile loop then streams it linearly.
+                    for (int p2 = 0; p2 < k; p2++)
+                    {
+                        float* src = b + (long)p2 * ldb + j;
+                        Avx.Store(pp + p2 * Nr, Avx.LoadVector256(src));
+                        Avx.Store(pp + p2 * Nr + 8, Avx.LoadVector256(src + 8));
+                    }
+                    int i = 0;
+                    for (; i + Mr <= m; i += Mr) Tile6x16(a + (long)i * lda, lda, pp, c + (long)i * ldc + j, ldc, k, acc);
+                    for (; i < m; i++) Tile1x16(a + (long)i * lda, pp, c + (long)i * ldc + j, k, acc);
+                }
+            }
+        }
+        if (nFull < n) EdgeColumns(a, lda, b, ldb, c, ldc, m, nFull, n, k, acc);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile6x16(float* a, int lda, float* panel, float* c, int ldc, int k, bool acc)
+    {
+        Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        if (acc)
+        {
+            c00 = Avx.LoadVector256(c); c01 = Avx.LoadVector256(c + 8);
+            c10 = Avx.LoadVector256(c + ldc); c11 = Avx.LoadVector256(c + ldc + 8);
+            c20 = Avx.LoadVector256(c + 2 * ldc); c21 = Avx.LoadVector256(c + 2 * ldc + 8);
+            c30 = Avx.LoadVector256(c + 3 * ldc); c31 = Avx.LoadVector256(c + 3 * ldc + 8);
+            c40 = Avx.LoadVector256(c + 4 * ldc); c41 = Avx.LoadVector256(c + 4 * ldc + 8);
+            c50 = Avx.LoadVector256(c + 5 * ldc); c51 = Avx.LoadVector256(c + 5 * ldc + 8);
+        }
+        else
+        {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = Vector256<float>.Zero;
+        }
+        float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda, a4 = a + 4 * lda, a5 = a + 5 * lda;
+        float* bp = panel;
+        for (int p = 0; p < k; p++, bp += Nr)
+        {
+            var b0 = Avx.LoadVector256(bp);
+            var b1 = Avx.LoadVector256(bp + 8);
+            var x = Vector256.Create(a0[p]); c00 = Fma.MultiplyAdd(x, b0, c00); c01 = Fma.MultiplyAdd(x, b1, c01);
+            x = Vector256.Create(a1[p]); c10 = Fma.MultiplyAdd(x, b0, c10); c11 = Fma.MultiplyAdd(x, b1, c11);
+            x = Vector256.Create(a2[p]); c20 = Fma.MultiplyAdd(x, b0, c20); c21 = Fma.MultiplyAdd(x, b1, c21);
+            x = Vector256.Create(a3[p]); c30 = Fma.MultiplyAdd(x, b0, c30); c31 = Fma.MultiplyAdd(x, b1, c31);
+            x = Vector256.Create(a4[p]); c40 = Fma.MultiplyAdd(x, b0, c40); c41 = Fma.MultiplyAdd(x, b1, c41);
+            x = Vector256.Create(a5[p]); c50 = Fma.MultiplyAdd(x, b0, c50); c51 = Fma.MultiplyAdd(x, b1, c51);
+        }
+        Avx.Store(c, c00); Avx.Store(c + 8, c01);
+        Avx.Store(c + ldc, c10); Avx.Store(c + ldc + 8, c11);
+        Avx.Store(c + 2 * ldc, c20); Avx.Store(c + 2 * ldc + 8, c21);
+        Avx.Store(c + 3 * ldc, c30); Avx.Store(c + 3 * ldc + 8, c31);
+        Avx.Store(c + 4 * ldc, c40); Avx.Store(c + 4 * ldc + 8, c41);
+        Avx.Store(c + 5 * ldc, c50); Avx.Store(c + 5 * ldc + 8, c51);
+    }
+
+    private static void Tile1x16(float* a, float* panel, float* c, int k, bool acc)
+    {
+        var c0 = acc ? Avx.LoadVector256(c) : Vector256<float>.Zero;
+        var c1 = acc ? Avx.LoadVector256(c + 8) : Vector256<float>.Zero;
+        float* bp = panel;
+        for (int p = 0; p < k; p++, bp += Nr)
+        {
+            var x = Vector256.Create(a[p]);
+            c0 = Fma.MultiplyAdd(x, Avx.LoadVector256(bp), c0);
+            c1 = Fma.MultiplyAdd(x, Avx.LoadVector256(bp + 8), c1);
+        }
+        Avx.Store(c, c0); Avx.Store(c + 8, c1);
+    }
+
+    /// <summary>Columns [j0, n) that do not fill a 16-wide panel (e.g. a classifier with 7 labels).</summary>
+    private static void EdgeColumns(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int j0, int n, int k, bool acc)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            float* ci = c + (long)i * ldc;
+            float* ai = a + (long)i * lda;
+            if (!acc) for (int j = j0; j < n; j++) ci[j] = 0f;
+            for (int p = 0; p < k; p++)
+            {
+                float x = ai[p];
+                float* bRow = b + (long)p * ldb;
+                for (int j = j0; j < n; j++) ci[j] = MathF.FusedMultiplyAdd(x, bRow[j], ci[j]);
+            }
+        }
+    }
+
+    /// <summary>Row-by-row axpy with Vector&lt;float&gt;, for CPUs without AVX2/FMA.</summary>
+    private static void MatMulPortable(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int n, int k, bool acc)
+    {
+        int w = Vector<float>.Count;
+        int nVec = n - n % w;
+        for (int i = 0; i < m; i++)
+        {
+            float* ci = c + (long)i * ldc;
+            float* ai = a + (long)i * lda;
+            if (!acc) new Span<float>(ci, n).Clear();
+            for (int p = 0; p < k; p++)
+            {
+                var x = new Vector<float>(ai[p]);
+                float* bRow = b + (long)p * ldb;
+                int j = 0;
+                for (; j < nVec; j += w)
+                {
+                    var cv = Unsafe.ReadUnaligned<Vector<float>>(ci + j);
+                    var bv = Unsafe.ReadUnaligned<Vector<float>>(bRow + j);
+                    Unsafe.WriteUnaligned(ci + j, cv + x * bv);
+                }
+                for (; j < n; j++) ci[j] = MathF.FusedMultiplyAdd(ai[p], bRow[j], ci[j]);
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+namespace ModelPacker.Text;
+
+/// <summary>
+/// BERT's WordPiece tokenizer: <see cref="BertNormalizer"/> words, each split greedily into the longest pieces
+/// found in the vocabulary, left to right, every piece after the first prefixed "##". A word that cannot be
+/// covered completely, or longer than <c>maxInputCharsPerWord</c> code points, becomes one [UNK].
+/// </summary>
+public sealed class WordPieceTokenizer
+{
+    private readonly bool _lowerCase;
+    private readonly int _maxInputCharsPerWord;
+
+    public WordPieceTokenizer(Vocabulary vocab, bool lowerCase = true, int maxInputCharsPerWord = 100)
+    {
+        ArgumentNullException.ThrowIfNull(vocab);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxInputCharsPerWord, 1);
+        Vocabulary = vocab;
+        _lowerCase = lowerCase;
+        _maxInputCharsPerWord = maxInputCharsPerWord;
+    }
+
+    public Vocabulary Vocabulary { get; }
+
+    public string[] Tokenize(string text) => Array.ConvertAll(TokenizeToIds(text), id => Vocabulary[id]);
+
+    /// <summary>Piece ids of <paramref name="text"/>, without [CLS]/[SEP] and without truncation.</summary>
+    public int[] TokenizeToIds(string text)
+    {
+        var ids = new List<int>();
+        foreach (var word in BertNormalizer.Split(text, _lowerCase)) AppendWord(word, ids);
+        return ids.ToArray();
+    }
+
+    /// <summary>[CLS] pieces [SEP], pieces truncated so the total is at most <paramref name="maxLength"/>.</summary>
+    public int[] Encode(string text, int maxLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 2);
+        var pieces = TokenizeToIds(text);
+        int n = Math.Min(pieces.Length, maxLength - 2);
+        var ids = new int[n + 2];
+        ids[0] = Vocabulary.ClsId;
+        Array.Copy(pieces, 0, ids, 1, n);
+        ids[n + 1] = Vocabulary.SepId;
+        return ids;
+    }
+
+    private void AppendWord(string word, List<int> ids)
+    {
+        // Code point boundaries, so a piece never splits a surrogate pair.
+        Span<int> bounds = word.Length <= 256 ? stackalloc int[word.Length + 1] : new int[word.Length + 1];
+        int nCodePoints = 0;
+        for (int i = 0; i < word.Length; i += char.IsSurrogatePair(word, i) ? 2 : 1) bounds[nCodePoints++] = i;
+        bounds[nCodePoints] = word.Length;
+        if (nCodePoints > _maxInputCharsPerWord)
+        {
+            ids.Add(Vocabulary.UnkId);
+            return;
+        }
+
+        int mark = ids.Count;
+        int start = 0;
+        while (start < nCodePoints)
+        {
+            int end = nCodePoints, found = -1;
+            for (; end > start; end--)
+            {
+                var piece = word.AsSpan(bounds[start], bounds[end] - bounds[start]);
+                if (start == 0 ? Vocabulary.TryGetWordStartId(piece, out found) : Vocabulary.TryGetContinuationId(piece, out found))
+                    break;
+            }
+            if (end == start)
+            {
+                ids.RemoveRange(mark, ids.Count - mark);
+                ids.Add(Vocabulary.UnkId);
+                return;
+            }
+            ids.Add(found);
+            start = end;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Numerics.Tensors;
+using ModelPacker.Model;
+
+namespace ModelPacker.Training;
+
+/// <summary>
+/// One optimisation step at a time: the batch is cut into <see cref="TrainConfig.GradientShards"/> slices that run
+/// forward and backward in parallel, each into its own gradient buffer; the buffers are summed in slice order,
+/// clipped, and applied with AdamW. Dropout streams are derived from (seed, step, example index), so the result is
+/// bit-identical for a given seed whatever the number of cores.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly TrainConfig _cfg;
+    private readonly AlbertComputation[] _work;
+    private readonly AlbertParameters[] _grads;
+    private readonly AdamW _adam;
+    private readonly LearningRateSchedule _schedule;
+    private readonly float[] _exitWeights;
+
+    public Trainer(AlbertParameters parameters, TrainConfig cfg, int totalSteps, IWeightTransform? transform = null)
+    {
+        Parameters = parameters;
+        _cfg = cfg;
+        Transform = transform;
+        _work = Enumerable.Range(0, cfg.GradientShards).Select(_ => new AlbertComputation(parameters.Config)).ToArray();
+        _grads = Enumerable.Range(0, cfg.GradientShards).Select(_ => new AlbertParameters(parameters.Config)).ToArray();
+        _adam = new AdamW(parameters, cfg.AdamBeta1, cfg.AdamBeta2, cfg.AdamEpsilon, cfg.WeightDecay);
+        int warmup = (int)Math.Round(cfg.WarmupFraction * totalSteps);
+        _schedule = new LearningRateSchedule(cfg.LearningRate, totalSteps, warmup, cfg.Schedule == "cosine");
+        _exitWeights = cfg.ResolvedExitLossWeights();
+    }
+
+    public AlbertParameters Parameters { get; }
+    public IWeightTransform? Transform { get; set; }
+    public long StepCount { get; private set; }
+    /// <summary>The summed gradient of the last step (before clipping is applied to it in place).</summary>
+    public AlbertParameters LastGradient => _grads[0];
+    public float LastGradientNorm { get; private set; }
+    public float LastLearningRate { get; private set; }
+
+    public readonly record struct StepResult(double Loss, int Correct, int Count, int Tokens);
+
+    public StepResult Step(IReadOnlyList<int[]> sequences, IReadOnlyList<int> labels)
+    {
+        int b = sequences.Count;
+        if (b == 0 || labels.Count != b) throw new ArgumentException("a step needs one label per sequence and at least one sequence");
+        var weights = new ModelWeights(Parameters, Transform);
+        int shards = Math.Min(_work.Length, b);
+        var dropout = new DropoutSettings(_cfg.HiddenDropout, _cfg.AttentionDropout, _cfg.ClassifierDropout, _cfg.Seed, StepCount);
+        var losses = new double[shards];
+        var correct = new int[shards];
+        float scale = 1f / b;
+        Parallel.For(0, shards, i =>
+        {
+            int start = i * b / shards, end = (i + 1) * b / shards;
+            var seqs = new int[end - start][];
+            var labs = new int[end - start];
+            for (int j = start; j < end; j++) { seqs[j - start] = sequences[j]; labs[j - start] = labels[j]; }
+            var batch = new PackedBatch(seqs, labs, start);
+            foreach (var t in _grads[i].All) Array.Clear(t.Data);
+            _work[i].Forward(weights, batch, dropout);
+            losses[i] = _work[i].Loss(_exitWeights, _cfg.LabelSmoothing, scale, out correct[i]);
+            _work[i].Backward(_grads[i]);
+        });
+        // Fixed-order reduction into the first buffer, tensors in parallel.
+        var all = _grads[0].All;
+        Parallel.For(0, all.Count, k =>
+        {
+            var dst = all[k].Data;
+            for (int i = 1; i < shards; i++) TensorPrimitives.Add(dst, _grads[i].All[k].Data, dst);
+        });
+        LastGradientNorm = AdamW.ClipGlobalNorm(_grads[0], _cfg.ClipNorm);
+        LastLearningRate = _schedule.At(StepCount);
+        _adam.Step(Parameters, _grads[0], LastLearningRate);
+        StepCount++;
+        int tokens = 0;
+        foreach (var s in sequences) tokens += s.Length;
+        return new StepResult(losses.Sum(), correct.Sum(), b, tokens);
+    }
+}

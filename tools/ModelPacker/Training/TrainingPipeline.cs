@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using ModelPacker.Data;
+using ModelPacker.Model;
+using ModelPacker.Text;
+
+namespace ModelPacker.Training;
+
+/// <summary>
+/// Dataset → WordPiece vocabulary (train texts only) → token ids → random init → training → the weights of the
+/// epoch with the best validation accuracy (last exit).
+/// </summary>
+public static class TrainingPipeline
+{
+    public static TrainedModel Run(IntentDataset data, TrainConfig config, IProgress<TrainProgress>? progress = null, CancellationToken ct = default)
+    {
+        config.Validate();
+        if (data.Train.Count == 0) throw new InvalidDataException($"{data.SourcePath}: the training split is empty");
+        var vocab = WordPieceTrainer.Train(data.Train.Select(e => e.Text), config.VocabSize, config.MinTokenFrequency);
+        var tokenizer = new WordPieceTokenizer(vocab);
+        var labelIds = data.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i, StringComparer.Ordinal);
+        var (trainX, trainY) = Encode(data.Train, tokenizer, labelIds, config.MaxLength);
+        var (valX, valY) = Encode(data.Validation, tokenizer, labelIds, config.MaxLength);
+
+        var albert = config.ToAlbertConfig(vocab.Count, data.Labels);
+        var p = new AlbertParameters(albert);
+        p.InitializeRandom(config.Seed);
+        return Train(p, vocab, config, trainX, trainY, valX, valY, progress, ct);
+    }
+
+    public static (int[][] Ids, int[] Labels) Encode(IReadOnlyList<IntentExample> examples, WordPieceTokenizer tokenizer,
+        IReadOnlyDictionary<string, int> labelIds, int maxLength)
+    {
+        var ids = new int[examples.Count][];
+        var labels = new int[examples.Count];
+        for (int i = 0; i < examples.Count; i++)
+        {
+            ids[i] = tokenizer.Encode(examples[i].Text, maxLength);
+            labels[i] = labelIds.TryGetValue(examples[i].Label, out int id) ? id
+                : throw new InvalidDataException($"label '{examples[i].Label}' is not in the dataset's label list");
+        }
+        return (ids, labels);
+    }
+
+    /// <summary>Trains <paramref name="p"/> in place on encoded data; returns the best epoch's weights.</summary>
+    public static TrainedModel Train(AlbertParameters p, Vocabulary vocab, TrainConfig config, int[][] trainX, int[] trainY,
+        int[][] valX, int[] valY, IProgress<TrainProgress>? progress = null, CancellationToken ct = default, IWeightTransform? transform = null)
+    {
+        int stepsPerEpoch = (trainX.Length + config.BatchSize - 1) / config.BatchSize;
+        int totalSteps = stepsPerEpoch * config.Epochs;
+        var trainer = new Trainer(p, config, totalSteps, transform);
+        var lengths = trainX.Select(x => x.Length).ToArray();
+        var clock = Stopwatch.StartNew();
+        var history = new List<EpochSummary>();
+        AlbertParameters? best = null;
+        float bestAcc = -1f;
+        int bestEpoch = 0;
+        float? lastVal = null;
+        int step = 0;
+        for (int epoch = 0; epoch < config.Epochs; epoch++)
+        {
+            var batches = LengthBucketBatcher.Epoch(lengths, config.BatchSize, config.BucketByLength, config.Seed, epoch);
+            double lossSum = 0; long correct = 0, seen = 0;
+            foreach (var idx in batches)
+            {
+                ct.ThrowIfCancellationRequested();
+                var r = trainer.Step(idx.Select(i => trainX[i]).ToArray(), idx.Select(i => trainY[i]).ToArray());
+                lossSum += r.Loss * r.Count; correct += r.Correct; seen += r.Count;
+                step++;
+                if (progress is not null && (step % 10 == 0 || step == totalSteps))
+                    progress.Report(Progress(epoch, config.Epochs, step, totalSteps, lossSum / seen, (float)correct / seen, lastVal, clock.Elapsed));
+            }
+            float valAcc = valX.Length > 0 ? Accuracy(new AlbertModel(p, transform), valX, valY) : (float)correct / seen;
+            lastVal = valAcc;
+            history.Add(new EpochSummary(epoch + 1, (float)(lossSum / seen), (float)correct / seen, valAcc, clock.Elapsed));
+            if (valAcc >= bestAcc)
+            {
+                bestAcc = valAcc; bestEpoch = epoch + 1;
+                best = Clone(p);
+            }
+            progress?.Report(Progress(epoch, config.Epochs, step, totalSteps, lossSum / seen, (float)correct / seen, lastVal, clock.Elapsed));
+        }
+        return new TrainedModel
+        {
+            Parameters = best!, Vocabulary = vocab, BestValidationAccuracy = bestAcc, BestEpoch = bestEpoch,
+            TrainConfig = config, History = history,
+        };
+    }
+
+    private static TrainProgress Progress(int epoch, int epochs, int step, int total, double loss, float acc, float? val, TimeSpan elapsed)
+    {
+        var remaining = step > 0 ? TimeSpan.FromTicks((long)(elapsed.Ticks * (double)(total - step) / step)) : TimeSpan.Zero;
+        return new TrainProgress(epoch + 1, epochs, step, total, (float)loss, acc, val, elapsed, remaining);
+    }
+
+    /// <summary>Accuracy of the last exit.</summary>
+    public static float Accuracy(AlbertModel model, int[][] x, int[] y) => ExitAccuracies(model, x, y)[^1];
+
+    /// <summary>Accuracy of every exit, shallowest first.</summary>
+    public static float[] ExitAccuracies(AlbertModel model, int[][] x, int[] y)
+    {
+        var logits = model.PredictMany(x);
+        int layers = model.Config.NumHiddenLayers;
+        var acc = new float[layers];
+        for (int l = 0; l < layers; l++)
+        {
+            int hit = 0;
+            for (int i = 0; i < x.Length; i++)
+                if (System.Numerics.Tensors.TensorPrimitives.IndexOfMax(logits[i][l]) == y[i]) hit++;
+            acc[l] = x.Length == 0 ? 0 : (float)hit / x.Length;
+        }
+        return acc;
+    }
+
+    public static AlbertParameters Clone(AlbertParameters p)
+    {
+        var c = new AlbertParameters(p.Config);
+        for (int k = 0; k < p.All.Count; k++) p.All[k].Data.CopyTo(c.All[k].Data, 0);
+        return c;
+    }
+}
