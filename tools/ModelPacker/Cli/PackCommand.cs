@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ModelPacker.Boards;
 using ModelPacker.Checkpoints;
 using ModelPacker.Data;
 using ModelPacker.FlashImage;
@@ -69,7 +70,7 @@ internal static class PackCommand
                 BoardId = profile?.Id ?? 0,
             };
             var bytes = image.Build();
-            profile?.Check(bytes.Length, integer.ArenaBytes);
+            profile?.EnsureFits(bytes.Length, integer.ArenaBytes);
             ImageFileWriter.WriteAtomically(outPath, bytes);
             PrintSizes(env, ImageReader.Read(bytes, outPath, IntegerImage.Rules), integer, profile, calibrationSet.Count, dataPath, outPath);
             return ExitCodes.Success;
