@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the native kernels for Cortex-M4 (QEMU netduinoplus2), Cortex-M7 (mps2-an500) and RV32IMC (riscv32 virt)
-# and runs their ctest suites inside QEMU: the cross-target kernel tests, and the bare-metal harness on every int8
-# flash image (SNIPS and CLINC150, packed here from models/ with `modelpacker pack`), bit-exact at every layer.
+# and runs their ctest suites inside QEMU: the cross-target kernel and loader tests, and the bare-metal harness on
+# every int8 flash image (see "flash images" below), bit-exact with the C# reference at every layer.
 # Installs the cross compilers and QEMU from apt when missing. Ends with one ctest line per target and exits
 # non-zero when anything failed.
 #   NI_MCU_IMAGES="snips=path;clinc150=path"  use these images instead of packing
@@ -28,25 +28,44 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 # ---- flash images ----
+# 1. NI_MCU_IMAGES when given; else
+# 2. the bundled models (models/snips, models/clinc150) packed to int8 with `modelpacker pack` (SNIPS against the
+#    esp32-wrover profile, so packing also proves it fits that board's model partition and arena budget);
+# 3. the images the C# tests pack for the host runtime test (native-kernels/build/test-images/runtime: a tiny
+#    trained model and random models, expected logits from the C# integer reference), written by
+#    `dotnet test --filter IntegerImageTests` when none are there yet.
 images="${NI_MCU_IMAGES:-}"
 if [ -z "$images" ]; then
   img_dir="$root/build/images"
   mkdir -p "$img_dir"
+  dll="tools/ModelPacker/bin/Release/net10.0/modelpacker.dll"
   for model in snips clinc150; do
     out="$img_dir/$model-int8.nimg"
     if [ -d "models/$model" ]; then
       if [ ! -f "$out" ] || [ -n "$(find "models/$model" -newer "$out" -print -quit)" ]; then
-        dll="tools/ModelPacker/bin/Release/net10.0/modelpacker.dll"
         [ -f "$dll" ] || dotnet build tools/ModelPacker -c Release -nologo -v quiet >/dev/null || exit 1
-        echo "test-native-mcu: packing models/$model -> $out"
-        dotnet "$dll" pack --model "models/$model" --scheme int8 --out "$out" || { echo "test-native-mcu: pack $model failed"; exit 1; }
+        board=(); [ "$model" = snips ] && board=(--board esp32-wrover)
+        echo "test-native-mcu: packing models/$model -> $out ${board[*]}"
+        dotnet "$dll" pack --model "models/$model" --scheme int8 "${board[@]}" --out "$out" \
+          || { echo "test-native-mcu: FAILED: pack models/$model"; exit 1; }
       fi
+      images="${images:+$images;}$model=$out"
     fi
-    [ -f "$out" ] && images="${images:+$images;}$model=$out"
+  done
+  runtime_dir="$root/native-kernels/build/test-images/runtime"
+  if ! ls "$runtime_dir"/*.nii >/dev/null 2>&1; then
+    echo "test-native-mcu: writing the C# test images (dotnet test --filter IntegerImageTests)"
+    NANO_INTENT_RUNTIME_IMAGES="$runtime_dir" dotnet test tests/ModelPacker.Tests -c Release -nologo -v quiet \
+      --filter "FullyQualifiedName~IntegerImageTests" >/dev/null || echo "test-native-mcu: dotnet test IntegerImageTests failed"
+  fi
+  for f in "$runtime_dir"/*.nii; do
+    [ -f "$f" ] || continue
+    name="runtime-$(basename "$f" .nii)"
+    images="${images:+$images;}${name//[^A-Za-z0-9_-]/_}=$f"
   done
 fi
 if [ -z "$images" ]; then
-  echo "test-native-mcu: FAILED: no flash image to run (models/snips and models/clinc150 are missing; set NI_MCU_IMAGES)"
+  echo "test-native-mcu: FAILED: no flash image to run (no models/snips, models/clinc150 or C# test images; set NI_MCU_IMAGES)"
   exit 1
 fi
 echo "test-native-mcu: images: $images"
