@@ -46,11 +46,12 @@ trap 'rm -f "$tmp"' EXIT
 for t in arm-cortex-m4 riscv32-rv32imc; do
   build="$root/build/bench-mcu-$t"
   cmake -S native-kernels -B "$build" -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_TOOLCHAIN_FILE="$root/native-kernels/cmake/$t.cmake" -DNI_MCU_IMAGES="$image_name=$image" >/dev/null
+    -DCMAKE_TOOLCHAIN_FILE="$root/native-kernels/cmake/$t.cmake" -DNI_MCU_IMAGES="$image_name=$image" -DNI_MCU_PROFILE=ON >/dev/null
   cmake --build "$build" -j2 >/dev/null
   harness="$build/mcu/ni_harness_$image_name"
   hlog="$(run "$t" "$harness")" || { echo "$hlog" | tail -5; echo "bench/mcu: harness failed on $t" >&2; exit 1; }
   glog="$(run "$t" "$build/mcu/ni_gemv_count")" || { echo "$glog"; echo "bench/mcu: gemv count failed on $t" >&2; exit 1; }
+  plog="$(run "$t" "$build/mcu/ni_profile_$image_name")" || { echo "$plog" | tail -5; echo "bench/mcu: profile failed on $t" >&2; exit 1; }
 
   line="$(echo "$hlog" | grep '^instructions ')"
   full=$(echo "$line" | sed -E 's/.*full depth mean ([0-9]+).*/\1/')
@@ -59,6 +60,19 @@ for t in arm-cortex-m4 riscv32-rv32imc; do
   summary="$(echo "$hlog" | grep '^summary ')"
   mean_exit=$(echo "$summary" | sed -E 's/.*mean exit layer ([0-9.]+ of [0-9]+).*/\1/')
   utterances=$(echo "$summary" | sed -E 's/.*: ([0-9]+) utterances.*/\1/')
+  dims="$(echo "$hlog" | grep '^model: ' | sed -E 's/^model: ([^,]+),.*/\1/')"
+  split="$(echo "$hlog" | grep '^full depth ')"
+  s_embed=$(echo "$split" | sed -E 's/.*embed ([0-9]+).*/\1/')
+  s_layers=$(echo "$split" | sed -E 's/.*layers ([0-9]+).*/\1/')
+  s_heads=$(echo "$split" | sed -E 's/.*exit heads ([0-9]+).*/\1/')
+  s_macs=$(echo "$split" | sed -E 's/.*; ([0-9]+) MACs.*/\1/')
+  s_permac=$(echo "$split" | sed -E 's/.*MACs, ([0-9.]+) instructions per MAC.*/\1/')
+  open_n=$(echo "$line" | sed -E 's/.*open ([0-9]+),.*/\1/')
+  prof="$(echo "$plog" | grep '^gemv profile ')"
+  g_instr=$(echo "$prof" | sed -E 's/.* MACs, ([0-9]+) instructions.*/\1/')
+  g_macs=$(echo "$prof" | sed -E 's/.* calls, ([0-9]+) MACs.*/\1/')
+  g_calls=$(echo "$prof" | sed -E 's/.*: ([0-9]+) calls.*/\1/')
+  g_permac=$(echo "$prof" | sed -E 's/.*\(([0-9.]+) per MAC\).*/\1/')
   # code: the linked harness minus the image it carries (kernels + runtime + loader + harness + libc), and the
   # kernel library's own text
   read -r text data bss _ < <("${prefix[$t]}size" "$harness" | tail -1)
@@ -75,10 +89,17 @@ for t in arm-cortex-m4 riscv32-rv32imc; do
     echo
     echo "| quantity | value |"
     echo "|---|---|"
+    echo "| model | $dims |"
     echo "| utterances (test vectors) | $utterances |"
     echo "| instructions / utterance, full depth (mean) | $full |"
     echo "| instructions / utterance, early exit (mean) | $early |"
-    echo "| mean exit layer | $mean_exit |"
+    echo "| mean exit layer (with the image's thresholds) | $mean_exit |"
+    echo "| full depth per utterance: embed / layers / exit heads | $s_embed / $s_layers / $s_heads |"
+    echo "| MACs per utterance (GEMVs + attention), instructions per MAC overall | $s_macs, $s_permac |"
+    awk -v gi="$g_instr" -v gm="$g_macs" -v gc="$g_calls" -v gp="$g_permac" -v u="$utterances" -v f="$full" 'BEGIN {
+      per = gi / (2 * u)   # both passes of every utterance, plus ni_open (which runs none)
+      printf "| of which in ni_gemv_s8 (%d calls per utterance) | %.0f instructions (%.0f%%), %s per MAC |\n", gc / (2 * u), per, 100 * per / f, gp }'
+    echo "| ni_open (validates every byte: CRC-32 + SHA-256) | $open_n instructions, once at boot |"
     echo "| image bytes (flash) | $image_bytes |"
     echo "| arena bytes (RAM) | $arena |"
     echo "| code bytes (linked harness text without the image) | $code |"
@@ -99,9 +120,13 @@ for t in arm-cortex-m4 riscv32-rv32imc; do
 done
 
 {
-  echo "The same instruction counts hold on the Cortex-M7 (same Thumb-2 + DSP code); the STM32F769I-DISCO at"
-  echo "216 MHz would take about $(awk -v f="$(grep -m1 'full depth (mean)' "$tmp" | awk -F'|' '{print $3}')" 'BEGIN{printf "%.2f", f/216e6*1e3}') ms at full depth by the same estimate (before its"
-  echo "dual-issue pipeline, which QEMU does not model, shortens it). Reproduce: \`bench/mcu/run.sh\`."
+  m4_full="$(grep -m1 'full depth (mean)' "$tmp" | awk -F'|' '{print $3}' | tr -d ' ')"
+  echo "The Cortex-M7 build runs the same Thumb-2 + DSP kernels (bit-exact under QEMU mps2-an500, which has no exact"
+  echo "counter). Taking the Cortex-M4 count for it, the STM32F769I-DISCO at 216 MHz would need about"
+  echo "$(awk -v f="$m4_full" 'BEGIN{printf "%.1f", f/216e6*1e3}') ms at full depth, before its dual-issue pipeline (not modelled) shortens it."
+  echo
+  echo "Reproduce: \`bench/mcu/run.sh\` (image: \`NI_BENCH_IMAGE=...\`, default the SNIPS image packed by"
+  echo "\`scripts/test-native-mcu.sh\`)."
 } >>"$tmp"
 mv "$tmp" "$out"
 trap - EXIT

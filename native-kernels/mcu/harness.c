@@ -33,6 +33,30 @@ static int32_t token_ids[256];
 
 static int failures;
 
+#ifdef NI_MCU_PROFILE_GEMV
+/* Built with -Wl,--wrap=ni_gemv_s8 (NI_MCU_PROFILE=ON): every GEMV of the runtime is counted, which splits an
+ * utterance's instructions into GEMV and everything else. The counter's own cost is left out of the split. */
+void __real_ni_gemv_s8(const int8_t *w, const int8_t *x, int32_t *y, uint32_t rows, uint32_t cols);
+static uint64_t gemv_instructions, gemv_macs, gemv_calls;
+void __wrap_ni_gemv_s8(const int8_t *w, const int8_t *x, int32_t *y, uint32_t rows, uint32_t cols)
+{
+    uint64_t t = ni_mcu_count();
+    __real_ni_gemv_s8(w, x, y, rows, cols);
+    gemv_instructions += ni_mcu_count() - t;
+    gemv_macs += (uint64_t)rows * cols;
+    gemv_calls++;
+}
+#endif
+
+/* Multiply-accumulates of one utterance of n tokens through `layers` layers and their exit heads: the GEMVs
+ * (embedding projection, Q/K/V/output, FFN in and out, pooler, classifier) and attention (scores and context). */
+static uint64_t model_macs(const ni_model_dims *d, uint32_t n, uint32_t layers)
+{
+    uint64_t H = d->hidden_size, E = d->embedding_size, I = d->intermediate_size, C = d->num_labels;
+    uint64_t per_layer = n * (4 * H * H + 2 * H * I) + 2ull * n * n * H + H * H + C * H;
+    return n * H * E + layers * per_layer;
+}
+
 static void fail_status(const char *what, uint32_t utterance, uint32_t layer, int status)
 {
     printf("FAIL utterance %" PRIu32 " layer %" PRIu32 ": %s returned %s\n", utterance, layer, what,
@@ -85,9 +109,11 @@ int main(void)
     }
     const uint32_t layers = ni_num_layers(&model), n_labels = ni_num_labels(&model);
     const uint32_t arena_len = ni_arena_bytes(&model);
-    printf("model: %" PRIu32 " layers, %" PRIu32 " labels, %" PRIu32 " positions, arena %" PRIu32
-           " bytes (header says %" PRIu32 "), %" PRIu32 " test vectors\n", layers, n_labels, ni_max_positions(&model),
-           arena_len, model.image.arena_bytes, model.image.test_vector_count);
+    printf("model: V=%" PRIu32 " E=%" PRIu32 " H=%" PRIu32 " heads=%" PRIu32 " I=%" PRIu32 " L=%" PRIu32 " P=%" PRIu32
+           " C=%" PRIu32 ", arena %" PRIu32 " bytes (header says %" PRIu32 "), %" PRIu32 " test vectors\n",
+           model.dims.vocab_size, model.dims.embedding_size, model.dims.hidden_size, model.dims.num_heads,
+           model.dims.intermediate_size, layers, ni_max_positions(&model), n_labels, arena_len,
+           model.image.arena_bytes, model.image.test_vector_count);
     if (arena_len > sizeof arena || n_labels > NI_MAX_LABELS) {
         printf("FAIL arena %" PRIu32 " bytes / %" PRIu32 " labels exceed the harness's %u bytes / %u labels\n",
                arena_len, n_labels, (unsigned)sizeof arena, NI_MAX_LABELS);
@@ -104,6 +130,7 @@ int main(void)
     }
 
     uint64_t sum_full = 0, sum_early = 0, min_early = UINT64_MAX, max_early = 0;
+    uint64_t sum_embed = 0, sum_layers = 0, sum_heads = 0, sum_macs = 0;
     uint32_t sum_exit_layers = 0, exits_per_layer[NI_MAX_LAYERS] = {0}, utterances = 0;
     ni_test_vector_iter it;
     ni_test_vector tv;
@@ -119,19 +146,22 @@ int main(void)
         int32_t entropy = 0;
 
         /* full depth: every layer's logits and entropy checked; only the step calls are counted */
-        uint64_t full = 0, t;
+        uint64_t embed_n = 0, layers_n = 0, heads_n = 0, t;
         t = ni_mcu_count();
         st = ni_embed(&model, token_ids, tv.token_count, arena, arena_len);
-        full += ni_mcu_count() - t;
+        embed_n += ni_mcu_count() - t;
         if (st != NI_OK) { fail_status("ni_embed", tv.index, 0, st); continue; }
         for (uint32_t l = 0; l < layers; l++) {
             t = ni_mcu_count();
             st = ni_run_layer(&model, l, arena, arena_len);
+            uint64_t t2 = ni_mcu_count();
+            layers_n += t2 - t;
             if (st == NI_OK) st = ni_exit_head(&model, l, arena, arena_len, logits, n_labels, &entropy);
-            full += ni_mcu_count() - t;
+            heads_n += ni_mcu_count() - t2;
             if (st != NI_OK) { fail_status("ni_run_layer/ni_exit_head", tv.index, l, st); break; }
             check_layer(&tv, l, n_labels, entropy);
         }
+        const uint64_t full = embed_n + layers_n + heads_n;
 
         /* early exit, as the firmware runs it: stop at the first layer under its threshold */
         uint32_t exit_layer = layers - 1;
@@ -161,6 +191,10 @@ int main(void)
                    failures != failures_before ? " MISMATCH" : "");
         utterances++;
         sum_full += full;
+        sum_embed += embed_n;
+        sum_layers += layers_n;
+        sum_heads += heads_n;
+        sum_macs += model_macs(&model.dims, tv.token_count, layers);
         sum_early += early;
         if (early < min_early) min_early = early;
         if (early > max_early) max_early = early;
@@ -183,6 +217,21 @@ int main(void)
                " min %" PRIu64 " max %" PRIu64 ", arena %" PRIu32 " bytes, image %" PRIu32 " bytes\n",
                NI_MCU_IMAGE_NAME, open_count, sum_full / utterances, sum_early / utterances, min_early, max_early,
                arena_len, image_len);
+    if (ni_mcu_counter_exact && utterances && sum_macs) {
+        uint64_t milli = (sum_full * 1000u + sum_macs / 2) / sum_macs;
+        printf("full depth %s: mean per utterance embed %" PRIu64 ", layers %" PRIu64 ", exit heads %" PRIu64
+               "; %" PRIu64 " MACs, %" PRIu64 ".%03" PRIu64 " instructions per MAC overall\n", NI_MCU_IMAGE_NAME,
+               sum_embed / utterances, sum_layers / utterances, sum_heads / utterances, sum_macs / utterances,
+               milli / 1000u, milli % 1000u);
+    }
+#ifdef NI_MCU_PROFILE_GEMV
+    if (ni_mcu_counter_exact && gemv_macs) {
+        uint64_t milli = (gemv_instructions * 1000u + gemv_macs / 2) / gemv_macs;
+        printf("gemv profile %s: %" PRIu64 " calls, %" PRIu64 " MACs, %" PRIu64 " instructions (%" PRIu64 ".%03" PRIu64
+               " per MAC) over both passes and ni_open\n", NI_MCU_IMAGE_NAME, gemv_calls, gemv_macs,
+               gemv_instructions, milli / 1000u, milli % 1000u);
+    }
+#endif
     printf("%s\n", failures ? "FAILED" : "PASSED");
     return failures ? 1 : 0;
 }
