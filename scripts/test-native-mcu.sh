@@ -30,7 +30,8 @@ fi
 # ---- flash images ----
 # 1. NI_MCU_IMAGES when given; else
 # 2. the bundled models (models/snips, models/clinc150) packed to int8 with `modelpacker pack` (SNIPS against the
-#    esp32-wrover profile, so packing also proves it fits that board's model partition and arena budget);
+#    esp32-wrover profile, so packing also proves it fits that board's model partition and arena budget) and
+#    given early-exit thresholds with `modelpacker calibrate` on the validation split;
 # 3. the images the C# tests pack for the host runtime test (native-kernels/build/test-images/runtime: a tiny
 #    trained model and random models, expected logits from the C# integer reference), written by
 #    `dotnet test --filter IntegerImageTests` when none are there yet.
@@ -39,6 +40,7 @@ if [ -z "$images" ]; then
   img_dir="$root/build/images"
   mkdir -p "$img_dir"
   dll="tools/ModelPacker/bin/Release/net10.0/modelpacker.dll"
+  datasets="${NANO_INTENT_DATASETS:-$root/../shared/datasets}"
   for model in snips clinc150; do
     out="$img_dir/$model-int8.nimg"
     if [ -d "models/$model" ]; then
@@ -46,8 +48,12 @@ if [ -z "$images" ]; then
         [ -f "$dll" ] || dotnet build tools/ModelPacker -c Release -nologo -v quiet >/dev/null || exit 1
         board=(); [ "$model" = snips ] && board=(--board esp32-wrover)
         echo "test-native-mcu: packing models/$model -> $out ${board[*]}"
-        dotnet "$dll" pack --model "models/$model" --scheme int8 "${board[@]}" --out "$out" \
+        dotnet "$dll" pack --model "models/$model" --scheme int8 "${board[@]}" --out "$out.tmp" \
           || { echo "test-native-mcu: FAILED: pack models/$model"; exit 1; }
+        # early-exit thresholds chosen on the validation split, as a deployed image has them
+        dotnet "$dll" calibrate --image "$out.tmp" --data "$datasets/$model" >/dev/null \
+          || { echo "test-native-mcu: FAILED: calibrate $model"; exit 1; }
+        mv "$out.tmp" "$out"
       fi
       images="${images:+$images;}$model=$out"
     fi
