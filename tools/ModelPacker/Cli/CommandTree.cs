@@ -13,6 +13,7 @@ public static class CommandTree
         TrainCommand.Create,
         EvalCommand.Create,
         ClassifyCommand.Create,
+        InspectCommand.Create,
     ];
 
     public static RootCommand Build(CliEnvironment env)
