@@ -14,10 +14,27 @@ public class BertNormalizerTests
     [InlineData("one\u00A0two\u2003three\u2028four\u000Bfive", new[] { "one", "two", "three", "four", "five" })]
     [InlineData("$5.99 on 12/03 @home #tag ^_^ ~x`", new[] { "$", "5", ".", "99", "on", "12", "/", "03", "@", "home", "#", "tag", "^", "_", "^", "~", "x", "`" })]
     [InlineData("«Bonjour» — dit-il…", new[] { "«", "bonjour", "»", "—", "dit", "-", "il", "…" })]
+    [InlineData("Việt Nam", new[] { "viet", "nam" })] // two marks on one letter
+    [InlineData("ﬁne \u212B", new[] { "ﬁne", "a" })] // NFD is canonical only: the ligature stays, the angstrom sign goes to A
     [InlineData("", new string[0])]
     [InlineData(" \t\r\n ", new string[0])]
     public void Split_MatchesBertBasicTokenizer(string text, string[] expected) =>
         Assert.Equal(expected, BertNormalizer.Split(text));
+
+    [Fact]
+    public void Split_EveryAsciiCharacterIsClassedAsBertDoes()
+    {
+        for (int cp = 1; cp < 128; cp++)
+        {
+            char c = (char)cp;
+            string[] expected =
+                cp is 9 or 10 or 11 or 12 or 13 or 32 ? ["x", "y"]                    // whitespace
+                : cp < 32 || cp == 127 ? ["xy"]                                       // control: removed
+                : !char.IsAsciiLetterOrDigit(c) ? ["x", c.ToString(), "y"]             // every ASCII symbol is punctuation
+                : ["x" + char.ToLowerInvariant(c) + "y"];
+            Assert.Equal(expected, BertNormalizer.Split("x" + c + "Y"));
+        }
+    }
 
     [Fact]
     public void Split_WithoutLowerCase_KeepsCaseAndAccents() =>

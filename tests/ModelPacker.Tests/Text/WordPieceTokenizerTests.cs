@@ -60,4 +60,14 @@ public class WordPieceTokenizerTests
         Assert.Equal(["Hello", "é"], new WordPieceTokenizer(vocab, lowerCase: false).Tokenize("Hello é"));
         Assert.Equal(["hello", "[UNK]"], new WordPieceTokenizer(vocab, lowerCase: true).Tokenize("Hello é"));
     }
+
+    [Fact]
+    public void Tokenize_PiecesNeverSplitSurrogatePairs()
+    {
+        var vocab = Vocabulary.FromTokens(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "##😀", "😀"]);
+        var tokenizer = new WordPieceTokenizer(vocab, maxInputCharsPerWord: 3);
+        Assert.Equal(["a", "##😀", "##😀"], tokenizer.Tokenize("a😀😀")); // 3 code points (5 UTF-16 units): within the limit
+        Assert.Equal(["😀", "[UNK]"], tokenizer.Tokenize("😀 😀a"));
+        Assert.Equal(["[UNK]"], tokenizer.Tokenize("a😀😀😀"));
+    }
 }

@@ -26,6 +26,13 @@ public sealed class IntentDataset
         _ => throw new ArgumentException($"unknown split '{name}': expected train, validation (val) or test", nameof(name)),
     };
 
+    /// <summary>Index of <paramref name="label"/> in <see cref="Labels"/> (the class id); unknown -> ArgumentException.</summary>
+    public int LabelId(string label)
+    {
+        int i = Array.BinarySearch(Labels, label, StringComparer.Ordinal);
+        return i >= 0 ? i : throw new ArgumentException($"unknown label '{label}' in dataset {Name}", nameof(label));
+    }
+
     /// <summary>Ordinal-sorted distinct labels of the given splits.</summary>
     internal static string[] CollectLabels(params IReadOnlyList<IntentExample>[] splits)
     {

@@ -31,6 +31,13 @@ public static class BertNormalizer
         {
             int cp = rune.Value;
             if (cp == 0 || cp == 0xFFFD) continue;
+            if (cp < 0x80)
+            {
+                // ASCII fast path: same classes as below.
+                if (cp is ' ' or '\t' or '\n' or '\r' or '\v' or '\f') Flush();
+                else if (cp >= 0x20 && cp != 0x7F) word.Append((char)cp);
+                continue;
+            }
             if (Rune.IsWhiteSpace(rune)) { Flush(); continue; }
             if (IsControl(rune)) continue;
             if (IsCjk(cp))
@@ -39,7 +46,8 @@ public static class BertNormalizer
                 words.Add(rune.ToString());
                 continue;
             }
-            word.Append(rune.ToString());
+            if (rune.IsBmp) word.Append((char)cp);
+            else word.Append(char.ConvertFromUtf32(cp));
         }
         Flush();
         return words.ToArray();
