@@ -8,7 +8,7 @@ namespace ModelPacker.Tests.IntegerRuntime;
 internal static class TestModels
 {
     public static AlbertParameters RandomParameters(int seed, int vocab = 60, int e = 16, int h = 32, int heads = 4, int i = 64,
-        int layers = 3, int positions = 12, int labels = 5, string act = "gelu_new")
+        int layers = 3, int positions = 12, int labels = 5, string act = "gelu_new", double weightStd = 0.3)
     {
         var config = new AlbertConfig
         {
@@ -24,7 +24,7 @@ internal static class TestModels
             for (int k = 0; k < t.Length; k++)
             {
                 double g = Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
-                t.Data[k] = gain ? (float)(1 + 0.2 * g) : (float)((t.Shape.Length == 2 ? 0.3 : 0.1) * g);
+                t.Data[k] = gain ? (float)(1 + 0.2 * g) : (float)((t.Shape.Length == 2 ? weightStd : 0.1) * g);
             }
         }
         return p;

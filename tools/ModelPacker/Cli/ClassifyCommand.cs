@@ -33,7 +33,9 @@ internal static class ClassifyCommand
 
     internal sealed record Prediction(string Text, IReadOnlyList<ExitAnswer> Exits)
     {
-        public ExitAnswer Final => Exits[^1];
+        /// <summary>Index of the exit the device stops at (images: early exit by entropy threshold); null = last.</summary>
+        public int? EarlyExit { get; init; }
+        public ExitAnswer Final => Exits[EarlyExit ?? Exits.Count - 1];
 
         public static Prediction Of(IIntentClassifier classifier, string text)
         {
@@ -45,7 +47,8 @@ internal static class ClassifyCommand
                 int top = ExitStatistics.ArgMax(logits[l]);
                 exits.Add(new ExitAnswer(l + 1, classifier.Labels[top], p[top], ExitStatistics.Entropy(p)));
             }
-            return new Prediction(text, exits);
+            int? early = classifier is IntegerRuntime.IntegerClassifier ic ? ic.ClassifyEarlyExit(classifier.Encode(text)).ExitLayer : null;
+            return new Prediction(text, exits) { EarlyExit = early };
         }
 
         public string ToJson()
@@ -57,6 +60,7 @@ internal static class ClassifyCommand
                 w.WriteString("text", Text);
                 w.WriteString("intent", Final.Intent);
                 w.WriteNumber("confidence", Final.Confidence);
+                w.WriteNumber("exit_layer", Final.Layer);
                 w.WriteStartArray("exits");
                 foreach (var e in Exits)
                 {
@@ -78,6 +82,7 @@ internal static class ClassifyCommand
             var grid = new Grid().AddColumn().AddColumn();
             grid.AddRow("Intent", $"[bold]{Markup.Escape(Final.Intent)}[/]");
             grid.AddRow("Confidence", $"{Final.Confidence:P2}");
+            if (EarlyExit is not null) grid.AddRow("Exit layer", $"{Final.Layer} of {Exits.Count} (early exit, integer runtime)");
             console.Write(grid);
             var table = new Table().AddColumn("exit layer").AddColumn("top intent")
                 .AddColumn(new TableColumn("confidence").RightAligned()).AddColumn(new TableColumn("entropy (nats)").RightAligned());

@@ -13,7 +13,10 @@ public static class CommandTree
         TrainCommand.Create,
         EvalCommand.Create,
         ClassifyCommand.Create,
+        PackCommand.Create,
         InspectCommand.Create,
+        VerifyCommand.Create,
+        CalibrateCommand.Create,
     ];
 
     public static RootCommand Build(CliEnvironment env)

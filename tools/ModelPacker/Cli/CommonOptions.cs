@@ -15,9 +15,9 @@ internal static class CommonOptions
 
     public static Option<string> Model() => new("--model")
     {
-        Description = "Checkpoint directory (model.safetensors, config.json, vocab.txt)",
+        Description = "Checkpoint directory (model.safetensors, config.json, vocab.txt) or flash image file (run by the integer reference with early exit)",
         Required = true,
-        HelpName = "dir",
+        HelpName = "dir|image",
     };
 
     public static Option<string?> TextColumn() => new("--text-column")

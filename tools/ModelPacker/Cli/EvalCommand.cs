@@ -47,8 +47,25 @@ internal static class EvalCommand
                 env.Error.WriteLine($"warning: {dataPath}: {report.UnknownLabels.Count} intent(s) the model does not know, counted as errors: " +
                                     string.Join(", ", report.UnknownLabels.Take(10)));
             var summary = new EvalSummary(result.GetValue(model)!, dataPath, splitName, report);
-            if (asJson) env.Out.WriteLine(summary.ToJson(result.GetValue(top)));
-            else summary.Print(env.Console, result.GetValue(top));
+            var early = classifier is IntegerRuntime.IntegerClassifier ic
+                ? IntegerRuntime.EarlyExitStatistics.Measure(ic, examples, cancellation) : null;
+            if (asJson)
+            {
+                var node = System.Text.Json.Nodes.JsonNode.Parse(summary.ToJson(result.GetValue(top)))!;
+                if (early is not null)
+                {
+                    node["early_exit_accuracy"] = early.Accuracy;
+                    node["mean_layers"] = early.MeanLayers;
+                }
+                env.Out.WriteLine(node.ToJsonString());
+            }
+            else
+            {
+                summary.Print(env.Console, result.GetValue(top));
+                if (early is not null)
+                    env.Console.MarkupLine($"Early exit (integer runtime, image thresholds): accuracy [bold]{early.Accuracy:P2}[/], " +
+                                           $"mean {early.MeanLayers:F2} of {classifier.ExitCount} layers");
+            }
             return ExitCodes.Success;
         })));
         return command;

@@ -11,6 +11,8 @@ internal static class ModelSource
 {
     public static IIntentClassifier Open(string path, CliEnvironment env, bool verbose)
     {
+        // A file is a flash image: the integer reference runs it, with early exit (IntegerRuntime).
+        if (File.Exists(path)) return IntegerRuntime.IntegerImage.Read(path).Classifier();
         var checkpoint = CheckpointDirectory.Load(path);
         foreach (var warning in checkpoint.Warnings) env.Error.WriteLine("warning: " + warning);
         if (verbose)
