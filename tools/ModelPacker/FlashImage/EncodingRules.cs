@@ -65,3 +65,15 @@ public sealed class Int8RowEncodingRules : IEncodingRules
         }
     }
 }
+
+/// <summary>
+/// Sizes as <see cref="Int8RowEncodingRules"/>, but any params and QUANT_PARAMS bytes pass: for tests that must
+/// write an image whose values (not layout) the loader rejects. Never use it to write a real image.
+/// </summary>
+public sealed class SizesOnlyEncodingRules : IEncodingRules
+{
+    public static readonly SizesOnlyEncodingRules Instance = new();
+    public (int Data, int Params)? Sizes(TensorEncoding encoding, int rows, int cols) => Int8RowEncodingRules.Instance.Sizes(encoding, rows, cols);
+    public string? ValidateParams(TensorEncoding encoding, ReadOnlySpan<byte> parameters, int rows, int cols) => null;
+    public string? ValidateQuantParams(ReadOnlySpan<byte> section, ModelDims dims) => null;
+}
