@@ -63,22 +63,26 @@ public class PackCommandTests(CliFixture fixture) : IClassFixture<CliFixture>
     {
         string boards = fixture.Path("boards");
         Directory.CreateDirectory(boards);
-        File.WriteAllText(Path.Combine(boards, "tiny-board.json"), """{ "name": "tiny-board", "id": 42, "cpu": "cortex-m4", "clock_hz": 80000000, "flash_bytes": 4096, "flash_address": "0x08000000", "flash_budget_bytes": 4096, "ram_budget_bytes": 1000000 }""");
-        File.WriteAllText(Path.Combine(boards, "small-ram.json"), """{ "name": "small-ram", "id": 43, "cpu": "cortex-m4", "clock_hz": 80000000, "flash_bytes": 100000000, "flash_address": "0x08000000", "flash_budget_bytes": 100000000, "ram_budget_bytes": 1024 }""");
+        Board(boards, "tiny-board", 42, 4096, 1000000);
+        Board(boards, "small-ram", 43, 100000000, 1024);
         string out1 = fixture.Path("board.nii");
         var run = CliRun.Of("pack", "--model", fixture.ModelDir, "--calibration-data", fixture.DataDir, "--board", "tiny-board", "--boards-dir", boards, "--out", out1);
         Assert.Equal(1, run.ExitCode);
-        Assert.Matches(@"error: board tiny-board: image [\d,]+ bytes exceeds the flash budget of 4,096 bytes \(flash at 0x08000000\) by [\d,]+ bytes", run.Error);
+        Assert.Matches(@"error: image of [\d,]+ bytes does not fit board tiny-board: its flash budget is 4,096 bytes", run.Error);
         Assert.False(File.Exists(out1));
         run = CliRun.Of("pack", "--model", fixture.ModelDir, "--calibration-data", fixture.DataDir, "--board", "small-ram", "--boards-dir", boards, "--out", out1);
         Assert.Equal(1, run.ExitCode);
-        Assert.Matches(@"error: board small-ram: arena [\d,]+ bytes exceeds the RAM budget of 1,024 bytes by [\d,]+ bytes", run.Error);
-        File.WriteAllText(Path.Combine(boards, "roomy.json"), """{ "name": "roomy", "id": 44, "cpu": "cortex-m4", "clock_hz": 80000000, "flash_bytes": 100000000, "flash_address": "0x08000000", "flash_budget_bytes": 100000000, "ram_budget_bytes": 1000000 }""");
+        Assert.Matches(@"arena of [\d,]+ bytes does not fit board small-ram: its RAM budget is 1,024 bytes", run.Error);
+        Board(boards, "roomy", 44, 100000000, 1000000);
         run = CliRun.Of("pack", "--model", fixture.ModelDir, "--calibration-data", fixture.DataDir, "--board", "roomy", "--boards-dir", boards, "--out", out1);
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Equal(44u, IntegerImage.Read(out1).BoardId);
         Assert.Contains("arena (RAM)", run.Out);
     }
+
+    private static void Board(string dir, string name, int id, long flashBudget, long ramBudget) =>
+        File.WriteAllText(Path.Combine(dir, name + ".json"),
+            $$"""{ "name": "{{name}}", "id": {{id}}, "cpu": "cortex-m4", "cores": 1, "clock_hz": 100000000, "flash_bytes": 200000000, "sram_bytes": 2000000, "flash_address": "0x08000000", "flash_budget_bytes": {{flashBudget}}, "ram_budget_bytes": {{ramBudget}} }""");
 
     [Fact]
     public void CalibrateWritesThresholdsThatKeepAccuracyAndSetsTheFlag()

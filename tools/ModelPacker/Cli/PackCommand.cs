@@ -25,7 +25,7 @@ internal static class PackCommand
         var scheme = new Option<string>("--scheme") { Description = "Quantization scheme", DefaultValueFactory = _ => "int8" };
         scheme.AcceptOnlyFromAmong("int8");
         var board = new Option<string?>("--board") { Description = "Board profile (boards/<name>.json): its id goes into the header and the image and arena must fit its budgets", HelpName = "name" };
-        var boards = new Option<string?>("--boards-dir") { Description = "Where board profiles live (default: the boards/ folder above the current directory)", HelpName = "dir" };
+        var boards = new Option<string?>("--boards-dir") { Description = "Where board profiles live (default: $NANO_INTENT_BOARDS or the boards/ folder of the repository)", HelpName = "dir" };
         var calibration = new Option<string?>("--calibration-data")
         {
             Description = "The model's training data, for activation calibration (default: $NANO_INTENT_DATASETS or ../shared/datasets, folder named like the model directory)",
@@ -70,12 +70,21 @@ internal static class PackCommand
                 BoardId = profile?.Id ?? 0,
             };
             var bytes = image.Build();
-            profile?.EnsureFits(bytes.Length, integer.ArenaBytes);
+            if (profile is not null) CheckBudgets(profile, bytes.Length, integer.ArenaBytes);
             ImageFileWriter.WriteAtomically(outPath, bytes);
             PrintSizes(env, ImageReader.Read(bytes, outPath, IntegerImage.Rules), integer, profile, calibrationSet.Count, dataPath, outPath);
             return ExitCodes.Success;
         })));
         return command;
+    }
+
+    /// <summary>Refuses, naming both numbers, an image or an arena the board cannot hold.</summary>
+    private static void CheckBudgets(BoardProfile board, long imageBytes, long arenaBytes)
+    {
+        if (imageBytes > board.FlashBudgetBytes)
+            throw new InvalidDataException($"image of {imageBytes:N0} bytes does not fit board {board.Name}: its flash budget is {board.FlashBudgetBytes:N0} bytes ({board.SourcePath})");
+        if (arenaBytes > board.RamBudgetBytes)
+            throw new InvalidDataException($"arena of {arenaBytes:N0} bytes does not fit board {board.Name}: its RAM budget is {board.RamBudgetBytes:N0} bytes ({board.SourcePath})");
     }
 
     private static string GuessCalibrationData(string modelDir, CliEnvironment env)
@@ -111,7 +120,7 @@ internal static class PackCommand
         env.Console.MarkupLine(Markup.Escape($"int8: V={d.VocabSize} E={d.EmbeddingSize} H={d.HiddenSize} I={d.IntermediateSize} L={d.NumLayers} " +
                                              $"C={d.NumLabels}, calibrated on {calibrated} training utterances of {dataPath}"));
         if (profile is not null)
-            env.Console.MarkupLine(Markup.Escape($"board {profile.Name} (id {profile.Id}): image {file.Length:N0} of {profile.FlashBudgetBytes:N0} flash bytes, " +
+            env.Console.MarkupLine(Markup.Escape($"board {profile.Name} (id {profile.Id}, {profile.Placement}): image {file.Length:N0} of {profile.FlashBudgetBytes:N0} flash bytes, " +
                                                  $"arena {model.ArenaBytes:N0} of {profile.RamBudgetBytes:N0} RAM bytes"));
         env.Console.MarkupLine(Markup.Escape($"wrote {outPath}"));
     }
