@@ -17,6 +17,11 @@ extern "C" {
  * NI_MAX_LAYERS, NI_MAX_VOCAB come from the image format. */
 #include "ni_image.h"
 
+/* Params are read in place as little-endian integers: every supported target (x86, Cortex-M, RV32) is. */
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "nano_intent reads image params as little-endian integers"
+#endif
+
 /* A real multiplier m = multiplier * 2^-shift with 0 <= multiplier < 2^31 and 1 <= shift <= 62. */
 typedef struct ni_requant {
     int32_t multiplier;

@@ -4,6 +4,7 @@
 #define NANO_INTENT_NI_KERNELS_H
 
 #include <stdint.h>
+#include <string.h>
 #include "ni_encoding.h"
 
 #ifdef __cplusplus
@@ -22,6 +23,13 @@ uint32_t ni_isqrt64(uint64_t v);
 int32_t ni_requant_s32(int32_t acc, ni_requant rq);
 static inline int8_t ni_sat8(int64_t v) { return (int8_t)(v > 127 ? 127 : (v < -128 ? -128 : v)); }
 static inline int16_t ni_sat16(int64_t v) { return (int16_t)(v > 32767 ? 32767 : (v < -32768 ? -32768 : v)); }
+
+/* Loads of multi-byte params that may live inside an image byte array: through memcpy, so they are defined
+ * behaviour whatever the buffer's declared type (no strict-aliasing assumptions); compilers emit plain loads. */
+static inline int32_t ni_ld32(const int32_t *p) { int32_t v; memcpy(&v, p, sizeof v); return v; }
+static inline ni_requant ni_ld_requant(const ni_requant *p) { ni_requant v; memcpy(&v, p, sizeof v); return v; }
+static inline ni_int8_row_params ni_ld_row(const ni_int8_row_params *p) { ni_int8_row_params v; memcpy(&v, p, sizeof v); return v; }
+static inline ni_ln_param ni_ld_ln(const ni_ln_param *p) { ni_ln_param v; memcpy(&v, p, sizeof v); return v; }
 
 /* ---- matrix-vector ---- */
 

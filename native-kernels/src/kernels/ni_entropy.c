@@ -10,14 +10,14 @@ int32_t ni_entropy_q16(const int32_t *logits, uint32_t n, const int32_t *exp2_fr
         int64_t d = (int64_t)m - logits[j];                              /* Q16 nats, >= 0 */
         int64_t t = ni_round_shift(d * NI_LOG2E_Q16, 16);               /* d / ln 2, Q16 */
         int64_t ip = t >> 16;                                           /* t >= 0 */
-        int64_t e = ip >= 31 ? 0 : (int64_t)(exp2_frac[(t >> 8) & 255] >> ip); /* exp(-d), Q30 */
+        int64_t e = ip >= 31 ? 0 : (int64_t)(ni_ld32(&exp2_frac[(t >> 8) & 255]) >> ip); /* exp(-d), Q30 */
         z += e;
         s += e * d;
     }
     /* z >= exp2_frac[0] = 2^30 (the maximum's own term). */
     int32_t k = 30;
     while (k < 62 && (z >> (k + 1)) != 0) k++;                           /* k = floor(log2 z) */
-    int64_t log2z = (int64_t)(k - 30) * 65536 + log2_frac[(z >> (k - 8)) & 255]; /* log2(z / 2^30), Q16 */
+    int64_t log2z = (int64_t)(k - 30) * 65536 + ni_ld32(&log2_frac[(z >> (k - 8)) & 255]); /* log2(z / 2^30), Q16 */
     int64_t lnz = ni_round_shift(log2z * NI_LN2_Q16, 16);
     return (int32_t)(lnz + ni_div_round(s, z));
 }

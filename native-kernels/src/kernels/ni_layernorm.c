@@ -15,9 +15,10 @@ void ni_layernorm_s16(const int16_t *x, const ni_ln_param *p, uint32_t n, int8_t
     uint32_t sigma = ni_isqrt64((ss << 16) / n);
     if (sigma == 0) sigma = 1; /* all-equal input: every d is 0, output = beta */
     for (uint32_t i = 0; i < n; i++) {
+        const ni_ln_param pi = ni_ld_ln(&p[i]);
         int64_t d = (int64_t)x[i] - mean;
-        int64_t scaled = ni_div_round(d * p[i].gain * 256, (int64_t)sigma);
-        out[i] = ni_sat8(ni_round_shift(scaled + p[i].bias, NI_LN_GAIN_SHIFT));
+        int64_t scaled = ni_div_round(d * pi.gain * 256, (int64_t)sigma);
+        out[i] = ni_sat8(ni_round_shift(scaled + pi.bias, NI_LN_GAIN_SHIFT));
     }
 }
 

@@ -1,9 +1,10 @@
 /* Requantization of a GEMV result with the per-row params of NI_ENC_INT8_ROW. */
 #include "nano_intent/ni_kernels.h"
 
-static int64_t row_value(int32_t acc, const ni_int8_row_params *p)
+static int64_t row_value(int32_t acc, const ni_int8_row_params *params)
 {
-    return ni_round_shift(((int64_t)acc + p->bias) * p->multiplier, p->shift);
+    const ni_int8_row_params p = ni_ld_row(params);
+    return ni_round_shift(((int64_t)acc + p.bias) * p.multiplier, p.shift);
 }
 
 void ni_requant_rows_s8(const int32_t *acc, const ni_int8_row_params *p, int8_t *out, uint32_t rows)
@@ -34,10 +35,10 @@ void ni_embed_token_s16(const int8_t *word, const ni_int8_row_params *word_p, co
 {
     const int8_t *w = word + token * dim;
     const int8_t *p = pos + position * dim;
-    const ni_int8_row_params *wp = &word_p[token], *pp = &pos_p[position];
+    const ni_int8_row_params wp = ni_ld_row(&word_p[token]), pp = ni_ld_row(&pos_p[position]);
     for (uint32_t c = 0; c < dim; c++) {
-        int64_t a = ni_round_shift((int64_t)w[c] * wp->multiplier, wp->shift);
-        int64_t b = ni_round_shift((int64_t)p[c] * pp->multiplier, pp->shift);
+        int64_t a = ni_round_shift((int64_t)w[c] * wp.multiplier, wp.shift);
+        int64_t b = ni_round_shift((int64_t)p[c] * pp.multiplier, pp.shift);
         out[c] = ni_sat16(a + b);
     }
 }

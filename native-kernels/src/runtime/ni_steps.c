@@ -119,12 +119,12 @@ int ni_run_layer(const ni_model *m, uint32_t layer, uint8_t *arena, uint32_t are
     for (uint32_t t = 0; t < n; t++) {
         int8_t *row = q + t * H; /* context, then the attention LayerNorm output a */
         ni_gemv_s8(m->attn_out.data, row, acc, H, H);
-        ni_requant_rows_add_s16(acc, m->attn_out.params, hidden + t * H, m->qp->attn_residual, wide, H);
+        ni_requant_rows_add_s16(acc, m->attn_out.params, hidden + t * H, ni_ld_requant(&m->qp->attn_residual), wide, H);
         ni_layernorm_s16(wide, m->attn_ln, H, row);
         linear_s8(&m->ffn, row, acc, narrow);
         ni_lut_s8(narrow, m->qp->gelu, narrow, d->intermediate_size);
         ni_gemv_s8(m->ffn_out.data, narrow, acc, H, d->intermediate_size);
-        ni_requant_rows_add_s16(acc, m->ffn_out.params, row, m->qp->full_residual, wide, H);
+        ni_requant_rows_add_s16(acc, m->ffn_out.params, row, ni_ld_requant(&m->qp->full_residual), wide, H);
         ni_layernorm_s16(wide, m->full_ln, H, hidden + t * H);
     }
     hdr->layers_done = layer + 1;
