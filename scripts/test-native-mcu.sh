@@ -66,6 +66,8 @@ if [ -z "$images" ]; then
   fi
   for f in "$runtime_dir"/*.nii; do
     [ -f "$f" ] || continue
+    # scripts/pack-test-images.sh packs models/<name> there too: the calibrated image above already covers it
+    [ -d "models/$(basename "$f" .nii)" ] && continue
     name="runtime-$(basename "$f" .nii)"
     images="${images:+$images;}${name//[^A-Za-z0-9_-]/_}=$f"
   done
