@@ -29,8 +29,8 @@ fi
 
 # ---- flash images ----
 # 1. NI_MCU_IMAGES when given; else
-# 2. the bundled models (models/snips, models/clinc150) packed to int8 with `modelpacker pack` (SNIPS against the
-#    esp32-wrover profile, so packing also proves it fits that board's model partition and arena budget) and
+# 2. the bundled models (models/snips, models/clinc150) packed to int8 with `modelpacker pack` against the
+#    esp32-wrover profile (so packing also proves they fit that board's model partition and arena budget) and
 #    given early-exit thresholds with `modelpacker calibrate` on the validation split;
 # 3. the images the C# tests pack for the host runtime test (native-kernels/build/test-images/runtime: a tiny
 #    trained model and random models, expected logits from the C# integer reference), written by
@@ -46,8 +46,8 @@ if [ -z "$images" ]; then
     if [ -d "models/$model" ]; then
       if [ ! -f "$out" ] || [ -n "$(find "models/$model" -newer "$out" -print -quit)" ]; then
         [ -f "$dll" ] || dotnet build tools/ModelPacker -c Release -nologo -v quiet >/dev/null || exit 1
-        board=(); [ "$model" = snips ] && board=(--board esp32-wrover)
-        echo "test-native-mcu: packing models/$model -> $out ${board[*]}"
+        board=(--board esp32-wrover)
+        echo "test-native-mcu: packing models/$model -> $out (${board[*]})"
         dotnet "$dll" pack --model "models/$model" --scheme int8 "${board[@]}" --out "$out.tmp" \
           || { echo "test-native-mcu: FAILED: pack models/$model"; exit 1; }
         # early-exit thresholds chosen on the validation split, as a deployed image has them
