@@ -14,8 +14,9 @@ set(NI_MCU_RAM 0x20000000)
 set(NI_MCU_RAM_SIZE 0x20000)
 set(NI_MCU_EMULATOR qemu-system-arm -M netduinoplus2)
 # An image too large for the netduinoplus2's 1 MB flash runs on mps2-an386 (Cortex-M4F, 4 MB code memory at 0x0,
-# 4 MB SRAM), same code, without instruction counts.
+# 4 MB SRAM), same code, counted with SysTick (one step per 40 instructions).
 set(NI_MCU_LARGE_MACHINE mps2-an386)
+set(NI_MCU_LARGE_COUNTER armv7m-systick)
 set(NI_MCU_LARGE_FLASH 0x00000000)
 set(NI_MCU_LARGE_FLASH_SIZE 0x400000)
 set(NI_MCU_LARGE_RAM 0x20000000)

@@ -2,7 +2,7 @@
  * (without -icount QEMU derives it from host time). */
 #include "ni_mcu_counter.h"
 
-const int ni_mcu_counter_exact = 1;
+uint32_t ni_mcu_counter_resolution = 1;
 
 void ni_mcu_counter_init(void) {}
 

@@ -11,7 +11,7 @@
 #define TIM2_PSC NI_REG(0x40000028u)
 #define TIM2_ARR NI_REG(0x4000002Cu)
 
-const int ni_mcu_counter_exact = 1;
+uint32_t ni_mcu_counter_resolution = 1;
 
 static uint32_t ni_last;
 static uint64_t ni_high;

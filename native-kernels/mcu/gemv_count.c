@@ -1,8 +1,8 @@
 /* Instructions per multiply-accumulate of the int8 GEMV kernels on the target, for the matrix shapes of the tiny
  * ALBERT (H=128, E=64, I=512). Prints one line per (kernel, shape):
  *   gemv <kernel> <rows>x<cols> macs <n> instructions <n> per_mac <x.xxx>
- * with the counter's own cost subtracted. Exits non-zero if a kernel disagrees with ni_gemv_s8_ref. Meaningful
- * only where ni_mcu_counter_exact (netduinoplus2, RV32 virt under -icount shift=0). */
+ * with the counter's own cost subtracted. Exits non-zero if a kernel disagrees with ni_gemv_s8_ref. Exact where
+ * ni_mcu_counter_resolution is 1 (netduinoplus2, RV32 virt under -icount shift=0), else to within it. */
 #include <inttypes.h>
 #include <stdio.h>
 #include "nano_intent/ni_kernels.h"
@@ -43,7 +43,7 @@ int main(void)
     ni_mcu_counter_init();
     uint64_t t0 = ni_mcu_count(), t1 = ni_mcu_count();
     uint64_t overhead = t1 - t0;
-    printf("counter %s overhead %" PRIu64 "\n", ni_mcu_counter_exact ? "exact" : "none", overhead);
+    printf("counter resolution %" PRIu32 " overhead %" PRIu64 "\n", ni_mcu_counter_resolution, overhead);
 
     int failures = 0;
     for (uint32_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {

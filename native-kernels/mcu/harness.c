@@ -98,6 +98,8 @@ static uint32_t argmax(const int32_t *v, uint32_t n)
 int main(void)
 {
     ni_mcu_counter_init();
+    printf("counter: instructions, %" PRIu32 " per step%s\n", ni_mcu_counter_resolution,
+           ni_mcu_counter_resolution == 1 ? " (exact)" : " (counts to within one step)");
     const uint32_t image_len = ni_embedded_image_len;
     uint64_t t0 = ni_mcu_count();
     int st = ni_open(ni_embedded_image, image_len, &model);
@@ -181,14 +183,9 @@ int main(void)
         const char *label = "?";
         uint32_t label_len = 1;
         ni_label(&model, argmax(logits, n_labels), &label, &label_len);
-        if (ni_mcu_counter_exact)
-            printf("utterance %" PRIu32 ": tokens %" PRIu32 " exit layer %" PRIu32 "/%" PRIu32 " label %.*s "
-                   "instructions early %" PRIu64 " full %" PRIu64 "%s\n", tv.index, tv.token_count, exit_layer + 1,
-                   layers, (int)label_len, label, early, full, failures != failures_before ? " MISMATCH" : "");
-        else
-            printf("utterance %" PRIu32 ": tokens %" PRIu32 " exit layer %" PRIu32 "/%" PRIu32 " label %.*s "
-                   "instructions n/a%s\n", tv.index, tv.token_count, exit_layer + 1, layers, (int)label_len, label,
-                   failures != failures_before ? " MISMATCH" : "");
+        printf("utterance %" PRIu32 ": tokens %" PRIu32 " exit layer %" PRIu32 "/%" PRIu32 " label %.*s "
+               "instructions early %" PRIu64 " full %" PRIu64 "%s\n", tv.index, tv.token_count, exit_layer + 1,
+               layers, (int)label_len, label, early, full, failures != failures_before ? " MISMATCH" : "");
         utterances++;
         sum_full += full;
         sum_embed += embed_n;
@@ -212,12 +209,12 @@ int main(void)
     printf(", exits per layer");
     for (uint32_t l = 0; l < layers; l++) printf(" %" PRIu32, exits_per_layer[l]);
     printf("\n");
-    if (ni_mcu_counter_exact && utterances)
+    if (utterances)
         printf("instructions %s: open %" PRIu64 ", per utterance full depth mean %" PRIu64 ", early exit mean %" PRIu64
                " min %" PRIu64 " max %" PRIu64 ", arena %" PRIu32 " bytes, image %" PRIu32 " bytes\n",
                NI_MCU_IMAGE_NAME, open_count, sum_full / utterances, sum_early / utterances, min_early, max_early,
                arena_len, image_len);
-    if (ni_mcu_counter_exact && utterances && sum_macs) {
+    if (utterances && sum_macs) {
         uint64_t milli = (sum_full * 1000u + sum_macs / 2) / sum_macs;
         printf("full depth %s: mean per utterance embed %" PRIu64 ", layers %" PRIu64 ", exit heads %" PRIu64
                "; %" PRIu64 " MACs, %" PRIu64 ".%03" PRIu64 " instructions per MAC overall\n", NI_MCU_IMAGE_NAME,
@@ -225,7 +222,7 @@ int main(void)
                milli / 1000u, milli % 1000u);
     }
 #ifdef NI_MCU_PROFILE_GEMV
-    if (ni_mcu_counter_exact && gemv_macs) {
+    if (gemv_macs) {
         uint64_t milli = (gemv_instructions * 1000u + gemv_macs / 2) / gemv_macs;
         printf("gemv profile %s: %" PRIu64 " calls, %" PRIu64 " MACs, %" PRIu64 " instructions (%" PRIu64 ".%03" PRIu64
                " per MAC) over both passes and ni_open\n", NI_MCU_IMAGE_NAME, gemv_calls, gemv_macs,
