@@ -140,6 +140,10 @@ int main(void)
     tb_wr32(sec(NI_SECTION_LAYER) + ni_rd32(tensor(NI_SECTION_LAYER, 3) + NI_TEN_PARAMS_OFFSET) + 8, 0);
     expect(NI_ERR_TENSOR_PARAMS, "row shift 0");
 
+    /* QUANT_PARAMS: ni_qparams_validate decides (docs/numerics.md) */
+    tb_wr32(sec(NI_SECTION_QUANT_PARAMS), 2); expect(NI_ERR_QUANT_PARAMS, "QUANT_PARAMS version 2");
+    tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + 12, 0); expect(NI_ERR_QUANT_PARAMS, "QUANT_PARAMS requantization shift 0");
+
     /* vocabulary */
     tb_wr32(sec(NI_SECTION_VOCABULARY), 0); expect(NI_ERR_VOCAB_COUNT, "no entries");
     tb_wr32(sec(NI_SECTION_VOCABULARY), 41); expect(NI_ERR_VOCAB_COUNT, "more entries than V");

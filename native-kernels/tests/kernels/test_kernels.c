@@ -76,7 +76,7 @@ static void test_layernorm(void)
     int16_t x[N];
     ni_ln_param p[N];
     int8_t out[N];
-    for (int i = 0; i < N; i++) { x[i] = 1234; p[i].gain = 40 << 16; p[i].bias = (i - 8) << 16; }
+    for (int i = 0; i < N; i++) { x[i] = 1234; p[i].gain = 40 << 16; p[i].bias = (i - 8) * 65536; }
     ni_layernorm_s16(x, p, N, out);
     for (int i = 0; i < N; i++) CHECK(out[i] == i - 8); /* all-equal row: output is beta */
     /* +-1 alternating: mean 0, std 1, so out = gain */

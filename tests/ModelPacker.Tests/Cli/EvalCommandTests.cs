@@ -77,6 +77,34 @@ public class EvalCommandTests(CliFixture fixture) : IClassFixture<CliFixture>
     }
 
     [Fact]
+    public void Imported_checkpoint_without_exit_heads_warns_on_stderr_and_still_scores()
+    {
+        using var temp = new TempDirectory();
+        string copy = temp["imported"];
+        Directory.CreateDirectory(copy);
+        foreach (var f in Directory.GetFiles(fixture.ModelDir)) File.Copy(f, Path.Combine(copy, Path.GetFileName(f)));
+        string weights = Path.Combine(copy, "model.safetensors");
+        var file = SafeTensorsReader.Read(weights);
+        var kept = file.Entries.Where(e => !e.Name.Contains(".highway.")).Select(e =>
+        {
+            var t = new ModelPacker.Model.NamedTensor(e.Name, e.Shape);
+            file.ReadFloat32(e.Name).CopyTo(t.Data, 0);
+            return t;
+        }).Append(new ModelPacker.Model.NamedTensor("predictions.bias", 4)).ToList();
+        File.Delete(weights);
+        SafeTensorsWriter.Write(weights, kept);
+
+        var run = CliRun.Of("eval", "--model", copy, "--data", fixture.DataDir, "--json", "--verbose");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(2, run.ErrorLines.Length);
+        Assert.Equal($"warning: {weights}: no early-exit heads for layer 0; initialised them from the final pooler and classifier (train to make early exit useful)", run.ErrorLines[0]);
+        Assert.Equal($"note: {weights}: ignored 1 tensor this model does not use: predictions.bias", run.ErrorLines[1]);
+        using var json = JsonDocument.Parse(run.Out);
+        var exits = json.RootElement.GetProperty("per_exit_accuracy").EnumerateArray().Select(e => e.GetDouble()).ToList();
+        Assert.Equal(2, exits.Count);
+    }
+
+    [Fact]
     public void Missing_model_is_one_line_error_and_no_stdout()
     {
         using var temp = new TempDirectory();

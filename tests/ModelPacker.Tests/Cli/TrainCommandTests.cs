@@ -102,3 +102,34 @@ public class TrainCommandTests(CliFixture fixture) : IClassFixture<CliFixture>
         Assert.Contains("--text-column", run.Out);
     }
 }
+
+public class InteractiveProgressTests(CliFixture fixture) : IClassFixture<CliFixture>
+{
+    /// <summary>The live progress bars (terminal mode) run the same commands to the same result.</summary>
+    [Fact]
+    public void Train_and_eval_with_live_progress_bars()
+    {
+        using var temp = new ModelPacker.Tests.Checkpoints.TempDirectory();
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Out = new Spectre.Console.AnsiConsoleOutput(output),
+            Ansi = Spectre.Console.AnsiSupport.Yes,
+            Interactive = Spectre.Console.InteractionSupport.Yes,
+        });
+        var env = new ModelPacker.Cli.CliEnvironment { Out = output, Error = error, Console = console, Interactive = true };
+
+        int code = ModelPacker.Cli.CommandTree.Run(["train", "--data", fixture.DataDir, "--config", fixture.ConfigPath, "--out", temp["m"]], env);
+        Assert.True(code == 0, error.ToString());
+        Assert.Contains("epoch 3/3", output.ToString());
+        Assert.Contains("left", output.ToString());
+        // Same seed and data as the fixture's non-interactive run: the same weights.
+        Assert.Equal(File.ReadAllBytes(Path.Combine(fixture.ModelDir, "model.safetensors")), File.ReadAllBytes(Path.Combine(temp["m"], "model.safetensors")));
+
+        code = ModelPacker.Cli.CommandTree.Run(["eval", "--model", temp["m"], "--data", fixture.DataDir], env);
+        Assert.True(code == 0, error.ToString());
+        Assert.Contains("Macro-F1", output.ToString());
+        Assert.Equal("", error.ToString());
+    }
+}

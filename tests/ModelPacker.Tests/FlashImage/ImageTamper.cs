@@ -89,6 +89,8 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("data-offset-wraps", t => t.W32(t.Tensor(SectionKind.Layer, 5) + TenDataOffset, 0xFFFFFFE0), NiStatus.TensorBounds);
         yield return ("key-data-on-query-data", t => t.W32(t.Tensor(SectionKind.Layer, 1) + TenDataOffset, t.U32(t.Tensor(SectionKind.Layer, 0) + TenDataOffset)), NiStatus.TensorOverlap);
         yield return ("row-shift-0", t => t.W32(t.Sec(SectionKind.Layer) + (int)t.U32(t.Tensor(SectionKind.Layer, 3) + TenParamsOffset) + 8, 0), NiStatus.TensorParams);
+        yield return ("quant-params-version-2", t => t.W32(t.Sec(SectionKind.QuantParams), 2), NiStatus.QuantParams);
+        yield return ("quant-params-shift-0", t => t.W32(t.Sec(SectionKind.QuantParams) + 12, 0), NiStatus.QuantParams);
         yield return ("vocab-count-0", t => t.W32(t.Sec(SectionKind.Vocabulary), 0), NiStatus.VocabCount);
         yield return ("unk-id-40", t => t.W16(t.Sec(SectionKind.Vocabulary) + VocUnkId, 40), NiStatus.VocabId);
         yield return ("token-id-40", t => t.W16(t.Vocab(7) + 6, 40), NiStatus.VocabId);

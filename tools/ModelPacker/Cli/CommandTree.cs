@@ -14,6 +14,7 @@ public static class CommandTree
         EvalCommand.Create,
         ClassifyCommand.Create,
         PackCommand.Create,
+        InspectCommand.Create,
         VerifyCommand.Create,
         CalibrateCommand.Create,
     ];

@@ -39,8 +39,10 @@ internal static class CommonOptions
     public static DatasetOptions DatasetOptions(ParseResult result, Option<string?> textColumn, Option<string?> labelColumn)
     {
         var options = new DatasetOptions();
-        if (result.GetValue(textColumn) is { } text) options.TextColumn = text;
-        if (result.GetValue(labelColumn) is { } label) options.LabelColumn = label;
+        if (result.GetValue(textColumn) is { } text)
+            options.TextColumn = string.IsNullOrWhiteSpace(text) ? throw new UsageException("--text-column is empty") : text;
+        if (result.GetValue(labelColumn) is { } label)
+            options.LabelColumn = string.IsNullOrWhiteSpace(label) ? throw new UsageException("--label-column is empty") : label;
         return options;
     }
 }

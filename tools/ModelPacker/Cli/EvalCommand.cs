@@ -33,8 +33,9 @@ internal static class EvalCommand
         {
             if (result.GetValue(top) < 0) throw new UsageException("--top must be 0 or more");
             string dataPath = result.GetValue(data)!, splitName = result.GetValue(split)!;
+            var datasetOptions = CommonOptions.DatasetOptions(result, textColumn, labelColumn);
             var classifier = ModelSource.Open(result.GetValue(model)!, env, result.GetValue(verbose));
-            var dataset = DatasetLoader.Load(dataPath, CommonOptions.DatasetOptions(result, textColumn, labelColumn));
+            var dataset = DatasetLoader.Load(dataPath, datasetOptions);
             var examples = Select(dataset, splitName);
             if (examples.Count == 0) throw new InvalidDataException($"{dataPath}: the {splitName} split has no utterances");
 
