@@ -2,6 +2,7 @@
 # Host build and tests of native-kernels: configure + build + ctest (gcc), the same tests under ASan + UBSan,
 # valgrind over the loader tests, then a bounded libFuzzer run of the image loader (clang, ASan + UBSan).
 #   NI_FUZZ_SECONDS  total fuzzing time (default 60; 0 skips fuzzing)
+#   NI_FUZZ_RUNTIME_SECONDS  fuzzing of the integer runtime (fuzz_runtime, default 20; 0 skips it)
 # Installs clang and libFuzzer (Debian's libclang-rt) when missing. Exits non-zero on the first failure.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -69,5 +70,17 @@ if [ "$fuzz_seconds" -gt 0 ]; then
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo '?')
     echo "$target: ${secs}s, $execs executions, coverage $cov edges, corpus $(ls "$fz/corpus/$target" | wc -l) inputs, no crash"
   done
+  runtime_secs="${NI_FUZZ_RUNTIME_SECONDS:-20}"
+  if [ "$runtime_secs" -gt 0 ]; then
+    # kernels and step API on input-chosen, validated params: no overflow (UBSan), no out-of-bounds access (ASan)
+    cmake --build "$fz" -j"$jobs" --target fuzz_runtime
+    mkdir -p "$fz/corpus/fuzz_runtime"
+    log="$fz/fuzz_runtime.log"
+    if ! "$fz/fuzz/fuzz_runtime" -max_total_time="$runtime_secs" -max_len=20000 -print_final_stats=1 \
+         -artifact_prefix="$fz/fuzz_runtime-" "$fz/corpus/fuzz_runtime" >"$log" 2>&1; then
+      tail -40 "$log"; echo "test-native-host: fuzz_runtime found a crash (artifact in $fz)" >&2; exit 1
+    fi
+    echo "fuzz_runtime: ${runtime_secs}s, $(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$') executions, no crash"
+  fi
 fi
 echo "test-native-host: ok"

@@ -1,6 +1,6 @@
 /* The step API the firmware calls through native interop (docs/numerics.md, "Runtime"). The early-exit loop lives
  * in the caller:
- *     ni_embed(ids) ; for l in 0..L-1 { ni_run_layer(l); ni_exit_head(l, logits, &entropy); if entropy <= thr[l] stop }
+ *     ni_embed(ids) ; for l in 0..L-1 { ni_run_layer(l); ni_exit_head(l, logits, &entropy); if entropy < thr[l] stop }
  * All state lives in the caller's arena of ni_arena_bytes(model) bytes; nothing is allocated, no float is used,
  * and the image is only read (embeddings and weights stay in flash). */
 #ifndef NANO_INTENT_NI_RUNTIME_H
@@ -81,7 +81,7 @@ uint32_t ni_num_labels(const ni_model *model);
 uint32_t ni_max_positions(const ni_model *model);
 /* Label i's UTF-8 bytes (not NUL-terminated) into utf8 and len. */
 int ni_label(const ni_model *model, uint32_t index, const char **utf8, uint32_t *len);
-/* Exit threshold of `layer` in Q16 nats (stop when entropy_q16 <= threshold). */
+/* Exit threshold of `layer` in Q16 nats (stop when entropy_q16 < threshold). */
 int ni_exit_threshold(const ni_model *model, uint32_t layer, int32_t *threshold_q16);
 
 #ifdef __cplusplus
