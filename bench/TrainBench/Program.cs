@@ -58,7 +58,7 @@ int Throughput()
     for (int i = 0; i < 5; i++) trainer.Step(batches[i].Select(j => x[j]).ToArray(), batches[i].Select(j => y[j]).ToArray());
     long tokens = 0, seqs = 0;
     var sw = Stopwatch.StartNew();
-    var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+    var cpu0 = Process.GetCurrentProcess().TotalProcessorTime; // refreshed by the next call
     for (int i = 0; i < steps; i++)
     {
         var b = batches[(5 + i) % batches.Count];
@@ -70,7 +70,7 @@ int Throughput()
     var c = p.Config;
     // FLOPs of the linear layers per token (forward), ×3 for forward+backward.
     double perToken = 2.0 * (c.EmbeddingSize * c.HiddenSize + c.NumHiddenLayers * (4.0 * c.HiddenSize * c.HiddenSize + 2.0 * c.HiddenSize * c.IntermediateSize));
-    double modelGflops = 3 * perToken * tokens / secs / 1e9;
+    double modelGflops = 3 * perToken * tokens / cpu / 1e9;
     var gemm = new List<(string Shape, double Gflops)>();
     foreach (var (m, n, k) in new[] { (256, c.HiddenSize, c.HiddenSize), (256, c.IntermediateSize, c.HiddenSize), (256, c.HiddenSize, c.IntermediateSize), (c.HiddenSize, c.HiddenSize, 256) })
         gemm.Add(($"{m}x{n}x{k}", GemmGflops(m, n, k)));
@@ -84,13 +84,14 @@ int Throughput()
         ("mean tokens / sequence", $"{(double)tokens / seqs:F1}"),
         ("tokens/s (fwd+bwd+AdamW)", $"{tokens / secs:F0}"),
         ("sequences/s", $"{seqs / secs:F1}"),
-        ("model GFLOP/s (linear layers, fwd+bwd)", $"{modelGflops:F2}"),
+        ("tokens per CPU-second (contention-independent)", $"{tokens / cpu:F0}"),
+        ("model GFLOP per CPU-second (linear layers, fwd+bwd)", $"{modelGflops:F2}"),
         ("CPU seconds / wall seconds", $"{cpu / secs:F2} (cores in use)"),
-        ("est. epoch time (SNIPS train)", $"{x.Sum(s => s.Length) / (tokens / secs):F1} s"),
+        ("est. epoch time (this dataset's train split)", $"{x.Sum(s => s.Length) / (tokens / secs):F1} s wall now; {x.Sum(s => s.Length) / (tokens / cpu):F1} CPU-s"),
         ("load average at start", $"{loadAvg:F2} (other processes share the {Environment.ProcessorCount} cores)"),
         ("GEMM path", Gemm.UsesFma ? "Vector256 + FMA, 6x16 tiles" : "Vector<float> portable"),
     };
-    foreach (var (shape, g) in gemm) rows.Add(($"GEMM GFLOP/s, 1 thread, {shape} (MxNxK)", $"{g:F2}"));
+    foreach (var (shape, g) in gemm) rows.Add(($"GEMM GFLOP/s per CPU-second, 1 thread, {shape} (MxNxK)", $"{g:F2}"));
     Console.WriteLine($"| metric | value |\n|---|---|");
     foreach (var (k, v) in rows) Console.WriteLine($"| {k} | {v} |");
     string outDir = Path.Combine(repo, "bench", "results");
@@ -102,7 +103,7 @@ int Throughput()
     File.WriteAllText(Path.Combine(outDir, "train-throughput.json"), JsonSerializer.Serialize(new
     {
         date = stamp, config = Path.GetFileName(configPath), tokensPerSecond = tokens / secs, sequencesPerSecond = seqs / secs,
-        modelGflops, cpuPerWall = cpu / secs, loadAverage = loadAvg, gemm = gemm.Select(g => new { shape = g.Shape, gflops = g.Gflops }),
+        tokensPerCpuSecond = tokens / cpu, modelGflopsPerCpuSecond = modelGflops, cpuPerWall = cpu / secs, loadAverage = loadAvg, gemm = gemm.Select(g => new { shape = g.Shape, gflops = g.Gflops }),
     }, new JsonSerializerOptions { WriteIndented = true }));
     return 0;
 }
@@ -114,10 +115,14 @@ static double GemmGflops(int m, int n, int k)
     for (int i = 0; i < a.Length; i++) a[i] = (float)r.NextDouble();
     for (int i = 0; i < b.Length; i++) b[i] = (float)r.NextDouble();
     for (int i = 0; i < 20; i++) Gemm.MatMul(a, k, b, n, c, n, m, n, k, false);
+    // Timed in process CPU time (single-threaded loop) so that other processes on the machine do not distort it.
     int reps = 0;
+    var proc = Process.GetCurrentProcess();
+    var cpu0 = proc.TotalProcessorTime;
     var sw = Stopwatch.StartNew();
-    while (sw.ElapsedMilliseconds < 400) { Gemm.MatMul(a, k, b, n, c, n, m, n, k, false); reps++; }
-    return Gemm.Flops(m, n, k) * reps / sw.Elapsed.TotalSeconds / 1e9;
+    while (sw.ElapsedMilliseconds < 600) { Gemm.MatMul(a, k, b, n, c, n, m, n, k, false); reps++; }
+    proc.Refresh();
+    return Gemm.Flops(m, n, k) * reps / (proc.TotalProcessorTime - cpu0).TotalSeconds / 1e9;
 }
 
 int Train()
@@ -134,11 +139,13 @@ int Train()
     });
     var model = TrainingPipeline.Run(ds, config, progress);
     var trainTime = sw.Elapsed;
+    double cpuSeconds = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
     var tok = new WordPieceTokenizer(model.Vocabulary);
     var labelIds = ds.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i);
     var (tx, ty) = TrainingPipeline.Encode(ds.Test, tok, labelIds, config.MaxLength);
     var albert = new AlbertModel(model.Parameters);
     var exits = TrainingPipeline.ExitAccuracies(albert, tx, ty);
+    Console.WriteLine($"process CPU time {cpuSeconds:F0} s over {trainTime.TotalSeconds:F0} s wall ({cpuSeconds / trainTime.TotalSeconds:F2} cores); load average now {ReadLoadAverage():F2}");
     Console.WriteLine($"trained in {trainTime:mm\\:ss} (best epoch {model.BestEpoch}, validation {model.BestValidationAccuracy:P2}); vocabulary {model.Vocabulary.Count}; parameters {model.Parameters.ParameterCount:N0}");
     Console.WriteLine($"test accuracy per exit: {string.Join("  ", exits.Select((a, l) => $"L{l + 1} {a:P2}"))}");
     if (ds.Labels.Contains(IntentDataset.OutOfScopeLabel))
