@@ -181,6 +181,31 @@ public class KernelBitExactnessTests
     }
 
     [Fact]
+    public void AttentionHeadMatchesIncludingTheContextOverwritingTheQuery()
+    {
+        var m = TestModels.RandomQuantized(8);
+        var qp = m.QuantParams;
+        var bytes = qp.ToBytes();
+        var r = new Random(9);
+        foreach (int n in new[] { 1, 2, 7, 12 })
+            foreach (int dh in new[] { 4, 8, 32 })
+            {
+                int stride = dh * 3;
+                var k = RandS8(n * stride, r);
+                var v = RandS8(n * stride, r);
+                var q = RandS8(dh, r);
+                var ctxC = (sbyte[])q.Clone();                     // ctx aliases q, as the runtime calls it
+                var ctxS = (sbyte[])q.Clone();
+                var sc = new int[n];
+                var ss = new int[n];
+                NativeKernels.AttentionHead(ctxC, k, v, stride, n, dh, bytes, sc, ctxC);
+                IntegerKernels.AttentionHead(ctxS, k, v, stride, n, dh, qp, ss, ctxS);
+                Assert.Equal(ss, sc);
+                Assert.Equal(ctxS, ctxC);
+            }
+    }
+
+    [Fact]
     public void EmbeddingLookupMatches()
     {
         var m = TestModels.RandomQuantized(7);

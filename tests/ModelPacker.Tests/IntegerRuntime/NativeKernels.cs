@@ -92,6 +92,13 @@ internal static unsafe class NativeKernels
                 pw, wp, pp, ppp, (uint)token, (uint)position, (uint)word.Cols, po);
     }
 
+    public static void AttentionHead(sbyte[] q, sbyte[] k, sbyte[] v, int stride, int n, int headDim, byte[] qparams, int[] scores, sbyte[] ctx)
+    {
+        fixed (sbyte* pq = q, pk = k, pv = v, pc = ctx) fixed (byte* pp = qparams) fixed (int* ps = scores)
+            ((delegate* unmanaged<sbyte*, sbyte*, sbyte*, uint, uint, uint, byte*, int*, sbyte*, void>)Fn("ni_attention_head_s8"))(
+                pq, pk, pv, (uint)stride, (uint)n, (uint)headDim, pp, ps, pc);
+    }
+
     public static int QparamsValidate(byte[] bytes, NativeDims dims)
     {
         fixed (byte* pb = bytes)

@@ -17,6 +17,7 @@ public static class CommandTree
         InspectCommand.Create,
         VerifyCommand.Create,
         CalibrateCommand.Create,
+        FinetuneInt8Command.Create,
     ];
 
     public static RootCommand Build(CliEnvironment env)

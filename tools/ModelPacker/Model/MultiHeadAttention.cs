@@ -12,6 +12,7 @@ public static class MultiHeadAttention
 {
     /// <summary>Forward. <paramref name="probsDropped"/> receives the probabilities after dropout (the ones that
     /// weight V); pass the same span as <paramref name="probs"/> and an empty mask when there is no dropout.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Forward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, int t, int hidden, int heads,
         ReadOnlySpan<bool> keep, Span<float> probs, Span<float> probsDropped, ReadOnlySpan<float> dropMask, Span<float> ctx)
     {
@@ -29,7 +30,7 @@ public static class MultiHeadAttention
                 for (int j = 0; j < t; j++)
                 {
                     if (!keep[j]) { row[j] = float.NegativeInfinity; continue; }
-                    float s = TensorPrimitives.Dot(qi, k.Slice(j * hidden + c0, d)) * scale;
+                    float s = VectorMath.Dot(qi, k.Slice(j * hidden + c0, d)) * scale;
                     row[j] = s;
                     if (s > max) max = s;
                 }
@@ -46,12 +47,13 @@ public static class MultiHeadAttention
                 if (!dropMask.IsEmpty) TensorPrimitives.Multiply(row, dropMask.Slice((h * t + i) * t, t), rowD);
                 var ci = ctx.Slice(i * hidden + c0, d);
                 for (int j = 0; j < t; j++)
-                    if (rowD[j] != 0f) TensorPrimitives.MultiplyAdd(v.Slice(j * hidden + c0, d), rowD[j], ci, ci);
+                    if (rowD[j] != 0f) VectorMath.Axpy(rowD[j], v.Slice(j * hidden + c0, d), ci);
             }
         }
     }
 
     /// <summary>Backward: overwrites dq, dk, dv ([T, H]) from dctx. <paramref name="scratch"/> needs T floats.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Backward(ReadOnlySpan<float> dctx, ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
         int t, int hidden, int heads, ReadOnlySpan<float> probs, ReadOnlySpan<float> probsDropped, ReadOnlySpan<float> dropMask,
         Span<float> dq, Span<float> dk, Span<float> dv, Span<float> scratch)
@@ -74,25 +76,25 @@ public static class MultiHeadAttention
                 for (int j = 0; j < t; j++)
                 {
                     if (p[j] == 0f) { dp[j] = 0f; continue; }
-                    dp[j] = TensorPrimitives.Dot(dci, v.Slice(j * hidden + c0, d));
+                    dp[j] = VectorMath.Dot(dci, v.Slice(j * hidden + c0, d));
                     if (pD[j] != 0f)
                     {
                         var dvj = dv.Slice(j * hidden + c0, d);
-                        TensorPrimitives.MultiplyAdd(dci, pD[j], dvj, dvj);
+                        VectorMath.Axpy(pD[j], dci, dvj);
                     }
                 }
                 if (!dropMask.IsEmpty) TensorPrimitives.Multiply(dp, dropMask.Slice((h * t + i) * t, t), dp);
                 // softmax backward: dS_j = P_j (dP_j − Σ P·dP), then the 1/√d scale
-                float dot = TensorPrimitives.Dot(p, dp);
+                float dot = VectorMath.Dot(p, dp);
                 var qi = q.Slice(i * hidden + c0, d);
                 var dqi = dq.Slice(i * hidden + c0, d);
                 for (int j = 0; j < t; j++)
                 {
                     if (p[j] == 0f) continue;
                     float ds = p[j] * (dp[j] - dot) * scale;
-                    TensorPrimitives.MultiplyAdd(k.Slice(j * hidden + c0, d), ds, dqi, dqi);
+                    VectorMath.Axpy(ds, k.Slice(j * hidden + c0, d), dqi);
                     var dkj = dk.Slice(j * hidden + c0, d);
-                    TensorPrimitives.MultiplyAdd(qi, ds, dkj, dkj);
+                    VectorMath.Axpy(ds, qi, dkj);
                 }
             }
         }

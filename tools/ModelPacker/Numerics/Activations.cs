@@ -11,6 +11,7 @@ public static class Activations
     private const float Cubic = 0.044715f;
 
     /// <summary>gelu_new: y = ½x(1 + tanh(√(2/π)(x + 0.044715x³))). Keeps t = tanh(·) in <paramref name="t"/> for backward.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void GeluNewForward(ReadOnlySpan<float> x, Span<float> y, Span<float> t)
     {
         int n = x.Length, i = 0;
@@ -41,6 +42,7 @@ public static class Activations
     }
 
     /// <summary>dx = dy·(½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3c·x²)). <paramref name="dx"/> may alias <paramref name="dy"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void GeluNewBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> t, Span<float> dx)
     {
         for (int i = 0; i < dy.Length; i++)
@@ -52,6 +54,7 @@ public static class Activations
     }
 
     /// <summary>Exact GELU y = x·Φ(x); keeps Φ(x) in <paramref name="cdf"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void GeluErfForward(ReadOnlySpan<float> x, Span<float> y, Span<float> cdf)
     {
         for (int i = 0; i < x.Length; i++)
@@ -63,6 +66,7 @@ public static class Activations
     }
 
     /// <summary>dx = dy·(Φ(x) + x·φ(x)).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void GeluErfBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> cdf, Span<float> dx)
     {
         const float InvSqrt2Pi = 0.3989422804014327f;
@@ -83,6 +87,7 @@ public static class Activations
     }
 
     /// <summary>dx = dy·(1 − y²) for y = tanh(x). <paramref name="dx"/> may alias <paramref name="dy"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void TanhBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> y, Span<float> dx)
     {
         for (int i = 0; i < dy.Length; i++) dx[i] = dy[i] * (1f - y[i] * y[i]);

@@ -39,6 +39,7 @@ public struct DeterministicRandom
     }
 
     /// <summary>Fills <paramref name="mask"/> with 0 (dropped, probability p) or 1/(1−p) (kept).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void FillDropoutMask(Span<float> mask, float p)
     {
         // 16 random bits per element, four elements per draw (p is resolved to 1/65536).

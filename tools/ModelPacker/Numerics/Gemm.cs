@@ -62,6 +62,7 @@ public static unsafe class Gemm
     }
 
     /// <summary>dst[cols,rows] = src[rows,cols]ᵀ.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Transpose(ReadOnlySpan<float> src, Span<float> dst, int rows, int cols)
     {
         const int Block = 16;
@@ -78,6 +79,7 @@ public static unsafe class Gemm
     /// <summary>Floating-point operations of one MatMul (for throughput reports).</summary>
     public static double Flops(int m, int n, int k) => 2.0 * m * n * k;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void MatMulFma(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int n, int k, bool acc)
     {
         int nFull = n - n % Nr;
@@ -142,6 +144,7 @@ public static unsafe class Gemm
         Avx.Store(c + 5 * ldc, c50); Avx.Store(c + 5 * ldc + 8, c51);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Tile1x16(float* a, float* panel, float* c, int k, bool acc)
     {
         var c0 = acc ? Avx.LoadVector256(c) : Vector256<float>.Zero;
@@ -157,6 +160,7 @@ public static unsafe class Gemm
     }
 
     /// <summary>Columns [j0, n) that do not fill a 16-wide panel (e.g. a classifier with 7 labels).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void EdgeColumns(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int j0, int n, int k, bool acc)
     {
         for (int i = 0; i < m; i++)
@@ -174,6 +178,7 @@ public static unsafe class Gemm
     }
 
     /// <summary>Row-by-row axpy with Vector&lt;float&gt;, for CPUs without AVX2/FMA.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void MatMulPortable(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int n, int k, bool acc)
     {
         int w = Vector<float>.Count;

@@ -24,6 +24,7 @@ public sealed class AdamW
 
     public static bool Decays(NamedTensor t) => t.Shape.Length > 1;
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Step(AlbertParameters p, AlbertParameters grads, float lr)
     {
         _t++;

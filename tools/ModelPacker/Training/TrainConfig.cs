@@ -23,6 +23,8 @@ public sealed class TrainConfig
     public float HiddenDropout = 0.1f;
     public float AttentionDropout = 0.1f;
     public float ClassifierDropout = 0.1f;
+    /// <summary>Share of word pieces replaced by [UNK] in training (word dropout: robustness to unseen words).</summary>
+    public float TokenDropout = 0.1f;
     public float InitializerRange = 0.02f;
     // Optimisation
     public int Epochs = 12;
@@ -95,6 +97,7 @@ public sealed class TrainConfig
         Require(HiddenDropout is >= 0 and < 1, "hidden_dropout", "must be in [0, 1)");
         Require(AttentionDropout is >= 0 and < 1, "attention_dropout", "must be in [0, 1)");
         Require(ClassifierDropout is >= 0 and < 1, "classifier_dropout", "must be in [0, 1)");
+        Require(TokenDropout is >= 0 and < 1, "token_dropout", "must be in [0, 1)");
         Require(InitializerRange is > 0 and < 1, "initializer_range", "must be in (0, 1)");
         Require(Epochs is > 0 and <= 10000, "epochs", $"{Epochs} must be in 1..10000");
         Require(BatchSize is > 0 and <= 65536, "batch_size", $"{BatchSize} must be in 1..65536");

@@ -18,8 +18,12 @@ public sealed class Trainer
     private readonly LearningRateSchedule _schedule;
     private readonly float[] _exitWeights;
 
-    public Trainer(AlbertParameters parameters, TrainConfig cfg, int totalSteps, IWeightTransform? transform = null)
+    private readonly int _unkId;
+
+    /// <param name="unkTokenId">Id of [UNK], the replacement of <see cref="TrainConfig.TokenDropout"/>.</param>
+    public Trainer(AlbertParameters parameters, TrainConfig cfg, int totalSteps, IWeightTransform? transform = null, int unkTokenId = 1)
     {
+        _unkId = unkTokenId;
         Parameters = parameters;
         _cfg = cfg;
         Transform = transform;
@@ -56,7 +60,7 @@ public sealed class Trainer
             int start = i * b / shards, end = (i + 1) * b / shards;
             var seqs = new int[end - start][];
             var labs = new int[end - start];
-            for (int j = start; j < end; j++) { seqs[j - start] = sequences[j]; labs[j - start] = labels[j]; }
+            for (int j = start; j < end; j++) { seqs[j - start] = WithTokenDropout(sequences[j], j); labs[j - start] = labels[j]; }
             var batch = new PackedBatch(seqs, labs, start);
             foreach (var t in _grads[i].All) Array.Clear(t.Data);
             _work[i].Forward(weights, batch, dropout);
@@ -74,8 +78,25 @@ public sealed class Trainer
         LastLearningRate = _schedule.At(StepCount);
         _adam.Step(Parameters, _grads[0], LastLearningRate);
         StepCount++;
+        return new StepResult(losses.Sum(), correct.Sum(), b, CountTokens(sequences));
+    }
+
+    /// <summary>Replaces word pieces (never [CLS] and [SEP] at the ends) by [UNK] with the configured probability,
+    /// from a stream of its own per (seed, step, example).</summary>
+    private int[] WithTokenDropout(int[] ids, int index)
+    {
+        if (_cfg.TokenDropout <= 0 || ids.Length <= 2) return ids;
+        var rng = Numerics.DeterministicRandom.For(_cfg.Seed ^ 0x5EED, StepCount, index);
+        int[]? copy = null;
+        for (int i = 1; i < ids.Length - 1; i++)
+            if (rng.NextFloat() < _cfg.TokenDropout) (copy ??= (int[])ids.Clone())[i] = _unkId;
+        return copy ?? ids;
+    }
+
+    private static int CountTokens(IReadOnlyList<int[]> sequences)
+    {
         int tokens = 0;
         foreach (var s in sequences) tokens += s.Length;
-        return new StepResult(losses.Sum(), correct.Sum(), b, tokens);
+        return tokens;
     }
 }

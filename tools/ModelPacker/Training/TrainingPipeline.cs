@@ -47,7 +47,7 @@ public static class TrainingPipeline
     {
         int stepsPerEpoch = (trainX.Length + config.BatchSize - 1) / config.BatchSize;
         int totalSteps = stepsPerEpoch * config.Epochs;
-        var trainer = new Trainer(p, config, totalSteps, transform);
+        var trainer = new Trainer(p, config, totalSteps, transform, vocab.UnkId);
         var lengths = trainX.Select(x => x.Length).ToArray();
         var clock = Stopwatch.StartNew();
         var history = new List<EpochSummary>();

@@ -1,0 +1,79 @@
+using ModelPacker.Model;
+using ModelPacker.Training;
+
+namespace ModelPacker.Tests.Training;
+
+public class OptimizerTests
+{
+    [Fact]
+    public void ScheduleWarmsUpLinearlyThenDecaysToZero()
+    {
+        var s = new LearningRateSchedule(1f, totalSteps: 110, warmupSteps: 10, cosine: false);
+        Assert.Equal(0.1f, s.At(0), 6);
+        Assert.Equal(1f, s.At(9), 6);
+        Assert.Equal(0.5f, s.At(60), 6);
+        Assert.Equal(0f, s.At(110), 6);
+        var c = new LearningRateSchedule(2f, 100, 0, cosine: true);
+        Assert.Equal(2f, c.At(0), 5);
+        Assert.Equal(1f, c.At(50), 5);
+    }
+
+    [Fact]
+    public void AdamWDecaysMatricesButNotBiasesOrLayerNorm()
+    {
+        var p = new AlbertParameters(Model.TinyModels.Config());
+        p.InitializeRandom(3);
+        var before = ParameterSnapshot.Of(p);
+        var zero = new AlbertParameters(p.Config);
+        new AdamW(p, 0.9f, 0.999f, 1e-8f, weightDecay: 0.1f).Step(p, zero, lr: 0.5f);
+        // zero gradient: Adam's update is 0, so only decay moves weights: w ← w·(1 − lr·wd)
+        Assert.Equal(before[p.QueryWeight.Name][5] * 0.95f, p.QueryWeight.Data[5], 6);
+        Assert.Equal(before[p.AttentionLayerNormWeight.Name], p.AttentionLayerNormWeight.Data);
+    }
+
+    [Fact]
+    public void AdamFirstStepMovesEachWeightByTheLearningRate()
+    {
+        var p = new AlbertParameters(Model.TinyModels.Config());
+        var g = new AlbertParameters(p.Config);
+        g.QueryBias.Data[0] = 3f; g.QueryBias.Data[1] = -0.001f;
+        new AdamW(p, 0.9f, 0.999f, 1e-12f, 0f).Step(p, g, lr: 0.01f);
+        Assert.Equal(-0.01f, p.QueryBias.Data[0], 5);
+        Assert.Equal(0.01f, p.QueryBias.Data[1], 5);
+        Assert.Equal(0f, p.QueryBias.Data[2]);
+    }
+
+    [Fact]
+    public void ClippingScalesToTheGlobalNorm()
+    {
+        var g = new AlbertParameters(Model.TinyModels.Config());
+        g.QueryBias.Data[0] = 3f; g.FfnWeight.Data[0] = 4f;
+        float norm = AdamW.ClipGlobalNorm(g, 1f);
+        Assert.Equal(5f, norm, 5);
+        Assert.Equal(0.6f, g.QueryBias.Data[0], 4);
+        Assert.Equal(0.8f, g.FfnWeight.Data[0], 4);
+        Assert.Equal(1f, AdamW.ClipGlobalNorm(g, 10f), 3); // under the limit: unchanged
+    }
+
+    [Fact]
+    public void BatchesCoverEveryExampleOnceAndGroupSimilarLengths()
+    {
+        var r = new Random(5);
+        var lengths = Enumerable.Range(0, 1000).Select(_ => r.Next(3, 33)).ToArray();
+        var e0 = LengthBucketBatcher.Epoch(lengths, 32, bucket: true, seed: 1, epoch: 0);
+        var e0Again = LengthBucketBatcher.Epoch(lengths, 32, bucket: true, seed: 1, epoch: 0);
+        var e1 = LengthBucketBatcher.Epoch(lengths, 32, bucket: true, seed: 1, epoch: 1);
+        Assert.Equal(Enumerable.Range(0, 1000), e0.SelectMany(b => b).Order());
+        Assert.Equal(e0.SelectMany(b => b), e0Again.SelectMany(b => b));
+        Assert.NotEqual(e0.SelectMany(b => b), e1.SelectMany(b => b));
+        // sorted buckets: the length spread inside a batch is at most 1 (30 lengths, ~33 examples each)
+        Assert.True(e0.Average(b => b.Max(i => lengths[i]) - b.Min(i => lengths[i])) < 1.0);
+        var plain = LengthBucketBatcher.Epoch(lengths, 32, bucket: false, seed: 1, epoch: 0);
+        Assert.True(plain.Average(b => b.Max(i => lengths[i]) - b.Min(i => lengths[i])) > 20);
+    }
+}
+
+internal static class ParameterSnapshot
+{
+    public static Dictionary<string, float[]> Of(AlbertParameters p) => p.All.ToDictionary(t => t.Name, t => (float[])t.Data.Clone());
+}

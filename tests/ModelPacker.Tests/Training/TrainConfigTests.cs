@@ -1,0 +1,64 @@
+using ModelPacker.Training;
+
+namespace ModelPacker.Tests.Training;
+
+public class TrainConfigTests
+{
+    private static string Write(string json)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"trainconfig-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    [Fact]
+    public void BundledConfigsLoad()
+    {
+        foreach (var name in new[] { "snips.json", "clinc150.json", "banking77.json" })
+        {
+            var path = Path.Combine(TestPaths.RepoRoot, "configs", name);
+            var c = TrainConfig.Load(path);
+            var albert = c.ToAlbertConfig(1000, ["a", "b"]);
+            Assert.Equal(c.HiddenSize, albert.HiddenSize);
+            Assert.Equal(c.MaxLength, albert.MaxPositionEmbeddings);
+        }
+        // The default is the SNIPS configuration.
+        var snips = TrainConfig.Load(Path.Combine(TestPaths.RepoRoot, "configs", "snips.json"));
+        Assert.Equal(TrainConfig.Default.ToJson(), snips.ToJson());
+    }
+
+    [Fact]
+    public void MissingKeysKeepDefaults()
+    {
+        var c = TrainConfig.Load(Write("{ \"hidden_size\": 64, \"exit_loss_weights\": [0.5, 0.5, 1, 1] }"));
+        Assert.Equal(64, c.HiddenSize);
+        Assert.Equal(TrainConfig.Default.Epochs, c.Epochs);
+        Assert.Equal([0.5f, 0.5f, 1f, 1f], c.ResolvedExitLossWeights());
+    }
+
+    [Theory]
+    [InlineData("{ \"hiden_size\": 64 }", "hiden_size")]
+    [InlineData("{ \"hidden_size\": 130 }", "num_attention_heads")]
+    [InlineData("{ \"learning_rate\": -1 }", "learning_rate")]
+    [InlineData("{ \"epochs\": \"ten\" }", "line 1")]
+    [InlineData("{ \"exit_loss_weights\": [1] }", "exit_loss_weights")]
+    [InlineData("{ \"hidden_act\": \"relu\" }", "hidden_act")]
+    [InlineData("{ \"max_length\": 2 }", "max_length")]
+    [InlineData("{ \"epochs\": 3,\n  \"batch_size\": 0 }", "batch_size")]
+    [InlineData("not json", "line")]
+    public void BadConfigIsAOneLineErrorNamingTheFile(string json, string mention)
+    {
+        string path = Write(json);
+        var e = Assert.Throws<InvalidDataException>(() => TrainConfig.Load(path));
+        Assert.StartsWith(path, e.Message);
+        Assert.Contains(mention, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void DefaultExitWeightsIncreaseWithDepth()
+    {
+        var w = new TrainConfig { NumHiddenLayers = 4 }.ResolvedExitLossWeights();
+        Assert.Equal([0.25f, 0.5f, 0.75f, 1f], w);
+    }
+}
