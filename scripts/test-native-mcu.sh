@@ -61,6 +61,11 @@ if [ -z "$images" ]; then
   runtime_dir="$root/native-kernels/build/test-images/runtime"
   if ! ls "$runtime_dir"/*.nii >/dev/null 2>&1; then
     echo "test-native-mcu: writing the C# test images (dotnet test --filter IntegerImageTests)"
+    if [ ! -f native-kernels/build/host/libnano_intent.so ]; then # the tests check the images against the host C runtime
+      { cmake -S native-kernels -B native-kernels/build/host -DCMAKE_BUILD_TYPE=Release >/dev/null \
+        && cmake --build native-kernels/build/host -j2 --target nano_intent_shared >/dev/null; } \
+        || echo "test-native-mcu: could not build the host library native-kernels/build/host"
+    fi
     NANO_INTENT_RUNTIME_IMAGES="$runtime_dir" dotnet test tests/ModelPacker.Tests -c Release -nologo -v quiet \
       --filter "FullyQualifiedName~IntegerImageTests" >/dev/null || echo "test-native-mcu: dotnet test IntegerImageTests failed"
   fi

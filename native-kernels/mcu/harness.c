@@ -4,7 +4,7 @@
  *
  * Per utterance two passes:
  *   full depth  ni_embed, then ni_run_layer(l) + ni_exit_head(l) for every layer, each layer's logits checked;
- *   early exit  the same loop stopping at the first layer whose entropy <= the image's threshold (what the
+ *   early exit  the same loop stopping at the first layer whose entropy < the image's threshold (what the
  *               firmware runs), counted on its own.
  * Prints one line per utterance (exit layer, predicted label, instruction counts) and a summary; returns non-zero
  * on any mismatch or runtime error, which ctest reports through QEMU's exit status. */
@@ -184,7 +184,7 @@ int main(void)
             st = ni_run_layer(&model, l, arena, arena_len);
             if (st == NI_OK) st = ni_exit_head(&model, l, arena, arena_len, logits, n_labels, &entropy);
             if (st == NI_OK) st = ni_exit_threshold(&model, l, &threshold);
-            if (st == NI_OK && entropy <= threshold) { exit_layer = l; break; }
+            if (st == NI_OK && entropy < threshold) { exit_layer = l; break; }
         }
         uint64_t early = ni_mcu_count() - t;
         if (st != NI_OK) { fail_status("early-exit loop", tv.index, exit_layer, st); continue; }
