@@ -28,7 +28,8 @@ typedef struct ni_exit_tensors {
     ni_tensor_int8 classifier; /* [C, H] -> Q16 logits */
 } ni_exit_tensors;
 
-/* An opened model: pointers into the caller's image, nothing copied. Filled by ni_open (or ni_model_bind). */
+/* An opened model: pointers into the caller's image, nothing copied. Filled by ni_open (or ni_model_bind).
+ * RAM besides the arena: ni_model_struct_bytes() (3,536 bytes on Cortex-M, 5,712 on x86-64); keep it static. */
 typedef struct ni_model {
     ni_model_dims dims;
     ni_tensor_int8 word_emb;   /* [V, E] -> embedding LayerNorm input scale (int16) */
