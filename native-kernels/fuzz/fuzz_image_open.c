@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint32_t i, l, c, n;
     const uint8_t *s;
     uint16_t id;
-    volatile int32_t sink = 0;
+    volatile uint32_t sink = 0; /* unsigned: the sum only keeps reads alive and may wrap */
     ni_test_vector_iter it;
     ni_test_vector tv;
     if (size > 0xFFFFFFFFu) return 0;
