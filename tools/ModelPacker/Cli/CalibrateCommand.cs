@@ -69,7 +69,7 @@ internal static class CalibrateCommand
                 BoardId = image.BoardId, Flags = image.Flags | FlashImageFormat.FlagThresholdsCalibrated,
                 ThresholdsQ16 = chosen.ThresholdsQ16,
             };
-            ImageFileWriter.WriteAtomically(file, updated.Build());
+            ModelPacker.IO.AtomicFile.WriteAllBytes(file, updated.Build());
             env.Console.MarkupLine(Markup.Escape($"wrote thresholds into {file}"));
             return ExitCodes.Success;
         })));

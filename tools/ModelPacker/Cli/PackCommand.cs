@@ -71,7 +71,7 @@ internal static class PackCommand
             };
             var bytes = image.Build();
             if (profile is not null) CheckBudgets(profile, bytes.Length, integer.ArenaBytes);
-            ImageFileWriter.WriteAtomically(outPath, bytes);
+            ModelPacker.IO.AtomicFile.WriteAllBytes(outPath, bytes);
             PrintSizes(env, ImageReader.Read(bytes, outPath, IntegerImage.Rules), integer, profile, calibrationSet.Count, dataPath, outPath);
             return ExitCodes.Success;
         })));
@@ -123,26 +123,5 @@ internal static class PackCommand
             env.Console.MarkupLine(Markup.Escape($"board {profile.Name} (id {profile.Id}, {profile.Placement}): image {file.Length:N0} of {profile.FlashBudgetBytes:N0} flash bytes, " +
                                                  $"arena {model.ArenaBytes:N0} of {profile.RamBudgetBytes:N0} RAM bytes"));
         env.Console.MarkupLine(Markup.Escape($"wrote {outPath}"));
-    }
-}
-
-/// <summary>Writes a file through a temporary sibling and a rename, so a failure never leaves a partial file.</summary>
-internal static class ImageFileWriter
-{
-    public static void WriteAtomically(string path, byte[] bytes)
-    {
-        var full = Path.GetFullPath(path);
-        if (Directory.Exists(full)) throw new IOException($"{path}: is a directory");
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var tmp = full + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        try
-        {
-            File.WriteAllBytes(tmp, bytes);
-            File.Move(tmp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
     }
 }

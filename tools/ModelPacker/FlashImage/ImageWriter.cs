@@ -67,18 +67,7 @@ public static class ImageWriter
     public static byte[] Write(ImageContent content, string path, IEncodingRules? rules = null)
     {
         var image = Build(content, rules);
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var tmp = full + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        try
-        {
-            File.WriteAllBytes(tmp, image);
-            File.Move(tmp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
+        ModelPacker.IO.AtomicFile.WriteAllBytes(path, image);
         return image;
     }
 
