@@ -1,5 +1,5 @@
 # Stage runner for scripts/test.sh: runs a command, keeps its log, and adds up the pass/fail counts that xunit
-# ("Failed: N, Passed: N") and ctest ("N tests failed out of M") print, so the run ends with one summary line.
+# ("Passed: N" / "Failed: N" under "Total tests") and ctest ("N tests failed out of M") print, so the run ends with one summary line.
 logdir="${TEST_LOG_DIR:-$root/build/test-logs}"
 mkdir -p "$logdir"
 total_passed=0
@@ -8,9 +8,11 @@ failed_stages=()
 
 count_results() {
   local log="$1" p=0 f=0
-  # xunit via dotnet test: "Failed!  - Failed:     1, Passed:    49, Skipped: ..." / "Passed!  - Failed: 0, Passed: 50"
-  while read -r fp pp; do p=$((p + pp)); f=$((f + fp)); done < <(
-    grep -aoE 'Failed: +[0-9]+, Passed: +[0-9]+' "$log" | sed -E 's/Failed: +([0-9]+), Passed: +([0-9]+)/\1 \2/')
+  # xunit via dotnet test, at normal verbosity: "Total tests: N" then "     Passed: N" / "     Failed: N"
+  local xp xf
+  xp=$(grep -aE '^ +Passed: +[0-9]+$' "$log" | awk '{s += $2} END {print s + 0}')
+  xf=$(grep -aE '^ +Failed: +[0-9]+$' "$log" | awk '{s += $2} END {print s + 0}')
+  p=$((p + xp)); f=$((f + xf))
   # ctest: "95% tests passed, 1 tests failed out of 20"
   while read -r fc tc; do p=$((p + tc - fc)); f=$((f + fc)); done < <(
     grep -aoE '[0-9]+ tests failed out of [0-9]+' "$log" | sed -E 's/([0-9]+) tests failed out of ([0-9]+)/\1 \2/')

@@ -1,2 +1,3 @@
-// Entry point; the command tree lives in Cli/.
-return 0;
+using ModelPacker.Cli;
+
+return CommandTree.Run(args, CliEnvironment.ForProcess());

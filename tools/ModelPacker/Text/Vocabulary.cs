@@ -100,22 +100,9 @@ public sealed class Vocabulary
     }
 
     /// <summary>Writes vocab.txt (UTF-8 without BOM, LF) to a temporary file, then renames it into place.</summary>
-    public void Save(string path)
+    public void Save(string path) => ModelPacker.IO.AtomicFile.Write(path, stream =>
     {
-        string full = Path.GetFullPath(path);
-        string tmp = full + ".tmp-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N");
-        try
-        {
-            using (var writer = new StreamWriter(tmp, false, new UTF8Encoding(false)))
-            {
-                writer.NewLine = "\n";
-                foreach (var t in _tokens) writer.WriteLine(t);
-            }
-            File.Move(tmp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
-    }
+        using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true) { NewLine = "\n" };
+        foreach (var t in _tokens) writer.WriteLine(t);
+    });
 }

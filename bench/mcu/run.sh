@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Instruction-count benchmark of the int8 SNIPS image on Cortex-M4 (QEMU netduinoplus2, TIM2), RV32IMC (QEMU
+# riscv32 virt, rdinstret) and Cortex-M7 (mps2-an500, SysTick: to within 40 instructions), all under
+# -icount shift=0 where one virtual nanosecond is one instruction:
+# instructions per utterance at full depth and with early exit, instructions per MAC of the int8 GEMV (portable
+# reference vs the Arm DSP kernel), image, arena and code bytes, and latencies ESTIMATED from the instruction counts
+# at each board's clock. Prints a table and writes bench/results/mcu.md.
+#   NI_BENCH_IMAGE=path   the image to measure (default: build/images/snips-int8.nimg, packed by
+#                         scripts/test-native-mcu.sh from models/snips)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+image="${NI_BENCH_IMAGE:-$root/build/images/snips-int8.nimg}"
+if [ ! -f "$image" ]; then
+  NI_MCU_TARGETS="arm-cortex-m4" scripts/test-native-mcu.sh >/dev/null || true
+fi
+[ -f "$image" ] || { echo "bench/mcu: no image at $image (pack models/snips or set NI_BENCH_IMAGE)" >&2; exit 1; }
+image_name="$(basename "$image" .nimg)"
+image_name="${image_name//[^A-Za-z0-9_-]/_}"
+image_bytes=$(stat -c %s "$image")
+
+clock_of() { grep -oE '"clock_hz": *[0-9]+' "boards/$1.json" | grep -oE '[0-9]+$'; }
+
+declare -A qemu=(
+  [arm-cortex-m4]="qemu-system-arm -M netduinoplus2"
+  [arm-cortex-m7]="qemu-system-arm -M mps2-an500"
+  [riscv32-rv32imc]="qemu-system-riscv32 -M virt -bios none"
+)
+declare -A prefix=([arm-cortex-m4]=arm-none-eabi- [arm-cortex-m7]=arm-none-eabi- [riscv32-rv32imc]=riscv64-unknown-elf-)
+run() { # target elf
+  ${qemu[$1]} -nographic -monitor none -serial none -icount shift=0 \
+    -semihosting-config enable=on,target=native -kernel "$2" 2>&1
+}
+
+out="bench/results/mcu.md"
+tmp="$(mktemp)"
+trap 'rm -f "$tmp"' EXIT
+{
+  echo "# MCU instruction counts (int8 image \`$image_name\`, $image_bytes bytes)"
+  echo
+  echo "Measured by \`bench/mcu/run.sh\` under QEMU 7.2 with \`-icount shift=0\` (one instruction per virtual"
+  echo "nanosecond; TIM2 on netduinoplus2, rdinstret on riscv32 virt, SysTick on mps2-an500). These are **instruction counts, not cycles**:"
+  echo "QEMU models no pipeline, caches or flash wait states, so every latency below is an **estimate** = instructions"
+  echo "/ clock, a lower bound on a real part (flash wait states, cache misses and load-use stalls add to it)."
+  echo
+} >"$tmp"
+
+for t in arm-cortex-m4 riscv32-rv32imc arm-cortex-m7; do
+  build="$root/build/bench-mcu-$t"
+  cmake -S native-kernels -B "$build" -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_TOOLCHAIN_FILE="$root/native-kernels/cmake/$t.cmake" -DNI_MCU_IMAGES="$image_name=$image" -DNI_MCU_PROFILE=ON >/dev/null
+  cmake --build "$build" -j2 >/dev/null
+  harness="$build/mcu/ni_harness_$image_name"
+  hlog="$(run "$t" "$harness")" || { echo "$hlog" | tail -5; echo "bench/mcu: harness failed on $t" >&2; exit 1; }
+  glog="$(run "$t" "$build/mcu/ni_gemv_count")" || { echo "$glog"; echo "bench/mcu: gemv count failed on $t" >&2; exit 1; }
+  plog="$(run "$t" "$build/mcu/ni_profile_$image_name")" || { echo "$plog" | tail -5; echo "bench/mcu: profile failed on $t" >&2; exit 1; }
+
+  line="$(echo "$hlog" | grep '^instructions ')"
+  full=$(echo "$line" | sed -E 's/.*full depth mean ([0-9]+).*/\1/')
+  early=$(echo "$line" | sed -E 's/.*early exit mean ([0-9]+).*/\1/')
+  arena=$(echo "$line" | sed -E 's/.*arena ([0-9]+) bytes.*/\1/')
+  summary="$(echo "$hlog" | grep '^summary ')"
+  mean_exit=$(echo "$summary" | sed -E 's/.*mean exit layer ([0-9.]+ of [0-9]+).*/\1/')
+  utterances=$(echo "$summary" | sed -E 's/.*: ([0-9]+) utterances.*/\1/')
+  dims="$(echo "$hlog" | grep '^model: ' | sed -E 's/^model: ([^,]+),.*/\1/')"
+  split="$(echo "$hlog" | grep '^full depth ')"
+  s_embed=$(echo "$split" | sed -E 's/.*embed ([0-9]+).*/\1/')
+  s_layers=$(echo "$split" | sed -E 's/.*layers ([0-9]+).*/\1/')
+  s_heads=$(echo "$split" | sed -E 's/.*exit heads ([0-9]+).*/\1/')
+  s_macs=$(echo "$split" | sed -E 's/.*; ([0-9]+) MACs.*/\1/')
+  s_permac=$(echo "$split" | sed -E 's/.*MACs, ([0-9.]+) instructions per MAC.*/\1/')
+  open_n=$(echo "$line" | sed -E 's/.*open ([0-9]+),.*/\1/')
+  prof="$(echo "$plog" | grep '^gemv profile ')"
+  g_instr=$(echo "$prof" | sed -E 's/.* MACs, ([0-9]+) instructions.*/\1/')
+  g_macs=$(echo "$prof" | sed -E 's/.* calls, ([0-9]+) MACs.*/\1/')
+  g_calls=$(echo "$prof" | sed -E 's/.*: ([0-9]+) calls.*/\1/')
+  g_permac=$(echo "$prof" | sed -E 's/.*\(([0-9.]+) per MAC\).*/\1/')
+  # code: the linked harness minus the image it carries (kernels + runtime + loader + harness + libc), and the
+  # kernel library's own text
+  read -r text data bss _ < <("${prefix[$t]}size" "$harness" | tail -1)
+  code=$((text - image_bytes))
+  lib_text=$("${prefix[$t]}size" -t "$build/libnano_intent"*.a 2>/dev/null | tail -1 | awk '{print $1}')
+
+  case "$t" in
+    arm-cortex-m4) title="Cortex-M4F (QEMU netduinoplus2 = STM32F405; TIM2, exact)"; boards="qemu-netduinoplus2 b-l475e-iot01a" ;;
+    riscv32-rv32imc) title="RV32IMC (QEMU riscv32 virt, the ESP32-C3 instruction set; rdinstret, exact)"; boards="esp32-c3" ;;
+    arm-cortex-m7) title="Cortex-M7 (QEMU mps2-an500; SysTick, counts to within 40 instructions)"; boards="stm32f769i-disco" ;;
+  esac
+  {
+    echo "## $title"
+    echo
+    echo "| quantity | value |"
+    echo "|---|---|"
+    echo "| model | $dims |"
+    echo "| utterances (test vectors) | $utterances |"
+    echo "| instructions / utterance, full depth (mean) | $full |"
+    echo "| instructions / utterance, early exit (mean) | $early |"
+    echo "| mean exit layer (with the image's thresholds) | $mean_exit |"
+    echo "| full depth per utterance: embed / layers / exit heads | $s_embed / $s_layers / $s_heads |"
+    echo "| MACs per utterance (GEMVs + attention), instructions per MAC overall | $s_macs, $s_permac |"
+    awk -v gi="$g_instr" -v gm="$g_macs" -v gc="$g_calls" -v gp="$g_permac" -v u="$utterances" -v f="$full" 'BEGIN {
+      per = gi / u   # counted in the full-depth pass of every utterance
+      printf "| of which in ni_gemv_s8 (%d calls per utterance) | %.0f instructions (%.0f%%), %s per MAC |\n", gc / u, per, 100 * per / f, gp }'
+    echo "| ni_open (validates every byte: CRC-32 + SHA-256) | $open_n instructions, once at boot |"
+    echo "| image bytes (flash) | $image_bytes |"
+    echo "| arena bytes (RAM) | $arena |"
+    echo "| code bytes (linked harness text without the image) | $code |"
+    echo "| kernel library text bytes (\`size -t\`, all objects) | $lib_text |"
+    for b in $boards; do
+      hz=$(clock_of "$b")
+      awk -v b="$b" -v hz="$hz" -v f="$full" -v e="$early" 'BEGIN {
+        printf "| estimated latency at %s (%d MHz), full / early exit | %.2f ms / %.2f ms |\n", b, hz/1e6, f/hz*1e3, e/hz*1e3 }'
+    done
+    echo
+    echo "int8 GEMV, instructions per multiply-accumulate (\`ni_gemv_count\`, counter overhead subtracted):"
+    echo
+    echo "| kernel | shape (rows x cols) | instructions | per MAC |"
+    echo "|---|---|---|---|"
+    echo "$glog" | grep -E '^gemv (ref|dsp) ' | awk '{printf "| %s | %s | %s | %s |\n", $2, $3, $7, $9}'
+    echo
+  } >>"$tmp"
+done
+
+{
+  echo "Cortex-M7 latencies are estimates from instruction counts like the others; its dual-issue pipeline (not"
+  echo "modelled) makes the real part faster per instruction than the Cortex-M4."
+  echo
+  echo "Reproduce: \`bench/mcu/run.sh\` (image: \`NI_BENCH_IMAGE=...\`, default the SNIPS image packed and calibrated by"
+  echo "\`scripts/test-native-mcu.sh\`)."
+} >>"$tmp"
+mv "$tmp" "$out"
+trap - EXIT
+cat "$out"

@@ -1,0 +1,382 @@
+/*
+ * nano-intent flash image, format version 1: constants, the in-RAM view of a validated image, and the loader.
+ *
+ * This header mirrors docs/flash-image.md byte for byte; the C# codec (tools/ModelPacker/FlashImage) mirrors
+ * both, and tests parse this file and the spec to keep the three equal. Every constant below is written as a
+ * plain `#define NAME value` or an enum member with an explicit `= value` so those tests can read it.
+ *
+ * C99, no malloc, no OS. The image stays in flash: ni_image_open() validates every byte of it (structure, CRCs,
+ * SHA-256, model dimensions, every tensor entry, vocabulary, labels, thresholds, test vectors) and fills a small
+ * ni_image in RAM whose pointers point into the image. Nothing else reads the image before ni_image_open()
+ * returned NI_OK. Multi-byte fields are little-endian and are decoded byte by byte, never through a cast of a
+ * flash pointer.
+ */
+#ifndef NANO_INTENT_NI_IMAGE_H
+#define NANO_INTENT_NI_IMAGE_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- header --------------------------------------------------------------------------------------------- */
+
+#define NI_IMAGE_MAGIC 0x4946494Eu          /* bytes "NIFI" (Nano Intent Flash Image) at offset 0 */
+#define NI_IMAGE_VERSION 1
+#define NI_HEADER_SIZE 96
+#define NI_SECTION_ENTRY_SIZE 16
+#define NI_SECTION_ALIGN 32                 /* every section starts on a 32-byte boundary (XIP cache line) */
+#define NI_MAX_SECTIONS 16
+
+/* Header field offsets (bytes from the start of the image). */
+#define NI_HDR_MAGIC 0                      /* u32 */
+#define NI_HDR_VERSION 4                    /* u16 */
+#define NI_HDR_HEADER_SIZE 6                /* u16 */
+#define NI_HDR_BOARD_ID 8                   /* u32, 0 = any board */
+#define NI_HDR_TOTAL_LENGTH 12              /* u32 */
+#define NI_HDR_ARENA_BYTES 16               /* u32 */
+#define NI_HDR_FLAGS 20                     /* u32 */
+#define NI_HDR_SECTION_COUNT 24             /* u16 */
+#define NI_HDR_SECTION_ENTRY_SIZE 26        /* u16 */
+#define NI_HDR_SECTION_TABLE_OFFSET 28      /* u32 */
+#define NI_HDR_HEADER_CRC 32                /* u32, CRC-32 of header + section table, this field and SHA zeroed */
+#define NI_HDR_RESERVED0 36                 /* u32, 0 */
+#define NI_HDR_SHA256 40                    /* 32 bytes, SHA-256 of the whole image with these 32 bytes zeroed */
+#define NI_HDR_RESERVED1 72                 /* 24 bytes, 0 */
+
+/* Header flags. Unknown bits are rejected (NI_ERR_FLAGS). */
+#define NI_FLAG_THRESHOLDS_CALIBRATED 0x1u  /* THRESHOLDS were chosen on a validation split, not defaults */
+#define NI_FLAGS_KNOWN 0x1u
+
+/* Section table entry field offsets (bytes from the start of the entry). */
+#define NI_SEC_KIND 0                       /* u16 */
+#define NI_SEC_RESERVED 2                   /* u16, 0 */
+#define NI_SEC_OFFSET 4                     /* u32, from the start of the image */
+#define NI_SEC_LENGTH 8                     /* u32 */
+#define NI_SEC_CRC32 12                     /* u32, CRC-32 of the section's bytes */
+
+/* Section kinds, in the order they appear in the table and in the image (ascending). */
+typedef enum ni_section_kind {
+    NI_SECTION_EMBEDDINGS = 1,              /* tensor table; memory-mapped from flash, never copied to RAM */
+    NI_SECTION_MODEL = 2,                   /* ni_model_dims */
+    NI_SECTION_LAYER = 3,                   /* tensor table; the ONE shared layer, applied L times */
+    NI_SECTION_EXIT_HEADS = 4,              /* tensor table; L exit heads */
+    NI_SECTION_QUANT_PARAMS = 5,            /* opaque, defined and validated by docs/numerics.md */
+    NI_SECTION_VOCABULARY = 6,              /* tokenizer settings + entries sorted by UTF-8 bytes */
+    NI_SECTION_LABELS = 7,                  /* C UTF-8 strings */
+    NI_SECTION_THRESHOLDS = 8,              /* L int32 exit entropy thresholds */
+    NI_SECTION_TEST_VECTORS = 9             /* optional: token ids -> expected logits and entropies per layer */
+} ni_section_kind;
+#define NI_SECTION_KIND_MAX 9
+
+/* ---- MODEL section ------------------------------------------------------------------------------------- */
+
+#define NI_MODEL_SIZE 64                    /* 16 x u32; fields after scheme are reserved (0) */
+/* Limits (the same tokens as in ni_encoding.h / ni_runtime.h, so a repeated definition is harmless). */
+#define NI_MAX_LAYERS 32u
+#define NI_MAX_VOCAB 65535u                 /* token ids are u16 */
+#define NI_MAX_POSITIONS 512u
+#define NI_MAX_DIM 1024u                    /* E, H, I, C */
+
+typedef enum ni_activation {
+    NI_ACT_GELU = 1,                        /* erf GELU ("gelu") */
+    NI_ACT_GELU_TANH = 2                    /* tanh approximation ("gelu_new", ALBERT's default) */
+} ni_activation;
+#define NI_ACT_MAX 2
+
+typedef enum ni_scheme {
+    NI_SCHEME_INT8 = 1                      /* int8 weights per row, integer activations (docs/numerics.md) */
+} ni_scheme;
+#define NI_SCHEME_MAX 1
+
+/* The MODEL section: 16 little-endian u32 in this order (the first 10 named, 6 reserved zero). */
+typedef struct ni_model_dims {
+    uint32_t vocab_size;                    /* V, 5..NI_MAX_VOCAB */
+    uint32_t embedding_size;                /* E, 4..NI_MAX_DIM, multiple of 4 */
+    uint32_t hidden_size;                   /* H, 4..NI_MAX_DIM, multiple of 4, multiple of heads */
+    uint32_t num_heads;                     /* H / heads is a multiple of 4 */
+    uint32_t intermediate_size;             /* I, 4..NI_MAX_DIM, multiple of 4 */
+    uint32_t num_layers;                    /* L, 1..NI_MAX_LAYERS */
+    uint32_t max_positions;                 /* P, 3..NI_MAX_POSITIONS */
+    uint32_t num_labels;                    /* C, 2..NI_MAX_DIM */
+    uint32_t activation;                    /* ni_activation */
+    uint32_t scheme;                        /* ni_scheme */
+} ni_model_dims;
+
+/* ---- tensor tables (EMBEDDINGS, LAYER, EXIT_HEADS) ----------------------------------------------------- */
+
+#define NI_TENSOR_TABLE_HEADER_SIZE 16      /* u32 count, u32 entry size, 8 reserved bytes */
+#define NI_TENSOR_ENTRY_SIZE 32
+#define NI_TENSOR_DATA_ALIGN 32             /* data offset within its section (sections are 32-aligned too) */
+#define NI_TENSOR_PARAMS_ALIGN 4
+
+/* Tensor entry field offsets (bytes from the start of the entry). */
+#define NI_TEN_ID 0                         /* u16 ni_tensor_id */
+#define NI_TEN_ENCODING 2                   /* u8 ni_encoding */
+#define NI_TEN_FLAGS 3                      /* u8, 0 */
+#define NI_TEN_ROWS 4                       /* u32 */
+#define NI_TEN_COLS 8                       /* u32 */
+#define NI_TEN_DATA_OFFSET 12               /* u32, from the start of the section */
+#define NI_TEN_DATA_LENGTH 16               /* u32 */
+#define NI_TEN_PARAMS_OFFSET 20             /* u32, from the start of the section; 0 when length is 0 */
+#define NI_TEN_PARAMS_LENGTH 24             /* u32 */
+#define NI_TEN_RESERVED 28                  /* u32, 0 */
+
+/* Per-tensor encodings. The bytes of data and params for each are defined in docs/numerics.md and sized by
+ * ni_encoding_sizes() (ni_encoding.h); the loader rejects an encoding that function does not know. */
+typedef enum ni_encoding {
+    NI_ENC_INT8_ROW = 1,                    /* int8 weights, per-row scale (+ bias) in params */
+    NI_ENC_BINARY = 2,                      /* reserved: 1-bit weights (BiBERT) */
+    NI_ENC_GOBO3 = 3,                       /* reserved: 3-bit dictionary + outliers (GOBO) */
+    NI_ENC_INT4 = 4,                        /* reserved: int4 weights */
+    NI_ENC_IPQ = 5,                         /* reserved: iPQ codebooks */
+    NI_ENC_ADAPTIVFLOAT = 6,                /* reserved: AdaptivFloat */
+    NI_ENC_FP32 = 7                         /* reserved: fp32 (host comparisons only, never on the device path) */
+} ni_encoding;
+
+/* Tensor ids. Logical shapes [rows, cols] are demanded by the MODEL dims (docs/flash-image.md); a linear
+ * layer is [out, in] and its bias travels in its params. LayerNorm parameters and activation tables are
+ * activation quantization parameters: they live in QUANT_PARAMS (docs/numerics.md), not in tensor tables. */
+typedef enum ni_tensor_id {
+    /* EMBEDDINGS section */
+    NI_TENSOR_WORD_EMBEDDINGS = 1,          /* [V, E] */
+    NI_TENSOR_POSITION_EMBEDDINGS = 2,      /* [P, E]  token type 0 folded in (single-utterance input) */
+    NI_TENSOR_EMBEDDING_MAPPING_IN = 3,     /* [H, E]  embedding_hidden_mapping_in */
+    /* LAYER section (shared by every depth) */
+    NI_TENSOR_ATTENTION_QUERY = 16,         /* [H, H] */
+    NI_TENSOR_ATTENTION_KEY = 17,           /* [H, H] */
+    NI_TENSOR_ATTENTION_VALUE = 18,         /* [H, H] */
+    NI_TENSOR_ATTENTION_DENSE = 19,         /* [H, H] */
+    NI_TENSOR_FFN = 20,                     /* [I, H] */
+    NI_TENSOR_FFN_OUTPUT = 21,              /* [H, I] */
+    /* EXIT_HEADS section: id = NI_TENSOR_EXIT_BASE + l * NI_TENSOR_EXIT_STRIDE + part, l = 0..L-1 */
+    NI_TENSOR_EXIT_BASE = 256,
+    NI_TENSOR_EXIT_STRIDE = 16
+} ni_tensor_id;
+
+/* The parts of one exit head (the `part` of NI_TENSOR_EXIT). */
+typedef enum ni_exit_part {
+    NI_EXIT_POOLER = 0,                     /* [H, H]  tanh pooler over [CLS] */
+    NI_EXIT_CLASSIFIER = 1                  /* [C, H] */
+} ni_exit_part;
+#define NI_TENSOR_EXIT(layer, part) \
+    ((uint16_t)(NI_TENSOR_EXIT_BASE + (uint32_t)(layer) * NI_TENSOR_EXIT_STRIDE + (uint32_t)(part)))
+#define NI_EMBEDDING_TENSOR_COUNT 3
+#define NI_LAYER_TENSOR_COUNT 6
+#define NI_EXIT_TENSORS_PER_LAYER 2
+
+/* ---- VOCABULARY, LABELS, THRESHOLDS, TEST_VECTORS ------------------------------------------------------ */
+
+#define NI_VOCAB_HEADER_SIZE 32
+#define NI_VOCAB_ENTRY_SIZE 8               /* u32 string offset (from section start), u16 length, u16 id */
+#define NI_VOC_COUNT 0                      /* u32 */
+#define NI_VOC_PAD_ID 4                     /* u16 */
+#define NI_VOC_UNK_ID 6                     /* u16 */
+#define NI_VOC_CLS_ID 8                     /* u16 */
+#define NI_VOC_SEP_ID 10                    /* u16 */
+#define NI_VOC_MASK_ID 12                   /* u16 */
+#define NI_VOC_MAX_WORD_CHARS 14            /* u16, longer words become [UNK] (BERT: 100) */
+#define NI_VOC_FLAGS 16                     /* u32 tokenizer flags below */
+#define NI_VOC_RESERVED 20                  /* 12 bytes, 0 */
+#define NI_VOCAB_FLAG_LOWERCASE 0x1u
+#define NI_VOCAB_FLAG_STRIP_ACCENTS 0x2u
+#define NI_VOCAB_FLAG_CJK_CHARS 0x4u        /* split CJK ideographs into single-character words */
+#define NI_VOCAB_FLAGS_KNOWN 0x7u
+#define NI_VOCAB_MAX_TOKEN_BYTES 255        /* entry length is 1..255 */
+
+#define NI_LABELS_HEADER_SIZE 8             /* u32 count (== C), u32 reserved */
+#define NI_LABEL_ENTRY_SIZE 8               /* u32 string offset (from section start), u32 length */
+#define NI_MAX_LABEL_BYTES 255
+
+#define NI_THRESHOLDS_HEADER_SIZE 8         /* u32 count (== L), u32 reserved; then count x int32 */
+
+#define NI_TEST_VECTORS_HEADER_SIZE 16      /* u32 count, u32 layers (== L), u32 labels (== C), u32 reserved */
+#define NI_TEST_VECTOR_HEADER_SIZE 8        /* u32 record length, u16 token count (1..P), u16 reserved */
+
+/* ---- status codes ---------------------------------------------------------------------------------------- */
+
+typedef enum ni_status {
+    NI_OK = 0,
+    NI_ERR_NULL_ARG = -1,                    /* a required pointer argument is NULL */
+    NI_ERR_TRUNCATED = -2,                   /* fewer bytes than the header or its total length demands */
+    NI_ERR_BAD_MAGIC = -3,
+    NI_ERR_VERSION = -4,                     /* format version this loader does not read */
+    NI_ERR_HEADER_SIZE = -5,
+    NI_ERR_LENGTH = -6,                      /* more bytes than the header's total length */
+    NI_ERR_SECTION_COUNT = -7,               /* 0, more than NI_MAX_SECTIONS, or wrong section entry size */
+    NI_ERR_HEADER_CRC = -8,
+    NI_ERR_FLAGS = -9,                       /* unknown header or section flag bits */
+    NI_ERR_RESERVED = -10,                   /* a reserved field is not zero */
+    NI_ERR_SECTION_KIND = -11,               /* unknown section kind */
+    NI_ERR_SECTION_ORDER = -12,              /* section kinds not ascending */
+    NI_ERR_SECTION_DUPLICATE = -13,
+    NI_ERR_MISSING_SECTION = -14,
+    NI_ERR_SECTION_BOUNDS = -15,             /* a section reaches past the image, or the image past the last one */
+    NI_ERR_SECTION_ALIGN = -16,
+    NI_ERR_SECTION_OVERLAP = -17,            /* sections overlap each other or the header/section table */
+    NI_ERR_SECTION_CRC = -18,
+    NI_ERR_IMAGE_HASH = -19,                 /* SHA-256 of the image does not match */
+    NI_ERR_SECTION_FORMAT = -20,             /* a section too short for its own header, or a wrong entry size */
+    NI_ERR_MODEL_DIMS = -21,                 /* MODEL dims out of range or not multiples the kernels need */
+    NI_ERR_TENSOR_COUNT = -22,
+    NI_ERR_TENSOR_ORDER = -23,               /* tensor ids not ascending within a table */
+    NI_ERR_TENSOR_DUPLICATE = -24,
+    NI_ERR_TENSOR_UNKNOWN = -25,             /* an id that does not belong in this section */
+    NI_ERR_MISSING_TENSOR = -26,
+    NI_ERR_TENSOR_ENCODING = -27,            /* ni_encoding_sizes() does not know the encoding */
+    NI_ERR_TENSOR_SHAPE = -28,               /* rows/cols differ from what the MODEL dims demand */
+    NI_ERR_TENSOR_BOUNDS = -29,              /* data or params outside the section or inside the table */
+    NI_ERR_TENSOR_ALIGN = -30,
+    NI_ERR_TENSOR_SIZE = -31,                /* data/params length differ from ni_encoding_sizes() */
+    NI_ERR_TENSOR_OVERLAP = -32,             /* regions not in entry order or overlapping */
+    NI_ERR_QUANT_PARAMS = -33,               /* ni_qparams_validate() rejected QUANT_PARAMS */
+    NI_ERR_VOCAB_COUNT = -34,                /* 0 entries or more than V */
+    NI_ERR_VOCAB_BOUNDS = -35,               /* an entry's string outside the section or inside the entry table */
+    NI_ERR_VOCAB_ORDER = -36,                /* entries not strictly ascending by UTF-8 bytes */
+    NI_ERR_VOCAB_ID = -37,                   /* a token id or special id >= V */
+    NI_ERR_UTF8 = -38,                       /* a vocabulary entry or label is not well-formed UTF-8 */
+    NI_ERR_LABELS = -39,                     /* count != C, or a label out of bounds or empty */
+    NI_ERR_THRESHOLDS = -40,                 /* count != L or wrong section length */
+    NI_ERR_TEST_VECTORS = -41,               /* malformed test vector section or record */
+    NI_ERR_TEST_VECTOR_TOKEN = -42,          /* a test vector token id >= V */
+    NI_ERR_TENSOR_PARAMS = -43,              /* ni_encoding_validate() rejected a tensor's params */
+    NI_ERR_BOARD = -44,                      /* ni_image_check_board: image built for another board */
+    /* Runtime codes (ni_runtime.h, docs/numerics.md): the step API on a validated image. One enum, so a
+     * caller gets one name for every failure; the two ranges never collide. */
+    NI_ERR_NULL = -100,                      /* a required pointer is NULL */
+    NI_ERR_ARENA_SMALL = -101,               /* arena_len < ni_arena_bytes(model) */
+    NI_ERR_ARENA_STATE = -102,               /* the arena does not hold an embedded sequence */
+    NI_ERR_SEQ_LEN = -103,                   /* n == 0 or n > max_positions */
+    NI_ERR_TOKEN_ID = -104,                  /* a token id is negative or >= vocab_size */
+    NI_ERR_LAYER_ORDER = -105,               /* layers run out of order */
+    NI_ERR_LAYER_INDEX = -106,               /* layer >= num_layers */
+    NI_ERR_LABELS_COUNT = -107,              /* n_labels != the model's label count */
+    NI_ERR_MODEL = -108,                     /* tensors or quantization params do not match the runtime */
+    NI_ERR_INDEX = -109                      /* label / layer index out of range in an accessor */
+} ni_status;
+
+/* "NI_OK", "NI_ERR_TRUNCATED", …; "NI_ERR_UNKNOWN" for values outside the enum. */
+const char *ni_status_name(ni_status status);
+
+/* ---- the validated image (RAM) --------------------------------------------------------------------------- */
+
+/* One tensor table entry, decoded; data and params point into the image. */
+typedef struct ni_tensor_desc {
+    uint16_t id;
+    uint8_t encoding;
+    uint8_t present;                        /* 1 in every descriptor of a validated image */
+    uint32_t rows;
+    uint32_t cols;
+    const uint8_t *data;
+    uint32_t data_len;
+    const uint8_t *params;                  /* NULL when params_len is 0 */
+    uint32_t params_len;
+} ni_tensor_desc;
+
+typedef struct ni_section_view {
+    const uint8_t *data;                    /* NULL when the section is absent */
+    uint32_t length;
+    uint32_t offset;                        /* from the start of the image */
+    uint32_t crc32;
+} ni_section_view;
+
+typedef struct ni_image {
+    const uint8_t *base;
+    uint32_t length;
+    uint32_t version;
+    uint32_t board_id;
+    uint32_t arena_bytes;
+    uint32_t flags;
+    ni_model_dims dims;
+    ni_section_view sections[NI_SECTION_KIND_MAX + 1];   /* indexed by ni_section_kind; [0] unused */
+    ni_tensor_desc embedding_tensors[NI_EMBEDDING_TENSOR_COUNT];
+    ni_tensor_desc layer_tensors[NI_LAYER_TENSOR_COUNT];
+    ni_tensor_desc exit_tensors[NI_MAX_LAYERS][NI_EXIT_TENSORS_PER_LAYER];
+    /* vocabulary */
+    uint32_t vocab_count;
+    const uint8_t *vocab_entries;
+    uint16_t pad_id, unk_id, cls_id, sep_id, mask_id, max_word_chars;
+    uint32_t vocab_flags;
+    /* labels, thresholds, test vectors */
+    const uint8_t *label_entries;
+    const uint8_t *thresholds;              /* L little-endian int32 */
+    uint32_t test_vector_count;             /* 0 when the section is absent */
+    const uint8_t *test_vectors;            /* first record */
+} ni_image;
+
+/* Validates all of image[0..len) and fills *out. On any error *out is zeroed and the named status returned. */
+ni_status ni_image_open(const uint8_t *image, uint32_t len, ni_image *out);
+
+/* NI_ERR_BOARD when the image names a board other than board_id (an image with board id 0 runs anywhere). */
+ni_status ni_image_check_board(const ni_image *img, uint32_t board_id);
+
+/* The section of that kind, its length in *len (may be NULL); NULL when absent. */
+const uint8_t *ni_image_section(const ni_image *img, uint16_t kind, uint32_t *len);
+
+/* The tensor with that id (NI_TENSOR_* or NI_TENSOR_EXIT(l, part)); NULL when the id is not in the image. */
+const ni_tensor_desc *ni_image_tensor(const ni_image *img, uint16_t tensor_id);
+
+/* Binary search of the vocabulary by UTF-8 bytes: the token id, or -1 when absent. */
+int32_t ni_image_vocab_find(const ni_image *img, const char *utf8, uint32_t len);
+
+/* Entry i of the sorted vocabulary (0 <= i < vocab_count): 1 and the string/id, or 0 when out of range. */
+int ni_image_vocab_entry(const ni_image *img, uint32_t index, const uint8_t **utf8, uint32_t *len, uint16_t *id);
+
+/* Label i (0 <= i < C): 1 and its UTF-8 bytes (not NUL-terminated), or 0 when out of range. */
+int ni_image_label(const ni_image *img, uint32_t index, const uint8_t **utf8, uint32_t *len);
+
+/* Exit entropy threshold of layer l (fixed point per docs/numerics.md); 0 when l >= L. */
+int32_t ni_image_threshold(const ni_image *img, uint32_t layer);
+
+/* ---- test vectors ---------------------------------------------------------------------------------------- */
+
+typedef struct ni_test_vector {
+    uint32_t index;
+    uint32_t token_count;
+    const uint8_t *tokens;                  /* token_count little-endian u16 */
+    const uint8_t *logits;                  /* L x C little-endian int32, layer-major */
+    const uint8_t *entropies;               /* L little-endian int32 */
+} ni_test_vector;
+
+typedef struct ni_test_vector_iter {
+    uint32_t next_index;
+    uint32_t next_offset;                   /* from the start of the TEST_VECTORS section */
+} ni_test_vector_iter;
+
+void ni_test_vector_begin(const ni_image *img, ni_test_vector_iter *it);
+/* 1 and the next test vector in *out, or 0 when there are no more. */
+int ni_test_vector_next(const ni_image *img, ni_test_vector_iter *it, ni_test_vector *out);
+uint16_t ni_test_vector_token(const ni_test_vector *tv, uint32_t i);
+int32_t ni_test_vector_logit(const ni_image *img, const ni_test_vector *tv, uint32_t layer, uint32_t label);
+int32_t ni_test_vector_entropy(const ni_image *img, const ni_test_vector *tv, uint32_t layer);
+
+/* ---- checksums (exposed for the packer's tests and the firmware) ---------------------------------------- */
+
+/* CRC-32/ISO-HDLC (zlib's crc32): reflected polynomial 0xEDB88320, init and final xor 0xFFFFFFFF.
+ * Start with crc = 0; feed pieces in order: crc = ni_crc32_update(crc, p, n). */
+uint32_t ni_crc32_update(uint32_t crc, const uint8_t *p, uint32_t n);
+
+typedef struct ni_sha256 {
+    uint32_t state[8];
+    uint64_t bytes;
+    uint8_t block[64];
+    uint32_t fill;
+} ni_sha256;
+void ni_sha256_init(ni_sha256 *s);
+void ni_sha256_update(ni_sha256 *s, const uint8_t *p, uint32_t n);
+void ni_sha256_final(ni_sha256 *s, uint8_t digest[32]);
+
+/* Little-endian readers: the one way the loader and the kernels read multi-byte fields from the image. */
+static inline uint16_t ni_rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+static inline uint32_t ni_rd32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+static inline int32_t ni_rd32s(const uint8_t *p) { return (int32_t)ni_rd32(p); }
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NANO_INTENT_NI_IMAGE_H */

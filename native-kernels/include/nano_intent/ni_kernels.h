@@ -1,0 +1,95 @@
+/* Integer-only kernels (docs/numerics.md). Each is a portable C99 reference; a platform variant (e.g. the Arm
+ * DSP GEMV) must give bit-identical results and is tested against the reference. No float, no malloc. */
+#ifndef NANO_INTENT_NI_KERNELS_H
+#define NANO_INTENT_NI_KERNELS_H
+
+#include <stdint.h>
+#include <string.h>
+#include "ni_encoding.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- fixed-point primitives (rounding defined once, mirrored in C#) ---- */
+
+/* round(v / 2^shift), ties away from zero, 1 <= shift <= 62, |v| < 2^62. Never shifts a negative number. */
+int64_t ni_round_shift(int64_t v, int32_t shift);
+/* round(num / den), ties away from zero, den > 0. */
+int64_t ni_div_round(int64_t num, int64_t den);
+/* floor(sqrt(v)). */
+uint32_t ni_isqrt64(uint64_t v);
+/* round_shift((int64)acc * rq.multiplier, rq.shift) saturated to int32. */
+int32_t ni_requant_s32(int32_t acc, ni_requant rq);
+static inline int8_t ni_sat8(int64_t v) { return (int8_t)(v > 127 ? 127 : (v < -128 ? -128 : v)); }
+static inline int16_t ni_sat16(int64_t v) { return (int16_t)(v > 32767 ? 32767 : (v < -32768 ? -32768 : v)); }
+
+/* Loads of multi-byte params that may live inside an image byte array: through memcpy, so they are defined
+ * behaviour whatever the buffer's declared type (no strict-aliasing assumptions); compilers emit plain loads. */
+static inline int32_t ni_ld32(const int32_t *p) { int32_t v; memcpy(&v, p, sizeof v); return v; }
+static inline ni_requant ni_ld_requant(const ni_requant *p) { ni_requant v; memcpy(&v, p, sizeof v); return v; }
+static inline ni_int8_row_params ni_ld_row(const ni_int8_row_params *p) { ni_int8_row_params v; memcpy(&v, p, sizeof v); return v; }
+static inline ni_ln_param ni_ld_ln(const ni_ln_param *p) { ni_ln_param v; memcpy(&v, p, sizeof v); return v; }
+
+/* ---- matrix-vector ---- */
+
+/* y[r] = sum_c w[r*cols+c] * x[c]; int32, row-major, cols % 4 == 0, cols <= 2^16. */
+void ni_gemv_s8_ref(const int8_t *w, const int8_t *x, int32_t *y, uint32_t rows, uint32_t cols);
+#ifdef NI_HAVE_GEMV_S8_DSP
+void ni_gemv_s8_dsp(const int8_t *w, const int8_t *x, int32_t *y, uint32_t rows, uint32_t cols);
+#endif
+/* Same contract; the DSP variant when NI_HAVE_GEMV_S8_DSP is defined, else the reference. */
+void ni_gemv_s8(const int8_t *w, const int8_t *x, int32_t *y, uint32_t rows, uint32_t cols);
+/* sum_c a[c] * b[c] over int8, n <= 2^16. */
+int32_t ni_dot_s8(const int8_t *a, const int8_t *b, uint32_t n);
+
+/* ---- requantization of a GEMV result with per-row params (NI_ENC_INT8_ROW) ---- */
+
+/* out[r] = sat8(round_shift((acc[r] + bias[r]) * mult[r], shift[r])) */
+void ni_requant_rows_s8(const int32_t *acc, const ni_int8_row_params *p, int8_t *out, uint32_t rows);
+/* out[r] = sat16(round_shift((acc[r] + bias[r]) * mult[r], shift[r]) + round_shift(res[r] * res_rq)): a linear
+ * layer's output plus the residual, both brought to the LayerNorm input scale. */
+void ni_requant_rows_add_s16(const int32_t *acc, const ni_int8_row_params *p, const int8_t *res, ni_requant res_rq,
+                             int16_t *out, uint32_t rows);
+/* out[r] = clamp(round_shift((acc[r] + bias[r]) * mult[r], shift[r]), +-NI_LOGIT_LIMIT): exit logits, Q16 nats. */
+void ni_requant_rows_logits(const int32_t *acc, const ni_int8_row_params *p, int32_t *out, uint32_t rows);
+#define NI_LOGIT_FRAC_BITS 16
+#define NI_LOGIT_LIMIT (1L << 26) /* +-1024 nats */
+
+/* ---- embedding ---- */
+
+/* out[c] = sat16(round_shift(word[id][c] * word_p[id]) + round_shift(pos[p][c] * pos_p[p])): one token's
+ * embedding sum (token type 0 is folded into the position rows by the packer), read straight from flash. */
+void ni_embed_token_s16(const int8_t *word, const ni_int8_row_params *word_p, const int8_t *pos,
+                        const ni_int8_row_params *pos_p, uint32_t token, uint32_t position, uint32_t dim,
+                        int16_t *out);
+
+/* ---- normalisation and activations ---- */
+
+/* Integer LayerNorm of n <= NI_MAX_DIM int16 values to int8 (docs/numerics.md, "LayerNorm"). */
+void ni_layernorm_s16(const int16_t *x, const ni_ln_param *p, uint32_t n, int8_t *out);
+/* out[i] = table[x[i] + 128] (GELU, tanh). In place allowed. */
+void ni_lut_s8(const int8_t *x, const int8_t *table, int8_t *out, uint32_t n);
+
+/* ---- attention ---- */
+
+/* Softmax over n <= NI_MAX_POSITIONS raw int32 scores (q.k in accumulator units), in place, to Q15
+ * probabilities (0..32768) stored back into scores. */
+void ni_softmax_q15(int32_t *scores, uint32_t n, ni_requant index_rq, const int32_t *exp_table);
+/* One head of one query row: scores[j] = q . k_j, softmax, ctx[d] = sat8(round_shift(sum_j P[j] v_j[d] * ctx_rq)).
+ * k and v rows are `stride` bytes apart (the head's slice of a [T][H] buffer). ctx may alias q. */
+void ni_attention_head_s8(const int8_t *q, const int8_t *k, const int8_t *v, uint32_t stride, uint32_t n,
+                          uint32_t head_dim, const ni_qparams_fixed *qp, int32_t *scores, int8_t *ctx);
+
+/* ---- exit ---- */
+
+/* Natural-log entropy of softmax(logits) in Q16 nats, logits in Q16 (docs/numerics.md, "Entropy"), n >= 1. */
+int32_t ni_entropy_q16(const int32_t *logits, uint32_t n, const int32_t *exp2_frac, const int32_t *log2_frac);
+#define NI_LOG2E_Q16 94548 /* round(2^16 / ln 2) */
+#define NI_LN2_Q16 45426   /* round(2^16 * ln 2) */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

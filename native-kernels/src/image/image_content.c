@@ -1,0 +1,173 @@
+/* Content checks of MODEL, VOCABULARY, LABELS, THRESHOLDS and TEST_VECTORS (docs/flash-image.md). */
+#include <string.h>
+#include "image_internal.h"
+
+int ni_utf8_valid(const uint8_t *p, uint32_t n)
+{
+    uint32_t i = 0;
+    while (i < n) {
+        uint8_t c = p[i];
+        uint32_t need, cp, k;
+        if (c < 0x80u) { i++; continue; }
+        if (c >= 0xC2u && c <= 0xDFu) { need = 1; cp = c & 0x1Fu; }
+        else if (c >= 0xE0u && c <= 0xEFu) { need = 2; cp = c & 0x0Fu; }
+        else if (c >= 0xF0u && c <= 0xF4u) { need = 3; cp = c & 0x07u; }
+        else return 0;
+        if (n - i - 1 < need) return 0;
+        for (k = 1; k <= need; k++) {
+            if ((p[i + k] & 0xC0u) != 0x80u) return 0;
+            cp = (cp << 6) | (p[i + k] & 0x3Fu);
+        }
+        if ((need == 2 && cp < 0x800u) || (need == 3 && (cp < 0x10000u || cp > 0x10FFFFu))) return 0;
+        if (cp >= 0xD800u && cp <= 0xDFFFu) return 0;
+        i += need + 1;
+    }
+    return 1;
+}
+
+int ni_bytes_compare(const uint8_t *a, uint32_t alen, const uint8_t *b, uint32_t blen)
+{
+    int c = memcmp(a, b, alen < blen ? alen : blen);
+    if (c != 0) return c;
+    return alen < blen ? -1 : (alen > blen ? 1 : 0);
+}
+
+ni_status ni_image_check_model(ni_image *img)
+{
+    const uint8_t *s = img->sections[NI_SECTION_MODEL].data;
+    ni_model_dims *d = &img->dims;
+    if (img->sections[NI_SECTION_MODEL].length != NI_MODEL_SIZE) return NI_ERR_SECTION_FORMAT;
+    if (!ni_all_zero(s + 40, NI_MODEL_SIZE - 40)) return NI_ERR_RESERVED;
+    d->vocab_size = ni_rd32(s + 0);
+    d->embedding_size = ni_rd32(s + 4);
+    d->hidden_size = ni_rd32(s + 8);
+    d->num_heads = ni_rd32(s + 12);
+    d->intermediate_size = ni_rd32(s + 16);
+    d->num_layers = ni_rd32(s + 20);
+    d->max_positions = ni_rd32(s + 24);
+    d->num_labels = ni_rd32(s + 28);
+    d->activation = ni_rd32(s + 32);
+    d->scheme = ni_rd32(s + 36);
+    if (d->vocab_size < 5 || d->vocab_size > NI_MAX_VOCAB) return NI_ERR_MODEL_DIMS;
+    if (d->embedding_size < 4 || d->embedding_size > NI_MAX_DIM || d->embedding_size % 4 != 0) return NI_ERR_MODEL_DIMS;
+    if (d->hidden_size < 4 || d->hidden_size > NI_MAX_DIM || d->hidden_size % 4 != 0) return NI_ERR_MODEL_DIMS;
+    if (d->num_heads == 0 || d->hidden_size % d->num_heads != 0 || (d->hidden_size / d->num_heads) % 4 != 0)
+        return NI_ERR_MODEL_DIMS;
+    if (d->intermediate_size < 4 || d->intermediate_size > NI_MAX_DIM || d->intermediate_size % 4 != 0)
+        return NI_ERR_MODEL_DIMS;
+    if (d->num_layers < 1 || d->num_layers > NI_MAX_LAYERS) return NI_ERR_MODEL_DIMS;
+    if (d->max_positions < 3 || d->max_positions > NI_MAX_POSITIONS) return NI_ERR_MODEL_DIMS;
+    if (d->num_labels < 2 || d->num_labels > NI_MAX_DIM) return NI_ERR_MODEL_DIMS;
+    if (d->activation < 1 || d->activation > NI_ACT_MAX) return NI_ERR_MODEL_DIMS;
+    if (d->scheme < 1 || d->scheme > NI_SCHEME_MAX) return NI_ERR_MODEL_DIMS;
+    return NI_OK;
+}
+
+ni_status ni_image_check_vocabulary(ni_image *img)
+{
+    const uint8_t *s = img->sections[NI_SECTION_VOCABULARY].data;
+    uint32_t len = img->sections[NI_SECTION_VOCABULARY].length, count, table_end, i, v = img->dims.vocab_size;
+    const uint8_t *prev = NULL;
+    uint32_t prev_len = 0;
+    if (len < NI_VOCAB_HEADER_SIZE) return NI_ERR_SECTION_FORMAT;
+    if (ni_rd32(s + NI_VOC_FLAGS) & ~NI_VOCAB_FLAGS_KNOWN) return NI_ERR_FLAGS;
+    if (!ni_all_zero(s + NI_VOC_RESERVED, NI_VOCAB_HEADER_SIZE - NI_VOC_RESERVED)) return NI_ERR_RESERVED;
+    count = ni_rd32(s + NI_VOC_COUNT);
+    if (count == 0 || count > v) return NI_ERR_VOCAB_COUNT;
+    table_end = NI_VOCAB_HEADER_SIZE + count * NI_VOCAB_ENTRY_SIZE;
+    if (table_end > len) return NI_ERR_SECTION_FORMAT;
+    for (i = NI_VOC_PAD_ID; i <= NI_VOC_MASK_ID; i += 2)
+        if (ni_rd16(s + i) >= v) return NI_ERR_VOCAB_ID;
+    for (i = 0; i < count; i++) {
+        const uint8_t *e = s + NI_VOCAB_HEADER_SIZE + i * NI_VOCAB_ENTRY_SIZE;
+        uint32_t off = ni_rd32(e), n = ni_rd16(e + 4), id = ni_rd16(e + 6);
+        if (n == 0 || n > NI_VOCAB_MAX_TOKEN_BYTES || off < table_end || !ni_in_range(off, n, len))
+            return NI_ERR_VOCAB_BOUNDS;
+        if (id >= v) return NI_ERR_VOCAB_ID;
+        if (!ni_utf8_valid(s + off, n)) return NI_ERR_UTF8;
+        if (prev != NULL && ni_bytes_compare(prev, prev_len, s + off, n) >= 0) return NI_ERR_VOCAB_ORDER;
+        prev = s + off;
+        prev_len = n;
+    }
+    img->vocab_count = count;
+    img->vocab_entries = s + NI_VOCAB_HEADER_SIZE;
+    img->pad_id = ni_rd16(s + NI_VOC_PAD_ID);
+    img->unk_id = ni_rd16(s + NI_VOC_UNK_ID);
+    img->cls_id = ni_rd16(s + NI_VOC_CLS_ID);
+    img->sep_id = ni_rd16(s + NI_VOC_SEP_ID);
+    img->mask_id = ni_rd16(s + NI_VOC_MASK_ID);
+    img->max_word_chars = ni_rd16(s + NI_VOC_MAX_WORD_CHARS);
+    img->vocab_flags = ni_rd32(s + NI_VOC_FLAGS);
+    return NI_OK;
+}
+
+ni_status ni_image_check_labels(ni_image *img)
+{
+    const uint8_t *s = img->sections[NI_SECTION_LABELS].data;
+    uint32_t len = img->sections[NI_SECTION_LABELS].length, count, table_end, i;
+    if (len < NI_LABELS_HEADER_SIZE) return NI_ERR_SECTION_FORMAT;
+    if (ni_rd32(s + 4) != 0) return NI_ERR_RESERVED;
+    count = ni_rd32(s);
+    if (count != img->dims.num_labels) return NI_ERR_LABELS;
+    table_end = NI_LABELS_HEADER_SIZE + count * NI_LABEL_ENTRY_SIZE;
+    if (table_end > len) return NI_ERR_SECTION_FORMAT;
+    for (i = 0; i < count; i++) {
+        const uint8_t *e = s + NI_LABELS_HEADER_SIZE + i * NI_LABEL_ENTRY_SIZE;
+        uint32_t off = ni_rd32(e), n = ni_rd32(e + 4);
+        if (n == 0 || n > NI_MAX_LABEL_BYTES || off < table_end || !ni_in_range(off, n, len)) return NI_ERR_LABELS;
+        if (!ni_utf8_valid(s + off, n)) return NI_ERR_UTF8;
+    }
+    img->label_entries = s + NI_LABELS_HEADER_SIZE;
+    return NI_OK;
+}
+
+ni_status ni_image_check_thresholds(ni_image *img)
+{
+    const uint8_t *s = img->sections[NI_SECTION_THRESHOLDS].data;
+    uint32_t len = img->sections[NI_SECTION_THRESHOLDS].length;
+    if (len < NI_THRESHOLDS_HEADER_SIZE) return NI_ERR_SECTION_FORMAT;
+    if (ni_rd32(s + 4) != 0) return NI_ERR_RESERVED;
+    if (ni_rd32(s) != img->dims.num_layers || len != NI_THRESHOLDS_HEADER_SIZE + 4u * img->dims.num_layers)
+        return NI_ERR_THRESHOLDS;
+    img->thresholds = s + NI_THRESHOLDS_HEADER_SIZE;
+    return NI_OK;
+}
+
+/* Bytes of one test vector record with t tokens. */
+static uint32_t record_length(const ni_model_dims *d, uint32_t t)
+{
+    return NI_TEST_VECTOR_HEADER_SIZE + ((2u * t + 3u) & ~3u) + 4u * d->num_layers * d->num_labels +
+           4u * d->num_layers;
+}
+
+ni_status ni_image_check_test_vectors(ni_image *img)
+{
+    const uint8_t *s = img->sections[NI_SECTION_TEST_VECTORS].data;
+    uint32_t len = img->sections[NI_SECTION_TEST_VECTORS].length, count, off, i, k;
+    const ni_model_dims *d = &img->dims;
+    if (s == NULL) return NI_OK; /* optional */
+    if (len < NI_TEST_VECTORS_HEADER_SIZE) return NI_ERR_SECTION_FORMAT;
+    if (ni_rd32(s + 12) != 0) return NI_ERR_RESERVED;
+    if (ni_rd32(s + 4) != d->num_layers || ni_rd32(s + 8) != d->num_labels) return NI_ERR_TEST_VECTORS;
+    count = ni_rd32(s);
+    off = NI_TEST_VECTORS_HEADER_SIZE;
+    for (i = 0; i < count; i++) {
+        uint32_t rec, t;
+        const uint8_t *r;
+        if (len - off < NI_TEST_VECTOR_HEADER_SIZE) return NI_ERR_TEST_VECTORS;
+        r = s + off;
+        rec = ni_rd32(r);
+        t = ni_rd16(r + 4);
+        if (ni_rd16(r + 6) != 0) return NI_ERR_RESERVED;
+        if (t == 0 || t > d->max_positions || rec != record_length(d, t) || rec > len - off)
+            return NI_ERR_TEST_VECTORS;
+        for (k = 0; k < t; k++)
+            if (ni_rd16(r + NI_TEST_VECTOR_HEADER_SIZE + 2u * k) >= d->vocab_size) return NI_ERR_TEST_VECTOR_TOKEN;
+        if ((t & 1u) && ni_rd16(r + NI_TEST_VECTOR_HEADER_SIZE + 2u * t) != 0) return NI_ERR_RESERVED;
+        off += rec;
+    }
+    if (off != len) return NI_ERR_TEST_VECTORS;
+    img->test_vector_count = count;
+    img->test_vectors = s + NI_TEST_VECTORS_HEADER_SIZE;
+    return NI_OK;
+}

@@ -1,0 +1,69 @@
+/* ni_open: the loader validates the image, then the int8 runtime binds its tensors and QUANT_PARAMS. */
+#include <string.h>
+#include "nano_intent/ni_runtime.h"
+
+static int bind_tensor(const ni_image *img, uint16_t id, ni_tensor_int8 *out)
+{
+    const ni_tensor_desc *t = ni_image_tensor(img, id);
+    if (t == NULL || t->encoding != NI_ENC_INT8_ROW) return 0;
+    out->data = (const int8_t *)(const void *)t->data;
+    out->params = (const ni_int8_row_params *)(const void *)t->params;
+    out->rows = t->rows;
+    out->cols = t->cols;
+    return 1;
+}
+
+int ni_open(const uint8_t *image, uint32_t len, ni_model *m)
+{
+    if (image == NULL || m == NULL) return NI_ERR_NULL;
+    memset(m, 0, sizeof *m);
+    ni_status st = ni_image_open(image, len, &m->image);
+    if (st != NI_OK) return st;
+    const ni_image *img = &m->image;
+    m->dims = img->dims;
+    int ok = bind_tensor(img, NI_TENSOR_WORD_EMBEDDINGS, &m->word_emb)
+          && bind_tensor(img, NI_TENSOR_POSITION_EMBEDDINGS, &m->pos_emb)
+          && bind_tensor(img, NI_TENSOR_EMBEDDING_MAPPING_IN, &m->emb_proj)
+          && bind_tensor(img, NI_TENSOR_ATTENTION_QUERY, &m->query)
+          && bind_tensor(img, NI_TENSOR_ATTENTION_KEY, &m->key)
+          && bind_tensor(img, NI_TENSOR_ATTENTION_VALUE, &m->value)
+          && bind_tensor(img, NI_TENSOR_ATTENTION_DENSE, &m->attn_out)
+          && bind_tensor(img, NI_TENSOR_FFN, &m->ffn)
+          && bind_tensor(img, NI_TENSOR_FFN_OUTPUT, &m->ffn_out);
+    for (uint32_t l = 0; ok && l < img->dims.num_layers; l++)
+        ok = bind_tensor(img, NI_TENSOR_EXIT(l, NI_EXIT_POOLER), &m->exits[l].pooler)
+          && bind_tensor(img, NI_TENSOR_EXIT(l, NI_EXIT_CLASSIFIER), &m->exits[l].classifier);
+    uint32_t qlen = 0;
+    const uint8_t *qp = ni_image_section(img, NI_SECTION_QUANT_PARAMS, &qlen);
+    int bound = ok ? ni_model_bind(m, qp, qlen) : NI_ERR_MODEL;
+    if (bound != NI_OK) { memset(m, 0, sizeof *m); return bound; }
+    if (img->arena_bytes != ni_arena_bytes(m)) { memset(m, 0, sizeof *m); return NI_ERR_MODEL; }
+    return NI_OK;
+}
+
+int32_t ni_vocab_lookup(const ni_model *m, const char *utf8, uint32_t len)
+{
+    if (m == NULL || utf8 == NULL) return -1;
+    return ni_image_vocab_find(&m->image, utf8, len);
+}
+
+uint32_t ni_num_layers(const ni_model *m) { return m == NULL ? 0 : m->dims.num_layers; }
+uint32_t ni_num_labels(const ni_model *m) { return m == NULL ? 0 : m->dims.num_labels; }
+uint32_t ni_max_positions(const ni_model *m) { return m == NULL ? 0 : m->dims.max_positions; }
+
+int ni_label(const ni_model *m, uint32_t index, const char **utf8, uint32_t *len)
+{
+    if (m == NULL || utf8 == NULL || len == NULL) return NI_ERR_NULL;
+    const uint8_t *p;
+    if (!ni_image_label(&m->image, index, &p, len)) return NI_ERR_INDEX;
+    *utf8 = (const char *)p;
+    return NI_OK;
+}
+
+int ni_exit_threshold(const ni_model *m, uint32_t layer, int32_t *threshold_q16)
+{
+    if (m == NULL || threshold_q16 == NULL) return NI_ERR_NULL;
+    if (layer >= m->dims.num_layers) return NI_ERR_INDEX;
+    *threshold_q16 = ni_image_threshold(&m->image, layer);
+    return NI_OK;
+}

@@ -1,0 +1,312 @@
+/* Test image builder: the C twin of the C# ImageWriter's layout (see image_builder.h). */
+#include <stdio.h>
+#include <string.h>
+#include "image_builder.h"
+#include "nano_intent/ni_encoding.h"
+#include "image_internal.h"
+
+void tb_wr16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+void tb_wr32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+}
+
+static uint32_t align32(uint32_t x) { return (x + 31u) & ~31u; }
+
+static uint32_t rng_next(uint32_t *s)
+{
+    *s = *s * 1664525u + 1013904223u;
+    return *s >> 8;
+}
+
+tb_options tb_default_options(void)
+{
+    tb_options o;
+    memset(&o, 0, sizeof o);
+    o.dims.vocab_size = 40;
+    o.dims.embedding_size = 8;
+    o.dims.hidden_size = 8;
+    o.dims.num_heads = 2;
+    o.dims.intermediate_size = 16;
+    o.dims.num_layers = 2;
+    o.dims.max_positions = 8;
+    o.dims.num_labels = 3;
+    o.dims.activation = NI_ACT_GELU_TANH;
+    o.dims.scheme = NI_SCHEME_INT8;
+    o.seed = 12345u;
+    o.test_vectors = 3;
+    o.with_test_vectors = 1;
+    o.board_id = 0;
+    o.arena_bytes = 4096;
+    return o;
+}
+
+uint32_t tb_vocab_string(uint32_t id, char *out)
+{
+    static const char *special[5] = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"};
+    uint32_t n = 0, k, digits[8], nd = 0;
+    if (id < 5) {
+        strcpy(out, special[id]);
+        return (uint32_t)strlen(out);
+    }
+    k = id - 5;
+    if (k % 3u == 2u) { out[n++] = '#'; out[n++] = '#'; }
+    do { digits[nd++] = k % 26u; k /= 26u; } while (k > 0);
+    while (nd > 0) out[n++] = (char)('a' + digits[--nd]);
+    if ((id - 5) % 7u == 6u) { out[n++] = (char)0xC3; out[n++] = (char)0xA9; } /* "é": multi-byte entries too */
+    out[n] = 0;
+    return n;
+}
+
+uint32_t tb_quant_params(uint8_t *out, uint32_t cap, const ni_model_dims *dims)
+{
+    /* A QUANT_PARAMS section that ni_qparams_validate accepts (docs/numerics.md): version 1, four requantizations,
+     * monotone exp / exp2 / log2 tables, then GELU, LayerNorm and tanh bytes of any value. */
+    uint32_t i, n = ni_qparams_size(dims), o = 0;
+    if (n == 0 || cap < n) return 0;
+    for (i = 0; i < n; i++) out[i] = (uint8_t)(i * 7u + 1u);
+    tb_wr32(out + o, 1); o += 4;
+    tb_wr32(out + o, 0); o += 4;
+    for (i = 0; i < 4; i++) { tb_wr32(out + o, 1u << 30); tb_wr32(out + o + 4, 31); o += 8; }
+    for (i = 0; i < NI_EXP_TABLE_LEN; i++, o += 4) tb_wr32(out + o, 65536u >> (i / 32u));
+    for (i = 0; i < NI_FRAC_TABLE_LEN; i++, o += 4) tb_wr32(out + o, (1u << 30) - i * (1u << 21));
+    for (i = 0; i < NI_FRAC_TABLE_LEN; i++, o += 4) tb_wr32(out + o, i * 256u);
+    return n;
+}
+
+typedef struct tb_tensor { uint16_t id; uint32_t rows, cols; } tb_tensor;
+
+static uint32_t tensor_list(uint16_t kind, const ni_model_dims *d, tb_tensor *t)
+{
+    uint32_t n = 0, l;
+    if (kind == NI_SECTION_EMBEDDINGS) {
+        t[n++] = (tb_tensor){NI_TENSOR_WORD_EMBEDDINGS, d->vocab_size, d->embedding_size};
+        t[n++] = (tb_tensor){NI_TENSOR_POSITION_EMBEDDINGS, d->max_positions, d->embedding_size};
+        t[n++] = (tb_tensor){NI_TENSOR_EMBEDDING_MAPPING_IN, d->hidden_size, d->embedding_size};
+    } else if (kind == NI_SECTION_LAYER) {
+        t[n++] = (tb_tensor){NI_TENSOR_ATTENTION_QUERY, d->hidden_size, d->hidden_size};
+        t[n++] = (tb_tensor){NI_TENSOR_ATTENTION_KEY, d->hidden_size, d->hidden_size};
+        t[n++] = (tb_tensor){NI_TENSOR_ATTENTION_VALUE, d->hidden_size, d->hidden_size};
+        t[n++] = (tb_tensor){NI_TENSOR_ATTENTION_DENSE, d->hidden_size, d->hidden_size};
+        t[n++] = (tb_tensor){NI_TENSOR_FFN, d->intermediate_size, d->hidden_size};
+        t[n++] = (tb_tensor){NI_TENSOR_FFN_OUTPUT, d->hidden_size, d->intermediate_size};
+    } else {
+        for (l = 0; l < d->num_layers; l++) {
+            t[n++] = (tb_tensor){NI_TENSOR_EXIT(l, NI_EXIT_POOLER), d->hidden_size, d->hidden_size};
+            t[n++] = (tb_tensor){NI_TENSOR_EXIT(l, NI_EXIT_CLASSIFIER), d->num_labels, d->hidden_size};
+        }
+    }
+    return n;
+}
+
+/* Writes a tensor-table section at s; returns its length (0 if it would pass end). */
+static uint32_t write_tensors(uint8_t *s, uint32_t room, uint16_t kind, const ni_model_dims *d, uint32_t *rng)
+{
+    tb_tensor t[2 * NI_MAX_LAYERS];
+    uint32_t n = tensor_list(kind, d, t), i, cur, dl, pl, j;
+    cur = NI_TENSOR_TABLE_HEADER_SIZE + n * NI_TENSOR_ENTRY_SIZE;
+    if (cur > room) return 0;
+    memset(s, 0, cur);
+    tb_wr32(s, n);
+    tb_wr32(s + 4, NI_TENSOR_ENTRY_SIZE);
+    for (i = 0; i < n; i++) {
+        uint8_t *e = s + NI_TENSOR_TABLE_HEADER_SIZE + i * NI_TENSOR_ENTRY_SIZE;
+        uint32_t doff, poff;
+        if (!ni_encoding_sizes(NI_ENC_INT8_ROW, t[i].rows, t[i].cols, &dl, &pl)) return 0;
+        doff = align32(cur);
+        poff = pl ? align32(doff + dl) : 0;
+        cur = pl ? poff + pl : doff + dl;
+        if (cur > room) return 0;
+        tb_wr16(e + NI_TEN_ID, t[i].id);
+        e[NI_TEN_ENCODING] = NI_ENC_INT8_ROW;
+        tb_wr32(e + NI_TEN_ROWS, t[i].rows);
+        tb_wr32(e + NI_TEN_COLS, t[i].cols);
+        tb_wr32(e + NI_TEN_DATA_OFFSET, doff);
+        tb_wr32(e + NI_TEN_DATA_LENGTH, dl);
+        tb_wr32(e + NI_TEN_PARAMS_OFFSET, poff);
+        tb_wr32(e + NI_TEN_PARAMS_LENGTH, pl);
+        for (j = 0; j < dl; j++) s[doff + j] = (uint8_t)rng_next(rng);
+        /* params per INT8_ROW: {bias, multiplier >= 0, shift 1..62} per row */
+        for (j = 0; j + 12u <= pl; j += 12u) {
+            tb_wr32(s + poff + j, (rng_next(rng) % 2001u) - 1000u);
+            tb_wr32(s + poff + j + 4, (rng_next(rng) & 0x3FFFFFFFu) + 1u);
+            tb_wr32(s + poff + j + 8, 10u + rng_next(rng) % 40u);
+        }
+    }
+    return cur;
+}
+
+static uint32_t ni_ids_sorted[NI_MAX_VOCAB];
+
+static uint32_t write_vocab(uint8_t *s, uint32_t room, const ni_model_dims *d)
+{
+    char a[64], b[64];
+    uint32_t v = d->vocab_size, i, j, cur;
+    cur = NI_VOCAB_HEADER_SIZE + v * NI_VOCAB_ENTRY_SIZE;
+    if (cur > room) return 0;
+    memset(s, 0, cur);
+    for (i = 0; i < v; i++) ni_ids_sorted[i] = i;
+    for (i = 1; i < v; i++) { /* insertion sort by UTF-8 bytes */
+        uint32_t id = ni_ids_sorted[i], la = tb_vocab_string(id, a);
+        for (j = i; j > 0; j--) {
+            uint32_t lb = tb_vocab_string(ni_ids_sorted[j - 1], b);
+            uint32_t m = la < lb ? la : lb;
+            int c = memcmp(b, a, m);
+            if (c < 0 || (c == 0 && lb < la)) break;
+            ni_ids_sorted[j] = ni_ids_sorted[j - 1];
+        }
+        ni_ids_sorted[j] = id;
+    }
+    tb_wr32(s + NI_VOC_COUNT, v);
+    tb_wr16(s + NI_VOC_PAD_ID, 0);
+    tb_wr16(s + NI_VOC_UNK_ID, 1);
+    tb_wr16(s + NI_VOC_CLS_ID, 2);
+    tb_wr16(s + NI_VOC_SEP_ID, 3);
+    tb_wr16(s + NI_VOC_MASK_ID, 4);
+    tb_wr16(s + NI_VOC_MAX_WORD_CHARS, 100);
+    tb_wr32(s + NI_VOC_FLAGS, NI_VOCAB_FLAG_LOWERCASE | NI_VOCAB_FLAG_STRIP_ACCENTS);
+    for (i = 0; i < v; i++) {
+        uint8_t *e = s + NI_VOCAB_HEADER_SIZE + i * NI_VOCAB_ENTRY_SIZE;
+        uint32_t n = tb_vocab_string(ni_ids_sorted[i], a);
+        if (cur + n > room) return 0;
+        memcpy(s + cur, a, n);
+        tb_wr32(e, cur);
+        tb_wr16(e + 4, n);
+        tb_wr16(e + 6, ni_ids_sorted[i]);
+        cur += n;
+    }
+    return cur;
+}
+
+static uint32_t write_labels(uint8_t *s, uint32_t room, const ni_model_dims *d)
+{
+    uint32_t c = d->num_labels, i, cur = NI_LABELS_HEADER_SIZE + c * NI_LABEL_ENTRY_SIZE;
+    char name[32];
+    if (cur > room) return 0;
+    memset(s, 0, cur);
+    tb_wr32(s, c);
+    for (i = 0; i < c; i++) {
+        uint32_t n = (uint32_t)sprintf(name, "Intent%u", (unsigned)i);
+        if (cur + n > room) return 0;
+        memcpy(s + cur, name, n);
+        tb_wr32(s + NI_LABELS_HEADER_SIZE + i * NI_LABEL_ENTRY_SIZE, cur);
+        tb_wr32(s + NI_LABELS_HEADER_SIZE + i * NI_LABEL_ENTRY_SIZE + 4, n);
+        cur += n;
+    }
+    return cur;
+}
+
+static uint32_t write_thresholds(uint8_t *s, uint32_t room, const ni_model_dims *d)
+{
+    uint32_t l, n = NI_THRESHOLDS_HEADER_SIZE + 4u * d->num_layers;
+    if (n > room) return 0;
+    memset(s, 0, n);
+    tb_wr32(s, d->num_layers);
+    for (l = 0; l < d->num_layers; l++) tb_wr32(s + 8 + 4 * l, (uint32_t)(20000 + 1000 * (int32_t)l));
+    return n;
+}
+
+static uint32_t write_test_vectors(uint8_t *s, uint32_t room, const ni_model_dims *d, uint32_t count, uint32_t *rng)
+{
+    uint32_t cur = NI_TEST_VECTORS_HEADER_SIZE, i, k;
+    if (cur > room) return 0;
+    memset(s, 0, cur);
+    tb_wr32(s, count);
+    tb_wr32(s + 4, d->num_layers);
+    tb_wr32(s + 8, d->num_labels);
+    for (i = 0; i < count; i++) {
+        uint32_t t = 3u + i % (d->max_positions - 2u); /* 3..P tokens */
+        uint32_t tok_bytes = (2u * t + 3u) & ~3u;
+        uint32_t rec = NI_TEST_VECTOR_HEADER_SIZE + tok_bytes + 4u * d->num_layers * d->num_labels + 4u * d->num_layers;
+        uint8_t *r = s + cur;
+        if (cur + rec > room) return 0;
+        memset(r, 0, rec);
+        tb_wr32(r, rec);
+        tb_wr16(r + 4, t);
+        for (k = 0; k < t; k++)
+            tb_wr16(r + 8 + 2 * k, k == 0 ? 2u : (k == t - 1 ? 3u : 5u + rng_next(rng) % (d->vocab_size - 5u)));
+        for (k = 0; k < d->num_layers * d->num_labels + d->num_layers; k++)
+            tb_wr32(r + 8 + tok_bytes + 4 * k, rng_next(rng) - (1u << 23));
+        cur += rec;
+    }
+    return cur;
+}
+
+uint32_t tb_build(uint8_t *buf, uint32_t cap, const tb_options *opt, tb_layout *layout)
+{
+    uint32_t rng = opt->seed, count = opt->with_test_vectors ? 9u : 8u, cur, kind, row = 0;
+    const ni_model_dims *d = &opt->dims;
+    if (cap < NI_HEADER_SIZE + count * NI_SECTION_ENTRY_SIZE) return 0;
+    memset(buf, 0, cap);
+    memset(layout, 0, sizeof *layout);
+    cur = NI_HEADER_SIZE + count * NI_SECTION_ENTRY_SIZE;
+    for (kind = 1; kind <= NI_SECTION_KIND_MAX; kind++) {
+        uint32_t off = align32(cur), n = 0;
+        uint8_t *s = buf + off;
+        if (kind == NI_SECTION_TEST_VECTORS && !opt->with_test_vectors) continue;
+        if (off > cap) return 0;
+        switch (kind) {
+        case NI_SECTION_EMBEDDINGS: case NI_SECTION_LAYER: case NI_SECTION_EXIT_HEADS:
+            n = write_tensors(s, cap - off, (uint16_t)kind, d, &rng); break;
+        case NI_SECTION_MODEL:
+            if (cap - off < NI_MODEL_SIZE) return 0;
+            tb_wr32(s, d->vocab_size); tb_wr32(s + 4, d->embedding_size); tb_wr32(s + 8, d->hidden_size);
+            tb_wr32(s + 12, d->num_heads); tb_wr32(s + 16, d->intermediate_size); tb_wr32(s + 20, d->num_layers);
+            tb_wr32(s + 24, d->max_positions); tb_wr32(s + 28, d->num_labels); tb_wr32(s + 32, d->activation);
+            tb_wr32(s + 36, d->scheme);
+            n = NI_MODEL_SIZE; break;
+        case NI_SECTION_QUANT_PARAMS: n = tb_quant_params(s, cap - off, d); break;
+        case NI_SECTION_VOCABULARY: n = write_vocab(s, cap - off, d); break;
+        case NI_SECTION_LABELS: n = write_labels(s, cap - off, d); break;
+        case NI_SECTION_THRESHOLDS: n = write_thresholds(s, cap - off, d); break;
+        case NI_SECTION_TEST_VECTORS: n = write_test_vectors(s, cap - off, d, opt->test_vectors, &rng); break;
+        }
+        if (n == 0) return 0;
+        tb_wr16(buf + NI_HEADER_SIZE + row * NI_SECTION_ENTRY_SIZE + NI_SEC_KIND, kind);
+        tb_wr32(buf + NI_HEADER_SIZE + row * NI_SECTION_ENTRY_SIZE + NI_SEC_OFFSET, off);
+        tb_wr32(buf + NI_HEADER_SIZE + row * NI_SECTION_ENTRY_SIZE + NI_SEC_LENGTH, n);
+        layout->section_offset[kind] = off;
+        layout->section_length[kind] = n;
+        layout->section_index[kind] = row++;
+        cur = off + n;
+    }
+    tb_wr32(buf + NI_HDR_MAGIC, NI_IMAGE_MAGIC);
+    tb_wr16(buf + NI_HDR_VERSION, NI_IMAGE_VERSION);
+    tb_wr16(buf + NI_HDR_HEADER_SIZE, NI_HEADER_SIZE);
+    tb_wr32(buf + NI_HDR_BOARD_ID, opt->board_id);
+    tb_wr32(buf + NI_HDR_TOTAL_LENGTH, cur);
+    tb_wr32(buf + NI_HDR_ARENA_BYTES, opt->arena_bytes);
+    tb_wr16(buf + NI_HDR_SECTION_COUNT, count);
+    tb_wr16(buf + NI_HDR_SECTION_ENTRY_SIZE, NI_SECTION_ENTRY_SIZE);
+    tb_wr32(buf + NI_HDR_SECTION_TABLE_OFFSET, NI_HEADER_SIZE);
+    layout->length = cur;
+    layout->section_count = count;
+    tb_fix_checksums(buf, cur);
+    return cur;
+}
+
+void tb_fix_checksums(uint8_t *buf, uint32_t len)
+{
+    static const uint8_t zero[32];
+    uint32_t count, i, table_end, crc;
+    ni_sha256 sha;
+    if (len < NI_HEADER_SIZE) return;
+    count = ni_rd16(buf + NI_HDR_SECTION_COUNT);
+    if (count > NI_MAX_SECTIONS) count = NI_MAX_SECTIONS;
+    table_end = NI_HEADER_SIZE + count * NI_SECTION_ENTRY_SIZE;
+    if (table_end > len) return;
+    for (i = 0; i < count; i++) {
+        uint8_t *e = buf + NI_HEADER_SIZE + i * NI_SECTION_ENTRY_SIZE;
+        uint32_t off = ni_rd32(e + NI_SEC_OFFSET), n = ni_rd32(e + NI_SEC_LENGTH);
+        if (off <= len && n <= len - off) tb_wr32(e + NI_SEC_CRC32, ni_crc32_update(0, buf + off, n));
+    }
+    memset(buf + NI_HDR_HEADER_CRC, 0, 4);
+    memset(buf + NI_HDR_SHA256, 0, 32);
+    crc = ni_crc32_update(0, buf, table_end);
+    tb_wr32(buf + NI_HDR_HEADER_CRC, crc);
+    ni_sha256_init(&sha);
+    ni_sha256_update(&sha, buf, NI_HDR_SHA256);
+    ni_sha256_update(&sha, zero, 32);
+    ni_sha256_update(&sha, buf + NI_HDR_RESERVED1, len - NI_HDR_RESERVED1);
+    ni_sha256_final(&sha, buf + NI_HDR_SHA256);
+}

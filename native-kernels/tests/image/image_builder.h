@@ -1,0 +1,43 @@
+/* Builds valid flash images in C, laid out exactly as the C# ImageWriter lays them out (docs/flash-image.md),
+ * so tests can tamper with known fields and recompute CRCs and the hash. */
+#ifndef NI_IMAGE_BUILDER_H
+#define NI_IMAGE_BUILDER_H
+#include <stdint.h>
+#include "nano_intent/ni_image.h"
+
+typedef struct tb_layout {
+    uint32_t length;
+    uint32_t section_offset[NI_SECTION_KIND_MAX + 1];   /* 0 when absent */
+    uint32_t section_length[NI_SECTION_KIND_MAX + 1];
+    uint32_t section_index[NI_SECTION_KIND_MAX + 1];    /* row in the section table */
+    uint32_t section_count;
+} tb_layout;
+
+typedef struct tb_options {
+    ni_model_dims dims;
+    uint32_t seed;
+    uint32_t test_vectors;      /* records to write; the section is omitted when with_test_vectors is 0 */
+    int with_test_vectors;
+    uint32_t board_id;
+    uint32_t arena_bytes;
+} tb_options;
+
+/* Small dims every test uses: V=40, E=8, H=8, heads=2, I=16, L=2, P=8, C=3. */
+tb_options tb_default_options(void);
+
+/* Writes the image into buf (capacity cap); returns its length, 0 when cap is too small. */
+uint32_t tb_build(uint8_t *buf, uint32_t cap, const tb_options *opt, tb_layout *layout);
+
+/* Recomputes every section CRC (for the entries that lie inside the image), the header CRC and the SHA-256. */
+void tb_fix_checksums(uint8_t *buf, uint32_t len);
+
+/* The QUANT_PARAMS bytes the builder writes for these dims (valid for ni_qparams_validate); returns length. */
+uint32_t tb_quant_params(uint8_t *out, uint32_t cap, const ni_model_dims *dims);
+
+/* The vocabulary string of token id (the builder's synthetic vocabulary): "[PAD]".."[MASK]", then "a", "b", … */
+uint32_t tb_vocab_string(uint32_t id, char *out);
+
+void tb_wr16(uint8_t *p, uint32_t v);
+void tb_wr32(uint8_t *p, uint32_t v);
+
+#endif

@@ -1,0 +1,34 @@
+/* Writes the libFuzzer seed corpus for the image loader: valid images of a few shapes (with and without test
+ * vectors) into <dir>/seed-*.nimg. */
+#include <stdio.h>
+#include "image_builder.h"
+
+static uint8_t buf[1 << 18];
+
+static int write(const char *dir, const char *name, const uint8_t *b, uint32_t n)
+{
+    char path[4096];
+    FILE *f;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    f = fopen(path, "wb");
+    if (!f || fwrite(b, 1, n, f) != n) { fprintf(stderr, "%s: cannot write\n", path); return 1; }
+    fclose(f);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    tb_options o = tb_default_options();
+    tb_layout lay;
+    uint32_t n;
+    int err = 0;
+    if (argc != 2) { fprintf(stderr, "usage: make_image_corpus <dir>\n"); return 2; }
+    n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || write(argv[1], "seed-small.nimg", buf, n);
+    o.with_test_vectors = 0;
+    n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || write(argv[1], "seed-small-no-tv.nimg", buf, n);
+    o = tb_default_options();
+    o.dims.num_layers = 1; o.dims.num_labels = 2; o.dims.vocab_size = 8; o.dims.max_positions = 3; o.test_vectors = 1;
+    o.dims.embedding_size = 4; o.dims.hidden_size = 4; o.dims.num_heads = 1; o.dims.intermediate_size = 4;
+    n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || write(argv[1], "seed-tiny.nimg", buf, n);
+    return err;
+}

@@ -1,0 +1,196 @@
+/* Structural tampering with CRCs and hash recomputed, so the structural check (not a checksum) must catch it;
+ * every case expects its own named error. */
+#include <string.h>
+#include "image_builder.h"
+#include "test_util.h"
+
+static uint8_t buf[1 << 16];
+static tb_layout lay;
+static uint32_t len;
+static tb_options opt;
+
+static void fresh(void)
+{
+    opt = tb_default_options();
+    len = tb_build(buf, sizeof buf, &opt, &lay);
+}
+
+static uint8_t *sec(uint32_t kind) { return buf + lay.section_offset[kind]; }
+static uint8_t *row(uint32_t kind) { return buf + NI_HEADER_SIZE + lay.section_index[kind] * NI_SECTION_ENTRY_SIZE; }
+static uint8_t *tensor(uint32_t kind, uint32_t i)
+{
+    return sec(kind) + NI_TENSOR_TABLE_HEADER_SIZE + i * NI_TENSOR_ENTRY_SIZE;
+}
+static uint8_t *vocab(uint32_t i) { return sec(NI_SECTION_VOCABULARY) + NI_VOCAB_HEADER_SIZE + i * NI_VOCAB_ENTRY_SIZE; }
+static uint8_t *label(uint32_t i) { return sec(NI_SECTION_LABELS) + NI_LABELS_HEADER_SIZE + i * NI_LABEL_ENTRY_SIZE; }
+static uint8_t *record(uint32_t i)
+{
+    uint8_t *r = sec(NI_SECTION_TEST_VECTORS) + NI_TEST_VECTORS_HEADER_SIZE;
+    while (i-- > 0) r += ni_rd32(r);
+    return r;
+}
+
+static void expect(ni_status want, const char *what)
+{
+    ni_image img;
+    tb_fix_checksums(buf, len);
+    CHECK_STATUS(ni_image_open(buf, len, &img), want, what);
+    fresh();
+}
+
+static void add32(uint8_t *p, int32_t d) { tb_wr32(p, ni_rd32(p) + (uint32_t)d); }
+
+int main(void)
+{
+    ni_image img;
+    uint8_t tmp[NI_TENSOR_ENTRY_SIZE];
+    uint32_t n;
+    fresh();
+    CHECK_STATUS(ni_image_open(buf, len, &img), NI_OK, "untampered");
+
+    /* header */
+    tb_wr32(buf + NI_HDR_FLAGS, 0x80u); expect(NI_ERR_FLAGS, "unknown header flag");
+    tb_wr32(buf + NI_HDR_FLAGS, NI_FLAG_THRESHOLDS_CALIBRATED); expect(NI_OK, "known header flag");
+    buf[NI_HDR_RESERVED0] = 1; expect(NI_ERR_RESERVED, "header reserved0");
+    buf[NI_HDR_RESERVED1 + 23] = 1; expect(NI_ERR_RESERVED, "header reserved1");
+    tb_wr32(buf + NI_HDR_SECTION_TABLE_OFFSET, 128); expect(NI_ERR_SECTION_BOUNDS, "section table offset");
+    tb_wr16(buf + NI_HDR_SECTION_COUNT, 0); expect(NI_ERR_SECTION_COUNT, "zero sections");
+    tb_wr16(buf + NI_HDR_SECTION_COUNT, 17); expect(NI_ERR_SECTION_COUNT, "17 sections");
+    tb_wr16(buf + NI_HDR_SECTION_ENTRY_SIZE, 32); expect(NI_ERR_SECTION_COUNT, "entry size 32");
+    tb_wr16(buf + NI_HDR_VERSION, 2); expect(NI_ERR_VERSION, "version 2");
+    tb_wr16(buf + NI_HDR_HEADER_SIZE, 128); expect(NI_ERR_HEADER_SIZE, "header size 128");
+    add32(buf + NI_HDR_TOTAL_LENGTH, -1); expect(NI_ERR_LENGTH, "total length - 1");
+    add32(buf + NI_HDR_TOTAL_LENGTH, 32); expect(NI_ERR_TRUNCATED, "total length + 32");
+
+    /* section table */
+    tb_wr16(row(NI_SECTION_LABELS) + NI_SEC_KIND, 12); expect(NI_ERR_SECTION_KIND, "section kind 12");
+    tb_wr16(row(NI_SECTION_LABELS) + NI_SEC_KIND, 0); expect(NI_ERR_SECTION_KIND, "section kind 0");
+    tb_wr16(row(NI_SECTION_LABELS) + NI_SEC_KIND, NI_SECTION_VOCABULARY); expect(NI_ERR_SECTION_DUPLICATE, "two VOCABULARY");
+    tb_wr16(row(NI_SECTION_LABELS) + NI_SEC_KIND, NI_SECTION_MODEL); expect(NI_ERR_SECTION_ORDER, "MODEL after VOCABULARY");
+    tb_wr16(row(NI_SECTION_MODEL) + NI_SEC_RESERVED, 1); expect(NI_ERR_RESERVED, "section entry reserved");
+    add32(row(NI_SECTION_LAYER) + NI_SEC_OFFSET, 4); expect(NI_ERR_SECTION_ALIGN, "LAYER offset + 4");
+    add32(row(NI_SECTION_LAYER) + NI_SEC_OFFSET, -32); expect(NI_ERR_SECTION_OVERLAP, "LAYER over MODEL");
+    tb_wr32(row(NI_SECTION_EMBEDDINGS) + NI_SEC_OFFSET, 96); expect(NI_ERR_SECTION_OVERLAP, "EMBEDDINGS over the table");
+    tb_wr32(row(NI_SECTION_EMBEDDINGS) + NI_SEC_OFFSET, 0); expect(NI_ERR_SECTION_OVERLAP, "EMBEDDINGS over the header");
+    tb_wr32(row(NI_SECTION_THRESHOLDS) + NI_SEC_LENGTH, 0xFFFFFFF0u); expect(NI_ERR_SECTION_BOUNDS, "length wraps");
+    tb_wr32(row(NI_SECTION_THRESHOLDS) + NI_SEC_OFFSET, 0xFFFFFFE0u); expect(NI_ERR_SECTION_BOUNDS, "offset past end");
+    add32(row(NI_SECTION_TEST_VECTORS) + NI_SEC_LENGTH, -4); expect(NI_ERR_SECTION_BOUNDS, "trailing bytes");
+    add32(row(NI_SECTION_TEST_VECTORS) + NI_SEC_LENGTH, 4); expect(NI_ERR_SECTION_BOUNDS, "last section past end");
+    /* drop the LABELS row: the table shrinks by one entry, the rest moves up */
+    n = lay.section_index[NI_SECTION_LABELS];
+    memmove(buf + NI_HEADER_SIZE + n * 16, buf + NI_HEADER_SIZE + (n + 1) * 16, (lay.section_count - n - 1) * 16u);
+    memset(buf + NI_HEADER_SIZE + (lay.section_count - 1) * 16u, 0, 16);
+    tb_wr16(buf + NI_HDR_SECTION_COUNT, lay.section_count - 1);
+    expect(NI_ERR_MISSING_SECTION, "no LABELS");
+
+    /* MODEL */
+    tb_wr32(sec(NI_SECTION_MODEL) + 0, 4); expect(NI_ERR_MODEL_DIMS, "V = 4");
+    tb_wr32(sec(NI_SECTION_MODEL) + 0, 70000); expect(NI_ERR_MODEL_DIMS, "V = 70000");
+    tb_wr32(sec(NI_SECTION_MODEL) + 4, 6); expect(NI_ERR_MODEL_DIMS, "E = 6");
+    tb_wr32(sec(NI_SECTION_MODEL) + 8, 2048); expect(NI_ERR_MODEL_DIMS, "H = 2048");
+    tb_wr32(sec(NI_SECTION_MODEL) + 12, 3); expect(NI_ERR_MODEL_DIMS, "heads = 3");
+    tb_wr32(sec(NI_SECTION_MODEL) + 12, 0); expect(NI_ERR_MODEL_DIMS, "heads = 0");
+    tb_wr32(sec(NI_SECTION_MODEL) + 12, 4); expect(NI_ERR_MODEL_DIMS, "head size 2");
+    tb_wr32(sec(NI_SECTION_MODEL) + 16, 18); expect(NI_ERR_MODEL_DIMS, "I = 18");
+    tb_wr32(sec(NI_SECTION_MODEL) + 20, 0); expect(NI_ERR_MODEL_DIMS, "L = 0");
+    tb_wr32(sec(NI_SECTION_MODEL) + 20, 33); expect(NI_ERR_MODEL_DIMS, "L = 33");
+    tb_wr32(sec(NI_SECTION_MODEL) + 24, 2); expect(NI_ERR_MODEL_DIMS, "P = 2");
+    tb_wr32(sec(NI_SECTION_MODEL) + 28, 1); expect(NI_ERR_MODEL_DIMS, "C = 1");
+    tb_wr32(sec(NI_SECTION_MODEL) + 32, 3); expect(NI_ERR_MODEL_DIMS, "activation 3");
+    tb_wr32(sec(NI_SECTION_MODEL) + 36, 0); expect(NI_ERR_MODEL_DIMS, "scheme 0");
+    sec(NI_SECTION_MODEL)[63] = 1; expect(NI_ERR_RESERVED, "MODEL reserved");
+    tb_wr32(sec(NI_SECTION_MODEL) + 24, 9); expect(NI_ERR_TENSOR_SHAPE, "P = 9: position embeddings have 8 rows");
+    tb_wr32(sec(NI_SECTION_MODEL) + 20, 3); expect(NI_ERR_MISSING_TENSOR, "L = 3: exit 2 missing");
+    tb_wr32(sec(NI_SECTION_MODEL) + 20, 1); expect(NI_ERR_TENSOR_COUNT, "L = 1: 4 exit tensors for 2");
+
+    /* tensor tables */
+    add32(sec(NI_SECTION_EMBEDDINGS), 1); expect(NI_ERR_TENSOR_COUNT, "EMBEDDINGS count + 1");
+    add32(sec(NI_SECTION_LAYER), -1); expect(NI_ERR_MISSING_TENSOR, "LAYER count - 1");
+    tb_wr32(sec(NI_SECTION_LAYER), 0xFFFFFFFFu); expect(NI_ERR_TENSOR_COUNT, "LAYER count 2^32-1");
+    tb_wr32(sec(NI_SECTION_LAYER) + 4, 36); expect(NI_ERR_SECTION_FORMAT, "entry size 36");
+    sec(NI_SECTION_LAYER)[15] = 1; expect(NI_ERR_RESERVED, "table reserved");
+    memcpy(tmp, tensor(NI_SECTION_LAYER, 0), 32); memcpy(tensor(NI_SECTION_LAYER, 0), tensor(NI_SECTION_LAYER, 1), 32);
+    memcpy(tensor(NI_SECTION_LAYER, 1), tmp, 32); expect(NI_ERR_TENSOR_ORDER, "LAYER entries 0 and 1 swapped");
+    tb_wr16(tensor(NI_SECTION_LAYER, 1) + NI_TEN_ID, NI_TENSOR_ATTENTION_QUERY); expect(NI_ERR_TENSOR_DUPLICATE, "query twice");
+    tb_wr16(tensor(NI_SECTION_LAYER, 5) + NI_TEN_ID, 99); expect(NI_ERR_TENSOR_UNKNOWN, "tensor id 99");
+    tb_wr16(tensor(NI_SECTION_EMBEDDINGS, 0) + NI_TEN_ID, 0); expect(NI_ERR_TENSOR_UNKNOWN, "tensor id 0");
+    tb_wr16(tensor(NI_SECTION_EMBEDDINGS, 2) + NI_TEN_ID, NI_TENSOR_FFN); expect(NI_ERR_TENSOR_UNKNOWN, "FFN in EMBEDDINGS");
+    tb_wr16(tensor(NI_SECTION_EXIT_HEADS, 3) + NI_TEN_ID, NI_TENSOR_EXIT(2, 1)); expect(NI_ERR_TENSOR_UNKNOWN, "exit 2 of 2");
+    tb_wr16(tensor(NI_SECTION_EXIT_HEADS, 3) + NI_TEN_ID, NI_TENSOR_EXIT(1, 2)); expect(NI_ERR_TENSOR_UNKNOWN, "exit part 2");
+    tensor(NI_SECTION_LAYER, 2)[NI_TEN_ENCODING] = NI_ENC_FP32; expect(NI_ERR_TENSOR_ENCODING, "reserved encoding FP32");
+    tensor(NI_SECTION_LAYER, 2)[NI_TEN_ENCODING] = 0; expect(NI_ERR_TENSOR_ENCODING, "encoding 0");
+    tensor(NI_SECTION_LAYER, 2)[NI_TEN_FLAGS] = 1; expect(NI_ERR_FLAGS, "tensor flags");
+    tb_wr32(tensor(NI_SECTION_LAYER, 2) + NI_TEN_RESERVED, 1); expect(NI_ERR_RESERVED, "tensor reserved");
+    add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_ROWS, 1); expect(NI_ERR_TENSOR_SHAPE, "FFN rows + 1");
+    add32(tensor(NI_SECTION_EMBEDDINGS, 0) + NI_TEN_COLS, 4); expect(NI_ERR_TENSOR_SHAPE, "word embedding cols + 4");
+    tb_wr32(tensor(NI_SECTION_EXIT_HEADS, 1) + NI_TEN_ROWS, 4); expect(NI_ERR_TENSOR_SHAPE, "classifier 4 rows for C = 3");
+    add32(tensor(NI_SECTION_LAYER, 0) + NI_TEN_DATA_LENGTH, 1); expect(NI_ERR_TENSOR_SIZE, "data length + 1");
+    add32(tensor(NI_SECTION_LAYER, 0) + NI_TEN_PARAMS_LENGTH, -12); expect(NI_ERR_TENSOR_SIZE, "params length - 12");
+    add32(tensor(NI_SECTION_LAYER, 1) + NI_TEN_DATA_OFFSET, 4); expect(NI_ERR_TENSOR_ALIGN, "data offset + 4");
+    add32(tensor(NI_SECTION_LAYER, 1) + NI_TEN_PARAMS_OFFSET, 2); expect(NI_ERR_TENSOR_ALIGN, "params offset + 2");
+    tb_wr32(tensor(NI_SECTION_LAYER, 0) + NI_TEN_DATA_OFFSET, 0); expect(NI_ERR_TENSOR_BOUNDS, "data over the table");
+    tb_wr32(tensor(NI_SECTION_LAYER, 5) + NI_TEN_DATA_OFFSET, lay.section_length[NI_SECTION_LAYER] & ~31u);
+    expect(NI_ERR_TENSOR_BOUNDS, "data past the section");
+    tb_wr32(tensor(NI_SECTION_LAYER, 5) + NI_TEN_DATA_OFFSET, 0xFFFFFFE0u); expect(NI_ERR_TENSOR_BOUNDS, "data offset wraps");
+    tb_wr32(tensor(NI_SECTION_LAYER, 5) + NI_TEN_PARAMS_OFFSET, 0xFFFFFFFCu); expect(NI_ERR_TENSOR_BOUNDS, "params offset wraps");
+    tb_wr32(tensor(NI_SECTION_LAYER, 1) + NI_TEN_DATA_OFFSET, ni_rd32(tensor(NI_SECTION_LAYER, 0) + NI_TEN_DATA_OFFSET));
+    expect(NI_ERR_TENSOR_OVERLAP, "key data on query data");
+    tb_wr32(tensor(NI_SECTION_LAYER, 0) + NI_TEN_PARAMS_OFFSET, ni_rd32(tensor(NI_SECTION_LAYER, 0) + NI_TEN_DATA_OFFSET));
+    expect(NI_ERR_TENSOR_OVERLAP, "params on own data");
+    tb_wr32(sec(NI_SECTION_LAYER) + ni_rd32(tensor(NI_SECTION_LAYER, 3) + NI_TEN_PARAMS_OFFSET) + 8, 0);
+    expect(NI_ERR_TENSOR_PARAMS, "row shift 0");
+
+    /* QUANT_PARAMS: ni_qparams_validate decides (docs/numerics.md) */
+    tb_wr32(sec(NI_SECTION_QUANT_PARAMS), 2); expect(NI_ERR_QUANT_PARAMS, "QUANT_PARAMS version 2");
+    tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + 12, 0); expect(NI_ERR_QUANT_PARAMS, "QUANT_PARAMS requantization shift 0");
+
+    /* vocabulary */
+    tb_wr32(sec(NI_SECTION_VOCABULARY), 0); expect(NI_ERR_VOCAB_COUNT, "no entries");
+    tb_wr32(sec(NI_SECTION_VOCABULARY), 41); expect(NI_ERR_VOCAB_COUNT, "more entries than V");
+    tb_wr16(sec(NI_SECTION_VOCABULARY) + NI_VOC_UNK_ID, 40); expect(NI_ERR_VOCAB_ID, "unk id = V");
+    tb_wr32(sec(NI_SECTION_VOCABULARY) + NI_VOC_FLAGS, 8); expect(NI_ERR_FLAGS, "tokenizer flag 8");
+    sec(NI_SECTION_VOCABULARY)[31] = 1; expect(NI_ERR_RESERVED, "vocabulary reserved");
+    tb_wr16(vocab(7) + 6, 40); expect(NI_ERR_VOCAB_ID, "token id = V");
+    memcpy(tmp, vocab(3), 8); memcpy(vocab(3), vocab(4), 8); memcpy(vocab(4), tmp, 8); expect(NI_ERR_VOCAB_ORDER, "entries swapped");
+    memcpy(vocab(4), vocab(3), 8); expect(NI_ERR_VOCAB_ORDER, "duplicate entry");
+    tb_wr32(vocab(5), 8); expect(NI_ERR_VOCAB_BOUNDS, "string inside the entry table");
+    tb_wr32(vocab(5), lay.section_length[NI_SECTION_VOCABULARY] - 1); expect(NI_ERR_VOCAB_BOUNDS, "string past the end");
+    tb_wr32(vocab(5), 0xFFFFFFFFu); expect(NI_ERR_VOCAB_BOUNDS, "string offset wraps");
+    tb_wr16(vocab(5) + 4, 0); expect(NI_ERR_VOCAB_BOUNDS, "empty string");
+    sec(NI_SECTION_VOCABULARY)[ni_rd32(vocab(39))] = 0xFF; expect(NI_ERR_UTF8, "0xFF in the last entry");
+    {   /* the multi-byte entry: cut its last byte -> truncated sequence */
+        uint32_t i;
+        for (i = 0; i < 40; i++) {
+            uint8_t *e = vocab(i);
+            uint32_t m = ni_rd16(e + 4);
+            if (sec(NI_SECTION_VOCABULARY)[ni_rd32(e) + m - 1] == 0xA9) { tb_wr16(e + 4, m - 1); break; }
+        }
+        CHECK(i < 40);
+        expect(NI_ERR_UTF8, "truncated UTF-8 sequence");
+    }
+
+    /* labels, thresholds */
+    tb_wr32(sec(NI_SECTION_LABELS), 2); expect(NI_ERR_LABELS, "2 labels for C = 3");
+    sec(NI_SECTION_LABELS)[4] = 1; expect(NI_ERR_RESERVED, "labels reserved");
+    tb_wr32(label(1), 0); expect(NI_ERR_LABELS, "label inside the entry table");
+    add32(label(2) + 4, 1); expect(NI_ERR_LABELS, "label past the end");
+    tb_wr32(label(2) + 4, 0); expect(NI_ERR_LABELS, "empty label");
+    sec(NI_SECTION_LABELS)[ni_rd32(label(0))] = 0xC0; expect(NI_ERR_UTF8, "overlong UTF-8 label");
+    tb_wr32(sec(NI_SECTION_THRESHOLDS), 3); expect(NI_ERR_THRESHOLDS, "3 thresholds for L = 2");
+    sec(NI_SECTION_THRESHOLDS)[7] = 1; expect(NI_ERR_RESERVED, "thresholds reserved");
+
+    /* test vectors */
+    tb_wr32(sec(NI_SECTION_TEST_VECTORS) + 4, 3); expect(NI_ERR_TEST_VECTORS, "layers 3 for L = 2");
+    tb_wr32(sec(NI_SECTION_TEST_VECTORS) + 8, 2); expect(NI_ERR_TEST_VECTORS, "labels 2 for C = 3");
+    sec(NI_SECTION_TEST_VECTORS)[12] = 1; expect(NI_ERR_RESERVED, "test vectors reserved");
+    add32(sec(NI_SECTION_TEST_VECTORS), 1); expect(NI_ERR_TEST_VECTORS, "count + 1");
+    add32(sec(NI_SECTION_TEST_VECTORS), -1); expect(NI_ERR_TEST_VECTORS, "count - 1 leaves bytes");
+    tb_wr32(sec(NI_SECTION_TEST_VECTORS), 0xFFFFFFFFu); expect(NI_ERR_TEST_VECTORS, "count 2^32-1");
+    add32(record(1), 4); expect(NI_ERR_TEST_VECTORS, "record length + 4");
+    tb_wr16(record(1) + 4, 0); expect(NI_ERR_TEST_VECTORS, "zero tokens");
+    tb_wr16(record(1) + 4, 9); expect(NI_ERR_TEST_VECTORS, "9 tokens for P = 8");
+    tb_wr16(record(2) + 8 + 2, 40); expect(NI_ERR_TEST_VECTOR_TOKEN, "token id = V");
+    tb_wr16(record(0) + 6, 1); expect(NI_ERR_RESERVED, "record reserved");
+    tb_wr16(record(0) + 8 + 2 * 3, 1); expect(NI_ERR_RESERVED, "token padding not zero"); /* record 0 has 3 tokens */
+    return ni_test_finish("image_tamper");
+}

@@ -1,0 +1,35 @@
+/* Every proper prefix of a valid image is rejected as NI_ERR_TRUNCATED; one extra byte is NI_ERR_LENGTH.
+ * Each prefix is copied into a buffer of exactly that length, so ASan catches any read past it. */
+#include <stdlib.h>
+#include <string.h>
+#include "image_builder.h"
+#include "test_util.h"
+
+static uint8_t buf[1 << 16];
+
+int main(void)
+{
+    tb_options o = tb_default_options();
+    tb_layout lay;
+    ni_image img;
+    uint32_t len = tb_build(buf, sizeof buf, &o, &lay), n;
+    char what[64];
+    CHECK(len > 0);
+    for (n = 0; n < len; n++) {
+        uint8_t *copy = (uint8_t *)malloc(n ? n : 1);
+        memcpy(copy, buf, n);
+        sprintf(what, "prefix of %u bytes", (unsigned)n);
+        CHECK_STATUS(ni_image_open(copy, n, &img), NI_ERR_TRUNCATED, what);
+        free(copy);
+    }
+    {
+        uint8_t *copy = (uint8_t *)malloc(len + 1);
+        memcpy(copy, buf, len);
+        copy[len] = 0;
+        CHECK_STATUS(ni_image_open(copy, len + 1, &img), NI_ERR_LENGTH, "one extra byte");
+        CHECK_STATUS(ni_image_open(copy, len, &img), NI_OK, "exact length");
+        free(copy);
+    }
+    printf("image_truncation: %u prefixes\n", (unsigned)len);
+    return ni_test_finish("image_truncation");
+}

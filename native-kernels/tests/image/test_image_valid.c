@@ -1,0 +1,125 @@
+/* A valid image loads, and every accessor answers from the image: tensors, sections, vocabulary (every entry found
+ * by binary search, absent strings not), labels, thresholds, test vectors; the output struct is zeroed on error. */
+#include <string.h>
+#include "image_builder.h"
+#include "test_util.h"
+
+static uint8_t buf[1 << 16];
+
+static void check_image(const tb_options *o)
+{
+    tb_layout lay;
+    ni_image img;
+    uint32_t len = tb_build(buf, sizeof buf, o, &lay), i, l, n;
+    const ni_model_dims *d = &o->dims;
+    char s[64];
+    const uint8_t *p;
+    uint16_t id;
+    ni_test_vector_iter it;
+    ni_test_vector tv;
+
+    CHECK(len > 0);
+    CHECK_STATUS(ni_image_open(buf, len, &img), NI_OK, "valid image");
+    CHECK(img.base == buf && img.length == len && img.version == NI_IMAGE_VERSION);
+    CHECK(img.board_id == o->board_id && img.arena_bytes == o->arena_bytes);
+    CHECK(memcmp(&img.dims, d, sizeof *d) == 0);
+
+    for (i = 1; i <= NI_SECTION_KIND_MAX; i++) {
+        p = ni_image_section(&img, (uint16_t)i, &n);
+        if (lay.section_offset[i] == 0) { CHECK(p == NULL && n == 0); continue; }
+        CHECK(p == buf + lay.section_offset[i] && n == lay.section_length[i]);
+        CHECK(((uintptr_t)(p - buf)) % NI_SECTION_ALIGN == 0);
+    }
+    CHECK(ni_image_section(&img, 0, NULL) == NULL && ni_image_section(&img, 10, NULL) == NULL);
+
+    /* tensors: present with the demanded shapes, data 32-aligned inside their section */
+    {
+        const ni_tensor_desc *t = ni_image_tensor(&img, NI_TENSOR_WORD_EMBEDDINGS);
+        CHECK(t != NULL && t->rows == d->vocab_size && t->cols == d->embedding_size && t->encoding == NI_ENC_INT8_ROW);
+        CHECK(t != NULL && t->data >= buf + lay.section_offset[NI_SECTION_EMBEDDINGS] && (t->data - buf) % 32 == 0);
+        CHECK(t != NULL && t->data_len == d->vocab_size * d->embedding_size && t->params != NULL);
+        t = ni_image_tensor(&img, NI_TENSOR_FFN);
+        CHECK(t != NULL && t->rows == d->intermediate_size && t->cols == d->hidden_size);
+        t = ni_image_tensor(&img, NI_TENSOR_FFN_OUTPUT);
+        CHECK(t != NULL && t->rows == d->hidden_size && t->cols == d->intermediate_size);
+        for (l = 0; l < d->num_layers; l++) {
+            t = ni_image_tensor(&img, NI_TENSOR_EXIT(l, NI_EXIT_CLASSIFIER));
+            CHECK(t != NULL && t->rows == d->num_labels && t->cols == d->hidden_size && t->id == NI_TENSOR_EXIT(l, 1));
+            CHECK(ni_image_tensor(&img, NI_TENSOR_EXIT(l, NI_EXIT_POOLER)) != NULL);
+        }
+        CHECK(ni_image_tensor(&img, NI_TENSOR_EXIT(d->num_layers, NI_EXIT_POOLER)) == NULL);
+        CHECK(ni_image_tensor(&img, NI_TENSOR_EXIT(0, 2)) == NULL);
+        CHECK(ni_image_tensor(&img, 0) == NULL && ni_image_tensor(&img, 4) == NULL && ni_image_tensor(&img, 22) == NULL);
+    }
+
+    /* vocabulary: every token found at its id, sorted order, absent strings -1 */
+    CHECK(img.vocab_count == d->vocab_size && img.cls_id == 2 && img.sep_id == 3 && img.max_word_chars == 100);
+    for (i = 0; i < d->vocab_size; i++) {
+        uint32_t m = tb_vocab_string(i, s);
+        CHECK(ni_image_vocab_find(&img, s, m) == (int32_t)i);
+        CHECK(ni_image_vocab_entry(&img, i, &p, &n, &id) == 1 && n >= 1);
+    }
+    CHECK(ni_image_vocab_entry(&img, d->vocab_size, &p, &n, &id) == 0);
+    CHECK(ni_image_vocab_find(&img, "zzzzzz", 6) == -1);
+    CHECK(ni_image_vocab_find(&img, "", 0) == -1);
+    CHECK(ni_image_vocab_find(&img, "[PAD", 4) == -1);
+    CHECK(ni_image_vocab_find(&img, "[PAD]x", 6) == -1);
+    CHECK(ni_image_vocab_find(&img, "\xff", 1) == -1);
+
+    for (i = 0; i < d->num_labels; i++) {
+        char want[32];
+        int wn = sprintf(want, "Intent%u", (unsigned)i);
+        CHECK(ni_image_label(&img, i, &p, &n) == 1 && n == (uint32_t)wn && memcmp(p, want, n) == 0);
+    }
+    CHECK(ni_image_label(&img, d->num_labels, &p, &n) == 0);
+    for (l = 0; l < d->num_layers; l++) CHECK(ni_image_threshold(&img, l) == (int32_t)(20000 + 1000 * l));
+    CHECK(ni_image_threshold(&img, d->num_layers) == 0);
+
+    /* test vectors: count, tokens [CLS] .. [SEP], values read back at the bytes the builder wrote */
+    n = 0;
+    ni_test_vector_begin(&img, &it);
+    while (ni_test_vector_next(&img, &it, &tv)) {
+        CHECK(tv.index == n && tv.token_count >= 3 && tv.token_count <= d->max_positions);
+        CHECK(ni_test_vector_token(&tv, 0) == 2 && ni_test_vector_token(&tv, tv.token_count - 1) == 3);
+        CHECK(ni_test_vector_logit(&img, &tv, 1, 2) == ni_rd32s(tv.logits + 4 * (1 * d->num_labels + 2)));
+        CHECK(ni_test_vector_entropy(&img, &tv, 1) == ni_rd32s(tv.entropies + 4));
+        CHECK(tv.entropies == tv.logits + 4 * d->num_layers * d->num_labels);
+        n++;
+    }
+    CHECK(n == (o->with_test_vectors ? o->test_vectors : 0u));
+    CHECK(img.test_vector_count == n);
+}
+
+int main(void)
+{
+    tb_options o = tb_default_options();
+    ni_image img;
+    check_image(&o);
+    o.with_test_vectors = 0;
+    check_image(&o);
+    o = tb_default_options();
+    o.test_vectors = 0;
+    check_image(&o);
+    /* a larger shape: 4 layers, 5 labels, 96 tokens, board id set */
+    o = tb_default_options();
+    o.dims.vocab_size = 300; o.dims.embedding_size = 16; o.dims.hidden_size = 32; o.dims.num_heads = 4;
+    o.dims.intermediate_size = 64; o.dims.num_layers = 4; o.dims.max_positions = 24; o.dims.num_labels = 5;
+    o.board_id = 7; o.test_vectors = 9; o.seed = 99;
+    check_image(&o);
+    {
+        tb_layout lay;
+        uint32_t len = tb_build(buf, sizeof buf, &o, &lay);
+        CHECK_STATUS(ni_image_open(buf, len, &img), NI_OK, "board 7 image");
+        CHECK_STATUS(ni_image_check_board(&img, 7), NI_OK, "same board");
+        CHECK_STATUS(ni_image_check_board(&img, 8), NI_ERR_BOARD, "other board");
+        buf[NI_HDR_MAGIC] ^= 1;
+        CHECK_STATUS(ni_image_open(buf, len, &img), NI_ERR_BAD_MAGIC, "magic");
+        CHECK(img.base == NULL && img.dims.vocab_size == 0 && ni_image_tensor(&img, 1) == NULL);
+        CHECK(ni_image_vocab_find(&img, "a", 1) == -1);
+    }
+    CHECK_STATUS(ni_image_open(NULL, 100, &img), NI_ERR_NULL_ARG, "null image");
+    CHECK_STATUS(ni_image_open(buf, 100, NULL), NI_ERR_NULL_ARG, "null out");
+    CHECK(strcmp(ni_status_name(NI_ERR_SECTION_CRC), "NI_ERR_SECTION_CRC") == 0);
+    CHECK(strcmp(ni_status_name((ni_status)12345), "NI_ERR_UNKNOWN") == 0);
+    return ni_test_finish("image_valid");
+}

@@ -1,0 +1,69 @@
+/* int8 GEMV on the target gives the values computed independently on the host (Python, exact integers): a fixed
+ * pseudo-random 37 x 132 case checked by FNV-1a hash plus two values, and the extreme case -128 * -128 in every
+ * position (each row = 16384 * cols). Runs on every target, for both the reference and the dispatching kernel. */
+#include <stdint.h>
+#include <stdio.h>
+#include "nano_intent/ni_kernels.h"
+
+#define ROWS 37
+#define COLS 132
+
+static int8_t w[ROWS * COLS];
+static int8_t x[COLS];
+static int32_t y[ROWS];
+
+static uint32_t lcg_state;
+static int8_t lcg_next(void)
+{
+    lcg_state = lcg_state * 1664525u + 1013904223u;
+    return (int8_t)(uint8_t)(lcg_state >> 24);
+}
+
+static uint32_t fnv1a(const int32_t *v, uint32_t n)
+{
+    uint32_t h = 0x811c9dc5u;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t u = (uint32_t)v[i];
+        for (int k = 0; k < 4; k++) {
+            h ^= (u >> (8 * k)) & 0xffu;
+            h *= 0x01000193u;
+        }
+    }
+    return h;
+}
+
+typedef void (*gemv_fn)(const int8_t *, const int8_t *, int32_t *, uint32_t, uint32_t);
+
+static int check(const char *name, gemv_fn f)
+{
+    int failures = 0;
+    lcg_state = 12345u;
+    for (uint32_t i = 0; i < ROWS * COLS; i++) w[i] = lcg_next();
+    for (uint32_t i = 0; i < COLS; i++) x[i] = lcg_next();
+    f(w, x, y, ROWS, COLS);
+    uint32_t h = fnv1a(y, ROWS);
+    if (h != 0x40c3c533u || y[0] != 30248 || y[36] != -45166) {
+        printf("FAIL %s random 37x132: hash 0x%08lx y[0]=%ld y[36]=%ld, expected 0x40c3c533 30248 -45166\n", name,
+               (unsigned long)h, (long)y[0], (long)y[36]);
+        failures++;
+    }
+    for (uint32_t i = 0; i < ROWS * COLS; i++) w[i] = -128;
+    for (uint32_t i = 0; i < COLS; i++) x[i] = -128;
+    f(w, x, y, ROWS, COLS);
+    for (uint32_t r = 0; r < ROWS; r++) {
+        if (y[r] != 16384 * COLS) {
+            printf("FAIL %s -128*-128: y[%lu]=%ld, expected %ld\n", name, (unsigned long)r, (long)y[r],
+                   (long)(16384 * COLS));
+            failures++;
+            break;
+        }
+    }
+    return failures;
+}
+
+int main(void)
+{
+    int failures = check("ni_gemv_s8_ref", ni_gemv_s8_ref) + check("ni_gemv_s8", ni_gemv_s8);
+    printf("gemv golden: %s\n", failures ? "FAILED" : "ok");
+    return failures ? 1 : 0;
+}

@@ -1,0 +1,115 @@
+using System.Buffers.Binary;
+using ModelPacker.FlashImage;
+using static ModelPacker.FlashImage.FlashImageFormat;
+
+namespace ModelPacker.Tests.FlashImage;
+
+/// <summary>Locates fields of a built image for tampering (offsets from the section table, not hard-coded).</summary>
+internal sealed class ImageTamper(byte[] image)
+{
+    public byte[] Image { get; } = image;
+
+    public int Row(SectionKind kind)
+    {
+        int count = BinaryPrimitives.ReadUInt16LittleEndian(Image.AsSpan(HdrSectionCount));
+        for (int i = 0; i < count; i++)
+            if (BinaryPrimitives.ReadUInt16LittleEndian(Image.AsSpan(HeaderSize + i * SectionEntrySize)) == (ushort)kind)
+                return HeaderSize + i * SectionEntrySize;
+        throw new KeyNotFoundException(kind.ToString());
+    }
+
+    public int Sec(SectionKind kind) => (int)U32(Row(kind) + SecOffset);
+    public int SecLen(SectionKind kind) => (int)U32(Row(kind) + SecLength);
+    public int Tensor(SectionKind kind, int i) => Sec(kind) + TensorTableHeaderSize + i * TensorEntrySize;
+    public int Vocab(int i) => Sec(SectionKind.Vocabulary) + VocabHeaderSize + i * VocabEntrySize;
+    public int Label(int i) => Sec(SectionKind.Labels) + LabelsHeaderSize + i * LabelEntrySize;
+    public int Record(int i)
+    {
+        int r = Sec(SectionKind.TestVectors) + TestVectorsHeaderSize;
+        while (i-- > 0) r += (int)U32(r);
+        return r;
+    }
+
+    public uint U32(int at) => BinaryPrimitives.ReadUInt32LittleEndian(Image.AsSpan(at));
+    public ushort U16(int at) => BinaryPrimitives.ReadUInt16LittleEndian(Image.AsSpan(at));
+    public void W32(int at, uint v) => BinaryPrimitives.WriteUInt32LittleEndian(Image.AsSpan(at), v);
+    public void W16(int at, uint v) => BinaryPrimitives.WriteUInt16LittleEndian(Image.AsSpan(at), (ushort)v);
+    public void Add32(int at, int d) => W32(at, (uint)((int)U32(at) + d));
+
+    /// <summary>Recomputes CRCs and hash so only the structural check can catch the change.</summary>
+    public byte[] Fixed()
+    {
+        ImageWriter.FixChecksums(Image);
+        return Image;
+    }
+
+    /// <summary>The tamper cases both codecs must agree on: name, change, expected status.</summary>
+    public static IEnumerable<(string Name, Action<ImageTamper> Change, NiStatus Want)> Cases()
+    {
+        yield return ("header-flags", t => t.W32(HdrFlags, 0x80), NiStatus.Flags);
+        yield return ("header-reserved", t => t.Image[HdrReserved1 + 5] = 1, NiStatus.Reserved);
+        yield return ("version-2", t => t.W16(HdrVersion, 2), NiStatus.Version);
+        yield return ("total-length-minus-1", t => t.Add32(HdrTotalLength, -1), NiStatus.Length);
+        yield return ("section-kind-12", t => t.W16(t.Row(SectionKind.Labels), 12), NiStatus.SectionKind);
+        yield return ("two-vocabularies", t => t.W16(t.Row(SectionKind.Labels), (ushort)SectionKind.Vocabulary), NiStatus.SectionDuplicate);
+        yield return ("model-after-vocabulary", t => t.W16(t.Row(SectionKind.Labels), (ushort)SectionKind.Model), NiStatus.SectionOrder);
+        yield return ("layer-offset-plus-4", t => t.Add32(t.Row(SectionKind.Layer) + SecOffset, 4), NiStatus.SectionAlign);
+        yield return ("layer-over-model", t => t.Add32(t.Row(SectionKind.Layer) + SecOffset, -32), NiStatus.SectionOverlap);
+        yield return ("length-wraps", t => t.W32(t.Row(SectionKind.Thresholds) + SecLength, 0xFFFFFFF0), NiStatus.SectionBounds);
+        yield return ("trailing-bytes", t => t.Add32(t.Row(SectionKind.TestVectors) + SecLength, -4), NiStatus.SectionBounds);
+        yield return ("no-labels", t =>
+        {
+            int row = t.Row(SectionKind.Labels), end = HeaderSize + 9 * SectionEntrySize;
+            Array.Copy(t.Image, row + 16, t.Image, row, end - row - 16);
+            Array.Clear(t.Image, end - 16, 16);
+            t.W16(HdrSectionCount, 8);
+        }, NiStatus.MissingSection);
+        yield return ("vocab-size-4", t => t.W32(t.Sec(SectionKind.Model), 4), NiStatus.ModelDims);
+        yield return ("heads-3", t => t.W32(t.Sec(SectionKind.Model) + 12, 3), NiStatus.ModelDims);
+        yield return ("layers-33", t => t.W32(t.Sec(SectionKind.Model) + 20, 33), NiStatus.ModelDims);
+        yield return ("model-reserved", t => t.Image[t.Sec(SectionKind.Model) + 63] = 1, NiStatus.Reserved);
+        yield return ("positions-9", t => t.W32(t.Sec(SectionKind.Model) + 24, 9), NiStatus.TensorShape);
+        yield return ("layers-3-exit-missing", t => t.W32(t.Sec(SectionKind.Model) + 20, 3), NiStatus.MissingTensor);
+        yield return ("embeddings-count-plus-1", t => t.Add32(t.Sec(SectionKind.Embeddings), 1), NiStatus.TensorCount);
+        yield return ("layer-count-minus-1", t => t.Add32(t.Sec(SectionKind.Layer), -1), NiStatus.MissingTensor);
+        yield return ("layer-entries-swapped", t =>
+        {
+            int a = t.Tensor(SectionKind.Layer, 0), b = t.Tensor(SectionKind.Layer, 1);
+            var tmp = t.Image.AsSpan(a, 32).ToArray();
+            Array.Copy(t.Image, b, t.Image, a, 32);
+            tmp.CopyTo(t.Image, b);
+        }, NiStatus.TensorOrder);
+        yield return ("query-twice", t => t.W16(t.Tensor(SectionKind.Layer, 1), (ushort)TensorId.AttentionQuery), NiStatus.TensorDuplicate);
+        yield return ("tensor-id-99", t => t.W16(t.Tensor(SectionKind.Layer, 5), 99), NiStatus.TensorUnknown);
+        yield return ("encoding-fp32", t => t.Image[t.Tensor(SectionKind.Layer, 2) + TenEncoding] = (byte)TensorEncoding.Fp32, NiStatus.TensorEncoding);
+        yield return ("ffn-rows-plus-1", t => t.Add32(t.Tensor(SectionKind.Layer, 4) + TenRows, 1), NiStatus.TensorShape);
+        yield return ("data-length-plus-1", t => t.Add32(t.Tensor(SectionKind.Layer, 0) + TenDataLength, 1), NiStatus.TensorSize);
+        yield return ("data-offset-plus-4", t => t.Add32(t.Tensor(SectionKind.Layer, 1) + TenDataOffset, 4), NiStatus.TensorAlign);
+        yield return ("data-over-table", t => t.W32(t.Tensor(SectionKind.Layer, 0) + TenDataOffset, 0), NiStatus.TensorBounds);
+        yield return ("data-offset-wraps", t => t.W32(t.Tensor(SectionKind.Layer, 5) + TenDataOffset, 0xFFFFFFE0), NiStatus.TensorBounds);
+        yield return ("key-data-on-query-data", t => t.W32(t.Tensor(SectionKind.Layer, 1) + TenDataOffset, t.U32(t.Tensor(SectionKind.Layer, 0) + TenDataOffset)), NiStatus.TensorOverlap);
+        yield return ("row-shift-0", t => t.W32(t.Sec(SectionKind.Layer) + (int)t.U32(t.Tensor(SectionKind.Layer, 3) + TenParamsOffset) + 8, 0), NiStatus.TensorParams);
+        yield return ("quant-params-version-2", t => t.W32(t.Sec(SectionKind.QuantParams), 2), NiStatus.QuantParams);
+        yield return ("quant-params-shift-0", t => t.W32(t.Sec(SectionKind.QuantParams) + 12, 0), NiStatus.QuantParams);
+        yield return ("vocab-count-0", t => t.W32(t.Sec(SectionKind.Vocabulary), 0), NiStatus.VocabCount);
+        yield return ("unk-id-40", t => t.W16(t.Sec(SectionKind.Vocabulary) + VocUnkId, 40), NiStatus.VocabId);
+        yield return ("token-id-40", t => t.W16(t.Vocab(7) + 6, 40), NiStatus.VocabId);
+        yield return ("vocab-entries-swapped", t =>
+        {
+            var tmp = t.Image.AsSpan(t.Vocab(3), 8).ToArray();
+            Array.Copy(t.Image, t.Vocab(4), t.Image, t.Vocab(3), 8);
+            tmp.CopyTo(t.Image, t.Vocab(4));
+        }, NiStatus.VocabOrder);
+        yield return ("vocab-string-in-table", t => t.W32(t.Vocab(5), 8), NiStatus.VocabBounds);
+        yield return ("vocab-0xff", t => t.Image[t.Sec(SectionKind.Vocabulary) + (int)t.U32(t.Vocab(39))] = 0xFF, NiStatus.Utf8);
+        yield return ("labels-2", t => t.W32(t.Sec(SectionKind.Labels), 2), NiStatus.Labels);
+        yield return ("label-empty", t => t.W32(t.Label(2) + 4, 0), NiStatus.Labels);
+        yield return ("label-overlong-utf8", t => t.Image[t.Sec(SectionKind.Labels) + (int)t.U32(t.Label(0))] = 0xC0, NiStatus.Utf8);
+        yield return ("thresholds-3", t => t.W32(t.Sec(SectionKind.Thresholds), 3), NiStatus.Thresholds);
+        yield return ("test-vector-layers-3", t => t.W32(t.Sec(SectionKind.TestVectors) + 4, 3), NiStatus.TestVectors);
+        yield return ("test-vector-count-plus-1", t => t.Add32(t.Sec(SectionKind.TestVectors), 1), NiStatus.TestVectors);
+        yield return ("record-length-plus-4", t => t.Add32(t.Record(1), 4), NiStatus.TestVectors);
+        yield return ("record-9-tokens", t => t.W16(t.Record(1) + 4, 9), NiStatus.TestVectors);
+        yield return ("test-vector-token-40", t => t.W16(t.Record(2) + 10, 40), NiStatus.TestVectorToken);
+    }
+}

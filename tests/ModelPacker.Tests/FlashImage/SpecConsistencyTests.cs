@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ModelPacker.FlashImage;
+using static ModelPacker.FlashImage.FlashImageFormat;
+
+namespace ModelPacker.Tests.FlashImage;
+
+/// <summary>
+/// One source of truth: reads native-kernels/include/nano_intent/ni_image.h and docs/flash-image.md and checks that
+/// the C# codec uses the same constants, enums, status codes, field offsets and tensor shapes.
+/// </summary>
+public partial class SpecConsistencyTests
+{
+    private static readonly string Root = TinyImages.RepoRoot();
+    private static readonly string Header = File.ReadAllText(Path.Combine(Root, "native-kernels/include/nano_intent/ni_image.h"));
+    private static readonly string Doc = File.ReadAllText(Path.Combine(Root, "docs/flash-image.md"));
+
+    [GeneratedRegex(@"^#define\s+(NI_\w+)\s+(0x[0-9A-Fa-f]+|\d+)u?\b", RegexOptions.Multiline)]
+    private static partial Regex DefineRx();
+    [GeneratedRegex(@"^\s+(NI_\w+)\s*=\s*(-?(?:0x[0-9A-Fa-f]+|\d+))u?\s*,?", RegexOptions.Multiline)]
+    private static partial Regex EnumRx();
+
+    private static long Num(string s) => s.StartsWith("0x") ? long.Parse(s[2..], NumberStyles.HexNumber) :
+        s.StartsWith("-0x") ? -long.Parse(s[3..], NumberStyles.HexNumber) : long.Parse(s, CultureInfo.InvariantCulture);
+
+    private static Dictionary<string, long> HeaderConstants()
+    {
+        var d = new Dictionary<string, long>();
+        foreach (Match m in DefineRx().Matches(Header)) d.Add(m.Groups[1].Value, Num(m.Groups[2].Value));
+        foreach (Match m in EnumRx().Matches(Header)) d.Add(m.Groups[1].Value, Num(m.Groups[2].Value));
+        return d;
+    }
+
+    /// <summary>Every numeric constant of ni_image.h and the C# value it must equal.</summary>
+    private static Dictionary<string, long> CSharpConstants()
+    {
+        var d = new Dictionary<string, long>
+        {
+            ["NI_IMAGE_MAGIC"] = Magic, ["NI_IMAGE_VERSION"] = FormatVersion, ["NI_HEADER_SIZE"] = HeaderSize,
+            ["NI_SECTION_ENTRY_SIZE"] = SectionEntrySize, ["NI_SECTION_ALIGN"] = SectionAlign, ["NI_MAX_SECTIONS"] = MaxSections,
+            ["NI_HDR_MAGIC"] = HdrMagic, ["NI_HDR_VERSION"] = HdrVersion, ["NI_HDR_HEADER_SIZE"] = HdrHeaderSize,
+            ["NI_HDR_BOARD_ID"] = HdrBoardId, ["NI_HDR_TOTAL_LENGTH"] = HdrTotalLength, ["NI_HDR_ARENA_BYTES"] = HdrArenaBytes,
+            ["NI_HDR_FLAGS"] = HdrFlags, ["NI_HDR_SECTION_COUNT"] = HdrSectionCount, ["NI_HDR_SECTION_ENTRY_SIZE"] = HdrSectionEntrySize,
+            ["NI_HDR_SECTION_TABLE_OFFSET"] = HdrSectionTableOffset, ["NI_HDR_HEADER_CRC"] = HdrHeaderCrc,
+            ["NI_HDR_RESERVED0"] = HdrReserved0, ["NI_HDR_SHA256"] = HdrSha256, ["NI_HDR_RESERVED1"] = HdrReserved1,
+            ["NI_FLAG_THRESHOLDS_CALIBRATED"] = FlagThresholdsCalibrated, ["NI_FLAGS_KNOWN"] = FlagsKnown,
+            ["NI_SEC_KIND"] = SecKind, ["NI_SEC_RESERVED"] = SecReserved, ["NI_SEC_OFFSET"] = SecOffset,
+            ["NI_SEC_LENGTH"] = SecLength, ["NI_SEC_CRC32"] = SecCrc32, ["NI_SECTION_KIND_MAX"] = (long)SectionKind.TestVectors,
+            ["NI_MODEL_SIZE"] = ModelSize, ["NI_MAX_LAYERS"] = MaxLayers, ["NI_MAX_VOCAB"] = MaxVocab,
+            ["NI_MAX_POSITIONS"] = MaxPositions, ["NI_MAX_DIM"] = MaxDim, ["NI_ACT_MAX"] = ActivationMax, ["NI_SCHEME_MAX"] = SchemeMax,
+            ["NI_ACT_GELU"] = (long)ActivationId.Gelu, ["NI_ACT_GELU_TANH"] = (long)ActivationId.GeluTanh, ["NI_SCHEME_INT8"] = (long)SchemeId.Int8,
+            ["NI_TENSOR_TABLE_HEADER_SIZE"] = TensorTableHeaderSize, ["NI_TENSOR_ENTRY_SIZE"] = TensorEntrySize,
+            ["NI_TENSOR_DATA_ALIGN"] = TensorDataAlign, ["NI_TENSOR_PARAMS_ALIGN"] = TensorParamsAlign,
+            ["NI_TEN_ID"] = TenId, ["NI_TEN_ENCODING"] = TenEncoding, ["NI_TEN_FLAGS"] = TenFlags, ["NI_TEN_ROWS"] = TenRows,
+            ["NI_TEN_COLS"] = TenCols, ["NI_TEN_DATA_OFFSET"] = TenDataOffset, ["NI_TEN_DATA_LENGTH"] = TenDataLength,
+            ["NI_TEN_PARAMS_OFFSET"] = TenParamsOffset, ["NI_TEN_PARAMS_LENGTH"] = TenParamsLength, ["NI_TEN_RESERVED"] = TenReserved,
+            ["NI_TENSOR_EXIT_BASE"] = TensorExitBase, ["NI_TENSOR_EXIT_STRIDE"] = TensorExitStride,
+            ["NI_EXIT_POOLER"] = (long)ExitPart.Pooler, ["NI_EXIT_CLASSIFIER"] = (long)ExitPart.Classifier,
+            ["NI_EMBEDDING_TENSOR_COUNT"] = EmbeddingTensorCount, ["NI_LAYER_TENSOR_COUNT"] = LayerTensorCount,
+            ["NI_EXIT_TENSORS_PER_LAYER"] = ExitTensorsPerLayer,
+            ["NI_VOCAB_HEADER_SIZE"] = VocabHeaderSize, ["NI_VOCAB_ENTRY_SIZE"] = VocabEntrySize, ["NI_VOC_COUNT"] = VocCount,
+            ["NI_VOC_PAD_ID"] = VocPadId, ["NI_VOC_UNK_ID"] = VocUnkId, ["NI_VOC_CLS_ID"] = VocClsId, ["NI_VOC_SEP_ID"] = VocSepId,
+            ["NI_VOC_MASK_ID"] = VocMaskId, ["NI_VOC_MAX_WORD_CHARS"] = VocMaxWordChars, ["NI_VOC_FLAGS"] = VocFlags,
+            ["NI_VOC_RESERVED"] = VocReserved, ["NI_VOCAB_FLAG_LOWERCASE"] = VocabFlagLowercase,
+            ["NI_VOCAB_FLAG_STRIP_ACCENTS"] = VocabFlagStripAccents, ["NI_VOCAB_FLAG_CJK_CHARS"] = VocabFlagCjkChars,
+            ["NI_VOCAB_FLAGS_KNOWN"] = VocabFlagsKnown, ["NI_VOCAB_MAX_TOKEN_BYTES"] = VocabMaxTokenBytes,
+            ["NI_LABELS_HEADER_SIZE"] = LabelsHeaderSize, ["NI_LABEL_ENTRY_SIZE"] = LabelEntrySize, ["NI_MAX_LABEL_BYTES"] = MaxLabelBytes,
+            ["NI_THRESHOLDS_HEADER_SIZE"] = ThresholdsHeaderSize, ["NI_TEST_VECTORS_HEADER_SIZE"] = TestVectorsHeaderSize,
+            ["NI_TEST_VECTOR_HEADER_SIZE"] = TestVectorHeaderSize,
+        };
+        foreach (var k in Enum.GetValues<SectionKind>()) d["NI_SECTION_" + ImageReader.SectionName(k)] = (long)k;
+        foreach (var e in Enum.GetValues<TensorEncoding>()) d["NI_ENC_" + EncodingCName(e)] = (long)e;
+        foreach (var t in Enum.GetValues<TensorId>()) d["NI_TENSOR_" + Snake(t.ToString())] = (long)t;
+        foreach (var s in Enum.GetValues<NiStatus>()) d[s.CName()] = (long)s;
+        return d;
+    }
+
+    private static string Snake(string pascal) => Regex.Replace(pascal, "(?<=[a-z0-9])([A-Z])", "_$1").ToUpperInvariant();
+    private static string EncodingCName(TensorEncoding e) => e switch
+    {
+        TensorEncoding.Int8Row => "INT8_ROW", TensorEncoding.AdaptivFloat => "ADAPTIVFLOAT", _ => e.ToString().ToUpperInvariant(),
+    };
+
+    [Fact]
+    public void EveryHeaderConstantEqualsTheCSharpValue()
+    {
+        var h = HeaderConstants();
+        var cs = CSharpConstants();
+        Assert.True(h.Count > 150, $"parsed only {h.Count} constants from ni_image.h");
+        var missing = h.Keys.Except(cs.Keys).ToList();
+        Assert.True(missing.Count == 0, "ni_image.h constants without a C# counterpart: " + string.Join(", ", missing));
+        var extra = cs.Keys.Except(h.Keys).ToList();
+        Assert.True(extra.Count == 0, "C# constants not in ni_image.h: " + string.Join(", ", extra));
+        foreach (var (name, value) in h) Assert.True(cs[name] == value, $"{name}: ni_image.h {value}, C# {cs[name]}");
+    }
+
+    /// <summary>Rows of the first markdown table after <paramref name="heading"/> whose header starts with <paramref name="firstColumns"/>.</summary>
+    private static List<string[]> Table(string heading, string firstColumns)
+    {
+        int at = Doc.IndexOf(heading, StringComparison.Ordinal);
+        Assert.True(at >= 0, $"docs/flash-image.md has no '{heading}'");
+        var lines = Doc[at..].Split('\n');
+        int start = Array.FindIndex(lines, l => l.StartsWith("| " + firstColumns, StringComparison.Ordinal));
+        Assert.True(start >= 0, $"no table '{firstColumns}' after '{heading}'");
+        var rows = new List<string[]>();
+        for (int i = start + 2; i < lines.Length && lines[i].StartsWith('|'); i++)
+            rows.Add(lines[i].Trim().Trim('|').Split('|').Select(c => c.Trim().Trim('`')).ToArray());
+        return rows;
+    }
+
+    [Fact]
+    public void DocStatusTableEqualsHeaderAndCSharp()
+    {
+        var rows = Table("## Validation order and error codes", "value | name");
+        var h = HeaderConstants();
+        var codes = Enum.GetValues<NiStatus>();
+        Assert.Equal(codes.Length, rows.Count);
+        foreach (var r in rows)
+        {
+            Assert.Equal(h[r[1]], long.Parse(r[0], CultureInfo.InvariantCulture));
+            Assert.Contains(codes, s => s.CName() == r[1] && (long)s == h[r[1]]);
+        }
+    }
+
+    [Fact]
+    public void DocSectionKindsAndEncodingsEqualCSharp()
+    {
+        var kinds = Table("Section kinds", "kind | name");
+        Assert.Equal(Enum.GetValues<SectionKind>().Select(k => ((int)k, "NI_SECTION_" + ImageReader.SectionName(k), k == SectionKind.TestVectors ? "no" : "yes")),
+            kinds.Select(r => (int.Parse(r[0], CultureInfo.InvariantCulture), r[1], r[2])));
+        var enc = Table("Encodings (`u8`)", "value | name");
+        Assert.Equal(Enum.GetValues<TensorEncoding>().Select(e => ((int)e, "NI_ENC_" + EncodingCName(e))),
+            enc.Select(r => (int.Parse(r[0], CultureInfo.InvariantCulture), r[1])));
+    }
+
+    [Fact]
+    public void DocTensorTableEqualsCSharpIdsSectionsAndShapes()
+    {
+        var rows = Table("Tensor ids and the shapes", "id | name");
+        // distinct values so a swapped symbol cannot pass
+        var dims = new ModelDims(101, 12, 20, 5, 36, 3, 7, 11);
+        var sym = new Dictionary<string, int> { ["V"] = 101, ["E"] = 12, ["H"] = 20, ["I"] = 36, ["P"] = 7, ["C"] = 11 };
+        int Shape(string s) => sym[s];
+        var seen = new List<ushort>();
+        foreach (var r in rows)
+        {
+            ushort id;
+            if (r[1].StartsWith("NI_TENSOR_EXIT("))
+            {
+                var part = r[1].Contains("NI_EXIT_POOLER") ? ExitPart.Pooler : ExitPart.Classifier;
+                Assert.Equal($"256 + 16 l + {(int)part}", r[0]);
+                id = FlashImageFormat.ExitTensor(2, part);
+            }
+            else
+            {
+                id = ushort.Parse(r[0], CultureInfo.InvariantCulture);
+                Assert.Equal("NI_TENSOR_" + Snake(((TensorId)id).ToString()), r[1]);
+            }
+            var exp = TensorNames.Expected(id, dims)!.Value;
+            Assert.Equal(r[2], ImageReader.SectionName(exp.Section));
+            var shape = r[3].Trim('[', ']').Split(',').Select(x => Shape(x.Trim())).ToArray();
+            Assert.Equal((exp.Rows, exp.Cols), (shape[0], shape[1]));
+            seen.Add(id);
+        }
+        Assert.Equal(TensorNames.Required(dims with { NumLayers = 3 }).Where(i => i < TensorExitBase).Count(), seen.Count(i => i < TensorExitBase));
+    }
+
+    [Theory]
+    [InlineData("## Header (96 bytes)", HeaderSize)]
+    [InlineData("## Section table entry (16 bytes)", SectionEntrySize)]
+    [InlineData("## MODEL (64 bytes)", ModelSize)]
+    [InlineData("Tensor entry (32 bytes)", TensorEntrySize)]
+    [InlineData("## VOCABULARY", VocabHeaderSize)]
+    [InlineData("Vocabulary entry (8 bytes)", VocabEntrySize)]
+    public void DocFieldTablesAreContiguousAndMatchOffsets(string heading, int size)
+    {
+        var rows = Table(heading, "offset | size");
+        int at = 0;
+        foreach (var r in rows)
+        {
+            if (!int.TryParse(r[1], out int n)) break; // a variable-length tail ("32 x count")
+            Assert.Equal(at, int.Parse(r[0], CultureInfo.InvariantCulture));
+            at += n;
+        }
+        Assert.Equal(size, at);
+        if (heading.StartsWith("## Header"))
+        {
+            var off = rows.ToDictionary(r => r[3], r => int.Parse(r[0], CultureInfo.InvariantCulture));
+            Assert.Equal((HdrMagic, HdrVersion, HdrHeaderSize, HdrBoardId, HdrTotalLength, HdrArenaBytes, HdrFlags),
+                (off["magic"], off["version"], off["header_size"], off["board_id"], off["total_length"], off["arena_bytes"], off["flags"]));
+            Assert.Equal((HdrSectionCount, HdrSectionEntrySize, HdrSectionTableOffset, HdrHeaderCrc, HdrReserved0, HdrSha256, HdrReserved1),
+                (off["section_count"], off["section_entry_size"], off["section_table_offset"], off["header_crc32"], off["reserved0"], off["sha256"], off["reserved1"]));
+        }
+        if (heading.StartsWith("Tensor entry"))
+        {
+            var off = rows.ToDictionary(r => r[3], r => int.Parse(r[0], CultureInfo.InvariantCulture));
+            Assert.Equal((TenId, TenEncoding, TenFlags, TenRows, TenCols, TenDataOffset, TenDataLength, TenParamsOffset, TenParamsLength, TenReserved),
+                (off["tensor_id"], off["encoding"], off["flags"], off["rows"], off["cols"], off["data_offset"], off["data_length"], off["params_offset"], off["params_length"], off["reserved"]));
+        }
+    }
+
+    [Fact]
+    public void HeaderStatusNamesAreTheOnesTheLoaderPrints()
+    {
+        // status.c is generated from the same enum; every C name there must be a C# status name.
+        var statusC = File.ReadAllText(Path.Combine(Root, "native-kernels/src/image/status.c"));
+        var names = Regex.Matches(statusC, "case (NI_\\w+): return \"(NI_\\w+)\"").Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ToList();
+        Assert.All(names, n => Assert.Equal(n.Item1, n.Item2));
+        Assert.Equal(Enum.GetValues<NiStatus>().Select(s => s.CName()).Order(), names.Select(n => n.Item1).Order());
+    }
+}

@@ -1,0 +1,113 @@
+using System.Buffers.Binary;
+using ModelPacker.FlashImage;
+using ModelPacker.IntegerRuntime;
+using ModelPacker.Model;
+using ModelPacker.Quantization;
+using ModelDims = ModelPacker.FlashImage.ModelDims;
+
+namespace ModelPacker.Tests.FlashImage;
+
+/// <summary>
+/// Image contents for the codec tests: a tiny ALBERT with random (BERT-initialised) weights, calibrated on random
+/// token sequences and quantized by the int8 post-training quantizer, a synthetic vocabulary with multi-byte UTF-8
+/// and "##" pieces, and test vectors computed by the C# integer reference runtime (IntegerAlbert).
+/// </summary>
+internal static class TinyImages
+{
+    public static AlbertConfig TinyConfig(int layers = 2, int labels = 3) => new()
+    {
+        VocabSize = 40, EmbeddingSize = 8, HiddenSize = 8, NumAttentionHeads = 2, IntermediateSize = 16,
+        NumHiddenLayers = layers, MaxPositionEmbeddings = 8,
+        Labels = Enumerable.Range(0, labels).Select(i => i == 1 ? "PlayMusic" : i == 2 ? "Météo" : $"Intent{i}").ToArray(),
+    };
+
+    private static readonly Dictionary<(int, int, int, bool, uint), ImageContent> Cache = new();
+
+    public static ImageContent RandomAlbert(int seed = 7, AlbertConfig? config = null, bool testVectors = true, uint boardId = 0)
+    {
+        config ??= TinyConfig();
+        var key = (seed, config.NumHiddenLayers, config.NumLabels, testVectors, boardId);
+        lock (Cache)
+        {
+            if (!Cache.TryGetValue(key, out var c)) Cache[key] = c = Build(seed, config, testVectors, boardId);
+            return c;
+        }
+    }
+
+    private static ImageContent Build(int seed, AlbertConfig config, bool testVectors, uint boardId)
+    {
+        var p = new AlbertParameters(config);
+        p.InitializeRandom(seed);
+        var rng = new Random(seed);
+        var calibration = Enumerable.Range(0, 16).Select(_ => RandomUtterance(rng, config.VocabSize, config.MaxPositionEmbeddings)).ToList();
+        var m = Int8Quantizer.Quantize(p, Calibrator.Calibrate(p, calibration));
+        var d = m.Dims;
+        var dims = new ModelDims(d.VocabSize, d.EmbeddingSize, d.HiddenSize, d.NumHeads, d.IntermediateSize, d.NumLayers,
+            d.MaxPositions, d.NumLabels, (ActivationId)d.Activation, (SchemeId)d.Scheme);
+        ImageTensor T(ushort id, Int8RowTensor t) => new(id, TensorEncoding.Int8Row, t.Rows, t.Cols, t.DataBytes(), t.ParamsBytes());
+        var tensors = new List<ImageTensor>
+        {
+            T((ushort)TensorId.WordEmbeddings, m.WordEmbeddings), T((ushort)TensorId.PositionEmbeddings, m.PositionEmbeddings),
+            T((ushort)TensorId.EmbeddingMappingIn, m.EmbeddingMappingIn), T((ushort)TensorId.AttentionQuery, m.Query),
+            T((ushort)TensorId.AttentionKey, m.Key), T((ushort)TensorId.AttentionValue, m.Value),
+            T((ushort)TensorId.AttentionDense, m.AttentionDense), T((ushort)TensorId.Ffn, m.Ffn), T((ushort)TensorId.FfnOutput, m.FfnOutput),
+        };
+        for (int l = 0; l < d.NumLayers; l++)
+        {
+            tensors.Add(T(FlashImageFormat.ExitTensor(l, ExitPart.Pooler), m.Exits[l].Pooler));
+            tensors.Add(T(FlashImageFormat.ExitTensor(l, ExitPart.Classifier), m.Exits[l].Classifier));
+        }
+        List<TestVector>? vectors = null;
+        if (testVectors)
+        {
+            var runtime = new IntegerAlbert(m);
+            vectors = Enumerable.Range(0, 3).Select(i =>
+            {
+                var ids = RandomUtterance(rng, config.VocabSize, 3 + i % (config.MaxPositionEmbeddings - 2));
+                var exits = runtime.RunAll(ids);
+                return new TestVector(ids.Select(x => (ushort)x).ToArray(), exits.Select(e => e.LogitsQ16).ToArray(), exits.Select(e => e.EntropyQ16).ToArray());
+            }).ToList();
+        }
+        return new ImageContent
+        {
+            BoardId = boardId,
+            ArenaBytes = (uint)m.ArenaBytes,
+            Dims = dims,
+            Tensors = tensors,
+            QuantParams = m.QuantParams.ToBytes(),
+            Vocabulary = Vocabulary(config.VocabSize),
+            VocabularySettings = new VocabularySettings(0, 1, 2, 3, 4),
+            Labels = config.Labels,
+            Thresholds = Enumerable.Range(0, dims.NumLayers).Select(l => 20000 + 1000 * l).ToList(),
+            TestVectors = vectors,
+        };
+    }
+
+    /// <summary>[CLS] random word-piece ids [SEP], exactly <paramref name="length"/> tokens.</summary>
+    private static int[] RandomUtterance(Random rng, int vocab, int length) =>
+        Enumerable.Range(0, length).Select(k => k == 0 ? 2 : k == length - 1 ? 3 : rng.Next(5, vocab)).ToArray();
+
+    public static string Token(int id)
+    {
+        string[] special = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
+        if (id < 5) return special[id];
+        int k = id - 5;
+        var s = "";
+        do { s = (char)('a' + k % 26) + s; k /= 26; } while (k > 0);
+        if ((id - 5) % 3 == 2) s = "##" + s;
+        if ((id - 5) % 7 == 6) s += "é";
+        if (id == 12) s = "über";
+        return s;
+    }
+
+    public static List<VocabularyEntry> Vocabulary(int v) =>
+        Enumerable.Range(0, v).Select(i => new VocabularyEntry(Token(i), (ushort)i)).ToList();
+
+    /// <summary>The repository root (the directory holding nano.sln).</summary>
+    public static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir != null && !File.Exists(Path.Combine(dir.FullName, "nano.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new DirectoryNotFoundException("nano.sln not found above " + AppContext.BaseDirectory);
+    }
+}

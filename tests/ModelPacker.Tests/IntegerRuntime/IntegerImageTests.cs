@@ -1,0 +1,79 @@
+using ModelPacker.FlashImage;
+using ModelPacker.IntegerRuntime;
+using ModelPacker.Quantization;
+using ModelPacker.Text;
+
+namespace ModelPacker.Tests.IntegerRuntime;
+
+/// <summary>Images of random int8 models: codec round trip, and the C runtime opening the same bytes bit-exactly.</summary>
+public class IntegerImageTests
+{
+    internal static IntegerImage RandomImage(int seed, string act, int vectors = 12)
+    {
+        var model = TestModels.RandomQuantized(seed, act);
+        var words = Vocabulary.SpecialTokens.Concat(Enumerable.Range(0, model.Dims.VocabSize - 5).Select(i => i % 3 == 0 ? $"##w{i}" : $"w{i}"));
+        var seqs = TestModels.RandomSequences(seed + 7, 40, model.Dims.VocabSize, model.Dims.MaxPositions);
+        return new IntegerImage
+        {
+            Model = model,
+            Vocabulary = Vocabulary.FromTokens(words),
+            Labels = Enumerable.Range(0, model.Dims.NumLabels).Select(i => $"intent{i}").ToArray(),
+            ThresholdsQ16 = new int[model.Dims.NumLayers],
+            TestVectors = TestVectorBuilder.Build(model, seqs, vectors),
+        };
+    }
+
+    [Theory]
+    [InlineData(21, "gelu_new")]
+    [InlineData(22, "gelu")]
+    public void TheCRuntimeReproducesEveryTestVectorOfAnImage(int seed, string act)
+    {
+        var image = RandomImage(seed, act);
+        var bytes = image.Build();
+        var back = IntegerImage.FromContent(ImageReader.Read(bytes, "image", IntegerImage.Rules).Content, "image");
+        Assert.Equal(image.Model.QuantParams.ToBytes(), back.Model.QuantParams.ToBytes());
+        Assert.Equal(image.Model.Query.Data, back.Model.Query.Data);
+        Assert.Equal(image.Model.Exits[^1].Classifier.Params, back.Model.Exits[^1].Classifier.Params);
+        Assert.Empty(TestVectorBuilder.Verify(back.Model, back.TestVectors!));
+
+        using var native = NativeImage.Open(bytes);
+        Assert.Equal(image.Model.ArenaBytes, native.ArenaBytes);
+        foreach (var v in back.TestVectors!)
+        {
+            var got = native.RunAll(v.Tokens.Select(t => (int)t).ToArray());
+            for (int l = 0; l < got.Length; l++)
+            {
+                Assert.Equal(v.Logits[l], got[l].LogitsQ16);
+                Assert.Equal(v.Entropies[l], got[l].EntropyQ16);
+            }
+        }
+        for (int id = 0; id < image.Vocabulary.Count; id++) Assert.Equal(id, native.VocabLookup(image.Vocabulary[id]));
+        Assert.Equal(-1, native.VocabLookup("not-a-token"));
+        Directory.CreateDirectory(RuntimeTestImages.Dir);
+        File.WriteAllBytes(Path.Combine(RuntimeTestImages.Dir, $"random-{act}.nii"), bytes);
+    }
+
+    [Fact]
+    public void TheLoaderRejectsInvalidQuantParamsAndAWrongArenaSizeBehindValidChecksums()
+    {
+        var content = RandomImage(23, "gelu_new", 0).ToContent();
+        var badTable = (byte[])content.QuantParams.Clone();
+        badTable[40] ^= 1;                                            // exp_table[0] != 65536
+        var lenient = SizesOnlyEncodingRules.Instance;
+        var bytes = ImageWriter.Build(Clone(content, badTable, content.ArenaBytes), lenient);
+        Assert.Equal(-33, NativeImage.TryOpen(bytes));               // NI_ERR_QUANT_PARAMS
+        Assert.Throws<InvalidDataException>(() => ImageReader.Read(bytes, "x", IntegerImage.Rules));
+        bytes = ImageWriter.Build(Clone(content, content.QuantParams, content.ArenaBytes + 4), lenient);
+        Assert.Equal(-108, NativeImage.TryOpen(bytes));              // NI_ERR_MODEL: arena differs from ni_arena_bytes
+        var e = Assert.Throws<InvalidDataException>(() => IntegerImage.FromContent(ImageReader.Read(bytes, "x.nii", lenient).Content, "x.nii"));
+        Assert.Contains("arena_bytes", e.Message);
+        Assert.Equal(0, NativeImage.TryOpen(ImageWriter.Build(content, IntegerImage.Rules)));
+    }
+
+    private static ImageContent Clone(ImageContent c, byte[] qp, uint arena) => new()
+    {
+        BoardId = c.BoardId, ArenaBytes = arena, Flags = c.Flags, Dims = c.Dims, Tensors = c.Tensors, QuantParams = qp,
+        Vocabulary = c.Vocabulary, VocabularySettings = c.VocabularySettings, Labels = c.Labels, Thresholds = c.Thresholds,
+        TestVectors = c.TestVectors,
+    };
+}

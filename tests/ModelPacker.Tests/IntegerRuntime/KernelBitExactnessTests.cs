@@ -1,0 +1,221 @@
+using ModelPacker.IntegerRuntime;
+using ModelPacker.Quantization;
+
+namespace ModelPacker.Tests.IntegerRuntime;
+
+/// <summary>Every kernel: the C reference (through the host shared library) and the C# reference give the same bits.</summary>
+public class KernelBitExactnessTests
+{
+    private static readonly Random Rng = new(20240601);
+
+    private static sbyte[] RandS8(int n, Random r) { var a = new sbyte[n]; for (int i = 0; i < n; i++) a[i] = (sbyte)r.Next(-128, 128); return a; }
+
+    [Fact]
+    public void RoundShiftAndDivisionMatchOnEdgeCasesAndRandomValues()
+    {
+        long[] values = [0, 1, -1, 2, -2, 3, -3, 5, -5, 6, -6, 7, -7, long.MaxValue >> 1, -(long.MaxValue >> 1), (1L << 62) - 1, -(1L << 62) + 1];
+        foreach (long v in values)
+            for (int s = 1; s <= 62; s++)
+                Assert.Equal(NativeKernels.RoundShift(v, s), FixedPoint.RoundShift(v, s));
+        var r = new Random(1);
+        for (int k = 0; k < 20000; k++)
+        {
+            long v = r.NextInt64(-(1L << 62) + 1, 1L << 62) >> r.Next(0, 60);
+            int s = r.Next(1, 63);
+            Assert.Equal(NativeKernels.RoundShift(v, s), FixedPoint.RoundShift(v, s));
+            long d = r.NextInt64(1, 1L << r.Next(1, 40));
+            Assert.Equal(NativeKernels.DivRound(v, d), FixedPoint.DivRound(v, d));
+        }
+        Assert.Equal(-3, FixedPoint.RoundShift(-5, 1));   // ties away from zero
+        Assert.Equal(-4, FixedPoint.DivRound(-7, 2));
+    }
+
+    [Fact]
+    public void IntegerSquareRootMatchesAndIsTheFloor()
+    {
+        var r = new Random(2);
+        ulong[] edge = [0, 1, 2, 3, 4, 15, 16, 17, ulong.MaxValue, 1UL << 62, (1UL << 62) - 1];
+        foreach (var v in edge.Concat(Enumerable.Range(0, 5000).Select(_ => (ulong)r.NextInt64() >> r.Next(0, 63))))
+        {
+            uint s = FixedPoint.Isqrt64(v);
+            Assert.Equal(NativeKernels.Isqrt64(v), s);
+            Assert.True((UInt128)s * s <= v && ((UInt128)s + 1) * ((UInt128)s + 1) > v, $"isqrt({v}) = {s}");
+        }
+    }
+
+    [Fact]
+    public void RequantS32SaturatesLikeC()
+    {
+        var r = new Random(3);
+        for (int k = 0; k < 5000; k++)
+        {
+            int acc = r.Next(int.MinValue, int.MaxValue);
+            var rq = new Requant(r.Next(0, int.MaxValue), r.Next(1, 63));
+            Assert.Equal(NativeKernels.RequantS32(acc, rq), FixedPoint.RequantS32(acc, rq));
+        }
+        Assert.Equal(int.MaxValue, FixedPoint.RequantS32(int.MaxValue, new Requant(int.MaxValue, 1)));
+    }
+
+    [Theory]
+    [InlineData(1, 4)]
+    [InlineData(7, 36)]
+    [InlineData(33, 128)]
+    [InlineData(3, 1024)]
+    public void GemvMatchesIncludingExtremeValues(int rows, int cols)
+    {
+        var w = RandS8(rows * cols, Rng);
+        var x = RandS8(cols, Rng);
+        var yc = new int[rows];
+        var ycs = new int[rows];
+        NativeKernels.Gemv(w, x, yc, rows, cols);
+        IntegerKernels.Gemv(w, x, ycs, rows, cols);
+        Assert.Equal(ycs, yc);
+        Array.Fill(w, (sbyte)-128); Array.Fill(x, (sbyte)-128);
+        NativeKernels.Gemv(w, x, yc, rows, cols, "ni_gemv_s8_ref");
+        IntegerKernels.Gemv(w, x, ycs, rows, cols);
+        Assert.Equal(ycs, yc);
+        Assert.Equal(16384 * cols, yc[0]);
+    }
+
+    private static RowParams[] RandParams(int n, Random r) => Enumerable.Range(0, n)
+        .Select(_ => new RowParams(r.Next(-(1 << 30), 1 << 30) >> r.Next(0, 30), r.Next(0, int.MaxValue), r.Next(20, 50))).ToArray();
+
+    [Fact]
+    public void RowRequantizationMatchesWithSaturationAndNegativeRounding()
+    {
+        var r = new Random(4);
+        for (int trial = 0; trial < 50; trial++)
+        {
+            int n = r.Next(1, 300);
+            var acc = Enumerable.Range(0, n).Select(_ => r.Next(-(1 << 24), 1 << 24) >> r.Next(0, 24)).ToArray();
+            var p = RandParams(n, r);
+            var res = RandS8(n, r);
+            var rq = new Requant(r.Next(0, int.MaxValue), r.Next(20, 40));
+            var a8 = new sbyte[n]; var b8 = new sbyte[n];
+            NativeKernels.RequantRowsS8(acc, p, a8);
+            IntegerKernels.RequantRowsS8(acc, p, b8, n);
+            Assert.Equal(b8, a8);
+            var a16 = new short[n]; var b16 = new short[n];
+            NativeKernels.RequantRowsAddS16(acc, p, res, rq, a16);
+            IntegerKernels.RequantRowsAddS16(acc, p, res, rq, b16, n);
+            Assert.Equal(b16, a16);
+            var a32 = new int[n]; var b32 = new int[n];
+            NativeKernels.RequantRowsLogits(acc, p, a32);
+            IntegerKernels.RequantRowsLogits(acc, p, b32, n);
+            Assert.Equal(b32, a32);
+        }
+        // (-3 + 0) * 0.5 = -1.5 -> -2 (ties away from zero) in both.
+        var half = new[] { new RowParams(0, 1 << 30, 31) };
+        var o = new sbyte[1];
+        NativeKernels.RequantRowsS8([-3], half, o);
+        Assert.Equal(-2, o[0]);
+    }
+
+    [Fact]
+    public void LayerNormMatchesOnRandomAllEqualAndExtremeRows()
+    {
+        var r = new Random(5);
+        var cases = new List<short[]>();
+        for (int k = 0; k < 40; k++)
+        {
+            int n = 4 * r.Next(1, 256);
+            int amp = 1 << r.Next(0, 16);
+            cases.Add(Enumerable.Range(0, n).Select(_ => (short)Math.Clamp(r.Next(-amp, amp), -32768, 32767)).ToArray());
+        }
+        cases.Add(Enumerable.Repeat((short)-1234, 64).ToArray());             // all equal: sigma 0
+        cases.Add(Enumerable.Repeat((short)0, 8).ToArray());
+        cases.Add(Enumerable.Range(0, 128).Select(k => (short)(k % 2 == 0 ? 32767 : -32768)).ToArray());
+        cases.Add(Enumerable.Range(0, 1024).Select(k => (short)(k == 0 ? 32767 : -32768)).ToArray()); // one outlier
+        foreach (var x in cases)
+        {
+            var p = Enumerable.Range(0, x.Length).Select(_ => new LayerNormParam(r.Next(-(1 << 26), 1 << 26), r.Next(-(1 << 24), 1 << 24))).ToArray();
+            if (x.Length == 128) p = Enumerable.Range(0, 128).Select(_ => new LayerNormParam(int.MaxValue, int.MinValue)).ToArray();
+            var a = new sbyte[x.Length]; var b = new sbyte[x.Length];
+            NativeKernels.LayerNorm(x, p, a);
+            IntegerKernels.LayerNormS16(x, p, x.Length, b);
+            Assert.Equal(b, a);
+        }
+        var eq = Enumerable.Repeat((short)77, 16).ToArray();
+        var bp = Enumerable.Range(0, 16).Select(k => new LayerNormParam(5 << 16, (k - 8) << 16)).ToArray();
+        var o = new sbyte[16];
+        IntegerKernels.LayerNormS16(eq, bp, 16, o);
+        Assert.Equal(Enumerable.Range(0, 16).Select(k => (sbyte)(k - 8)), o);   // all-equal row -> beta
+    }
+
+    [Fact]
+    public void SoftmaxAndEntropyMatch()
+    {
+        var r = new Random(6);
+        var exp = Tables.Exp();
+        var exp2 = Tables.Exp2Frac();
+        var log2 = Tables.Log2Frac();
+        for (int k = 0; k < 300; k++)
+        {
+            int n = r.Next(1, 65);
+            int amp = 1 << r.Next(0, 20);
+            var s = Enumerable.Range(0, n).Select(_ => r.Next(-amp, amp)).ToArray();
+            var rq = FixedPointMultiplier.FromReal(Math.Exp(r.NextDouble() * 10 - 12), "test");
+            var a = (int[])s.Clone(); var b = (int[])s.Clone();
+            NativeKernels.SoftmaxQ15(a, rq, exp);
+            IntegerKernels.SoftmaxQ15(b, n, rq, exp);
+            Assert.Equal(b, a);
+            Assert.InRange(b.Sum(), 32768 - n, 32768 + n);
+
+            int c = r.Next(2, 200);
+            var logits = Enumerable.Range(0, c).Select(_ => r.Next(-IntegerKernels.LogitLimit, IntegerKernels.LogitLimit) >> r.Next(0, 16)).ToArray();
+            int he = IntegerKernels.EntropyQ16(logits, c, exp2, log2);
+            Assert.Equal(he, NativeKernels.Entropy(logits, exp2, log2));
+            double exact = ExactEntropy(logits);
+            Assert.InRange(he / 65536.0, exact - 0.01 - 0.005 * exact, exact + 0.01 + 0.005 * exact);
+        }
+        var uniform = Enumerable.Repeat(3 << 16, 151).ToArray();
+        Assert.InRange(IntegerKernels.EntropyQ16(uniform, 151, exp2, log2) / 65536.0, Math.Log(151) - 0.002, Math.Log(151) + 0.002);
+    }
+
+    private static double ExactEntropy(int[] logitsQ16)
+    {
+        double m = logitsQ16.Max() / 65536.0;
+        var e = logitsQ16.Select(z => Math.Exp(z / 65536.0 - m)).ToArray();
+        double zsum = e.Sum();
+        return -e.Sum(v => v / zsum * Math.Log(Math.Max(v / zsum, 1e-300)));
+    }
+
+    [Fact]
+    public void AttentionHeadMatchesIncludingTheContextOverwritingTheQuery()
+    {
+        var m = TestModels.RandomQuantized(8);
+        var qp = m.QuantParams;
+        var bytes = qp.ToBytes();
+        var r = new Random(9);
+        foreach (int n in new[] { 1, 2, 7, 12 })
+            foreach (int dh in new[] { 4, 8, 32 })
+            {
+                int stride = dh * 3;
+                var k = RandS8(n * stride, r);
+                var v = RandS8(n * stride, r);
+                var q = RandS8(dh, r);
+                var ctxC = (sbyte[])q.Clone();                     // ctx aliases q, as the runtime calls it
+                var ctxS = (sbyte[])q.Clone();
+                var sc = new int[n];
+                var ss = new int[n];
+                NativeKernels.AttentionHead(ctxC, k, v, stride, n, dh, bytes, sc, ctxC);
+                IntegerKernels.AttentionHead(ctxS, k, v, stride, n, dh, qp, ss, ctxS);
+                Assert.Equal(ss, sc);
+                Assert.Equal(ctxS, ctxC);
+            }
+    }
+
+    [Fact]
+    public void EmbeddingLookupMatches()
+    {
+        var m = TestModels.RandomQuantized(7);
+        var a = new short[m.Dims.EmbeddingSize]; var b = new short[m.Dims.EmbeddingSize];
+        for (int token = 0; token < m.Dims.VocabSize; token++)
+        {
+            int pos = token % m.Dims.MaxPositions;
+            NativeKernels.EmbedToken(m.WordEmbeddings, m.PositionEmbeddings, token, pos, a);
+            IntegerKernels.EmbedTokenS16(m.WordEmbeddings, m.PositionEmbeddings, token, pos, b);
+            Assert.Equal(b, a);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using ModelPacker.IntegerRuntime;
+
+namespace ModelPacker.Tests.IntegerRuntime;
+
+/// <summary>Whole models: the C step API and the C# reference give identical int32 logits and entropies at every layer.</summary>
+public class ModelBitExactnessTests
+{
+    [Theory]
+    [InlineData(11, "gelu_new")]
+    [InlineData(12, "gelu")]
+    public void RandomModelsAgreeAtEveryLayer(int seed, string act)
+    {
+        var m = TestModels.RandomQuantized(seed, act);
+        using var native = new NativeModel(m);
+        Assert.Equal(m.ArenaBytes, native.ArenaBytes);
+        var reference = new IntegerAlbert(m);
+        var seqs = TestModels.RandomSequences(seed + 100, 30, m.Dims.VocabSize, m.Dims.MaxPositions);
+        seqs = seqs.Append(Enumerable.Repeat(0, m.Dims.MaxPositions).ToArray()).Append([m.Dims.VocabSize - 1]).ToArray();
+        bool anyNonZero = false;
+        foreach (var ids in seqs)
+        {
+            var expected = reference.RunAll(ids);
+            var actual = native.RunAll(ids);
+            for (int l = 0; l < expected.Length; l++)
+            {
+                Assert.Equal(expected[l].LogitsQ16, actual[l].LogitsQ16);
+                Assert.Equal(expected[l].EntropyQ16, actual[l].EntropyQ16);
+            }
+            anyNonZero |= expected.Any(e => e.LogitsQ16.Any(v => v != 0));
+        }
+        Assert.True(anyNonZero, "logits are all zero: the comparison would not see a mismatch");
+    }
+
+    [Fact]
+    public void StepApiRejectsMisuseWithNamedCodes()
+    {
+        var m = TestModels.RandomQuantized(13);
+        using var native = new NativeModel(m);
+        Assert.Equal(-102, native.RunLayer(0));                      // NI_ERR_ARENA_STATE before ni_embed
+        Assert.Equal(-103, native.Embed([]));                        // NI_ERR_SEQ_LEN
+        Assert.Equal(-103, native.Embed(new int[m.Dims.MaxPositions + 1]));
+        Assert.Equal(-104, native.Embed([1, m.Dims.VocabSize]));     // NI_ERR_TOKEN_ID
+        Assert.Equal(-104, native.Embed([-1]));
+        Assert.Equal(0, native.Embed([2, 7, 3]));
+        Assert.Equal(-105, native.RunLayer(1));                      // NI_ERR_LAYER_ORDER
+        Assert.Equal(-101, native.RunLayer(0, native.ArenaBytes - 1)); // NI_ERR_ARENA_SMALL
+        Assert.Equal(0, native.RunLayer(0));
+        Assert.Equal(-107, native.ExitHead(0, new int[m.Dims.NumLabels + 1], out _)); // NI_ERR_LABELS_COUNT
+        Assert.Equal(-105, native.ExitHead(1, new int[m.Dims.NumLabels], out _));
+        Assert.Equal(0, native.ExitHead(0, new int[m.Dims.NumLabels], out _));
+        Assert.Equal(-106, native.RunLayer(m.Dims.NumLayers));       // NI_ERR_LAYER_INDEX
+    }
+}

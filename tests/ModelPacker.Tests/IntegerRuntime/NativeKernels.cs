@@ -1,0 +1,121 @@
+using System.Runtime.InteropServices;
+using ModelPacker.IntegerRuntime;
+
+namespace ModelPacker.Tests.IntegerRuntime;
+
+/// <summary>
+/// The host build of the C kernels (native-kernels/build/host/libnano_intent.so, or $NANO_INTENT_NATIVE_LIB), bound
+/// through function pointers. A missing library fails the test with the command that builds it.
+/// </summary>
+internal static unsafe class NativeKernels
+{
+    private static readonly Lazy<IntPtr> Handle = new(Load);
+
+    public static string LibraryPath
+    {
+        get
+        {
+            var env = Environment.GetEnvironmentVariable("NANO_INTENT_NATIVE_LIB");
+            if (!string.IsNullOrEmpty(env)) return env;
+            return Path.Combine(RepoRoot(), "native-kernels", "build", "host", "libnano_intent.so");
+        }
+    }
+
+    public static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "nano.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("repository root (nano.sln) not found above " + AppContext.BaseDirectory);
+    }
+
+    private static IntPtr Load()
+    {
+        var path = LibraryPath;
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"native kernels library {path} is missing; build it with: cmake -S native-kernels -B native-kernels/build/host && cmake --build native-kernels/build/host -j2 (or set NANO_INTENT_NATIVE_LIB)");
+        return NativeLibrary.Load(path);
+    }
+
+    public static IntPtr Fn(string name) => NativeLibrary.GetExport(Handle.Value, name);
+
+    public static long RoundShift(long v, int shift) => ((delegate* unmanaged<long, int, long>)Fn("ni_round_shift"))(v, shift);
+    public static long DivRound(long n, long d) => ((delegate* unmanaged<long, long, long>)Fn("ni_div_round"))(n, d);
+    public static uint Isqrt64(ulong v) => ((delegate* unmanaged<ulong, uint>)Fn("ni_isqrt64"))(v);
+    public static int RequantS32(int acc, Requant rq) => ((delegate* unmanaged<int, Requant, int>)Fn("ni_requant_s32"))(acc, rq);
+
+    public static void Gemv(sbyte[] w, sbyte[] x, int[] y, int rows, int cols, string fn = "ni_gemv_s8")
+    {
+        fixed (sbyte* pw = w, px = x) fixed (int* py = y)
+            ((delegate* unmanaged<sbyte*, sbyte*, int*, uint, uint, void>)Fn(fn))(pw, px, py, (uint)rows, (uint)cols);
+    }
+
+    public static void RequantRowsS8(int[] acc, RowParams[] p, sbyte[] output)
+    {
+        fixed (int* pa = acc) fixed (RowParams* pp = p) fixed (sbyte* po = output)
+            ((delegate* unmanaged<int*, RowParams*, sbyte*, uint, void>)Fn("ni_requant_rows_s8"))(pa, pp, po, (uint)acc.Length);
+    }
+
+    public static void RequantRowsAddS16(int[] acc, RowParams[] p, sbyte[] res, Requant rq, short[] output)
+    {
+        fixed (int* pa = acc) fixed (RowParams* pp = p) fixed (sbyte* pr = res) fixed (short* po = output)
+            ((delegate* unmanaged<int*, RowParams*, sbyte*, Requant, short*, uint, void>)Fn("ni_requant_rows_add_s16"))(pa, pp, pr, rq, po, (uint)acc.Length);
+    }
+
+    public static void RequantRowsLogits(int[] acc, RowParams[] p, int[] output)
+    {
+        fixed (int* pa = acc) fixed (RowParams* pp = p) fixed (int* po = output)
+            ((delegate* unmanaged<int*, RowParams*, int*, uint, void>)Fn("ni_requant_rows_logits"))(pa, pp, po, (uint)acc.Length);
+    }
+
+    public static void LayerNorm(short[] x, LayerNormParam[] p, sbyte[] output)
+    {
+        fixed (short* px = x) fixed (LayerNormParam* pp = p) fixed (sbyte* po = output)
+            ((delegate* unmanaged<short*, LayerNormParam*, uint, sbyte*, void>)Fn("ni_layernorm_s16"))(px, pp, (uint)x.Length, po);
+    }
+
+    public static void SoftmaxQ15(int[] scores, Requant rq, int[] expTable)
+    {
+        fixed (int* ps = scores, pe = expTable)
+            ((delegate* unmanaged<int*, uint, Requant, int*, void>)Fn("ni_softmax_q15"))(ps, (uint)scores.Length, rq, pe);
+    }
+
+    public static int Entropy(int[] logits, int[] exp2, int[] log2)
+    {
+        fixed (int* pl = logits, pe = exp2, pg = log2)
+            return ((delegate* unmanaged<int*, uint, int*, int*, int>)Fn("ni_entropy_q16"))(pl, (uint)logits.Length, pe, pg);
+    }
+
+    public static void EmbedToken(Int8RowTensor word, Int8RowTensor pos, int token, int position, short[] output)
+    {
+        fixed (sbyte* pw = word.Data, pp = pos.Data) fixed (RowParams* wp = word.Params, ppp = pos.Params) fixed (short* po = output)
+            ((delegate* unmanaged<sbyte*, RowParams*, sbyte*, RowParams*, uint, uint, uint, short*, void>)Fn("ni_embed_token_s16"))(
+                pw, wp, pp, ppp, (uint)token, (uint)position, (uint)word.Cols, po);
+    }
+
+    public static void AttentionHead(sbyte[] q, sbyte[] k, sbyte[] v, int stride, int n, int headDim, byte[] qparams, int[] scores, sbyte[] ctx)
+    {
+        fixed (sbyte* pq = q, pk = k, pv = v, pc = ctx) fixed (byte* pp = qparams) fixed (int* ps = scores)
+            ((delegate* unmanaged<sbyte*, sbyte*, sbyte*, uint, uint, uint, byte*, int*, sbyte*, void>)Fn("ni_attention_head_s8"))(
+                pq, pk, pv, (uint)stride, (uint)n, (uint)headDim, pp, ps, pc);
+    }
+
+    public static int QparamsValidate(byte[] bytes, NativeDims dims)
+    {
+        fixed (byte* pb = bytes)
+            return ((delegate* unmanaged<byte*, uint, NativeDims*, int>)Fn("ni_qparams_validate"))(pb, (uint)bytes.Length, &dims);
+    }
+}
+
+/// <summary>ni_model_dims as laid out in C (10 × uint32).</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct NativeDims
+{
+    public uint VocabSize, EmbeddingSize, HiddenSize, NumHeads, IntermediateSize, NumLayers, MaxPositions, NumLabels, Activation, Scheme;
+
+    public static NativeDims Of(ModelDims d) => new()
+    {
+        VocabSize = (uint)d.VocabSize, EmbeddingSize = (uint)d.EmbeddingSize, HiddenSize = (uint)d.HiddenSize,
+        NumHeads = (uint)d.NumHeads, IntermediateSize = (uint)d.IntermediateSize, NumLayers = (uint)d.NumLayers,
+        MaxPositions = (uint)d.MaxPositions, NumLabels = (uint)d.NumLabels, Activation = (uint)d.Activation, Scheme = (uint)d.Scheme,
+    };
+}

@@ -1,0 +1,49 @@
+using ModelPacker.IntegerRuntime;
+using ModelPacker.Model;
+using ModelPacker.Quantization;
+
+namespace ModelPacker.Tests.IntegerRuntime;
+
+/// <summary>Small random ALBERTs, calibrated on random token sequences and quantized, for bit-exactness tests.</summary>
+internal static class TestModels
+{
+    public static AlbertParameters RandomParameters(int seed, int vocab = 60, int e = 16, int h = 32, int heads = 4, int i = 64,
+        int layers = 3, int positions = 12, int labels = 5, string act = "gelu_new", double weightStd = 0.3)
+    {
+        var config = new AlbertConfig
+        {
+            VocabSize = vocab, EmbeddingSize = e, HiddenSize = h, NumAttentionHeads = heads, IntermediateSize = i,
+            NumHiddenLayers = layers, MaxPositionEmbeddings = positions, HiddenAct = act,
+            Labels = Enumerable.Range(0, labels).Select(k => $"intent{k}").ToArray(),
+        };
+        var p = new AlbertParameters(config);
+        var rng = new Random(seed);
+        foreach (var t in p.All)
+        {
+            bool gain = t.Name.Contains("LayerNorm.weight") || t.Name.Contains("layer_norm.weight");
+            for (int k = 0; k < t.Length; k++)
+            {
+                double g = Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
+                t.Data[k] = gain ? (float)(1 + 0.2 * g) : (float)((t.Shape.Length == 2 ? weightStd : 0.1) * g);
+            }
+        }
+        return p;
+    }
+
+    public static int[][] RandomSequences(int seed, int count, int vocab, int maxLen)
+    {
+        var rng = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ =>
+        {
+            int n = rng.Next(1, maxLen + 1);
+            return Enumerable.Range(0, n).Select(__ => rng.Next(vocab)).ToArray();
+        }).ToArray();
+    }
+
+    public static IntegerModel RandomQuantized(int seed, string act = "gelu_new")
+    {
+        var p = RandomParameters(seed, act: act);
+        var scales = Calibrator.Calibrate(p, RandomSequences(seed + 1, 40, p.Config.VocabSize, p.Config.MaxPositionEmbeddings));
+        return Int8Quantizer.Quantize(p, scales);
+    }
+}

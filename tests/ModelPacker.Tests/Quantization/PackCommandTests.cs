@@ -1,0 +1,132 @@
+using ModelPacker.Checkpoints;
+using ModelPacker.Evaluation;
+using ModelPacker.FlashImage;
+using ModelPacker.IntegerRuntime;
+using ModelPacker.Tests.Cli;
+using ModelPacker.Tests.IntegerRuntime;
+
+namespace ModelPacker.Tests.Quantization;
+
+/// <summary>pack, verify and calibrate through the command tree, on the tiny model the CLI fixture trains.</summary>
+public class PackCommandTests(CliFixture fixture) : IClassFixture<CliFixture>
+{
+    private string Pack(string name, params string[] extra)
+    {
+        Assert.Equal(0, fixture.Train.ExitCode);
+        string path = fixture.Path(name);
+        var run = CliRun.Of(["pack", "--model", fixture.ModelDir, "--scheme", "int8", "--calibration-data", fixture.DataDir, "--out", path, .. extra]);
+        Assert.True(run.ExitCode == 0, run.Error);
+        return path;
+    }
+
+    [Fact]
+    public void PackWritesAVerifiableImageWhoseVectorsTheCRuntimeReproduces()
+    {
+        string path = Pack("tiny.nii", "--test-vectors", "6");
+        var image = IntegerImage.Read(path);
+        Assert.Equal(6, image.TestVectors!.Count);
+        Assert.Contains(image.TestVectors, v => v.Tokens.Length == image.Model.Dims.MaxPositions);
+        var verify = CliRun.Of("verify", path);
+        Assert.True(verify.ExitCode == 0, verify.Error);
+        Assert.Contains("6 test vectors match", verify.Out);
+
+        // The C step API on the very same bytes (ni_open validates the image first).
+        using var native = NativeImage.Open(File.ReadAllBytes(path));
+        foreach (var v in image.TestVectors)
+        {
+            var got = native.RunAll(v.Tokens.Select(t => (int)t).ToArray());
+            for (int l = 0; l < got.Length; l++)
+            {
+                Assert.Equal(v.Logits[l], got[l].LogitsQ16);
+                Assert.Equal(v.Entropies[l], got[l].EntropyQ16);
+            }
+        }
+        Directory.CreateDirectory(RuntimeTestImages.Dir);
+        File.Copy(path, Path.Combine(RuntimeTestImages.Dir, "cli-tiny.nii"), overwrite: true);
+    }
+
+    [Fact]
+    public void VerifyFailsWhenAnExpectedLogitIsWrongEvenWithValidChecksums()
+    {
+        string path = Pack("tampered.nii", "--test-vectors", "3");
+        var content = ImageReader.ReadFile(path, IntegerImage.Rules).Content;
+        var v0 = content.TestVectors![0];
+        v0.Logits[0][0] += 1;
+        ImageWriter.Write(content, path, IntegerImage.Rules);   // valid CRCs and SHA-256, wrong expectation
+        var verify = CliRun.Of("verify", path);
+        Assert.Equal(1, verify.ExitCode);
+        Assert.Contains("test vector 0 layer 0: logits differ", verify.Error);
+    }
+
+    [Fact]
+    public void PackRefusesABoardTheImageDoesNotFitWithBothNumbers()
+    {
+        string boards = fixture.Path("boards");
+        Directory.CreateDirectory(boards);
+        Board(boards, "tiny-board", 42, 4096, 1000000);
+        Board(boards, "small-ram", 43, 100000000, 1024);
+        string out1 = fixture.Path("board.nii");
+        var run = CliRun.Of("pack", "--model", fixture.ModelDir, "--calibration-data", fixture.DataDir, "--board", "tiny-board", "--boards-dir", boards, "--out", out1);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Matches(@"error: image of [\d,]+ bytes does not fit board tiny-board: its flash budget is 4,096 bytes", run.Error);
+        Assert.False(File.Exists(out1));
+        run = CliRun.Of("pack", "--model", fixture.ModelDir, "--calibration-data", fixture.DataDir, "--board", "small-ram", "--boards-dir", boards, "--out", out1);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Matches(@"arena of [\d,]+ bytes does not fit board small-ram: its RAM budget is 1,024 bytes", run.Error);
+        Board(boards, "roomy", 44, 100000000, 1000000);
+        run = CliRun.Of("pack", "--model", fixture.ModelDir, "--calibration-data", fixture.DataDir, "--board", "roomy", "--boards-dir", boards, "--out", out1);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(44u, IntegerImage.Read(out1).BoardId);
+        Assert.Contains("arena (RAM)", run.Out);
+    }
+
+    private static void Board(string dir, string name, int id, long flashBudget, long ramBudget) =>
+        File.WriteAllText(Path.Combine(dir, name + ".json"),
+            $$"""{ "name": "{{name}}", "id": {{id}}, "cpu": "cortex-m4", "cores": 1, "clock_hz": 100000000, "flash_bytes": 200000000, "sram_bytes": 2000000, "flash_address": "0x08000000", "flash_budget_bytes": {{flashBudget}}, "ram_budget_bytes": {{ramBudget}} }""");
+
+    [Fact]
+    public void CalibrateWritesThresholdsThatKeepAccuracyAndSetsTheFlag()
+    {
+        string path = Pack("calibrated.nii");
+        var run = CliRun.Of("calibrate", "--image", path, "--data", fixture.DataDir, "--split", "test", "--max-accuracy-drop", "0");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("mean layers", run.Out);
+        var image = IntegerImage.Read(path);
+        Assert.Equal(FlashImageFormat.FlagThresholdsCalibrated, image.Flags & FlashImageFormat.FlagThresholdsCalibrated);
+        var verify = CliRun.Of("verify", path);
+        Assert.True(verify.ExitCode == 0, verify.Error);
+        // With no accuracy drop allowed, early exit must score what full depth scores on that split.
+        var classifier = image.Classifier();
+        var data = ModelPacker.Data.DatasetLoader.Load(fixture.DataDir);
+        var early = EarlyExitStatistics.Measure(classifier, data.Test);
+        var full = Evaluator.Evaluate(classifier, data.Test, null, default);
+        Assert.Equal(full.Accuracy, early.Accuracy, 6);
+    }
+
+    [Fact]
+    public void EvalAndClassifyRunAnImageWithTheIntegerRuntime()
+    {
+        string path = Pack("eval.nii");
+        var eval = CliRun.Of("eval", "--model", path, "--data", fixture.DataDir, "--json");
+        Assert.True(eval.ExitCode == 0, eval.Error);
+        using var doc = System.Text.Json.JsonDocument.Parse(eval.Out);
+        var image = IntegerImage.Read(path);
+        var data = ModelPacker.Data.DatasetLoader.Load(fixture.DataDir);
+        var report = Evaluator.Evaluate(image.Classifier(), data.Test, null, default);
+        Assert.Equal(report.Accuracy, doc.RootElement.GetProperty("accuracy").GetDouble(), 9);
+        Assert.True(doc.RootElement.TryGetProperty("mean_layers", out _));
+        var classify = CliRun.Of("classify", "--model", path, "--json", "play some jazz please");
+        Assert.True(classify.ExitCode == 0, classify.Error);
+        using var c = System.Text.Json.JsonDocument.Parse(classify.Out);
+        Assert.Equal(image.Model.Dims.NumLayers, c.RootElement.GetProperty("exit_layer").GetInt32()); // thresholds 0: full depth
+    }
+
+    [Fact]
+    public void PackFailsWithOneLineWhenTheModelIsMissing()
+    {
+        var run = CliRun.Of("pack", "--model", fixture.Path("nope"), "--calibration-data", fixture.DataDir, "--out", fixture.Path("x.nii"));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Single(run.ErrorLines);
+        Assert.False(File.Exists(fixture.Path("x.nii")));
+    }
+}

@@ -1,0 +1,127 @@
+using System.CommandLine;
+using ModelPacker.Boards;
+using ModelPacker.Checkpoints;
+using ModelPacker.Data;
+using ModelPacker.FlashImage;
+using ModelPacker.IntegerRuntime;
+using ModelPacker.Quantization;
+using ModelPacker.Text;
+using Spectre.Console;
+
+namespace ModelPacker.Cli;
+
+/// <summary>
+/// <c>modelpacker pack --model dir --scheme int8 [--board name] [--calibration-data path] [--test-vectors N] --out file</c>:
+/// post-training int8 quantization calibrated on training utterances, test vectors from the integer reference, and
+/// the flash image, written atomically; prints the size of every section and the arena.
+/// </summary>
+internal static class PackCommand
+{
+    public const int DefaultTestVectors = 32;
+
+    public static Command Create(CliEnvironment env)
+    {
+        var model = CommonOptions.Model();
+        var scheme = new Option<string>("--scheme") { Description = "Quantization scheme", DefaultValueFactory = _ => "int8" };
+        scheme.AcceptOnlyFromAmong("int8");
+        var board = new Option<string?>("--board") { Description = "Board profile (boards/<name>.json): its id goes into the header and the image and arena must fit its budgets", HelpName = "name" };
+        var boards = new Option<string?>("--boards-dir") { Description = "Where board profiles live (default: $NANO_INTENT_BOARDS or the boards/ folder of the repository)", HelpName = "dir" };
+        var calibration = new Option<string?>("--calibration-data")
+        {
+            Description = "The model's training data, for activation calibration (default: $NANO_INTENT_DATASETS or ../shared/datasets, folder named like the model directory)",
+            HelpName = "file|dir",
+        };
+        var calibrationCount = new Option<int>("--calibration-utterances") { Description = "Training utterances to calibrate on", DefaultValueFactory = _ => PostTrainingQuantizer.DefaultCalibrationUtterances };
+        var vectors = new Option<int>("--test-vectors") { Description = "Test vectors to embed (expected logits of the integer reference at every layer)", DefaultValueFactory = _ => DefaultTestVectors };
+        var output = new Option<string>("--out") { Description = "Image file to write", Required = true, HelpName = "file" };
+        var textColumn = CommonOptions.TextColumn();
+        var labelColumn = CommonOptions.LabelColumn();
+        var command = new Command("pack", "Quantize a checkpoint to int8 and write a flash image")
+        {
+            model, scheme, board, boards, calibration, calibrationCount, vectors, output, textColumn, labelColumn,
+        };
+        command.SetAction((result, cancellation) => Task.FromResult(CommandRunner.Execute(env, () =>
+        {
+            int nVectors = result.GetValue(vectors), nCalib = result.GetValue(calibrationCount);
+            if (nVectors < 0) throw new UsageException("--test-vectors must be 0 or more");
+            if (nCalib < 1) throw new UsageException("--calibration-utterances must be at least 1");
+            string modelDir = result.GetValue(model)!, outPath = result.GetValue(output)!;
+            var profile = result.GetValue(board) is { } b ? BoardProfile.Load(b, result.GetValue(boards)) : null;
+            var checkpoint = CheckpointDirectory.Load(modelDir);
+            foreach (var warning in checkpoint.Warnings) env.Error.WriteLine("warning: " + warning);
+            string dataPath = result.GetValue(calibration) ?? GuessCalibrationData(modelDir, env);
+            var data = DatasetLoader.Load(dataPath, CommonOptions.DatasetOptions(result, textColumn, labelColumn));
+            CheckLabels(checkpoint.Parameters.Config.Labels, data, dataPath);
+
+            var p = checkpoint.Parameters;
+            var calibrationSet = PostTrainingQuantizer.CalibrationSet(p, checkpoint.Vocabulary, data.Train, nCalib, dataPath);
+            var integer = Int8Quantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet));
+            cancellation.ThrowIfCancellationRequested();
+            var tokenizer = new WordPieceTokenizer(checkpoint.Vocabulary);
+            var vectorSource = (data.Test.Count > 0 ? data.Test : data.Train)
+                .Select(e => tokenizer.Encode(e.Text, p.Config.MaxPositionEmbeddings)).ToList();
+            var image = new IntegerImage
+            {
+                Model = integer,
+                Vocabulary = checkpoint.Vocabulary,
+                Labels = p.Config.Labels,
+                ThresholdsQ16 = new int[p.Config.NumHiddenLayers],
+                TestVectors = TestVectorBuilder.Build(integer, vectorSource, nVectors),
+                BoardId = profile?.Id ?? 0,
+            };
+            var bytes = image.Build();
+            if (profile is not null) CheckBudgets(profile, bytes.Length, integer.ArenaBytes);
+            ModelPacker.IO.AtomicFile.WriteAllBytes(outPath, bytes);
+            PrintSizes(env, ImageReader.Read(bytes, outPath, IntegerImage.Rules), integer, profile, calibrationSet.Count, dataPath, outPath);
+            return ExitCodes.Success;
+        })));
+        return command;
+    }
+
+    /// <summary>Refuses, naming both numbers, an image or an arena the board cannot hold.</summary>
+    private static void CheckBudgets(BoardProfile board, long imageBytes, long arenaBytes)
+    {
+        if (imageBytes > board.FlashBudgetBytes)
+            throw new InvalidDataException($"image of {imageBytes:N0} bytes does not fit board {board.Name}: its flash budget is {board.FlashBudgetBytes:N0} bytes ({board.SourcePath})");
+        if (arenaBytes > board.RamBudgetBytes)
+            throw new InvalidDataException($"arena of {arenaBytes:N0} bytes does not fit board {board.Name}: its RAM budget is {board.RamBudgetBytes:N0} bytes ({board.SourcePath})");
+    }
+
+    private static string GuessCalibrationData(string modelDir, CliEnvironment env)
+    {
+        string name = new DirectoryInfo(Path.GetFullPath(modelDir)).Name;
+        var roots = new List<string>();
+        if (Environment.GetEnvironmentVariable("NANO_INTENT_DATASETS") is { Length: > 0 } envRoot) roots.Add(envRoot);
+        for (var d = new DirectoryInfo(Directory.GetCurrentDirectory()); d is not null; d = d.Parent)
+            roots.Add(Path.Combine(d.FullName, "shared", "datasets"));
+        var found = roots.Select(r => Path.Combine(r, name)).FirstOrDefault(Directory.Exists)
+            ?? throw new UsageException($"--calibration-data is needed: no dataset folder named '{name}' under $NANO_INTENT_DATASETS or ../shared/datasets to calibrate {modelDir} on");
+        env.Error.WriteLine($"note: calibrating on {found} (named like the model directory; --calibration-data chooses another)");
+        return found;
+    }
+
+    private static void CheckLabels(string[] labels, IntentDataset data, string dataPath)
+    {
+        var known = new HashSet<string>(labels);
+        var foreign = data.Labels.Where(l => !known.Contains(l)).ToList();
+        if (foreign.Count > 0 && foreign.Count == data.Labels.Length)
+            throw new InvalidDataException($"{dataPath}: none of its intents ({string.Join(", ", foreign.Take(5))}) are the model's; is it the model's training data?");
+    }
+
+    private static void PrintSizes(CliEnvironment env, ImageFile file, IntegerModel model, BoardProfile? profile, int calibrated, string dataPath, string outPath)
+    {
+        var table = new Table().AddColumn("section").AddColumn(new TableColumn("offset").RightAligned()).AddColumn(new TableColumn("bytes").RightAligned());
+        foreach (var s in file.Sections)
+            table.AddRow(ImageReader.SectionName(s.Kind), s.Offset.ToString("N0"), s.Length.ToString("N0"));
+        table.AddRow("[bold]image[/]", "", $"[bold]{file.Length:N0}[/]");
+        table.AddRow("[bold]arena (RAM)[/]", "", $"[bold]{model.ArenaBytes:N0}[/]");
+        env.Console.Write(table);
+        var d = model.Dims;
+        env.Console.MarkupLine(Markup.Escape($"int8: V={d.VocabSize} E={d.EmbeddingSize} H={d.HiddenSize} I={d.IntermediateSize} L={d.NumLayers} " +
+                                             $"C={d.NumLabels}, calibrated on {calibrated} training utterances of {dataPath}"));
+        if (profile is not null)
+            env.Console.MarkupLine(Markup.Escape($"board {profile.Name} (id {profile.Id}, {profile.Placement}): image {file.Length:N0} of {profile.FlashBudgetBytes:N0} flash bytes, " +
+                                                 $"arena {model.ArenaBytes:N0} of {profile.RamBudgetBytes:N0} RAM bytes"));
+        env.Console.MarkupLine(Markup.Escape($"wrote {outPath}"));
+    }
+}

@@ -1,0 +1,114 @@
+using System.CommandLine;
+using System.Diagnostics;
+using ModelPacker.Checkpoints;
+using ModelPacker.Data;
+using ModelPacker.Evaluation;
+using ModelPacker.Training;
+using Spectre.Console;
+
+namespace ModelPacker.Cli;
+
+/// <summary>
+/// <c>modelpacker train --data path --out dir</c>: learns the WordPiece vocabulary and the ALBERT, keeps the epoch
+/// best on validation, writes the checkpoint directory atomically and reports test accuracy.
+/// </summary>
+internal static class TrainCommand
+{
+    /// <summary>The training config is kept next to the weights so a checkpoint says how it was made.</summary>
+    public const string TrainConfigFile = "train_config.json";
+
+    public static Command Create(CliEnvironment env)
+    {
+        var data = CommonOptions.Data("Training data");
+        var config = new Option<string?>("--config")
+        {
+            Description = "Training configuration JSON (model size, epochs, learning rate, ...); default: the built-in defaults",
+            HelpName = "file",
+        };
+        var textColumn = CommonOptions.TextColumn();
+        var labelColumn = CommonOptions.LabelColumn();
+        var output = new Option<string>("--out")
+        {
+            Description = "Checkpoint directory to write (an existing checkpoint there is replaced once training succeeds)",
+            Required = true,
+            HelpName = "dir",
+        };
+        var command = new Command("train", "Train an intent classifier and write a checkpoint directory")
+        {
+            data, config, textColumn, labelColumn, output,
+        };
+        command.SetAction((result, cancellation) => Task.FromResult(CommandRunner.Execute(env, () =>
+            Run(env, result.GetValue(data)!, result.GetValue(config), CommonOptions.DatasetOptions(result, textColumn, labelColumn),
+                result.GetValue(output)!, cancellation))));
+        return command;
+    }
+
+    private static int Run(CliEnvironment env, string dataPath, string? configPath, DatasetOptions datasetOptions, string outDir,
+        CancellationToken cancellation)
+    {
+        // Fail before hours of training, not after.
+        CheckOutput(outDir);
+        var trainConfig = configPath is null ? TrainConfig.Default : TrainConfig.Load(configPath);
+        var dataset = DatasetLoader.Load(dataPath, datasetOptions);
+        if (dataset.Train.Count == 0) throw new InvalidDataException($"{dataPath}: no training utterances");
+
+        var header = new Grid().AddColumn().AddColumn();
+        header.AddRow("Data", Markup.Escape($"{dataset.Name}: {dataset.Train.Count} train, {dataset.Validation.Count} validation, " +
+                                            $"{dataset.Test.Count} test utterances, {dataset.Labels.Length} intents"));
+        header.AddRow("Model", Markup.Escape($"ALBERT L={trainConfig.NumHiddenLayers} H={trainConfig.HiddenSize} E={trainConfig.EmbeddingSize} " +
+                                             $"heads={trainConfig.NumAttentionHeads} FFN={trainConfig.IntermediateSize} max length {trainConfig.MaxLength}, " +
+                                             $"vocabulary up to {trainConfig.VocabSize}"));
+        header.AddRow("Training", Markup.Escape($"{trainConfig.Epochs} epochs, batch {trainConfig.BatchSize}, seed {trainConfig.Seed}" +
+                                                (configPath is null ? " (default config)" : $" ({configPath})")));
+        env.Console.Write(header);
+
+        var clock = Stopwatch.StartNew();
+        var trained = TrainingProgressView.Run(env, progress => TrainingPipeline.Run(dataset, trainConfig, progress, cancellation));
+        var trainingTime = clock.Elapsed;
+        cancellation.ThrowIfCancellationRequested();
+
+        CheckpointDirectory.Save(outDir, trained.Parameters, trained.Vocabulary,
+            new Dictionary<string, string> { [TrainConfigFile] = trained.TrainConfig.ToJson() + "\n" });
+
+        EvaluationReport? test = dataset.Test.Count == 0 ? null
+            : Evaluator.Evaluate(new CheckpointClassifier(trained.Parameters, trained.Vocabulary), dataset.Test, null, cancellation);
+        PrintSummary(env, trained, test, trainingTime, outDir);
+        return ExitCodes.Success;
+    }
+
+    private static void CheckOutput(string outDir)
+    {
+        if (File.Exists(outDir)) throw new IOException($"{outDir}: exists and is a file, not a directory");
+        if (Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any() && !CheckpointDirectory.IsCheckpoint(outDir))
+            throw new IOException($"{outDir}: exists and is not a checkpoint directory; refusing to replace it (choose another output directory)");
+    }
+
+    private static void PrintSummary(CliEnvironment env, TrainedModel trained, EvaluationReport? test, TimeSpan time, string outDir)
+    {
+        if (trained.History.Count > 0)
+        {
+            env.Console.MarkupLine("[bold]Epochs[/] (* = kept: best on validation)");
+            var epochs = new Table().AddColumn("epoch").AddColumn(new TableColumn("loss").RightAligned())
+                .AddColumn(new TableColumn("train acc").RightAligned()).AddColumn(new TableColumn("val acc").RightAligned())
+                .AddColumn(new TableColumn("time").RightAligned());
+            foreach (var e in trained.History)
+                epochs.AddRow(e.Epoch.ToString() + (e.Epoch == trained.BestEpoch ? " *" : ""), $"{e.Loss:F4}", $"{e.TrainAccuracy:P2}",
+                    $"{e.ValidationAccuracy:P2}", TrainingProgressView.Clock(e.Elapsed));
+            env.Console.Write(epochs);
+        }
+
+        var summary = new Grid().AddColumn().AddColumn();
+        summary.AddRow("Parameters", $"{trained.Parameters.ParameterCount:N0} (vocabulary {trained.Vocabulary.Count} tokens, {trained.Config.NumLabels} intents)");
+        summary.AddRow("Best epoch", $"{trained.BestEpoch} (validation accuracy {trained.BestValidationAccuracy:P2})");
+        if (test is not null)
+        {
+            summary.AddRow("Test accuracy", $"[bold]{test.Accuracy:P2}[/] ({test.Final.Correct}/{test.Count}), macro-F1 {test.MacroF1:P2}");
+            if (test.Final.InScopeAccuracy is { } inScope) summary.AddRow("In-scope accuracy", $"[bold]{inScope:P2}[/]");
+            if (test.Final.OutOfScopeRecall is { } oos) summary.AddRow("Out-of-scope recall", $"{oos:P2}");
+            summary.AddRow("Exit accuracy", string.Join("  ", test.PerExitAccuracy.Select((a, l) => $"L{l + 1} {a:P1}")));
+        }
+        summary.AddRow("Training time", TrainingProgressView.Clock(time));
+        summary.AddRow("Checkpoint", Markup.Escape(Path.GetFullPath(outDir)));
+        env.Console.Write(summary);
+    }
+}

@@ -1,0 +1,91 @@
+namespace ModelPacker.FlashImage;
+
+/// <summary>The MODEL section (<c>ni_model_dims</c>).</summary>
+public sealed record ModelDims(
+    int VocabSize, int EmbeddingSize, int HiddenSize, int NumHeads, int IntermediateSize, int NumLayers,
+    int MaxPositions, int NumLabels, ActivationId Activation = ActivationId.GeluTanh, SchemeId Scheme = SchemeId.Int8);
+
+/// <summary>One tensor as the image stores it: encoded data and params bytes (docs/numerics.md defines them).</summary>
+public sealed record ImageTensor(ushort Id, TensorEncoding Encoding, int Rows, int Cols, byte[] Data, byte[] Params);
+
+/// <summary>One vocabulary entry: the WordPiece string (continuations keep "##") and its token id.</summary>
+public sealed record VocabularyEntry(string Token, ushort Id);
+
+/// <summary>What the device tokenizer needs besides the entries.</summary>
+public sealed record VocabularySettings(
+    ushort PadId, ushort UnkId, ushort ClsId, ushort SepId, ushort MaskId, ushort MaxWordChars = 100,
+    uint Flags = FlashImageFormat.VocabFlagLowercase | FlashImageFormat.VocabFlagStripAccents);
+
+/// <summary>An utterance's token ids and the integer reference's expected logits [L][C] and entropies [L].</summary>
+public sealed record TestVector(ushort[] Tokens, int[][] Logits, int[] Entropies);
+
+/// <summary>Everything an image holds; ImageWriter lays it out, ImageReader returns it.</summary>
+public sealed class ImageContent
+{
+    public uint BoardId { get; init; }
+    public uint ArenaBytes { get; init; }
+    public uint Flags { get; init; }
+    public required ModelDims Dims { get; init; }
+    /// <summary>Every tensor of EMBEDDINGS, LAYER and EXIT_HEADS, in any order (the writer sorts by id).</summary>
+    public required IReadOnlyList<ImageTensor> Tensors { get; init; }
+    public required byte[] QuantParams { get; init; }
+    public required IReadOnlyList<VocabularyEntry> Vocabulary { get; init; }
+    public required VocabularySettings VocabularySettings { get; init; }
+    public required IReadOnlyList<string> Labels { get; init; }
+    /// <summary>Exit entropy threshold per layer, fixed point as docs/numerics.md defines the entropy.</summary>
+    public required IReadOnlyList<int> Thresholds { get; init; }
+    /// <summary>Null: no TEST_VECTORS section. Empty list: the section with zero records.</summary>
+    public IReadOnlyList<TestVector>? TestVectors { get; init; }
+
+    public ImageTensor Tensor(ushort id) =>
+        Tensors.FirstOrDefault(t => t.Id == id) ?? throw new KeyNotFoundException($"no tensor {TensorNames.Name(id)}");
+}
+
+public static class TensorNames
+{
+    /// <summary>"WordEmbeddings", "FfnOutput", "Exit1.Classifier", or the number for ids outside the format.</summary>
+    public static string Name(ushort id)
+    {
+        if (id >= FlashImageFormat.TensorExitBase)
+        {
+            int rel = id - FlashImageFormat.TensorExitBase, layer = rel / FlashImageFormat.TensorExitStride;
+            int part = rel % FlashImageFormat.TensorExitStride;
+            return part < FlashImageFormat.ExitTensorsPerLayer ? $"Exit{layer}.{(ExitPart)part}" : $"tensor {id}";
+        }
+        return Enum.IsDefined(typeof(TensorId), id) ? ((TensorId)id).ToString() : $"tensor {id}";
+    }
+
+    /// <summary>The tensor section a tensor id belongs to, and the [rows, cols] the dims demand; null if none.</summary>
+    public static (SectionKind Section, int Rows, int Cols)? Expected(ushort id, ModelDims d)
+    {
+        switch ((TensorId)id)
+        {
+            case TensorId.WordEmbeddings: return (SectionKind.Embeddings, d.VocabSize, d.EmbeddingSize);
+            case TensorId.PositionEmbeddings: return (SectionKind.Embeddings, d.MaxPositions, d.EmbeddingSize);
+            case TensorId.EmbeddingMappingIn: return (SectionKind.Embeddings, d.HiddenSize, d.EmbeddingSize);
+            case TensorId.AttentionQuery or TensorId.AttentionKey or TensorId.AttentionValue or TensorId.AttentionDense:
+                return (SectionKind.Layer, d.HiddenSize, d.HiddenSize);
+            case TensorId.Ffn: return (SectionKind.Layer, d.IntermediateSize, d.HiddenSize);
+            case TensorId.FfnOutput: return (SectionKind.Layer, d.HiddenSize, d.IntermediateSize);
+        }
+        if (id >= FlashImageFormat.TensorExitBase)
+        {
+            int rel = id - FlashImageFormat.TensorExitBase, layer = rel / FlashImageFormat.TensorExitStride;
+            int part = rel % FlashImageFormat.TensorExitStride;
+            if (layer < d.NumLayers && part < FlashImageFormat.ExitTensorsPerLayer)
+                return (SectionKind.ExitHeads, part == (int)ExitPart.Pooler ? d.HiddenSize : d.NumLabels, d.HiddenSize);
+        }
+        return null;
+    }
+
+    /// <summary>Every tensor id the dims demand, ascending.</summary>
+    public static IEnumerable<ushort> Required(ModelDims d)
+    {
+        foreach (var id in Enum.GetValues<TensorId>()) yield return (ushort)id;
+        for (int l = 0; l < d.NumLayers; l++)
+        {
+            yield return FlashImageFormat.ExitTensor(l, ExitPart.Pooler);
+            yield return FlashImageFormat.ExitTensor(l, ExitPart.Classifier);
+        }
+    }
+}

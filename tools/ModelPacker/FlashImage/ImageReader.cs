@@ -1,0 +1,350 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using static ModelPacker.FlashImage.FlashImageFormat;
+
+namespace ModelPacker.FlashImage;
+
+/// <summary>
+/// Parses and validates an image with the rules and in the order of ni_image_open (docs/flash-image.md,
+/// "Validation order"); a rejected image throws <see cref="InvalidDataException"/> carrying the status the C loader
+/// returns (<see cref="FlashImageError.StatusOf"/>) and a one-line message naming the file, the section or tensor,
+/// and the C status name.
+/// </summary>
+public static class ImageReader
+{
+    public static ImageFile ReadFile(string path, IEncodingRules? rules = null) => Read(File.ReadAllBytes(path), path, rules);
+
+    public static ImageFile Read(byte[] image, string source, IEncodingRules? rules = null) =>
+        new Parser(image, source, rules ?? Int8RowEncodingRules.Instance).Run();
+
+    private sealed class Parser(byte[] b, string source, IEncodingRules rules)
+    {
+        private readonly SectionInfo?[] _sec = new SectionInfo?[10];
+        private readonly List<TensorPlacement> _placements = [];
+        private readonly List<ImageTensor> _tensors = [];
+        private ModelDims _dims = null!;
+
+        private InvalidDataException Fail(NiStatus st, string where, string what) =>
+            FlashImageError.Create(st, $"{source}: {where}: {what} ({st.CName()})");
+
+        private uint U32(int at) => BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(at));
+        private ushort U16(int at) => BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(at));
+        private int I32(int at) => BinaryPrimitives.ReadInt32LittleEndian(b.AsSpan(at));
+        private bool Zero(int at, int n) => b.AsSpan(at, n).IndexOfAnyExcept((byte)0) < 0;
+        private static bool InRange(uint off, uint len, uint total) => off <= total && len <= total - off;
+
+        public ImageFile Run()
+        {
+            int count = Header();
+            SectionTable(count);
+            Checksums();
+            Model();
+            TensorTable(SectionKind.Embeddings);
+            TensorTable(SectionKind.Layer);
+            TensorTable(SectionKind.ExitHeads);
+            var qp = _sec[(int)SectionKind.QuantParams]!;
+            if (qp.Length == 0) throw Fail(NiStatus.SectionFormat, "QUANT_PARAMS", "empty");
+            var qpBytes = b.AsSpan(qp.Offset, qp.Length).ToArray();
+            if (rules.ValidateQuantParams(qpBytes, _dims) is { } qerr) throw Fail(NiStatus.QuantParams, "QUANT_PARAMS", qerr);
+            var (vocab, settings) = Vocabulary();
+            var labels = Labels();
+            var thresholds = Thresholds();
+            var vectors = TestVectors();
+            return new ImageFile
+            {
+                Length = b.Length,
+                Version = U16(HdrVersion),
+                HeaderCrc = U32(HdrHeaderCrc),
+                Sha256 = b.AsSpan(HdrSha256, 32).ToArray(),
+                Sections = _sec.Where(s => s != null).Select(s => s!).ToList(),
+                Placements = _placements,
+                Content = new ImageContent
+                {
+                    BoardId = U32(HdrBoardId), ArenaBytes = U32(HdrArenaBytes), Flags = U32(HdrFlags), Dims = _dims,
+                    Tensors = _tensors, QuantParams = qpBytes, Vocabulary = vocab, VocabularySettings = settings,
+                    Labels = labels, Thresholds = thresholds, TestVectors = vectors,
+                },
+            };
+        }
+
+        private int Header()
+        {
+            const string H = "header";
+            if (b.Length < HeaderSize) throw Fail(NiStatus.Truncated, H, $"{b.Length} bytes, the header alone is {HeaderSize}");
+            if (U32(HdrMagic) != Magic) throw Fail(NiStatus.BadMagic, H, $"magic 0x{U32(HdrMagic):X8}, expected 0x{Magic:X8} (\"NIFI\")");
+            if (U16(HdrVersion) != FormatVersion) throw Fail(NiStatus.Version, H, $"format version {U16(HdrVersion)}, this reader reads {FormatVersion}");
+            if (U16(HdrHeaderSize) != HeaderSize) throw Fail(NiStatus.HeaderSize, H, $"header size {U16(HdrHeaderSize)}, expected {HeaderSize}");
+            uint total = U32(HdrTotalLength);
+            if (total > (uint)b.Length) throw Fail(NiStatus.Truncated, H, $"total length {total} but only {b.Length} bytes");
+            if (total < (uint)b.Length) throw Fail(NiStatus.Length, H, $"total length {total} but {b.Length} bytes");
+            int count = U16(HdrSectionCount);
+            if (count == 0 || count > MaxSections || U16(HdrSectionEntrySize) != SectionEntrySize)
+                throw Fail(NiStatus.SectionCount, H, $"{count} sections of {U16(HdrSectionEntrySize)} bytes (1..{MaxSections} of {SectionEntrySize})");
+            int tableEnd = HeaderSize + count * SectionEntrySize;
+            if (tableEnd > b.Length) throw Fail(NiStatus.Truncated, H, "section table past the end");
+            var copy = b.AsSpan(0, tableEnd).ToArray();
+            copy.AsSpan(HdrHeaderCrc, 4).Clear();
+            copy.AsSpan(HdrSha256, 32).Clear();
+            uint crc = Crc32.Compute(copy);
+            if (crc != U32(HdrHeaderCrc)) throw Fail(NiStatus.HeaderCrc, H, $"header CRC 0x{U32(HdrHeaderCrc):X8}, computed 0x{crc:X8}");
+            if ((U32(HdrFlags) & ~FlagsKnown) != 0) throw Fail(NiStatus.Flags, H, $"unknown flags 0x{U32(HdrFlags):X8}");
+            if (!Zero(HdrReserved0, 4) || !Zero(HdrReserved1, HeaderSize - HdrReserved1)) throw Fail(NiStatus.Reserved, H, "reserved bytes not zero");
+            if (U32(HdrSectionTableOffset) != HeaderSize) throw Fail(NiStatus.SectionBounds, H, $"section table at {U32(HdrSectionTableOffset)}, expected {HeaderSize}");
+            return count;
+        }
+
+        private static string KindName(uint kind) => Enum.IsDefined(typeof(SectionKind), (ushort)kind) && kind <= 9
+            ? SectionName((SectionKind)kind) : $"section kind {kind}";
+
+        public static string SectionName(SectionKind k) => k switch
+        {
+            SectionKind.Embeddings => "EMBEDDINGS", SectionKind.Model => "MODEL", SectionKind.Layer => "LAYER",
+            SectionKind.ExitHeads => "EXIT_HEADS", SectionKind.QuantParams => "QUANT_PARAMS", SectionKind.Vocabulary => "VOCABULARY",
+            SectionKind.Labels => "LABELS", SectionKind.Thresholds => "THRESHOLDS", SectionKind.TestVectors => "TEST_VECTORS",
+            _ => k.ToString(),
+        };
+
+        private void SectionTable(int count)
+        {
+            uint prevKind = 0, prevEnd = (uint)(HeaderSize + count * SectionEntrySize), total = (uint)b.Length;
+            for (int i = 0; i < count; i++)
+            {
+                int e = HeaderSize + i * SectionEntrySize;
+                uint kind = U16(e + SecKind), off = U32(e + SecOffset), len = U32(e + SecLength);
+                string w = $"section table row {i} ({KindName(kind)})";
+                if (U16(e + SecReserved) != 0) throw Fail(NiStatus.Reserved, w, "reserved field not zero");
+                if (kind == 0 || kind > (uint)SectionKind.TestVectors) throw Fail(NiStatus.SectionKind, w, "unknown section kind");
+                if (kind == prevKind) throw Fail(NiStatus.SectionDuplicate, w, "section appears twice");
+                if (kind < prevKind) throw Fail(NiStatus.SectionOrder, w, $"follows {KindName(prevKind)}; kinds must ascend");
+                if (off % SectionAlign != 0) throw Fail(NiStatus.SectionAlign, w, $"offset {off} is not a multiple of {SectionAlign}");
+                if (!InRange(off, len, total)) throw Fail(NiStatus.SectionBounds, w, $"[{off}, +{len}) outside the {total}-byte image");
+                if (off < prevEnd) throw Fail(NiStatus.SectionOverlap, w, $"offset {off} overlaps what ends at {prevEnd}");
+                _sec[kind] = new SectionInfo((SectionKind)kind, (int)off, (int)len, U32(e + SecCrc32));
+                prevKind = kind;
+                prevEnd = off + len;
+            }
+            if (prevEnd != total) throw Fail(NiStatus.SectionBounds, "section table", $"last section ends at {prevEnd}, the image at {total}");
+            for (int k = 1; k <= 8; k++)
+                if (_sec[k] == null) throw Fail(NiStatus.MissingSection, SectionName((SectionKind)k), "required section missing");
+        }
+
+        private void Checksums()
+        {
+            foreach (var s in _sec)
+            {
+                if (s == null) continue;
+                uint crc = Crc32.Compute(b.AsSpan(s.Offset, s.Length));
+                if (crc != s.Crc32) throw Fail(NiStatus.SectionCrc, SectionName(s.Kind), $"CRC-32 0x{s.Crc32:X8}, computed 0x{crc:X8}");
+            }
+            var copy = (byte[])b.Clone();
+            copy.AsSpan(HdrSha256, 32).Clear();
+            if (!SHA256.HashData(copy).AsSpan().SequenceEqual(b.AsSpan(HdrSha256, 32)))
+                throw Fail(NiStatus.ImageHash, "header", "SHA-256 of the image does not match");
+        }
+
+        private void Model()
+        {
+            var s = _sec[(int)SectionKind.Model]!;
+            const string W = "MODEL";
+            if (s.Length != ModelSize) throw Fail(NiStatus.SectionFormat, W, $"{s.Length} bytes, expected {ModelSize}");
+            if (!Zero(s.Offset + 40, ModelSize - 40)) throw Fail(NiStatus.Reserved, W, "reserved fields not zero");
+            uint F(int i) => U32(s.Offset + 4 * i);
+            uint v = F(0), e = F(1), h = F(2), heads = F(3), inter = F(4), l = F(5), p = F(6), c = F(7), act = F(8), sch = F(9);
+            void Need(bool ok, string what) { if (!ok) throw Fail(NiStatus.ModelDims, W, what); }
+            Need(v >= 5 && v <= MaxVocab, $"vocab_size {v} outside 5..{MaxVocab}");
+            Need(e >= 4 && e <= MaxDim && e % 4 == 0, $"embedding_size {e} must be a multiple of 4 in 4..{MaxDim}");
+            Need(h >= 4 && h <= MaxDim && h % 4 == 0, $"hidden_size {h} must be a multiple of 4 in 4..{MaxDim}");
+            Need(heads != 0 && h % heads == 0 && h / heads % 4 == 0, $"num_heads {heads}: hidden_size / heads must be a multiple of 4");
+            Need(inter >= 4 && inter <= MaxDim && inter % 4 == 0, $"intermediate_size {inter} must be a multiple of 4 in 4..{MaxDim}");
+            Need(l >= 1 && l <= MaxLayers, $"num_layers {l} outside 1..{MaxLayers}");
+            Need(p >= 3 && p <= MaxPositions, $"max_positions {p} outside 3..{MaxPositions}");
+            Need(c >= 2 && c <= MaxDim, $"num_labels {c} outside 2..{MaxDim}");
+            Need(act >= 1 && act <= ActivationMax, $"activation {act} unknown");
+            Need(sch >= 1 && sch <= SchemeMax, $"scheme {sch} unknown");
+            _dims = new ModelDims((int)v, (int)e, (int)h, (int)heads, (int)inter, (int)l, (int)p, (int)c, (ActivationId)act, (SchemeId)sch);
+        }
+
+        private void TensorTable(SectionKind kind)
+        {
+            var s = _sec[(int)kind]!;
+            string w = SectionName(kind);
+            int o = s.Offset;
+            uint secLen = (uint)s.Length;
+            if (secLen < TensorTableHeaderSize || U32(o + 4) != TensorEntrySize) throw Fail(NiStatus.SectionFormat, w, "tensor table header");
+            if (!Zero(o + 8, 8)) throw Fail(NiStatus.Reserved, w, "tensor table reserved bytes not zero");
+            uint count = U32(o);
+            int want = kind switch { SectionKind.Embeddings => EmbeddingTensorCount, SectionKind.Layer => LayerTensorCount, _ => _dims.NumLayers * ExitTensorsPerLayer };
+            if (count > want) throw Fail(NiStatus.TensorCount, w, $"{count} tensors, expected {want}");
+            uint tableEnd = (uint)(TensorTableHeaderSize + count * TensorEntrySize), cursor = tableEnd, prevId = 0;
+            if (tableEnd > secLen) throw Fail(NiStatus.SectionFormat, w, "tensor table past the section");
+            for (int i = 0; i < count; i++)
+            {
+                int e = o + TensorTableHeaderSize + i * TensorEntrySize;
+                ushort id = U16(e + TenId);
+                string tw = $"{w} tensor {TensorNames.Name(id)} (entry {i})";
+                if (i > 0 && id == prevId) throw Fail(NiStatus.TensorDuplicate, tw, "tensor appears twice");
+                if (i > 0 && id < prevId) throw Fail(NiStatus.TensorOrder, tw, "tensor ids must ascend");
+                var exp = TensorNames.Expected(id, _dims);
+                if (exp == null || exp.Value.Section != kind) throw Fail(NiStatus.TensorUnknown, tw, $"id {id} does not belong in {w}");
+                var enc = (TensorEncoding)b[e + TenEncoding];
+                uint rows = U32(e + TenRows), cols = U32(e + TenCols);
+                uint doff = U32(e + TenDataOffset), dlen = U32(e + TenDataLength), poff = U32(e + TenParamsOffset), plen = U32(e + TenParamsLength);
+                if (b[e + TenFlags] != 0) throw Fail(NiStatus.Flags, tw, "flags not zero");
+                if (U32(e + TenReserved) != 0) throw Fail(NiStatus.Reserved, tw, "reserved not zero");
+                if (rows != exp.Value.Rows || cols != exp.Value.Cols)
+                    throw Fail(NiStatus.TensorShape, tw, $"shape [{rows}, {cols}], the MODEL dims demand [{exp.Value.Rows}, {exp.Value.Cols}]");
+                var sizes = rules.Sizes(enc, (int)rows, (int)cols);
+                if (sizes == null) throw Fail(NiStatus.TensorEncoding, tw, $"encoding {(byte)enc} is not supported");
+                if (dlen != sizes.Value.Data || plen != sizes.Value.Params)
+                    throw Fail(NiStatus.TensorSize, tw, $"data/params {dlen}/{plen} bytes, encoding {enc} needs {sizes.Value.Data}/{sizes.Value.Params}");
+                if (doff % TensorDataAlign != 0 || poff % TensorParamsAlign != 0)
+                    throw Fail(NiStatus.TensorAlign, tw, $"data offset {doff} (multiple of {TensorDataAlign}) or params offset {poff} (of {TensorParamsAlign})");
+                if (doff < tableEnd || !InRange(doff, dlen, secLen)) throw Fail(NiStatus.TensorBounds, tw, $"data [{doff}, +{dlen}) outside the section");
+                if (plen == 0 ? poff != 0 : (poff < tableEnd || !InRange(poff, plen, secLen)))
+                    throw Fail(NiStatus.TensorBounds, tw, $"params [{poff}, +{plen}) outside the section");
+                if (doff < cursor) throw Fail(NiStatus.TensorOverlap, tw, $"data at {doff} overlaps what ends at {cursor}");
+                cursor = doff + dlen;
+                if (plen != 0)
+                {
+                    if (poff < cursor) throw Fail(NiStatus.TensorOverlap, tw, $"params at {poff} overlap what ends at {cursor}");
+                    cursor = poff + plen;
+                }
+                var prm = b.AsSpan(o + (int)poff, (int)plen);
+                if (rules.ValidateParams(enc, prm, (int)rows, (int)cols) is { } perr) throw Fail(NiStatus.TensorParams, tw, perr);
+                _tensors.Add(new ImageTensor(id, enc, (int)rows, (int)cols, b.AsSpan(o + (int)doff, (int)dlen).ToArray(), prm.ToArray()));
+                _placements.Add(new TensorPlacement(id, kind, (int)doff, (int)dlen, (int)poff, (int)plen));
+                prevId = id;
+            }
+            if (count < want)
+            {
+                var have = _tensors.Select(t => t.Id).ToHashSet();
+                var missing = TensorNames.Required(_dims).Where(id => TensorNames.Expected(id, _dims)!.Value.Section == kind && !have.Contains(id));
+                throw Fail(NiStatus.MissingTensor, w, "missing " + string.Join(", ", missing.Select(TensorNames.Name)));
+            }
+        }
+
+        private static readonly UTF8Encoding StrictUtf8 = new(false, true);
+
+        private string Utf8(int at, int n, NiStatus _, string w)
+        {
+            try { return StrictUtf8.GetString(b, at, n); }
+            catch (DecoderFallbackException) { throw Fail(NiStatus.Utf8, w, "not well-formed UTF-8"); }
+        }
+
+        private (List<VocabularyEntry>, VocabularySettings) Vocabulary()
+        {
+            var s = _sec[(int)SectionKind.Vocabulary]!;
+            const string W = "VOCABULARY";
+            int o = s.Offset;
+            uint len = (uint)s.Length, v = (uint)_dims.VocabSize;
+            if (len < VocabHeaderSize) throw Fail(NiStatus.SectionFormat, W, "shorter than its header");
+            if ((U32(o + VocFlags) & ~VocabFlagsKnown) != 0) throw Fail(NiStatus.Flags, W, $"unknown tokenizer flags 0x{U32(o + VocFlags):X}");
+            if (!Zero(o + VocReserved, VocabHeaderSize - VocReserved)) throw Fail(NiStatus.Reserved, W, "reserved bytes not zero");
+            uint count = U32(o + VocCount);
+            if (count == 0 || count > v) throw Fail(NiStatus.VocabCount, W, $"{count} entries for vocab_size {v}");
+            uint tableEnd = VocabHeaderSize + count * VocabEntrySize;
+            if (tableEnd > len) throw Fail(NiStatus.SectionFormat, W, "entry table past the section");
+            for (int at = VocPadId; at <= VocMaskId; at += 2)
+                if (U16(o + at) >= v) throw Fail(NiStatus.VocabId, W, $"special token id {U16(o + at)} >= vocab_size {v}");
+            var list = new List<VocabularyEntry>((int)count);
+            int prevAt = -1, prevLen = 0;
+            for (int i = 0; i < count; i++)
+            {
+                int e = o + VocabHeaderSize + i * VocabEntrySize;
+                uint off = U32(e), n = U16(e + 4), id = U16(e + 6);
+                string w = $"VOCABULARY entry {i}";
+                if (n == 0 || n > VocabMaxTokenBytes || off < tableEnd || !InRange(off, n, len)) throw Fail(NiStatus.VocabBounds, w, $"string [{off}, +{n}) outside the string area");
+                if (id >= v) throw Fail(NiStatus.VocabId, w, $"token id {id} >= vocab_size {v}");
+                string tok = Utf8(o + (int)off, (int)n, NiStatus.Utf8, w);
+                if (prevAt >= 0 && ImageWriter.CompareUtf8(b.AsSpan(prevAt, prevLen), b.AsSpan(o + (int)off, (int)n)) >= 0)
+                    throw Fail(NiStatus.VocabOrder, w, $"'{tok}' is not after the previous entry in UTF-8 byte order");
+                prevAt = o + (int)off;
+                prevLen = (int)n;
+                list.Add(new VocabularyEntry(tok, (ushort)id));
+            }
+            var settings = new VocabularySettings(U16(o + VocPadId), U16(o + VocUnkId), U16(o + VocClsId), U16(o + VocSepId),
+                U16(o + VocMaskId), U16(o + VocMaxWordChars), U32(o + VocFlags));
+            return (list, settings);
+        }
+
+        private List<string> Labels()
+        {
+            var s = _sec[(int)SectionKind.Labels]!;
+            const string W = "LABELS";
+            int o = s.Offset;
+            uint len = (uint)s.Length;
+            if (len < LabelsHeaderSize) throw Fail(NiStatus.SectionFormat, W, "shorter than its header");
+            if (U32(o + 4) != 0) throw Fail(NiStatus.Reserved, W, "reserved not zero");
+            uint count = U32(o);
+            if (count != (uint)_dims.NumLabels) throw Fail(NiStatus.Labels, W, $"{count} labels, MODEL says {_dims.NumLabels}");
+            uint tableEnd = LabelsHeaderSize + count * LabelEntrySize;
+            if (tableEnd > len) throw Fail(NiStatus.SectionFormat, W, "entry table past the section");
+            var list = new List<string>();
+            for (int i = 0; i < count; i++)
+            {
+                int e = o + LabelsHeaderSize + i * LabelEntrySize;
+                uint off = U32(e), n = U32(e + 4);
+                string w = $"LABELS label {i}";
+                if (n == 0 || n > MaxLabelBytes || off < tableEnd || !InRange(off, n, len)) throw Fail(NiStatus.Labels, w, $"string [{off}, +{n}) outside the string area");
+                list.Add(Utf8(o + (int)off, (int)n, NiStatus.Utf8, w));
+            }
+            return list;
+        }
+
+        private List<int> Thresholds()
+        {
+            var s = _sec[(int)SectionKind.Thresholds]!;
+            const string W = "THRESHOLDS";
+            if (s.Length < ThresholdsHeaderSize) throw Fail(NiStatus.SectionFormat, W, "shorter than its header");
+            if (U32(s.Offset + 4) != 0) throw Fail(NiStatus.Reserved, W, "reserved not zero");
+            if (U32(s.Offset) != (uint)_dims.NumLayers || s.Length != ThresholdsHeaderSize + 4 * _dims.NumLayers)
+                throw Fail(NiStatus.Thresholds, W, $"{U32(s.Offset)} thresholds in {s.Length} bytes, MODEL says {_dims.NumLayers} layers");
+            return Enumerable.Range(0, _dims.NumLayers).Select(l => I32(s.Offset + ThresholdsHeaderSize + 4 * l)).ToList();
+        }
+
+        private List<TestVector>? TestVectors()
+        {
+            var s = _sec[(int)SectionKind.TestVectors];
+            if (s == null) return null;
+            const string W = "TEST_VECTORS";
+            int o = s.Offset;
+            uint len = (uint)s.Length;
+            int L = _dims.NumLayers, C = _dims.NumLabels;
+            if (len < TestVectorsHeaderSize) throw Fail(NiStatus.SectionFormat, W, "shorter than its header");
+            if (U32(o + 12) != 0) throw Fail(NiStatus.Reserved, W, "reserved not zero");
+            if (U32(o + 4) != (uint)L || U32(o + 8) != (uint)C) throw Fail(NiStatus.TestVectors, W, $"{U32(o + 4)} layers x {U32(o + 8)} labels, MODEL says {L} x {C}");
+            uint count = U32(o), off = TestVectorsHeaderSize;
+            var list = new List<TestVector>();
+            for (uint i = 0; i < count; i++)
+            {
+                string w = $"TEST_VECTORS record {i}";
+                if (len - off < TestVectorHeaderSize) throw Fail(NiStatus.TestVectors, w, "past the end of the section");
+                int r = o + (int)off;
+                uint rec = U32(r), t = U16(r + 4);
+                if (U16(r + 6) != 0) throw Fail(NiStatus.Reserved, w, "reserved not zero");
+                if (t == 0 || t > (uint)_dims.MaxPositions || rec != (uint)ImageWriter.TestVectorRecordLength((int)t, _dims) || rec > len - off)
+                    throw Fail(NiStatus.TestVectors, w, $"{t} tokens in a {rec}-byte record");
+                var tokens = new ushort[t];
+                for (int k = 0; k < t; k++)
+                {
+                    tokens[k] = U16(r + 8 + 2 * k);
+                    if (tokens[k] >= _dims.VocabSize) throw Fail(NiStatus.TestVectorToken, w, $"token {k} id {tokens[k]} >= vocab_size {_dims.VocabSize}");
+                }
+                if ((t & 1) != 0 && U16(r + 8 + 2 * (int)t) != 0) throw Fail(NiStatus.Reserved, w, "token padding not zero");
+                int at = r + 8 + Align(2 * (int)t, 4);
+                var logits = new int[L][];
+                for (int l = 0; l < L; l++) { logits[l] = new int[C]; for (int c = 0; c < C; c++) { logits[l][c] = I32(at); at += 4; } }
+                var ent = new int[L];
+                for (int l = 0; l < L; l++) { ent[l] = I32(at); at += 4; }
+                list.Add(new TestVector(tokens, logits, ent));
+                off += rec;
+            }
+            if (off != len) throw Fail(NiStatus.TestVectors, W, $"records end at {off}, the section at {len}");
+            return list;
+        }
+    }
+
+    /// <summary>"EMBEDDINGS", "QUANT_PARAMS", … (the spec's names).</summary>
+    public static string SectionName(SectionKind kind) => Parser.SectionName(kind);
+}

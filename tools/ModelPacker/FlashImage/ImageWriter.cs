@@ -1,0 +1,229 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using static ModelPacker.FlashImage.FlashImageFormat;
+
+namespace ModelPacker.FlashImage;
+
+/// <summary>
+/// Lays an <see cref="ImageContent"/> out as docs/flash-image.md describes: sections in kind order on 32-byte
+/// boundaries, tensors sorted by id with data on 32-byte boundaries, vocabulary sorted by UTF-8 bytes, CRC-32 of
+/// every section, header CRC, SHA-256. The result is read back with <see cref="ImageReader"/> before it is
+/// returned, so the writer never emits an image the loader would reject.
+/// </summary>
+public static class ImageWriter
+{
+    public static byte[] Build(ImageContent content, IEncodingRules? rules = null)
+    {
+        rules ??= Int8RowEncodingRules.Instance;
+        var d = content.Dims;
+        var sections = new List<(SectionKind Kind, byte[] Bytes)>
+        {
+            (SectionKind.Embeddings, TensorSection(content, SectionKind.Embeddings)),
+            (SectionKind.Model, ModelSection(d)),
+            (SectionKind.Layer, TensorSection(content, SectionKind.Layer)),
+            (SectionKind.ExitHeads, TensorSection(content, SectionKind.ExitHeads)),
+            (SectionKind.QuantParams, content.QuantParams.ToArray()),
+            (SectionKind.Vocabulary, VocabularySection(content)),
+            (SectionKind.Labels, LabelsSection(content.Labels)),
+            (SectionKind.Thresholds, ThresholdsSection(content.Thresholds)),
+        };
+        if (content.TestVectors != null) sections.Add((SectionKind.TestVectors, TestVectorsSection(content.TestVectors, d)));
+
+        int tableEnd = HeaderSize + sections.Count * SectionEntrySize, cur = tableEnd;
+        var offsets = new int[sections.Count];
+        for (int i = 0; i < sections.Count; i++)
+        {
+            offsets[i] = Align(cur, SectionAlign);
+            cur = checked(offsets[i] + sections[i].Bytes.Length);
+        }
+        var image = new byte[cur];
+        var s = image.AsSpan();
+        BinaryPrimitives.WriteUInt32LittleEndian(s[HdrMagic..], Magic);
+        BinaryPrimitives.WriteUInt16LittleEndian(s[HdrVersion..], FormatVersion);
+        BinaryPrimitives.WriteUInt16LittleEndian(s[HdrHeaderSize..], HeaderSize);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[HdrBoardId..], content.BoardId);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[HdrTotalLength..], (uint)cur);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[HdrArenaBytes..], content.ArenaBytes);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[HdrFlags..], content.Flags);
+        BinaryPrimitives.WriteUInt16LittleEndian(s[HdrSectionCount..], (ushort)sections.Count);
+        BinaryPrimitives.WriteUInt16LittleEndian(s[HdrSectionEntrySize..], SectionEntrySize);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[HdrSectionTableOffset..], HeaderSize);
+        for (int i = 0; i < sections.Count; i++)
+        {
+            var e = s.Slice(HeaderSize + i * SectionEntrySize);
+            BinaryPrimitives.WriteUInt16LittleEndian(e[SecKind..], (ushort)sections[i].Kind);
+            BinaryPrimitives.WriteUInt32LittleEndian(e[SecOffset..], (uint)offsets[i]);
+            BinaryPrimitives.WriteUInt32LittleEndian(e[SecLength..], (uint)sections[i].Bytes.Length);
+            sections[i].Bytes.CopyTo(s[offsets[i]..]);
+        }
+        FixChecksums(image);
+        ImageReader.Read(image, "image being written", rules);
+        return image;
+    }
+
+    /// <summary>Builds the image and writes it to a temporary file next to <paramref name="path"/>, then renames it,
+    /// so a failure never leaves a partial image behind.</summary>
+    public static byte[] Write(ImageContent content, string path, IEncodingRules? rules = null)
+    {
+        var image = Build(content, rules);
+        ModelPacker.IO.AtomicFile.WriteAllBytes(path, image);
+        return image;
+    }
+
+    /// <summary>Recomputes every section CRC (entries inside the image), the header CRC and the SHA-256, in the
+    /// spec's order. Tests use it to hide tampering behind valid checksums.</summary>
+    public static void FixChecksums(byte[] image)
+    {
+        var s = image.AsSpan();
+        int count = Math.Min((int)BinaryPrimitives.ReadUInt16LittleEndian(s[HdrSectionCount..]), MaxSections);
+        int tableEnd = HeaderSize + count * SectionEntrySize;
+        if (image.Length < tableEnd) return;
+        for (int i = 0; i < count; i++)
+        {
+            var e = s.Slice(HeaderSize + i * SectionEntrySize);
+            uint off = BinaryPrimitives.ReadUInt32LittleEndian(e[SecOffset..]), len = BinaryPrimitives.ReadUInt32LittleEndian(e[SecLength..]);
+            if (off <= (uint)image.Length && len <= (uint)image.Length - off)
+                BinaryPrimitives.WriteUInt32LittleEndian(e[SecCrc32..], Crc32.Compute(s.Slice((int)off, (int)len)));
+        }
+        s.Slice(HdrHeaderCrc, 4).Clear();
+        s.Slice(HdrSha256, 32).Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(s[HdrHeaderCrc..], Crc32.Compute(s[..tableEnd]));
+        SHA256.HashData(image).CopyTo(s[HdrSha256..]);
+    }
+
+    private static byte[] ModelSection(ModelDims d)
+    {
+        var b = new byte[ModelSize];
+        uint[] v = [(uint)d.VocabSize, (uint)d.EmbeddingSize, (uint)d.HiddenSize, (uint)d.NumHeads, (uint)d.IntermediateSize,
+            (uint)d.NumLayers, (uint)d.MaxPositions, (uint)d.NumLabels, (uint)d.Activation, (uint)d.Scheme];
+        for (int i = 0; i < v.Length; i++) BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(4 * i), v[i]);
+        return b;
+    }
+
+    private static byte[] TensorSection(ImageContent c, SectionKind kind)
+    {
+        var tensors = c.Tensors.Where(t => TensorNames.Expected(t.Id, c.Dims)?.Section == kind).OrderBy(t => t.Id).ToList();
+        var stray = c.Tensors.FirstOrDefault(t => TensorNames.Expected(t.Id, c.Dims) == null);
+        if (stray != null) throw new InvalidDataException($"tensor {TensorNames.Name(stray.Id)}: not part of a model with these dims");
+        int tableEnd = TensorTableHeaderSize + tensors.Count * TensorEntrySize, cur = tableEnd;
+        var places = new List<(int Data, int Params)>();
+        foreach (var t in tensors)
+        {
+            int data = Align(cur, TensorDataAlign);
+            cur = data + t.Data.Length;
+            int prm = 0;
+            if (t.Params.Length > 0) { prm = Align(cur, TensorDataAlign); cur = prm + t.Params.Length; }
+            places.Add((data, prm));
+        }
+        var b = new byte[cur];
+        var s = b.AsSpan();
+        BinaryPrimitives.WriteUInt32LittleEndian(s, (uint)tensors.Count);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[4..], TensorEntrySize);
+        for (int i = 0; i < tensors.Count; i++)
+        {
+            var t = tensors[i];
+            var e = s.Slice(TensorTableHeaderSize + i * TensorEntrySize);
+            BinaryPrimitives.WriteUInt16LittleEndian(e[TenId..], t.Id);
+            e[TenEncoding] = (byte)t.Encoding;
+            BinaryPrimitives.WriteUInt32LittleEndian(e[TenRows..], (uint)t.Rows);
+            BinaryPrimitives.WriteUInt32LittleEndian(e[TenCols..], (uint)t.Cols);
+            BinaryPrimitives.WriteUInt32LittleEndian(e[TenDataOffset..], (uint)places[i].Data);
+            BinaryPrimitives.WriteUInt32LittleEndian(e[TenDataLength..], (uint)t.Data.Length);
+            BinaryPrimitives.WriteUInt32LittleEndian(e[TenParamsOffset..], (uint)places[i].Params);
+            BinaryPrimitives.WriteUInt32LittleEndian(e[TenParamsLength..], (uint)t.Params.Length);
+            t.Data.CopyTo(s[places[i].Data..]);
+            t.Params.CopyTo(s[places[i].Params..]);
+        }
+        return b;
+    }
+
+    /// <summary>Ordinal order of UTF-8 bytes: memcmp over the shorter, then the shorter first (the loader's order).</summary>
+    public static int CompareUtf8(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) => a.SequenceCompareTo(b);
+
+    private static byte[] VocabularySection(ImageContent c)
+    {
+        var entries = c.Vocabulary.Select(v => (Bytes: Encoding.UTF8.GetBytes(v.Token), v.Id)).ToList();
+        entries.Sort((x, y) => CompareUtf8(x.Bytes, y.Bytes));
+        int tableEnd = VocabHeaderSize + entries.Count * VocabEntrySize;
+        var b = new byte[tableEnd + entries.Sum(e => e.Bytes.Length)];
+        var s = b.AsSpan();
+        var st = c.VocabularySettings;
+        BinaryPrimitives.WriteUInt32LittleEndian(s[VocCount..], (uint)entries.Count);
+        BinaryPrimitives.WriteUInt16LittleEndian(s[VocPadId..], st.PadId);
+        BinaryPrimitives.WriteUInt16LittleEndian(s[VocUnkId..], st.UnkId);
+        BinaryPrimitives.WriteUInt16LittleEndian(s[VocClsId..], st.ClsId);
+        BinaryPrimitives.WriteUInt16LittleEndian(s[VocSepId..], st.SepId);
+        BinaryPrimitives.WriteUInt16LittleEndian(s[VocMaskId..], st.MaskId);
+        BinaryPrimitives.WriteUInt16LittleEndian(s[VocMaxWordChars..], st.MaxWordChars);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[VocFlags..], st.Flags);
+        int cur = tableEnd;
+        for (int i = 0; i < entries.Count; i++)
+        {
+            var e = s.Slice(VocabHeaderSize + i * VocabEntrySize);
+            if (entries[i].Bytes.Length is 0 or > VocabMaxTokenBytes)
+                throw new InvalidDataException($"vocabulary: token '{Encoding.UTF8.GetString(entries[i].Bytes)}' must be 1..{VocabMaxTokenBytes} UTF-8 bytes");
+            BinaryPrimitives.WriteUInt32LittleEndian(e, (uint)cur);
+            BinaryPrimitives.WriteUInt16LittleEndian(e[4..], (ushort)entries[i].Bytes.Length);
+            BinaryPrimitives.WriteUInt16LittleEndian(e[6..], entries[i].Id);
+            entries[i].Bytes.CopyTo(s[cur..]);
+            cur += entries[i].Bytes.Length;
+        }
+        return b;
+    }
+
+    private static byte[] LabelsSection(IReadOnlyList<string> labels)
+    {
+        var bytes = labels.Select(l => Encoding.UTF8.GetBytes(l)).ToList();
+        int tableEnd = LabelsHeaderSize + bytes.Count * LabelEntrySize, cur = tableEnd;
+        var b = new byte[tableEnd + bytes.Sum(x => x.Length)];
+        BinaryPrimitives.WriteUInt32LittleEndian(b, (uint)bytes.Count);
+        for (int i = 0; i < bytes.Count; i++)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(LabelsHeaderSize + i * LabelEntrySize), (uint)cur);
+            BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(LabelsHeaderSize + i * LabelEntrySize + 4), (uint)bytes[i].Length);
+            bytes[i].CopyTo(b, cur);
+            cur += bytes[i].Length;
+        }
+        return b;
+    }
+
+    private static byte[] ThresholdsSection(IReadOnlyList<int> thresholds)
+    {
+        var b = new byte[ThresholdsHeaderSize + 4 * thresholds.Count];
+        BinaryPrimitives.WriteUInt32LittleEndian(b, (uint)thresholds.Count);
+        for (int i = 0; i < thresholds.Count; i++) BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(ThresholdsHeaderSize + 4 * i), thresholds[i]);
+        return b;
+    }
+
+    /// <summary>Bytes of one test vector record with <paramref name="tokens"/> tokens.</summary>
+    public static int TestVectorRecordLength(int tokens, ModelDims d) =>
+        TestVectorHeaderSize + Align(2 * tokens, 4) + 4 * d.NumLayers * d.NumLabels + 4 * d.NumLayers;
+
+    private static byte[] TestVectorsSection(IReadOnlyList<TestVector> vectors, ModelDims d)
+    {
+        var b = new byte[TestVectorsHeaderSize + vectors.Sum(v => TestVectorRecordLength(v.Tokens.Length, d))];
+        var s = b.AsSpan();
+        BinaryPrimitives.WriteUInt32LittleEndian(s, (uint)vectors.Count);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[4..], (uint)d.NumLayers);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[8..], (uint)d.NumLabels);
+        int cur = TestVectorsHeaderSize;
+        for (int i = 0; i < vectors.Count; i++)
+        {
+            var v = vectors[i];
+            if (v.Logits.Length != d.NumLayers || v.Logits.Any(l => l.Length != d.NumLabels) || v.Entropies.Length != d.NumLayers)
+                throw new InvalidDataException($"test vector {i}: needs {d.NumLayers} x {d.NumLabels} logits and {d.NumLayers} entropies");
+            int rec = TestVectorRecordLength(v.Tokens.Length, d);
+            var r = s.Slice(cur, rec);
+            BinaryPrimitives.WriteUInt32LittleEndian(r, (uint)rec);
+            BinaryPrimitives.WriteUInt16LittleEndian(r[4..], (ushort)v.Tokens.Length);
+            for (int k = 0; k < v.Tokens.Length; k++) BinaryPrimitives.WriteUInt16LittleEndian(r[(8 + 2 * k)..], v.Tokens[k]);
+            int o = 8 + Align(2 * v.Tokens.Length, 4);
+            foreach (var layer in v.Logits)
+                foreach (int x in layer) { BinaryPrimitives.WriteInt32LittleEndian(r[o..], x); o += 4; }
+            foreach (int x in v.Entropies) { BinaryPrimitives.WriteInt32LittleEndian(r[o..], x); o += 4; }
+            cur += rec;
+        }
+        return b;
+    }
+}

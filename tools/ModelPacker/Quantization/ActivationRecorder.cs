@@ -1,0 +1,100 @@
+using System.Numerics.Tensors;
+using ModelPacker.Model;
+
+namespace ModelPacker.Quantization;
+
+/// <summary>
+/// Watches the fp32 forward through its <see cref="IWeightTransform"/> seam (which sees the input of every linear
+/// layer, in forward order) and records the largest magnitude at every quantization site. Sites that are outputs
+/// rather than linear inputs (Q, K, V, GELU input, pooler output, the two residual sums) are recomputed here from
+/// the input and the fp32 weights. Not thread-safe: drive it with PredictBatch on one thread.
+/// </summary>
+public sealed class ActivationRecorder : IWeightTransform
+{
+    private readonly AlbertParameters _p;
+    private readonly int _h, _e, _i;
+    private float[] _lastLayerInput = [], _lastAttentionNorm = [];
+    private readonly Dictionary<string, int> _poolerExit = new();
+
+    public ActivationRecorder(AlbertParameters p)
+    {
+        _p = p;
+        _h = p.Config.HiddenSize; _e = p.Config.EmbeddingSize; _i = p.Config.IntermediateSize;
+        for (int l = 0; l < p.Exits.Length; l++) _poolerExit[p.Exits[l].PoolerWeight.Name] = l;
+        TanhInput = new double[p.Exits.Length];
+    }
+
+    public double EmbeddingSum, EmbeddingNorm, Hidden, Query, Key, Value, Context, AttentionSum, AttentionNorm,
+        GeluInput, GeluOutput, FullSum;
+    public double[] TanhInput { get; }
+
+    public void TransformWeight(NamedTensor master, Span<float> effective) => master.Data.AsSpan().CopyTo(effective);
+
+    public void TransformLinearInput(string weightName, Span<float> input)
+    {
+        var p = _p;
+        if (weightName == p.EmbeddingProjectionWeight.Name) Max(ref EmbeddingNorm, input);
+        else if (weightName == p.QueryWeight.Name)
+        {
+            Max(ref Hidden, input);
+            _lastLayerInput = input.ToArray();
+            Query = Math.Max(Query, LinearMax(p.QueryWeight, p.QueryBias, input, null));
+            Key = Math.Max(Key, LinearMax(p.KeyWeight, p.KeyBias, input, null));
+            Value = Math.Max(Value, LinearMax(p.ValueWeight, p.ValueBias, input, null));
+        }
+        else if (weightName == p.AttentionOutputWeight.Name)
+        {
+            Max(ref Context, input);
+            AttentionSum = Math.Max(AttentionSum, LinearMax(p.AttentionOutputWeight, p.AttentionOutputBias, input, _lastLayerInput));
+        }
+        else if (weightName == p.FfnWeight.Name)
+        {
+            Max(ref AttentionNorm, input);
+            _lastAttentionNorm = input.ToArray();
+            GeluInput = Math.Max(GeluInput, LinearMax(p.FfnWeight, p.FfnBias, input, null));
+        }
+        else if (weightName == p.FfnOutputWeight.Name)
+        {
+            Max(ref GeluOutput, input);
+            FullSum = Math.Max(FullSum, LinearMax(p.FfnOutputWeight, p.FfnOutputBias, input, _lastAttentionNorm));
+        }
+        else if (_poolerExit.TryGetValue(weightName, out int exit))
+        {
+            Max(ref Hidden, input);
+            var pool = p.Exits[exit];
+            TanhInput[exit] = Math.Max(TanhInput[exit], LinearMax(pool.PoolerWeight, pool.PoolerBias, input, null));
+        }
+    }
+
+    /// <summary>Records |word + position + type 0| for one utterance (the embedding LayerNorm input).</summary>
+    public void RecordEmbeddingSum(ReadOnlySpan<int> tokenIds)
+    {
+        var sum = new float[_e];
+        for (int t = 0; t < tokenIds.Length; t++)
+        {
+            TensorPrimitives.Add(_p.WordEmbeddings.Data.AsSpan(tokenIds[t] * _e, _e), _p.PositionEmbeddings.Data.AsSpan(t * _e, _e), sum);
+            TensorPrimitives.Add(sum, _p.TokenTypeEmbeddings.Data.AsSpan(0, _e), sum);
+            Max(ref EmbeddingSum, sum);
+        }
+    }
+
+    private static void Max(ref double field, ReadOnlySpan<float> x) => field = Math.Max(field, Math.Abs(TensorPrimitives.MaxMagnitude(x)));  // MaxMagnitude keeps the sign
+
+    /// <summary>max |W x + b (+ residual)| over the rows of x.</summary>
+    private static double LinearMax(NamedTensor w, NamedTensor b, ReadOnlySpan<float> x, float[]? residual)
+    {
+        int outDim = w.Rows, inDim = w.Cols, rows = x.Length / inDim;
+        double m = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            var xr = x.Slice(r * inDim, inDim);
+            for (int o = 0; o < outDim; o++)
+            {
+                double v = TensorPrimitives.Dot(w.Data.AsSpan(o * inDim, inDim), xr) + b.Data[o];
+                if (residual is not null) v += residual[r * outDim + o];
+                m = Math.Max(m, Math.Abs(v));
+            }
+        }
+        return m;
+    }
+}

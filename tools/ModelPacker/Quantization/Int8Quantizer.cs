@@ -1,0 +1,142 @@
+using ModelPacker.IntegerRuntime;
+using ModelPacker.Model;
+
+namespace ModelPacker.Quantization;
+
+/// <summary>
+/// Post-training int8 quantization (docs/numerics.md): symmetric per-row int8 weights, biases in accumulator units,
+/// per-row fixed-point requantization to each site's calibrated activation scale, LayerNorm params and activation
+/// tables in QUANT_PARAMS.
+/// </summary>
+public static class Int8Quantizer
+{
+    public static IntegerModel Quantize(AlbertParameters p, ActivationScales s)
+    {
+        var c = p.Config;
+        c.Validate();
+        var dims = DimsOf(c);
+        dims.Validate("model config");
+        double tanhOut = 1.0 / 127, logitUnit = 1.0 / (1 << IntegerKernels.LogitFracBits);
+
+        // Token type 0 is the same for every token: fold it into the position rows.
+        var pos = new float[c.MaxPositionEmbeddings * c.EmbeddingSize];
+        for (int r = 0; r < c.MaxPositionEmbeddings; r++)
+            for (int j = 0; j < c.EmbeddingSize; j++)
+                pos[r * c.EmbeddingSize + j] = p.PositionEmbeddings.Data[r * c.EmbeddingSize + j] + p.TokenTypeEmbeddings.Data[j];
+
+        var exits = new IntegerExit[c.NumHiddenLayers];
+        for (int l = 0; l < exits.Length; l++)
+        {
+            var e = p.Exits[l];
+            exits[l] = new IntegerExit(
+                Linear(e.PoolerWeight, e.PoolerBias, s.Hidden, s.TanhInput[l]),
+                Linear(e.ClassifierWeight, e.ClassifierBias, tanhOut, logitUnit));
+        }
+        int dh = c.HiddenSize / c.NumAttentionHeads;
+        var qp = new QuantParams
+        {
+            AttentionResidual = FixedPointMultiplier.FromReal(s.Hidden / s.AttentionSum, "attention residual"),
+            FullResidual = FixedPointMultiplier.FromReal(s.AttentionNorm / s.FullSum, "full residual"),
+            SoftmaxIndex = FixedPointMultiplier.FromReal(s.Query * s.Key / Math.Sqrt(dh) * (1 << IntegerKernels.ExpIndexFracBits), "softmax index"),
+            Context = FixedPointMultiplier.FromReal(s.Value / 32768.0 / s.Context, "attention context"),
+            ExpTable = Tables.Exp(),
+            Exp2Frac = Tables.Exp2Frac(),
+            Log2Frac = Tables.Log2Frac(),
+            Gelu = Tables.Activation(x => Gelu(x, c.HiddenAct), s.GeluInput, s.GeluOutput),
+            EmbeddingLn = LayerNorm(p.EmbeddingLayerNormWeight, p.EmbeddingLayerNormBias, s.EmbeddingNorm),
+            AttentionLn = LayerNorm(p.AttentionLayerNormWeight, p.AttentionLayerNormBias, s.AttentionNorm),
+            FullLn = LayerNorm(p.FullLayerNormWeight, p.FullLayerNormBias, s.Hidden),
+            Tanh = s.TanhInput.Select(si => Tables.Activation(Math.Tanh, si, tanhOut)).ToArray(),
+        };
+        var model = new IntegerModel
+        {
+            Dims = dims,
+            WordEmbeddings = Embedding(p.WordEmbeddings.Data, c.VocabSize, c.EmbeddingSize, s.EmbeddingSum, p.WordEmbeddings.Name),
+            PositionEmbeddings = Embedding(pos, c.MaxPositionEmbeddings, c.EmbeddingSize, s.EmbeddingSum, p.PositionEmbeddings.Name),
+            EmbeddingMappingIn = Linear(p.EmbeddingProjectionWeight, p.EmbeddingProjectionBias, s.EmbeddingNorm, s.Hidden),
+            Query = Linear(p.QueryWeight, p.QueryBias, s.Hidden, s.Query),
+            Key = Linear(p.KeyWeight, p.KeyBias, s.Hidden, s.Key),
+            Value = Linear(p.ValueWeight, p.ValueBias, s.Hidden, s.Value),
+            AttentionDense = Linear(p.AttentionOutputWeight, p.AttentionOutputBias, s.Context, s.AttentionSum),
+            Ffn = Linear(p.FfnWeight, p.FfnBias, s.AttentionNorm, s.GeluInput),
+            FfnOutput = Linear(p.FfnOutputWeight, p.FfnOutputBias, s.GeluOutput, s.FullSum),
+            Exits = exits,
+            QuantParams = qp,
+        };
+        model.Validate("quantized model");
+        return model;
+    }
+
+    public static ModelDims DimsOf(AlbertConfig c) => new(c.VocabSize, c.EmbeddingSize, c.HiddenSize, c.NumAttentionHeads,
+        c.IntermediateSize, c.NumHiddenLayers, c.MaxPositionEmbeddings, c.NumLabels,
+        c.HiddenAct == "gelu" ? ModelDims.ActivationGelu : ModelDims.ActivationGeluTanh);
+
+    /// <summary>Symmetric per-row int8: s_w[r] = max|W[r]| / 127.</summary>
+    public static (sbyte[] Data, double[] RowScales) QuantizeRows(ReadOnlySpan<float> w, int rows, int cols)
+    {
+        var q = new sbyte[rows * cols];
+        var scales = new double[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            var row = w.Slice(r * cols, cols);
+            double max = 0;
+            foreach (float v in row) max = Math.Max(max, Math.Abs(v));
+            double sw = max > 0 ? max / 127.0 : 1.0;
+            scales[r] = sw;
+            for (int j = 0; j < cols; j++)
+                q[r * cols + j] = (sbyte)Math.Clamp(Math.Round(row[j] / sw, MidpointRounding.AwayFromZero), -127, 127);
+        }
+        return (q, scales);
+    }
+
+    /// <summary>A linear layer: int8 rows, bias in accumulator units s_w[r]·s_in, requantization to s_out.</summary>
+    public static Int8RowTensor Linear(NamedTensor weight, NamedTensor bias, double inScale, double outScale)
+    {
+        var (q, sw) = QuantizeRows(weight.Data, weight.Rows, weight.Cols);
+        var prm = new RowParams[weight.Rows];
+        for (int r = 0; r < weight.Rows; r++)
+        {
+            double accUnit = sw[r] * inScale;
+            double b = Math.Round(bias.Data[r] / accUnit, MidpointRounding.AwayFromZero);
+            if (Math.Abs(b) > RowParams.MaxAbsBias)
+                throw new InvalidDataException($"{bias.Name}: bias {bias.Data[r]} of row {r} is {b:G3} accumulator units, more than 2^30 (weights or activations nearly zero)");
+            var rq = FixedPointMultiplier.FromReal(accUnit / outScale, $"{weight.Name} row {r}");
+            prm[r] = new RowParams((int)b, rq.Multiplier, rq.Shift);
+        }
+        return new Int8RowTensor(weight.Rows, weight.Cols, q, prm);
+    }
+
+    /// <summary>An embedding table: int8 rows whose requantization maps each row to the int16 LayerNorm input scale.</summary>
+    public static Int8RowTensor Embedding(ReadOnlySpan<float> table, int rows, int cols, double sumScale, string name)
+    {
+        var (q, sw) = QuantizeRows(table, rows, cols);
+        var prm = new RowParams[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            var rq = FixedPointMultiplier.FromReal(sw[r] / sumScale, $"{name} row {r}");
+            prm[r] = new RowParams(0, rq.Multiplier, rq.Shift);
+        }
+        return new Int8RowTensor(rows, cols, q, prm);
+    }
+
+    /// <summary>gain = γ / s_out · 2^16, bias = β / s_out · 2^16.</summary>
+    public static LayerNormParam[] LayerNorm(NamedTensor gamma, NamedTensor beta, double outScale)
+    {
+        var r = new LayerNormParam[gamma.Length];
+        double k = (1 << IntegerKernels.LnGainShift) / outScale;
+        for (int i = 0; i < r.Length; i++)
+            r[i] = new LayerNormParam(ToInt32(gamma.Data[i] * k, gamma.Name), ToInt32(beta.Data[i] * k, beta.Name));
+        return r;
+    }
+
+    private static int ToInt32(double v, string name)
+    {
+        double r = Math.Round(v, MidpointRounding.AwayFromZero);
+        if (r > int.MaxValue || r < int.MinValue) throw new InvalidDataException($"{name}: LayerNorm parameter {v:G4} overflows int32 at this output scale");
+        return (int)r;
+    }
+
+    public static double Gelu(double x, string act) => act == "gelu"
+        ? 0.5 * x * (1 + Numerics.Activations.Erf((float)(x / Math.Sqrt(2))))
+        : 0.5 * x * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+}
