@@ -2,7 +2,7 @@
 # Runtime benchmark on the SNIPS test split: accuracy of the int8 image with and without early exit (C# integer
 # reference), mean layers executed, and utterances/s of the C# reference and of the host C runtime.
 #   bench/runtime/run.sh [model dir (default models/snips)] [dataset dir (default ../shared/datasets/snips)]
-# Writes bench/results/runtime.md. The image holds every test utterance as a test vector, so the C runtime runs the
+# Writes bench/results/runtime.md (whole, after every step succeeded). The image holds every test utterance as a test vector, so the C runtime runs the
 # same utterances (and checks every logit it computes against the C# reference).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -25,6 +25,7 @@ crt="$(native-kernels/build/host/bench/bench_runtime "$image" 3)"
 fp32_json="$(dotnet "$dll" eval --model "$model" --data "$data" --json)"
 py() { python3 -c "import json,sys; d=json.loads(sys.argv[1]); print($2)" "$1"; }
 mkdir -p bench/results
+out="bench/results/runtime.md"
 {
   echo "# Runtime benchmark (SNIPS test, $(date -u +%Y-%m-%d))"
   echo
@@ -39,6 +40,8 @@ mkdir -p bench/results
   echo '```'
   echo "$verify" | tail -1
   echo "$crt"
-  tail -2 "$work/calibrate.txt"
+  grep -E '^full depth: .*thresholds' "$work/calibrate.txt"
   echo '```'
-} | tee bench/results/runtime.md
+} >"$work/runtime.md"
+mv "$work/runtime.md" "$out.tmp" && mv "$out.tmp" "$out" # whole or not at all
+cat "$out"

@@ -39,7 +39,8 @@ public sealed class CliEnvironment
             ColorSystem = ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
         });
-        console.Profile.Width = 120;
+        // Wide enough that no result line wraps: scripts read lines such as calibrate's thresholds whole.
+        console.Profile.Width = 1000;
         return new CliEnvironment { Out = output, Error = error, Console = console, Interactive = false };
     }
 }

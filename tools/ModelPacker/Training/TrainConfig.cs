@@ -39,7 +39,8 @@ public sealed class TrainConfig
     public float AdamBeta2 = 0.98f;
     public float AdamEpsilon = 1e-6f;
     public float LabelSmoothing = 0.1f;
-    public int Seed = 42;
+    // Of seeds 7, 42 and 1234 (SNIPS test 98.00 / 97.86 / 98.57 %), 7 scored best on the validation split (97.75 %).
+    public int Seed = 7;
     /// <summary>Loss weight of each exit, shallowest first; null = (l+1)/L (deeper exits weigh more).</summary>
     public float[]? ExitLossWeights;
     public int MinTokenFrequency = 2;
