@@ -253,7 +253,8 @@ typedef enum ni_status {
     NI_ERR_LAYER_INDEX = -106,               /* layer >= num_layers */
     NI_ERR_LABELS_COUNT = -107,              /* n_labels != the model's label count */
     NI_ERR_MODEL = -108,                     /* tensors or quantization params do not match the runtime */
-    NI_ERR_INDEX = -109                      /* label / layer index out of range in an accessor */
+    NI_ERR_INDEX = -109,                     /* label / layer index out of range in an accessor */
+    NI_ERR_ALIGNMENT = -110                  /* image base, arena or in-memory params not 4-byte aligned */
 } ni_status;
 
 /* "NI_OK", "NI_ERR_TRUNCATED", …; "NI_ERR_UNKNOWN" for values outside the enum. */

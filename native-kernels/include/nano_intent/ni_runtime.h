@@ -13,8 +13,12 @@
 extern "C" {
 #endif
 
-/* Status codes: the runtime's NI_ERR_NULL ... NI_ERR_INDEX (-100 ...) share the ni_status enum of ni_image.h
- * with the loader's codes, which ni_open passes through unchanged. */
+/* Status codes: the runtime's NI_ERR_NULL ... NI_ERR_ALIGNMENT (-100 ...) share the ni_status enum of ni_image.h
+ * with the loader's codes, which ni_open passes through unchanged.
+ *
+ * Alignment: the image base and the arena must be 4-byte aligned (params, tables and activations are read and
+ * written as int16/int32 in place); otherwise ni_open, ni_embed, ni_run_layer and ni_exit_head return
+ * NI_ERR_ALIGNMENT. ni_model_bind returns it for row params or QUANT_PARAMS that are not 4-byte aligned. */
 
 /* One weight tensor as the runtime reads it: int8 rows and one ni_int8_row_params per row, both in flash. */
 typedef struct ni_tensor_int8 {
@@ -46,7 +50,8 @@ typedef struct ni_model {
     ni_image image;            /* the validated image (loader's view): vocabulary, labels, thresholds */
 } ni_model;
 
-/* Validates the image (ni_image_open: magic, version, lengths, offsets, alignment, CRCs) and fills *model. */
+/* Validates the image (ni_image_open: magic, version, lengths, offsets, alignment, CRCs) and fills *model.
+ * `image` must be 4-byte aligned (NI_ERR_ALIGNMENT). */
 int ni_open(const uint8_t *image, uint32_t len, ni_model *model);
 
 /* Checks dims, every tensor's shape and params, and the QUANT_PARAMS section, then fills the derived pointers.
@@ -61,7 +66,8 @@ int ni_model_init(ni_model *model, const ni_model_dims *dims);
 int ni_model_set_tensor(ni_model *model, uint32_t tensor_id, const int8_t *data, const ni_int8_row_params *params,
                         uint32_t rows, uint32_t cols);
 
-/* Bytes of arena the step API needs at max_positions tokens (the packer writes the same number into the header). */
+/* Bytes of arena the step API needs at max_positions tokens (the packer writes the same number into the header).
+ * The arena passed to the steps must be 4-byte aligned (NI_ERR_ALIGNMENT) and at least this long (NI_ERR_ARENA_SMALL). */
 uint32_t ni_arena_bytes(const ni_model *model);
 
 /* Looks up token ids[0..n-1] ([CLS] ... [SEP]) and writes the layer-0 input into the arena. */

@@ -4,12 +4,9 @@
 
 #include <stddef.h>
 #include "nano_intent/ni_image.h"
-
-/* Defined by the numerics code (ni_encoding.h, docs/numerics.md); repeated here so the loader compiles against
- * the declarations alone. Each returns 1 when known/valid, 0 otherwise. */
-int ni_encoding_sizes(uint8_t encoding, uint32_t rows, uint32_t cols, uint32_t *data_len, uint32_t *params_len);
-int ni_encoding_validate(uint8_t encoding, const uint8_t *params, uint32_t params_len, uint32_t rows, uint32_t cols);
-int ni_qparams_validate(const uint8_t *p, uint32_t len, const ni_model_dims *dims);
+/* ni_encoding_sizes, ni_encoding_validate, ni_qparams_validate: the encoding rules the loader checks tensors and
+ * QUANT_PARAMS against (docs/numerics.md). */
+#include "nano_intent/ni_encoding.h"
 
 /* 1 when [off, off + len) lies inside [0, total), without overflow. */
 static inline int ni_in_range(uint32_t off, uint32_t len, uint32_t total)

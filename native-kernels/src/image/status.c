@@ -59,6 +59,7 @@ const char *ni_status_name(ni_status status)
     case NI_ERR_LABELS_COUNT: return "NI_ERR_LABELS_COUNT";
     case NI_ERR_MODEL: return "NI_ERR_MODEL";
     case NI_ERR_INDEX: return "NI_ERR_INDEX";
+    case NI_ERR_ALIGNMENT: return "NI_ERR_ALIGNMENT";
     }
     return "NI_ERR_UNKNOWN";
 }

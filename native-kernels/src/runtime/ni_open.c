@@ -17,6 +17,9 @@ int ni_open(const uint8_t *image, uint32_t len, ni_model *m)
 {
     if (image == NULL || m == NULL) return NI_ERR_NULL;
     memset(m, 0, sizeof *m);
+    /* The runtime reads row params and QUANT_PARAMS in place as int32: the loader checks their offsets are
+     * 4-aligned within the image, so the base must be 4-aligned too. Checked first: no hash work is wasted. */
+    if (((uintptr_t)image & 3u) != 0) return NI_ERR_ALIGNMENT;
     ni_status st = ni_image_open(image, len, &m->image);
     if (st != NI_OK) return st;
     const ni_image *img = &m->image;

@@ -8,8 +8,19 @@
 static int tensor_ok(const ni_tensor_int8 *t, uint32_t rows, uint32_t cols)
 {
     return t->data != NULL && t->params != NULL && t->rows == rows && t->cols == cols
-        && ((uintptr_t)t->params & 3u) == 0
         && ni_encoding_validate(NI_ENC_INT8_ROW, (const uint8_t *)t->params, rows * NI_INT8_ROW_PARAMS_BYTES, rows, cols);
+}
+
+/* Row params and QUANT_PARAMS are read as int32 structs in place. */
+static int params_aligned(const ni_model *m)
+{
+    uint32_t bad = (uint32_t)((uintptr_t)m->word_emb.params | (uintptr_t)m->pos_emb.params
+        | (uintptr_t)m->emb_proj.params | (uintptr_t)m->query.params | (uintptr_t)m->key.params
+        | (uintptr_t)m->value.params | (uintptr_t)m->attn_out.params | (uintptr_t)m->ffn.params
+        | (uintptr_t)m->ffn_out.params);
+    for (uint32_t l = 0; l < m->dims.num_layers; l++)
+        bad |= (uint32_t)((uintptr_t)m->exits[l].pooler.params | (uintptr_t)m->exits[l].classifier.params);
+    return (bad & 3u) == 0;
 }
 
 int ni_model_bind(ni_model *m, const uint8_t *qparams, uint32_t qparams_len)
@@ -17,6 +28,7 @@ int ni_model_bind(ni_model *m, const uint8_t *qparams, uint32_t qparams_len)
     if (m == NULL || qparams == NULL) return NI_ERR_NULL;
     const ni_model_dims *d = &m->dims;
     if (!ni_dims_validate(d)) return NI_ERR_MODEL;
+    if (((uintptr_t)qparams & 3u) != 0 || !params_aligned(m)) return NI_ERR_ALIGNMENT;
     uint32_t V = d->vocab_size, E = d->embedding_size, H = d->hidden_size, I = d->intermediate_size;
     if (!tensor_ok(&m->word_emb, V, E) || !tensor_ok(&m->pos_emb, d->max_positions, E)
         || !tensor_ok(&m->emb_proj, H, E) || !tensor_ok(&m->query, H, H) || !tensor_ok(&m->key, H, H)
@@ -25,7 +37,7 @@ int ni_model_bind(ni_model *m, const uint8_t *qparams, uint32_t qparams_len)
     for (uint32_t l = 0; l < d->num_layers; l++)
         if (!tensor_ok(&m->exits[l].pooler, H, H) || !tensor_ok(&m->exits[l].classifier, d->num_labels, H))
             return NI_ERR_MODEL;
-    if (((uintptr_t)qparams & 3u) != 0 || !ni_qparams_validate(qparams, qparams_len, d)) return NI_ERR_MODEL;
+    if (!ni_qparams_validate(qparams, qparams_len, d)) return NI_ERR_MODEL;
     m->qp = (const ni_qparams_fixed *)(const void *)qparams;
     const uint8_t *tail = qparams + sizeof(ni_qparams_fixed);
     m->emb_ln = (const ni_ln_param *)(const void *)tail;
@@ -46,7 +58,7 @@ uint32_t ni_arena_bytes(const ni_model *m)
 static int check_arena(const ni_model *m, uint8_t *arena, uint32_t arena_len, ni_arena_layout *lay)
 {
     if (m == NULL || arena == NULL || m->qp == NULL) return NI_ERR_NULL;
-    if (((uintptr_t)arena & 3u) != 0) return NI_ERR_ARENA_SMALL;
+    if (((uintptr_t)arena & 3u) != 0) return NI_ERR_ALIGNMENT; /* the steps read it as int16/int32 */
     ni_arena_layout_of(&m->dims, lay);
     if (arena_len < lay->total) return NI_ERR_ARENA_SMALL;
     return NI_OK;

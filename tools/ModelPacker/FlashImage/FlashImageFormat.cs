@@ -86,7 +86,7 @@ public enum NiStatus
     VocabOrder = -36, VocabId = -37, Utf8 = -38, Labels = -39, Thresholds = -40, TestVectors = -41,
     TestVectorToken = -42, TensorParams = -43, Board = -44,
     Null = -100, ArenaSmall = -101, ArenaState = -102, SeqLen = -103, TokenId = -104, LayerOrder = -105,
-    LayerIndex = -106, LabelsCount = -107, Model = -108, Index = -109,
+    LayerIndex = -106, LabelsCount = -107, Model = -108, Index = -109, Alignment = -110,
 }
 
 public static class NiStatusNames
