@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Packs every trained model under models/ (snips, clinc150, ...) into an int8 flash image with 64 test vectors, in
 # native-kernels/build/test-images/runtime/<name>.nii, and checks it with `modelpacker verify`. ctest's
-# runtime_vectors then runs those vectors through the C step API. Calibration data: ../shared/datasets/<name>
+# runtime_vectors_<name> (one per models/<name>, failing when the image is missing) then runs those vectors through
+# the C step API. Calibration data: ../shared/datasets/<name>
 # (or $NANO_INTENT_DATASETS/<name>). Also checks that the int8 image's test accuracy (integer reference) is within
 # 0.5 percentage points of the fp32 checkpoint's. Exits non-zero when a pack, verify or accuracy check fails.
 set -euo pipefail

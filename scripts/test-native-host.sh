@@ -3,7 +3,8 @@
 # valgrind over the loader tests, then a bounded libFuzzer run of the image loader (clang, ASan + UBSan).
 #   NI_FUZZ_SECONDS  total fuzzing time (default 60; 0 skips fuzzing)
 #   NI_FUZZ_RUNTIME_SECONDS  fuzzing of the integer runtime (fuzz_runtime, default 20; 0 skips it)
-# Installs clang and libFuzzer (Debian's libclang-rt) when missing. Exits non-zero on the first failure.
+# Installs clang, libFuzzer (Debian's libclang-rt) and valgrind when missing (as root). Exits non-zero on the first
+# failure, including a tool that is still missing after that.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 nk="$root/native-kernels"
@@ -18,11 +19,13 @@ if ! command -v clang >/dev/null; then
 elif [ ! -f "$(clang -print-file-name=libclang_rt.fuzzer-x86_64.a)" ]; then
   need+=(libclang-rt-14-dev)   # libFuzzer and the sanitizer runtimes of Debian's clang
 fi
+command -v valgrind >/dev/null || need+=(valgrind)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test-native-host: installing ${need[*]}"
+  if [ "$(id -u)" -ne 0 ]; then echo "test-native-host: need root to apt-get install ${need[*]}" >&2; exit 1; fi
   export DEBIAN_FRONTEND=noninteractive
-  apt-get -o DPkg::Lock::Timeout=300 update -qq
-  apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  apt-get -o DPkg::Lock::Timeout=300 update -qq || exit 1
+  apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${need[@]}" >/dev/null || exit 1
 fi
 
 echo "== host build (static + shared nano_intent, tests)"
@@ -38,14 +41,14 @@ cmake --build "$nk/build/asan" -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir "$nk/build/asan" --output-on-failure -E image_csharp_write -FA csharp_images
 
-if command -v valgrind >/dev/null; then
-  echo "== valgrind (loader tests)"
-  for t in test_image_valid test_image_tamper test_image_truncation; do
-    valgrind -q --error-exitcode=1 --leak-check=full "$nk/build/host/tests/image/$t" >/dev/null
-  done
-  valgrind -q --error-exitcode=1 "$nk/build/host/tests/image/test_image_files" "$nk/build/test-images" >/dev/null
-  echo "valgrind: clean"
-fi
+# installed above: a missing valgrind is a failure, not a skipped stage
+if ! command -v valgrind >/dev/null; then echo "test-native-host: FAILED: valgrind not found after installing it" >&2; exit 1; fi
+echo "== valgrind (loader tests)"
+for t in test_image_valid test_image_tamper test_image_truncation; do
+  valgrind -q --error-exitcode=1 --leak-check=full "$nk/build/host/tests/image/$t" >/dev/null
+done
+valgrind -q --error-exitcode=1 "$nk/build/host/tests/image/test_image_files" "$nk/build/test-images" >/dev/null
+echo "valgrind: clean"
 
 if [ "$fuzz_seconds" -gt 0 ]; then
   echo "== libFuzzer (ASan + UBSan), ${fuzz_seconds}s"

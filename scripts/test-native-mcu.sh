@@ -32,9 +32,9 @@ fi
 # 2. the bundled models (models/snips, models/clinc150) packed to int8 with `modelpacker pack` against the
 #    esp32-wrover profile (so packing also proves they fit that board's model partition and arena budget) and
 #    given early-exit thresholds with `modelpacker calibrate` on the validation split;
-# 3. the images the C# tests pack for the host runtime test (native-kernels/build/test-images/runtime: a tiny
-#    trained model and random models, expected logits from the C# integer reference), written by
-#    `dotnet test --filter IntegerImageTests` when none are there yet.
+# 3. the other images of the host runtime test (native-kernels/build/test-images/runtime, expected logits from the
+#    C# integer reference): random models, written by `dotnet test --filter IntegerImageTests` when none are there
+#    yet, and the tiny trained model cli-tiny.nii when PackCommandTests (xunit) has already written it.
 images="${NI_MCU_IMAGES:-}"
 if [ -z "$images" ]; then
   img_dir="$root/build/images"
@@ -59,7 +59,8 @@ if [ -z "$images" ]; then
     fi
   done
   runtime_dir="$root/native-kernels/build/test-images/runtime"
-  if ! ls "$runtime_dir"/*.nii >/dev/null 2>&1; then
+  # (random-*.nii: the packed models/<name>.nii and cli-tiny.nii in the same directory are not these)
+  if ! ls "$runtime_dir"/random-*.nii >/dev/null 2>&1; then
     echo "test-native-mcu: writing the C# test images (dotnet test --filter IntegerImageTests)"
     if [ ! -f native-kernels/build/host/libnano_intent.so ]; then # the tests check the images against the host C runtime
       { cmake -S native-kernels -B native-kernels/build/host -DCMAKE_BUILD_TYPE=Release >/dev/null \
@@ -67,7 +68,9 @@ if [ -z "$images" ]; then
         || echo "test-native-mcu: could not build the host library native-kernels/build/host"
     fi
     NANO_INTENT_RUNTIME_IMAGES="$runtime_dir" dotnet test tests/ModelPacker.Tests -c Release -nologo -v quiet \
-      --filter "FullyQualifiedName~IntegerImageTests" >/dev/null || echo "test-native-mcu: dotnet test IntegerImageTests failed"
+      --filter "FullyQualifiedName~IntegerImageTests" >"$root/build/IntegerImageTests.log" 2>&1 \
+      || { tail -30 "$root/build/IntegerImageTests.log"
+           echo "test-native-mcu: FAILED: dotnet test --filter IntegerImageTests (writes the random test images)"; exit 1; }
   fi
   for f in "$runtime_dir"/*.nii; do
     [ -f "$f" ] || continue
