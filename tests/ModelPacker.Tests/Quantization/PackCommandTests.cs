@@ -46,16 +46,31 @@ public class PackCommandTests(CliFixture fixture) : IClassFixture<CliFixture>
     }
 
     [Fact]
-    public void VerifyFailsWhenAnExpectedLogitIsWrongEvenWithValidChecksums()
+    public void VerifyFailsInOneLineWhenExpectationsAreWrongEvenWithValidChecksums()
     {
         string path = Pack("tampered.nii", "--test-vectors", "3");
         var content = ImageReader.ReadFile(path, IntegerImage.Rules).Content;
-        var v0 = content.TestVectors![0];
-        v0.Logits[0][0] += 1;
-        ImageWriter.Write(content, path, IntegerImage.Rules);   // valid CRCs and SHA-256, wrong expectation
+        var vectors = content.TestVectors!;
+        int expected = vectors[0].Logits[0][0], entropy = vectors[2].Entropies[1];
+        vectors[0].Logits[0][0] += 1;
+        vectors[2].Entropies[1] -= 1;
+        ImageWriter.Write(content, path, IntegerImage.Rules);   // valid CRCs and SHA-256, wrong expectations
+        int labels = vectors[0].Logits[0].Length;
+
         var verify = CliRun.Of("verify", path);
         Assert.Equal(1, verify.ExitCode);
-        Assert.Contains("test vector 0 layer 0: logits differ", verify.Error);
+        string error = Assert.Single(verify.ErrorLines);
+        Assert.StartsWith($"error: {path}: 2 of 3 test vectors do not match the integer reference", error);
+        Assert.EndsWith($"first: test vector 0 layer 0: logit 0 is {expected}, expected {expected + 1} (1 of {labels} logits differ)", error);
+        Assert.DoesNotContain("mismatch:", verify.Out);
+
+        var detailed = CliRun.Of("verify", "--details", path);
+        Assert.Equal(1, detailed.ExitCode);
+        Assert.Equal(error, Assert.Single(detailed.ErrorLines));
+        var lines = detailed.Out.Split('\n').Where(l => l.StartsWith("mismatch:")).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.StartsWith("mismatch: test vector 0 layer 0: logit 0", lines[0]);
+        Assert.Equal($"mismatch: test vector 2 layer 1: entropy_q16 is {entropy}, expected {entropy - 1}", lines[1]);
     }
 
     [Fact]
@@ -119,6 +134,46 @@ public class PackCommandTests(CliFixture fixture) : IClassFixture<CliFixture>
         Assert.True(classify.ExitCode == 0, classify.Error);
         using var c = System.Text.Json.JsonDocument.Parse(classify.Out);
         Assert.Equal(image.Model.Dims.NumLayers, c.RootElement.GetProperty("exit_layer").GetInt32()); // thresholds 0: full depth
+    }
+
+    [Fact]
+    public void ClassifyOnAnImagePrintsTheRuntimesQ16EntropyAndExitsWhereItIsBelowTheThreshold()
+    {
+        const string text = "play some jazz please";
+        var packed = IntegerImage.Read(Pack("entropy.nii"));
+        var classifier = packed.Classifier();
+        var runtime = classifier.RunAll(classifier.Encode(text));
+        int e0 = runtime[0].EntropyQ16;
+
+        // Threshold one above layer 1's entropy: the device stops there; equal to it: it does not (strict <).
+        foreach (var (threshold0, exitLayer) in new[] { (e0 + 1, 1), (e0, 2) })
+        {
+            string path = fixture.Path($"entropy-{threshold0}.nii");
+            int[] thresholds = [threshold0, 0];
+            File.WriteAllBytes(path, new IntegerImage
+            {
+                Model = packed.Model, Vocabulary = packed.Vocabulary, Labels = packed.Labels, ThresholdsQ16 = thresholds,
+            }.Build());
+
+            var run = CliRun.Of("classify", "--model", path, "--json", text);
+            Assert.True(run.ExitCode == 0, run.Error);
+            using var doc = System.Text.Json.JsonDocument.Parse(run.Out);
+            Assert.Equal(exitLayer, doc.RootElement.GetProperty("exit_layer").GetInt32());
+            var exits = doc.RootElement.GetProperty("exits").EnumerateArray().ToList();
+            Assert.Equal(runtime.Length, exits.Count);
+            for (int l = 0; l < runtime.Length; l++)
+            {
+                Assert.Equal(runtime[l].EntropyQ16, exits[l].GetProperty("entropy_q16").GetInt32());
+                Assert.Equal(runtime[l].EntropyQ16 / 65536.0, exits[l].GetProperty("entropy").GetDouble()); // exact, not the float softmax
+                Assert.Equal(thresholds[l], exits[l].GetProperty("threshold_q16").GetInt32());
+            }
+
+            var table = CliRun.Of("classify", "--model", path, text);
+            Assert.True(table.ExitCode == 0, table.Error);
+            Assert.Contains($"{exitLayer} of 2 (early exit, integer runtime)", table.Out);
+            Assert.Contains(FormattableString.Invariant($"{e0 / 65536.0:F4} ({e0})"), table.Out);
+            Assert.Contains(FormattableString.Invariant($"{threshold0 / 65536.0:F4} ({threshold0})"), table.Out);
+        }
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using ModelPacker.Evaluation;
+using ModelPacker.IntegerRuntime;
 using Spectre.Console;
 
 namespace ModelPacker.Cli;
@@ -28,18 +29,25 @@ internal static class ClassifyCommand
         return command;
     }
 
-    /// <summary>One exit layer's answer.</summary>
-    internal sealed record ExitAnswer(int Layer, string Intent, double Confidence, double Entropy);
+    /// <summary>
+    /// One exit layer's answer. For an image, <see cref="EntropyQ16"/> and <see cref="ThresholdQ16"/> are what the
+    /// device compares (exit when entropy &lt; threshold) and <see cref="Entropy"/> is EntropyQ16 / 65536, so the
+    /// printed numbers explain the exit taken; for a checkpoint, Entropy is the float softmax entropy.
+    /// </summary>
+    internal sealed record ExitAnswer(int Layer, string Intent, double Confidence, double Entropy, int? EntropyQ16 = null, int? ThresholdQ16 = null);
 
     internal sealed record Prediction(string Text, IReadOnlyList<ExitAnswer> Exits)
     {
         /// <summary>Index of the exit the device stops at (images: early exit by entropy threshold); null = last.</summary>
         public int? EarlyExit { get; init; }
         public ExitAnswer Final => Exits[EarlyExit ?? Exits.Count - 1];
+        private bool FromImage => EarlyExit is not null;
 
         public static Prediction Of(IIntentClassifier classifier, string text)
         {
-            var logits = classifier.Classify(classifier.Encode(text));
+            var ids = classifier.Encode(text);
+            if (classifier is IntegerClassifier ic) return OfImage(ic, text, ids);
+            var logits = classifier.Classify(ids);
             var exits = new List<ExitAnswer>();
             for (int l = 0; l < logits.Length; l++)
             {
@@ -47,8 +55,23 @@ internal static class ClassifyCommand
                 int top = ExitStatistics.ArgMax(logits[l]);
                 exits.Add(new ExitAnswer(l + 1, classifier.Labels[top], p[top], ExitStatistics.Entropy(p)));
             }
-            int? early = classifier is IntegerRuntime.IntegerClassifier ic ? ic.ClassifyEarlyExit(classifier.Encode(text)).ExitLayer : null;
-            return new Prediction(text, exits) { EarlyExit = early };
+            return new Prediction(text, exits);
+        }
+
+        /// <summary>Entropy from the integer runtime's Q16 value, the one early exit compares; confidence from the Q16 logits.</summary>
+        private static Prediction OfImage(IntegerClassifier classifier, string text, int[] ids)
+        {
+            var outputs = classifier.RunAll(ids);
+            var logits = IntegerClassifier.ToFloat(outputs);
+            var exits = new List<ExitAnswer>();
+            for (int l = 0; l < outputs.Length; l++)
+            {
+                var p = ExitStatistics.Softmax(logits[l]);
+                int top = ExitStatistics.ArgMax(logits[l]);
+                int entropyQ16 = outputs[l].EntropyQ16;
+                exits.Add(new ExitAnswer(l + 1, classifier.Labels[top], p[top], entropyQ16 / 65536.0, entropyQ16, classifier.ThresholdsQ16[l]));
+            }
+            return new Prediction(text, exits) { EarlyExit = classifier.ClassifyEarlyExit(ids).ExitLayer };
         }
 
         public string ToJson()
@@ -69,6 +92,8 @@ internal static class ClassifyCommand
                     w.WriteString("intent", e.Intent);
                     w.WriteNumber("confidence", e.Confidence);
                     w.WriteNumber("entropy", e.Entropy);
+                    if (e.EntropyQ16 is { } q) w.WriteNumber("entropy_q16", q);
+                    if (e.ThresholdQ16 is { } t) w.WriteNumber("threshold_q16", t);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
@@ -82,13 +107,26 @@ internal static class ClassifyCommand
             var grid = new Grid().AddColumn().AddColumn();
             grid.AddRow("Intent", $"[bold]{Markup.Escape(Final.Intent)}[/]");
             grid.AddRow("Confidence", $"{Final.Confidence:P2}");
-            if (EarlyExit is not null) grid.AddRow("Exit layer", $"{Final.Layer} of {Exits.Count} (early exit, integer runtime)");
+            if (FromImage) grid.AddRow("Exit layer", $"{Final.Layer} of {Exits.Count} (early exit, integer runtime)");
             console.Write(grid);
-            var table = new Table().AddColumn("exit layer").AddColumn("top intent")
-                .AddColumn(new TableColumn("confidence").RightAligned()).AddColumn(new TableColumn("entropy (nats)").RightAligned());
+            var table = new Table().AddColumn("exit layer").AddColumn("top intent").AddColumn(new TableColumn("confidence").RightAligned());
+            if (!FromImage)
+            {
+                table.AddColumn(new TableColumn("entropy (nats)").RightAligned());
+                foreach (var e in Exits)
+                    table.AddRow(e.Layer.ToString(), Markup.Escape(e.Intent), $"{e.Confidence:P2}", $"{e.Entropy:F4}");
+                console.Write(table);
+                return;
+            }
+            // The raw Q16 integers make the exit decision visible even where the 4-decimal nats round equal.
+            table.AddColumn(new TableColumn("entropy (nats, Q16)").RightAligned()).AddColumn(new TableColumn("exit threshold (nats, Q16)").RightAligned());
             foreach (var e in Exits)
-                table.AddRow(e.Layer.ToString(), Markup.Escape(e.Intent), $"{e.Confidence:P2}", $"{e.Entropy:F4}");
+                table.AddRow(e.Layer.ToString(), Markup.Escape(e.Intent), $"{e.Confidence:P2}",
+                    FormattableString.Invariant($"{e.Entropy:F4} ({e.EntropyQ16})"),
+                    FormattableString.Invariant($"{e.ThresholdQ16 / 65536.0:F4} ({e.ThresholdQ16})"));
             console.Write(table);
+            console.WriteLine("Entropy is the integer runtime's Q16 fixed-point value / 65536, the number the device compares: " +
+                              "it stops at the first layer whose entropy is below that layer's threshold.");
         }
     }
 }

@@ -20,6 +20,14 @@ internal static class CommonOptions
         HelpName = "dir|image",
     };
 
+    /// <summary>--model for commands that need the fp32 weights (pack, finetune-int8): a directory only.</summary>
+    public static Option<string> Checkpoint() => new("--model")
+    {
+        Description = "Checkpoint directory (model.safetensors, config.json, vocab.txt)",
+        Required = true,
+        HelpName = "dir",
+    };
+
     public static Option<string?> TextColumn() => new("--text-column")
     {
         Description = "CSV column or JSON key holding the utterance (default: text)",

@@ -14,7 +14,7 @@ internal static class FinetuneInt8Command
 {
     public static Command Create(CliEnvironment env)
     {
-        var model = CommonOptions.Model();
+        var model = CommonOptions.Checkpoint();
         var data = CommonOptions.Data("The model's training data");
         var output = new Option<string>("--out") { Description = "Checkpoint directory to write", Required = true, HelpName = "dir" };
         var epochs = new Option<int>("--epochs") { Description = "Fine-tuning epochs", DefaultValueFactory = _ => 1 };

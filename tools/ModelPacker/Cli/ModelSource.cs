@@ -4,8 +4,8 @@ using ModelPacker.Evaluation;
 namespace ModelPacker.Cli;
 
 /// <summary>
-/// Opens what <c>--model</c> names as an <see cref="IIntentClassifier"/>. Today that is a checkpoint directory; a flash
-/// image (run by the integer runtime) plugs in here without touching the commands.
+/// Opens what <c>--model</c> names as an <see cref="IIntentClassifier"/>: a checkpoint directory (fp32) or a flash
+/// image file (the integer reference runtime), so eval and classify need not know which.
 /// </summary>
 internal static class ModelSource
 {

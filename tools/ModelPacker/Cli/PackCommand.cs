@@ -21,7 +21,7 @@ internal static class PackCommand
 
     public static Command Create(CliEnvironment env)
     {
-        var model = CommonOptions.Model();
+        var model = CommonOptions.Checkpoint();
         var scheme = new Option<string>("--scheme") { Description = "Quantization scheme", DefaultValueFactory = _ => "int8" };
         scheme.AcceptOnlyFromAmong("int8");
         var board = new Option<string?>("--board") { Description = "Board profile (boards/<name>.json): its id goes into the header and the image and arena must fit its budgets", HelpName = "name" };

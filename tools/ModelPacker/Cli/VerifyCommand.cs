@@ -7,14 +7,16 @@ namespace ModelPacker.Cli;
 
 /// <summary>
 /// <c>modelpacker verify image</c>: the codec's full validation (structure, offsets, CRCs, SHA-256, tensor params,
-/// QUANT_PARAMS), then every embedded test vector through the integer reference. Exit 0 only when all match.
+/// QUANT_PARAMS), then every embedded test vector through the integer reference. Exit 0 only when all match; a
+/// mismatch is one error line (count and first mismatch), and <c>--details</c> lists every one on stdout.
 /// </summary>
 internal static class VerifyCommand
 {
     public static Command Create(CliEnvironment env)
     {
         var path = new Argument<string>("image") { Description = "Flash image to check" };
-        var command = new Command("verify", "Validate a flash image and re-run its test vectors through the integer reference") { path };
+        var details = new Option<bool>("--details") { Description = "On a mismatch, also list every mismatching test vector and layer on stdout" };
+        var command = new Command("verify", "Validate a flash image and re-run its test vectors through the integer reference") { path, details };
         command.SetAction((result, cancellation) => Task.FromResult(CommandRunner.Execute(env, () =>
         {
             string file = result.GetValue(path)!;
@@ -34,9 +36,14 @@ internal static class VerifyCommand
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var failures = TestVectorBuilder.Verify(image.Model, vectors);
             double perSecond = vectors.Count / clock.Elapsed.TotalSeconds;
-            foreach (var f in failures.Take(10)) env.Error.WriteLine($"mismatch: {file}: {f}");
             if (failures.Count > 0)
-                throw new InvalidDataException($"{file}: {failures.Count} mismatches in {vectors.Count} test vectors x {image.Model.Dims.NumLayers} layers");
+            {
+                if (result.GetValue(details))
+                    foreach (var f in failures) env.Out.WriteLine($"mismatch: {f}");
+                int badVectors = failures.Select(f => f.Vector).Distinct().Count();
+                throw new InvalidDataException($"{file}: {badVectors} of {vectors.Count} test vectors do not match the integer reference " +
+                                               $"(layers 0..{image.Model.Dims.NumLayers - 1}); first: {failures[0]}");
+            }
             env.Out.WriteLine($"{file}: {vectors.Count} test vectors match the integer reference at all {image.Model.Dims.NumLayers} layers " +
                               $"(C# reference, one thread, every exit: {perSecond:F1} utterances/s)");
             return ExitCodes.Success;

@@ -30,22 +30,18 @@ public static class TestVectorBuilder
         }).ToList();
     }
 
-    /// <summary>Runs every vector through the reference; returns the failures (index, layer, what), empty when all match.</summary>
-    public static List<string> Verify(IntegerModel model, IReadOnlyList<TestVector> vectors)
+    /// <summary>Runs every vector through the reference; one mismatch per differing (vector, layer), in order; empty when all match.</summary>
+    public static List<TestVectorMismatch> Verify(IntegerModel model, IReadOnlyList<TestVector> vectors)
     {
-        var failures = new List<string>();
+        var failures = new List<TestVectorMismatch>();
         var runtime = new IntegerAlbert(model);
         for (int i = 0; i < vectors.Count; i++)
         {
             var v = vectors[i];
             var exits = runtime.RunAll(v.Tokens.Select(t => (int)t).ToArray());
             for (int l = 0; l < exits.Length; l++)
-            {
-                if (!exits[l].LogitsQ16.AsSpan().SequenceEqual(v.Logits[l]))
-                    failures.Add($"test vector {i} layer {l}: logits differ (expected {string.Join(",", v.Logits[l])}, got {string.Join(",", exits[l].LogitsQ16)})");
-                if (exits[l].EntropyQ16 != v.Entropies[l])
-                    failures.Add($"test vector {i} layer {l}: entropy {exits[l].EntropyQ16}, expected {v.Entropies[l]}");
-            }
+                if (TestVectorMismatch.Compare(i, l, v.Logits[l], exits[l].LogitsQ16, v.Entropies[l], exits[l].EntropyQ16) is { } m)
+                    failures.Add(m);
         }
         return failures;
     }
