@@ -1,51 +1,65 @@
-// Training benchmarks and full training runs of the tiny ALBERT.
+// Training throughput of the tiny ALBERT (full training runs: `modelpacker train`).
 //   throughput [--config configs/snips.json] [--data <dataset>] [--steps 40]   → table + bench/results/train-throughput.{md,json}
-//   train --data <dataset> [--config <file>] [--out <dir>]                       → trains, prints test accuracy per exit
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ModelPacker.Data;
+using ModelPacker.IO;
 using ModelPacker.Model;
 using ModelPacker.Numerics;
 using ModelPacker.Text;
 using ModelPacker.Training;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-string Arg(string name, string fallback)
-{
-    int i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-}
+const string UsageText = "usage: TrainBench throughput [--config <file>] [--data <dataset>] [--steps <n>]";
 string repo = FindRepoRoot();
 string datasets = Environment.GetEnvironmentVariable("NANO_INTENT_DATASETS") ?? Path.GetFullPath(Path.Combine(repo, "..", "shared", "datasets"));
-string mode = args.Length > 0 ? args[0] : "throughput";
-string configPath = Arg("--config", Path.Combine(repo, "configs", "snips.json"));
-var config = File.Exists(configPath) ? TrainConfig.Load(configPath) : TrainConfig.Default;
 try
 {
-    return mode switch
-    {
-        "throughput" => Throughput(),
-        "train" => Train(),
-        _ => Usage(),
-    };
+    var options = ParseOptions(args);
+    string configPath = options.GetValueOrDefault("--config") ?? Path.Combine(repo, "configs", "snips.json");
+    // A mistyped path must not silently benchmark the built-in defaults.
+    if (!File.Exists(configPath)) throw new InvalidDataException($"{configPath}: no such training config (--config)");
+    var config = TrainConfig.Load(configPath);
+    string data = options.GetValueOrDefault("--data") ?? Path.Combine(datasets, "snips");
+    string stepsText = options.GetValueOrDefault("--steps") ?? "40";
+    if (!int.TryParse(stepsText, NumberStyles.None, CultureInfo.InvariantCulture, out int steps) || steps < 1 || steps > 1_000_000)
+        throw new UsageException($"--steps '{stepsText}' is not a whole number from 1 to 1000000");
+    return Throughput(config, configPath, data, steps);
 }
-catch (Exception e) when (e is InvalidDataException or DataFormatException or ArgumentException)
+catch (UsageException e)
 {
-    Console.Error.WriteLine($"error: {e.Message}");
+    Console.Error.WriteLine($"error: {e.Message} ({UsageText})");
+    return 2;
+}
+catch (Exception e) when (e is InvalidDataException or DataFormatException or ArgumentException or IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"error: {e.Message.ReplaceLineEndings(" ")}");
     return 1;
 }
 
-int Usage()
+/// <summary>The mode (only "throughput", the default) and known --name value pairs; anything else is a usage error.</summary>
+Dictionary<string, string> ParseOptions(string[] argv)
 {
-    Console.Error.WriteLine("usage: TrainBench throughput [--config f] [--data d] [--steps n] | train --data d [--config f] [--out dir]");
-    return 2;
+    int i = 0;
+    if (argv.Length > 0 && !argv[0].StartsWith("--"))
+    {
+        if (argv[0] != "throughput") throw new UsageException($"unknown mode '{argv[0]}'");
+        i = 1;
+    }
+    var known = new HashSet<string> { "--config", "--data", "--steps" };
+    var result = new Dictionary<string, string>();
+    for (; i < argv.Length; i += 2)
+    {
+        if (!known.Contains(argv[i])) throw new UsageException($"unknown argument '{argv[i]}'");
+        if (i + 1 >= argv.Length) throw new UsageException($"{argv[i]} needs a value");
+        if (!result.TryAdd(argv[i], argv[i + 1])) throw new UsageException($"{argv[i]} is given twice");
+    }
+    return result;
 }
 
-int Throughput()
+int Throughput(TrainConfig config, string configPath, string data, int steps)
 {
-    string data = Arg("--data", Path.Combine(datasets, "snips"));
-    int steps = int.Parse(Arg("--steps", "40"), CultureInfo.InvariantCulture);
     var ds = DatasetLoader.Load(data);
     var vocab = WordPieceTrainer.Train(ds.Train.Select(e => e.Text), config.VocabSize, config.MinTokenFrequency);
     var labelIds = ds.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i);
@@ -95,12 +109,12 @@ int Throughput()
     Console.WriteLine($"| metric | value |\n|---|---|");
     foreach (var (k, v) in rows) Console.WriteLine($"| {k} | {v} |");
     string outDir = Path.Combine(repo, "bench", "results");
-    Directory.CreateDirectory(outDir);
     string stamp = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'");
-    File.WriteAllText(Path.Combine(outDir, "train-throughput.md"),
+    // Atomic (temp file + rename): an interrupted run never leaves a half-written result next to the old one.
+    WriteText(Path.Combine(outDir, "train-throughput.md"),
         $"# Training throughput ({stamp})\n\nCommand: `dotnet run -c Release --project bench/TrainBench -- throughput --config {Path.GetRelativePath(repo, configPath)} --steps {steps}`\n\n| metric | value |\n|---|---|\n" +
         string.Join("\n", rows.Select(r => $"| {r.Item1} | {r.Item2} |")) + "\n");
-    File.WriteAllText(Path.Combine(outDir, "train-throughput.json"), JsonSerializer.Serialize(new
+    WriteText(Path.Combine(outDir, "train-throughput.json"), JsonSerializer.Serialize(new
     {
         date = stamp, config = Path.GetFileName(configPath), tokensPerSecond = tokens / secs, sequencesPerSecond = seqs / secs,
         tokensPerCpuSecond = tokens / cpu, modelGflopsPerCpuSecond = modelGflops, cpuPerWall = cpu / secs, loadAverage = loadAvg, gemm = gemm.Select(g => new { shape = g.Shape, gflops = g.Gflops }),
@@ -125,44 +139,7 @@ static double GemmGflops(int m, int n, int k)
     return Gemm.Flops(m, n, k) * reps / (proc.TotalProcessorTime - cpu0).TotalSeconds / 1e9;
 }
 
-int Train()
-{
-    string data = Arg("--data", Path.Combine(datasets, "snips"));
-    string? outDir = Arg("--out", "") is { Length: > 0 } o ? o : null;
-    var ds = DatasetLoader.Load(data);
-    Console.WriteLine($"{ds.Name}: {ds.Train.Count} train, {ds.Validation.Count} validation, {ds.Test.Count} test, {ds.Labels.Length} labels; config {configPath}; load average {ReadLoadAverage():F2}");
-    var sw = Stopwatch.StartNew();
-    var progress = new SyncProgress(pr =>
-    {
-        if (pr.Step % 100 == 0 || pr.ValidationAccuracy is not null && pr.Step % 10 != 0 || pr.Step == pr.TotalSteps)
-            Console.WriteLine($"epoch {pr.Epoch}/{pr.Epochs} step {pr.Step}/{pr.TotalSteps} loss {pr.Loss:F4} train {pr.TrainAccuracy:P2} val {(pr.ValidationAccuracy is { } v ? v.ToString("P2") : "-")} elapsed {pr.Elapsed:mm\\:ss} left {pr.Remaining:mm\\:ss}");
-    });
-    var model = TrainingPipeline.Run(ds, config, progress);
-    var trainTime = sw.Elapsed;
-    double cpuSeconds = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
-    var tok = new WordPieceTokenizer(model.Vocabulary);
-    var labelIds = ds.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i);
-    var (tx, ty) = TrainingPipeline.Encode(ds.Test, tok, labelIds, config.MaxLength);
-    var albert = new AlbertModel(model.Parameters);
-    var exits = TrainingPipeline.ExitAccuracies(albert, tx, ty);
-    Console.WriteLine($"process CPU time {cpuSeconds:F0} s over {trainTime.TotalSeconds:F0} s wall ({cpuSeconds / trainTime.TotalSeconds:F2} cores); load average now {ReadLoadAverage():F2}");
-    Console.WriteLine($"trained in {trainTime:mm\\:ss} (best epoch {model.BestEpoch}, validation {model.BestValidationAccuracy:P2}); vocabulary {model.Vocabulary.Count}; parameters {model.Parameters.ParameterCount:N0}");
-    Console.WriteLine($"test accuracy per exit: {string.Join("  ", exits.Select((a, l) => $"L{l + 1} {a:P2}"))}");
-    if (ds.Labels.Contains(IntentDataset.OutOfScopeLabel))
-    {
-        int oos = labelIds[IntentDataset.OutOfScopeLabel];
-        var inIdx = Enumerable.Range(0, ty.Length).Where(i => ty[i] != oos).ToArray();
-        var inExits = TrainingPipeline.ExitAccuracies(albert, inIdx.Select(i => tx[i]).ToArray(), inIdx.Select(i => ty[i]).ToArray());
-        Console.WriteLine($"in-scope test accuracy per exit ({inIdx.Length} utterances): {string.Join("  ", inExits.Select((a, l) => $"L{l + 1} {a:P2}"))}");
-    }
-    if (outDir is not null)
-    {
-        Directory.CreateDirectory(outDir);
-        WeightsDump.Save(model, outDir);
-        Console.WriteLine($"wrote {outDir}");
-    }
-    return 0;
-}
+static void WriteText(string path, string text) => AtomicFile.WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(text));
 
 static double ReadLoadAverage()
 {
@@ -177,20 +154,5 @@ static string FindRepoRoot()
     return d?.FullName ?? Directory.GetCurrentDirectory();
 }
 
-/// <summary>Reports on the training thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
-sealed class SyncProgress(Action<TrainProgress> report) : IProgress<TrainProgress>
-{
-    public void Report(TrainProgress value) => report(value);
-}
-
-/// <summary>Until the checkpoint writer is available here: config.json, vocab.txt and raw fp32 tensors.</summary>
-static class WeightsDump
-{
-    public static void Save(TrainedModel m, string dir)
-    {
-        File.WriteAllText(Path.Combine(dir, "config.json"), JsonSerializer.Serialize(m.Config, new JsonSerializerOptions { WriteIndented = true }));
-        m.Vocabulary.Save(Path.Combine(dir, "vocab.txt"));
-        using var w = new BinaryWriter(File.Create(Path.Combine(dir, "weights.f32")));
-        foreach (var t in m.Parameters.All) { w.Write(t.Name); foreach (var v in t.Data) w.Write(v); }
-    }
-}
+/// <summary>A bad command line: exit 2 with the usage line.</summary>
+sealed class UsageException(string message) : Exception(message);
