@@ -11,9 +11,9 @@ source scripts/lib/summary.sh
 scripts/setup.sh || { echo "setup failed"; exit 1; }
 
 stage "dotnet build" dotnet build nano.sln -c Release -nologo -v quiet
-if [ -x scripts/pack-test-images.sh ]; then stage "pack test images" scripts/pack-test-images.sh; fi
-if [ -x scripts/test-native-host.sh ]; then stage "native host (ctest, fuzz)" scripts/test-native-host.sh; fi
+stage "pack test images" scripts/pack-test-images.sh
+stage "native host (ctest, fuzz)" scripts/test-native-host.sh
 stage "dotnet test" dotnet test nano.sln -c Release --no-build -nologo --logger "console;verbosity=normal"
-if [ -x scripts/test-native-mcu.sh ]; then stage "native on MCUs under QEMU (ctest)" scripts/test-native-mcu.sh; fi
+stage "native on MCUs under QEMU (ctest)" scripts/test-native-mcu.sh
 
 finish

@@ -116,6 +116,11 @@ public class PackCommandTests(CliFixture fixture) : IClassFixture<CliFixture>
         var early = EarlyExitStatistics.Measure(classifier, data.Test);
         var full = Evaluator.Evaluate(classifier, data.Test, null, default);
         Assert.Equal(full.Accuracy, early.Accuracy, 6);
+        // The printed trade-off is the one the device loop gets with the thresholds written into the image.
+        string thresholds = string.Join(" ", image.ThresholdsQ16.Select(t => (t / 65536.0).ToString("F4", System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Contains(FormattableString.Invariant(
+            $"full depth: accuracy {full.Accuracy:P2}, {image.Model.Dims.NumLayers} layers; chosen: accuracy {early.Accuracy:P2}, mean {early.MeanLayers:F2} layers; thresholds (nats) {thresholds}"),
+            run.Out);
     }
 
     [Fact]
