@@ -1,0 +1,56 @@
+using ModelPacker.Boards;
+using ModelPacker.IntegerRuntime;
+using ModelPacker.Tests.Cli;
+
+namespace ModelPacker.Tests.Boards;
+
+/// <summary>
+/// The bundled models (models/) packed against the repository's own board profiles (boards/): the SNIPS image goes
+/// onto the ESP32-WROVER's model partition, and a real board too small for the CLINC150 image is refused with both
+/// sizes and no file written. Few calibration utterances and no test vectors keep the packs quick; the sizes
+/// compared are those of the very images pack writes.
+/// </summary>
+public class BundledModelBoardTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("nano-intent-boards-").FullName;
+    private static readonly string BoardsDir = Path.Combine(TestPaths.RepoRoot, "boards");
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    private static CliRun Pack(string model, string output, params string[] extra) =>
+        CliRun.Of(["pack", "--model", Path.Combine(TestPaths.RepoRoot, "models", model), "--scheme", "int8",
+                   "--calibration-data", TestPaths.Dataset(model), "--calibration-utterances", "100", "--test-vectors", "0",
+                   "--boards-dir", BoardsDir, "--out", output, .. extra]);
+
+    [Fact]
+    public void SnipsImageFitsTheEsp32WroverModelPartition()
+    {
+        var wrover = BoardProfile.Load("esp32-wrover", BoardsDir);
+        string path = Path.Combine(dir, "snips.nimg");
+        var run = Pack("snips", path, "--board", "esp32-wrover");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var image = IntegerImage.Read(path);
+        Assert.Equal(wrover.Id, image.BoardId);
+        Assert.InRange(new FileInfo(path).Length, 1, wrover.FlashBudgetBytes);
+        Assert.InRange(image.Model.ArenaBytes, 1, wrover.RamBudgetBytes);
+    }
+
+    [Fact]
+    public void Clinc150ImageIsRefusedByTheStm32f769WithBothSizesAndNoFile()
+    {
+        var disco = BoardProfile.Load("stm32f769i-disco", BoardsDir);
+        string unbound = Path.Combine(dir, "clinc150.nimg");
+        var fits = Pack("clinc150", unbound);
+        Assert.True(fits.ExitCode == 0, fits.Error);
+        long bytes = new FileInfo(unbound).Length;
+        Assert.True(bytes > disco.FlashBudgetBytes, $"the CLINC150 image ({bytes} bytes) now fits {disco.Name}; pick a smaller board for this test");
+
+        string refused = Path.Combine(dir, "clinc150-disco.nimg");
+        var run = Pack("clinc150", refused, "--board", disco.Name);
+        Assert.Equal(1, run.ExitCode);
+        string error = Assert.Single(run.ErrorLines); // one line, nothing else on stderr
+        Assert.StartsWith(FormattableString.Invariant(
+            $"error: image of {bytes:N0} bytes does not fit board {disco.Name}: its flash budget is {disco.FlashBudgetBytes:N0} bytes"), error);
+        Assert.False(File.Exists(refused));
+    }
+}
