@@ -20,13 +20,8 @@ elif [ ! -f "$(clang -print-file-name=libclang_rt.fuzzer-x86_64.a)" ]; then
   need+=(libclang-rt-14-dev)   # libFuzzer and the sanitizer runtimes of Debian's clang
 fi
 command -v valgrind >/dev/null || need+=(valgrind)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "test-native-host: installing ${need[*]}"
-  if [ "$(id -u)" -ne 0 ]; then echo "test-native-host: need root to apt-get install ${need[*]}" >&2; exit 1; fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get -o DPkg::Lock::Timeout=300 update -qq || exit 1
-  apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${need[@]}" >/dev/null || exit 1
-fi
+source "$root/scripts/lib/apt-install.sh"
+apt_install test-native-host "${need[@]}" || exit 1
 
 echo "== host build (static + shared nano_intent, tests)"
 cmake -S "$nk" -B "$nk/build/host" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

@@ -19,13 +19,8 @@ dpkg -s picolibc-riscv64-unknown-elf >/dev/null 2>&1 || need+=(picolibc-riscv64-
 command -v qemu-system-arm >/dev/null || need+=(qemu-system-arm)
 command -v qemu-system-riscv32 >/dev/null || need+=(qemu-system-misc)
 command -v cmake >/dev/null || need+=(cmake make)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "test-native-mcu: installing ${need[*]}"
-  if [ "$(id -u)" -ne 0 ]; then echo "test-native-mcu: need root to apt-get install ${need[*]}" >&2; exit 1; fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get -o DPkg::Lock::Timeout=300 update -qq || exit 1
-  apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${need[@]}" >/dev/null || exit 1
-fi
+source "$root/scripts/lib/apt-install.sh"
+apt_install test-native-mcu "${need[@]}" || exit 1
 
 # ---- flash images ----
 # 1. NI_MCU_IMAGES when given; else
