@@ -25,39 +25,53 @@ public class GemmTests
         return c;
     }
 
-    public static IEnumerable<object[]> Sizes() =>
-    [
-        [1, 1, 1], [7, 5, 3], [6, 16, 16], [13, 37, 29], [33, 150, 128], [5, 512, 128], [64, 128, 512], [17, 7, 64], [2, 33, 1],
-    ];
+    private static readonly (int M, int N, int K)[] Shapes =
+        [(1, 1, 1), (7, 5, 3), (6, 16, 16), (13, 37, 29), (33, 150, 128), (5, 512, 128), (64, 128, 512), (17, 7, 64), (2, 33, 1)];
+
+    private delegate void Kernel(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc,
+        int m, int n, int k, bool accumulate);
+
+    // Each case names its kernel and calls it directly: no test flips a process-wide switch that the training
+    // bit-identity tests, running in parallel, would also read. The FMA kernel is only offered where the CPU has it.
+    private static Kernel KernelNamed(string name) => name switch
+    {
+        "portable" => Gemm.MatMulPortable,
+        "fma" => Gemm.MatMulFma,
+        "dispatch" => Gemm.MatMul,
+        _ => throw new ArgumentException(name),
+    };
+
+    public static IEnumerable<object[]> KernelsAndShapes()
+    {
+        var kernels = Gemm.UsesFma ? new[] { "portable", "fma", "dispatch" } : new[] { "portable", "dispatch" };
+        foreach (var kernel in kernels)
+        foreach (var (m, n, k) in Shapes)
+            yield return [kernel, m, n, k];
+    }
 
     [Theory]
-    [MemberData(nameof(Sizes))]
-    public void MatMulMatchesNaiveTripleLoop(int m, int n, int k)
+    [MemberData(nameof(KernelsAndShapes))]
+    public void MatMulMatchesNaiveTripleLoop(string kernel, int m, int n, int k)
     {
-        foreach (bool portable in new[] { false, true })
+        var matMul = KernelNamed(kernel);
         foreach (bool acc in new[] { false, true })
         {
-            Gemm.ForcePortable = portable;
-            try
+            int lda = k + 3, ldb = n + 2, ldc = n + 5; // strided views
+            var a = Random(m * lda, 1); var b = Random(k * ldb, 2);
+            var c = Random(m * ldc, 3);
+            var before = (float[])c.Clone();
+            matMul(a, lda, b, ldb, c, ldc, m, n, k, acc);
+            var want = Naive(a, lda, b, ldb, m, n, k);
+            for (int i = 0; i < m; i++)
             {
-                int lda = k + 3, ldb = n + 2, ldc = n + 5; // strided views
-                var a = Random(m * lda, 1); var b = Random(k * ldb, 2);
-                var c = Random(m * ldc, 3);
-                var before = (float[])c.Clone();
-                Gemm.MatMul(a, lda, b, ldb, c, ldc, m, n, k, acc);
-                var want = Naive(a, lda, b, ldb, m, n, k);
-                for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
                 {
-                    for (int j = 0; j < n; j++)
-                    {
-                        double expect = want[i * n + j] + (acc ? before[i * ldc + j] : 0);
-                        Assert.True(Math.Abs(c[i * ldc + j] - expect) <= 1e-4 * (1 + Math.Sqrt(k)),
-                            $"m={m} n={n} k={k} portable={portable} acc={acc} at ({i},{j}): {c[i * ldc + j]} vs {expect}");
-                    }
-                    for (int j = n; j < ldc; j++) Assert.Equal(before[i * ldc + j], c[i * ldc + j]); // padding untouched
+                    double expect = want[i * n + j] + (acc ? before[i * ldc + j] : 0);
+                    Assert.True(Math.Abs(c[i * ldc + j] - expect) <= 1e-4 * (1 + Math.Sqrt(k)),
+                        $"m={m} n={n} k={k} kernel={kernel} acc={acc} at ({i},{j}): {c[i * ldc + j]} vs {expect}");
                 }
+                for (int j = n; j < ldc; j++) Assert.Equal(before[i * ldc + j], c[i * ldc + j]); // padding untouched
             }
-            finally { Gemm.ForcePortable = false; }
         }
     }
 

@@ -15,26 +15,47 @@ public static unsafe class Gemm
 {
     private const int Mr = 6, Nr = 16;
 
-    /// <summary>Tests set this to exercise the portable path on machines that have FMA.</summary>
-    internal static bool ForcePortable { get; set; }
-
-    public static bool UsesFma => !ForcePortable && Fma.IsSupported && Avx.IsSupported;
+    /// <summary>Whether <see cref="MatMul"/> takes the FMA kernel: fixed by the CPU for the life of the process, so
+    /// every caller (and every test running in parallel) sees the same arithmetic.</summary>
+    public static bool UsesFma { get; } = Fma.IsSupported && Avx.IsSupported;
 
     [ThreadStatic] private static float[]? t_panel;
 
-    /// <summary>C[m,n] = (accumulate ? C : 0) + A[m,k]·B[k,n].</summary>
+    /// <summary>C[m,n] = (accumulate ? C : 0) + A[m,k]·B[k,n], with the fastest kernel this CPU has.</summary>
     public static void MatMul(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc,
         int m, int n, int k, bool accumulate)
     {
-        if (m == 0 || n == 0) return;
-        if (k == 0) { if (!accumulate) for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear(); return; }
+        if (UsesFma) MatMulFma(a, lda, b, ldb, c, ldc, m, n, k, accumulate);
+        else MatMulPortable(a, lda, b, ldb, c, ldc, m, n, k, accumulate);
+    }
+
+    /// <summary><see cref="MatMul"/> with the Vector256 + FMA kernel; the CPU must support it (<see cref="UsesFma"/>).
+    /// Internal so that tests can check each kernel without a process-wide switch.</summary>
+    internal static void MatMulFma(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc,
+        int m, int n, int k, bool accumulate)
+    {
+        if (!UsesFma) throw new PlatformNotSupportedException("the FMA GEMM kernel needs AVX and FMA");
+        if (HandledWithoutKernel(a, lda, b, ldb, c, ldc, m, n, k, accumulate)) return;
+        fixed (float* pa = a, pb = b, pc = c) FmaKernel(pa, lda, pb, ldb, pc, ldc, m, n, k, accumulate);
+    }
+
+    /// <summary><see cref="MatMul"/> with the portable Vector&lt;float&gt; kernel, which runs on any CPU.</summary>
+    internal static void MatMulPortable(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc,
+        int m, int n, int k, bool accumulate)
+    {
+        if (HandledWithoutKernel(a, lda, b, ldb, c, ldc, m, n, k, accumulate)) return;
+        fixed (float* pa = a, pb = b, pc = c) PortableKernel(pa, lda, pb, ldb, pc, ldc, m, n, k, accumulate);
+    }
+
+    /// <summary>Checks the views against their buffers and does the empty cases (the kernels assume m, n, k ≥ 1).</summary>
+    private static bool HandledWithoutKernel(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc,
+        int m, int n, int k, bool accumulate)
+    {
+        if (m == 0 || n == 0) return true;
+        if (k == 0) { if (!accumulate) for (int i = 0; i < m; i++) c.Slice(i * ldc, n).Clear(); return true; }
         if ((long)(m - 1) * lda + k > a.Length || (long)(k - 1) * ldb + n > b.Length || (long)(m - 1) * ldc + n > c.Length)
             throw new ArgumentException("matrix view exceeds its buffer");
-        fixed (float* pa = a, pb = b, pc = c)
-        {
-            if (UsesFma) MatMulFma(pa, lda, pb, ldb, pc, ldc, m, n, k, accumulate);
-            else MatMulPortable(pa, lda, pb, ldb, pc, ldc, m, n, k, accumulate);
-        }
+        return false;
     }
 
     /// <summary>Y[m,out] = X[m,in]·Wᵀ + b, with W given pre-transposed as wT[in,out] (the forward pass of a linear layer).</summary>
@@ -80,7 +101,7 @@ public static unsafe class Gemm
     public static double Flops(int m, int n, int k) => 2.0 * m * n * k;
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void MatMulFma(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int n, int k, bool acc)
+    private static void FmaKernel(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int n, int k, bool acc)
     {
         int nFull = n - n % Nr;
         if (nFull > 0)
@@ -179,7 +200,7 @@ public static unsafe class Gemm
 
     /// <summary>Row-by-row axpy with Vector&lt;float&gt;, for CPUs without AVX2/FMA.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void MatMulPortable(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int n, int k, bool acc)
+    private static void PortableKernel(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int n, int k, bool acc)
     {
         int w = Vector<float>.Count;
         int nVec = n - n % w;
