@@ -9,6 +9,8 @@ namespace ModelPacker.Cli;
 /// <c>modelpacker verify image</c>: the codec's full validation (structure, offsets, CRCs, SHA-256, tensor params,
 /// QUANT_PARAMS), then every embedded test vector through the integer reference. Exit 0 only when all match; a
 /// mismatch is one error line (count and first mismatch), and <c>--details</c> lists every one on stdout.
+/// The test vectors were written by this same C# reference, so a match proves the image round-trips intact, not that
+/// the arithmetic is right; the C runtime (ctest runtime_vectors_*) is the independent check of that.
 /// </summary>
 internal static class VerifyCommand
 {
@@ -16,7 +18,9 @@ internal static class VerifyCommand
     {
         var path = new Argument<string>("image") { Description = "Flash image to check" };
         var details = new Option<bool>("--details") { Description = "On a mismatch, also list every mismatching test vector and layer on stdout" };
-        var command = new Command("verify", "Validate a flash image and re-run its test vectors through the integer reference") { path, details };
+        var command = new Command("verify",
+            "Validate a flash image and re-run its test vectors through the C# integer reference that wrote them. " +
+            "This catches a damaged or mis-encoded image, not wrong arithmetic: the C runtime's tests (ctest runtime_vectors_*) check that independently") { path, details };
         command.SetAction((result, cancellation) => Task.FromResult(CommandRunner.Execute(env, () =>
         {
             string file = result.GetValue(path)!;
