@@ -70,9 +70,14 @@ tmp="$(mktemp bench/results/.train-epoch-time.XXXXXX)"
   printf '| whole command, wall | %.0f s |\n' "$wall"
   echo "| load average (1/5/15 min) at start / end | $load_start / $load_end ($(nproc) cores, shared) |"
   echo
-  echo "| epoch | cumulative s | this epoch s |"
-  echo "|---|---|---|"
-  awk '{ printf "| %d | %d | %d |\n", $1, $2, $2 - prev; prev = $2 }' "$work/epochs"
+  echo "Per epoch: wall seconds from train's own table (cumulative, 1 s resolution); wall and CPU seconds between the"
+  echo "first progress lines of consecutive epochs (sampled every 0.2 s; empty for the first and last epoch)."
+  echo
+  echo "| epoch | cumulative s | this epoch s | sampled wall s | sampled CPU-s |"
+  echo "|---|---|---|---|---|"
+  awk -v hz="$ticks_per_s" 'FNR == NR { w[$1] = $2; c[$1] = $3; next }
+       { s = ""; if (($1 in w) && (($1 + 1) in w)) s = sprintf("%.1f | %.1f", w[$1 + 1] - w[$1], (c[$1 + 1] - c[$1]) / hz); else s = " | ";
+         printf "| %d | %d | %d | %s |\n", $1, $2, $2 - prev, s; prev = $2 }' "$work/marks" "$work/epochs"
 } > "$tmp"
 mv "$tmp" "$out"
 cat "$out"
