@@ -254,7 +254,15 @@ typedef enum ni_status {
     NI_ERR_LABELS_COUNT = -107,              /* n_labels != the model's label count */
     NI_ERR_MODEL = -108,                     /* tensors or quantization params do not match the runtime */
     NI_ERR_INDEX = -109,                     /* label / layer index out of range in an accessor */
-    NI_ERR_ALIGNMENT = -110                  /* image base, arena or in-memory params not 4-byte aligned */
+    NI_ERR_ALIGNMENT = -110,                 /* image base, arena or in-memory params not 4-byte aligned */
+    /* Session and interop codes (ni_session.h, interop/ni_interop.h): the firmware's one open model. */
+    NI_ERR_NOT_OPEN = -120,                  /* no model is open */
+    NI_ERR_ALREADY_OPEN = -121,              /* a model is open: close it first */
+    NI_ERR_PARTITION = -122,                 /* the model partition (or NANO_INTENT_MODEL file) is missing or unreadable */
+    NI_ERR_UNSUPPORTED = -123,               /* not available on this platform (e.g. opening a file on a device) */
+    NI_ERR_ARENA_CAPACITY = -124,            /* the image's arena_bytes exceed the firmware's static arena */
+    NI_ERR_BUFFER = -125,                    /* the caller's buffer is too small */
+    NI_ERR_SCRATCH_CAPACITY = -126           /* the tokenizer needs more scratch than the firmware's static buffer */
 } ni_status;
 
 /* "NI_OK", "NI_ERR_TRUNCATED", …; "NI_ERR_UNKNOWN" for values outside the enum. */

@@ -60,6 +60,13 @@ const char *ni_status_name(ni_status status)
     case NI_ERR_MODEL: return "NI_ERR_MODEL";
     case NI_ERR_INDEX: return "NI_ERR_INDEX";
     case NI_ERR_ALIGNMENT: return "NI_ERR_ALIGNMENT";
+    case NI_ERR_NOT_OPEN: return "NI_ERR_NOT_OPEN";
+    case NI_ERR_ALREADY_OPEN: return "NI_ERR_ALREADY_OPEN";
+    case NI_ERR_PARTITION: return "NI_ERR_PARTITION";
+    case NI_ERR_UNSUPPORTED: return "NI_ERR_UNSUPPORTED";
+    case NI_ERR_ARENA_CAPACITY: return "NI_ERR_ARENA_CAPACITY";
+    case NI_ERR_BUFFER: return "NI_ERR_BUFFER";
+    case NI_ERR_SCRATCH_CAPACITY: return "NI_ERR_SCRATCH_CAPACITY";
     }
     return "NI_ERR_UNKNOWN";
 }
