@@ -5,8 +5,9 @@
 #include "nano_intent/ni_session.h"
 #include "nano_intent/ni_tokenizer.h"
 
-/* Tokenizer scratch; ni_session_open refuses an image that needs more (NI_ERR_SCRATCH_CAPACITY). ni_tokenize's
- * need grows with the vocabulary's max_word_chars (BERT: 100); the firmware build may raise this. */
+/* Tokenizer scratch; ni_session_open refuses an image that needs more (NI_ERR_SCRATCH_CAPACITY). ni_tokenize needs
+ * about 8 * max_word_chars + 8 bytes (ni_tokenizer_scratch_bytes; BERT's 100 -> 808), so 4 KB serves vocabularies
+ * with max_word_chars up to 511; the u16 field's worst case (65535) would need 512 KB, which no board has. */
 #ifndef NI_SESSION_TOKENIZER_SCRATCH_BYTES
 #define NI_SESSION_TOKENIZER_SCRATCH_BYTES 4096u
 #endif

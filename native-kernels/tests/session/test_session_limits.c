@@ -1,6 +1,7 @@
 /* The session's build-time limits, with its own copy of ni_session.c built for a small board: board id 7 and a
  * 4 KB arena. An image for board 0 or 7 opens, one for board 9 fails with NI_ERR_BOARD; an image whose arena
- * exceeds the capacity fails with NI_ERR_ARENA_CAPACITY; neither leaves anything open. */
+ * exceeds the capacity fails with NI_ERR_ARENA_CAPACITY, one whose max_word_chars needs more tokenizer scratch
+ * than the 4 KB default with NI_ERR_SCRATCH_CAPACITY; none leaves anything open. */
 #define NI_SESSION_ARENA_BYTES 4096u
 #define NI_SESSION_BOARD_ID 7u
 #include "../../src/session/ni_session.c"
@@ -10,11 +11,17 @@
 
 static uint32_t image_words[131072 / 4];
 
-static void expect_open(tb_options opt, int want, const char *what)
+/* max_word_chars > 0 overrides the vocabulary's (checksums fixed). */
+static void expect_open_words(tb_options opt, uint32_t max_word_chars, int want, const char *what)
 {
     uint8_t *image = (uint8_t *)image_words;
-    uint32_t len = si_build(image, sizeof image_words, opt, NULL);
+    tb_layout layout;
+    uint32_t len = si_build(image, sizeof image_words, opt, &layout);
     CHECK(len > 0);
+    if (max_word_chars > 0) {
+        tb_wr16(image + layout.section_offset[NI_SECTION_VOCABULARY] + NI_VOC_MAX_WORD_CHARS, max_word_chars);
+        tb_fix_checksums(image, len);
+    }
     CHECK_STATUS((ni_status)ni_session_open(image, len), (ni_status)want, what);
     CHECK(ni_session_is_open() == (want == NI_OK));
     if (want == NI_OK) {
@@ -25,6 +32,8 @@ static void expect_open(tb_options opt, int want, const char *what)
     }
     ni_session_close();
 }
+
+static void expect_open(tb_options opt, int want, const char *what) { expect_open_words(opt, 0, want, what); }
 
 int main(void)
 {
@@ -43,5 +52,8 @@ int main(void)
     big.dims.embedding_size = 32;
     big.dims.intermediate_size = 64;
     expect_open(big, NI_ERR_ARENA_CAPACITY, "arena larger than NI_SESSION_ARENA_BYTES");
+    opt.board_id = 0;
+    expect_open_words(opt, 511, NI_OK, "max_word_chars 511 (4,096 bytes of scratch)");
+    expect_open_words(opt, 512, NI_ERR_SCRATCH_CAPACITY, "max_word_chars 512");
     return ni_test_finish("session limits");
 }
