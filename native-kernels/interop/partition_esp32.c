@@ -2,6 +2,7 @@
  * memory-mapped through the flash cache. Read in place: the image is never copied to RAM. The mapping starts at a
  * 64 KB MMU page boundary (partitions are 4 KB aligned; the returned pointer is adjusted to the partition start),
  * so 4-byte alignment holds. Compiled only in the nanoFramework ESP32 firmware (FindINTEROP-NanoIntent.cmake). */
+#include <stddef.h>
 #include <stdint.h>
 #include "esp_partition.h"
 #include "nano_intent/ni_image.h"

@@ -1,6 +1,7 @@
 /* STM32 model provider: the image lives in a flash region the linker reserves (stm32/nano_intent_model.ld defines
  * __nano_intent_model_start/_end; the image is programmed there separately, see docs/firmware.md). Flash is
  * memory-mapped on Cortex-M, so "mapping" is only finding the region and the image length in its header. */
+#include <stddef.h>
 #include <stdint.h>
 #include "nano_intent/ni_image.h"
 #include "ni_partition.h"
