@@ -58,8 +58,11 @@ static void run_vector(const ni_image *img, const ni_test_vector *tv, const char
     int same = (uint32_t)n == tv->token_count;
     for (uint32_t i = 0; same && i < tv->token_count; i++) same = ids[i] == ni_test_vector_token(tv, i);
     if (!same) {
-        printf("vector %u: \"%s\" tokenizes to %d ids, not the reference's %u (first id %ld)\n", tv->index, text, n,
-               tv->token_count, (long)ids[0]);
+        printf("vector %u: \"%s\" tokenizes to", tv->index, text);
+        for (int i = 0; i < n; i++) printf(" %ld", (long)ids[i]);
+        printf(", the reference has");
+        for (uint32_t i = 0; i < tv->token_count; i++) printf(" %u", ni_test_vector_token(tv, i));
+        printf("\n");
         failures++;
         return;
     }
