@@ -12,6 +12,7 @@
 
 static long checked, skipped, failures;
 
+#ifndef NI_CLASSIFY_REGION_IMAGE
 static uint8_t *read_file(const char *path, uint32_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -25,6 +26,7 @@ static uint8_t *read_file(const char *path, uint32_t *len)
     *len = (uint32_t)n;
     return buf;
 }
+#endif
 
 static int special(const ni_image *img, uint16_t id)
 {
@@ -61,14 +63,14 @@ static void run_vector(const ni_image *img, const ni_test_vector *tv, const char
     int32_t ids[NI_MAX_POSITIONS], logits[NI_MAX_DIM], stats[NI_STAT_COUNT];
     int n = ni_interop_begin(text);
     if (n < 0 || ni_interop_token_ids(ids, NI_MAX_POSITIONS) != n) {
-        printf("vector %u: begin(\"%s\"): %s\n", tv->index, text, ni_status_name((ni_status)n));
+        printf("vector %u: begin(\"%s\"): %s\n", (unsigned)tv->index, text, ni_status_name((ni_status)n));
         failures++;
         return;
     }
     int same = (uint32_t)n == tv->token_count;
     for (uint32_t i = 0; same && i < tv->token_count; i++) same = ids[i] == ni_test_vector_token(tv, i);
     if (!same) {
-        printf("vector %u: \"%s\" tokenizes to", tv->index, text);
+        printf("vector %u: \"%s\" tokenizes to", (unsigned)tv->index, text);
         for (int i = 0; i < n; i++) printf(" %ld", (long)ids[i]);
         printf(", the reference has");
         for (uint32_t i = 0; i < tv->token_count; i++) printf(" %u", ni_test_vector_token(tv, i));
@@ -79,13 +81,19 @@ static void run_vector(const ni_image *img, const ni_test_vector *tv, const char
     for (uint32_t l = 0; l < L; l++) {
         int st = ni_interop_run_layer((int32_t)l);
         int e = st == NI_OK ? ni_interop_exit_head((int32_t)l, logits, C, stats, NI_STAT_COUNT) : st;
-        if (e < 0) { printf("vector %u layer %u: %s\n", tv->index, l, ni_status_name((ni_status)e)); failures++; return; }
+        if (e < 0) { printf("vector %u layer %u: %s\n", (unsigned)tv->index, (unsigned)l, ni_status_name((ni_status)e));
+                     failures++; return; }
         int bad = e != ni_test_vector_entropy(img, tv, l) || stats[NI_STAT_ENTROPY_Q16] != e;
         for (uint32_t c = 0; c < C; c++) bad |= logits[c] != ni_test_vector_logit(img, tv, l, c);
         int32_t a = stats[NI_STAT_ARGMAX];
         bad |= a < 0 || (uint32_t)a >= C || stats[NI_STAT_CONFIDENCE_Q16] <= 0 || stats[NI_STAT_CONFIDENCE_Q16] > 65536;
         for (uint32_t c = 0; !bad && c < C; c++) bad |= logits[c] > logits[a] || (logits[c] == logits[a] && c < (uint32_t)a);
-        if (bad) { printf("vector %u layer %u: logits, entropy or stats differ from the reference\n", tv->index, l); failures++; return; }
+        if (bad) {
+            printf("vector %u layer %u: logits, entropy or stats differ from the reference\n", (unsigned)tv->index,
+                   (unsigned)l);
+            failures++;
+            return;
+        }
     }
     checked++;
 }
@@ -107,15 +115,45 @@ static int classify(const char *text, uint32_t L, uint32_t C, const int32_t *thr
     return NI_OK;
 }
 
+#ifdef NI_CLASSIFY_REGION_IMAGE
+/* Device build (QEMU): the image is programmed into the STM32 provider's region, which QEMU models as RAM, from the
+ * host file (semihosting), then opened by label as the firmware opens it. */
+extern uint8_t __nano_intent_model_start[], __nano_intent_model_end[];
+
+static int open_image(const char *path, uint8_t **copy, uint32_t *len)
+{
+    uint32_t room = (uint32_t)(__nano_intent_model_end - __nano_intent_model_start);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) return NI_ERR_PARTITION;
+    size_t n = fread(__nano_intent_model_start, 1, room, f);
+    fclose(f);
+    *copy = __nano_intent_model_start;
+    *len = (uint32_t)n;
+    return ni_interop_open_partition("model");
+}
+#else
+static int open_image(const char *path, uint8_t **copy, uint32_t *len)
+{
+    *copy = read_file(path, len);
+    return ni_interop_open_file(path);
+}
+#endif
+
 int main(int argc, char **argv)
 {
+#ifdef NI_CLASSIFY_REGION_IMAGE
+    const char *path = NI_CLASSIFY_REGION_IMAGE;
+    (void)argc; (void)argv;
+#else
     if (argc != 2) { printf("usage: test_interop_classify <image.nii>\n"); return 2; }
+    const char *path = argv[1];
+#endif
     uint32_t len = 0;
-    uint8_t *copy = read_file(argv[1], &len);
+    uint8_t *copy = NULL;
     static ni_image img;
-    int st = ni_interop_open_file(argv[1]);
+    int st = open_image(path, &copy, &len);
     if (copy == NULL || st != NI_OK || ni_image_open(copy, len, &img) != NI_OK) {
-        printf("%s: cannot open: %s (pack images first: scripts/pack-test-images.sh)\n", argv[1],
+        printf("%s: cannot open: %s (pack images first: scripts/pack-test-images.sh)\n", path,
                ni_status_name((ni_status)st));
         return 1;
     }
@@ -144,10 +182,13 @@ int main(int argc, char **argv)
     int n = st == NI_OK ? ni_interop_label(label, name, NI_MAX_LABEL_BYTES) : st;
     if (n < 0) { printf("early-exit loop: %s\n", ni_status_name((ni_status)n)); failures++; }
     else printf("early-exit loop: \"set an alarm for seven tomorrow morning\" -> %.*s after %u of %u layers\n", n,
-                (const char *)name, layers, L);
+                (const char *)name, (unsigned)layers, (unsigned)L);
     ni_interop_close();
     printf("%s: %ld test vectors through text, tokenizer and every layer; %ld not text ([UNK], specials) skipped; "
-           "%ld failures\n", argv[1], checked, skipped, failures);
-    free(piece); free(piece_len); free(copy);
+           "%ld failures\n", path, checked, skipped, failures);
+    free(piece); free(piece_len);
+#ifndef NI_CLASSIFY_REGION_IMAGE
+    free(copy);
+#endif
     return failures == 0 && checked > 0 ? 0 : 1;
 }
