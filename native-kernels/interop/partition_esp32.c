@@ -1,12 +1,17 @@
-/* ESP32 model provider (ESP-IDF 5.x): a data partition found by label (boards/esp32-partitions.csv: "model"),
+/* ESP32 model provider (ESP-IDF 5.x): a data partition found by label (boards/esp32-4mb-partitions.csv: "model"),
  * memory-mapped through the flash cache. Read in place: the image is never copied to RAM. The mapping starts at a
  * 64 KB MMU page boundary (partitions are 4 KB aligned; the returned pointer is adjusted to the partition start),
  * so 4-byte alignment holds. Compiled only in the nanoFramework ESP32 firmware (FindINTEROP-NanoIntent.cmake). */
 #include <stddef.h>
 #include <stdint.h>
+#include "esp_idf_version.h"
 #include "esp_partition.h"
 #include "nano_intent/ni_image.h"
 #include "ni_partition.h"
+
+#if ESP_IDF_VERSION_MAJOR < 5
+#error "partition_esp32.c needs ESP-IDF 5 (esp_partition_mmap_handle_t, ESP_PARTITION_MMAP_DATA)"
+#endif
 
 static esp_partition_mmap_handle_t handle;
 static int mapped;
