@@ -37,7 +37,8 @@ int ni_session_open(const uint8_t *image, uint32_t len)
     if (open_image != NULL) return NI_ERR_ALREADY_OPEN;
     if (image == NULL) return NI_ERR_NULL;
     int st = ni_open(image, len, &model);
-    if (st == NI_OK) st = ni_image_check_board(&model.image, NI_SESSION_BOARD_ID);
+    /* a firmware built for board 0 (the host, the emulator) runs images packed for any board */
+    if (st == NI_OK && NI_SESSION_BOARD_ID != 0u) st = ni_image_check_board(&model.image, NI_SESSION_BOARD_ID);
     if (st == NI_OK && model.image.arena_bytes > (uint32_t)sizeof arena_words) st = NI_ERR_ARENA_CAPACITY;
     if (st == NI_OK && ni_tokenizer_scratch_bytes(&model.image) > (uint32_t)sizeof scratch_words)
         st = NI_ERR_SCRATCH_CAPACITY;

@@ -1,6 +1,7 @@
 /* The session (ni_session.h) on the C image builder's model: NOT_OPEN before open, ALREADY_OPEN, info, labels and
  * thresholds with their buffer errors, a failed open that leaves nothing open, open/close/reopen, and the classify
- * steps giving exactly what the step API gives for the same token ids, with argmax and confidence from the logits. */
+ * steps giving exactly what the step API gives for the same token ids, with argmax and confidence from the logits;
+ * a board-0 build (the library's default) opens an image packed for any board. */
 #include <string.h>
 #include "nano_intent/ni_kernels.h"
 #include "nano_intent/ni_session.h"
@@ -135,5 +136,12 @@ int main(void)
     classify_matches_steps(image, len, "c");
     CHECK(ni_session_close() == image);
     CHECK(ni_session_close() == NULL);
+
+    /* this build's NI_SESSION_BOARD_ID is 0 (host): an image packed for a board opens too */
+    tb_options board = si_options();
+    board.board_id = 9;
+    len = si_build(image, sizeof image_words, board, NULL);
+    CHECK_STATUS(ni_session_open(image, len), NI_OK, "board-9 image on a board-0 build");
+    ni_session_close();
     return ni_test_finish("session");
 }
