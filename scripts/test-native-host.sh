@@ -14,6 +14,7 @@ jobs="${NI_JOBS:-2}"
 need=()
 command -v cmake >/dev/null || need+=(cmake)
 command -v gcc >/dev/null || need+=(gcc)
+command -v g++ >/dev/null || need+=(g++)   # the nanoFramework glue test (C++)
 if ! command -v clang >/dev/null; then
   need+=(clang libclang-rt-14-dev)
 elif [ ! -f "$(clang -print-file-name=libclang_rt.fuzzer-x86_64.a)" ]; then

@@ -1,9 +1,11 @@
 /* libFuzzer target: ni_image_open on arbitrary bytes; on success, every accessor over the whole image (vocabulary
  * entries found again by binary search, a search for the input's own tail, every tensor id, labels, thresholds,
- * every test vector value). ASan/UBSan turn any read outside the image into a crash. */
+ * every test vector value, the tokenizer over the image's own NORMALIZER and VOCABULARY on the input's tail as text).
+ * ASan/UBSan turn any read outside the image into a crash. */
 #include <stdlib.h>
 #include <string.h>
 #include "nano_intent/ni_image.h"
+#include "nano_intent/ni_tokenizer.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -41,6 +43,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             for (l = 0; l < img.dims.num_layers; l++) {
                 sink += ni_test_vector_entropy(&img, &tv, l);
                 for (c = 0; c < img.dims.num_labels; c++) sink += ni_test_vector_logit(&img, &tv, l, c);
+            }
+        }
+        {
+            uint32_t need = ni_tokenizer_scratch_bytes(&img);
+            uint32_t *scratch = (uint32_t *)malloc(need + 4u); /* exact size (rounded to words) for ASan */
+            int32_t ids[24];
+            int k;
+            if (scratch != NULL) {
+                n = (uint32_t)(size - size / 3);
+                k = ni_tokenize(&img, copy + size / 3, n, ids, 24, (uint8_t *)scratch, need);
+                if (k < 2 || k > 24) abort();
+                for (i = 0; i < (uint32_t)k; i++)
+                    if (ids[i] < 0 || (uint32_t)ids[i] >= img.dims.vocab_size) abort();
+                free(scratch);
             }
         }
     }

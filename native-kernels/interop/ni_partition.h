@@ -1,6 +1,6 @@
 /* Model-partition providers: where the flash image lives on each platform. One implementation is linked:
  * partition_esp32.c (esp_partition_find_first + esp_partition_mmap of a data partition by label, as in
- * boards/esp32-partitions.csv), partition_stm32.c (a linker-placed flash region), partition_posix.c (the file named
+ * boards/esp32-4mb-partitions.csv), partition_stm32.c (a linker-placed flash region), partition_posix.c (the file named
  * by the environment variable NANO_INTENT_MODEL for any label, or an explicit path; memory-mapped read-only). */
 #ifndef NANO_INTENT_NI_PARTITION_H
 #define NANO_INTENT_NI_PARTITION_H

@@ -6,7 +6,7 @@
  * plain `#define NAME value` or an enum member with an explicit `= value` so those tests can read it.
  *
  * C99, no malloc, no OS. The image stays in flash: ni_image_open() validates every byte of it (structure, CRCs,
- * SHA-256, model dimensions, every tensor entry, vocabulary, labels, thresholds, test vectors) and fills a small
+ * SHA-256, model dimensions, every tensor entry, vocabulary, labels, thresholds, test vectors, normalizer) and fills a small
  * ni_image in RAM whose pointers point into the image. Nothing else reads the image before ni_image_open()
  * returned NI_OK. Multi-byte fields are little-endian and are decoded byte by byte, never through a cast of a
  * flash pointer.
@@ -66,9 +66,10 @@ typedef enum ni_section_kind {
     NI_SECTION_VOCABULARY = 6,              /* tokenizer settings + entries sorted by UTF-8 bytes */
     NI_SECTION_LABELS = 7,                  /* C UTF-8 strings */
     NI_SECTION_THRESHOLDS = 8,              /* L int32 exit entropy thresholds */
-    NI_SECTION_TEST_VECTORS = 9             /* optional: token ids -> expected logits and entropies per layer */
+    NI_SECTION_TEST_VECTORS = 9,            /* optional: token ids -> expected logits and entropies per layer */
+    NI_SECTION_NORMALIZER = 10              /* the tokenizer's normalization: code point classes and mappings */
 } ni_section_kind;
-#define NI_SECTION_KIND_MAX 9
+#define NI_SECTION_KIND_MAX 10
 
 /* ---- MODEL section ------------------------------------------------------------------------------------- */
 
@@ -194,6 +195,32 @@ typedef enum ni_exit_part {
 #define NI_TEST_VECTORS_HEADER_SIZE 16      /* u32 count, u32 layers (== L), u32 labels (== C), u32 reserved */
 #define NI_TEST_VECTOR_HEADER_SIZE 8        /* u32 record length, u16 token count (1..P), u16 reserved */
 
+/* ---- NORMALIZER ------------------------------------------------------------------------------------------ */
+
+/* Header, then range_count x u32 ranges, map_count x 8-byte mappings, pool_count x u32 code points. */
+#define NI_NORM_HEADER_SIZE 16
+#define NI_NORM_RANGE_COUNT 0               /* u32, >= 1 */
+#define NI_NORM_MAP_COUNT 4                 /* u32 */
+#define NI_NORM_POOL_COUNT 8                /* u32 */
+#define NI_NORM_RESERVED 12                 /* u32, 0 */
+#define NI_NORM_RANGE_SIZE 4                /* u32: first code point (bits 0..20) | props << 24 */
+#define NI_NORM_MAP_SIZE 8                  /* u32 code point | length << 24, u32 value (code point or pool index) */
+#define NI_NORM_PROPS_SHIFT 24
+#define NI_NORM_CP_MASK 0x1FFFFFu
+#define NI_NORM_RESERVED_BITS 0xE00000u     /* bits 21..23 of ranges and mappings, 0 */
+#define NI_NORM_MAX_MAPPING 8               /* code points of one replacement */
+#define NI_NORM_CLASS_MASK 0x3u             /* props bits 0..1: the class of a code point of the text */
+#define NI_NORM_CLASS_DROP 0                /* removed (NUL, U+FFFD, C* categories) */
+#define NI_NORM_CLASS_SPACE 1               /* ends the word */
+#define NI_NORM_CLASS_CJK 2                 /* a word of its own, not mapped */
+#define NI_NORM_CLASS_WORD 3                /* part of the word, after mapping */
+#define NI_NORM_PUNCT 0x4u                  /* a code point of a mapped word that is a word of its own */
+#define NI_NORM_MAPPED 0x8u                 /* WORD replaced by its mapping entry (maybe by nothing) */
+#define NI_NORM_HANGUL 0x10u                /* WORD Hangul syllable replaced by its jamo L V (T) (Unicode 3.12) */
+#define NI_NORM_PROPS_KNOWN 0x1Fu
+#define NI_NORM_HANGUL_BASE 0xAC00u
+#define NI_NORM_HANGUL_COUNT 11172u
+
 /* ---- status codes ---------------------------------------------------------------------------------------- */
 
 typedef enum ni_status {
@@ -242,6 +269,7 @@ typedef enum ni_status {
     NI_ERR_TEST_VECTOR_TOKEN = -42,          /* a test vector token id >= V */
     NI_ERR_TENSOR_PARAMS = -43,              /* ni_encoding_validate() rejected a tensor's params */
     NI_ERR_BOARD = -44,                      /* ni_image_check_board: image built for another board */
+    NI_ERR_NORMALIZER = -45,                 /* malformed NORMALIZER section */
     /* Runtime codes (ni_runtime.h, docs/numerics.md): the step API on a validated image. One enum, so a
      * caller gets one name for every failure; the two ranges never collide. */
     NI_ERR_NULL = -100,                      /* a required pointer is NULL */
@@ -254,7 +282,15 @@ typedef enum ni_status {
     NI_ERR_LABELS_COUNT = -107,              /* n_labels != the model's label count */
     NI_ERR_MODEL = -108,                     /* tensors or quantization params do not match the runtime */
     NI_ERR_INDEX = -109,                     /* label / layer index out of range in an accessor */
-    NI_ERR_ALIGNMENT = -110                  /* image base, arena or in-memory params not 4-byte aligned */
+    NI_ERR_ALIGNMENT = -110,                 /* image base, arena or in-memory params not 4-byte aligned */
+    /* Session and interop codes (ni_session.h, interop/ni_interop.h): the firmware's one open model. */
+    NI_ERR_NOT_OPEN = -120,                  /* no model is open */
+    NI_ERR_ALREADY_OPEN = -121,              /* a model is open: close it first */
+    NI_ERR_PARTITION = -122,                 /* the model partition (or NANO_INTENT_MODEL file) is missing or unreadable */
+    NI_ERR_UNSUPPORTED = -123,               /* not available on this platform (e.g. opening a file on a device) */
+    NI_ERR_ARENA_CAPACITY = -124,            /* the image's arena_bytes exceed the firmware's static arena */
+    NI_ERR_BUFFER = -125,                    /* the caller's buffer is too small */
+    NI_ERR_SCRATCH_CAPACITY = -126           /* the tokenizer needs more scratch than the firmware's static buffer */
 } ni_status;
 
 /* "NI_OK", "NI_ERR_TRUNCATED", …; "NI_ERR_UNKNOWN" for values outside the enum. */
@@ -304,7 +340,17 @@ typedef struct ni_image {
     const uint8_t *thresholds;              /* L little-endian int32 */
     uint32_t test_vector_count;             /* 0 when the section is absent */
     const uint8_t *test_vectors;            /* first record */
+    /* normalizer */
+    uint32_t norm_range_count;
+    const uint8_t *norm_ranges;
+    uint32_t norm_map_count;
+    const uint8_t *norm_maps;
+    uint32_t norm_pool_count;
+    const uint8_t *norm_pool;
 } ni_image;
+
+/* sizeof(ni_image), for callers that allocate it without this header (the P/Invoke tests). */
+uint32_t ni_image_struct_bytes(void);
 
 /* Validates all of image[0..len) and fills *out. On any error *out is zeroed and the named status returned. */
 ni_status ni_image_open(const uint8_t *image, uint32_t len, ni_image *out);

@@ -85,6 +85,9 @@ void ni_attention_head_s8(const int8_t *q, const int8_t *k, const int8_t *v, uin
 
 /* Natural-log entropy of softmax(logits) in Q16 nats, logits in Q16 (docs/numerics.md, "Entropy"), n >= 1. */
 int32_t ni_entropy_q16(const int32_t *logits, uint32_t n, const int32_t *exp2_frac, const int32_t *log2_frac);
+/* Softmax probability of the largest logit in Q16 (0..65536): exp2_frac[0] * 2^16 / Z, with Z summed exactly as
+ * ni_entropy_q16 sums it (docs/numerics.md, "Exit confidence"). *argmax (may be NULL) gets the first maximum's index. */
+int32_t ni_confidence_q16(const int32_t *logits, uint32_t n, const int32_t *exp2_frac, uint32_t *argmax);
 #define NI_LOG2E_Q16 94548 /* round(2^16 / ln 2) */
 #define NI_LN2_Q16 45426   /* round(2^16 * ln 2) */
 

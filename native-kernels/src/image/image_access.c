@@ -114,3 +114,5 @@ int32_t ni_test_vector_entropy(const ni_image *img, const ni_test_vector *tv, ui
     if (img == NULL || tv == NULL || layer >= img->dims.num_layers) return 0;
     return ni_rd32s(tv->entropies + 4u * layer);
 }
+
+uint32_t ni_image_struct_bytes(void) { return (uint32_t)sizeof(ni_image); }

@@ -112,7 +112,8 @@ static ni_status open_checked(const uint8_t *b, uint32_t len, ni_image *img)
     if ((st = ni_image_check_vocabulary(img)) != NI_OK) return st;
     if ((st = ni_image_check_labels(img)) != NI_OK) return st;
     if ((st = ni_image_check_thresholds(img)) != NI_OK) return st;
-    return ni_image_check_test_vectors(img);
+    if ((st = ni_image_check_test_vectors(img)) != NI_OK) return st;
+    return ni_image_check_normalizer(img);
 }
 
 ni_status ni_image_open(const uint8_t *image, uint32_t len, ni_image *out)

@@ -49,6 +49,7 @@ const char *ni_status_name(ni_status status)
     case NI_ERR_TEST_VECTOR_TOKEN: return "NI_ERR_TEST_VECTOR_TOKEN";
     case NI_ERR_TENSOR_PARAMS: return "NI_ERR_TENSOR_PARAMS";
     case NI_ERR_BOARD: return "NI_ERR_BOARD";
+    case NI_ERR_NORMALIZER: return "NI_ERR_NORMALIZER";
     case NI_ERR_NULL: return "NI_ERR_NULL";
     case NI_ERR_ARENA_SMALL: return "NI_ERR_ARENA_SMALL";
     case NI_ERR_ARENA_STATE: return "NI_ERR_ARENA_STATE";
@@ -60,6 +61,13 @@ const char *ni_status_name(ni_status status)
     case NI_ERR_MODEL: return "NI_ERR_MODEL";
     case NI_ERR_INDEX: return "NI_ERR_INDEX";
     case NI_ERR_ALIGNMENT: return "NI_ERR_ALIGNMENT";
+    case NI_ERR_NOT_OPEN: return "NI_ERR_NOT_OPEN";
+    case NI_ERR_ALREADY_OPEN: return "NI_ERR_ALREADY_OPEN";
+    case NI_ERR_PARTITION: return "NI_ERR_PARTITION";
+    case NI_ERR_UNSUPPORTED: return "NI_ERR_UNSUPPORTED";
+    case NI_ERR_ARENA_CAPACITY: return "NI_ERR_ARENA_CAPACITY";
+    case NI_ERR_BUFFER: return "NI_ERR_BUFFER";
+    case NI_ERR_SCRATCH_CAPACITY: return "NI_ERR_SCRATCH_CAPACITY";
     }
     return "NI_ERR_UNKNOWN";
 }

@@ -37,6 +37,9 @@ uint32_t tb_quant_params(uint8_t *out, uint32_t cap, const ni_model_dims *dims);
 /* The vocabulary string of token id (the builder's synthetic vocabulary): "[PAD]".."[MASK]", then "a", "b", … */
 uint32_t tb_vocab_string(uint32_t id, char *out);
 
+/* The builder's NORMALIZER section (see image_builder.c) at s; its length, 0 when room is too small. */
+uint32_t tb_normalizer(uint8_t *s, uint32_t room);
+
 void tb_wr16(uint8_t *p, uint32_t v);
 void tb_wr32(uint8_t *p, uint32_t v);
 

@@ -30,6 +30,13 @@ static uint8_t *record(uint32_t i)
     return r;
 }
 
+static uint8_t *nrange(uint32_t i) { return sec(NI_SECTION_NORMALIZER) + NI_NORM_HEADER_SIZE + i * NI_NORM_RANGE_SIZE; }
+static uint8_t *nmap(uint32_t i)
+{
+    return sec(NI_SECTION_NORMALIZER) + NI_NORM_HEADER_SIZE + ni_rd32(sec(NI_SECTION_NORMALIZER)) * NI_NORM_RANGE_SIZE +
+           i * NI_NORM_MAP_SIZE;
+}
+
 static void expect(ni_status want, const char *what)
 {
     ni_image img;
@@ -74,8 +81,8 @@ int main(void)
     tb_wr32(row(NI_SECTION_EMBEDDINGS) + NI_SEC_OFFSET, 0); expect(NI_ERR_SECTION_OVERLAP, "EMBEDDINGS over the header");
     tb_wr32(row(NI_SECTION_THRESHOLDS) + NI_SEC_LENGTH, 0xFFFFFFF0u); expect(NI_ERR_SECTION_BOUNDS, "length wraps");
     tb_wr32(row(NI_SECTION_THRESHOLDS) + NI_SEC_OFFSET, 0xFFFFFFE0u); expect(NI_ERR_SECTION_BOUNDS, "offset past end");
-    add32(row(NI_SECTION_TEST_VECTORS) + NI_SEC_LENGTH, -4); expect(NI_ERR_SECTION_BOUNDS, "trailing bytes");
-    add32(row(NI_SECTION_TEST_VECTORS) + NI_SEC_LENGTH, 4); expect(NI_ERR_SECTION_BOUNDS, "last section past end");
+    add32(row(NI_SECTION_NORMALIZER) + NI_SEC_LENGTH, -4); expect(NI_ERR_SECTION_BOUNDS, "trailing bytes");
+    add32(row(NI_SECTION_NORMALIZER) + NI_SEC_LENGTH, 4); expect(NI_ERR_SECTION_BOUNDS, "last section past end");
     /* drop the LABELS row: the table shrinks by one entry, the rest moves up */
     n = lay.section_index[NI_SECTION_LABELS];
     memmove(buf + NI_HEADER_SIZE + n * 16, buf + NI_HEADER_SIZE + (n + 1) * 16, (lay.section_count - n - 1) * 16u);
@@ -192,5 +199,37 @@ int main(void)
     tb_wr16(record(2) + 8 + 2, 40); expect(NI_ERR_TEST_VECTOR_TOKEN, "token id = V");
     tb_wr16(record(0) + 6, 1); expect(NI_ERR_RESERVED, "record reserved");
     tb_wr16(record(0) + 8 + 2 * 3, 1); expect(NI_ERR_RESERVED, "token padding not zero"); /* record 0 has 3 tokens */
+
+    /* normalizer (the builder's table: 30 ranges, 141 mappings, 2 pool code points) */
+    CHECK(ni_rd32(sec(NI_SECTION_NORMALIZER)) == 30u && ni_rd32(sec(NI_SECTION_NORMALIZER) + 4) == 141u);
+    sec(NI_SECTION_NORMALIZER)[NI_NORM_RESERVED] = 1; expect(NI_ERR_RESERVED, "normalizer reserved");
+    tb_wr32(sec(NI_SECTION_NORMALIZER), 0); expect(NI_ERR_NORMALIZER, "no ranges");
+    add32(sec(NI_SECTION_NORMALIZER), 1); expect(NI_ERR_NORMALIZER, "range count + 1");
+    tb_wr32(sec(NI_SECTION_NORMALIZER), 0xFFFFFFFFu); expect(NI_ERR_NORMALIZER, "range count 2^32-1");
+    add32(sec(NI_SECTION_NORMALIZER) + NI_NORM_MAP_COUNT, 1); expect(NI_ERR_NORMALIZER, "map count + 1");
+    tb_wr32(sec(NI_SECTION_NORMALIZER) + NI_NORM_MAP_COUNT, 0x40000000u); expect(NI_ERR_NORMALIZER, "map count 2^30");
+    add32(sec(NI_SECTION_NORMALIZER) + NI_NORM_POOL_COUNT, 1); expect(NI_ERR_NORMALIZER, "pool count + 1");
+    add32(nrange(0), 1); expect(NI_ERR_NORMALIZER, "first range starts at 1");
+    tb_wr32(nrange(5), ni_rd32(nrange(4))); expect(NI_ERR_NORMALIZER, "range starts equal");
+    tb_wr32(nrange(29), 0x110000u | (uint32_t)NI_NORM_CLASS_WORD << 24); expect(NI_ERR_NORMALIZER, "range past U+10FFFF");
+    nrange(9)[3] = 0x20; expect(NI_ERR_NORMALIZER, "unknown property bit");
+    nrange(9)[2] |= 0x20; expect(NI_ERR_NORMALIZER, "reserved code point bits");
+    nrange(2)[3] = NI_NORM_CLASS_SPACE; expect(NI_ERR_NORMALIZER, "range like its predecessor");
+    nrange(3)[3] = NI_NORM_CLASS_SPACE | NI_NORM_MAPPED; expect(NI_ERR_NORMALIZER, "MAPPED space");
+    nrange(20)[3] = NI_NORM_CLASS_CJK | NI_NORM_HANGUL; expect(NI_ERR_NORMALIZER, "HANGUL CJK");
+    nrange(21)[3] = NI_NORM_CLASS_WORD | NI_NORM_HANGUL | NI_NORM_PUNCT; expect(NI_ERR_NORMALIZER, "HANGUL before U+AC00");
+    nrange(22)[3] = NI_NORM_CLASS_WORD | NI_NORM_HANGUL | NI_NORM_MAPPED; expect(NI_ERR_NORMALIZER, "HANGUL and MAPPED");
+    nrange(9)[3] = NI_NORM_CLASS_WORD | NI_NORM_MAPPED; expect(NI_ERR_NORMALIZER, "a-z MAPPED without mappings");
+    nrange(7)[3] = NI_NORM_CLASS_WORD; expect(NI_ERR_NORMALIZER, "mappings for an unmapped A-Z");
+    memcpy(tmp, nmap(0), 8); memcpy(nmap(0), nmap(1), 8); memcpy(nmap(1), tmp, 8); expect(NI_ERR_NORMALIZER, "mappings swapped");
+    tb_wr32(nmap(0), 0x40u | 1u << 24); expect(NI_ERR_NORMALIZER, "mapping outside a MAPPED range");
+    nmap(0)[3] = 9; expect(NI_ERR_NORMALIZER, "mapping of 9 code points");
+    nmap(0)[2] |= 0x80; expect(NI_ERR_NORMALIZER, "mapping reserved bits");
+    tb_wr32(nmap(0) + 4, 0xD800u); expect(NI_ERR_NORMALIZER, "mapping to a surrogate");
+    tb_wr32(nmap(0) + 4, 0x110000u); expect(NI_ERR_NORMALIZER, "mapping past U+10FFFF");
+    tb_wr32(nmap(30) + 4, 1); expect(NI_ERR_NORMALIZER, "empty mapping with a value");
+    tb_wr32(nmap(140) + 4, 1); expect(NI_ERR_NORMALIZER, "pool index 1 + 2 past the pool");
+    tb_wr32(nmap(140) + 4, 0xFFFFFFFFu); expect(NI_ERR_NORMALIZER, "pool index wraps");
+    tb_wr32(nmap(140) + 8, 0xDFFFu); expect(NI_ERR_NORMALIZER, "surrogate in the pool");
     return ni_test_finish("image_tamper");
 }

@@ -30,7 +30,7 @@ static void check_image(const tb_options *o)
         CHECK(p == buf + lay.section_offset[i] && n == lay.section_length[i]);
         CHECK(((uintptr_t)(p - buf)) % NI_SECTION_ALIGN == 0);
     }
-    CHECK(ni_image_section(&img, 0, NULL) == NULL && ni_image_section(&img, 10, NULL) == NULL);
+    CHECK(ni_image_section(&img, 0, NULL) == NULL && ni_image_section(&img, NI_SECTION_KIND_MAX + 1, NULL) == NULL);
 
     /* tensors: present with the demanded shapes, data 32-aligned inside their section */
     {

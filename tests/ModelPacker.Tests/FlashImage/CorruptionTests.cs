@@ -39,8 +39,10 @@ public class CorruptionTests
         for (int at = 0; at < image.Length; at++)
         {
             int bit = at % 8;
-            image[at] ^= (byte)(1 << bit);
             var section = file.Sections.FirstOrDefault(s => at >= s.Offset && at < s.Offset + s.Length);
+            // The NORMALIZER (~29 KB of generated table) is sampled: its first 256 bytes, then every 37th.
+            if (section?.Kind == SectionKind.Normalizer && at - section.Offset >= 256 && at % 37 != 0) continue;
+            image[at] ^= (byte)(1 << bit);
             NiStatus want =
                 at < 4 ? NiStatus.BadMagic : at < 6 ? NiStatus.Version : at < 8 ? NiStatus.HeaderSize :
                 at is >= HdrTotalLength and < HdrTotalLength + 4 ? (BitConverter.ToUInt32(image, HdrTotalLength) > image.Length ? NiStatus.Truncated : NiStatus.Length) :
@@ -53,7 +55,7 @@ public class CorruptionTests
             if (section != null) hitSections.Add(section.Kind);
             image[at] ^= (byte)(1 << bit);
         }
-        Assert.Equal(9, hitSections.Count); // every section was hit
+        Assert.Equal(10, hitSections.Count); // every section was hit
         Assert.Equal(NiStatus.Ok, StatusOf(image));
     }
 

@@ -30,6 +30,9 @@ internal sealed class ImageTamper(byte[] image)
         return r;
     }
 
+    public int NormRange(int i) => Sec(SectionKind.Normalizer) + NormHeaderSize + i * NormRangeSize;
+    public int NormMap(int i) => NormRange((int)U32(Sec(SectionKind.Normalizer) + NormRangeCount)) + i * NormMapSize;
+
     public uint U32(int at) => BinaryPrimitives.ReadUInt32LittleEndian(Image.AsSpan(at));
     public ushort U16(int at) => BinaryPrimitives.ReadUInt16LittleEndian(Image.AsSpan(at));
     public void W32(int at, uint v) => BinaryPrimitives.WriteUInt32LittleEndian(Image.AsSpan(at), v);
@@ -56,13 +59,13 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("layer-offset-plus-4", t => t.Add32(t.Row(SectionKind.Layer) + SecOffset, 4), NiStatus.SectionAlign);
         yield return ("layer-over-model", t => t.Add32(t.Row(SectionKind.Layer) + SecOffset, -32), NiStatus.SectionOverlap);
         yield return ("length-wraps", t => t.W32(t.Row(SectionKind.Thresholds) + SecLength, 0xFFFFFFF0), NiStatus.SectionBounds);
-        yield return ("trailing-bytes", t => t.Add32(t.Row(SectionKind.TestVectors) + SecLength, -4), NiStatus.SectionBounds);
+        yield return ("trailing-bytes", t => t.Add32(t.Row(SectionKind.Normalizer) + SecLength, -4), NiStatus.SectionBounds);
         yield return ("no-labels", t =>
         {
-            int row = t.Row(SectionKind.Labels), end = HeaderSize + 9 * SectionEntrySize;
+            int count = t.U16(HdrSectionCount), row = t.Row(SectionKind.Labels), end = HeaderSize + count * SectionEntrySize;
             Array.Copy(t.Image, row + 16, t.Image, row, end - row - 16);
             Array.Clear(t.Image, end - 16, 16);
-            t.W16(HdrSectionCount, 8);
+            t.W16(HdrSectionCount, (uint)count - 1);
         }, NiStatus.MissingSection);
         yield return ("vocab-size-4", t => t.W32(t.Sec(SectionKind.Model), 4), NiStatus.ModelDims);
         yield return ("heads-3", t => t.W32(t.Sec(SectionKind.Model) + 12, 3), NiStatus.ModelDims);
@@ -111,5 +114,22 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("record-length-plus-4", t => t.Add32(t.Record(1), 4), NiStatus.TestVectors);
         yield return ("record-9-tokens", t => t.W16(t.Record(1) + 4, 9), NiStatus.TestVectors);
         yield return ("test-vector-token-40", t => t.W16(t.Record(2) + 10, 40), NiStatus.TestVectorToken);
+        yield return ("normalizer-reserved", t => t.Image[t.Sec(SectionKind.Normalizer) + NormReserved] = 1, NiStatus.Reserved);
+        yield return ("normalizer-no-ranges", t => t.W32(t.Sec(SectionKind.Normalizer) + NormRangeCount, 0), NiStatus.Normalizer);
+        yield return ("normalizer-range-count-plus-1", t => t.Add32(t.Sec(SectionKind.Normalizer) + NormRangeCount, 1), NiStatus.Normalizer);
+        yield return ("normalizer-map-count-plus-1", t => t.Add32(t.Sec(SectionKind.Normalizer) + NormMapCount, 1), NiStatus.Normalizer);
+        yield return ("normalizer-first-range-at-1", t => t.Add32(t.NormRange(0), 1), NiStatus.Normalizer);
+        yield return ("normalizer-ranges-not-ascending", t => t.W32(t.NormRange(5), t.U32(t.NormRange(4))), NiStatus.Normalizer);
+        yield return ("normalizer-unknown-property", t => t.Image[t.NormRange(3) + 3] |= 0x20, NiStatus.Normalizer);
+        yield return ("normalizer-mapped-space", t => t.Image[t.NormRange(1) + 3] = NormClassSpace | NormMapped, NiStatus.Normalizer);
+        yield return ("normalizer-mapping-to-surrogate", t => t.W32(t.NormMap(0) + 4, 0xD800), NiStatus.Normalizer);
+        yield return ("normalizer-mapping-length-9", t => t.Image[t.NormMap(0) + 3] = 9, NiStatus.Normalizer);
+        yield return ("normalizer-mappings-swapped", t =>
+        {
+            int a = t.NormMap(0), b = t.NormMap(1);
+            var tmp = t.Image.AsSpan(a, NormMapSize).ToArray();
+            Array.Copy(t.Image, b, t.Image, a, NormMapSize);
+            tmp.CopyTo(t.Image, b);
+        }, NiStatus.Normalizer);
     }
 }

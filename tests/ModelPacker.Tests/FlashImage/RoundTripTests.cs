@@ -38,6 +38,7 @@ public class RoundTripTests
             Assert.Equal(content.TestVectors[i].Entropies, back.TestVectors[i].Entropies);
         }
         Assert.Equal("Météo", back.Labels[2]);
+        Assert.True(back.Normalizer!.SameAs(ModelPacker.Text.NormalizerTable.ForFlags(content.VocabularySettings.Flags)));
     }
 
     [Fact]
@@ -47,9 +48,9 @@ public class RoundTripTests
         var file = ImageReader.Read(image, "tiny.nimg");
         Assert.Equal(Magic, BinaryPrimitives.ReadUInt32LittleEndian(image));
         Assert.Equal("NIFI"u8.ToArray(), image[..4]);
-        Assert.Equal(Enumerable.Range(1, 9).Select(k => (SectionKind)k), file.Sections.Select(s => s.Kind));
+        Assert.Equal(Enumerable.Range(1, 10).Select(k => (SectionKind)k), file.Sections.Select(s => s.Kind));
         Assert.All(file.Sections, s => Assert.Equal(0, s.Offset % SectionAlign));
-        Assert.Equal(file.Sections[0].Offset, Align(HeaderSize + 9 * SectionEntrySize, SectionAlign));
+        Assert.Equal(file.Sections[0].Offset, Align(HeaderSize + 10 * SectionEntrySize, SectionAlign));
         for (int i = 1; i < file.Sections.Count; i++)
             Assert.Equal(Align(file.Sections[i - 1].Offset + file.Sections[i - 1].Length, SectionAlign), file.Sections[i].Offset);
         Assert.Equal(image.Length, file.Sections[^1].Offset + file.Sections[^1].Length);
@@ -74,10 +75,11 @@ public class RoundTripTests
     }
 
     [Fact]
-    public void ImageWithoutTestVectorsHasEightSections()
+    public void ImageWithoutTestVectorsHasNineSections()
     {
         var file = ImageReader.Read(ImageWriter.Build(TinyImages.RandomAlbert(testVectors: false)), "x");
-        Assert.Equal(8, file.Sections.Count);
+        Assert.Equal(9, file.Sections.Count);
+        Assert.DoesNotContain(file.Sections, s => s.Kind == SectionKind.TestVectors);
         Assert.Null(file.Content.TestVectors);
     }
 

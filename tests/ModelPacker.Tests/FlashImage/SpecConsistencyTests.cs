@@ -45,7 +45,7 @@ public partial class SpecConsistencyTests
             ["NI_HDR_RESERVED0"] = HdrReserved0, ["NI_HDR_SHA256"] = HdrSha256, ["NI_HDR_RESERVED1"] = HdrReserved1,
             ["NI_FLAG_THRESHOLDS_CALIBRATED"] = FlagThresholdsCalibrated, ["NI_FLAGS_KNOWN"] = FlagsKnown,
             ["NI_SEC_KIND"] = SecKind, ["NI_SEC_RESERVED"] = SecReserved, ["NI_SEC_OFFSET"] = SecOffset,
-            ["NI_SEC_LENGTH"] = SecLength, ["NI_SEC_CRC32"] = SecCrc32, ["NI_SECTION_KIND_MAX"] = (long)SectionKind.TestVectors,
+            ["NI_SEC_LENGTH"] = SecLength, ["NI_SEC_CRC32"] = SecCrc32, ["NI_SECTION_KIND_MAX"] = (long)SectionKind.Normalizer,
             ["NI_MODEL_SIZE"] = ModelSize, ["NI_MAX_LAYERS"] = MaxLayers, ["NI_MAX_VOCAB"] = MaxVocab,
             ["NI_MAX_POSITIONS"] = MaxPositions, ["NI_MAX_DIM"] = MaxDim, ["NI_ACT_MAX"] = ActivationMax, ["NI_SCHEME_MAX"] = SchemeMax,
             ["NI_ACT_GELU"] = (long)ActivationId.Gelu, ["NI_ACT_GELU_TANH"] = (long)ActivationId.GeluTanh, ["NI_SCHEME_INT8"] = (long)SchemeId.Int8,
@@ -67,6 +67,15 @@ public partial class SpecConsistencyTests
             ["NI_LABELS_HEADER_SIZE"] = LabelsHeaderSize, ["NI_LABEL_ENTRY_SIZE"] = LabelEntrySize, ["NI_MAX_LABEL_BYTES"] = MaxLabelBytes,
             ["NI_THRESHOLDS_HEADER_SIZE"] = ThresholdsHeaderSize, ["NI_TEST_VECTORS_HEADER_SIZE"] = TestVectorsHeaderSize,
             ["NI_TEST_VECTOR_HEADER_SIZE"] = TestVectorHeaderSize,
+            ["NI_NORM_HEADER_SIZE"] = NormHeaderSize, ["NI_NORM_RANGE_COUNT"] = NormRangeCount, ["NI_NORM_MAP_COUNT"] = NormMapCount,
+            ["NI_NORM_POOL_COUNT"] = NormPoolCount, ["NI_NORM_RESERVED"] = NormReserved, ["NI_NORM_RANGE_SIZE"] = NormRangeSize,
+            ["NI_NORM_MAP_SIZE"] = NormMapSize, ["NI_NORM_PROPS_SHIFT"] = NormPropsShift, ["NI_NORM_CP_MASK"] = NormCpMask,
+            ["NI_NORM_RESERVED_BITS"] = NormReservedBits, ["NI_NORM_MAX_MAPPING"] = NormMaxMapping,
+            ["NI_NORM_CLASS_MASK"] = NormClassMask, ["NI_NORM_CLASS_DROP"] = NormClassDrop, ["NI_NORM_CLASS_SPACE"] = NormClassSpace,
+            ["NI_NORM_CLASS_CJK"] = NormClassCjk, ["NI_NORM_CLASS_WORD"] = NormClassWord, ["NI_NORM_PUNCT"] = NormPunct,
+            ["NI_NORM_MAPPED"] = NormMapped, ["NI_NORM_HANGUL"] = NormHangul, ["NI_NORM_PROPS_KNOWN"] = NormPropsKnown,
+            ["NI_NORM_HANGUL_BASE"] = ModelPacker.Text.NormalizerTable.HangulBase,
+            ["NI_NORM_HANGUL_COUNT"] = ModelPacker.Text.NormalizerTable.HangulCount,
         };
         foreach (var k in Enum.GetValues<SectionKind>()) d["NI_SECTION_" + ImageReader.SectionName(k)] = (long)k;
         foreach (var e in Enum.GetValues<TensorEncoding>()) d["NI_ENC_" + EncodingCName(e)] = (long)e;
@@ -172,6 +181,7 @@ public partial class SpecConsistencyTests
     [InlineData("Tensor entry (32 bytes)", TensorEntrySize)]
     [InlineData("## VOCABULARY", VocabHeaderSize)]
     [InlineData("Vocabulary entry (8 bytes)", VocabEntrySize)]
+    [InlineData("## NORMALIZER", NormHeaderSize)]
     public void DocFieldTablesAreContiguousAndMatchOffsets(string heading, int size)
     {
         var rows = Table(heading, "offset | size");

@@ -45,6 +45,14 @@ public static class FlashImageFormat
     public const int ThresholdsHeaderSize = 8;
     public const int TestVectorsHeaderSize = 16, TestVectorHeaderSize = 8;
 
+    // NORMALIZER: header, ranges (u32 first code point | props << 24), mappings (u32 code point | length << 24,
+    // u32 value), pool of u32 code points.
+    public const int NormHeaderSize = 16, NormRangeCount = 0, NormMapCount = 4, NormPoolCount = 8, NormReserved = 12;
+    public const int NormRangeSize = 4, NormMapSize = 8, NormPropsShift = 24, NormMaxMapping = 8;
+    public const uint NormCpMask = 0x1FFFFF, NormReservedBits = 0xE00000;
+    public const byte NormClassMask = 0x3, NormClassDrop = 0, NormClassSpace = 1, NormClassCjk = 2, NormClassWord = 3;
+    public const byte NormPunct = 0x4, NormMapped = 0x8, NormHangul = 0x10, NormPropsKnown = 0x1F;
+
     public static int Align(int x, int a) => (x + a - 1) / a * a;
 
     /// <summary>The tensor id of exit <paramref name="layer"/>'s pooler or classifier (NI_TENSOR_EXIT).</summary>
@@ -54,7 +62,7 @@ public static class FlashImageFormat
 public enum SectionKind : ushort
 {
     Embeddings = 1, Model = 2, Layer = 3, ExitHeads = 4, QuantParams = 5, Vocabulary = 6, Labels = 7, Thresholds = 8,
-    TestVectors = 9,
+    TestVectors = 9, Normalizer = 10,
 }
 
 public enum TensorEncoding : byte
@@ -84,9 +92,11 @@ public enum NiStatus
     TensorUnknown = -25, MissingTensor = -26, TensorEncoding = -27, TensorShape = -28, TensorBounds = -29,
     TensorAlign = -30, TensorSize = -31, TensorOverlap = -32, QuantParams = -33, VocabCount = -34, VocabBounds = -35,
     VocabOrder = -36, VocabId = -37, Utf8 = -38, Labels = -39, Thresholds = -40, TestVectors = -41,
-    TestVectorToken = -42, TensorParams = -43, Board = -44,
+    TestVectorToken = -42, TensorParams = -43, Board = -44, Normalizer = -45,
     Null = -100, ArenaSmall = -101, ArenaState = -102, SeqLen = -103, TokenId = -104, LayerOrder = -105,
     LayerIndex = -106, LabelsCount = -107, Model = -108, Index = -109, Alignment = -110,
+    NotOpen = -120, AlreadyOpen = -121, Partition = -122, Unsupported = -123, ArenaCapacity = -124, Buffer = -125,
+    ScratchCapacity = -126,
 }
 
 public static class NiStatusNames

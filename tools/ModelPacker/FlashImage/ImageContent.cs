@@ -36,6 +36,9 @@ public sealed class ImageContent
     public required IReadOnlyList<int> Thresholds { get; init; }
     /// <summary>Null: no TEST_VECTORS section. Empty list: the section with zero records.</summary>
     public IReadOnlyList<TestVector>? TestVectors { get; init; }
+    /// <summary>The NORMALIZER section; null: the writer generates it from the vocabulary flags
+    /// (<see cref="ModelPacker.Text.NormalizerTable.ForFlags"/>). The reader always fills it.</summary>
+    public ModelPacker.Text.NormalizerTable? Normalizer { get; init; }
 
     public ImageTensor Tensor(ushort id) =>
         Tensors.FirstOrDefault(t => t.Id == id) ?? throw new KeyNotFoundException($"no tensor {TensorNames.Name(id)}");

@@ -20,7 +20,7 @@ public static class ImageReader
 
     private sealed class Parser(byte[] b, string source, IEncodingRules rules)
     {
-        private readonly SectionInfo?[] _sec = new SectionInfo?[10];
+        private readonly SectionInfo?[] _sec = new SectionInfo?[11];
         private readonly List<TensorPlacement> _placements = [];
         private readonly List<ImageTensor> _tensors = [];
         private ModelDims _dims = null!;
@@ -51,6 +51,7 @@ public static class ImageReader
             var labels = Labels();
             var thresholds = Thresholds();
             var vectors = TestVectors();
+            var normalizer = Normalizer();
             return new ImageFile
             {
                 Length = b.Length,
@@ -63,7 +64,7 @@ public static class ImageReader
                 {
                     BoardId = U32(HdrBoardId), ArenaBytes = U32(HdrArenaBytes), Flags = U32(HdrFlags), Dims = _dims,
                     Tensors = _tensors, QuantParams = qpBytes, Vocabulary = vocab, VocabularySettings = settings,
-                    Labels = labels, Thresholds = thresholds, TestVectors = vectors,
+                    Labels = labels, Thresholds = thresholds, TestVectors = vectors, Normalizer = normalizer,
                 },
             };
         }
@@ -94,7 +95,7 @@ public static class ImageReader
             return count;
         }
 
-        private static string KindName(uint kind) => Enum.IsDefined(typeof(SectionKind), (ushort)kind) && kind <= 9
+        private static string KindName(uint kind) => Enum.IsDefined(typeof(SectionKind), (ushort)kind) && kind <= (uint)SectionKind.Normalizer
             ? SectionName((SectionKind)kind) : $"section kind {kind}";
 
         public static string SectionName(SectionKind k) => k switch
@@ -102,6 +103,7 @@ public static class ImageReader
             SectionKind.Embeddings => "EMBEDDINGS", SectionKind.Model => "MODEL", SectionKind.Layer => "LAYER",
             SectionKind.ExitHeads => "EXIT_HEADS", SectionKind.QuantParams => "QUANT_PARAMS", SectionKind.Vocabulary => "VOCABULARY",
             SectionKind.Labels => "LABELS", SectionKind.Thresholds => "THRESHOLDS", SectionKind.TestVectors => "TEST_VECTORS",
+            SectionKind.Normalizer => "NORMALIZER",
             _ => k.ToString(),
         };
 
@@ -114,7 +116,7 @@ public static class ImageReader
                 uint kind = U16(e + SecKind), off = U32(e + SecOffset), len = U32(e + SecLength);
                 string w = $"section table row {i} ({KindName(kind)})";
                 if (U16(e + SecReserved) != 0) throw Fail(NiStatus.Reserved, w, "reserved field not zero");
-                if (kind == 0 || kind > (uint)SectionKind.TestVectors) throw Fail(NiStatus.SectionKind, w, "unknown section kind");
+                if (kind == 0 || kind > (uint)SectionKind.Normalizer) throw Fail(NiStatus.SectionKind, w, "unknown section kind");
                 if (kind == prevKind) throw Fail(NiStatus.SectionDuplicate, w, "section appears twice");
                 if (kind < prevKind) throw Fail(NiStatus.SectionOrder, w, $"follows {KindName(prevKind)}; kinds must ascend");
                 if (off % SectionAlign != 0) throw Fail(NiStatus.SectionAlign, w, $"offset {off} is not a multiple of {SectionAlign}");
@@ -125,8 +127,8 @@ public static class ImageReader
                 prevEnd = off + len;
             }
             if (prevEnd != total) throw Fail(NiStatus.SectionBounds, "section table", $"last section ends at {prevEnd}, the image at {total}");
-            for (int k = 1; k <= 8; k++)
-                if (_sec[k] == null) throw Fail(NiStatus.MissingSection, SectionName((SectionKind)k), "required section missing");
+            for (int k = 1; k <= (int)SectionKind.Normalizer; k++)
+                if (_sec[k] == null && k != (int)SectionKind.TestVectors) throw Fail(NiStatus.MissingSection, SectionName((SectionKind)k), "required section missing");
         }
 
         private void Checksums()
@@ -301,6 +303,13 @@ public static class ImageReader
             if (U32(s.Offset) != (uint)_dims.NumLayers || s.Length != ThresholdsHeaderSize + 4 * _dims.NumLayers)
                 throw Fail(NiStatus.Thresholds, W, $"{U32(s.Offset)} thresholds in {s.Length} bytes, MODEL says {_dims.NumLayers} layers");
             return Enumerable.Range(0, _dims.NumLayers).Select(l => I32(s.Offset + ThresholdsHeaderSize + 4 * l)).ToList();
+        }
+
+        private ModelPacker.Text.NormalizerTable Normalizer()
+        {
+            var s = _sec[(int)SectionKind.Normalizer]!;
+            var (table, st, err) = ModelPacker.Text.NormalizerTable.Parse(b.AsSpan(s.Offset, s.Length));
+            return table ?? throw Fail(st, "NORMALIZER", err);
         }
 
         private List<TestVector>? TestVectors()

@@ -29,6 +29,8 @@ public static class ImageWriter
             (SectionKind.Thresholds, ThresholdsSection(content.Thresholds)),
         };
         if (content.TestVectors != null) sections.Add((SectionKind.TestVectors, TestVectorsSection(content.TestVectors, d)));
+        var normalizer = content.Normalizer ?? ModelPacker.Text.NormalizerTable.ForFlags(content.VocabularySettings.Flags);
+        sections.Add((SectionKind.Normalizer, normalizer.ToBytes()));
 
         int tableEnd = HeaderSize + sections.Count * SectionEntrySize, cur = tableEnd;
         var offsets = new int[sections.Count];

@@ -18,6 +18,9 @@ public sealed class IntegerImage
     public IReadOnlyList<TestVector>? TestVectors { get; init; }
     public uint BoardId { get; init; }
     public uint Flags { get; init; }
+    /// <summary>The image's NORMALIZER table (read from an image); null: generated from the vocabulary flags when
+    /// written, BertNormalizer when tokenizing.</summary>
+    public NormalizerTable? Normalizer { get; init; }
 
     /// <summary>The numerics rules the codec applies to INT8_ROW params and QUANT_PARAMS (docs/numerics.md).</summary>
     public static IEncodingRules Rules { get; } = new NumericsEncodingRules();
@@ -52,6 +55,7 @@ public sealed class IntegerImage
             Labels = Labels,
             Thresholds = ThresholdsQ16,
             TestVectors = TestVectors,
+            Normalizer = Normalizer,
         };
     }
 
@@ -104,6 +108,7 @@ public sealed class IntegerImage
             TestVectors = c.TestVectors,
             BoardId = c.BoardId,
             Flags = c.Flags,
+            Normalizer = c.Normalizer,
         };
     }
 
@@ -119,7 +124,8 @@ public sealed class IntegerImage
         return FromContent(ImageReader.Read(bytes, path, Rules).Content, path);
     }
 
-    public IntegerClassifier Classifier() => new(Model, Vocabulary, Labels, ThresholdsQ16);
+    /// <summary>The classifier; it tokenizes with the image's NORMALIZER table when there is one, as the device does.</summary>
+    public IntegerClassifier Classifier() => new(Model, Vocabulary, Labels, ThresholdsQ16, Normalizer);
 
     public static ImageDims ToImageDims(ModelDims d) => new(d.VocabSize, d.EmbeddingSize, d.HiddenSize, d.NumHeads, d.IntermediateSize,
         d.NumLayers, d.MaxPositions, d.NumLabels, (ActivationId)d.Activation, (SchemeId)d.Scheme);

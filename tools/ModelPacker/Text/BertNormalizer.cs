@@ -29,28 +29,52 @@ public static class BertNormalizer
         // Ill-formed UTF-16 (lone surrogates) enumerates as U+FFFD and is dropped like BERT drops U+FFFD.
         foreach (var rune in text.EnumerateRunes())
         {
-            int cp = rune.Value;
-            if (cp == 0 || cp == 0xFFFD) continue;
-            if (cp < 0x80)
+            switch (Classify(rune))
             {
-                // ASCII fast path: same classes as below.
-                if (cp is ' ' or '\t' or '\n' or '\r' or '\v' or '\f') Flush();
-                else if (cp >= 0x20 && cp != 0x7F) word.Append((char)cp);
-                continue;
+                case CodePointClass.Drop: continue;
+                case CodePointClass.Space: Flush(); continue;
+                case CodePointClass.Cjk:
+                    Flush();
+                    words.Add(rune.ToString());
+                    continue;
+                default:
+                    if (rune.IsBmp) word.Append((char)rune.Value);
+                    else word.Append(char.ConvertFromUtf32(rune.Value));
+                    continue;
             }
-            if (Rune.IsWhiteSpace(rune)) { Flush(); continue; }
-            if (IsControl(rune)) continue;
-            if (IsCjk(cp))
-            {
-                Flush();
-                words.Add(rune.ToString());
-                continue;
-            }
-            if (rune.IsBmp) word.Append((char)cp);
-            else word.Append(char.ConvertFromUtf32(cp));
         }
         Flush();
         return words.ToArray();
+    }
+
+    /// <summary>What Split does with a code point of the text: drop it (NUL, U+FFFD, C* categories), end the word
+    /// (whitespace), make it a word of its own (CJK ideograph), or add it to the word. The NORMALIZER section of a
+    /// flash image (NormalizerTable) is generated from this function.</summary>
+    internal static CodePointClass Classify(Rune rune)
+    {
+        int cp = rune.Value;
+        if (cp == 0 || cp == 0xFFFD) return CodePointClass.Drop;
+        if (cp < 0x80)
+        {
+            // ASCII fast path: same classes as below.
+            if (cp is ' ' or '\t' or '\n' or '\r' or '\v' or '\f') return CodePointClass.Space;
+            return cp >= 0x20 && cp != 0x7F ? CodePointClass.Word : CodePointClass.Drop;
+        }
+        if (Rune.IsWhiteSpace(rune)) return CodePointClass.Space;
+        if (IsControl(rune)) return CodePointClass.Drop;
+        if (IsCjk(cp)) return CodePointClass.Cjk;
+        return CodePointClass.Word;
+    }
+
+    /// <summary>What Split's word normalization makes of one code point of a word: lower-cased
+    /// (ToLowerInvariant) and accent-stripped (AccentTable) when the flags say so. Split applies it to the whole
+    /// word; both are context-free, so per code point is the same (NormalizerTableTests checks it).</summary>
+    internal static string NormalizeWordChar(Rune rune, bool lowerCase, bool stripAccents)
+    {
+        string s = rune.ToString();
+        if (lowerCase) s = s.ToLowerInvariant();
+        if (stripAccents) s = AccentTable.Strip(s);
+        return s;
     }
 
     private static void SplitPunctuation(string w, List<string> words)
@@ -92,3 +116,7 @@ public static class BertNormalizer
             or >= 0x2A700 and <= 0x2B73F or >= 0x2B740 and <= 0x2B81F or >= 0x2B820 and <= 0x2CEAF
             or >= 0xF900 and <= 0xFAFF or >= 0x2F800 and <= 0x2FA1F;
 }
+
+/// <summary>The class of a code point of the text (BertNormalizer.Classify); the values are the NORMALIZER
+/// section's class field (docs/flash-image.md).</summary>
+public enum CodePointClass : byte { Drop = 0, Space = 1, Cjk = 2, Word = 3 }

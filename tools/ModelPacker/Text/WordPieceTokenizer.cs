@@ -9,14 +9,18 @@ public sealed class WordPieceTokenizer
 {
     private readonly bool _lowerCase;
     private readonly int _maxInputCharsPerWord;
+    private readonly NormalizerTable? _normalizer;
 
-    public WordPieceTokenizer(Vocabulary vocab, bool lowerCase = true, int maxInputCharsPerWord = 100)
+    /// <param name="normalizer">An image's NORMALIZER table: normalize with it (as the device does) instead of
+    /// <see cref="BertNormalizer"/>; the two give the same words (NormalizerTableTests).</param>
+    public WordPieceTokenizer(Vocabulary vocab, bool lowerCase = true, int maxInputCharsPerWord = 100, NormalizerTable? normalizer = null)
     {
         ArgumentNullException.ThrowIfNull(vocab);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxInputCharsPerWord, 1);
         Vocabulary = vocab;
         _lowerCase = lowerCase;
         _maxInputCharsPerWord = maxInputCharsPerWord;
+        _normalizer = normalizer;
     }
 
     public Vocabulary Vocabulary { get; }
@@ -27,7 +31,7 @@ public sealed class WordPieceTokenizer
     public int[] TokenizeToIds(string text)
     {
         var ids = new List<int>();
-        foreach (var word in BertNormalizer.Split(text, _lowerCase)) AppendWord(word, ids);
+        foreach (var word in _normalizer?.Split(text) ?? BertNormalizer.Split(text, _lowerCase)) AppendWord(word, ids);
         return ids.ToArray();
     }
 
