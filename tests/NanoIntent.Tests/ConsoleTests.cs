@@ -47,8 +47,8 @@ public sealed class ConsoleTests : IDisposable
         Assert.Contains($" exit layer {layers - 1} of ", Assert.Single(Run("classify play music")));
         Assert.Equal(["threshold 0 = 100.000 nats"], Run("threshold 0 100"));
         Assert.Contains(" exit layer 0 of ", Assert.Single(Run("classify play music")));
-        Assert.Equal(0.5, _classifier.ThresholdNats(1), 1e-9);
         Assert.Equal(["threshold 1 = 0.500 nats"], Run("threshold 1 .5"));
+        Assert.Equal(0.5, _classifier.ThresholdNats(1), 1e-9);
         string reset = Assert.Single(Run("threshold reset"));
         for (int l = 0; l < layers; l++) Assert.Equal(_classifier.DefaultThresholdQ16(l), _classifier.ThresholdQ16(l));
         Assert.StartsWith("thresholds (nats, per layer): " + TextFormat.Q16(_classifier.DefaultThresholdQ16(0)), reset);
