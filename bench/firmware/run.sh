@@ -23,7 +23,9 @@ dotnet "$dll" pack --model "$model" --scheme int8 --calibration-data "$data" --t
 dotnet "$dll" calibrate --image "$image" --data "$data" >/dev/null
 host="$(NANO_INTENT_INTEROP_LIB="$root/native-kernels/build/host/libnano_intent_interop.so" \
   dotnet bench/FirmwareBench/bin/Release/net10.0/firmware-bench.dll "$image" "$data" 3)"
-crt="$(native-kernels/build/host/bench/bench_runtime "$image" 3)"
+crt="$(native-kernels/build/host/bench/bench_runtime "$image" 3 |
+  awk '{ for (i = 1; i < NF; i++) if ($(i + 1) == "utterances/s") $0 = $0 sprintf("  = %.1f us/utterance", 1e6 / $i); print }')"
+load="$(cut -d' ' -f1-3 /proc/loadavg)"
 mkdir -p bench/results
 out="bench/results/firmware.md"
 {
@@ -31,6 +33,7 @@ out="bench/results/firmware.md"
   echo
   echo "model: $model; image: int8, calibrated thresholds; host $(nproc) cores, $(uname -m). Command: bench/firmware/run.sh"
   echo "The host emulator's times include the tokenizer and P/Invoke; the C runtime's start from token ids."
+  echo "Load average when the C runtime finished: $load (other jobs share the machine: compare rows, not runs)."
   echo
   echo '```'
   echo "$host"

@@ -94,6 +94,15 @@ namespace NanoIntent
             return r;
         }
 
+        /// <summary>The token ids of the last classification into <paramref name="ids"/> (at least Info.MaxPositions
+        /// long); returns their number.</summary>
+        public int TokenIds(int[] ids)
+        {
+            if (ids == null) throw new ArgumentNullException("ids");
+            if (!_open) throw new ObjectDisposedException("IntentClassifier");
+            return NanoIntentException.Check(NativeSession.TokenIds(ids), "token ids");
+        }
+
         /// <summary>Exit threshold of a layer, Q16 nats: classification stops there when the entropy is below it.</summary>
         public int ThresholdQ16(int layer) => _thresholdsQ16[CheckLayer(layer)];
         public double ThresholdNats(int layer) => Q16.ToDouble(ThresholdQ16(layer));

@@ -33,13 +33,17 @@ public sealed class ReferenceEquivalenceTests
             Assert.Equal(reference.ThresholdsQ16[l], classifier.ThresholdQ16(l));
         for (int i = 0; i < reference.Labels.Count; i++) Assert.Equal(reference.Labels[i], classifier.Label(i));
 
+        var tokenIds = new int[classifier.Info.MaxPositions];
         int outOfScope = 0;
         for (int i = 0; i < examples.Count; i++)
         {
             string where = $"{dataset} test #{i} '{examples[i].Text}'";
             var r = classifier.Classify(examples[i].Text);
             var e = expected[i];
-            Assert.True(ids[i].Length == r.TokenCount, $"{where}: {r.TokenCount} tokens, reference {ids[i].Length}");
+            int n = classifier.TokenIds(tokenIds);
+            Assert.True(ids[i].AsSpan().SequenceEqual(tokenIds.AsSpan(0, n)),
+                $"{where}: token ids [{string.Join(' ', tokenIds[..n])}], reference [{string.Join(' ', ids[i])}]");
+            Assert.Equal(n, r.TokenCount);
             Assert.True(e.ExitLayer == r.ExitLayer, $"{where}: exit layer {r.ExitLayer}, reference {e.ExitLayer}");
             for (int l = 0; l <= e.ExitLayer; l++)
             {
