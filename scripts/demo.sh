@@ -3,7 +3,9 @@
 #   1. classify a few utterances with the fp32 checkpoint (every exit layer's intent and entropy);
 #   2. pack it into an int8 flash image for the ESP32-WROVER profile, calibrate the early-exit thresholds on the
 #      validation split, and verify the image (structure, CRCs, embedded test vectors);
-#   3. classify the same utterances with the integer runtime and early exit: the arithmetic the device runs.
+#   3. classify the same utterances with the integer runtime and early exit: the arithmetic the device runs;
+#   4. run the firmware's host emulator (firmware/NanoIntent.Host.App: the device's C# library and serial console
+#      over the C session library) on the bundled image models/snips/snips-int8.nimg, piping a few console commands.
 # Data for calibration comes from ../shared/datasets/snips (or $NANO_INTENT_DATASETS/snips).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,3 +30,15 @@ mp verify "$image"
 
 echo "== integer runtime with early exit ($image)"
 for u in "${utterances[@]}"; do mp classify --model "$image" "$u"; echo; done
+
+echo "== firmware host emulator on the bundled image models/snips/snips-int8.nimg"
+need=()
+command -v cmake >/dev/null || need+=(cmake)
+command -v gcc >/dev/null || need+=(gcc libc6-dev)
+source scripts/lib/apt-install.sh
+apt_install demo "${need[@]}"
+cmake -S native-kernels -B native-kernels/build/host -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build native-kernels/build/host -j2 --target nano_intent_interop >/dev/null
+dotnet build firmware/NanoIntent.Host.App -c Release -nologo -v quiet >/dev/null
+printf '%s\n' "info" "classify ${utterances[3]}" "classify ${utterances[4]}" "threshold 0 0" "classify ${utterances[4]}" \
+  "threshold reset" "bench" | dotnet firmware/NanoIntent.Host.App/bin/sdk/Release/net10.0/nano-intent-host.dll
