@@ -1,0 +1,39 @@
+/* On an accepted image: every vocabulary entry found again by binary search, a search for the input's own tail,
+ * every tensor id, labels, thresholds, every test vector value. */
+#include <stdlib.h>
+#include "fuzz_image_walk.h"
+#include "nano_intent/ni_image.h"
+
+int ni_fuzz_open_and_walk(const uint8_t *image, uint32_t size)
+{
+    ni_image img;
+    uint32_t i, l, c, n;
+    const uint8_t *s;
+    uint16_t id;
+    volatile uint32_t sink = 0; /* unsigned: the sum only keeps reads alive and may wrap */
+    ni_test_vector_iter it;
+    ni_test_vector tv;
+    if (ni_image_open(image, size, &img) != NI_OK) return 0;
+    for (i = 0; i < img.vocab_count; i++) {
+        if (!ni_image_vocab_entry(&img, i, &s, &n, &id)) abort();
+        if (ni_image_vocab_find(&img, (const char *)s, n) != (int32_t)id) abort(); /* sorted, unique */
+    }
+    sink += (uint32_t)ni_image_vocab_find(&img, (const char *)image + size / 2, (size - size / 2) % 300u);
+    for (i = 0; i < 0x10000u; i++) {
+        const ni_tensor_desc *t = ni_image_tensor(&img, (uint16_t)i);
+        if (t != NULL) sink += t->data[0] + t->data[t->data_len - 1] + (t->params_len ? t->params[t->params_len - 1] : 0);
+    }
+    for (i = 0; i < img.dims.num_labels; i++)
+        if (ni_image_label(&img, i, &s, &n)) sink += s[n - 1];
+    for (l = 0; l <= img.dims.num_layers; l++) sink += (uint32_t)ni_image_threshold(&img, l);
+    ni_test_vector_begin(&img, &it);
+    while (ni_test_vector_next(&img, &it, &tv)) {
+        for (i = 0; i < tv.token_count; i++) sink += ni_test_vector_token(&tv, i);
+        for (l = 0; l < img.dims.num_layers; l++) {
+            sink += (uint32_t)ni_test_vector_entropy(&img, &tv, l);
+            for (c = 0; c < img.dims.num_labels; c++) sink += (uint32_t)ni_test_vector_logit(&img, &tv, l, c);
+        }
+    }
+    (void)sink;
+    return 1;
+}
