@@ -1,5 +1,5 @@
 /* On an accepted image: every vocabulary entry found again by binary search, a search for the input's own tail,
- * every tensor id, labels, thresholds, every test vector value. */
+ * every tensor id the format can hold (and two beyond), labels, thresholds, every test vector value. */
 #include <stdlib.h>
 #include "fuzz_image_walk.h"
 #include "nano_intent/ni_image.h"
@@ -19,8 +19,11 @@ int ni_fuzz_open_and_walk(const uint8_t *image, uint32_t size)
         if (ni_image_vocab_find(&img, (const char *)s, n) != (int32_t)id) abort(); /* sorted, unique */
     }
     sink += (uint32_t)ni_image_vocab_find(&img, (const char *)image + size / 2, (size - size / 2) % 300u);
-    for (i = 0; i < 0x10000u; i++) {
-        const ni_tensor_desc *t = ni_image_tensor(&img, (uint16_t)i);
+    /* every id the format defines is below 1024 (the last exit part is NI_TENSOR_EXIT(31, 15) = 767); above it, the
+     * top id and one chosen by the input */
+    for (i = 0; i < 1024u + 2u; i++) {
+        uint16_t tid = (uint16_t)(i < 1024u ? i : i == 1024u ? 0xFFFFu : 1024u + ni_rd16(image + size - 2) % 0xFBFFu);
+        const ni_tensor_desc *t = ni_image_tensor(&img, tid);
         if (t != NULL) sink += t->data[0] + t->data[t->data_len - 1] + (t->params_len ? t->params[t->params_len - 1] : 0);
     }
     for (i = 0; i < img.dims.num_labels; i++)
