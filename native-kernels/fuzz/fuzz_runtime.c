@@ -5,11 +5,12 @@
  * aborts on signed overflow and bad shifts) or reads/writes outside its buffers (ASan: every tensor, its params,
  * QUANT_PARAMS and the arena are separate exact-size heap blocks).
  *
- * Dimensions are drawn log-uniformly (small models are common, so executions stay fast) up to NI_MAX_DIM = 1024
- * columns, which crosses the Cortex-M DSP GEMV's 256-column chunks (src/arm/gemv_s8_dsp.c), and up to
- * NI_MAX_POSITIONS = 512 tokens. Two caps keep one execution bounded; an input over them is skipped:
+ * Dimensions are drawn log-uniformly, most inputs asking for a small model so executions stay fast (draw_dims),
+ * some for up to NI_MAX_DIM = 1024 columns, which crosses the Cortex-M DSP GEMV's 256-column chunks
+ * (src/arm/gemv_s8_dsp.c), and some for sequences of 256..NI_MAX_POSITIONS = 512 tokens. Two caps keep one
+ * execution bounded; an input over them is skipped:
  *   FUZZ_MAX_BYTES  weights + row params + QUANT_PARAMS + arena <= 4 MiB
- *   FUZZ_MAX_MACS   multiply-accumulates of one run <= 2^22 (the sequence length, then the layer count, is cut
+ *   FUZZ_MAX_MACS   multiply-accumulates of one run <= 2^23 (the sequence length, then the layer count, is cut
  *                   to fit; a model whose single-token, single-layer run exceeds it is skipped) */
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FUZZ_MAX_BYTES (4ull << 20)
-#define FUZZ_MAX_MACS (1ull << 22)
+#define FUZZ_MAX_MACS (1ull << 23)
 
 typedef struct { const uint8_t *p; size_t n, i; } src;
 static uint32_t next32(src *s)
@@ -89,23 +90,33 @@ static uint64_t macs(const ni_model_dims *d, uint64_t n, uint64_t L)
 
 static uint32_t min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
 
-/* Valid dims drawn from the input's first bytes. One draw in 8 spans the validator's whole range; the others stay small
- * (dims <= 64, <= 64 positions, <= 4 layers), so most executions are fast. */
-static void draw_dims(src *s, ni_model_dims *d)
+/* The kind of model an input asks for (its first byte): most stay small so executions are fast. */
+typedef enum { SHAPE_SMALL, SHAPE_LONG, SHAPE_FULL } shape_class;
+
+/* Valid dims drawn from the input's first bytes.
+ *   SMALL (6 in 8): dims <= 64, <= 64 positions, <= 4 layers
+ *   LONG  (1 in 8): 256..512 positions and a sequence that fills most of them, hidden size <= 8, <= 2 layers
+ *   FULL  (1 in 8): the validator's whole range (1024 columns, 512 positions, 32 layers, V up to 65535) */
+static shape_class draw_dims(src *s, ni_model_dims *d)
 {
-    uint32_t full = take8(s) % 8 == 7, dim_max = full ? NI_MAX_DIM : 64u;
-    uint32_t heads = log_range(s, 1, 16), head_dim = 4 * log_range(s, 1, dim_max / 4);
+    uint32_t k = take8(s) % 8;
+    shape_class c = k == 7 ? SHAPE_FULL : k == 6 ? SHAPE_LONG : SHAPE_SMALL;
+    uint32_t dim_max = c == SHAPE_FULL ? NI_MAX_DIM : c == SHAPE_LONG ? 16u : 64u;
+    uint32_t heads = log_range(s, 1, c == SHAPE_LONG ? 2u : 16u), head_dim = 4 * log_range(s, 1, dim_max / 4);
     if (heads * head_dim > dim_max) head_dim = 4 * (dim_max / 4 / heads > 0 ? dim_max / 4 / heads : 1);
+    if (c == SHAPE_LONG) head_dim = 4;
     d->num_heads = heads;
     d->hidden_size = heads * head_dim;
     d->embedding_size = 4 * log_range(s, 1, dim_max / 4);
     d->intermediate_size = 4 * log_range(s, 1, dim_max / 4);
-    d->vocab_size = log_range(s, 5, full ? NI_MAX_VOCAB : 1024u);
-    d->num_layers = log_range(s, 1, full ? NI_MAX_LAYERS : 4u);
-    d->max_positions = log_range(s, 3, full ? NI_MAX_POSITIONS : 64u);
+    d->vocab_size = log_range(s, 5, c == SHAPE_FULL ? NI_MAX_VOCAB : 1024u);
+    d->num_layers = log_range(s, 1, c == SHAPE_FULL ? NI_MAX_LAYERS : c == SHAPE_LONG ? 2u : 4u);
+    d->max_positions = c == SHAPE_LONG ? log_range(s, 256, NI_MAX_POSITIONS)
+                                       : log_range(s, 3, c == SHAPE_FULL ? NI_MAX_POSITIONS : 64u);
     d->num_labels = log_range(s, 2, min_u32(dim_max, NI_MAX_DIM));
     d->activation = 1 + take8(s) % NI_ACT_MAX;
     d->scheme = NI_SCHEME_INT8;
+    return c;
 }
 
 /* QUANT_PARAMS: the fixed part with every field in range, then LayerNorm params and tanh tables (any values). */
@@ -149,7 +160,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     src s = { data, size, 0 };
     ni_model_dims d;
-    draw_dims(&s, &d);
+    shape_class c = draw_dims(&s, &d);
     if (!ni_dims_validate(&d)) abort(); /* draw_dims only makes valid dims */
 
     static ni_model m; /* ~6 KB: static, as on a device */
@@ -161,7 +172,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (bytes > FUZZ_MAX_BYTES) return 0;
 
     /* sequence length and layers run: as drawn, cut to the MAC budget */
-    uint32_t n = log_range(&s, 1, d.max_positions), layers = d.num_layers;
+    uint32_t n = c == SHAPE_LONG ? d.max_positions - log_range(&s, 0, 64) : log_range(&s, 1, d.max_positions);
+    uint32_t layers = d.num_layers;
     while (n > 1 && macs(&d, n, layers) > FUZZ_MAX_MACS) n = n / 2;
     while (layers > 1 && macs(&d, n, layers) > FUZZ_MAX_MACS) layers--;
     if (macs(&d, n, layers) > FUZZ_MAX_MACS) return 0;
