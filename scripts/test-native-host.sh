@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Host build and tests of native-kernels: configure + build + ctest (gcc), the same tests under ASan + UBSan,
-# valgrind over the loader tests, then a bounded libFuzzer run of the image loader (clang, ASan + UBSan).
+# valgrind over the loader tests, then a bounded libFuzzer run of the image loader and the runtime (clang, ASan +
+# UBSan). The long run (10 M executions per loader target) is bench/fuzz/run.sh.
 #   NI_FUZZ_SECONDS  total fuzzing time (default 60; 0 skips fuzzing)
 #   NI_FUZZ_RUNTIME_SECONDS  fuzzing of the integer runtime (fuzz_runtime, default 20; 0 skips it)
 # Installs clang, libFuzzer (Debian's libclang-rt) and valgrind when missing (as root). Exits non-zero on the first
@@ -50,13 +51,15 @@ if [ "$fuzz_seconds" -gt 0 ]; then
   echo "== libFuzzer (ASan + UBSan), ${fuzz_seconds}s"
   fz="$nk/build/fuzz"
   cmake -S "$nk" -B "$fz" -DCMAKE_C_COMPILER=clang -DNI_FUZZ=ON -DNI_BUILD_SHARED=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-  cmake --build "$fz" -j"$jobs" --target fuzz_image_open fuzz_image_structure make_image_corpus
+  cmake --build "$fz" -j"$jobs" --target fuzz_image_open fuzz_image_structure fuzz_image_sections make_image_corpus
   rm -rf "$fz/seeds" && mkdir -p "$fz/seeds" "$fz/corpus"
   "$fz/tests/image/make_image_corpus" "$fz/seeds"
   cp "$nk/build/test-images/"*.nimg "$fz/seeds/" 2>/dev/null || true
-  # two thirds on the structure (checksums not compared), one third on the shipped loader
-  t_structure=$(( fuzz_seconds * 2 / 3 )); t_open=$(( fuzz_seconds - t_structure ))
-  for spec in "fuzz_image_structure:$t_structure" "fuzz_image_open:$t_open"; do
+  # 40 % on the structure (checksums not compared), 40 % on the shipped loader with checksums recomputed after
+  # mutation (reaches the section parsers), 20 % on the shipped loader as is
+  t_structure=$(( fuzz_seconds * 2 / 5 )); t_sections=$(( fuzz_seconds * 2 / 5 ))
+  t_open=$(( fuzz_seconds - t_structure - t_sections ))
+  for spec in "fuzz_image_structure:$t_structure" "fuzz_image_sections:$t_sections" "fuzz_image_open:$t_open"; do
     target="${spec%%:*}"; secs="${spec##*:}"
     [ "$secs" -gt 0 ] || continue
     mkdir -p "$fz/corpus/$target"
@@ -79,7 +82,7 @@ if [ "$fuzz_seconds" -gt 0 ]; then
          -artifact_prefix="$fz/fuzz_runtime-" "$fz/corpus/fuzz_runtime" >"$log" 2>&1; then
       tail -40 "$log"; echo "test-native-host: fuzz_runtime found a crash (artifact in $fz)" >&2; exit 1
     fi
-    echo "fuzz_runtime: ${runtime_secs}s, $(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$') executions, no crash"
+    echo "fuzz_runtime: ${runtime_secs}s, $(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$') executions, coverage $(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || echo '?') edges, no crash"
   fi
 fi
 echo "test-native-host: ok"

@@ -83,6 +83,7 @@ echo "test-native-mcu: images: $images"
 
 # ---- build and run each target ----
 targets="${NI_MCU_TARGETS:-arm-cortex-m4 arm-cortex-m7 riscv32-rv32imc}"
+mkdir -p "$root/build" # the build logs go there (with NI_MCU_IMAGES set, nothing above created it)
 status=0
 summary=()
 for t in $targets; do

@@ -1,15 +1,25 @@
-/* libFuzzer target of the integer runtime: builds a small model whose every weight, row param, table and LayerNorm
- * param comes from the input, mapped into the ranges ni_model_bind accepts (docs/numerics.md), then runs embed,
- * every layer and every exit head on input-chosen tokens. The claim under test: for ANY params the validators
- * accept, no kernel overflows (UBSan aborts on signed overflow and bad shifts) or reads/writes outside its buffers
- * (ASan; the arena is an exact-size heap block). */
+/* libFuzzer target of the integer runtime: the input chooses the model's dimensions (within ni_dims_validate's
+ * limits, ni_image.h NI_MAX_*), every weight, row param, table and LayerNorm param (mapped into the ranges
+ * ni_model_bind accepts, docs/numerics.md), the sequence length and the tokens; then embed, every layer and every
+ * exit head run. The claim under test: for ANY dims and params the validators accept, no kernel overflows (UBSan
+ * aborts on signed overflow and bad shifts) or reads/writes outside its buffers (ASan: every tensor, its params,
+ * QUANT_PARAMS and the arena are separate exact-size heap blocks).
+ *
+ * Dimensions are drawn log-uniformly, most inputs asking for a small model so executions stay fast (draw_dims),
+ * some for up to NI_MAX_DIM = 1024 columns, which crosses the Cortex-M DSP GEMV's 256-column chunks
+ * (src/arm/gemv_s8_dsp.c), and some for sequences of 256..NI_MAX_POSITIONS = 512 tokens. Two caps keep one
+ * execution bounded; an input over them is skipped:
+ *   FUZZ_MAX_BYTES  weights + row params + QUANT_PARAMS + arena <= 4 MiB
+ *   FUZZ_MAX_MACS   multiply-accumulates of one run <= 2^23 (the sequence length, then the layer count, is cut
+ *                   to fit; a model whose single-token, single-layer run exceeds it is skipped) */
 #include <stdlib.h>
 #include <string.h>
 #include "nano_intent/ni_runtime.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-enum { V = 9, E = 8, H = 8, HEADS = 2, I = 12, L = 2, P = 5, C = 3 };
+#define FUZZ_MAX_BYTES (4ull << 20)
+#define FUZZ_MAX_MACS (1ull << 23)
 
 typedef struct { const uint8_t *p; size_t n, i; } src;
 static uint32_t next32(src *s)
@@ -19,14 +29,27 @@ static uint32_t next32(src *s)
     return v;
 }
 static int32_t in_range(src *s, int64_t lo, int64_t hi) { return (int32_t)(lo + (int64_t)(next32(s) % (uint64_t)(hi - lo + 1))); }
-
-static void fill_tensor(src *s, int8_t *w, ni_int8_row_params *p, uint32_t rows, uint32_t cols)
+/* The next input byte (cycled, like next32). */
+static uint32_t take8(src *s) { return s->n ? s->p[s->i++ % s->n] : 0u; }
+/* lo..hi, log-uniform from three bytes: a bit width first, then a value of that width (up to 16 bits). */
+static uint32_t log_range(src *s, uint32_t lo, uint32_t hi)
 {
-    for (uint32_t i = 0; i < rows * cols; i++) w[i] = (int8_t)next32(s);
-    for (uint32_t r = 0; r < rows; r++) {
-        p[r].bias = in_range(s, -(1L << 30), 1L << 30);
-        p[r].multiplier = (int32_t)(next32(s) & 0x7fffffffu);
-        p[r].shift = in_range(s, 1, 62);
+    uint32_t width = 0;
+    while (width < 16 && (hi - lo) >> width) width++;
+    uint32_t bits = take8(s) % (width + 1), high = take8(s), low = take8(s);
+    uint32_t v = lo + ((high << 8 | low) & ((1u << bits) - 1u));
+    return v > hi ? hi : v;
+}
+
+/* n bytes from the input, cycled (fast: big tensors are memcpy'd, not drawn byte by byte). */
+static void fill_bytes(src *s, void *dst, size_t n)
+{
+    uint8_t *d = dst;
+    if (s->n == 0) { memset(d, 0, n); return; }
+    while (n > 0) {
+        size_t at = s->i % s->n, k = s->n - at < n ? s->n - at : n;
+        memcpy(d, s->p + at, k);
+        d += k; n -= k; s->i += k;
     }
 }
 
@@ -36,63 +59,151 @@ static int cmp_desc(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+typedef struct { uint32_t id, rows, cols; } tensor_shape;
+
+/* The 9 shared tensors, then L x (pooler, classifier). Returns the count. */
+static uint32_t shapes_of(const ni_model_dims *d, tensor_shape *t)
 {
-    static int8_t w[V * E + P * E + H * E + 4 * H * H + 2 * I * H + L * (H * H + C * H)];
-    static ni_int8_row_params prm[V + P + H + 4 * H + I + H + L * (H + C)];
-    static uint8_t qp_bytes[sizeof(ni_qparams_fixed) + 8 * (E + 2 * H) + 256 * L];
-    src s = { data, size, 0 };
-    ni_model_dims d = { V, E, H, HEADS, I, L, P, C, NI_ACT_GELU_TANH, NI_SCHEME_INT8 };
-    ni_model m;
-    if (ni_model_init(&m, &d) != NI_OK) abort();
-    int8_t *wp = w;
-    ni_int8_row_params *pp = prm;
-    struct { uint32_t id, rows, cols; } t[9 + 2 * L] = {
-        { NI_TENSOR_WORD_EMBEDDINGS, V, E }, { NI_TENSOR_POSITION_EMBEDDINGS, P, E }, { NI_TENSOR_EMBEDDING_MAPPING_IN, H, E },
-        { NI_TENSOR_ATTENTION_QUERY, H, H }, { NI_TENSOR_ATTENTION_KEY, H, H }, { NI_TENSOR_ATTENTION_VALUE, H, H },
-        { NI_TENSOR_ATTENTION_DENSE, H, H }, { NI_TENSOR_FFN, I, H }, { NI_TENSOR_FFN_OUTPUT, H, I },
-        { NI_TENSOR_EXIT(0, 0), H, H }, { NI_TENSOR_EXIT(0, 1), C, H }, { NI_TENSOR_EXIT(1, 0), H, H }, { NI_TENSOR_EXIT(1, 1), C, H },
-    };
-    for (uint32_t k = 0; k < 9 + 2 * L; k++) {
-        fill_tensor(&s, wp, pp, t[k].rows, t[k].cols);
-        if (ni_model_set_tensor(&m, t[k].id, wp, pp, t[k].rows, t[k].cols) != NI_OK) abort();
-        wp += t[k].rows * t[k].cols;
-        pp += t[k].rows;
+    uint32_t V = d->vocab_size, E = d->embedding_size, H = d->hidden_size, I = d->intermediate_size, k = 0;
+    t[k++] = (tensor_shape){ NI_TENSOR_WORD_EMBEDDINGS, V, E };
+    t[k++] = (tensor_shape){ NI_TENSOR_POSITION_EMBEDDINGS, d->max_positions, E };
+    t[k++] = (tensor_shape){ NI_TENSOR_EMBEDDING_MAPPING_IN, H, E };
+    t[k++] = (tensor_shape){ NI_TENSOR_ATTENTION_QUERY, H, H };
+    t[k++] = (tensor_shape){ NI_TENSOR_ATTENTION_KEY, H, H };
+    t[k++] = (tensor_shape){ NI_TENSOR_ATTENTION_VALUE, H, H };
+    t[k++] = (tensor_shape){ NI_TENSOR_ATTENTION_DENSE, H, H };
+    t[k++] = (tensor_shape){ NI_TENSOR_FFN, I, H };
+    t[k++] = (tensor_shape){ NI_TENSOR_FFN_OUTPUT, H, I };
+    for (uint32_t l = 0; l < d->num_layers; l++) {
+        t[k++] = (tensor_shape){ NI_TENSOR_EXIT(l, NI_EXIT_POOLER), H, H };
+        t[k++] = (tensor_shape){ NI_TENSOR_EXIT(l, NI_EXIT_CLASSIFIER), d->num_labels, H };
     }
+    return k;
+}
+
+/* Multiply-accumulates of embed + L layers + L exit heads on n tokens (GEMVs and attention). */
+static uint64_t macs(const ni_model_dims *d, uint64_t n, uint64_t L)
+{
+    uint64_t E = d->embedding_size, H = d->hidden_size, I = d->intermediate_size, C = d->num_labels;
+    return n * H * E + L * (n * (4 * H * H + 2 * I * H) + 2 * n * n * H + H * H + C * H);
+}
+
+static uint32_t min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
+
+/* The kind of model an input asks for (its first byte): most stay small so executions are fast. */
+typedef enum { SHAPE_SMALL, SHAPE_LONG, SHAPE_FULL } shape_class;
+
+/* Valid dims drawn from the input's first bytes.
+ *   SMALL (6 in 8): dims <= 64, <= 64 positions, <= 4 layers
+ *   LONG  (1 in 8): 256..512 positions and a sequence that fills most of them, hidden size <= 8, <= 2 layers
+ *   FULL  (1 in 8): the validator's whole range (1024 columns, 512 positions, 32 layers, V up to 65535) */
+static shape_class draw_dims(src *s, ni_model_dims *d)
+{
+    uint32_t k = take8(s) % 8;
+    shape_class c = k == 7 ? SHAPE_FULL : k == 6 ? SHAPE_LONG : SHAPE_SMALL;
+    uint32_t dim_max = c == SHAPE_FULL ? NI_MAX_DIM : c == SHAPE_LONG ? 16u : 64u;
+    uint32_t heads = log_range(s, 1, c == SHAPE_LONG ? 2u : 16u), head_dim = 4 * log_range(s, 1, dim_max / 4);
+    if (heads * head_dim > dim_max) head_dim = 4 * (dim_max / 4 / heads > 0 ? dim_max / 4 / heads : 1);
+    if (c == SHAPE_LONG) head_dim = 4;
+    d->num_heads = heads;
+    d->hidden_size = heads * head_dim;
+    d->embedding_size = 4 * log_range(s, 1, dim_max / 4);
+    d->intermediate_size = 4 * log_range(s, 1, dim_max / 4);
+    d->vocab_size = log_range(s, 5, c == SHAPE_FULL ? NI_MAX_VOCAB : 1024u);
+    d->num_layers = log_range(s, 1, c == SHAPE_FULL ? NI_MAX_LAYERS : c == SHAPE_LONG ? 2u : 4u);
+    d->max_positions = c == SHAPE_LONG ? log_range(s, 256, NI_MAX_POSITIONS)
+                                       : log_range(s, 3, c == SHAPE_FULL ? NI_MAX_POSITIONS : 64u);
+    d->num_labels = log_range(s, 2, min_u32(dim_max, NI_MAX_DIM));
+    d->activation = 1 + take8(s) % NI_ACT_MAX;
+    d->scheme = NI_SCHEME_INT8;
+    return c;
+}
+
+/* QUANT_PARAMS: the fixed part with every field in range, then LayerNorm params and tanh tables (any values). */
+static void fill_qparams(src *s, uint8_t *out, uint32_t len)
+{
     ni_qparams_fixed q;
     memset(&q, 0, sizeof q);
     q.version = NI_QPARAMS_VERSION;
     ni_requant *rq[4] = { &q.attn_residual, &q.full_residual, &q.softmax_index, &q.context };
-    for (int k = 0; k < 4; k++) { rq[k]->multiplier = (int32_t)(next32(&s) & 0x7fffffffu); rq[k]->shift = in_range(&s, 1, 62); }
-    for (int k = 0; k < NI_EXP_TABLE_LEN; k++) q.exp_table[k] = in_range(&s, 0, 65536);
+    for (int k = 0; k < 4; k++) { rq[k]->multiplier = (int32_t)(next32(s) & 0x7fffffffu); rq[k]->shift = in_range(s, 1, 62); }
+    for (int k = 0; k < NI_EXP_TABLE_LEN; k++) q.exp_table[k] = in_range(s, 0, 65536);
     qsort(q.exp_table, NI_EXP_TABLE_LEN, 4, cmp_desc);
     q.exp_table[0] = 65536;
     for (int k = 0; k < NI_FRAC_TABLE_LEN; k++) {
-        q.exp2_frac[k] = in_range(&s, 1L << 29, 1L << 30);
-        q.log2_frac[k] = -in_range(&s, 0, 65536); /* sorted descending, negated below -> ascending */
+        q.exp2_frac[k] = in_range(s, 1L << 29, 1L << 30);
+        q.log2_frac[k] = -in_range(s, 0, 65536); /* sorted descending, negated below -> ascending */
     }
     qsort(q.exp2_frac, NI_FRAC_TABLE_LEN, 4, cmp_desc);
     qsort(q.log2_frac, NI_FRAC_TABLE_LEN, 4, cmp_desc);
     for (int k = 0; k < NI_FRAC_TABLE_LEN; k++) q.log2_frac[k] = -q.log2_frac[k];
     q.exp2_frac[0] = 1L << 30;
     q.log2_frac[0] = 0;
-    for (int k = 0; k < NI_LUT8_LEN; k++) q.gelu[k] = (int8_t)next32(&s);
-    memcpy(qp_bytes, &q, sizeof q);
-    for (size_t k = sizeof q; k < sizeof qp_bytes; k++) qp_bytes[k] = (uint8_t)next32(&s);
-    if (ni_model_bind(&m, qp_bytes, (uint32_t)sizeof qp_bytes) != NI_OK) abort(); /* every value is in range */
+    fill_bytes(s, q.gelu, sizeof q.gelu);
+    memcpy(out, &q, sizeof q);
+    fill_bytes(s, out + sizeof q, len - sizeof q);
+}
 
-    uint32_t arena_len = ni_arena_bytes(&m);
-    uint8_t *arena = malloc(arena_len);
-    int32_t ids[P], logits[C], entropy;
-    uint32_t n = (uint32_t)in_range(&s, 1, P);
-    for (uint32_t k = 0; k < n; k++) ids[k] = in_range(&s, 0, V - 1);
-    if (arena == NULL) return 0;
-    if (ni_embed(&m, ids, n, arena, arena_len) != NI_OK) abort();
-    for (uint32_t l = 0; l < L; l++) {
-        if (ni_run_layer(&m, l, arena, arena_len) != NI_OK) abort();
-        if (ni_exit_head(&m, l, arena, arena_len, logits, C, &entropy) != NI_OK) abort();
-        if (entropy < 0) abort(); /* an entropy is never negative */
+/* Raw input bytes, then each field mapped into its valid range: |bias| <= 2^30, multiplier >= 0, shift 1..62. */
+static void fill_row_params(src *s, ni_int8_row_params *p, uint32_t rows)
+{
+    fill_bytes(s, p, (size_t)rows * sizeof *p);
+    for (uint32_t r = 0; r < rows; r++) {
+        uint32_t b = (uint32_t)p[r].bias;
+        p[r].bias = (int32_t)(b % (1u << 31)) - (int32_t)(1u << 30) + (int32_t)(b >> 31); /* -2^30 .. 2^30 */
+        p[r].multiplier = (int32_t)((uint32_t)p[r].multiplier & 0x7fffffffu);
+        p[r].shift = 1 + (int32_t)((uint32_t)p[r].shift % 62u);
     }
-    free(arena);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    src s = { data, size, 0 };
+    ni_model_dims d;
+    shape_class c = draw_dims(&s, &d);
+    if (!ni_dims_validate(&d)) abort(); /* draw_dims only makes valid dims */
+
+    static ni_model m; /* ~6 KB: static, as on a device */
+    if (ni_model_init(&m, &d) != NI_OK) abort();
+    tensor_shape t[9 + 2 * NI_MAX_LAYERS];
+    uint32_t nt = shapes_of(&d, t), qlen = ni_qparams_size(&d), arena_len = ni_arena_bytes(&m);
+    uint64_t bytes = (uint64_t)qlen + arena_len;
+    for (uint32_t k = 0; k < nt; k++) bytes += (uint64_t)t[k].rows * (t[k].cols + NI_INT8_ROW_PARAMS_BYTES);
+    if (bytes > FUZZ_MAX_BYTES) return 0;
+
+    /* sequence length and layers run: as drawn, cut to the MAC budget */
+    uint32_t n = c == SHAPE_LONG ? d.max_positions - log_range(&s, 0, 64) : log_range(&s, 1, d.max_positions);
+    uint32_t layers = d.num_layers;
+    while (n > 1 && macs(&d, n, layers) > FUZZ_MAX_MACS) n = n / 2;
+    while (layers > 1 && macs(&d, n, layers) > FUZZ_MAX_MACS) layers--;
+    if (macs(&d, n, layers) > FUZZ_MAX_MACS) return 0;
+
+    int8_t *w[9 + 2 * NI_MAX_LAYERS] = { 0 };
+    ni_int8_row_params *p[9 + 2 * NI_MAX_LAYERS] = { 0 };
+    uint8_t *qp = malloc(qlen), *arena = malloc(arena_len);
+    int32_t *ids = malloc(n * sizeof *ids), *logits = malloc(d.num_labels * sizeof *logits), entropy;
+    int ok = qp && arena && ids && logits;
+    for (uint32_t k = 0; ok && k < nt; k++) {
+        w[k] = malloc((size_t)t[k].rows * t[k].cols);
+        p[k] = malloc((size_t)t[k].rows * sizeof *p[k]);
+        ok = w[k] && p[k];
+        if (!ok) break;
+        fill_bytes(&s, w[k], (size_t)t[k].rows * t[k].cols);
+        fill_row_params(&s, p[k], t[k].rows);
+        if (ni_model_set_tensor(&m, t[k].id, w[k], p[k], t[k].rows, t[k].cols) != NI_OK) abort();
+    }
+    if (ok) {
+        fill_qparams(&s, qp, qlen);
+        if (ni_model_bind(&m, qp, qlen) != NI_OK) abort(); /* every value is in range */
+        for (uint32_t k = 0; k < n; k++) ids[k] = in_range(&s, 0, d.vocab_size - 1);
+        if (ni_embed(&m, ids, n, arena, arena_len) != NI_OK) abort();
+        for (uint32_t l = 0; l < layers; l++) {
+            if (ni_run_layer(&m, l, arena, arena_len) != NI_OK) abort();
+            if (ni_exit_head(&m, l, arena, arena_len, logits, d.num_labels, &entropy) != NI_OK) abort();
+            if (entropy < 0) abort(); /* an entropy is never negative */
+        }
+    }
+    for (uint32_t k = 0; k < nt; k++) { free(w[k]); free(p[k]); }
+    free(qp); free(arena); free(ids); free(logits);
     return 0;
 }

@@ -1,9 +1,18 @@
-/* int8 GEMV on the target gives the values computed independently on the host (Python, exact integers): a fixed
- * pseudo-random 37 x 132 case checked by FNV-1a hash plus two values, and the extreme case -128 * -128 in every
- * position (each row = 16384 * cols). Runs on every target, for both the reference and the dispatching kernel. */
+/* int8 GEMV on the target gives the values computed independently on the host: a fixed pseudo-random 37 x 132
+ * case checked by FNV-1a hash plus two values, and element by element against a naive int64 dot product in this
+ * file (a second implementation, sharing no code with the kernels); and the extreme case -128 * -128 in every
+ * position (each row = 16384 * cols). Runs on every target (and on the host), for both the reference and the
+ * dispatching kernel.
+ *
+ * The GOLDEN_* values come from gen_gemv_golden.py (python3, exact integers); the ctest gemv_golden_script
+ * (tests/kernels) reruns it with --check on this file, so the script and these lines cannot drift apart. */
 #include <stdint.h>
 #include <stdio.h>
 #include "nano_intent/ni_kernels.h"
+
+#define GOLDEN_HASH 0x40c3c533u
+#define GOLDEN_Y0 30248
+#define GOLDEN_Y36 -45166
 
 #define ROWS 37
 #define COLS 132
@@ -32,6 +41,14 @@ static uint32_t fnv1a(const int32_t *v, uint32_t n)
     return h;
 }
 
+/* Row r of w x, one int64 product at a time: nothing in common with the kernels' int32 unrolled loops. */
+static int64_t naive_row(uint32_t r)
+{
+    int64_t acc = 0;
+    for (uint32_t c = 0; c < COLS; c++) acc += (int64_t)w[r * COLS + c] * (int64_t)x[c];
+    return acc;
+}
+
 typedef void (*gemv_fn)(const int8_t *, const int8_t *, int32_t *, uint32_t, uint32_t);
 
 static int check(const char *name, gemv_fn f)
@@ -42,10 +59,18 @@ static int check(const char *name, gemv_fn f)
     for (uint32_t i = 0; i < COLS; i++) x[i] = lcg_next();
     f(w, x, y, ROWS, COLS);
     uint32_t h = fnv1a(y, ROWS);
-    if (h != 0x40c3c533u || y[0] != 30248 || y[36] != -45166) {
-        printf("FAIL %s random 37x132: hash 0x%08lx y[0]=%ld y[36]=%ld, expected 0x40c3c533 30248 -45166\n", name,
-               (unsigned long)h, (long)y[0], (long)y[36]);
+    if (h != GOLDEN_HASH || y[0] != GOLDEN_Y0 || y[36] != GOLDEN_Y36) {
+        printf("FAIL %s random 37x132: hash 0x%08lx y[0]=%ld y[36]=%ld, expected 0x%08lx %ld %ld\n", name,
+               (unsigned long)h, (long)y[0], (long)y[36], (unsigned long)GOLDEN_HASH, (long)GOLDEN_Y0, (long)GOLDEN_Y36);
         failures++;
+    }
+    for (uint32_t r = 0; r < ROWS; r++) {
+        if ((int64_t)y[r] != naive_row(r)) {
+            printf("FAIL %s random 37x132: y[%lu]=%ld, naive dot product %ld\n", name, (unsigned long)r, (long)y[r],
+                   (long)naive_row(r));
+            failures++;
+            break;
+        }
     }
     for (uint32_t i = 0; i < ROWS * COLS; i++) w[i] = -128;
     for (uint32_t i = 0; i < COLS; i++) x[i] = -128;

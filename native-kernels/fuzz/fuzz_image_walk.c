@@ -1,0 +1,60 @@
+/* On an accepted image: every vocabulary entry found again by binary search, a search for the input's own tail,
+ * every tensor id the format can hold (and two beyond), labels, thresholds, every test vector value, and the
+ * tokenizer over the image's own NORMALIZER and VOCABULARY with the input's last two thirds as text. */
+#include <stdlib.h>
+#include "fuzz_image_walk.h"
+#include "nano_intent/ni_image.h"
+#include "nano_intent/ni_tokenizer.h"
+
+/* The tokenizer on text[0..len) with scratch of exactly the size it asks for (ASan sees any overrun). */
+static void tokenize_text(const ni_image *img, const uint8_t *text, uint32_t len)
+{
+    uint32_t need = ni_tokenizer_scratch_bytes(img);
+    uint32_t *scratch = (uint32_t *)malloc(need + 4u); /* rounded to words: the tokenizer wants 4-byte alignment */
+    int32_t ids[24];
+    int k, i;
+    if (scratch == NULL) return;
+    k = ni_tokenize(img, text, len, ids, 24, (uint8_t *)scratch, need);
+    if (k < 2 || k > 24) abort();
+    for (i = 0; i < k; i++)
+        if (ids[i] < 0 || (uint32_t)ids[i] >= img->dims.vocab_size) abort();
+    free(scratch);
+}
+
+int ni_fuzz_open_and_walk(const uint8_t *image, uint32_t size)
+{
+    ni_image img;
+    uint32_t i, l, c, n;
+    const uint8_t *s;
+    uint16_t id;
+    volatile uint32_t sink = 0; /* unsigned: the sum only keeps reads alive and may wrap */
+    ni_test_vector_iter it;
+    ni_test_vector tv;
+    if (ni_image_open(image, size, &img) != NI_OK) return 0;
+    for (i = 0; i < img.vocab_count; i++) {
+        if (!ni_image_vocab_entry(&img, i, &s, &n, &id)) abort();
+        if (ni_image_vocab_find(&img, (const char *)s, n) != (int32_t)id) abort(); /* sorted, unique */
+    }
+    sink += (uint32_t)ni_image_vocab_find(&img, (const char *)image + size / 2, (size - size / 2) % 300u);
+    /* every id the format defines is below 1024 (the last exit part is NI_TENSOR_EXIT(31, 15) = 767); above it, the
+     * top id and one chosen by the input */
+    for (i = 0; i < 1024u + 2u; i++) {
+        uint16_t tid = (uint16_t)(i < 1024u ? i : i == 1024u ? 0xFFFFu : 1024u + ni_rd16(image + size - 2) % 0xFBFFu);
+        const ni_tensor_desc *t = ni_image_tensor(&img, tid);
+        if (t != NULL) sink += t->data[0] + t->data[t->data_len - 1] + (t->params_len ? t->params[t->params_len - 1] : 0);
+    }
+    for (i = 0; i < img.dims.num_labels; i++)
+        if (ni_image_label(&img, i, &s, &n)) sink += s[n - 1];
+    for (l = 0; l <= img.dims.num_layers; l++) sink += (uint32_t)ni_image_threshold(&img, l);
+    ni_test_vector_begin(&img, &it);
+    while (ni_test_vector_next(&img, &it, &tv)) {
+        for (i = 0; i < tv.token_count; i++) sink += ni_test_vector_token(&tv, i);
+        for (l = 0; l < img.dims.num_layers; l++) {
+            sink += (uint32_t)ni_test_vector_entropy(&img, &tv, l);
+            for (c = 0; c < img.dims.num_labels; c++) sink += (uint32_t)ni_test_vector_logit(&img, &tv, l, c);
+        }
+    }
+    tokenize_text(&img, image + size / 3, size - size / 3);
+    (void)sink;
+    return 1;
+}
