@@ -72,10 +72,13 @@ static inline uint32_t ni_sxtb16_ror8(uint32_t v)
 static void ni_gemv_s8_dsp_chunk(const int8_t *w, const uint32_t *xe, int32_t *y, uint32_t rows, uint32_t cols,
                                  uint32_t c0, uint32_t n, int first)
 {
+    uint32_t r = 0;
+#if defined(__OPTIMIZE__)
+    /* Unoptimized builds (-O0, e.g. an nf-interpreter Debug build) keep the frame pointer and cannot give the asm
+     * its 11 registers; they take the one-row loop below for every row: slower, the same sums. */
     const uint32_t *x_end16 = xe + 2 * (n / 16) * 4;
     const uint32_t *x_end = xe + 2 * (n / 4);
     const uint32_t s = cols;
-    uint32_t r = 0;
     for (; r + 4 <= rows; r += 4) {
         const int8_t *p0 = w + (size_t)r * cols + c0;
         const int8_t *p2 = p0 + 2 * (size_t)cols;
@@ -100,6 +103,7 @@ static void ni_gemv_s8_dsp_chunk(const int8_t *w, const uint32_t *xe, int32_t *y
         y[r + 2] = a2;
         y[r + 3] = a3;
     }
+#endif
     for (; r < rows; r++) { /* the last rows % 4 rows, one at a time */
         const int8_t *p0 = w + (size_t)r * cols + c0;
         int32_t a0 = first ? 0 : y[r];
