@@ -27,8 +27,11 @@ public class BoardProfileTests : IDisposable
             Assert.True(ids.Add(b.Id), $"{name}: id {b.Id} is used twice");
             Assert.InRange(b.Id, 1u, 65535u);
             Assert.True(b.ClockHz > 0 && b.FlashBudgetBytes > 0 && b.RamBudgetBytes > 0);
-            if (b.PartitionTable is null)
-                Assert.True(b.FlashBudgetBytes <= b.FlashBytes || b.FlashAddress >= 0x9000_0000, $"{name}: budget beyond its flash");
+            if (b.InQspiWindow)
+                Assert.True((long)(b.FlashAddress - BoardProfile.QspiWindowBase) + b.FlashBudgetBytes <= b.QspiFlashBytes,
+                            $"{name}: budget beyond its Quad-SPI flash");
+            else if (b.PartitionTable is null)
+                Assert.True(b.FlashBudgetBytes <= b.FlashBytes, $"{name}: budget beyond its flash");
             if (b.SramBytes > 0 && b.PsramBytes == 0) Assert.True(b.RamBudgetBytes <= b.SramBytes, $"{name}: arena beyond SRAM");
         }
     }
@@ -54,10 +57,32 @@ public class BoardProfileTests : IDisposable
         var byName = BoardProfile.Load("stm32f769i-disco", dir);
         var byPath = BoardProfile.Load(Path.Combine(dir, "stm32f769i-disco.json"));
         Assert.Equal(byName.Id, byPath.Id);
-        Assert.Equal(0x08140000UL, byPath.FlashAddress);
-        Assert.Equal(786432, byPath.FlashBudgetBytes);
+        Assert.Equal(0x90000000UL, byPath.FlashAddress);
+        Assert.Equal(2097152, byPath.FlashBudgetBytes);
+        Assert.Equal(64L << 20, byPath.QspiFlashBytes);
         Assert.Equal("cortex-m7", byPath.Cpu);
         Assert.Equal(216_000_000, byPath.ClockHz);
+    }
+
+    /// <summary>
+    /// nanoFramework's STM32 targets use all of the internal flash (nf-interpreter, boards/README.md): on the
+    /// ST_STM32F769I_DISCOVERY bootloader, config block, nanoCLR slot and deployment slot run up to 0x08200000, on the
+    /// ST_B_L475E_IOT01A nanoBooter, nanoCLR, deployment and config up to 0x08100000. The image goes into the
+    /// memory-mapped Quad-SPI flash instead, inside the chip.
+    /// </summary>
+    [Theory]
+    [InlineData("stm32f769i-disco", 0x0820_0000UL, 64L << 20)]
+    [InlineData("b-l475e-iot01a", 0x0810_0000UL, 8L << 20)]
+    public void Stm32ImagesLieInTheQspiFlashOutsideNanoFrameworksInternalFlash(string name, ulong internalEnd, long qspiBytes)
+    {
+        var b = BoardProfile.Load(name, RepoBoards());
+        Assert.Equal(0x0800_0000UL + (ulong)b.FlashBytes, internalEnd);
+        Assert.True(b.InQspiWindow);
+        Assert.Equal(BoardProfile.QspiWindowBase, b.FlashAddress);
+        Assert.Equal(qspiBytes, b.QspiFlashBytes);
+        Assert.InRange(b.FlashBudgetBytes, 1_200_000, qspiBytes); // the bundled SNIPS (802,276) and CLINC150 (~1.08 MB) images
+        var e = Assert.Throws<InvalidDataException>(() => b.EnsureFits(b.FlashBudgetBytes + 1, 1));
+        Assert.Contains("(QSPI flash at 0x90000000) by 1 bytes", e.Message);
     }
 
     [Fact]
@@ -111,6 +136,8 @@ public class BoardProfileTests : IDisposable
     [InlineData("""{"name":"b","id":7,"cpu":"m4","clock_hz":"fast","flash_bytes":1024,"flash_address":"0x08000000","flash_budget_bytes":512,"ram_budget_bytes":1}""", "'clock_hz' must be an integer")]
     [InlineData("""{"name":"b","id":7,"cpu":"m4","clock_hz":1,"flash_bytes":1024,"ram_budget_bytes":1}""", "give either partition_table")]
     [InlineData("""{"name":"b","id":7,"cpu":"m4","clock_hz":1,"flash_bytes":1024,"partition_table":"table.csv","partition":"model","flash_address":"0x0","ram_budget_bytes":1}""", "give either partition_table")]
+    [InlineData("""{"name":"b","id":7,"cpu":"m4","clock_hz":1,"flash_bytes":1024,"flash_address":"0x90000000","flash_budget_bytes":512,"ram_budget_bytes":1}""", "give 'qspi_flash_bytes'")]
+    [InlineData("""{"name":"b","id":7,"cpu":"m4","clock_hz":1,"flash_bytes":1024,"qspi_flash_bytes":8388608,"flash_address":"0x907C0000","flash_budget_bytes":524288,"ram_budget_bytes":1}""", "ends 0x840000 into the Quad-SPI flash, beyond its 8388608 bytes")]
     [InlineData("""{"name":"b","id":7,"cpu":"m4",""", "not valid JSON")]
     public void BadProfilesFailWithOneLineNamingTheFile(string json, string expected)
     {

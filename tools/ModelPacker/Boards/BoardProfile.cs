@@ -13,6 +13,8 @@ public sealed class BoardProfile
 {
     /// <summary>The ESP32 flash MMU maps 64 KB pages: a model partition on such a page boundary maps whole.</summary>
     public const long EspMmuPage = 0x10000;
+    /// <summary>STM32 QUADSPI memory-mapped window (RM0410, RM0351): 0x90000000..0x9FFFFFFF.</summary>
+    public const ulong QspiWindowBase = 0x9000_0000, QspiWindowEnd = 0xA000_0000;
 
     public required string Name { get; init; }
     /// <summary>Board id written into the image header (1..65535; 0 there means "any board").</summary>
@@ -24,6 +26,8 @@ public sealed class BoardProfile
     public required long FlashBytes { get; init; }
     public long SramBytes { get; init; }
     public long PsramBytes { get; init; }
+    /// <summary>Quad-SPI NOR on the board, memory-mapped from <see cref="QspiWindowBase"/> (0 when none).</summary>
+    public long QspiFlashBytes { get; init; }
     /// <summary>Address of the image: absolute for memory-mapped flash, the partition offset for ESP32.</summary>
     public required ulong FlashAddress { get; init; }
     /// <summary>Most bytes the flash image may take.</summary>
@@ -35,13 +39,18 @@ public sealed class BoardProfile
     public string? QemuMachine { get; init; }
     public required string SourcePath { get; init; }
 
-    /// <summary>Where the image goes, for messages: "partition 'model' at 0x2C0000" or "flash at 0x08140000".</summary>
-    public string Placement => PartitionName is null
-        ? $"flash at 0x{FlashAddress:X8}"
-        : $"partition '{PartitionName}' at 0x{FlashAddress:X}";
+    /// <summary>Image in the memory-mapped Quad-SPI flash (an STM32 board whose firmware maps it).</summary>
+    public bool InQspiWindow => PartitionName is null && FlashAddress >= QspiWindowBase && FlashAddress < QspiWindowEnd;
+
+    /// <summary>Where the image goes, for messages: "partition 'model' at 0x2C0000", "flash at 0x08000000" or
+    /// "QSPI flash at 0x90000000".</summary>
+    public string Placement => PartitionName is not null
+        ? $"partition '{PartitionName}' at 0x{FlashAddress:X}"
+        : InQspiWindow ? $"QSPI flash at 0x{FlashAddress:X8}" : $"flash at 0x{FlashAddress:X8}";
 
     static readonly string[] Keys =
         ["name", "id", "description", "cpu", "cores", "clock_hz", "flash_bytes", "sram_bytes", "psram_bytes",
+         "qspi_flash_bytes",
          "flash_address", "flash_budget_bytes", "ram_budget_bytes", "partition_table", "partition", "qemu_machine"];
 
     /// <summary>
@@ -157,6 +166,17 @@ public sealed class BoardProfile
                     throw new InvalidDataException($"{path}: 'flash_address' '{a}' must be a 32-bit hex address like 0x08000000");
                 if (address % 32 != 0) throw new InvalidDataException($"{path}: 'flash_address' {a} is not 32-byte aligned (image sections are)");
                 budget = Num("flash_budget_bytes");
+                // An image in the QUADSPI window must lie inside the board's Quad-SPI chip: the window is 256 MB,
+                // the chip much smaller, and what lies beyond it reads as the chip wrapping around or faults.
+                if (address >= QspiWindowBase && address < QspiWindowEnd)
+                {
+                    if (!root.TryGetProperty("qspi_flash_bytes", out _))
+                        throw new InvalidDataException($"{path}: 'flash_address' {a} is in the Quad-SPI window 0x90000000..0x9FFFFFFF: give 'qspi_flash_bytes'");
+                    long qspi = Num("qspi_flash_bytes");
+                    long end = (long)(address - QspiWindowBase) + budget;
+                    if (end > qspi)
+                        throw new InvalidDataException($"{path}: the image region {a} + {budget} bytes ends 0x{end:X} into the Quad-SPI flash, beyond its {qspi} bytes");
+                }
             }
 
             return new BoardProfile
@@ -170,6 +190,7 @@ public sealed class BoardProfile
                 FlashBytes = flashBytes,
                 SramBytes = Num("sram_bytes", required: false),
                 PsramBytes = Num("psram_bytes", required: false),
+                QspiFlashBytes = Num("qspi_flash_bytes", required: false),
                 FlashAddress = address,
                 FlashBudgetBytes = budget,
                 RamBudgetBytes = Num("ram_budget_bytes"),
