@@ -40,5 +40,5 @@ apt_install demo "${need[@]}"
 cmake -S native-kernels -B native-kernels/build/host -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build native-kernels/build/host -j2 --target nano_intent_interop >/dev/null
 dotnet build firmware/NanoIntent.Host.App -c Release -nologo -v quiet >/dev/null
-printf '%s\n' "info" "classify ${utterances[3]}" "classify ${utterances[4]}" "threshold 0 0" "classify ${utterances[4]}" \
+printf '%s\n' "info" "classify ${utterances[3]}" "classify ${utterances[4]}" "threshold 1 0" "classify ${utterances[4]}" \
   "threshold reset" "bench" | dotnet firmware/NanoIntent.Host.App/bin/sdk/Release/net10.0/nano-intent-host.dll

@@ -62,9 +62,10 @@ namespace NanoIntent.App
             _out.WriteLine(Describe(r) + " " + TextFormat.Milliseconds(ticks));
         }
 
-        /// <summary>"BookRestaurant confidence 0.981 exit layer 2 of 6 entropy 0.094 nats": one classification.</summary>
+        /// <summary>"BookRestaurant confidence 0.981 exit layer 2 of 6 entropy 0.094 nats": one classification. The
+        /// console counts layers from 1, as `modelpacker classify` prints them (IntentResult.ExitLayer counts from 0).</summary>
         public string Describe(IntentResult r) =>
-            r.Intent + " confidence " + TextFormat.Q16(r.ConfidenceQ16) + " exit layer " + r.ExitLayer.ToString() + " of " +
+            r.Intent + " confidence " + TextFormat.Q16(r.ConfidenceQ16) + " exit layer " + (r.ExitLayer + 1).ToString() + " of " +
             _classifier.Info.Layers.ToString() + " entropy " + TextFormat.Q16(r.EntropyQ16(r.ExitLayer)) + " nats";
 
         private void Threshold(string argument)
@@ -80,16 +81,16 @@ namespace NanoIntent.App
             if (space < 0 || !TextFormat.TryParseIndex(argument.Substring(0, space), out layer) ||
                 !TextFormat.TryParseNats(argument.Substring(space + 1).Trim(), out q16))
             {
-                _out.WriteLine("error: threshold takes <layer> <nats>, e.g. threshold 0 0.25 (or threshold reset)");
+                _out.WriteLine("error: threshold takes <layer> <nats>, e.g. threshold 1 0.25 (or threshold reset)");
                 return;
             }
-            if (layer >= _classifier.Info.Layers)
+            if (layer < 1 || layer > _classifier.Info.Layers)
             {
-                _out.WriteLine("error: layer " + layer.ToString() + " does not exist: the model has layers 0.." +
-                               (_classifier.Info.Layers - 1).ToString());
+                _out.WriteLine("error: layer " + layer.ToString() + " does not exist: the model has layers 1.." +
+                               _classifier.Info.Layers.ToString());
                 return;
             }
-            _classifier.SetThresholdQ16(layer, q16);
+            _classifier.SetThresholdQ16(layer - 1, q16);
             _out.WriteLine("threshold " + layer.ToString() + " = " + TextFormat.Q16(q16) + " nats");
         }
 

@@ -34,7 +34,7 @@ public sealed class ConsoleTests : IDisposable
         var r = reference.ClassifyEarlyExit(reference.Encode(text));
         string line = Assert.Single(Run("classify " + text));
         Assert.StartsWith(reference.Labels[r.Final.Predicted] + " confidence ", line);
-        Assert.Contains($" exit layer {r.ExitLayer} of {reference.Model.Dims.NumLayers} entropy {TextFormat.Q16(r.Final.EntropyQ16)} nats ", line);
+        Assert.Contains($" exit layer {r.ExitLayer + 1} of {reference.Model.Dims.NumLayers} entropy {TextFormat.Q16(r.Final.EntropyQ16)} nats ", line);
         Assert.EndsWith(" ms", line);
         Assert.Equal("classify " + text, _console.LastCommand);
     }
@@ -43,11 +43,11 @@ public sealed class ConsoleTests : IDisposable
     public void ThresholdChangesTheExitLayerAndResets()
     {
         int layers = _classifier.Info.Layers;
-        for (int l = 0; l < layers; l++) Assert.Single(Run($"threshold {l} 0"));
-        Assert.Contains($" exit layer {layers - 1} of ", Assert.Single(Run("classify play music")));
-        Assert.Equal(["threshold 0 = 100.000 nats"], Run("threshold 0 100"));
-        Assert.Contains(" exit layer 0 of ", Assert.Single(Run("classify play music")));
-        Assert.Equal(["threshold 1 = 0.500 nats"], Run("threshold 1 .5"));
+        for (int l = 1; l <= layers; l++) Assert.Single(Run($"threshold {l} 0"));
+        Assert.Contains($" exit layer {layers} of ", Assert.Single(Run("classify play music")));
+        Assert.Equal(["threshold 1 = 100.000 nats"], Run("threshold 1 100"));
+        Assert.Contains(" exit layer 1 of ", Assert.Single(Run("classify play music")));
+        Assert.Equal(["threshold 2 = 0.500 nats"], Run("threshold 2 .5"));
         Assert.Equal(0.5, _classifier.ThresholdNats(1), 1e-9);
         string reset = Assert.Single(Run("threshold reset"));
         for (int l = 0; l < layers; l++) Assert.Equal(_classifier.DefaultThresholdQ16(l), _classifier.ThresholdQ16(l));
@@ -55,10 +55,11 @@ public sealed class ConsoleTests : IDisposable
     }
 
     [Theory]
-    [InlineData("threshold 0")]
+    [InlineData("threshold 1")]
     [InlineData("threshold x 1")]
-    [InlineData("threshold 0 -1")]
-    [InlineData("threshold 0 1e3")]
+    [InlineData("threshold 1 -1")]
+    [InlineData("threshold 1 1e3")]
+    [InlineData("threshold 0 1")]
     [InlineData("threshold 99 1")]
     [InlineData("frobnicate")]
     public void BadCommandsAreOneErrorLine(string command)
