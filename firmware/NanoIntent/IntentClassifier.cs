@@ -8,8 +8,9 @@ namespace NanoIntent
     /// The native session holds one model per process, so one classifier can be open at a time (a second open fails
     /// with NI_ERR_ALREADY_OPEN and leaves the first one working). After the first call, Classify allocates nothing.
     /// Empty text is classified like any other: the tokenizer gives [CLS] [SEP] and the model answers for that, as
-    /// `modelpacker classify` does. U+0000 characters are removed first (BERT's tokenizer drops them; the native side
-    /// takes a NUL-terminated string). Text longer than MaxPositions - 2 tokens is cut, as in training.
+    /// `modelpacker classify` does. On the host, U+0000 characters are removed first (BERT's tokenizer drops them; the
+    /// native side takes a NUL-terminated string); nanoFramework's strings cannot hold U+0000, so there a text already
+    /// ends at its first NUL. Text longer than MaxPositions - 2 tokens is cut, as in training.
     /// </summary>
     public sealed class IntentClassifier : IDisposable
     {

@@ -23,7 +23,17 @@ if(NOT EXISTS ${NANO_INTENT_ROOT}/cmake/ni-sources.cmake)
 endif()
 include(${NANO_INTENT_ROOT}/cmake/ni-sources.cmake)
 
-set(NANO_INTENT_STUBS_DIR ${PROJECT_SOURCE_DIR}/InteropAssemblies/NanoIntent CACHE PATH "generated NanoIntent stubs")
+# nf-interpreter's root: PROJECT_SOURCE_DIR in its main build; the posix target (targets/posix) is a CMake project of
+# its own, whose nanoCLR build sets REPO_ROOT; otherwise two levels up from targets/posix.
+if(DEFINED REPO_ROOT AND EXISTS ${REPO_ROOT}/src/CLR/Include)
+    set(ni_nf_root ${REPO_ROOT})
+elseif(EXISTS ${PROJECT_SOURCE_DIR}/src/CLR/Include)
+    set(ni_nf_root ${PROJECT_SOURCE_DIR})
+else()
+    get_filename_component(ni_nf_root ${PROJECT_SOURCE_DIR}/../.. ABSOLUTE)
+endif()
+
+set(NANO_INTENT_STUBS_DIR ${ni_nf_root}/InteropAssemblies/NanoIntent CACHE PATH "generated NanoIntent stubs")
 set(NANO_INTENT_ARENA_BYTES 40960 CACHE STRING "static arena of the nano-intent session")
 set(NANO_INTENT_BOARD_ID 0 CACHE STRING "board id of the images this firmware accepts (0: any)")
 
@@ -58,10 +68,13 @@ ni_wrap_sources(ni_wrapped ${CMAKE_BINARY_DIR}/NanoIntent
     SOURCES ${NI_LIBRARY_SOURCES} ${NI_ROOT}/interop/ni_interop.c ${NI_ROOT}/interop/partition_${NANO_INTENT_PROVIDER}.c)
 
 # include directories: nanoCLR's, the generated stubs, ours
-list(APPEND NanoIntent_INCLUDE_DIRS ${PROJECT_SOURCE_DIR}/src/CLR/Core)
-list(APPEND NanoIntent_INCLUDE_DIRS ${PROJECT_SOURCE_DIR}/src/CLR/Include)
-list(APPEND NanoIntent_INCLUDE_DIRS ${PROJECT_SOURCE_DIR}/src/HAL/Include)
-list(APPEND NanoIntent_INCLUDE_DIRS ${PROJECT_SOURCE_DIR}/src/PAL/Include)
+list(APPEND NanoIntent_INCLUDE_DIRS ${ni_nf_root}/src/CLR/Core)
+list(APPEND NanoIntent_INCLUDE_DIRS ${ni_nf_root}/src/CLR/Include)
+list(APPEND NanoIntent_INCLUDE_DIRS ${ni_nf_root}/src/HAL/Include)
+list(APPEND NanoIntent_INCLUDE_DIRS ${ni_nf_root}/src/PAL/Include)
+if(EXISTS ${ni_nf_root}/targets/posix/Include AND NANO_INTENT_PROVIDER STREQUAL "posix")
+    list(APPEND NanoIntent_INCLUDE_DIRS ${ni_nf_root}/targets/posix/Include)   # nanoCLR_PlatformDef.h's target headers
+endif()
 list(APPEND NanoIntent_INCLUDE_DIRS ${NANO_INTENT_STUBS_DIR})
 list(APPEND NanoIntent_INCLUDE_DIRS ${NI_ROOT}/interop/nanoFramework)
 list(APPEND NanoIntent_INCLUDE_DIRS ${NI_INCLUDE_DIRS})

@@ -6,9 +6,11 @@
 //
 //-----------------------------------------------------------------------------
 //
-// nano-intent: written by hand in the exact layout nanoFramework's MetadataProcessor generates for assembly
-// NanoIntent (firmware/NanoIntent), so the interop builds and is compile-checked before the stubs are generated.
-// Replace it with the generator's output (docs/firmware.md); only the generated native checksum differs.
+// nano-intent: written by hand in the layout nanoFramework's MetadataProcessor generates for assembly NanoIntent
+// (firmware/NanoIntent), only for the compile checks here (interop/tests). It is NOT the firmware's method table: the
+// generator lists every method of the assembly (nullptr for managed ones) and the real native checksum, where this
+// lists the native methods only with checksum 0. FindINTEROP-NanoIntent.cmake takes NanoIntent.cpp and the _mshl.cpp
+// from the generated stubs (NANO_INTENT_STUBS_DIR), never from this folder (docs/firmware.md).
 
 #include "NanoIntent.h"
 
