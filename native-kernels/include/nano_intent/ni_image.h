@@ -1,5 +1,5 @@
 /*
- * nano-intent flash image, format version 1: constants, the in-RAM view of a validated image, and the loader.
+ * nano-intent flash image, format version 2: constants, the in-RAM view of a validated image, and the loader.
  *
  * This header mirrors docs/flash-image.md byte for byte; the C# codec (tools/ModelPacker/FlashImage) mirrors
  * both, and tests parse this file and the spec to keep the three equal. Every constant below is written as a
@@ -23,7 +23,7 @@ extern "C" {
 /* ---- header --------------------------------------------------------------------------------------------- */
 
 #define NI_IMAGE_MAGIC 0x4946494Eu          /* bytes "NIFI" (Nano Intent Flash Image) at offset 0 */
-#define NI_IMAGE_VERSION 1
+#define NI_IMAGE_VERSION 2                  /* 1 (pre-release, one encoding for every tensor) is rejected */
 #define NI_HEADER_SIZE 96
 #define NI_SECTION_ENTRY_SIZE 16
 #define NI_SECTION_ALIGN 32                 /* every section starts on a 32-byte boundary (XIP cache line) */
@@ -86,18 +86,20 @@ typedef enum ni_activation {
 } ni_activation;
 #define NI_ACT_MAX 2
 
+/* The scheme decides which encoding each tensor carries and the attention block (docs/flash-image.md, "Schemes"). */
 typedef enum ni_scheme {
-    NI_SCHEME_INT8 = 1                      /* int8 weights per row, integer activations (docs/numerics.md) */
+    NI_SCHEME_INT8 = 1,                     /* int8 weights per row, integer activations, softmax attention */
+    NI_SCHEME_W1A1 = 2                      /* 1-bit weights and activations (BiBERT), Bi-Attention; exit classifiers int8 */
 } ni_scheme;
-#define NI_SCHEME_MAX 1
+#define NI_SCHEME_MAX 2
 
 /* The MODEL section: 16 little-endian u32 in this order (the first 10 named, 6 reserved zero). */
 typedef struct ni_model_dims {
     uint32_t vocab_size;                    /* V, 5..NI_MAX_VOCAB */
-    uint32_t embedding_size;                /* E, 4..NI_MAX_DIM, multiple of 4 */
-    uint32_t hidden_size;                   /* H, 4..NI_MAX_DIM, multiple of 4, multiple of heads */
-    uint32_t num_heads;                     /* H / heads is a multiple of 4 */
-    uint32_t intermediate_size;             /* I, 4..NI_MAX_DIM, multiple of 4 */
+    uint32_t embedding_size;                /* E, 4..NI_MAX_DIM, multiple of 4 (W1A1: of 32) */
+    uint32_t hidden_size;                   /* H, 4..NI_MAX_DIM, multiple of 4 (W1A1: of 32), multiple of heads */
+    uint32_t num_heads;                     /* H / heads is a multiple of 4 (W1A1: of 32) */
+    uint32_t intermediate_size;             /* I, 4..NI_MAX_DIM, multiple of 4 (W1A1: of 32) */
     uint32_t num_layers;                    /* L, 1..NI_MAX_LAYERS */
     uint32_t max_positions;                 /* P, 3..NI_MAX_POSITIONS */
     uint32_t num_labels;                    /* C, 2..NI_MAX_DIM */
@@ -124,11 +126,12 @@ typedef struct ni_model_dims {
 #define NI_TEN_PARAMS_LENGTH 24             /* u32 */
 #define NI_TEN_RESERVED 28                  /* u32, 0 */
 
-/* Per-tensor encodings. The bytes of data and params for each are defined in docs/numerics.md and sized by
- * ni_encoding_sizes() (ni_encoding.h); the loader rejects an encoding that function does not know. */
+/* Per-tensor encodings. The bytes of data and params for each are defined in docs/numerics.md and implemented by
+ * one row of the encoding table (ni_encoding_find, ni_encoding.h). The loader rejects an encoding the table does
+ * not have, and one the image's scheme does not give that tensor (both NI_ERR_TENSOR_ENCODING). */
 typedef enum ni_encoding {
     NI_ENC_INT8_ROW = 1,                    /* int8 weights, per-row scale (+ bias) in params */
-    NI_ENC_BINARY = 2,                      /* reserved: 1-bit weights (BiBERT) */
+    NI_ENC_BINARY = 2,                      /* 1-bit weights (BiBERT): sign bits, per-row scale (+ bias) in params */
     NI_ENC_GOBO3 = 3,                       /* reserved: 3-bit dictionary + outliers (GOBO) */
     NI_ENC_INT4 = 4,                        /* reserved: int4 weights */
     NI_ENC_IPQ = 5,                         /* reserved: iPQ codebooks */
@@ -251,11 +254,11 @@ typedef enum ni_status {
     NI_ERR_TENSOR_DUPLICATE = -24,
     NI_ERR_TENSOR_UNKNOWN = -25,             /* an id that does not belong in this section */
     NI_ERR_MISSING_TENSOR = -26,
-    NI_ERR_TENSOR_ENCODING = -27,            /* ni_encoding_sizes() does not know the encoding */
+    NI_ERR_TENSOR_ENCODING = -27,            /* an unknown encoding, or not the one the scheme gives this tensor */
     NI_ERR_TENSOR_SHAPE = -28,               /* rows/cols differ from what the MODEL dims demand */
     NI_ERR_TENSOR_BOUNDS = -29,              /* data or params outside the section or inside the table */
     NI_ERR_TENSOR_ALIGN = -30,
-    NI_ERR_TENSOR_SIZE = -31,                /* data/params length differ from ni_encoding_sizes() */
+    NI_ERR_TENSOR_SIZE = -31,                /* data/params length differ from the encoding's sizes */
     NI_ERR_TENSOR_OVERLAP = -32,             /* regions not in entry order or overlapping */
     NI_ERR_QUANT_PARAMS = -33,               /* ni_qparams_validate() rejected QUANT_PARAMS */
     NI_ERR_VOCAB_COUNT = -34,                /* 0 entries or more than V */
@@ -267,7 +270,7 @@ typedef enum ni_status {
     NI_ERR_THRESHOLDS = -40,                 /* count != L or wrong section length */
     NI_ERR_TEST_VECTORS = -41,               /* malformed test vector section or record */
     NI_ERR_TEST_VECTOR_TOKEN = -42,          /* a test vector token id >= V */
-    NI_ERR_TENSOR_PARAMS = -43,              /* ni_encoding_validate() rejected a tensor's params */
+    NI_ERR_TENSOR_PARAMS = -43,              /* the encoding's validate rejected a tensor's params */
     NI_ERR_BOARD = -44,                      /* ni_image_check_board: image built for another board */
     NI_ERR_NORMALIZER = -45,                 /* malformed NORMALIZER section */
     /* Runtime codes (ni_runtime.h, docs/numerics.md): the step API on a validated image. One enum, so a
