@@ -61,7 +61,7 @@ public sealed class ErrorTests : IDisposable
             VocabSize = config.VocabSize, EmbeddingSize = 8, NumAttentionHeads = 2, IntermediateSize = 16, NumHiddenLayers = 1,
             Labels = config.Labels, MaxPositionEmbeddings = 512, HiddenSize = 4 * ((capacity / (4 * 512) + 4) / 4 + 1),
         };
-        byte[] image = ImageWriter.Build(TinyImages.RandomAlbert(seed: 3, config: config, testVectors: false), ModelPacker.IntegerRuntime.IntegerImage.Rules);
+        byte[] image = ImageWriter.Build(TinyImages.RandomAlbert(seed: 3, config: config, testVectors: false));
         AssertFileFails(image, "NI_ERR_ARENA_CAPACITY");
     }
 

@@ -51,7 +51,7 @@ internal sealed class ImageTamper(byte[] image)
     {
         yield return ("header-flags", t => t.W32(HdrFlags, 0x80), NiStatus.Flags);
         yield return ("header-reserved", t => t.Image[HdrReserved1 + 5] = 1, NiStatus.Reserved);
-        yield return ("version-2", t => t.W16(HdrVersion, 2), NiStatus.Version);
+        yield return ("version-1", t => t.W16(HdrVersion, 1), NiStatus.Version);
         yield return ("total-length-minus-1", t => t.Add32(HdrTotalLength, -1), NiStatus.Length);
         yield return ("section-kind-12", t => t.W16(t.Row(SectionKind.Labels), 12), NiStatus.SectionKind);
         yield return ("two-vocabularies", t => t.W16(t.Row(SectionKind.Labels), (ushort)SectionKind.Vocabulary), NiStatus.SectionDuplicate);
@@ -92,7 +92,7 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("data-offset-wraps", t => t.W32(t.Tensor(SectionKind.Layer, 5) + TenDataOffset, 0xFFFFFFE0), NiStatus.TensorBounds);
         yield return ("key-data-on-query-data", t => t.W32(t.Tensor(SectionKind.Layer, 1) + TenDataOffset, t.U32(t.Tensor(SectionKind.Layer, 0) + TenDataOffset)), NiStatus.TensorOverlap);
         yield return ("row-shift-0", t => t.W32(t.Sec(SectionKind.Layer) + (int)t.U32(t.Tensor(SectionKind.Layer, 3) + TenParamsOffset) + 8, 0), NiStatus.TensorParams);
-        yield return ("quant-params-version-2", t => t.W32(t.Sec(SectionKind.QuantParams), 2), NiStatus.QuantParams);
+        yield return ("quant-params-version-1", t => t.W32(t.Sec(SectionKind.QuantParams), 1), NiStatus.QuantParams);
         yield return ("quant-params-shift-0", t => t.W32(t.Sec(SectionKind.QuantParams) + 12, 0), NiStatus.QuantParams);
         yield return ("vocab-count-0", t => t.W32(t.Sec(SectionKind.Vocabulary), 0), NiStatus.VocabCount);
         yield return ("unk-id-40", t => t.W16(t.Sec(SectionKind.Vocabulary) + VocUnkId, 40), NiStatus.VocabId);

@@ -24,16 +24,16 @@ public class InspectCommandTests
             var (code, output, err) = Run("inspect", path);
             Assert.Equal(0, code);
             Assert.Equal("", err);
-            Assert.Contains($"NIFI version 1, {image.Length:N0} bytes, valid", output);
+            Assert.Contains($"NIFI version 2, {image.Length:N0} bytes, valid", output);
             Assert.Contains("Board id", output);
             foreach (var s in new[] { "EMBEDDINGS", "MODEL", "LAYER", "EXIT_HEADS", "QUANT_PARAMS", "VOCABULARY", "LABELS", "THRESHOLDS", "TEST_VECTORS" })
                 Assert.Contains(s, output);
-            foreach (var t in new[] { "WordEmbeddings", "FfnOutput", "Exit0.Pooler", "Exit1.Classifier", "[40, 8]", "Int8Row" })
+            foreach (var t in new[] { "WordEmbeddings", "FfnOutput", "Exit0.Pooler", "Exit1.Classifier", "[40, 8]", "int8_row", "Weight bytes by section and encoding" })
                 Assert.Contains(t, output);
             Assert.Contains("Météo", output);
             Assert.Contains("0.3052", output); // 20000 / 65536
             Assert.Contains("Test vectors: 3 utterances", output);
-            Assert.Contains("V=40 E=8 H=8 heads=2 I=16 L=2 P=8 C=3", output);
+            Assert.Contains("V=40 E=8 H=8 heads=2 I=16 L=2 P=8 C=3, GeluTanh, scheme int8", output);
         }
         finally
         {

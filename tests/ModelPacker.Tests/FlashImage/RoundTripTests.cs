@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using ModelPacker.Encodings;
 using ModelPacker.FlashImage;
 using static ModelPacker.FlashImage.FlashImageFormat;
 
@@ -18,9 +19,9 @@ public class RoundTripTests
         Assert.Equal(5u, back.BoardId);
         Assert.Equal(content.ArenaBytes, back.ArenaBytes);
         Assert.Equal(content.Tensors.Count, back.Tensors.Count);
-        foreach (var t in content.Tensors)
+        foreach (var (id, t) in content.Tensors)
         {
-            var b = back.Tensor(t.Id);
+            var b = back.Tensor(id);
             Assert.Equal((t.Encoding, t.Rows, t.Cols), (b.Encoding, b.Rows, b.Cols));
             Assert.Equal(t.Data, b.Data);
             Assert.Equal(t.Params, b.Params);
@@ -117,7 +118,7 @@ public class RoundTripTests
     public void WriterRejectsTensorsOutsideTheModel()
     {
         var c = TinyImages.RandomAlbert();
-        var extra = c.Tensors.Append(new ImageTensor(FlashImageFormat.ExitTensor(5, ExitPart.Pooler), TensorEncoding.Int8Row, 8, 8, new byte[64], new byte[96])).ToList();
+        var extra = c.Tensors.Append(new ImageTensor(FlashImageFormat.ExitTensor(5, ExitPart.Pooler), new EncodedTensor(TensorEncoding.Int8Row, 8, 8, new byte[64], new byte[96]))).ToList();
         var bad = new ImageContent
         {
             Dims = c.Dims, Tensors = extra, QuantParams = c.QuantParams, Vocabulary = c.Vocabulary,

@@ -48,7 +48,7 @@ public partial class SpecConsistencyTests
             ["NI_SEC_LENGTH"] = SecLength, ["NI_SEC_CRC32"] = SecCrc32, ["NI_SECTION_KIND_MAX"] = (long)SectionKind.Normalizer,
             ["NI_MODEL_SIZE"] = ModelSize, ["NI_MAX_LAYERS"] = MaxLayers, ["NI_MAX_VOCAB"] = MaxVocab,
             ["NI_MAX_POSITIONS"] = MaxPositions, ["NI_MAX_DIM"] = MaxDim, ["NI_ACT_MAX"] = ActivationMax, ["NI_SCHEME_MAX"] = SchemeMax,
-            ["NI_ACT_GELU"] = (long)ActivationId.Gelu, ["NI_ACT_GELU_TANH"] = (long)ActivationId.GeluTanh, ["NI_SCHEME_INT8"] = (long)SchemeId.Int8,
+            ["NI_ACT_GELU"] = (long)ActivationId.Gelu, ["NI_ACT_GELU_TANH"] = (long)ActivationId.GeluTanh,
             ["NI_TENSOR_TABLE_HEADER_SIZE"] = TensorTableHeaderSize, ["NI_TENSOR_ENTRY_SIZE"] = TensorEntrySize,
             ["NI_TENSOR_DATA_ALIGN"] = TensorDataAlign, ["NI_TENSOR_PARAMS_ALIGN"] = TensorParamsAlign,
             ["NI_TEN_ID"] = TenId, ["NI_TEN_ENCODING"] = TenEncoding, ["NI_TEN_FLAGS"] = TenFlags, ["NI_TEN_ROWS"] = TenRows,
@@ -79,6 +79,7 @@ public partial class SpecConsistencyTests
         };
         foreach (var k in Enum.GetValues<SectionKind>()) d["NI_SECTION_" + ImageReader.SectionName(k)] = (long)k;
         foreach (var e in Enum.GetValues<TensorEncoding>()) d["NI_ENC_" + EncodingCName(e)] = (long)e;
+        foreach (var sc in Enum.GetValues<SchemeId>()) d["NI_SCHEME_" + sc.ToString().ToUpperInvariant()] = (long)sc;
         foreach (var t in Enum.GetValues<TensorId>()) d["NI_TENSOR_" + Snake(t.ToString())] = (long)t;
         foreach (var s in Enum.GetValues<NiStatus>()) d[s.CName()] = (long)s;
         return d;
@@ -172,6 +173,50 @@ public partial class SpecConsistencyTests
             seen.Add(id);
         }
         Assert.Equal(TensorNames.Required(dims with { NumLayers = 3 }).Where(i => i < TensorExitBase).Count(), seen.Count(i => i < TensorExitBase));
+    }
+
+    [Fact]
+    public void DocSchemeTablesEqualTheCSharpSchemeTable()
+    {
+        var schemes = Table("### Schemes", "value | name");
+        Assert.Equal(Enum.GetValues<SchemeId>().Length, schemes.Count);
+        foreach (var r in schemes)
+        {
+            var scheme = Schemes.Get((SchemeId)uint.Parse(r[0], CultureInfo.InvariantCulture));
+            Assert.Equal("NI_SCHEME_" + scheme.Id.ToString().ToUpperInvariant(), r[1]);
+            Assert.StartsWith($"multiples of {scheme.DimMultiple}", r[2]);
+            Assert.Contains(scheme.Attention == AttentionKind.Softmax ? "softmax" : "Bi-Attention", r[3]);
+        }
+        // Encoding of each tensor per scheme: one column per scheme, rows naming tensors by section or exit part.
+        var rows = Table("Encoding of each tensor per scheme", "tensors |");
+        var header = Doc[Doc.IndexOf("| tensors |", StringComparison.Ordinal)..].Split('\n')[0].Trim().Trim('|').Split('|').Select(c => c.Trim().Trim('`')).ToArray();
+        var dims = new ModelDims(101, 64, 64, 2, 96, 3, 7, 11, Scheme: SchemeId.W1A1);
+        var covered = new HashSet<ushort>();
+        foreach (var r in rows)
+        {
+            var ids = TensorNames.Required(dims).Where(id => RowNames(r[0], id, dims)).ToList();
+            Assert.NotEmpty(ids);
+            for (int col = 1; col < header.Length; col++)
+            {
+                var scheme = Schemes.Get(Enum.GetValues<SchemeId>().Single(sc => "NI_SCHEME_" + sc.ToString().ToUpperInvariant() == header[col]));
+                foreach (var id in ids) Assert.Equal(r[col], "NI_ENC_" + EncodingCName(scheme.EncodingOf(id)));
+            }
+            covered.UnionWith(ids);
+        }
+        Assert.Equal(TensorNames.Required(dims).Count(), covered.Count);
+    }
+
+    /// <summary>Whether a row of the per-scheme encoding table ("EMBEDDINGS (...), LAYER (...), NI_EXIT_POOLER of every
+    /// exit" or "NI_EXIT_CLASSIFIER of every exit") names tensor <paramref name="id"/>.</summary>
+    private static bool RowNames(string row, ushort id, ModelDims d)
+    {
+        var exp = TensorNames.Expected(id, d)!.Value;
+        if (exp.Section == SectionKind.ExitHeads)
+        {
+            var part = (ExitPart)((id - TensorExitBase) % TensorExitStride);
+            return row.Contains(part == ExitPart.Pooler ? "NI_EXIT_POOLER" : "NI_EXIT_CLASSIFIER");
+        }
+        return row.Contains(ImageReader.SectionName(exp.Section) + " (");
     }
 
     [Theory]

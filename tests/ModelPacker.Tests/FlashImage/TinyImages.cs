@@ -3,7 +3,6 @@ using ModelPacker.FlashImage;
 using ModelPacker.IntegerRuntime;
 using ModelPacker.Model;
 using ModelPacker.Quantization;
-using ModelDims = ModelPacker.FlashImage.ModelDims;
 
 namespace ModelPacker.Tests.FlashImage;
 
@@ -41,22 +40,8 @@ internal static class TinyImages
         var rng = new Random(seed);
         var calibration = Enumerable.Range(0, 16).Select(_ => RandomUtterance(rng, config.VocabSize, config.MaxPositionEmbeddings)).ToList();
         var m = Int8Quantizer.Quantize(p, Calibrator.Calibrate(p, calibration));
-        var d = m.Dims;
-        var dims = new ModelDims(d.VocabSize, d.EmbeddingSize, d.HiddenSize, d.NumHeads, d.IntermediateSize, d.NumLayers,
-            d.MaxPositions, d.NumLabels, (ActivationId)d.Activation, (SchemeId)d.Scheme);
-        ImageTensor T(ushort id, Int8RowTensor t) => new(id, TensorEncoding.Int8Row, t.Rows, t.Cols, t.DataBytes(), t.ParamsBytes());
-        var tensors = new List<ImageTensor>
-        {
-            T((ushort)TensorId.WordEmbeddings, m.WordEmbeddings), T((ushort)TensorId.PositionEmbeddings, m.PositionEmbeddings),
-            T((ushort)TensorId.EmbeddingMappingIn, m.EmbeddingMappingIn), T((ushort)TensorId.AttentionQuery, m.Query),
-            T((ushort)TensorId.AttentionKey, m.Key), T((ushort)TensorId.AttentionValue, m.Value),
-            T((ushort)TensorId.AttentionDense, m.AttentionDense), T((ushort)TensorId.Ffn, m.Ffn), T((ushort)TensorId.FfnOutput, m.FfnOutput),
-        };
-        for (int l = 0; l < d.NumLayers; l++)
-        {
-            tensors.Add(T(FlashImageFormat.ExitTensor(l, ExitPart.Pooler), m.Exits[l].Pooler));
-            tensors.Add(T(FlashImageFormat.ExitTensor(l, ExitPart.Classifier), m.Exits[l].Classifier));
-        }
+        var dims = m.Dims;
+        var tensors = m.Tensors().Select(kv => new ImageTensor(kv.Key, kv.Value)).ToList();
         List<TestVector>? vectors = null;
         if (testVectors)
         {

@@ -30,7 +30,7 @@ public class IntegerImageTests
     {
         var image = RandomImage(seed, act);
         var bytes = image.Build();
-        var back = IntegerImage.FromContent(ImageReader.Read(bytes, "image", IntegerImage.Rules).Content, "image");
+        var back = IntegerImage.FromContent(ImageReader.Read(bytes, "image").Content, "image");
         Assert.Equal(image.Model.QuantParams.ToBytes(), back.Model.QuantParams.ToBytes());
         Assert.Equal(image.Model.Query.Data, back.Model.Query.Data);
         Assert.Equal(image.Model.Exits[^1].Classifier.Params, back.Model.Exits[^1].Classifier.Params);
@@ -59,15 +59,14 @@ public class IntegerImageTests
         var content = RandomImage(23, "gelu_new", 0).ToContent();
         var badTable = (byte[])content.QuantParams.Clone();
         badTable[40] ^= 1;                                            // exp_table[0] != 65536
-        var lenient = SizesOnlyEncodingRules.Instance;
-        var bytes = ImageWriter.Build(Clone(content, badTable, content.ArenaBytes), lenient);
+        var bytes = ImageWriter.LayOut(Clone(content, badTable, content.ArenaBytes));
         Assert.Equal(-33, NativeImage.TryOpen(bytes));               // NI_ERR_QUANT_PARAMS
-        Assert.Throws<InvalidDataException>(() => ImageReader.Read(bytes, "x", IntegerImage.Rules));
-        bytes = ImageWriter.Build(Clone(content, content.QuantParams, content.ArenaBytes + 4), lenient);
+        Assert.Throws<InvalidDataException>(() => ImageReader.Read(bytes, "x"));
+        bytes = ImageWriter.Build(Clone(content, content.QuantParams, content.ArenaBytes + 4));
         Assert.Equal(-108, NativeImage.TryOpen(bytes));              // NI_ERR_MODEL: arena differs from ni_arena_bytes
-        var e = Assert.Throws<InvalidDataException>(() => IntegerImage.FromContent(ImageReader.Read(bytes, "x.nii", lenient).Content, "x.nii"));
+        var e = Assert.Throws<InvalidDataException>(() => IntegerImage.FromContent(ImageReader.Read(bytes, "x.nii").Content, "x.nii"));
         Assert.Contains("arena_bytes", e.Message);
-        Assert.Equal(0, NativeImage.TryOpen(ImageWriter.Build(content, IntegerImage.Rules)));
+        Assert.Equal(0, NativeImage.TryOpen(ImageWriter.Build(content)));
     }
 
     private static ImageContent Clone(ImageContent c, byte[] qp, uint arena) => new()

@@ -1,4 +1,6 @@
+using ModelPacker.Encodings;
 using ModelPacker.IntegerRuntime;
+using ModelPacker.IntegerRuntime.Kernels;
 using ModelPacker.Quantization;
 
 namespace ModelPacker.Tests.IntegerRuntime;
@@ -68,11 +70,11 @@ public class KernelBitExactnessTests
         var yc = new int[rows];
         var ycs = new int[rows];
         NativeKernels.Gemv(w, x, yc, rows, cols);
-        IntegerKernels.Gemv(w, x, ycs, rows, cols);
+        GemmS8.Run(w, cols, x, cols, 1, 0, rows, ycs, rows);
         Assert.Equal(ycs, yc);
         Array.Fill(w, (sbyte)-128); Array.Fill(x, (sbyte)-128);
         NativeKernels.Gemv(w, x, yc, rows, cols, "ni_gemv_s8_ref");
-        IntegerKernels.Gemv(w, x, ycs, rows, cols);
+        GemmS8.Run(w, cols, x, cols, 1, 0, rows, ycs, rows);
         Assert.Equal(ycs, yc);
         Assert.Equal(16384 * cols, yc[0]);
     }
@@ -91,17 +93,18 @@ public class KernelBitExactnessTests
             var p = RandParams(n, r);
             var res = RandS8(n, r);
             var rq = new Requant(r.Next(0, int.MaxValue), r.Next(20, 40));
+            var w = Int8RowEncoding.Instance.Encode(new QuantizedTensor(n, 4, new sbyte[4 * n], p), "test");
             var a8 = new sbyte[n]; var b8 = new sbyte[n];
             NativeKernels.RequantRowsS8(acc, p, a8);
-            IntegerKernels.RequantRowsS8(acc, p, b8, n);
+            IntegerKernels.RequantTileS8(acc, n, w, 0, n, 1, b8, n);
             Assert.Equal(b8, a8);
             var a16 = new short[n]; var b16 = new short[n];
             NativeKernels.RequantRowsAddS16(acc, p, res, rq, a16);
-            IntegerKernels.RequantRowsAddS16(acc, p, res, rq, b16, n);
+            IntegerKernels.RequantTileAddS16(acc, n, w, 0, n, 1, res, rq, b16, n);
             Assert.Equal(b16, a16);
             var a32 = new int[n]; var b32 = new int[n];
             NativeKernels.RequantRowsLogits(acc, p, a32);
-            IntegerKernels.RequantRowsLogits(acc, p, b32, n);
+            IntegerKernels.RequantTileLogits(acc, w, 0, n, b32);
             Assert.Equal(b32, a32);
         }
         // (-3 + 0) * 0.5 = -1.5 -> -2 (ties away from zero) in both.
@@ -214,7 +217,7 @@ public class KernelBitExactnessTests
         {
             int pos = token % m.Dims.MaxPositions;
             NativeKernels.EmbedToken(m.WordEmbeddings, m.PositionEmbeddings, token, pos, a);
-            IntegerKernels.EmbedTokenS16(m.WordEmbeddings, m.PositionEmbeddings, token, pos, b);
+            IntegerKernels.EmbedTokenS16(m.WordEmbeddings, m.PositionEmbeddings, token, pos, new int[b.Length], b);
             Assert.Equal(b, a);
         }
     }

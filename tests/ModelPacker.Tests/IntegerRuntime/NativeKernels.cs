@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using ModelPacker.Encodings;
+using ModelPacker.FlashImage;
 using ModelPacker.IntegerRuntime;
 
 namespace ModelPacker.Tests.IntegerRuntime;
@@ -85,10 +87,10 @@ internal static unsafe class NativeKernels
             return ((delegate* unmanaged<int*, uint, int*, int*, int>)Fn("ni_entropy_q16"))(pl, (uint)logits.Length, pe, pg);
     }
 
-    public static void EmbedToken(Int8RowTensor word, Int8RowTensor pos, int token, int position, short[] output)
+    public static void EmbedToken(EncodedTensor word, EncodedTensor pos, int token, int position, short[] output)
     {
-        fixed (sbyte* pw = word.Data, pp = pos.Data) fixed (RowParams* wp = word.Params, ppp = pos.Params) fixed (short* po = output)
-            ((delegate* unmanaged<sbyte*, RowParams*, sbyte*, RowParams*, uint, uint, uint, short*, void>)Fn("ni_embed_token_s16"))(
+        fixed (byte* pw = word.Data, pp = pos.Data, wp = word.Params, ppp = pos.Params) fixed (short* po = output)
+            ((delegate* unmanaged<byte*, byte*, byte*, byte*, uint, uint, uint, short*, void>)Fn("ni_embed_token_s16"))(
                 pw, wp, pp, ppp, (uint)token, (uint)position, (uint)word.Cols, po);
     }
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using ModelPacker.Encodings;
 using ModelPacker.IntegerRuntime;
 
 namespace ModelPacker.Tests.IntegerRuntime;
@@ -41,10 +42,10 @@ internal sealed unsafe class NativeModel : IDisposable
         return h.AddrOfPinnedObject();
     }
 
-    private void Set(uint id, Int8RowTensor t)
+    private void Set(uint id, EncodedTensor t)
     {
-        var f = (delegate* unmanaged<IntPtr, uint, sbyte*, RowParams*, uint, uint, int>)NativeKernels.Fn("ni_model_set_tensor");
-        Check(f(_model, id, (sbyte*)Pin(t.Data), (RowParams*)Pin(t.Params), (uint)t.Rows, (uint)t.Cols), $"ni_model_set_tensor({id})");
+        var f = (delegate* unmanaged<IntPtr, uint, byte*, byte*, uint, uint, int>)NativeKernels.Fn("ni_model_set_tensor");
+        Check(f(_model, id, (byte*)Pin(t.Data), (byte*)Pin(t.Params), (uint)t.Rows, (uint)t.Cols), $"ni_model_set_tensor({id})");
     }
 
     private static void Check(int status, string what)

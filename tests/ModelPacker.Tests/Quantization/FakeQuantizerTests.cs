@@ -16,10 +16,10 @@ public class FakeQuantizerTests(CliFixture fixture) : IClassFixture<CliFixture>
         var fq = new FakeQuantizer(p, scales);
         var eff = new float[p.QueryWeight.Length];
         fq.TransformWeight(p.QueryWeight, eff);
-        var q = Int8Quantizer.Linear(p.QueryWeight, p.QueryBias, scales.Hidden, scales.Query);
+        var q = ModelPacker.Encodings.Int8RowEncoding.Instance.Decode(Int8Quantizer.Linear(p.QueryWeight, p.QueryBias, scales.Hidden, scales.Query));
         var (_, rowScales) = Int8Quantizer.QuantizeRows(p.QueryWeight.Data, p.QueryWeight.Rows, p.QueryWeight.Cols);
         for (int i = 0; i < eff.Length; i++)
-            Assert.Equal(q.Data[i] * rowScales[i / p.QueryWeight.Cols], eff[i], 1e-6);
+            Assert.Equal(q.Weights[i] * rowScales[i / p.QueryWeight.Cols], eff[i], 1e-6);
         var bias = new float[p.QueryBias.Length];
         fq.TransformWeight(p.QueryBias, bias);
         Assert.Equal(p.QueryBias.Data, bias);                                  // 1-D tensors pass through

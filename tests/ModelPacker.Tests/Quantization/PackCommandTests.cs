@@ -49,12 +49,12 @@ public class PackCommandTests(CliFixture fixture) : IClassFixture<CliFixture>
     public void VerifyFailsInOneLineWhenExpectationsAreWrongEvenWithValidChecksums()
     {
         string path = Pack("tampered.nii", "--test-vectors", "3");
-        var content = ImageReader.ReadFile(path, IntegerImage.Rules).Content;
+        var content = ImageReader.ReadFile(path).Content;
         var vectors = content.TestVectors!;
         int expected = vectors[0].Logits[0][0], entropy = vectors[2].Entropies[1];
         vectors[0].Logits[0][0] += 1;
         vectors[2].Entropies[1] -= 1;
-        ImageWriter.Write(content, path, IntegerImage.Rules);   // valid CRCs and SHA-256, wrong expectations
+        ImageWriter.Write(content, path);   // valid CRCs and SHA-256, wrong expectations
         int labels = vectors[0].Logits[0].Length;
 
         var verify = CliRun.Of("verify", path);

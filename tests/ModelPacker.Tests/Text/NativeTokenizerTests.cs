@@ -62,7 +62,7 @@ public class NativeTokenizerTests(ITestOutputHelper output)
             Vocabulary = content.Vocabulary, VocabularySettings = content.VocabularySettings with { Flags = vocabFlags },
             Labels = content.Labels, Thresholds = content.Thresholds,
         };
-        return ImageWriter.Build(content, IntegerImage.Rules);
+        return ImageWriter.Build(content);
     }
 
     private static int Positions(string model) =>

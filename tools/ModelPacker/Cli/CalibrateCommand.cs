@@ -33,7 +33,7 @@ internal static class CalibrateCommand
             if (drop < 0 || drop > 100) throw new UsageException("--max-accuracy-drop must be between 0 and 100");
             string file = result.GetValue(imagePath)!, dataPath = result.GetValue(data)!;
             var bytes = ReadImage(file);
-            var content = ImageReader.Read(bytes, file, IntegerImage.Rules).Content;
+            var content = ImageReader.Read(bytes, file).Content;
             var image = IntegerImage.FromContent(content, file);
             var dataset = DatasetLoader.Load(dataPath, CommonOptions.DatasetOptions(result, textColumn, labelColumn));
             var examples = EvalCommand.Select(dataset, result.GetValue(split)!);

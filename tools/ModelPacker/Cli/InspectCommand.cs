@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using ModelPacker.Encodings;
 using ModelPacker.FlashImage;
 using Spectre.Console;
 
@@ -7,7 +8,8 @@ namespace ModelPacker.Cli;
 
 /// <summary>
 /// <c>modelpacker inspect image.nimg</c>: validates the image with the loader's rules and prints its header, section
-/// table (sizes, CRCs), tensors (encoding, shape, bytes), vocabulary settings, labels, thresholds and test vectors.
+/// table (sizes, CRCs), tensors (encoding, shape, bytes) and their bytes by section and encoding, vocabulary settings,
+/// labels, thresholds and test vectors.
 /// </summary>
 internal static class InspectCommand
 {
@@ -41,7 +43,7 @@ internal static class InspectCommand
         header.AddRow("Header CRC-32", Hex(f.HeaderCrc));
         header.AddRow("SHA-256", Convert.ToHexStringLower(f.Sha256));
         header.AddRow("Model", $"V={d.VocabSize} E={d.EmbeddingSize} H={d.HiddenSize} heads={d.NumHeads} I={d.IntermediateSize} " +
-                               $"L={d.NumLayers} P={d.MaxPositions} C={d.NumLabels}, {d.Activation}, scheme {d.Scheme}");
+                               $"L={d.NumLayers} P={d.MaxPositions} C={d.NumLabels}, {d.Activation}, scheme {Schemes.Get(d.Scheme).Name}");
         console.Write(header);
         console.WriteLine();
 
@@ -56,9 +58,19 @@ internal static class InspectCommand
         {
             var t = c.Tensor(p.Id);
             tensors.AddRow(TensorNames.Name(p.Id), p.Id.ToString(CultureInfo.InvariantCulture), ImageReader.SectionName(p.Section),
-                t.Encoding.ToString(), Markup.Escape($"[{t.Rows}, {t.Cols}]"), Bytes(p.DataOffset), Bytes(p.DataLength), Bytes(p.ParamsLength));
+                t.Traits.Name, Markup.Escape($"[{t.Rows}, {t.Cols}]"), Bytes(p.DataOffset), Bytes(p.DataLength), Bytes(p.ParamsLength));
         }
         console.Write(tensors);
+
+        // What the weights cost: data and params bytes per tensor section and encoding, against the whole image.
+        var split = new Table().Title("Weight bytes by section and encoding").AddColumns("section", "encoding", "tensors", "data bytes", "params bytes", "share");
+        foreach (var g in f.Placements.GroupBy(p => (p.Section, c.Tensor(p.Id).Traits.Name)).OrderBy(g => g.Key.Section))
+        {
+            long data = g.Sum(p => (long)p.DataLength), prm = g.Sum(p => (long)p.ParamsLength);
+            split.AddRow(ImageReader.SectionName(g.Key.Section), g.Key.Name, g.Count().ToString(CultureInfo.InvariantCulture), Bytes(data), Bytes(prm),
+                (100.0 * (data + prm) / f.Length).ToString("0.0", CultureInfo.InvariantCulture) + " %");
+        }
+        console.Write(split);
 
         var v = c.VocabularySettings;
         string Tok(ushort id) => Markup.Escape(c.Vocabulary.FirstOrDefault(e => e.Id == id)?.Token ?? "?") + $" ({id})";

@@ -72,7 +72,7 @@ internal static class PackCommand
             var bytes = image.Build();
             if (profile is not null) CheckBudgets(profile, bytes.Length, integer.ArenaBytes);
             ModelPacker.IO.AtomicFile.WriteAllBytes(outPath, bytes);
-            PrintSizes(env, ImageReader.Read(bytes, outPath, IntegerImage.Rules), integer, profile, calibrationSet.Count, dataPath, outPath);
+            PrintSizes(env, ImageReader.Read(bytes, outPath), integer, profile, calibrationSet.Count, dataPath, outPath);
             return ExitCodes.Success;
         })));
         return command;
@@ -117,7 +117,7 @@ internal static class PackCommand
         table.AddRow("[bold]arena (RAM)[/]", "", $"[bold]{model.ArenaBytes:N0}[/]");
         env.Console.Write(table);
         var d = model.Dims;
-        env.Console.MarkupLine(Markup.Escape($"int8: V={d.VocabSize} E={d.EmbeddingSize} H={d.HiddenSize} I={d.IntermediateSize} L={d.NumLayers} " +
+        env.Console.MarkupLine(Markup.Escape($"{model.Scheme.Name}: V={d.VocabSize} E={d.EmbeddingSize} H={d.HiddenSize} I={d.IntermediateSize} L={d.NumLayers} " +
                                              $"C={d.NumLabels}, calibrated on {calibrated} training utterances of {dataPath}"));
         if (profile is not null)
             env.Console.MarkupLine(Markup.Escape($"board {profile.Name} (id {profile.Id}, {profile.Placement}): image {file.Length:N0} of {profile.FlashBudgetBytes:N0} flash bytes, " +

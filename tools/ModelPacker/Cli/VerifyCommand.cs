@@ -28,7 +28,7 @@ internal static class VerifyCommand
             try { bytes = File.ReadAllBytes(file); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             { throw new InvalidDataException($"{file}: cannot read the image: {e.Message}"); }
-            var parsed = ImageReader.Read(bytes, file, IntegerImage.Rules);
+            var parsed = ImageReader.Read(bytes, file);
             var image = IntegerImage.FromContent(parsed.Content, file);
             env.Out.WriteLine($"{file}: structure, CRC-32 of {parsed.Sections.Count} sections and SHA-256 valid; {bytes.Length:N0} bytes, arena {image.Model.ArenaBytes:N0}");
             var vectors = image.TestVectors ?? [];

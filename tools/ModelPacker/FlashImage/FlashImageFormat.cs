@@ -1,13 +1,13 @@
 namespace ModelPacker.FlashImage;
 
 /// <summary>
-/// Constants of the flash image format v1, equal to <c>native-kernels/include/nano_intent/ni_image.h</c> and
+/// Constants of the flash image format version 2, equal to <c>native-kernels/include/nano_intent/ni_image.h</c> and
 /// <c>docs/flash-image.md</c> (SpecConsistencyTests parses both and compares).
 /// </summary>
 public static class FlashImageFormat
 {
     public const uint Magic = 0x4946494E; // "NIFI"
-    public const ushort FormatVersion = 1;
+    public const ushort FormatVersion = 2;
     public const int HeaderSize = 96;
     public const int SectionEntrySize = 16;
     public const int SectionAlign = 32;
@@ -25,7 +25,7 @@ public static class FlashImageFormat
 
     public const int ModelSize = 64;
     public const int MaxLayers = 32, MaxVocab = 65535, MaxPositions = 512, MaxDim = 1024;
-    public const int ActivationMax = 2, SchemeMax = 1;
+    public const int ActivationMax = 2, SchemeMax = 2;
 
     public const int TensorTableHeaderSize = 16, TensorEntrySize = 32, TensorDataAlign = 32, TensorParamsAlign = 4;
     // Tensor entry field offsets.
@@ -80,7 +80,7 @@ public enum ExitPart { Pooler = 0, Classifier = 1 }
 
 public enum ActivationId : uint { Gelu = 1, GeluTanh = 2 }
 
-public enum SchemeId : uint { Int8 = 1 }
+public enum SchemeId : uint { Int8 = 1, W1A1 = 2 }
 
 /// <summary>The C loader's <c>ni_status</c>, same names (C# casing) and values.</summary>
 public enum NiStatus

@@ -1,12 +1,9 @@
+using ModelPacker.Encodings;
+
 namespace ModelPacker.FlashImage;
 
-/// <summary>The MODEL section (<c>ni_model_dims</c>).</summary>
-public sealed record ModelDims(
-    int VocabSize, int EmbeddingSize, int HiddenSize, int NumHeads, int IntermediateSize, int NumLayers,
-    int MaxPositions, int NumLabels, ActivationId Activation = ActivationId.GeluTanh, SchemeId Scheme = SchemeId.Int8);
-
-/// <summary>One tensor as the image stores it: encoded data and params bytes (docs/numerics.md defines them).</summary>
-public sealed record ImageTensor(ushort Id, TensorEncoding Encoding, int Rows, int Cols, byte[] Data, byte[] Params);
+/// <summary>One tensor of the image: its id and its encoded bytes.</summary>
+public sealed record ImageTensor(ushort Id, EncodedTensor Tensor);
 
 /// <summary>One vocabulary entry: the WordPiece string (continuations keep "##") and its token id.</summary>
 public sealed record VocabularyEntry(string Token, ushort Id);
@@ -40,8 +37,8 @@ public sealed class ImageContent
     /// (<see cref="ModelPacker.Text.NormalizerTable.ForFlags"/>). The reader always fills it.</summary>
     public ModelPacker.Text.NormalizerTable? Normalizer { get; init; }
 
-    public ImageTensor Tensor(ushort id) =>
-        Tensors.FirstOrDefault(t => t.Id == id) ?? throw new KeyNotFoundException($"no tensor {TensorNames.Name(id)}");
+    public EncodedTensor Tensor(ushort id) =>
+        Tensors.FirstOrDefault(t => t.Id == id)?.Tensor ?? throw new KeyNotFoundException($"no tensor {TensorNames.Name(id)}");
 }
 
 public static class TensorNames

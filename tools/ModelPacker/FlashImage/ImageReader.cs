@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using ModelPacker.Encodings;
 using static ModelPacker.FlashImage.FlashImageFormat;
 
 namespace ModelPacker.FlashImage;
@@ -13,12 +14,11 @@ namespace ModelPacker.FlashImage;
 /// </summary>
 public static class ImageReader
 {
-    public static ImageFile ReadFile(string path, IEncodingRules? rules = null) => Read(File.ReadAllBytes(path), path, rules);
+    public static ImageFile ReadFile(string path) => Read(File.ReadAllBytes(path), path);
 
-    public static ImageFile Read(byte[] image, string source, IEncodingRules? rules = null) =>
-        new Parser(image, source, rules ?? Int8RowEncodingRules.Instance).Run();
+    public static ImageFile Read(byte[] image, string source) => new Parser(image, source).Run();
 
-    private sealed class Parser(byte[] b, string source, IEncodingRules rules)
+    private sealed class Parser(byte[] b, string source)
     {
         private readonly SectionInfo?[] _sec = new SectionInfo?[11];
         private readonly List<TensorPlacement> _placements = [];
@@ -46,7 +46,7 @@ public static class ImageReader
             var qp = _sec[(int)SectionKind.QuantParams]!;
             if (qp.Length == 0) throw Fail(NiStatus.SectionFormat, "QUANT_PARAMS", "empty");
             var qpBytes = b.AsSpan(qp.Offset, qp.Length).ToArray();
-            if (rules.ValidateQuantParams(qpBytes, _dims) is { } qerr) throw Fail(NiStatus.QuantParams, "QUANT_PARAMS", qerr);
+            if (ModelValidator.QuantParams(qpBytes, _dims) is { } qerr) throw Fail(qerr.Status, "QUANT_PARAMS", qerr.Message);
             var (vocab, settings) = Vocabulary();
             var labels = Labels();
             var thresholds = Thresholds();
@@ -152,19 +152,12 @@ public static class ImageReader
             if (s.Length != ModelSize) throw Fail(NiStatus.SectionFormat, W, $"{s.Length} bytes, expected {ModelSize}");
             if (!Zero(s.Offset + 40, ModelSize - 40)) throw Fail(NiStatus.Reserved, W, "reserved fields not zero");
             uint F(int i) => U32(s.Offset + 4 * i);
-            uint v = F(0), e = F(1), h = F(2), heads = F(3), inter = F(4), l = F(5), p = F(6), c = F(7), act = F(8), sch = F(9);
-            void Need(bool ok, string what) { if (!ok) throw Fail(NiStatus.ModelDims, W, what); }
-            Need(v >= 5 && v <= MaxVocab, $"vocab_size {v} outside 5..{MaxVocab}");
-            Need(e >= 4 && e <= MaxDim && e % 4 == 0, $"embedding_size {e} must be a multiple of 4 in 4..{MaxDim}");
-            Need(h >= 4 && h <= MaxDim && h % 4 == 0, $"hidden_size {h} must be a multiple of 4 in 4..{MaxDim}");
-            Need(heads != 0 && h % heads == 0 && h / heads % 4 == 0, $"num_heads {heads}: hidden_size / heads must be a multiple of 4");
-            Need(inter >= 4 && inter <= MaxDim && inter % 4 == 0, $"intermediate_size {inter} must be a multiple of 4 in 4..{MaxDim}");
-            Need(l >= 1 && l <= MaxLayers, $"num_layers {l} outside 1..{MaxLayers}");
-            Need(p >= 3 && p <= MaxPositions, $"max_positions {p} outside 3..{MaxPositions}");
-            Need(c >= 2 && c <= MaxDim, $"num_labels {c} outside 2..{MaxDim}");
-            Need(act >= 1 && act <= ActivationMax, $"activation {act} unknown");
-            Need(sch >= 1 && sch <= SchemeMax, $"scheme {sch} unknown");
-            _dims = new ModelDims((int)v, (int)e, (int)h, (int)heads, (int)inter, (int)l, (int)p, (int)c, (ActivationId)act, (SchemeId)sch);
+            uint[] f = Enumerable.Range(0, 10).Select(F).ToArray();
+            // Fields beyond int range fail the range checks all the same.
+            int I(int i) => f[i] > int.MaxValue ? int.MaxValue : (int)f[i];
+            var dims = new ModelDims(I(0), I(1), I(2), I(3), I(4), I(5), I(6), I(7), (ActivationId)f[8], (SchemeId)f[9]);
+            if (ModelValidator.Dims(dims) is { } bad) throw Fail(bad.Status, W, bad.Message);
+            _dims = dims;
         }
 
         private void TensorTable(SectionKind kind)
@@ -194,12 +187,7 @@ public static class ImageReader
                 uint doff = U32(e + TenDataOffset), dlen = U32(e + TenDataLength), poff = U32(e + TenParamsOffset), plen = U32(e + TenParamsLength);
                 if (b[e + TenFlags] != 0) throw Fail(NiStatus.Flags, tw, "flags not zero");
                 if (U32(e + TenReserved) != 0) throw Fail(NiStatus.Reserved, tw, "reserved not zero");
-                if (rows != exp.Value.Rows || cols != exp.Value.Cols)
-                    throw Fail(NiStatus.TensorShape, tw, $"shape [{rows}, {cols}], the MODEL dims demand [{exp.Value.Rows}, {exp.Value.Cols}]");
-                var sizes = rules.Sizes(enc, (int)rows, (int)cols);
-                if (sizes == null) throw Fail(NiStatus.TensorEncoding, tw, $"encoding {(byte)enc} is not supported");
-                if (dlen != sizes.Value.Data || plen != sizes.Value.Params)
-                    throw Fail(NiStatus.TensorSize, tw, $"data/params {dlen}/{plen} bytes, encoding {enc} needs {sizes.Value.Data}/{sizes.Value.Params}");
+                if (ModelValidator.Entry(_dims, id, enc, rows, cols, dlen, plen) is { } bad) throw Fail(bad.Status, tw, bad.Message);
                 if (doff % TensorDataAlign != 0 || poff % TensorParamsAlign != 0)
                     throw Fail(NiStatus.TensorAlign, tw, $"data offset {doff} (multiple of {TensorDataAlign}) or params offset {poff} (of {TensorParamsAlign})");
                 if (doff < tableEnd || !InRange(doff, dlen, secLen)) throw Fail(NiStatus.TensorBounds, tw, $"data [{doff}, +{dlen}) outside the section");
@@ -213,8 +201,8 @@ public static class ImageReader
                     cursor = poff + plen;
                 }
                 var prm = b.AsSpan(o + (int)poff, (int)plen);
-                if (rules.ValidateParams(enc, prm, (int)rows, (int)cols) is { } perr) throw Fail(NiStatus.TensorParams, tw, perr);
-                _tensors.Add(new ImageTensor(id, enc, (int)rows, (int)cols, b.AsSpan(o + (int)doff, (int)dlen).ToArray(), prm.ToArray()));
+                if (ModelValidator.Params(enc, prm, (int)rows, (int)cols) is { } perr) throw Fail(perr.Status, tw, perr.Message);
+                _tensors.Add(new ImageTensor(id, new EncodedTensor(enc, (int)rows, (int)cols, b.AsSpan(o + (int)doff, (int)dlen).ToArray(), prm.ToArray())));
                 _placements.Add(new TensorPlacement(id, kind, (int)doff, (int)dlen, (int)poff, (int)plen));
                 prevId = id;
             }

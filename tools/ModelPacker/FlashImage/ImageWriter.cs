@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using ModelPacker.Encodings;
 using static ModelPacker.FlashImage.FlashImageFormat;
 
 namespace ModelPacker.FlashImage;
@@ -13,9 +14,17 @@ namespace ModelPacker.FlashImage;
 /// </summary>
 public static class ImageWriter
 {
-    public static byte[] Build(ImageContent content, IEncodingRules? rules = null)
+    public static byte[] Build(ImageContent content)
     {
-        rules ??= Int8RowEncodingRules.Instance;
+        var image = LayOut(content);
+        ImageReader.Read(image, "image being written");
+        return image;
+    }
+
+    /// <summary>The image bytes without the read-back: for tests that must write an image whose values (not its
+    /// layout) the loader rejects. Never use it for a real image.</summary>
+    internal static byte[] LayOut(ImageContent content)
+    {
         var d = content.Dims;
         var sections = new List<(SectionKind Kind, byte[] Bytes)>
         {
@@ -60,15 +69,14 @@ public static class ImageWriter
             sections[i].Bytes.CopyTo(s[offsets[i]..]);
         }
         FixChecksums(image);
-        ImageReader.Read(image, "image being written", rules);
         return image;
     }
 
     /// <summary>Builds the image and writes it to a temporary file next to <paramref name="path"/>, then renames it,
     /// so a failure never leaves a partial image behind.</summary>
-    public static byte[] Write(ImageContent content, string path, IEncodingRules? rules = null)
+    public static byte[] Write(ImageContent content, string path)
     {
-        var image = Build(content, rules);
+        var image = Build(content);
         ModelPacker.IO.AtomicFile.WriteAllBytes(path, image);
         return image;
     }
@@ -110,7 +118,7 @@ public static class ImageWriter
         if (stray != null) throw new InvalidDataException($"tensor {TensorNames.Name(stray.Id)}: not part of a model with these dims");
         int tableEnd = TensorTableHeaderSize + tensors.Count * TensorEntrySize, cur = tableEnd;
         var places = new List<(int Data, int Params)>();
-        foreach (var t in tensors)
+        foreach (var (_, t) in tensors)
         {
             int data = Align(cur, TensorDataAlign);
             cur = data + t.Data.Length;
@@ -124,9 +132,9 @@ public static class ImageWriter
         BinaryPrimitives.WriteUInt32LittleEndian(s[4..], TensorEntrySize);
         for (int i = 0; i < tensors.Count; i++)
         {
-            var t = tensors[i];
+            var (id, t) = tensors[i];
             var e = s.Slice(TensorTableHeaderSize + i * TensorEntrySize);
-            BinaryPrimitives.WriteUInt16LittleEndian(e[TenId..], t.Id);
+            BinaryPrimitives.WriteUInt16LittleEndian(e[TenId..], id);
             e[TenEncoding] = (byte)t.Encoding;
             BinaryPrimitives.WriteUInt32LittleEndian(e[TenRows..], (uint)t.Rows);
             BinaryPrimitives.WriteUInt32LittleEndian(e[TenCols..], (uint)t.Cols);

@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
+using ModelPacker.Encodings;
+using ModelPacker.IntegerRuntime.Kernels;
 
 namespace ModelPacker.IntegerRuntime;
 
@@ -19,69 +19,67 @@ public static class IntegerKernels
     public const int Log2EQ16 = 94548;
     public const int Ln2Q16 = 45426;
 
-    /// <summary>y[r] = Σc w[r·cols + c]·x[c] (int32).</summary>
-    public static void Gemv(ReadOnlySpan<sbyte> w, ReadOnlySpan<sbyte> x, Span<int> y, int rows, int cols)
-    {
-        for (int r = 0; r < rows; r++) y[r] = Dot(w.Slice(r * cols, cols), x, cols);
-    }
-
-    /// <summary>Σ a[i]·b[i] in int32. Integer sums are exact in any order, so the SIMD path equals the scalar one.</summary>
-    public static int Dot(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b, int n)
-    {
-        int i = 0, acc = 0;
-        if (Vector256.IsHardwareAccelerated && n >= 32)
-        {
-            ref sbyte ra = ref MemoryMarshal.GetReference(a);
-            ref sbyte rb = ref MemoryMarshal.GetReference(b);
-            var sum = Vector256<int>.Zero;
-            for (; i <= n - 32; i += 32)
-            {
-                var (al, ah) = Vector256.Widen(Vector256.LoadUnsafe(ref ra, (nuint)i));
-                var (bl, bh) = Vector256.Widen(Vector256.LoadUnsafe(ref rb, (nuint)i));
-                // int8·int8 products fit int16 (|p| ≤ 16384); widen them before adding.
-                var (p0, p1) = Vector256.Widen(al * bl);
-                var (p2, p3) = Vector256.Widen(ah * bh);
-                sum += p0 + p1 + p2 + p3;
-            }
-            acc = Vector256.Sum(sum);
-        }
-        for (; i < n; i++) acc += a[i] * b[i];
-        return acc;
-    }
-
     private static long RowValue(int acc, in RowParams p) => FixedPoint.RoundShift(((long)acc + p.Bias) * p.Multiplier, p.Shift);
 
-    public static void RequantRowsS8(ReadOnlySpan<int> acc, ReadOnlySpan<RowParams> p, Span<sbyte> output, int rows)
-    {
-        for (int r = 0; r < rows; r++) output[r] = FixedPoint.Sat8(RowValue(acc[r], p[r]));
-    }
+    // The requantizations after a GEMM tile (C: ni_requant_rows.c): acc holds rows [r0, r1) of n tokens,
+    // acc[t·accStride + (r − r0)]; each row's params are decoded once for all tokens.
 
-    public static void RequantRowsAddS16(ReadOnlySpan<int> acc, ReadOnlySpan<RowParams> p, ReadOnlySpan<sbyte> residual, Requant residualRq, Span<short> output, int rows)
+    /// <summary>out[t·outStride + r] = sat8(rq(acc + bias_r; M_r, s_r)).</summary>
+    public static void RequantTileS8(ReadOnlySpan<int> acc, int accStride, EncodedTensor w, int r0, int r1, int n, Span<sbyte> output, int outStride)
     {
-        for (int r = 0; r < rows; r++)
+        for (int r = r0; r < r1; r++)
         {
-            long res = FixedPoint.RoundShift((long)residual[r] * residualRq.Multiplier, residualRq.Shift);
-            output[r] = FixedPoint.Sat16(RowValue(acc[r], p[r]) + res);
+            var p = w.RowParams(r);
+            for (int t = 0; t < n; t++) output[t * outStride + r] = FixedPoint.Sat8(RowValue(acc[t * accStride + r - r0], p));
         }
     }
 
-    public static void RequantRowsLogits(ReadOnlySpan<int> acc, ReadOnlySpan<RowParams> p, Span<int> output, int rows)
+    /// <summary>out[t·outStride + r] = sat16(rq(acc + bias_r; M_r, s_r) + rq(residual[t·outStride + r]; residualRq)).</summary>
+    public static void RequantTileAddS16(ReadOnlySpan<int> acc, int accStride, EncodedTensor w, int r0, int r1, int n,
+        ReadOnlySpan<sbyte> residual, Requant residualRq, Span<short> output, int outStride)
     {
-        for (int r = 0; r < rows; r++) output[r] = (int)Math.Clamp(RowValue(acc[r], p[r]), -LogitLimit, LogitLimit);
+        for (int r = r0; r < r1; r++)
+        {
+            var p = w.RowParams(r);
+            for (int t = 0; t < n; t++)
+            {
+                long res = FixedPoint.RoundShift((long)residual[t * outStride + r] * residualRq.Multiplier, residualRq.Shift);
+                output[t * outStride + r] = FixedPoint.Sat16(RowValue(acc[t * accStride + r - r0], p) + res);
+            }
+        }
     }
 
-    public static void EmbedTokenS16(Int8RowTensor word, Int8RowTensor pos, int token, int position, Span<short> output)
+    /// <summary>out[r] = clamp(rq(acc + bias_r; M_r, s_r), ±2^26), one token (the exit classifier).</summary>
+    public static void RequantTileLogits(ReadOnlySpan<int> acc, EncodedTensor w, int r0, int r1, Span<int> output)
+    {
+        for (int r = r0; r < r1; r++) output[r] = (int)Math.Clamp(RowValue(acc[r - r0], w.RowParams(r)), -LogitLimit, LogitLimit);
+    }
+
+    /// <summary>Sign bits (scheme W1A1's Q, K, V): bit r of token t = (acc + bias_r ≥ 0), the multiplier unused
+    /// (the scale is positive). bits[t·wordsPerToken + r/32], the tile's bits cleared first.</summary>
+    public static void SignTile(ReadOnlySpan<int> acc, int accStride, EncodedTensor w, int r0, int r1, int n, Span<uint> bits, int wordsPerToken)
+    {
+        for (int r = r0; r < r1; r++)
+        {
+            int bias = w.RowParams(r).Bias;
+            for (int t = 0; t < n; t++)
+            {
+                uint mask = 1u << (r % 32);
+                ref uint word = ref bits[t * wordsPerToken + r / 32];
+                word = (long)acc[t * accStride + r - r0] + bias >= 0 ? word | mask : word & ~mask;
+            }
+        }
+    }
+
+    /// <summary>e[c] = sat16(word[token][c] + position[position][c]), each term the encoding's embed_add
+    /// (docs/numerics.md, "Embedding"); <paramref name="sum"/> is int32 scratch of E values.</summary>
+    public static void EmbedTokenS16(EncodedTensor word, EncodedTensor pos, int token, int position, Span<int> sum, Span<short> output)
     {
         int dim = word.Cols;
-        var w = word.Row(token);
-        var p = pos.Row(position);
-        RowParams wp = word.Params[token], pp = pos.Params[position];
-        for (int c = 0; c < dim; c++)
-        {
-            long a = FixedPoint.RoundShift((long)w[c] * wp.Multiplier, wp.Shift);
-            long b = FixedPoint.RoundShift((long)p[c] * pp.Multiplier, pp.Shift);
-            output[c] = FixedPoint.Sat16(a + b);
-        }
+        sum[..dim].Clear();
+        word.Traits.EmbedAdd(word, token, sum);
+        pos.Traits.EmbedAdd(pos, position, sum);
+        for (int c = 0; c < dim; c++) output[c] = FixedPoint.Sat16(sum[c]);
     }
 
     public static void LayerNormS16(ReadOnlySpan<short> x, ReadOnlySpan<LayerNormParam> p, int n, Span<sbyte> output)
@@ -129,7 +127,7 @@ public static class IntegerKernels
     public static void AttentionHead(ReadOnlySpan<sbyte> q, ReadOnlySpan<sbyte> k, ReadOnlySpan<sbyte> v, int stride, int n, int headDim,
         QuantParams qp, Span<int> scores, Span<sbyte> ctx)
     {
-        for (int j = 0; j < n; j++) scores[j] = Dot(q, k[(j * stride)..], headDim);
+        for (int j = 0; j < n; j++) scores[j] = GemmS8.Dot(q, k[(j * stride)..], headDim);
         SoftmaxQ15(scores, n, qp.SoftmaxIndex, qp.ExpTable);
         for (int d = 0; d < headDim; d++)
         {

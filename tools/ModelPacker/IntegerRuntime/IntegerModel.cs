@@ -1,77 +1,75 @@
+using ModelPacker.Encodings;
+using ModelPacker.FlashImage;
+
 namespace ModelPacker.IntegerRuntime;
 
-/// <summary>The int8 weights of one exit head.</summary>
-public sealed record IntegerExit(Int8RowTensor Pooler, Int8RowTensor Classifier);
+/// <summary>The weights of one exit head.</summary>
+public sealed record IntegerExit(EncodedTensor Pooler, EncodedTensor Classifier);
 
 /// <summary>
-/// Everything the integer runtime executes: the quantized tensors (as they are stored in the image) and QUANT_PARAMS.
-/// Built by the quantizer from an fp32 model, or read back from a flash image.
+/// Everything the integer runtime executes: the encoded tensors (as they are stored in the image, each in the
+/// encoding its scheme demands) and QUANT_PARAMS. Built by a quantizer from an fp32 model, or read back from a flash
+/// image.
 /// </summary>
 public sealed class IntegerModel
 {
     public required ModelDims Dims { get; init; }
-    public required Int8RowTensor WordEmbeddings { get; init; }      // [V, E]
-    public required Int8RowTensor PositionEmbeddings { get; init; }  // [P, E], token type 0 folded in
-    public required Int8RowTensor EmbeddingMappingIn { get; init; }  // [H, E]
-    public required Int8RowTensor Query { get; init; }
-    public required Int8RowTensor Key { get; init; }
-    public required Int8RowTensor Value { get; init; }
-    public required Int8RowTensor AttentionDense { get; init; }
-    public required Int8RowTensor Ffn { get; init; }                 // [I, H]
-    public required Int8RowTensor FfnOutput { get; init; }           // [H, I]
+    public required EncodedTensor WordEmbeddings { get; init; }      // [V, E]
+    public required EncodedTensor PositionEmbeddings { get; init; }  // [P, E], token type 0 folded in
+    public required EncodedTensor EmbeddingMappingIn { get; init; }  // [H, E]
+    public required EncodedTensor Query { get; init; }
+    public required EncodedTensor Key { get; init; }
+    public required EncodedTensor Value { get; init; }
+    public required EncodedTensor AttentionDense { get; init; }
+    public required EncodedTensor Ffn { get; init; }                 // [I, H]
+    public required EncodedTensor FfnOutput { get; init; }           // [H, I]
     public required IntegerExit[] Exits { get; init; }
     public required QuantParams QuantParams { get; init; }
+
+    public Scheme Scheme => Schemes.Get(Dims.Scheme);
 
     /// <summary>Bytes of arena the C step API needs at max_positions tokens (ni_arena_bytes; docs/numerics.md "Arena").</summary>
     public int ArenaBytes => ArenaLayout.Of(Dims).Total;
 
-    /// <summary>Throws a one-line error when a tensor's shape does not match the dims.</summary>
+    /// <summary>Every tensor by its image id.</summary>
+    public IReadOnlyDictionary<ushort, EncodedTensor> Tensors()
+    {
+        var d = new Dictionary<ushort, EncodedTensor>
+        {
+            [(ushort)TensorId.WordEmbeddings] = WordEmbeddings, [(ushort)TensorId.PositionEmbeddings] = PositionEmbeddings,
+            [(ushort)TensorId.EmbeddingMappingIn] = EmbeddingMappingIn, [(ushort)TensorId.AttentionQuery] = Query,
+            [(ushort)TensorId.AttentionKey] = Key, [(ushort)TensorId.AttentionValue] = Value,
+            [(ushort)TensorId.AttentionDense] = AttentionDense, [(ushort)TensorId.Ffn] = Ffn, [(ushort)TensorId.FfnOutput] = FfnOutput,
+        };
+        for (int l = 0; l < Exits.Length; l++)
+        {
+            d[FlashImageFormat.ExitTensor(l, ExitPart.Pooler)] = Exits[l].Pooler;
+            d[FlashImageFormat.ExitTensor(l, ExitPart.Classifier)] = Exits[l].Classifier;
+        }
+        return d;
+    }
+
+    /// <summary>A model from tensors by image id (validated: throws a one-line error naming the tensor).</summary>
+    public static IntegerModel FromTensors(ModelDims d, IReadOnlyDictionary<ushort, EncodedTensor> tensors, QuantParams qp, string source)
+    {
+        ModelValidator.Validate(d, tensors, qp.ToBytes(), source);
+        EncodedTensor T(TensorId id) => tensors[(ushort)id];
+        var exits = new IntegerExit[d.NumLayers];
+        for (int l = 0; l < exits.Length; l++)
+            exits[l] = new IntegerExit(tensors[FlashImageFormat.ExitTensor(l, ExitPart.Pooler)], tensors[FlashImageFormat.ExitTensor(l, ExitPart.Classifier)]);
+        return new IntegerModel
+        {
+            Dims = d, WordEmbeddings = T(TensorId.WordEmbeddings), PositionEmbeddings = T(TensorId.PositionEmbeddings),
+            EmbeddingMappingIn = T(TensorId.EmbeddingMappingIn), Query = T(TensorId.AttentionQuery), Key = T(TensorId.AttentionKey),
+            Value = T(TensorId.AttentionValue), AttentionDense = T(TensorId.AttentionDense), Ffn = T(TensorId.Ffn),
+            FfnOutput = T(TensorId.FfnOutput), Exits = exits, QuantParams = qp,
+        };
+    }
+
+    /// <summary>Throws a one-line error when the dims, a tensor (shape, encoding, sizes, params) or QUANT_PARAMS is invalid.</summary>
     public void Validate(string source)
     {
-        Dims.Validate(source);
-        var d = Dims;
-        void Shape(string name, Int8RowTensor t, int rows, int cols)
-        {
-            if (t.Rows != rows || t.Cols != cols) throw new InvalidDataException($"{source}: tensor {name} is [{t.Rows}, {t.Cols}], expected [{rows}, {cols}]");
-            for (int r = 0; r < rows; r++)
-                if (!t.Params[r].IsValid) throw new InvalidDataException($"{source}: tensor {name} row {r} has out-of-range params");
-        }
-        Shape("word_embeddings", WordEmbeddings, d.VocabSize, d.EmbeddingSize);
-        Shape("position_embeddings", PositionEmbeddings, d.MaxPositions, d.EmbeddingSize);
-        Shape("embedding_hidden_mapping_in", EmbeddingMappingIn, d.HiddenSize, d.EmbeddingSize);
-        Shape("query", Query, d.HiddenSize, d.HiddenSize);
-        Shape("key", Key, d.HiddenSize, d.HiddenSize);
-        Shape("value", Value, d.HiddenSize, d.HiddenSize);
-        Shape("attention.dense", AttentionDense, d.HiddenSize, d.HiddenSize);
-        Shape("ffn", Ffn, d.IntermediateSize, d.HiddenSize);
-        Shape("ffn_output", FfnOutput, d.HiddenSize, d.IntermediateSize);
-        if (Exits.Length != d.NumLayers) throw new InvalidDataException($"{source}: {Exits.Length} exit heads for {d.NumLayers} layers");
-        for (int l = 0; l < d.NumLayers; l++)
-        {
-            Shape($"exit {l} pooler", Exits[l].Pooler, d.HiddenSize, d.HiddenSize);
-            Shape($"exit {l} classifier", Exits[l].Classifier, d.NumLabels, d.HiddenSize);
-        }
-    }
-}
-
-/// <summary>The arena layout of the C step API (src/runtime/ni_arena.c), byte offsets, each 4-aligned.</summary>
-public sealed record ArenaLayout(int Hidden, int Q, int K, int V, int Acc, int Scores, int Wide, int Narrow, int Total)
-{
-    public const int HeaderBytes = 16;
-
-    public static ArenaLayout Of(ModelDims d)
-    {
-        static int Align4(int n) => (n + 3) & ~3;
-        int th = Align4(d.MaxPositions * d.HiddenSize);
-        int off = HeaderBytes;
-        int hidden = off; off += th;
-        int q = off; off += th;
-        int k = off; off += th;
-        int v = off; off += th;
-        int acc = off; off += 4 * Math.Max(d.IntermediateSize, Math.Max(d.HiddenSize, d.NumLabels));
-        int scores = off; off += 4 * d.MaxPositions;
-        int wide = off; off += Align4(2 * Math.Max(d.EmbeddingSize, d.HiddenSize));
-        int narrow = off; off += Align4(Math.Max(d.IntermediateSize, Math.Max(d.EmbeddingSize, d.HiddenSize)));
-        return new ArenaLayout(hidden, q, k, v, acc, scores, wide, narrow, off);
+        if (Exits.Length != Dims.NumLayers) throw new InvalidDataException($"{source}: {Exits.Length} exit heads for {Dims.NumLayers} layers");
+        ModelValidator.Validate(Dims, Tensors(), QuantParams.ToBytes(), source);
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using ModelPacker.FlashImage;
 
 namespace ModelPacker.IntegerRuntime;
 
@@ -7,14 +8,16 @@ public readonly record struct LayerNormParam(int Gain, int Bias);
 
 /// <summary>
 /// The QUANT_PARAMS section (docs/numerics.md): per-site activation requantizations, the softmax and entropy tables,
-/// the GELU table, the LayerNorm params and one tanh table per exit. <see cref="ToBytes"/> and <see cref="FromBytes"/>
+/// the GELU table, the LayerNorm params, one tanh table per exit, and the Bi-Attention threshold of scheme W1A1. <see cref="ToBytes"/> and <see cref="FromBytes"/>
 /// are the byte layout of ni_qparams_fixed followed by the variable part.
 /// </summary>
 public sealed class QuantParams
 {
-    public const int Version = 1;
+    public const int Version = 2;
     public const int FixedBytes = 8 + 4 * 8 + 4 * (IntegerKernels.ExpTableLength + 2 * IntegerKernels.FracTableLength) + IntegerKernels.Lut8Length;
 
+    /// <summary>Scheme W1A1: a key counts for a query when their bit agreement s_ij ≥ this (0 in scheme int8).</summary>
+    public int AttentionThreshold { get; init; }
     public Requant AttentionResidual { get; init; }
     public Requant FullResidual { get; init; }
     public Requant SoftmaxIndex { get; init; }
@@ -37,7 +40,7 @@ public sealed class QuantParams
         var b = new byte[size];
         int o = 0;
         void I32(int v) { BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(o), v); o += 4; }
-        I32(Version); I32(0);
+        I32(Version); I32(AttentionThreshold);
         foreach (var rq in new[] { AttentionResidual, FullResidual, SoftmaxIndex, Context }) { I32(rq.Multiplier); I32(rq.Shift); }
         foreach (int v in ExpTable) I32(v);
         foreach (int v in Exp2Frac) I32(v);
@@ -49,6 +52,17 @@ public sealed class QuantParams
         return b;
     }
 
+    /// <summary>Null when the section is valid for these dims (the checks of ni_qparams_validate), else what is wrong (one line).</summary>
+    public static string? Problem(ReadOnlySpan<byte> b, ModelDims d)
+    {
+        try
+        {
+            FromBytes(b, d, "");
+            return null;
+        }
+        catch (InvalidDataException e) { return e.Message.StartsWith(": ") ? e.Message[2..] : e.Message; }
+    }
+
     /// <summary>Parses and validates (the checks of ni_qparams_validate); throws a one-line error naming the field.</summary>
     public static QuantParams FromBytes(ReadOnlySpan<byte> b, ModelDims d, string source)
     {
@@ -56,8 +70,11 @@ public sealed class QuantParams
             throw new InvalidDataException($"{source}: QUANT_PARAMS is {b.Length} bytes, the model dims need {SizeFor(d)}");
         int o = 0;
         int I32(ReadOnlySpan<byte> s) { int v = BinaryPrimitives.ReadInt32LittleEndian(s[o..]); o += 4; return v; }
-        if (I32(b) != Version) throw new InvalidDataException($"{source}: QUANT_PARAMS version is not {Version}");
-        if (I32(b) != 0) throw new InvalidDataException($"{source}: QUANT_PARAMS reserved field is not 0");
+        int version = I32(b);
+        if (version != Version) throw new InvalidDataException($"{source}: QUANT_PARAMS version {version}, expected {Version}");
+        int attn = I32(b), maxAttn = Schemes.Get(d.Scheme).MaxAbsAttentionThreshold(d);
+        if (Math.Abs((long)attn) > maxAttn)
+            throw new InvalidDataException($"{source}: QUANT_PARAMS attn_threshold {attn} outside +-{maxAttn} (scheme {Schemes.Get(d.Scheme).Name}, head size {d.HeadSize})");
         var rqs = new Requant[4];
         string[] names = ["attention residual", "full residual", "softmax index", "context"];
         for (int i = 0; i < 4; i++)
@@ -92,7 +109,7 @@ public sealed class QuantParams
         }
         return new QuantParams
         {
-            AttentionResidual = rqs[0], FullResidual = rqs[1], SoftmaxIndex = rqs[2], Context = rqs[3],
+            AttentionThreshold = attn, AttentionResidual = rqs[0], FullResidual = rqs[1], SoftmaxIndex = rqs[2], Context = rqs[3],
             ExpTable = exp, Exp2Frac = exp2, Log2Frac = log2, Gelu = gelu,
             EmbeddingLn = embLn, AttentionLn = attLn, FullLn = fullLn, Tanh = tanh,
         };

@@ -1,3 +1,5 @@
+using ModelPacker.Encodings;
+using ModelPacker.FlashImage;
 using ModelPacker.IntegerRuntime;
 using ModelPacker.Model;
 
@@ -69,7 +71,7 @@ public static class Int8Quantizer
 
     public static ModelDims DimsOf(AlbertConfig c) => new(c.VocabSize, c.EmbeddingSize, c.HiddenSize, c.NumAttentionHeads,
         c.IntermediateSize, c.NumHiddenLayers, c.MaxPositionEmbeddings, c.NumLabels,
-        c.HiddenAct == "gelu" ? ModelDims.ActivationGelu : ModelDims.ActivationGeluTanh);
+        c.HiddenAct == "gelu" ? ActivationId.Gelu : ActivationId.GeluTanh);
 
     /// <summary>Symmetric per-row int8: s_w[r] = max|W[r]| / 127.</summary>
     public static (sbyte[] Data, double[] RowScales) QuantizeRows(ReadOnlySpan<float> w, int rows, int cols)
@@ -90,7 +92,7 @@ public static class Int8Quantizer
     }
 
     /// <summary>A linear layer: int8 rows, bias in accumulator units s_w[r]·s_in, requantization to s_out.</summary>
-    public static Int8RowTensor Linear(NamedTensor weight, NamedTensor bias, double inScale, double outScale)
+    public static EncodedTensor Linear(NamedTensor weight, NamedTensor bias, double inScale, double outScale)
     {
         var (q, sw) = QuantizeRows(weight.Data, weight.Rows, weight.Cols);
         var prm = new RowParams[weight.Rows];
@@ -103,11 +105,11 @@ public static class Int8Quantizer
             var rq = FixedPointMultiplier.FromReal(accUnit / outScale, $"{weight.Name} row {r}");
             prm[r] = new RowParams((int)b, rq.Multiplier, rq.Shift);
         }
-        return new Int8RowTensor(weight.Rows, weight.Cols, q, prm);
+        return Int8RowEncoding.Instance.Encode(new QuantizedTensor(weight.Rows, weight.Cols, q, prm), weight.Name);
     }
 
     /// <summary>An embedding table: int8 rows whose requantization maps each row to the int16 LayerNorm input scale.</summary>
-    public static Int8RowTensor Embedding(ReadOnlySpan<float> table, int rows, int cols, double sumScale, string name)
+    public static EncodedTensor Embedding(ReadOnlySpan<float> table, int rows, int cols, double sumScale, string name)
     {
         var (q, sw) = QuantizeRows(table, rows, cols);
         var prm = new RowParams[rows];
@@ -116,7 +118,7 @@ public static class Int8Quantizer
             var rq = FixedPointMultiplier.FromReal(sw[r] / sumScale, $"{name} row {r}");
             prm[r] = new RowParams(0, rq.Multiplier, rq.Shift);
         }
-        return new Int8RowTensor(rows, cols, q, prm);
+        return Int8RowEncoding.Instance.Encode(new QuantizedTensor(rows, cols, q, prm), name);
     }
 
     /// <summary>gain = γ / s_out · 2^16, bias = β / s_out · 2^16.</summary>

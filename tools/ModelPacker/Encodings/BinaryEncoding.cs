@@ -1,0 +1,120 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using ModelPacker.FlashImage;
+using ModelPacker.IntegerRuntime;
+using ModelPacker.IntegerRuntime.Kernels;
+
+namespace ModelPacker.Encodings;
+
+/// <summary>
+/// NI_ENC_BINARY (docs/numerics.md): 1-bit weights, bit c%32 of little-endian word c/32 of a row set for +1;
+/// params a 16-byte header {i32 act_threshold -128..127, i32 shift 1..62, i32 0, i32 0} then {i16 bias,
+/// u16 multiplier} per row; cols a multiple of 32 up to 1024. The GEMM sees its int8 input as +1 (x ≥ act_threshold)
+/// or -1: acc = cols - 2·popcount(w XOR x). C: native-kernels/src/encodings/ni_enc_binary.c.
+/// </summary>
+public sealed class BinaryEncoding : ITensorEncoding
+{
+    public static readonly BinaryEncoding Instance = new();
+    public const int HeaderBytes = 16, RowBytes = 4, MaxCols = 1024, WordBits = 32;
+
+    public TensorEncoding Id => TensorEncoding.Binary;
+    public string Name => "binary";
+
+    public (int Data, int Params)? Sizes(int rows, int cols)
+    {
+        if (rows < 0 || cols < 0) return null;
+        long data = (long)rows * ((cols + WordBits - 1) / WordBits) * 4, prm = HeaderBytes + (long)rows * RowBytes;
+        return data > int.MaxValue || prm > int.MaxValue ? null : ((int)data, (int)prm);
+    }
+
+    private static int ActThreshold(ReadOnlySpan<byte> p) => BinaryPrimitives.ReadInt32LittleEndian(p);
+    private static int Shift(ReadOnlySpan<byte> p) => BinaryPrimitives.ReadInt32LittleEndian(p[4..]);
+
+    public string? ValidateParams(ReadOnlySpan<byte> p, int rows, int cols)
+    {
+        if (p.Length != HeaderBytes + rows * RowBytes) return $"params are {p.Length} bytes, {rows} rows need {HeaderBytes + rows * RowBytes}";
+        if (cols == 0 || cols % WordBits != 0 || cols > MaxCols) return $"{cols} columns: binary needs a multiple of {WordBits} up to {MaxCols}";
+        int thr = ActThreshold(p), shift = Shift(p);
+        if (thr is < sbyte.MinValue or > sbyte.MaxValue) return $"act_threshold {thr} outside -128..127";
+        if (shift is < 1 or > 62) return $"shift {shift} outside 1..62";
+        if (p.Slice(8, 8).IndexOfAnyExcept((byte)0) >= 0) return "reserved header fields not zero";
+        return null;
+    }
+
+    public RowParams RowParams(EncodedTensor t, int row)
+    {
+        var r = t.Params.AsSpan(HeaderBytes + row * RowBytes);
+        return new RowParams(BinaryPrimitives.ReadInt16LittleEndian(r), BinaryPrimitives.ReadUInt16LittleEndian(r[2..]), Shift(t.Params));
+    }
+
+    public EncodedTensor Encode(QuantizedTensor q, string what)
+    {
+        if (q.Weights.Length != q.Rows * q.Cols || q.RowParams.Length != q.Rows)
+            throw new InvalidDataException($"{what}: [{q.Rows}, {q.Cols}] needs {q.Rows * q.Cols} weights and {q.Rows} row params, has {q.Weights.Length} and {q.RowParams.Length}");
+        if (q.Cols == 0 || q.Cols % WordBits != 0 || q.Cols > MaxCols)
+            throw new InvalidDataException($"{what}: {q.Cols} columns; binary needs a multiple of {WordBits} up to {MaxCols}");
+        int thr = q.InputThreshold ?? throw new InvalidDataException($"{what}: binary needs an input threshold (the value at and above which an input is +1)");
+        if (thr is < sbyte.MinValue or > sbyte.MaxValue) throw new InvalidDataException($"{what}: input threshold {thr} outside -128..127");
+        int shift = q.Rows == 0 ? 1 : q.RowParams[0].Shift;
+        if (shift is < 1 or > 62) throw new InvalidDataException($"{what}: shift {shift} outside 1..62");
+        var prm = new byte[HeaderBytes + q.Rows * RowBytes];
+        BinaryPrimitives.WriteInt32LittleEndian(prm, thr);
+        BinaryPrimitives.WriteInt32LittleEndian(prm.AsSpan(4), shift);
+        int words = q.Cols / WordBits;
+        var data = new uint[q.Rows * words];
+        for (int r = 0; r < q.Rows; r++)
+        {
+            var p = q.RowParams[r];
+            if (p.Shift != shift) throw new InvalidDataException($"{what}: row {r} has shift {p.Shift}, binary stores one shift per tensor ({shift})");
+            if (p.Bias is < short.MinValue or > short.MaxValue) throw new InvalidDataException($"{what}: row {r} bias {p.Bias} does not fit int16");
+            if (p.Multiplier is < 0 or > ushort.MaxValue) throw new InvalidDataException($"{what}: row {r} multiplier {p.Multiplier} does not fit uint16");
+            BinaryPrimitives.WriteInt16LittleEndian(prm.AsSpan(HeaderBytes + r * RowBytes), (short)p.Bias);
+            BinaryPrimitives.WriteUInt16LittleEndian(prm.AsSpan(HeaderBytes + r * RowBytes + 2), (ushort)p.Multiplier);
+            var row = q.Row(r);
+            for (int c = 0; c < q.Cols; c++)
+            {
+                if (row[c] is not (1 or -1)) throw new InvalidDataException($"{what}: row {r} column {c} is {row[c]}; binary weights are -1 or +1");
+                if (row[c] > 0) data[r * words + c / WordBits] |= 1u << (c % WordBits);
+            }
+        }
+        var bytes = new byte[data.Length * 4];
+        for (int i = 0; i < data.Length; i++) BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4 * i), data[i]);
+        return new EncodedTensor(Id, q.Rows, q.Cols, bytes, prm);
+    }
+
+    public QuantizedTensor Decode(EncodedTensor t)
+    {
+        var w = new sbyte[t.Rows * t.Cols];
+        var p = new RowParams[t.Rows];
+        var words = Words(t);
+        int perRow = t.Cols / WordBits;
+        for (int r = 0; r < t.Rows; r++)
+        {
+            p[r] = RowParams(t, r);
+            for (int c = 0; c < t.Cols; c++)
+                w[r * t.Cols + c] = (words[r * perRow + c / WordBits] >> (c % WordBits) & 1) != 0 ? (sbyte)1 : (sbyte)-1;
+        }
+        return new QuantizedTensor(t.Rows, t.Cols, w, p, ActThreshold(t.Params));
+    }
+
+    /// <summary>The data as 32-bit words (the image is little-endian, as every supported host).</summary>
+    private static ReadOnlySpan<uint> Words(EncodedTensor t) => MemoryMarshal.Cast<byte, uint>(t.Data);
+
+    public int GemmScratchBytes(int cols, int n) => 4 * n * (cols / WordBits);
+
+    public void Gemm(EncodedTensor t, ReadOnlySpan<sbyte> x, int xStride, int n, int r0, int r1, Span<int> acc, int accStride, Span<byte> scratch)
+    {
+        int words = t.Cols / WordBits, thr = ActThreshold(t.Params);
+        var bits = MemoryMarshal.Cast<byte, uint>(scratch[..GemmScratchBytes(t.Cols, n)]);
+        for (int tok = 0; tok < n; tok++) BinaryKernels.PackS8(x.Slice(tok * xStride, t.Cols), thr, bits.Slice(tok * words, words));
+        BinaryKernels.Gemm(Words(t), words, bits, words, n, r0, r1, acc, accStride);
+    }
+
+    public void EmbedAdd(EncodedTensor t, int row, Span<int> output)
+    {
+        var p = RowParams(t, row);
+        int v = (int)FixedPoint.RoundShift(p.Multiplier, p.Shift);
+        var w = Words(t).Slice(row * (t.Cols / WordBits));
+        for (int c = 0; c < t.Cols; c++) output[c] += (w[c / WordBits] >> (c % WordBits) & 1) != 0 ? v : -v;
+    }
+}

@@ -1,0 +1,28 @@
+using ModelPacker.FlashImage;
+
+namespace ModelPacker.Encodings;
+
+/// <summary>
+/// One weight tensor as the image stores it: its encoding id, logical shape [Rows, Cols] (a linear layer is
+/// [out, in]) and the encoding's data and params bytes (docs/numerics.md defines them per encoding). What the bytes
+/// mean is known only to the encoding (<see cref="Traits"/>), never to the code that carries the tensor.
+/// </summary>
+public sealed record EncodedTensor(TensorEncoding Encoding, int Rows, int Cols, byte[] Data, byte[] Params)
+{
+    /// <summary>The encoding's row of the table; throws for an encoding the runtime does not implement.</summary>
+    public ITensorEncoding Traits => TensorEncodings.Get(Encoding);
+
+    /// <summary>Bias, multiplier and shift of row <paramref name="row"/> (what the requantization after the GEMM uses).</summary>
+    public RowParams RowParams(int row) => Traits.RowParams(this, row);
+
+    /// <summary>Null when sizes and params are what the encoding demands for this shape, else a one-line reason.</summary>
+    public string? Problem()
+    {
+        if (TensorEncodings.Find(Encoding) is not { } enc) return $"encoding {(byte)Encoding} is not supported";
+        var sizes = enc.Sizes(Rows, Cols);
+        if (sizes == null) return $"[{Rows}, {Cols}] is too large for encoding {enc.Name}";
+        if (Data.Length != sizes.Value.Data || Params.Length != sizes.Value.Params)
+            return $"data/params {Data.Length}/{Params.Length} bytes, encoding {enc.Name} needs {sizes.Value.Data}/{sizes.Value.Params}";
+        return enc.ValidateParams(Params, Rows, Cols);
+    }
+}

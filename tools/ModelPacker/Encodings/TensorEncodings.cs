@@ -1,0 +1,17 @@
+using ModelPacker.FlashImage;
+
+namespace ModelPacker.Encodings;
+
+/// <summary>The table: every encoding the runtime implements, by id. Adding an encoding adds a row here and its own files.</summary>
+public static class TensorEncodings
+{
+    private static readonly ITensorEncoding[] All = [Int8RowEncoding.Instance, BinaryEncoding.Instance];
+
+    public static IReadOnlyList<ITensorEncoding> Implemented => All;
+
+    /// <summary>The encoding with this id; null for a reserved or unknown id (NI_ERR_TENSOR_ENCODING).</summary>
+    public static ITensorEncoding? Find(TensorEncoding id) => All.FirstOrDefault(e => e.Id == id);
+
+    public static ITensorEncoding Get(TensorEncoding id) =>
+        Find(id) ?? throw new InvalidDataException($"encoding {(byte)id} is not implemented");
+}

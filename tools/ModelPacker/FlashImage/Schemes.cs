@@ -1,0 +1,41 @@
+namespace ModelPacker.FlashImage;
+
+/// <summary>How a scheme computes attention: int8 Q, K, V and a softmax, or sign bits and BiBERT's Bi-Attention.</summary>
+public enum AttentionKind { Softmax, Bitwise }
+
+/// <summary>
+/// One scheme (MODEL dims field <c>scheme</c>): the encoding every tensor id must carry, the multiple E, H, I and the
+/// head size must be, and the attention block. Nothing else differs between schemes (docs/numerics.md).
+/// </summary>
+public sealed record Scheme(SchemeId Id, string Name, int DimMultiple, TensorEncoding Weights, TensorEncoding Classifiers, AttentionKind Attention)
+{
+    /// <summary>The encoding tensor <paramref name="tensorId"/> must have: the exit classifiers may differ from the rest.</summary>
+    public TensorEncoding EncodingOf(ushort tensorId) =>
+        tensorId >= FlashImageFormat.TensorExitBase && (tensorId - FlashImageFormat.TensorExitBase) % FlashImageFormat.TensorExitStride == (int)ExitPart.Classifier
+            ? Classifiers : Weights;
+
+    /// <summary>The largest |attn_threshold| QUANT_PARAMS may hold (0: the field must be 0).</summary>
+    public int MaxAbsAttentionThreshold(ModelDims d) => Attention == AttentionKind.Bitwise ? d.HeadSize : 0;
+
+    /// <summary>The scheme's own rules on dims that already pass the general ones; null when valid.</summary>
+    public string? DimsProblem(ModelDims d)
+    {
+        int m = DimMultiple;
+        if (d.EmbeddingSize % m != 0 || d.HiddenSize % m != 0 || d.IntermediateSize % m != 0 || d.HeadSize % m != 0)
+            return $"scheme {Name} needs embedding, hidden, intermediate and head sizes that are multiples of {m} " +
+                   $"(E {d.EmbeddingSize}, H {d.HiddenSize}, I {d.IntermediateSize}, head {d.HeadSize})";
+        return null;
+    }
+}
+
+/// <summary>The scheme table, by id.</summary>
+public static class Schemes
+{
+    public static readonly Scheme Int8 = new(SchemeId.Int8, "int8", 4, TensorEncoding.Int8Row, TensorEncoding.Int8Row, AttentionKind.Softmax);
+    public static readonly Scheme W1A1 = new(SchemeId.W1A1, "w1a1", 32, TensorEncoding.Binary, TensorEncoding.Int8Row, AttentionKind.Bitwise);
+    private static readonly Scheme[] All = [Int8, W1A1];
+
+    public static Scheme? Find(SchemeId id) => All.FirstOrDefault(s => s.Id == id);
+    public static Scheme Get(SchemeId id) => Find(id) ?? throw new InvalidDataException($"scheme {(uint)id} is unknown");
+    public static Scheme? FindByName(string name) => All.FirstOrDefault(s => s.Name == name);
+}
