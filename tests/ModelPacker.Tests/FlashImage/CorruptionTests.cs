@@ -66,7 +66,7 @@ public class CorruptionTests
     public void TamperingBehindValidChecksumsIsCaughtStructurally(string name)
     {
         var c = ImageTamper.Cases().Single(x => x.Name == name);
-        var t = new ImageTamper(ImageWriter.Build(TinyImages.RandomAlbert()));
+        var t = new ImageTamper(ImageWriter.Build(TinyImages.Random(c.Scheme)));
         c.Change(t);
         Assert.Equal(c.Want, StatusOf(t.Fixed()));
     }

@@ -46,8 +46,35 @@ internal sealed class ImageTamper(byte[] image)
         return Image;
     }
 
-    /// <summary>The tamper cases both codecs must agree on: name, change, expected status.</summary>
-    public static IEnumerable<(string Name, Action<ImageTamper> Change, NiStatus Want)> Cases()
+    public int Params(SectionKind kind, int i) => Sec(kind) + (int)U32(Tensor(kind, i) + TenParamsOffset);
+
+    /// <summary>The tamper cases both codecs must agree on: name, change, expected status, and the scheme of the
+    /// tiny image they change (<see cref="TinyImages.Random"/>).</summary>
+    public static IEnumerable<(string Name, Action<ImageTamper> Change, NiStatus Want, SchemeId Scheme)> Cases() =>
+        Int8Cases().Select(c => (c.Name, c.Change, c.Want, SchemeId.Int8))
+            .Concat(W1A1Cases().Select(c => ("w1a1-" + c.Name, c.Change, c.Want, SchemeId.W1A1)));
+
+    /// <summary>Cases on a scheme-W1A1 image (LAYER entries Q, K, V, Dense, Ffn, FfnOutput are binary; exit
+    /// classifiers int8_row).</summary>
+    private static IEnumerable<(string Name, Action<ImageTamper> Change, NiStatus Want)> W1A1Cases()
+    {
+        yield return ("intermediate-100", t => t.W32(t.Sec(SectionKind.Model) + 16, 100), NiStatus.ModelDims);
+        yield return ("heads-4", t => t.W32(t.Sec(SectionKind.Model) + 12, 4), NiStatus.ModelDims);   // head size 16
+        yield return ("ffn-as-int8-row", t => t.Image[t.Tensor(SectionKind.Layer, 4) + TenEncoding] = (byte)TensorEncoding.Int8Row, NiStatus.TensorEncoding);
+        yield return ("classifier-as-binary", t => t.Image[t.Tensor(SectionKind.ExitHeads, 1) + TenEncoding] = (byte)TensorEncoding.Binary, NiStatus.TensorEncoding);
+        yield return ("word-embeddings-int4", t => t.Image[t.Tensor(SectionKind.Embeddings, 0) + TenEncoding] = (byte)TensorEncoding.Int4, NiStatus.TensorEncoding);
+        yield return ("binary-data-length-minus-4", t => t.Add32(t.Tensor(SectionKind.Layer, 2) + TenDataLength, -4), NiStatus.TensorSize);
+        yield return ("binary-params-length-plus-4", t => t.Add32(t.Tensor(SectionKind.Layer, 5) + TenParamsLength, 4), NiStatus.TensorSize);
+        yield return ("binary-act-threshold-128", t => t.W32(t.Params(SectionKind.Layer, 3), 128), NiStatus.TensorParams);
+        yield return ("binary-act-threshold-minus-129", t => t.W32(t.Params(SectionKind.Embeddings, 2), unchecked((uint)-129)), NiStatus.TensorParams);
+        yield return ("binary-shift-0", t => t.W32(t.Params(SectionKind.Layer, 0) + 4, 0), NiStatus.TensorParams);
+        yield return ("binary-shift-63", t => t.W32(t.Params(SectionKind.ExitHeads, 2) + 4, 63), NiStatus.TensorParams);
+        yield return ("binary-reserved", t => t.Image[t.Params(SectionKind.Embeddings, 1) + 12] = 1, NiStatus.TensorParams);
+        yield return ("attn-threshold-33", t => t.W32(t.Sec(SectionKind.QuantParams) + 4, 33), NiStatus.QuantParams);
+        yield return ("attn-threshold-minus-33", t => t.W32(t.Sec(SectionKind.QuantParams) + 4, unchecked((uint)-33)), NiStatus.QuantParams);
+    }
+
+    private static IEnumerable<(string Name, Action<ImageTamper> Change, NiStatus Want)> Int8Cases()
     {
         yield return ("header-flags", t => t.W32(HdrFlags, 0x80), NiStatus.Flags);
         yield return ("header-reserved", t => t.Image[HdrReserved1 + 5] = 1, NiStatus.Reserved);
@@ -85,6 +112,11 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("query-twice", t => t.W16(t.Tensor(SectionKind.Layer, 1), (ushort)TensorId.AttentionQuery), NiStatus.TensorDuplicate);
         yield return ("tensor-id-99", t => t.W16(t.Tensor(SectionKind.Layer, 5), 99), NiStatus.TensorUnknown);
         yield return ("encoding-fp32", t => t.Image[t.Tensor(SectionKind.Layer, 2) + TenEncoding] = (byte)TensorEncoding.Fp32, NiStatus.TensorEncoding);
+        yield return ("encoding-0", t => t.Image[t.Tensor(SectionKind.Embeddings, 1) + TenEncoding] = 0, NiStatus.TensorEncoding);
+        yield return ("query-as-binary", t => t.Image[t.Tensor(SectionKind.Layer, 0) + TenEncoding] = (byte)TensorEncoding.Binary, NiStatus.TensorEncoding);
+        yield return ("scheme-w1a1", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.W1A1), NiStatus.ModelDims);   // H 8
+        yield return ("scheme-3", t => t.W32(t.Sec(SectionKind.Model) + 36, 3), NiStatus.ModelDims);
+        yield return ("quant-params-attn-threshold-1", t => t.W32(t.Sec(SectionKind.QuantParams) + 4, 1), NiStatus.QuantParams);
         yield return ("ffn-rows-plus-1", t => t.Add32(t.Tensor(SectionKind.Layer, 4) + TenRows, 1), NiStatus.TensorShape);
         yield return ("data-length-plus-1", t => t.Add32(t.Tensor(SectionKind.Layer, 0) + TenDataLength, 1), NiStatus.TensorSize);
         yield return ("data-offset-plus-4", t => t.Add32(t.Tensor(SectionKind.Layer, 1) + TenDataOffset, 4), NiStatus.TensorAlign);

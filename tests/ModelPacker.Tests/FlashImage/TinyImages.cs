@@ -3,6 +3,7 @@ using ModelPacker.FlashImage;
 using ModelPacker.IntegerRuntime;
 using ModelPacker.Model;
 using ModelPacker.Quantization;
+using ModelPacker.Tests.IntegerRuntime;
 
 namespace ModelPacker.Tests.FlashImage;
 
@@ -67,6 +68,18 @@ internal static class TinyImages
             TestVectors = vectors,
         };
     }
+
+    /// <summary>The tiny image of a scheme the tamper cases change: the int8 ALBERT of <see cref="RandomAlbert"/>
+    /// (seed 1), or a W1A1 model of random binary tensors (E 32, H 64, two heads of 32, I 96, three layers) with
+    /// three test vectors of the C# reference.</summary>
+    public static ImageContent Random(SchemeId scheme) => scheme switch
+    {
+        SchemeId.Int8 => RandomAlbert(seed: 1),
+        SchemeId.W1A1 => W1A1Image.Value,
+        _ => throw new ArgumentOutOfRangeException(nameof(scheme)),
+    };
+
+    private static readonly Lazy<ImageContent> W1A1Image = new(() => W1A1RuntimeTests.RandomImage(seed: 8, vectors: 3).ToContent());
 
     /// <summary>[CLS] random word-piece ids [SEP], exactly <paramref name="length"/> tokens.</summary>
     private static int[] RandomUtterance(Random rng, int vocab, int length) =>

@@ -1,0 +1,167 @@
+using System.Buffers.Binary;
+using ModelPacker.Encodings;
+using ModelPacker.FlashImage;
+using ModelPacker.IntegerRuntime;
+
+namespace ModelPacker.Tests.Encodings;
+
+/// <summary>
+/// Every row of the encoding table against its own definition: codec round trip, sizes, params validation, and the
+/// reference GEMM and embed_add against a plain sum over the decoded integers.
+/// </summary>
+public class TensorEncodingTests
+{
+    /// <summary>A random tensor in the encoding's value range (what a quantizer could produce).</summary>
+    private static QuantizedTensor RandomTensor(TensorEncoding e, int rows, int cols, Random r)
+    {
+        var w = new sbyte[rows * cols];
+        if (e == TensorEncoding.Binary)
+        {
+            for (int k = 0; k < w.Length; k++) w[k] = r.Next(2) == 0 ? (sbyte)-1 : (sbyte)1;
+            int shift = r.Next(1, 63);
+            var bp = Enumerable.Range(0, rows).Select(_ => new RowParams(r.Next(short.MinValue, short.MaxValue + 1), r.Next(0, ushort.MaxValue + 1), shift)).ToArray();
+            return new QuantizedTensor(rows, cols, w, bp, r.Next(-128, 128));
+        }
+        for (int k = 0; k < w.Length; k++) w[k] = (sbyte)r.Next(-128, 128);
+        var p = Enumerable.Range(0, rows).Select(_ => new RowParams(r.Next(-(1 << 30), 1 << 30), r.Next(0, int.MaxValue), r.Next(1, 63))).ToArray();
+        return new QuantizedTensor(rows, cols, w, p);
+    }
+
+    public static TheoryData<TensorEncoding> Encodings() => new(TensorEncodings.Implemented.Select(e => e.Id));
+
+    [Fact]
+    public void TheTableHasEveryImplementedEncodingOnceAndNoReservedOne()
+    {
+        Assert.Equal([TensorEncoding.Int8Row, TensorEncoding.Binary], TensorEncodings.Implemented.Select(e => e.Id));
+        foreach (var id in new[] { TensorEncoding.Gobo3, TensorEncoding.Int4, TensorEncoding.Ipq, TensorEncoding.AdaptivFloat, TensorEncoding.Fp32, (TensorEncoding)0, (TensorEncoding)200 })
+            Assert.Null(TensorEncodings.Find(id));
+        Assert.Equal(["int8_row", "binary"], TensorEncodings.Implemented.Select(e => e.Name));
+    }
+
+    [Theory]
+    [MemberData(nameof(Encodings))]
+    public void EncodeDecodeRoundTripsAndTheBytesHaveTheEncodingsSizes(TensorEncoding id)
+    {
+        var enc = TensorEncodings.Get(id);
+        var r = new Random(100 + (int)id);
+        foreach (var (rows, cols) in new[] { (1, 32), (7, 64), (33, 96), (5, 1024) })
+        {
+            var q = RandomTensor(id, rows, cols, r);
+            var t = enc.Encode(q, "t");
+            Assert.Equal((id, rows, cols), (t.Encoding, t.Rows, t.Cols));
+            Assert.Equal(enc.Sizes(rows, cols), (t.Data.Length, t.Params.Length));
+            Assert.Null(enc.ValidateParams(t.Params, rows, cols));
+            Assert.Null(t.Problem());
+            var back = enc.Decode(t);
+            Assert.Equal(q.Weights, back.Weights);
+            Assert.Equal(q.RowParams, back.RowParams);
+            Assert.Equal(q.InputThreshold, back.InputThreshold);
+            for (int row = 0; row < rows; row++) Assert.Equal(q.RowParams[row], t.RowParams(row));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Encodings))]
+    public void GemmEqualsThePlainSumOverTheDecodedIntegersForEveryTileAndStride(TensorEncoding id)
+    {
+        var enc = TensorEncodings.Get(id);
+        var r = new Random(200 + (int)id);
+        foreach (var (rows, cols, n) in new[] { (5, 32, 1), (40, 64, 3), (33, 128, 12), (3, 1024, 2) })
+        {
+            var q = RandomTensor(id, rows, cols, r);
+            var t = enc.Encode(q, "t");
+            int xStride = cols + 4 * r.Next(0, 3);
+            var x = new sbyte[n * xStride];
+            for (int k = 0; k < x.Length; k++) x[k] = (sbyte)r.Next(-128, 128);
+            if (q.InputThreshold is { } thr) x[0] = (sbyte)thr;                  // exactly at the threshold: +1
+            int r0 = r.Next(0, rows), r1 = r.Next(r0 + 1, rows + 1), accStride = r1 - r0 + r.Next(0, 3);
+            var acc = Enumerable.Repeat(int.MinValue, n * accStride).ToArray();
+            var scratch = new byte[enc.GemmScratchBytes(cols, n)];
+            enc.Gemm(t, x, xStride, n, r0, r1, acc, accStride, scratch);
+            for (int tok = 0; tok < n; tok++)
+                for (int row = r0; row < r1; row++)
+                {
+                    long want = 0;
+                    for (int c = 0; c < cols; c++) want += q.Weights[row * cols + c] * q.InputValue(x[tok * xStride + c]);
+                    Assert.Equal(want, acc[tok * accStride + row - r0]);
+                }
+            for (int tok = 0; tok < n; tok++)                                   // outside the tile: untouched
+                for (int k = r1 - r0; k < accStride; k++) Assert.Equal(int.MinValue, acc[tok * accStride + k]);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Encodings))]
+    public void EmbedAddAddsEachWeightTimesItsRowMultiplierRounded(TensorEncoding id)
+    {
+        var enc = TensorEncodings.Get(id);
+        var r = new Random(300 + (int)id);
+        var q = RandomTensor(id, 9, 64, r);
+        for (int k = 0; k < q.RowParams.Length; k++)                             // embedding-sized scales
+            q.RowParams[k] = q.RowParams[k] with { Multiplier = r.Next(0, 1 << 15), Shift = id == TensorEncoding.Binary ? q.RowParams[0].Shift : r.Next(1, 20) };
+        var t = enc.Encode(q, "t");
+        for (int row = 0; row < q.Rows; row++)
+        {
+            var output = Enumerable.Range(0, q.Cols).Select(c => c - 30).ToArray();
+            enc.EmbedAdd(t, row, output);
+            var p = q.RowParams[row];
+            for (int c = 0; c < q.Cols; c++)
+                Assert.Equal(c - 30 + FixedPoint.RoundShift((long)q.Weights[row * q.Cols + c] * p.Multiplier, p.Shift), output[c]);
+        }
+    }
+
+    [Fact]
+    public void BinaryBitsAreLittleEndianWordsWithColumnCInBitCMod32()
+    {
+        var w = new sbyte[2 * 64];
+        Array.Fill(w, (sbyte)-1);
+        w[0] = 1; w[33] = 1; w[64 + 31] = 1;
+        var t = BinaryEncoding.Instance.Encode(new QuantizedTensor(2, 64, w, [new RowParams(-3, 7, 5), new RowParams(4, 65535, 5)], -2), "t");
+        Assert.Equal(16, t.Data.Length);
+        Assert.Equal([1u, 2u, 0x80000000u, 0u], Enumerable.Range(0, 4).Select(k => BinaryPrimitives.ReadUInt32LittleEndian(t.Data.AsSpan(4 * k))));
+        Assert.Equal([-2, 5, 0, 0], Enumerable.Range(0, 4).Select(k => BinaryPrimitives.ReadInt32LittleEndian(t.Params.AsSpan(4 * k))));
+        Assert.Equal(-3, BinaryPrimitives.ReadInt16LittleEndian(t.Params.AsSpan(16)));
+        Assert.Equal(65535, BinaryPrimitives.ReadUInt16LittleEndian(t.Params.AsSpan(22)));
+        Assert.Equal(new RowParams(4, 65535, 5), t.RowParams(1));
+    }
+
+    [Fact]
+    public void BinaryParamsValidationNamesTheField()
+    {
+        var t = BinaryEncoding.Instance.Encode(RandomTensor(TensorEncoding.Binary, 4, 64, new Random(5)), "t");
+        string? Check(Action<byte[]> change, int cols = 64)
+        {
+            var p = (byte[])t.Params.Clone();
+            change(p);
+            return BinaryEncoding.Instance.ValidateParams(p, 4, cols);
+        }
+        Assert.Null(Check(_ => { }));
+        Assert.Equal("act_threshold 128 outside -128..127", Check(p => BinaryPrimitives.WriteInt32LittleEndian(p, 128)));
+        Assert.Equal("shift 0 outside 1..62", Check(p => BinaryPrimitives.WriteInt32LittleEndian(p.AsSpan(4), 0)));
+        Assert.Equal("shift 63 outside 1..62", Check(p => BinaryPrimitives.WriteInt32LittleEndian(p.AsSpan(4), 63)));
+        Assert.Equal("reserved header fields not zero", Check(p => p[12] = 1));
+        Assert.Equal("48 columns: binary needs a multiple of 32 up to 1024", Check(_ => { }, cols: 48));
+        Assert.Equal("1056 columns: binary needs a multiple of 32 up to 1024", Check(_ => { }, cols: 1056));
+        Assert.Equal("params are 31 bytes, 4 rows need 32", BinaryEncoding.Instance.ValidateParams(t.Params.AsSpan(0, 31), 4, 64));
+    }
+
+    [Fact]
+    public void EncodingRejectsValuesItCannotStoreNamingTheTensorAndRow()
+    {
+        var q = RandomTensor(TensorEncoding.Binary, 3, 32, new Random(6));
+        var zero = q with { Weights = q.Weights.Select((v, k) => k == 40 ? (sbyte)0 : v).ToArray() };
+        Assert.Equal("ffn: row 1 column 8 is 0; binary weights are -1 or +1",
+            Assert.Throws<InvalidDataException>(() => BinaryEncoding.Instance.Encode(zero, "ffn")).Message);
+        var bias = q with { RowParams = q.RowParams.Select((p, k) => k == 2 ? p with { Bias = 40000 } : p).ToArray() };
+        Assert.Equal("ffn: row 2 bias 40000 does not fit int16", Assert.Throws<InvalidDataException>(() => BinaryEncoding.Instance.Encode(bias, "ffn")).Message);
+        var mult = q with { RowParams = q.RowParams.Select((p, k) => k == 0 ? p with { Multiplier = 65536 } : p).ToArray() };
+        Assert.Contains("row 0 multiplier 65536 does not fit uint16", Assert.Throws<InvalidDataException>(() => BinaryEncoding.Instance.Encode(mult, "ffn")).Message);
+        var shifts = q with { RowParams = q.RowParams.Select((p, k) => k == 1 ? p with { Shift = p.Shift % 62 + 1 } : p).ToArray() };
+        Assert.Contains("row 1 has shift", Assert.Throws<InvalidDataException>(() => BinaryEncoding.Instance.Encode(shifts, "ffn")).Message);
+        Assert.Contains("needs an input threshold", Assert.Throws<InvalidDataException>(() => BinaryEncoding.Instance.Encode(q with { InputThreshold = null }, "ffn")).Message);
+        var i8 = RandomTensor(TensorEncoding.Int8Row, 2, 8, new Random(7));
+        Assert.Contains("no input threshold", Assert.Throws<InvalidDataException>(() => Int8RowEncoding.Instance.Encode(i8 with { InputThreshold = 0 }, "q")).Message);
+        var badShift = i8 with { RowParams = [i8.RowParams[0], i8.RowParams[1] with { Shift = 0 }] };
+        Assert.Contains("q: row 1 params", Assert.Throws<InvalidDataException>(() => Int8RowEncoding.Instance.Encode(badShift, "q")).Message);
+    }
+}
