@@ -33,6 +33,7 @@ public class TensorEncodingTests
     public void TheTableHasEveryImplementedEncodingOnceAndNoReservedOne()
     {
         Assert.Equal([TensorEncoding.Int8Row, TensorEncoding.Binary], TensorEncodings.Implemented.Select(e => e.Id));
+        Assert.Equal([false, true], TensorEncodings.Implemented.Select(e => e.PacksInput));
         foreach (var id in new[] { TensorEncoding.Gobo3, TensorEncoding.Int4, TensorEncoding.Ipq, TensorEncoding.AdaptivFloat, TensorEncoding.Fp32, (TensorEncoding)0, (TensorEncoding)200 })
             Assert.Null(TensorEncodings.Find(id));
         Assert.Equal(["int8_row", "binary"], TensorEncodings.Implemented.Select(e => e.Name));
@@ -62,7 +63,7 @@ public class TensorEncodingTests
 
     [Theory]
     [MemberData(nameof(Encodings))]
-    public void GemmEqualsThePlainSumOverTheDecodedIntegersForEveryTileAndStride(TensorEncoding id)
+    public void GemmOverPackedInputsEqualsThePlainSumOverTheDecodedIntegersForEveryTileAndStride(TensorEncoding id)
     {
         var enc = TensorEncodings.Get(id);
         var r = new Random(200 + (int)id);
@@ -74,10 +75,18 @@ public class TensorEncodingTests
             var x = new sbyte[n * xStride];
             for (int k = 0; k < x.Length; k++) x[k] = (sbyte)r.Next(-128, 128);
             if (q.InputThreshold is { } thr) x[0] = (sbyte)thr;                  // exactly at the threshold: +1
+            // each token's input row as the GEMM reads it, packed in two pieces (the second one not word-aligned)
+            int inStride = enc.InputBytes(cols) + 4 * r.Next(0, 2), split = 8 * r.Next(1, cols / 8);
+            var input = new byte[n * inStride];
+            for (int tok = 0; tok < n; tok++)
+            {
+                var row = x.AsSpan(tok * xStride, cols);
+                enc.PackInput(t, row[..split], 0, split, input.AsSpan(tok * inStride));
+                enc.PackInput(t, row[split..], split, cols - split, input.AsSpan(tok * inStride));
+            }
             int r0 = r.Next(0, rows), r1 = r.Next(r0 + 1, rows + 1), accStride = r1 - r0 + r.Next(0, 3);
             var acc = Enumerable.Repeat(int.MinValue, n * accStride).ToArray();
-            var scratch = new byte[enc.GemmScratchBytes(cols, n)];
-            enc.Gemm(t, x, xStride, n, r0, r1, acc, accStride, scratch);
+            enc.Gemm(t, input, inStride, n, r0, r1, acc, accStride);
             for (int tok = 0; tok < n; tok++)
                 for (int row = r0; row < r1; row++)
                 {
@@ -102,7 +111,7 @@ public class TensorEncodingTests
         var t = enc.Encode(q, "t");
         for (int row = 0; row < q.Rows; row++)
         {
-            var output = Enumerable.Range(0, q.Cols).Select(c => c - 30).ToArray();
+            var output = Enumerable.Range(0, q.Cols).Select(c => (long)c - 30).ToArray();
             enc.EmbedAdd(t, row, output);
             var p = q.RowParams[row];
             for (int c = 0; c < q.Cols; c++)

@@ -185,7 +185,7 @@ public partial class SpecConsistencyTests
             var scheme = Schemes.Get((SchemeId)uint.Parse(r[0], CultureInfo.InvariantCulture));
             Assert.Equal("NI_SCHEME_" + scheme.Id.ToString().ToUpperInvariant(), r[1]);
             Assert.StartsWith($"multiples of {scheme.DimMultiple}", r[2]);
-            Assert.Contains(scheme.Attention == AttentionKind.Softmax ? "softmax" : "Bi-Attention", r[3]);
+            Assert.Contains(scheme.Attention.Name, r[3]);
         }
         // Encoding of each tensor per scheme: one column per scheme, rows naming tensors by section or exit part.
         var rows = Table("Encoding of each tensor per scheme", "tensors |");

@@ -96,15 +96,16 @@ public class KernelBitExactnessTests
             var w = Int8RowEncoding.Instance.Encode(new QuantizedTensor(n, 4, new sbyte[4 * n], p), "test");
             var a8 = new sbyte[n]; var b8 = new sbyte[n];
             NativeKernels.RequantRowsS8(acc, p, a8);
-            IntegerKernels.RequantTileS8(acc, n, w, 0, n, 1, b8, n);
+            IntegerKernels.RequantTileS8(w, 0, n, acc, n, 1, b8, n);
             Assert.Equal(b8, a8);
             var a16 = new short[n]; var b16 = new short[n];
             NativeKernels.RequantRowsAddS16(acc, p, res, rq, a16);
-            IntegerKernels.RequantTileAddS16(acc, n, w, 0, n, 1, res, rq, b16, n);
+            Array.Copy(res.Select(v => (short)v).ToArray(), b16, n);
+            IntegerKernels.RequantTileAddS16(w, 0, n, acc, n, 1, rq, b16, n);
             Assert.Equal(b16, a16);
             var a32 = new int[n]; var b32 = new int[n];
             NativeKernels.RequantRowsLogits(acc, p, a32);
-            IntegerKernels.RequantTileLogits(acc, w, 0, n, b32);
+            IntegerKernels.RequantTileLogits(w, 0, n, acc, b32);
             Assert.Equal(b32, a32);
         }
         // (-3 + 0) * 0.5 = -1.5 -> -2 (ties away from zero) in both.
@@ -217,7 +218,7 @@ public class KernelBitExactnessTests
         {
             int pos = token % m.Dims.MaxPositions;
             NativeKernels.EmbedToken(m.WordEmbeddings, m.PositionEmbeddings, token, pos, a);
-            IntegerKernels.EmbedTokenS16(m.WordEmbeddings, m.PositionEmbeddings, token, pos, new int[b.Length], b);
+            IntegerKernels.EmbedTokenS16(m.WordEmbeddings, m.PositionEmbeddings, token, pos, new long[b.Length], b);
             Assert.Equal(b, a);
         }
     }

@@ -100,20 +100,34 @@ public sealed class BinaryEncoding : ITensorEncoding
     /// <summary>The data as 32-bit words (the image is little-endian, as every supported host).</summary>
     private static ReadOnlySpan<uint> Words(EncodedTensor t) => MemoryMarshal.Cast<byte, uint>(t.Data);
 
-    public int GemmScratchBytes(int cols, int n) => 4 * n * (cols / WordBits);
+    public int InputBytes(int cols) => cols / 8;
+    public bool PacksInput => true;
 
-    public void Gemm(EncodedTensor t, ReadOnlySpan<sbyte> x, int xStride, int n, int r0, int r1, Span<int> acc, int accStride, Span<byte> scratch)
+    /// <summary>Bits x ≥ act_threshold; whole words through the bit-packing kernel, a tile covering part of a word bit by bit.</summary>
+    public void PackInput(EncodedTensor t, ReadOnlySpan<sbyte> x, int c0, int count, Span<byte> input)
     {
-        int words = t.Cols / WordBits, thr = ActThreshold(t.Params);
-        var bits = MemoryMarshal.Cast<byte, uint>(scratch[..GemmScratchBytes(t.Cols, n)]);
-        for (int tok = 0; tok < n; tok++) BinaryKernels.PackS8(x.Slice(tok * xStride, t.Cols), thr, bits.Slice(tok * words, words));
-        BinaryKernels.Gemm(Words(t), words, bits, words, n, r0, r1, acc, accStride);
+        int thr = ActThreshold(t.Params);
+        var bits = MemoryMarshal.Cast<byte, uint>(input);
+        if (c0 % WordBits == 0 && count % WordBits == 0)
+        {
+            BinaryKernels.PackS8(x[..count], thr, bits.Slice(c0 / WordBits, count / WordBits));
+            return;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            int c = c0 + i;
+            uint m = 1u << (c % WordBits);
+            bits[c / WordBits] = x[i] >= thr ? bits[c / WordBits] | m : bits[c / WordBits] & ~m;
+        }
     }
 
-    public void EmbedAdd(EncodedTensor t, int row, Span<int> output)
+    public void Gemm(EncodedTensor t, ReadOnlySpan<byte> input, int inStride, int n, int r0, int r1, Span<int> acc, int accStride) =>
+        BinaryKernels.Gemm(Words(t), t.Cols / WordBits, MemoryMarshal.Cast<byte, uint>(input), inStride / 4, n, r0, r1, acc, accStride);
+
+    public void EmbedAdd(EncodedTensor t, int row, Span<long> output)
     {
         var p = RowParams(t, row);
-        int v = (int)FixedPoint.RoundShift(p.Multiplier, p.Shift);
+        long v = FixedPoint.RoundShift(p.Multiplier, p.Shift);   // round_shift(±M, s) = ±round_shift(M, s)
         var w = Words(t).Slice(row * (t.Cols / WordBits));
         for (int c = 0; c < t.Cols; c++) output[c] += (w[c / WordBits] >> (c % WordBits) & 1) != 0 ? v : -v;
     }

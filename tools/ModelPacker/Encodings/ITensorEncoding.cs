@@ -29,16 +29,23 @@ public interface ITensorEncoding
     /// <summary>The integers of a validated tensor.</summary>
     QuantizedTensor Decode(EncodedTensor t);
 
-    /// <summary>Bytes of scratch <see cref="Gemm"/> needs for n tokens of <paramref name="cols"/> inputs.</summary>
-    int GemmScratchBytes(int cols, int n);
+    /// <summary>Bytes of one token's input row as <see cref="Gemm"/> reads it (a multiple of 4).</summary>
+    int InputBytes(int cols);
+
+    /// <summary>False when the GEMM reads int8 rows as they are (then <see cref="PackInput"/> is a copy).</summary>
+    bool PacksInput { get; }
+
+    /// <summary>Stores int8 values x[0..count) as input columns [c0, c0 + count) of one token's input row.</summary>
+    void PackInput(EncodedTensor t, ReadOnlySpan<sbyte> x, int c0, int count, Span<byte> input);
 
     /// <summary>
-    /// acc[t * accStride + (r - r0)] = Σ_c w[r][c] · xval(x[t * xStride + c]) for tokens t &lt; n and rows r in
-    /// [r0, r1), where xval is what the encoding makes of an int8 input (<see cref="QuantizedTensor.InputValue"/>).
+    /// acc[tok · accStride + (r − r0)] = Σ_c w[r][c] · xval_tok[c] for tokens tok &lt; n and rows r in [r0, r1), token
+    /// tok's input row (<see cref="PackInput"/>) at input[tok · inStride ..]; xval is what the encoding makes of an
+    /// int8 input (<see cref="QuantizedTensor.InputValue"/>). Each weight row is read once for all n tokens.
     /// </summary>
-    void Gemm(EncodedTensor t, ReadOnlySpan<sbyte> x, int xStride, int n, int r0, int r1, Span<int> acc, int accStride, Span<byte> scratch);
+    void Gemm(EncodedTensor t, ReadOnlySpan<byte> input, int inStride, int n, int r0, int r1, Span<int> acc, int accStride);
 
     /// <summary>output[c] += round_shift(w[row][c] · M_row, s_row) for every column: an embedding row brought to the
     /// int16 embedding-sum scale (bias ignored).</summary>
-    void EmbedAdd(EncodedTensor t, int row, Span<int> output);
+    void EmbedAdd(EncodedTensor t, int row, Span<long> output);
 }

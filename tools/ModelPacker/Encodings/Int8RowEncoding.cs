@@ -74,15 +74,19 @@ public sealed class Int8RowEncoding : ITensorEncoding
         return new QuantizedTensor(t.Rows, t.Cols, MemoryMarshal.Cast<byte, sbyte>(t.Data).ToArray(), p);
     }
 
-    public int GemmScratchBytes(int cols, int n) => 0;
+    public int InputBytes(int cols) => cols;
+    public bool PacksInput => false;
 
-    public void Gemm(EncodedTensor t, ReadOnlySpan<sbyte> x, int xStride, int n, int r0, int r1, Span<int> acc, int accStride, Span<byte> scratch) =>
-        GemmS8.Run(MemoryMarshal.Cast<byte, sbyte>(t.Data), t.Cols, x, xStride, n, r0, r1, acc, accStride);
+    public void PackInput(EncodedTensor t, ReadOnlySpan<sbyte> x, int c0, int count, Span<byte> input) =>
+        MemoryMarshal.AsBytes(x[..count]).CopyTo(input[c0..]);
 
-    public void EmbedAdd(EncodedTensor t, int row, Span<int> output)
+    public void Gemm(EncodedTensor t, ReadOnlySpan<byte> input, int inStride, int n, int r0, int r1, Span<int> acc, int accStride) =>
+        GemmS8.Run(MemoryMarshal.Cast<byte, sbyte>(t.Data), t.Cols, MemoryMarshal.Cast<byte, sbyte>(input), inStride, n, r0, r1, acc, accStride);
+
+    public void EmbedAdd(EncodedTensor t, int row, Span<long> output)
     {
         var p = Read(t.Params, row);
         var w = MemoryMarshal.Cast<byte, sbyte>(t.Data.AsSpan(row * t.Cols, t.Cols));
-        for (int c = 0; c < w.Length; c++) output[c] += (int)FixedPoint.RoundShift((long)w[c] * p.Multiplier, p.Shift);
+        for (int c = 0; c < w.Length; c++) output[c] += FixedPoint.RoundShift((long)w[c] * p.Multiplier, p.Shift);
     }
 }

@@ -6,11 +6,19 @@ namespace ModelPacker.Encodings;
 public static class TensorEncodings
 {
     private static readonly ITensorEncoding[] All = [Int8RowEncoding.Instance, BinaryEncoding.Instance];
+    private static readonly ITensorEncoding?[] ById = Index();
+
+    private static ITensorEncoding?[] Index()
+    {
+        var byId = new ITensorEncoding?[256];
+        foreach (var e in All) byId[(byte)e.Id] = e;
+        return byId;
+    }
 
     public static IReadOnlyList<ITensorEncoding> Implemented => All;
 
     /// <summary>The encoding with this id; null for a reserved or unknown id (NI_ERR_TENSOR_ENCODING).</summary>
-    public static ITensorEncoding? Find(TensorEncoding id) => All.FirstOrDefault(e => e.Id == id);
+    public static ITensorEncoding? Find(TensorEncoding id) => ById[(byte)id];
 
     public static ITensorEncoding Get(TensorEncoding id) =>
         Find(id) ?? throw new InvalidDataException($"encoding {(byte)id} is not implemented");

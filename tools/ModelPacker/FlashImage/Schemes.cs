@@ -1,13 +1,14 @@
+using ModelPacker.IntegerRuntime;
+
 namespace ModelPacker.FlashImage;
 
-/// <summary>How a scheme computes attention: int8 Q, K, V and a softmax, or sign bits and BiBERT's Bi-Attention.</summary>
-public enum AttentionKind { Softmax, Bitwise }
-
 /// <summary>
-/// One scheme (MODEL dims field <c>scheme</c>): the encoding every tensor id must carry, the multiple E, H, I and the
-/// head size must be, and the attention block. Nothing else differs between schemes (docs/numerics.md).
+/// One scheme (MODEL dims field <c>scheme</c>, C: ni_scheme_traits): the multiple E, H, I and the head size must be,
+/// the encoding every tensor id must carry, whether QUANT_PARAMS' attn_threshold is used, and the attention block.
+/// Nothing else differs between schemes (docs/numerics.md).
 /// </summary>
-public sealed record Scheme(SchemeId Id, string Name, int DimMultiple, TensorEncoding Weights, TensorEncoding Classifiers, AttentionKind Attention)
+public sealed record Scheme(SchemeId Id, string Name, int DimMultiple, TensorEncoding Weights, TensorEncoding Classifiers,
+    bool UsesAttentionThreshold, IAttentionBlock Attention)
 {
     /// <summary>The encoding tensor <paramref name="tensorId"/> must have: the exit classifiers may differ from the rest.</summary>
     public TensorEncoding EncodingOf(ushort tensorId) =>
@@ -15,7 +16,7 @@ public sealed record Scheme(SchemeId Id, string Name, int DimMultiple, TensorEnc
             ? Classifiers : Weights;
 
     /// <summary>The largest |attn_threshold| QUANT_PARAMS may hold (0: the field must be 0).</summary>
-    public int MaxAbsAttentionThreshold(ModelDims d) => Attention == AttentionKind.Bitwise ? d.HeadSize : 0;
+    public int MaxAbsAttentionThreshold(ModelDims d) => UsesAttentionThreshold ? d.HeadSize : 0;
 
     /// <summary>The scheme's own rules on dims that already pass the general ones; null when valid.</summary>
     public string? DimsProblem(ModelDims d)
@@ -31,8 +32,8 @@ public sealed record Scheme(SchemeId Id, string Name, int DimMultiple, TensorEnc
 /// <summary>The scheme table, by id.</summary>
 public static class Schemes
 {
-    public static readonly Scheme Int8 = new(SchemeId.Int8, "int8", 4, TensorEncoding.Int8Row, TensorEncoding.Int8Row, AttentionKind.Softmax);
-    public static readonly Scheme W1A1 = new(SchemeId.W1A1, "w1a1", 32, TensorEncoding.Binary, TensorEncoding.Int8Row, AttentionKind.Bitwise);
+    public static readonly Scheme Int8 = new(SchemeId.Int8, "int8", 4, TensorEncoding.Int8Row, TensorEncoding.Int8Row, false, SoftmaxAttentionBlock.Instance);
+    public static readonly Scheme W1A1 = new(SchemeId.W1A1, "w1a1", 32, TensorEncoding.Binary, TensorEncoding.Int8Row, true, BiAttentionBlock.Instance);
     private static readonly Scheme[] All = [Int8, W1A1];
 
     public static Scheme? Find(SchemeId id) => All.FirstOrDefault(s => s.Id == id);

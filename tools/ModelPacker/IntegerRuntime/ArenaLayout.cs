@@ -3,31 +3,79 @@ using ModelPacker.FlashImage;
 
 namespace ModelPacker.IntegerRuntime;
 
-/// <summary>The arena layout of the C step API (src/runtime/ni_arena.c), byte offsets, each 4-aligned.</summary>
-public sealed record ArenaLayout(int Hidden, int Q, int K, int V, int Acc, int Scores, int Wide, int Narrow, int Scratch, int ScratchBytes, int Total)
+/// <summary>
+/// The arena of the C step API (src/runtime/ni_arena.c), byte offsets from its start, each region 4-aligned;
+/// T = max_positions, S = T·H:
+/// <list type="bullet">
+/// <item>Wide, 2·S: h int8 [T][H] in its first half (the spare half after it is free while it holds no int16), the
+/// int16 residual sums [T][H] over all of it;</item>
+/// <item>Buf: one buffer per phase (mapping_in's input, the attention block's buffers, the context and Dense's
+/// input, the GELU output as FfnOutput's input, the exit head's row);</item>
+/// <item>Acc, 4·T·TileRows: the int32 accumulators of one GEMM row tile;</item>
+/// <item>Row: one token's embedding sums and LayerNorm row, or a tile's int8 outputs before packing.</item>
+/// </list>
+/// </summary>
+public sealed record ArenaLayout(int Wide, int Buf, int BufBytes, int Acc, int Row, int RowBytes, int TileRows, int Total)
 {
     public const int HeaderBytes = 16;
-    /// <summary>Rows of one GEMM tile: the accumulators of a tile for every token are T·RowTile int32.</summary>
-    public const int RowTile = 32;
+
+    private static int Align4(int n) => (n + 3) & ~3;
+
+    /// <summary>Rows per GEMM tile: the int32 tile [T][rows] stays about 1 KB (4..32 rows, a multiple of 4).</summary>
+    public static int TileRowsFor(int maxPositions) => Math.Clamp((256 / maxPositions) & ~3, 4, 32);
 
     public static ArenaLayout Of(ModelDims d)
     {
-        static int Align4(int n) => (n + 3) & ~3;
-        int T = d.MaxPositions, th = Align4(T * d.HiddenSize);
-        int scratch = 0;
-        foreach (var enc in TensorEncodings.Implemented)
-            foreach (int cols in new[] { d.EmbeddingSize, d.HiddenSize, d.IntermediateSize })
-                scratch = Math.Max(scratch, enc.GemmScratchBytes(cols, T));
+        var scheme = Schemes.Get(d.Scheme);
+        var w = TensorEncodings.Get(scheme.Weights);
+        var c = TensorEncodings.Get(scheme.Classifiers);
+        int T = d.MaxPositions, E = d.EmbeddingSize, H = d.HiddenSize, I = d.IntermediateSize, S = T * H, R = TileRowsFor(T);
+        int buf = T * w.InputBytes(E);                                          // mapping_in's input
+        buf = Math.Max(buf, scheme.Attention.BufBytes(d));                     // the attention block
+        buf = Math.Max(buf, S + (w.PacksInput ? T * w.InputBytes(H) : 0));     // context, Dense's packed input
+        buf = Math.Max(buf, T * w.InputBytes(I));                              // GELU output, FfnOutput's input
+        buf = Math.Max(buf, c.InputBytes(H));                                  // the classifier's input row
+        int row = Math.Max(8 * E + Align4(2 * E) + Align4(E), T * R);
         int off = HeaderBytes;
-        int hidden = off; off += th;
-        int q = off; off += th;
-        int k = off; off += th;
-        int v = off; off += th;
-        int acc = off; off += 4 * T * RowTile;
-        int scores = off; off += 4 * T;
-        int wide = off; off += Align4(2 * T * Math.Max(d.EmbeddingSize, d.HiddenSize));
-        int narrow = off; off += Align4(T * Math.Max(d.IntermediateSize, Math.Max(d.EmbeddingSize, d.HiddenSize)));
-        int scr = off; off += Align4(scratch);
-        return new ArenaLayout(hidden, q, k, v, acc, scores, wide, narrow, scr, scratch, off);
+        int wide = off; off += 2 * S;
+        int bufAt = off; off += Align4(buf);
+        int acc = off; off += 4 * T * R;
+        int rowAt = off; off += Align4(row);
+        return new ArenaLayout(wide, bufAt, Align4(buf), acc, rowAt, Align4(row), R, off);
     }
+}
+
+/// <summary>The regions of one arena as the steps and attention blocks use them (ni_arena_view), each exactly as
+/// long as the layout gives it, so a step that overruns its region fails instead of corrupting the next one.</summary>
+public sealed class ArenaView
+{
+    public ArenaView(ModelDims d)
+    {
+        Dims = d;
+        Layout = ArenaLayout.Of(d);
+        Bytes = new byte[Layout.Total];
+        int s = d.MaxPositions * d.HiddenSize;
+        Hidden = Bytes.AsMemory(Layout.Wide, s);
+        Wide = Bytes.AsMemory(Layout.Wide, 2 * s);
+        Spare = Bytes.AsMemory(Layout.Wide + s, s);
+        Buf = Bytes.AsMemory(Layout.Buf, Layout.BufBytes);
+        Acc = Bytes.AsMemory(Layout.Acc, 4 * d.MaxPositions * Layout.TileRows);
+        Row = Bytes.AsMemory(Layout.Row, Layout.RowBytes);
+    }
+
+    public ModelDims Dims { get; }
+    public ArenaLayout Layout { get; }
+    public byte[] Bytes { get; }
+    /// <summary>h, int8 [T][H] (the first half of Wide).</summary>
+    public Memory<byte> Hidden { get; }
+    /// <summary>int16 [T][H].</summary>
+    public Memory<byte> Wide { get; }
+    /// <summary>The second half of Wide, free while Wide holds no int16.</summary>
+    public Memory<byte> Spare { get; }
+    public Memory<byte> Buf { get; }
+    /// <summary>int32 [T][TileRows].</summary>
+    public Memory<byte> Acc { get; }
+    public Memory<byte> Row { get; }
+    public int TileRows => Layout.TileRows;
+    public int MaxPositions => Dims.MaxPositions;
 }

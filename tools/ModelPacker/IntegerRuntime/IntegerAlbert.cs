@@ -1,6 +1,5 @@
+using System.Runtime.InteropServices;
 using ModelPacker.Encodings;
-using ModelPacker.FlashImage;
-using ModelPacker.IntegerRuntime.Kernels;
 
 namespace ModelPacker.IntegerRuntime;
 
@@ -26,65 +25,24 @@ public sealed record EarlyExitResult(int ExitLayer, IReadOnlyList<ExitOutput> Ex
 
 /// <summary>
 /// The integer reference runtime: the step API of ni_runtime.h (embed, run one layer, run one exit head) executing
-/// exactly the operations of the C runtime (src/runtime/ni_steps.c) on buffers laid out as its arena
-/// (<see cref="ArenaLayout"/>). Every linear layer is a token-batched GEMM through the encoding table, row tile by
-/// row tile, each tile requantized as soon as it is computed. The scheme's attention block is either int8 Q, K, V with
-/// the integer softmax or Q, K, V sign bits with Bi-Attention (docs/numerics.md). One instance per thread (it owns its
-/// working buffers, like the C caller owns its arena).
+/// the operations of the C runtime (src/runtime/ni_steps.c) in its arena layout (<see cref="ArenaView"/>). Every
+/// linear layer runs over all tokens at once, row tile by row tile, through the encoding table
+/// (<see cref="TiledLinear"/>); the scheme's attention block makes the context, everything else is shared by every
+/// scheme. One instance per thread (it owns its arena, like the C caller).
 /// </summary>
 public sealed class IntegerAlbert
 {
     private readonly IntegerModel _m;
-    private readonly ArenaLayout _lay;
-    private readonly sbyte[] _hidden, _q, _k, _v, _narrow;
-    private readonly uint[] _qBits, _kBits, _vBits;
-    private readonly int[] _acc, _scores;
-    private readonly short[] _wide;
-    private readonly byte[] _scratch;
+    private readonly ArenaView _a;
     private int _n, _layersDone = -1;
 
     public IntegerAlbert(IntegerModel model)
     {
         _m = model;
-        _lay = ArenaLayout.Of(model.Dims);
-        var d = model.Dims;
-        int th = d.MaxPositions * d.HiddenSize, bits = d.MaxPositions * (d.HiddenSize / 32);
-        _hidden = new sbyte[th]; _q = new sbyte[th]; _k = new sbyte[th]; _v = new sbyte[th];
-        _qBits = new uint[bits]; _kBits = new uint[bits]; _vBits = new uint[bits];
-        _acc = new int[d.MaxPositions * ArenaLayout.RowTile];
-        _scores = new int[d.MaxPositions];
-        _wide = new short[d.MaxPositions * Math.Max(d.EmbeddingSize, d.HiddenSize)];
-        _narrow = new sbyte[d.MaxPositions * Math.Max(d.IntermediateSize, Math.Max(d.EmbeddingSize, d.HiddenSize))];
-        _scratch = new byte[_lay.ScratchBytes];
+        _a = new ArenaView(model.Dims);
     }
 
     public IntegerModel Model => _m;
-
-    private delegate void TileSink(int r0, int r1);
-
-    /// <summary>y = W x for n tokens, row tile by row tile; <paramref name="sink"/> requantizes each tile out of _acc.</summary>
-    private void Gemm(EncodedTensor w, ReadOnlySpan<sbyte> x, int n, TileSink sink)
-    {
-        var enc = w.Traits;
-        for (int r0 = 0; r0 < w.Rows; r0 += ArenaLayout.RowTile)
-        {
-            int r1 = Math.Min(w.Rows, r0 + ArenaLayout.RowTile);
-            enc.Gemm(w, x, w.Cols, n, r0, r1, _acc, ArenaLayout.RowTile, _scratch);
-            sink(r0, r1);
-        }
-    }
-
-    /// <summary>out[t][r] = sat8(rq(W x_t + bias)), out rows <paramref name="outStride"/> apart.</summary>
-    private void Linear(EncodedTensor w, ReadOnlySpan<sbyte> x, int n, sbyte[] output, int outStride) =>
-        Gemm(w, x, n, (r0, r1) => IntegerKernels.RequantTileS8(_acc, ArenaLayout.RowTile, w, r0, r1, n, output, outStride));
-
-    /// <summary>wide[t][r] = sat16(rq(W x_t + bias) + rq(residual[t][r])).</summary>
-    private void LinearAdd(EncodedTensor w, ReadOnlySpan<sbyte> x, int n, sbyte[] residual, Requant residualRq) =>
-        Gemm(w, x, n, (r0, r1) => IntegerKernels.RequantTileAddS16(_acc, ArenaLayout.RowTile, w, r0, r1, n, residual, residualRq, _wide, w.Rows));
-
-    /// <summary>bits of token t, row r = (W x_t + bias ≥ 0).</summary>
-    private void LinearSign(EncodedTensor w, ReadOnlySpan<sbyte> x, int n, uint[] bits) =>
-        Gemm(w, x, n, (r0, r1) => IntegerKernels.SignTile(_acc, ArenaLayout.RowTile, w, r0, r1, n, bits, w.Rows / 32));
 
     public void Embed(ReadOnlySpan<int> tokenIds)
     {
@@ -94,16 +52,35 @@ public sealed class IntegerAlbert
             throw new ArgumentException($"{tokenIds.Length} tokens; the model takes 1..{d.MaxPositions}");
         foreach (int id in tokenIds)
             if ((uint)id >= (uint)d.VocabSize) throw new ArgumentException($"token id {id} is outside the vocabulary of {d.VocabSize}");
-        int e = d.EmbeddingSize, n = tokenIds.Length;
-        var sum = new int[e];
+        int E = d.EmbeddingSize, n = tokenIds.Length, inBytes = TiledLinear.InputBytes(_m.EmbeddingMappingIn);
+        var row = _a.Row.Span;
+        var sum = MemoryMarshal.Cast<byte, long>(row[..(8 * E)]);
+        var wide = MemoryMarshal.Cast<byte, short>(row.Slice(8 * E, 2 * E));
+        var ln = MemoryMarshal.Cast<byte, sbyte>(row.Slice(8 * E + Align4(2 * E), E));
+        // each token's embedding LayerNorm output, stored as mapping_in's input rows
         for (int t = 0; t < n; t++)
         {
-            IntegerKernels.EmbedTokenS16(_m.WordEmbeddings, _m.PositionEmbeddings, tokenIds[t], t, sum, _wide);
-            IntegerKernels.LayerNormS16(_wide, _m.QuantParams.EmbeddingLn, e, _narrow.AsSpan(t * e, e));
+            IntegerKernels.EmbedTokenS16(_m.WordEmbeddings, _m.PositionEmbeddings, tokenIds[t], t, sum, wide);
+            IntegerKernels.LayerNormS16(wide, _m.QuantParams.EmbeddingLn, E, ln);
+            TiledLinear.StoreInput(_m.EmbeddingMappingIn, ln, 0, E, _a.Buf.Span.Slice(t * inBytes, inBytes));
         }
-        Linear(_m.EmbeddingMappingIn, _narrow, n, _hidden, d.HiddenSize);
+        TiledLinear.Run(_m.EmbeddingMappingIn, _a.Buf, inBytes, Epilogue.S8(_a.Hidden, d.HiddenSize), n, _a);
         _n = n;
         _layersDone = 0;
+    }
+
+    private static int Align4(int n) => (n + 3) & ~3;
+
+    /// <summary>One residual branch closed: Wide (int16 [n][H], holding the branch input as int8 values) += the
+    /// requantized <paramref name="t"/> applied to <paramref name="input"/>, then the LayerNorm writes the int8 result
+    /// back into the first half of Wide (h or a).</summary>
+    private void ResidualLayerNorm(EncodedTensor t, Memory<byte> input, int stride, Requant residualRq, LayerNormParam[] ln, int n, int H)
+    {
+        IntegerKernels.WidenS8InPlace(_a.Wide.Span, n * H);
+        TiledLinear.Run(t, input, stride, Epilogue.AddS16(_a.Wide, H, residualRq), n, _a);
+        var wide = MemoryMarshal.Cast<byte, short>(_a.Wide.Span);
+        var hidden = MemoryMarshal.Cast<byte, sbyte>(_a.Hidden.Span);
+        for (int k = 0; k < n; k++) IntegerKernels.LayerNormS16(wide.Slice(k * H, H), ln, H, hidden.Slice(k * H, H));
     }
 
     public void RunLayer(int layer)
@@ -112,44 +89,20 @@ public sealed class IntegerAlbert
         if (_layersDone < 0) throw new InvalidOperationException("no embedded sequence: call Embed first");
         if (layer != _layersDone) throw new InvalidOperationException($"layer {layer} run out of order (next is {_layersDone})");
         if (layer >= d.NumLayers) throw new ArgumentOutOfRangeException(nameof(layer));
-        int n = _n, h = d.HiddenSize, i = d.IntermediateSize;
+        int n = _n, H = d.HiddenSize, S = _a.MaxPositions * H;
         var qp = _m.QuantParams;
-        if (_m.Scheme.Attention == AttentionKind.Bitwise) BitwiseAttention(n);
-        else SoftmaxAttention(n);
-        // _q holds the int8 context of every token; the attention LayerNorm output a overwrites it.
-        LinearAdd(_m.AttentionDense, _q, n, _hidden, qp.AttentionResidual);
-        for (int t = 0; t < n; t++) IntegerKernels.LayerNormS16(_wide.AsSpan(t * h, h), qp.AttentionLn, h, _q.AsSpan(t * h, h));
-        Linear(_m.Ffn, _q, n, _narrow, i);
-        IntegerKernels.Lut(_narrow, qp.Gelu, _narrow, n * i);
-        LinearAdd(_m.FfnOutput, _narrow, n, _q, qp.FullResidual);
-        for (int t = 0; t < n; t++) IntegerKernels.LayerNormS16(_wide.AsSpan(t * h, h), qp.FullLn, h, _hidden.AsSpan(t * h, h));
+
+        // attention: h -> context int8 [n][H] at Buf; then h + Dense(context) -> LayerNorm -> a (over h)
+        _m.Scheme.Attention.Run(_m, _a, n);
+        var (input, stride) = TiledLinear.Input(_m.AttentionDense, _a.Buf, H, n, _a.Buf[S..]);
+        ResidualLayerNorm(_m.AttentionDense, input, stride, qp.AttentionResidual, qp.AttentionLn, n, H);
+
+        // feed-forward: GELU(Ffn(a)) stored as FfnOutput's input at Buf; a + FfnOutput(g) -> LayerNorm -> h
+        (input, stride) = TiledLinear.Input(_m.Ffn, _a.Hidden, H, n, _a.Spare);
+        int gStride = TiledLinear.InputBytes(_m.FfnOutput);
+        TiledLinear.Run(_m.Ffn, input, stride, Epilogue.S8(_a.Buf, gStride, qp.Gelu, _m.FfnOutput, _a.Row), n, _a);
+        ResidualLayerNorm(_m.FfnOutput, _a.Buf, gStride, qp.FullResidual, qp.FullLn, n, H);
         _layersDone = layer + 1;
-    }
-
-    /// <summary>Scheme int8: int8 Q, K, V, the integer softmax per query row and head; the context overwrites q.</summary>
-    private void SoftmaxAttention(int n)
-    {
-        var d = _m.Dims;
-        int h = d.HiddenSize, dh = d.HeadSize;
-        Linear(_m.Query, _hidden, n, _q, h);
-        Linear(_m.Key, _hidden, n, _k, h);
-        Linear(_m.Value, _hidden, n, _v, h);
-        for (int row = 0; row < n; row++)
-            for (int head = 0; head < d.NumHeads; head++)
-            {
-                var q = _q.AsSpan(row * h + head * dh, dh);
-                IntegerKernels.AttentionHead(q, _k.AsSpan(head * dh), _v.AsSpan(head * dh), h, n, dh, _m.QuantParams, _scores, q);
-            }
-    }
-
-    /// <summary>Scheme W1A1: Q, K, V sign bits, Bi-Attention; the int8 context goes into q.</summary>
-    private void BitwiseAttention(int n)
-    {
-        var d = _m.Dims;
-        LinearSign(_m.Query, _hidden, n, _qBits);
-        LinearSign(_m.Key, _hidden, n, _kBits);
-        LinearSign(_m.Value, _hidden, n, _vBits);
-        BinaryKernels.Attention(_qBits, _kBits, _vBits, n, d.HiddenSize, d.NumHeads, _m.QuantParams.AttentionThreshold, _q);
     }
 
     public ExitOutput ExitHead(int layer)
@@ -157,12 +110,12 @@ public sealed class IntegerAlbert
         var d = _m.Dims;
         if (_layersDone != layer + 1) throw new InvalidOperationException($"exit {layer} needs layer {layer} to be the last layer run");
         var e = _m.Exits[layer];
-        int h = d.HiddenSize, c = d.NumLabels;
-        Linear(e.Pooler, _hidden, 1, _narrow, h);   // row 0 = [CLS]
-        IntegerKernels.Lut(_narrow, _m.QuantParams.Tanh[layer], _narrow, h);
-        var logits = new int[c];
-        Gemm(e.Classifier, _narrow, 1, (r0, r1) => IntegerKernels.RequantTileLogits(_acc, e.Classifier, r0, r1, logits));
-        int entropy = IntegerKernels.EntropyQ16(logits, c, _m.QuantParams.Exp2Frac, _m.QuantParams.Log2Frac);
+        // pooler over h[CLS] (row 0) -> tanh -> the classifier's input row at Buf -> logits
+        var (input, stride) = TiledLinear.Input(e.Pooler, _a.Hidden, d.HiddenSize, 1, _a.Spare);
+        TiledLinear.Run(e.Pooler, input, stride, Epilogue.S8(_a.Buf, 0, _m.QuantParams.Tanh[layer], e.Classifier, _a.Row), 1, _a);
+        var logits = new int[d.NumLabels];
+        TiledLinear.Run(e.Classifier, _a.Buf, TiledLinear.InputBytes(e.Classifier), Epilogue.Logits(logits), 1, _a);
+        int entropy = IntegerKernels.EntropyQ16(logits, d.NumLabels, _m.QuantParams.Exp2Frac, _m.QuantParams.Log2Frac);
         return new ExitOutput(logits, entropy);
     }
 

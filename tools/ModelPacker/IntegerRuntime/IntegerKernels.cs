@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ModelPacker.Encodings;
 using ModelPacker.IntegerRuntime.Kernels;
 
@@ -21,65 +22,78 @@ public static class IntegerKernels
 
     private static long RowValue(int acc, in RowParams p) => FixedPoint.RoundShift(((long)acc + p.Bias) * p.Multiplier, p.Shift);
 
-    // The requantizations after a GEMM tile (C: ni_requant_rows.c): acc holds rows [r0, r1) of n tokens,
-    // acc[t·accStride + (r − r0)]; each row's params are decoded once for all tokens.
+    // The requantizations of a GEMM tile (C: ni_requant_tile.c): acc holds rows [r0, r1) of n tokens,
+    // acc[k·accStride + (r − r0)]; each row's params come from the tensor's encoding once for all tokens.
 
-    /// <summary>out[t·outStride + r] = sat8(rq(acc + bias_r; M_r, s_r)).</summary>
-    public static void RequantTileS8(ReadOnlySpan<int> acc, int accStride, EncodedTensor w, int r0, int r1, int n, Span<sbyte> output, int outStride)
+    /// <summary>out[k·outStride + (r − r0)] = sat8(rq(acc + bias_r; M_r, s_r)).</summary>
+    public static void RequantTileS8(EncodedTensor t, int r0, int r1, ReadOnlySpan<int> acc, int accStride, int n, Span<sbyte> output, int outStride)
     {
+        var e = t.Traits;
         for (int r = r0; r < r1; r++)
         {
-            var p = w.RowParams(r);
-            for (int t = 0; t < n; t++) output[t * outStride + r] = FixedPoint.Sat8(RowValue(acc[t * accStride + r - r0], p));
+            var p = e.RowParams(t, r);
+            for (int k = 0; k < n; k++) output[k * outStride + (r - r0)] = FixedPoint.Sat8(RowValue(acc[k * accStride + (r - r0)], p));
         }
     }
 
-    /// <summary>out[t·outStride + r] = sat16(rq(acc + bias_r; M_r, s_r) + rq(residual[t·outStride + r]; residualRq)).</summary>
-    public static void RequantTileAddS16(ReadOnlySpan<int> acc, int accStride, EncodedTensor w, int r0, int r1, int n,
-        ReadOnlySpan<sbyte> residual, Requant residualRq, Span<short> output, int outStride)
+    /// <summary>io[k·ioStride + r] = sat16(rq(acc + bias_r; M_r, s_r) + rq(io[k·ioStride + r]; residualRq)): the int16
+    /// buffer holds the residual (int8 values, widened) and receives the sum.</summary>
+    public static void RequantTileAddS16(EncodedTensor t, int r0, int r1, ReadOnlySpan<int> acc, int accStride, int n,
+        Requant residualRq, Span<short> io, int ioStride)
     {
+        var e = t.Traits;
         for (int r = r0; r < r1; r++)
         {
-            var p = w.RowParams(r);
-            for (int t = 0; t < n; t++)
+            var p = e.RowParams(t, r);
+            for (int k = 0; k < n; k++)
             {
-                long res = FixedPoint.RoundShift((long)residual[t * outStride + r] * residualRq.Multiplier, residualRq.Shift);
-                output[t * outStride + r] = FixedPoint.Sat16(RowValue(acc[t * accStride + r - r0], p) + res);
+                ref short o = ref io[k * ioStride + r];
+                long residual = FixedPoint.RoundShift((long)o * residualRq.Multiplier, residualRq.Shift);
+                o = FixedPoint.Sat16(RowValue(acc[k * accStride + (r - r0)], p) + residual);
             }
         }
     }
 
     /// <summary>out[r] = clamp(rq(acc + bias_r; M_r, s_r), ±2^26), one token (the exit classifier).</summary>
-    public static void RequantTileLogits(ReadOnlySpan<int> acc, EncodedTensor w, int r0, int r1, Span<int> output)
+    public static void RequantTileLogits(EncodedTensor t, int r0, int r1, ReadOnlySpan<int> acc, Span<int> output)
     {
-        for (int r = r0; r < r1; r++) output[r] = (int)Math.Clamp(RowValue(acc[r - r0], w.RowParams(r)), -LogitLimit, LogitLimit);
+        var e = t.Traits;
+        for (int r = r0; r < r1; r++) output[r] = (int)Math.Clamp(RowValue(acc[r - r0], e.RowParams(t, r)), -LogitLimit, LogitLimit);
     }
 
-    /// <summary>Sign bits (scheme W1A1's Q, K, V): bit r of token t = (acc + bias_r ≥ 0), the multiplier unused
-    /// (the scale is positive). bits[t·wordsPerToken + r/32], the tile's bits cleared first.</summary>
-    public static void SignTile(ReadOnlySpan<int> acc, int accStride, EncodedTensor w, int r0, int r1, int n, Span<uint> bits, int wordsPerToken)
+    /// <summary>Sign bits (scheme W1A1's Q, K, V): bit r of token k = (acc + bias_r ≥ 0), the multiplier unused (the
+    /// scale is positive), at bits[k·bitsStride + r/32].</summary>
+    public static void SignTileBits(EncodedTensor t, int r0, int r1, ReadOnlySpan<int> acc, int accStride, int n, Span<uint> bits, int bitsStride)
     {
+        var e = t.Traits;
         for (int r = r0; r < r1; r++)
         {
-            int bias = w.RowParams(r).Bias;
-            for (int t = 0; t < n; t++)
+            int bias = e.RowParams(t, r).Bias;
+            uint m = 1u << (r % 32);
+            for (int k = 0; k < n; k++)
             {
-                uint mask = 1u << (r % 32);
-                ref uint word = ref bits[t * wordsPerToken + r / 32];
-                word = (long)acc[t * accStride + r - r0] + bias >= 0 ? word | mask : word & ~mask;
+                ref uint w = ref bits[k * bitsStride + r / 32];
+                w = (long)acc[k * accStride + (r - r0)] + bias >= 0 ? w | m : w & ~m;
             }
         }
     }
 
-    /// <summary>e[c] = sat16(word[token][c] + position[position][c]), each term the encoding's embed_add
-    /// (docs/numerics.md, "Embedding"); <paramref name="sum"/> is int32 scratch of E values.</summary>
-    public static void EmbedTokenS16(EncodedTensor word, EncodedTensor pos, int token, int position, Span<int> sum, Span<short> output)
+    /// <summary>e[c] = sat16(word[token][c] + position[position][c]), each term its encoding's embed_add in int64
+    /// (docs/numerics.md, "Embedding"); <paramref name="sum"/> holds E values.</summary>
+    public static void EmbedTokenS16(EncodedTensor word, EncodedTensor pos, int token, int position, Span<long> sum, Span<short> output)
     {
         int dim = word.Cols;
         sum[..dim].Clear();
         word.Traits.EmbedAdd(word, token, sum);
         pos.Traits.EmbedAdd(pos, position, sum);
         for (int c = 0; c < dim; c++) output[c] = FixedPoint.Sat16(sum[c]);
+    }
+
+    /// <summary>The first n bytes of <paramref name="buffer"/>, int8, become n int16 in place (from the last down).</summary>
+    public static void WidenS8InPlace(Span<byte> buffer, int n)
+    {
+        var s16 = MemoryMarshal.Cast<byte, short>(buffer[..(2 * n)]);
+        for (int i = n; i-- > 0;) s16[i] = (sbyte)buffer[i];
     }
 
     public static void LayerNormS16(ReadOnlySpan<short> x, ReadOnlySpan<LayerNormParam> p, int n, Span<sbyte> output)
