@@ -12,10 +12,9 @@ public sealed class BiAttentionBlock : IAttentionBlock
     public static readonly BiAttentionBlock Instance = new();
     public string Name => "Bi-Attention";
 
-    /// <summary>The context int8 [T][H] and the attention kernel's scratch (one attention row of bits). Wide's spare
-    /// half (T·H bytes) holds h packed for each of Q, K and V (their act_thresholds may differ) and the three sign-bit
-    /// buffers: 6·T·H/8 bytes.</summary>
-    public int BufBytes(ModelDims d) => d.MaxPositions * d.HiddenSize + 4 * ((d.MaxPositions + 31) / 32);
+    /// <summary>The context int8 [T][H] and the attention kernel's scratch. Wide's spare half (T·H bytes) holds h
+    /// packed for each of Q, K and V (their act_thresholds may differ) and the three sign-bit buffers: 6·T·H/8 bytes.</summary>
+    public int BufBytes(ModelDims d) => d.MaxPositions * d.HiddenSize + BinaryKernels.AttentionScratchBytes(d.MaxPositions, d.HiddenSize, d.NumHeads);
 
     public void Run(IntegerModel m, ArenaView a, int n)
     {
