@@ -12,6 +12,9 @@ namespace ModelPacker.Quantization;
 /// </summary>
 public static class Int8Quantizer
 {
+    /// <summary>The scheme this quantizer produces; every tensor gets the encoding the scheme gives it.</summary>
+    public static readonly Scheme Scheme = Schemes.Int8;
+
     public static IntegerModel Quantize(AlbertParameters p, ActivationScales s)
     {
         var c = p.Config;
@@ -71,7 +74,7 @@ public static class Int8Quantizer
 
     public static ModelDims DimsOf(AlbertConfig c) => new(c.VocabSize, c.EmbeddingSize, c.HiddenSize, c.NumAttentionHeads,
         c.IntermediateSize, c.NumHiddenLayers, c.MaxPositionEmbeddings, c.NumLabels,
-        c.HiddenAct == "gelu" ? ActivationId.Gelu : ActivationId.GeluTanh);
+        c.HiddenAct == "gelu" ? ActivationId.Gelu : ActivationId.GeluTanh, Scheme.Id);
 
     /// <summary>Symmetric per-row int8: s_w[r] = max|W[r]| / 127.</summary>
     public static (sbyte[] Data, double[] RowScales) QuantizeRows(ReadOnlySpan<float> w, int rows, int cols)
@@ -105,7 +108,7 @@ public static class Int8Quantizer
             var rq = FixedPointMultiplier.FromReal(accUnit / outScale, $"{weight.Name} row {r}");
             prm[r] = new RowParams((int)b, rq.Multiplier, rq.Shift);
         }
-        return Int8RowEncoding.Instance.Encode(new QuantizedTensor(weight.Rows, weight.Cols, q, prm), weight.Name);
+        return TensorEncodings.Get(Scheme.Weights).Encode(new QuantizedTensor(weight.Rows, weight.Cols, q, prm), weight.Name);
     }
 
     /// <summary>An embedding table: int8 rows whose requantization maps each row to the int16 LayerNorm input scale.</summary>
@@ -118,7 +121,7 @@ public static class Int8Quantizer
             var rq = FixedPointMultiplier.FromReal(sw[r] / sumScale, $"{name} row {r}");
             prm[r] = new RowParams(0, rq.Multiplier, rq.Shift);
         }
-        return Int8RowEncoding.Instance.Encode(new QuantizedTensor(rows, cols, q, prm), name);
+        return TensorEncodings.Get(Scheme.Weights).Encode(new QuantizedTensor(rows, cols, q, prm), name);
     }
 
     /// <summary>gain = γ / s_out · 2^16, bias = β / s_out · 2^16.</summary>
