@@ -5,7 +5,8 @@ using ModelPacker.Text;
 
 namespace ModelPacker.Tests.IntegerRuntime;
 
-/// <summary>Images of random int8 models: codec round trip, and the C runtime opening the same bytes bit-exactly.</summary>
+/// <summary>Images of random int8 and W1A1 models: codec round trip, and the C runtime opening the same bytes
+/// bit-exactly. The images stay in the runtime test directory for ctest runtime_vectors (host and QEMU).</summary>
 public class IntegerImageTests
 {
     internal static IntegerImage RandomImage(int seed, string act, int vectors = 12)
@@ -26,9 +27,11 @@ public class IntegerImageTests
     [Theory]
     [InlineData(21, "gelu_new")]
     [InlineData(22, "gelu")]
+    [InlineData(23, "w1a1")]
     public void TheCRuntimeReproducesEveryTestVectorOfAnImage(int seed, string act)
     {
-        var image = RandomImage(seed, act);
+        // "w1a1": a scheme-W1A1 model of random binary tensors (int8 exit classifiers), Bi-Attention
+        var image = act == "w1a1" ? W1A1RuntimeTests.RandomImage(seed) : RandomImage(seed, act);
         var bytes = image.Build();
         var back = IntegerImage.FromContent(ImageReader.Read(bytes, "image").Content, "image");
         Assert.Equal(image.Model.QuantParams.ToBytes(), back.Model.QuantParams.ToBytes());
