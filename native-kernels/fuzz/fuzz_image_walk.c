@@ -1,10 +1,43 @@
 /* On an accepted image: every vocabulary entry found again by binary search, a search for the input's own tail,
- * every tensor id the format can hold (and two beyond), labels, thresholds, every test vector value, and the
+ * every tensor id the format can hold (and two beyond) with each tensor walked through its encoding, labels, thresholds, every test vector value, and the
  * tokenizer over the image's own NORMALIZER and VOCABULARY with the input's last two thirds as text. */
 #include <stdlib.h>
 #include "fuzz_image_walk.h"
-#include "nano_intent/ni_image.h"
+#include <string.h>
+#include "nano_intent/ni_encoding.h"
 #include "nano_intent/ni_tokenizer.h"
+
+/* A validated tensor through its encoding's table row: every row's params, an embedding lookup of its first and last
+ * row, and the GEMM of up to 8 rows against one input row made from the fuzz input (packed as the encoding reads it),
+ * each buffer of exactly its size so ASan sees any overrun. */
+static uint32_t walk_tensor(const ni_tensor_desc *d, const uint8_t *text, uint32_t text_len)
+{
+    const ni_tensor t = { d->encoding, d->data, d->params, d->data_len, d->params_len, d->rows, d->cols };
+    const ni_encoding_traits *e = ni_encoding_find(d->encoding);
+    uint32_t sink = 0, r, rows = d->rows < 8u ? d->rows : 8u;
+    if (e == NULL) abort(); /* the loader accepted it */
+    for (r = 0; r < d->rows; r++) {
+        ni_int8_row_params p = e->row_params(&t, r);
+        if (p.shift < 1 || p.shift > 62 || p.multiplier < 0) abort(); /* the validated ranges */
+        sink += (uint32_t)p.bias;
+    }
+    int64_t *sum = (int64_t *)calloc(d->cols, sizeof *sum);
+    int8_t *x = (int8_t *)malloc(d->cols);
+    uint32_t *in = (uint32_t *)malloc((e->input_bytes(d->cols) + 3u) & ~3u);
+    int32_t *acc = (int32_t *)malloc(rows * sizeof *acc);
+    if (sum && x && in && acc) {
+        e->embed_add(&t, 0, sum);
+        e->embed_add(&t, d->rows - 1, sum);
+        for (r = 0; r < d->cols; r++) x[r] = (int8_t)(text_len ? text[r % text_len] : 0);
+        if (e->pack_input != NULL) e->pack_input(&t, x, 0, d->cols, (uint8_t *)in);
+        else memcpy(in, x, d->cols);
+        e->gemm(&t, (const uint8_t *)in, e->input_bytes(d->cols), 1, 0, rows, acc, rows);
+        for (r = 0; r < rows; r++) sink += (uint32_t)acc[r];
+        sink += (uint32_t)sum[0];
+    }
+    free(sum); free(x); free(in); free(acc);
+    return sink;
+}
 
 /* The tokenizer on text[0..len) with scratch of exactly the size it asks for (ASan sees any overrun). */
 static void tokenize_text(const ni_image *img, const uint8_t *text, uint32_t len)
@@ -41,7 +74,10 @@ int ni_fuzz_open_and_walk(const uint8_t *image, uint32_t size)
     for (i = 0; i < 1024u + 2u; i++) {
         uint16_t tid = (uint16_t)(i < 1024u ? i : i == 1024u ? 0xFFFFu : 1024u + ni_rd16(image + size - 2) % 0xFBFFu);
         const ni_tensor_desc *t = ni_image_tensor(&img, tid);
-        if (t != NULL) sink += t->data[0] + t->data[t->data_len - 1] + (t->params_len ? t->params[t->params_len - 1] : 0);
+        if (t != NULL) {
+            sink += t->data[0] + t->data[t->data_len - 1] + (t->params_len ? t->params[t->params_len - 1] : 0);
+            sink += walk_tensor(t, image + size / 3, size - size / 3);
+        }
     }
     for (i = 0; i < img.dims.num_labels; i++)
         if (ni_image_label(&img, i, &s, &n)) sink += s[n - 1];

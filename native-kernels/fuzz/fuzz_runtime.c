@@ -1,13 +1,13 @@
-/* libFuzzer target of the integer runtime: the input chooses the model's dimensions (within ni_dims_validate's
- * limits, ni_image.h NI_MAX_*), every weight, row param, table and LayerNorm param (mapped into the ranges
- * ni_model_bind accepts, docs/numerics.md), the sequence length and the tokens; then embed, every layer and every
- * exit head run. The claim under test: for ANY dims and params the validators accept, no kernel overflows (UBSan
+/* libFuzzer target of the integer runtime: the input chooses the scheme (INT8 or W1A1) and the model's dimensions
+ * (within ni_dims_validate's limits, ni_image.h NI_MAX_*), every weight, row param, table and LayerNorm param
+ * (mapped into the ranges ni_model_bind accepts for each tensor's encoding, docs/numerics.md), the sequence length
+ * and the tokens; then embed, every layer and every exit head run. The claim under test: for ANY dims and params the validators accept, no kernel overflows (UBSan
  * aborts on signed overflow and bad shifts) or reads/writes outside its buffers (ASan: every tensor, its params,
  * QUANT_PARAMS and the arena are separate exact-size heap blocks).
  *
  * Dimensions are drawn log-uniformly, most inputs asking for a small model so executions stay fast (draw_dims),
- * some for up to NI_MAX_DIM = 1024 columns, which crosses the Cortex-M DSP GEMV's 256-column chunks
- * (src/arm/gemv_s8_dsp.c), and some for sequences of 256..NI_MAX_POSITIONS = 512 tokens. Two caps keep one
+ * some for up to NI_MAX_DIM = 1024 columns, which crosses the Cortex-M DSP GEMM's 64-column passes
+ * (src/arm/gemm_s8_dsp.c), and some for sequences of 256..NI_MAX_POSITIONS = 512 tokens. Two caps keep one
  * execution bounded; an input over them is skipped:
  *   FUZZ_MAX_BYTES  weights + row params + QUANT_PARAMS + arena <= 4 MiB
  *   FUZZ_MAX_MACS   multiply-accumulates of one run <= 2^23 (the sequence length, then the layer count, is cut
@@ -93,38 +93,45 @@ static uint32_t min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
 /* The kind of model an input asks for (its first byte): most stay small so executions are fast. */
 typedef enum { SHAPE_SMALL, SHAPE_LONG, SHAPE_FULL } shape_class;
 
-/* Valid dims drawn from the input's first bytes.
- *   SMALL (6 in 8): dims <= 64, <= 64 positions, <= 4 layers
- *   LONG  (1 in 8): 256..512 positions and a sequence that fills most of them, hidden size <= 8, <= 2 layers
+/* Valid dims drawn from the input's first bytes; scheme W1A1 in 1 of 4 (dims multiples of 32, not 4).
+ *   SMALL (6 in 8): dims <= 64 (W1A1: 128), <= 64 positions, <= 4 layers
+ *   LONG  (1 in 8): 256..512 positions and a sequence that fills most of them, hidden size <= 16 (W1A1: 32),
+ *                   <= 2 layers
  *   FULL  (1 in 8): the validator's whole range (1024 columns, 512 positions, 32 layers, V up to 65535) */
 static shape_class draw_dims(src *s, ni_model_dims *d)
 {
     uint32_t k = take8(s) % 8;
     shape_class c = k == 7 ? SHAPE_FULL : k == 6 ? SHAPE_LONG : SHAPE_SMALL;
-    uint32_t dim_max = c == SHAPE_FULL ? NI_MAX_DIM : c == SHAPE_LONG ? 16u : 64u;
-    uint32_t heads = log_range(s, 1, c == SHAPE_LONG ? 2u : 16u), head_dim = 4 * log_range(s, 1, dim_max / 4);
-    if (heads * head_dim > dim_max) head_dim = 4 * (dim_max / 4 / heads > 0 ? dim_max / 4 / heads : 1);
-    if (c == SHAPE_LONG) head_dim = 4;
+    d->scheme = take8(s) % 4 == 3 ? NI_SCHEME_W1A1 : NI_SCHEME_INT8;
+    const uint32_t m = d->scheme == NI_SCHEME_W1A1 ? 32u : 4u; /* the scheme's multiple */
+    uint32_t dim_max = c == SHAPE_FULL ? NI_MAX_DIM : (c == SHAPE_LONG ? 4u : 16u) * m;
+    uint32_t heads = log_range(s, 1, c == SHAPE_LONG ? 2u : 16u), head_dim = m * log_range(s, 1, dim_max / m);
+    if (heads > dim_max / m) heads = dim_max / m;
+    if (heads * head_dim > dim_max) head_dim = m * (dim_max / m / heads);
+    if (c == SHAPE_LONG) head_dim = m;
     d->num_heads = heads;
     d->hidden_size = heads * head_dim;
-    d->embedding_size = 4 * log_range(s, 1, dim_max / 4);
-    d->intermediate_size = 4 * log_range(s, 1, dim_max / 4);
+    d->embedding_size = m * log_range(s, 1, dim_max / m);
+    d->intermediate_size = m * log_range(s, 1, dim_max / m);
     d->vocab_size = log_range(s, 5, c == SHAPE_FULL ? NI_MAX_VOCAB : 1024u);
     d->num_layers = log_range(s, 1, c == SHAPE_FULL ? NI_MAX_LAYERS : c == SHAPE_LONG ? 2u : 4u);
     d->max_positions = c == SHAPE_LONG ? log_range(s, 256, NI_MAX_POSITIONS)
                                        : log_range(s, 3, c == SHAPE_FULL ? NI_MAX_POSITIONS : 64u);
     d->num_labels = log_range(s, 2, min_u32(dim_max, NI_MAX_DIM));
     d->activation = 1 + take8(s) % NI_ACT_MAX;
-    d->scheme = NI_SCHEME_INT8;
     return c;
 }
 
 /* QUANT_PARAMS: the fixed part with every field in range, then LayerNorm params and tanh tables (any values). */
-static void fill_qparams(src *s, uint8_t *out, uint32_t len)
+static void fill_qparams(src *s, const ni_model_dims *d, uint8_t *out, uint32_t len)
 {
     ni_qparams_fixed q;
     memset(&q, 0, sizeof q);
     q.version = NI_QPARAMS_VERSION;
+    if (d->scheme == NI_SCHEME_W1A1) { /* |attn_threshold| <= head size */
+        int32_t head = (int32_t)(d->hidden_size / d->num_heads);
+        q.attn_threshold = in_range(s, -head, head);
+    }
     ni_requant *rq[4] = { &q.attn_residual, &q.full_residual, &q.softmax_index, &q.context };
     for (int k = 0; k < 4; k++) { rq[k]->multiplier = (int32_t)(next32(s) & 0x7fffffffu); rq[k]->shift = in_range(s, 1, 62); }
     for (int k = 0; k < NI_EXP_TABLE_LEN; k++) q.exp_table[k] = in_range(s, 0, 65536);
@@ -144,15 +151,28 @@ static void fill_qparams(src *s, uint8_t *out, uint32_t len)
     fill_bytes(s, out + sizeof q, len - sizeof q);
 }
 
-/* Raw input bytes, then each field mapped into its valid range: |bias| <= 2^30, multiplier >= 0, shift 1..62. */
-static void fill_row_params(src *s, ni_int8_row_params *p, uint32_t rows)
+static void wr32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); } /* little-endian targets only (ni_encoding.h) */
+static uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+
+/* Raw input bytes, then each field mapped into its encoding's valid range.
+ *   INT8_ROW per row: |bias| <= 2^30, multiplier >= 0, shift 1..62
+ *   BINARY header: act_threshold -128..127, shift 1..62, reserved 0; rows: any int16 bias, uint16 multiplier */
+static void fill_params(src *s, uint8_t encoding, uint8_t *p, uint32_t len, uint32_t rows)
 {
-    fill_bytes(s, p, (size_t)rows * sizeof *p);
+    fill_bytes(s, p, len);
+    if (encoding == NI_ENC_BINARY) {
+        wr32(p, (uint32_t)((int32_t)(rd32(p) % 256u) - 128));
+        wr32(p + 4, 1u + rd32(p + 4) % 62u);
+        wr32(p + 8, 0);
+        wr32(p + 12, 0);
+        return;
+    }
     for (uint32_t r = 0; r < rows; r++) {
-        uint32_t b = (uint32_t)p[r].bias;
-        p[r].bias = (int32_t)(b % (1u << 31)) - (int32_t)(1u << 30) + (int32_t)(b >> 31); /* -2^30 .. 2^30 */
-        p[r].multiplier = (int32_t)((uint32_t)p[r].multiplier & 0x7fffffffu);
-        p[r].shift = 1 + (int32_t)((uint32_t)p[r].shift % 62u);
+        uint8_t *q = p + (size_t)r * NI_INT8_ROW_PARAMS_BYTES;
+        uint32_t b = rd32(q);
+        wr32(q, (uint32_t)((int32_t)(b % (1u << 31)) - (int32_t)(1u << 30) + (int32_t)(b >> 31))); /* -2^30 .. 2^30 */
+        wr32(q + 4, rd32(q + 4) & 0x7fffffffu);
+        wr32(q + 8, 1u + rd32(q + 8) % 62u);
     }
 }
 
@@ -167,8 +187,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ni_model_init(&m, &d) != NI_OK) abort();
     tensor_shape t[9 + 2 * NI_MAX_LAYERS];
     uint32_t nt = shapes_of(&d, t), qlen = ni_qparams_size(&d), arena_len = ni_arena_bytes(&m);
+    uint32_t dlen[9 + 2 * NI_MAX_LAYERS], plen[9 + 2 * NI_MAX_LAYERS];
+    uint8_t enc[9 + 2 * NI_MAX_LAYERS];
     uint64_t bytes = (uint64_t)qlen + arena_len;
-    for (uint32_t k = 0; k < nt; k++) bytes += (uint64_t)t[k].rows * (t[k].cols + NI_INT8_ROW_PARAMS_BYTES);
+    for (uint32_t k = 0; k < nt; k++) {
+        enc[k] = ni_tensor_encoding(&d, t[k].id);
+        if (!ni_encoding_find(enc[k])->sizes(t[k].rows, t[k].cols, &dlen[k], &plen[k])) return 0;
+        bytes += (uint64_t)dlen[k] + plen[k];
+    }
     if (bytes > FUZZ_MAX_BYTES) return 0;
 
     /* sequence length and layers run: as drawn, cut to the MAC budget */
@@ -178,22 +204,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     while (layers > 1 && macs(&d, n, layers) > FUZZ_MAX_MACS) layers--;
     if (macs(&d, n, layers) > FUZZ_MAX_MACS) return 0;
 
-    int8_t *w[9 + 2 * NI_MAX_LAYERS] = { 0 };
-    ni_int8_row_params *p[9 + 2 * NI_MAX_LAYERS] = { 0 };
+    uint8_t *w[9 + 2 * NI_MAX_LAYERS] = { 0 }, *p[9 + 2 * NI_MAX_LAYERS] = { 0 };
     uint8_t *qp = malloc(qlen), *arena = malloc(arena_len);
     int32_t *ids = malloc(n * sizeof *ids), *logits = malloc(d.num_labels * sizeof *logits), entropy;
     int ok = qp && arena && ids && logits;
     for (uint32_t k = 0; ok && k < nt; k++) {
-        w[k] = malloc((size_t)t[k].rows * t[k].cols);
-        p[k] = malloc((size_t)t[k].rows * sizeof *p[k]);
+        w[k] = malloc(dlen[k]);
+        p[k] = malloc(plen[k]);
         ok = w[k] && p[k];
         if (!ok) break;
-        fill_bytes(&s, w[k], (size_t)t[k].rows * t[k].cols);
-        fill_row_params(&s, p[k], t[k].rows);
-        if (ni_model_set_tensor(&m, t[k].id, w[k], p[k], t[k].rows, t[k].cols) != NI_OK) abort();
+        fill_bytes(&s, w[k], dlen[k]);
+        fill_params(&s, enc[k], p[k], plen[k], t[k].rows);
+        if (ni_model_set_tensor(&m, t[k].id, enc[k], w[k], dlen[k], p[k], plen[k], t[k].rows, t[k].cols) != NI_OK) abort();
     }
     if (ok) {
-        fill_qparams(&s, qp, qlen);
+        fill_qparams(&s, &d, qp, qlen);
         if (ni_model_bind(&m, qp, qlen) != NI_OK) abort(); /* every value is in range */
         for (uint32_t k = 0; k < n; k++) ids[k] = in_range(&s, 0, d.vocab_size - 1);
         if (ni_embed(&m, ids, n, arena, arena_len) != NI_OK) abort();

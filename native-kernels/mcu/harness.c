@@ -33,30 +33,42 @@ static int32_t token_ids[256];
 
 static int failures;
 
-#ifdef NI_MCU_PROFILE_GEMV
-/* Built with -Wl,--wrap=ni_gemv_s8 (NI_MCU_PROFILE=ON): every GEMV of the runtime is counted, which splits an
- * utterance's instructions into GEMV and everything else. The counter's own cost is left out of the split. */
-void __real_ni_gemv_s8(const int8_t *w, const int8_t *x, int32_t *y, uint32_t rows, uint32_t cols);
-static uint64_t gemv_instructions, gemv_macs, gemv_calls;
-static int gemv_counting; /* set during the full-depth pass only */
-void __wrap_ni_gemv_s8(const int8_t *w, const int8_t *x, int32_t *y, uint32_t rows, uint32_t cols)
+#ifdef NI_MCU_PROFILE_GEMM
+/* Built with -Wl,--wrap=ni_gemm_s8,--wrap=ni_b1_gemm (NI_MCU_PROFILE=ON): every GEMM tile of the runtime, int8 and
+ * 1-bit, is counted, which splits an utterance's instructions into GEMM and everything else. The counter's own cost
+ * is left out of the split. A 1-bit MAC is one weight bit against one activation bit. */
+void __real_ni_gemm_s8(const int8_t *w, uint32_t cols, const int8_t *x, uint32_t x_stride, uint32_t n, uint32_t r0,
+                       uint32_t r1, int32_t *acc, uint32_t acc_stride);
+void __real_ni_b1_gemm(const uint32_t *w, uint32_t words, const uint32_t *xbits, uint32_t x_words_stride, uint32_t n,
+                       uint32_t r0, uint32_t r1, int32_t *acc, uint32_t acc_stride);
+static uint64_t gemm_instructions, gemm_macs, gemm_calls;
+static int gemm_counting; /* set during the full-depth pass only */
+void __wrap_ni_gemm_s8(const int8_t *w, uint32_t cols, const int8_t *x, uint32_t x_stride, uint32_t n, uint32_t r0,
+                       uint32_t r1, int32_t *acc, uint32_t acc_stride)
 {
-    if (!gemv_counting) {
-        __real_ni_gemv_s8(w, x, y, rows, cols);
-        return;
-    }
-    uint64_t t = ni_mcu_count();
-    __real_ni_gemv_s8(w, x, y, rows, cols);
-    gemv_instructions += ni_mcu_count() - t;
-    gemv_macs += (uint64_t)rows * cols;
-    gemv_calls++;
+    uint64_t t = gemm_counting ? ni_mcu_count() : 0;
+    __real_ni_gemm_s8(w, cols, x, x_stride, n, r0, r1, acc, acc_stride);
+    if (!gemm_counting) return;
+    gemm_instructions += ni_mcu_count() - t;
+    gemm_macs += (uint64_t)(r1 - r0) * cols * n;
+    gemm_calls++;
 }
-#define NI_GEMV_COUNTING(on) (gemv_counting = (on))
+void __wrap_ni_b1_gemm(const uint32_t *w, uint32_t words, const uint32_t *xbits, uint32_t x_words_stride, uint32_t n,
+                       uint32_t r0, uint32_t r1, int32_t *acc, uint32_t acc_stride)
+{
+    uint64_t t = gemm_counting ? ni_mcu_count() : 0;
+    __real_ni_b1_gemm(w, words, xbits, x_words_stride, n, r0, r1, acc, acc_stride);
+    if (!gemm_counting) return;
+    gemm_instructions += ni_mcu_count() - t;
+    gemm_macs += (uint64_t)(r1 - r0) * 32u * words * n;
+    gemm_calls++;
+}
+#define NI_GEMM_COUNTING(on) (gemm_counting = (on))
 #else
-#define NI_GEMV_COUNTING(on) ((void)0)
+#define NI_GEMM_COUNTING(on) ((void)0)
 #endif
 
-/* Multiply-accumulates of one utterance of n tokens through `layers` layers and their exit heads: the GEMVs
+/* Multiply-accumulates of one utterance of n tokens through `layers` layers and their exit heads: the linear layers
  * (embedding projection, Q/K/V/output, FFN in and out, pooler, classifier) and attention (scores and context). */
 static uint64_t model_macs(const ni_model_dims *d, uint32_t n, uint32_t layers)
 {
@@ -157,7 +169,7 @@ int main(void)
 
         /* full depth: every layer's logits and entropy checked; only the step calls are counted */
         uint64_t embed_n = 0, layers_n = 0, heads_n = 0, t;
-        NI_GEMV_COUNTING(1);
+        NI_GEMM_COUNTING(1);
         t = ni_mcu_count();
         st = ni_embed(&model, token_ids, tv.token_count, arena, arena_len);
         embed_n += ni_mcu_count() - t;
@@ -172,7 +184,7 @@ int main(void)
             if (st != NI_OK) { fail_status("ni_run_layer/ni_exit_head", tv.index, l, st); break; }
             check_layer(&tv, l, n_labels, entropy);
         }
-        NI_GEMV_COUNTING(0);
+        NI_GEMM_COUNTING(0);
         const uint64_t full = embed_n + layers_n + heads_n;
 
         /* early exit, as the firmware runs it: stop at the first layer under its threshold */
@@ -231,12 +243,12 @@ int main(void)
                sum_embed / utterances, sum_layers / utterances, sum_heads / utterances, sum_macs / utterances,
                milli / 1000u, milli % 1000u);
     }
-#ifdef NI_MCU_PROFILE_GEMV
-    if (gemv_macs) {
-        uint64_t milli = (gemv_instructions * 1000u + gemv_macs / 2) / gemv_macs;
-        printf("gemv profile %s: %" PRIu64 " calls, %" PRIu64 " MACs, %" PRIu64 " instructions (%" PRIu64 ".%03" PRIu64
-               " per MAC) in the full-depth passes\n", NI_MCU_IMAGE_NAME, gemv_calls, gemv_macs,
-               gemv_instructions, milli / 1000u, milli % 1000u);
+#ifdef NI_MCU_PROFILE_GEMM
+    if (gemm_macs) {
+        uint64_t milli = (gemm_instructions * 1000u + gemm_macs / 2) / gemm_macs;
+        printf("gemm profile %s: %" PRIu64 " calls, %" PRIu64 " MACs, %" PRIu64 " instructions (%" PRIu64 ".%03" PRIu64
+               " per MAC) in the full-depth passes\n", NI_MCU_IMAGE_NAME, gemm_calls, gemm_macs,
+               gemm_instructions, milli / 1000u, milli % 1000u);
     }
 #endif
     printf("%s\n", failures ? "FAILED" : "PASSED");

@@ -1,9 +1,11 @@
-/* Tensor encodings and the QUANT_PARAMS section of the flash image (docs/numerics.md).
+/* Tensor encodings, the model rules (dims, which tensor carries which encoding) and the QUANT_PARAMS section of the
+ * flash image (docs/numerics.md).
  *
- * Everything here is a plain little-endian struct read in place from flash; the loader validates it once
- * (ni_encoding_validate, ni_qparams_validate) so that every kernel can rely on the bounds in docs/numerics.md
- * without re-checking. The other encoding ids (binary, GOBO, int4, iPQ, AdaptivFloat, fp32) are reserved in
- * ni_image.h. */
+ * One table maps an encoding id to everything encoding-specific (ni_encoding_find): its sizes, the check of its
+ * params, the per-row requantization params, the token-batched GEMM, the input packing and the embedding lookup.
+ * Each encoding is one row of that table and its own file under src/kernels/encodings/; the loader, the model, the
+ * steps and the kernels reach an encoding only through the table. Params are plain little-endian structs read in
+ * place from flash; the loader validates them once so every kernel can rely on the bounds in docs/numerics.md. */
 #ifndef NANO_INTENT_NI_ENCODING_H
 #define NANO_INTENT_NI_ENCODING_H
 
@@ -13,8 +15,8 @@
 extern "C" {
 #endif
 
-/* ni_model_dims, the encoding ids (NI_ENC_INT8_ROW, ...) and the limits NI_MAX_DIM, NI_MAX_POSITIONS,
- * NI_MAX_LAYERS, NI_MAX_VOCAB come from the image format. */
+/* ni_model_dims, the scheme and encoding ids and the limits NI_MAX_DIM, NI_MAX_POSITIONS, NI_MAX_LAYERS,
+ * NI_MAX_VOCAB come from the image format. */
 #include "ni_image.h"
 
 /* Params are read in place as little-endian integers: every supported target (x86, Cortex-M, RV32) is. */
@@ -28,24 +30,83 @@ typedef struct ni_requant {
     int32_t shift;
 } ni_requant;
 
-/* NI_ENC_INT8_ROW: data = rows*cols int8, row-major; params = one of these per row (12 bytes, 4-aligned).
- * out[r] = round_shift((sum_c w[r][c]*x[c] + bias) * multiplier, shift): the multiplier folds the row's weight
- * scale, the input scale and the output scale; bias is in accumulator units (|bias| <= 2^30). */
+/* What every encoding gives for one output row: out = round_shift((acc + bias) * multiplier, shift). */
 typedef struct ni_int8_row_params {
     int32_t bias;
     int32_t multiplier;
     int32_t shift;
 } ni_int8_row_params;
 
+/* ---- NI_ENC_INT8_ROW (src/kernels/encodings/ni_enc_int8_row.c) ----
+ * data = rows*cols int8, row-major; params = one ni_int8_row_params per row (12 bytes, 4-aligned). The multiplier
+ * folds the row's weight scale, the input scale and the output scale; bias is in accumulator units (|bias| <= 2^30). */
 #define NI_INT8_ROW_PARAMS_BYTES 12u
 #define NI_MAX_ABS_BIAS (1L << 30)
+#define NI_INT8_ROW_MAX_COLS 65536u
 
-/* Byte sizes of a rows x cols tensor in this encoding. Returns 1 when known, 0 for an unknown encoding or
- * sizes that overflow 32 bits. */
-int ni_encoding_sizes(uint8_t encoding, uint32_t rows, uint32_t cols, uint32_t *data_len, uint32_t *params_len);
+/* ---- NI_ENC_BINARY (src/kernels/encodings/ni_enc_binary.c) ----
+ * data = rows * cols/32 little-endian uint32 words (bit set = +1); params = a 16-byte header
+ * {int32 act_threshold, int32 shift, int32 0, int32 0} then one {int16 bias, uint16 multiplier} per row. */
+#define NI_BINARY_HEADER_BYTES 16u
+#define NI_BINARY_ROW_BYTES 4u
+#define NI_BINARY_MAX_COLS 1024u
+#define NI_BINARY_MIN_THRESHOLD (-128)
+#define NI_BINARY_MAX_THRESHOLD 127
 
-/* Checks the per-row params of a tensor (shift range, multiplier sign, bias bound). 1 = valid, 0 = not. */
-int ni_encoding_validate(uint8_t encoding, const uint8_t *params, uint32_t params_len, uint32_t rows, uint32_t cols);
+/* One weight tensor: pointers into the image (or into memory for models built in RAM), untyped. */
+typedef struct ni_tensor {
+    uint8_t encoding;                   /* ni_encoding */
+    const uint8_t *data, *params;       /* params NULL when params_len is 0 */
+    uint32_t data_len, params_len, rows, cols;
+} ni_tensor;
+
+/* Everything encoding-specific. Activations are int8 everywhere; an encoding whose GEMM wants its input in another
+ * form (bits) packs it with pack_input, and producers that know their consumer write that form directly. */
+typedef struct ni_encoding_traits {
+    uint8_t id;
+    const char *name;
+    /* Byte lengths of data and params for rows x cols; 0 when the sizes overflow 32 bits. */
+    int (*sizes)(uint32_t rows, uint32_t cols, uint32_t *data_len, uint32_t *params_len);
+    /* 1 when params (params_len bytes, 4-aligned offset) are valid for rows x cols, including the shape limits the
+     * kernels need (e.g. cols % 32 for BINARY). */
+    int (*validate)(const uint8_t *params, uint32_t params_len, uint32_t rows, uint32_t cols);
+    /* bias, multiplier, shift of output row `row`. */
+    ni_int8_row_params (*row_params)(const ni_tensor *t, uint32_t row);
+    /* Bytes of one token's input row as gemm reads it (4-aligned). */
+    uint32_t (*input_bytes)(uint32_t cols);
+    /* Writes int8 values x[0..count) as input columns [c0, c0 + count) of one token's packed input row `in`; NULL
+     * when the packed row is the int8 row itself (then callers pass int8 rows straight to gemm). */
+    void (*pack_input)(const ni_tensor *t, const int8_t *x, uint32_t c0, uint32_t count, uint8_t *in);
+    /* acc[tok * acc_stride + (r - r0)] = sum_c w[r][c] * xval_tok[c] for tokens tok < n and rows r0 <= r < r1,
+     * where token tok's packed input row is at in + tok * in_stride. Each weight row is read once for all n tokens. */
+    void (*gemm)(const ni_tensor *t, const uint8_t *in, uint32_t in_stride, uint32_t n, uint32_t r0, uint32_t r1,
+                 int32_t *acc, uint32_t acc_stride);
+    /* out[c] += round_shift(w[row][c] * M_row, s_row) for c < cols: an embedding row at the embedding-sum scale. */
+    void (*embed_add)(const ni_tensor *t, uint32_t row, int64_t *out);
+} ni_encoding_traits;
+
+/* The table's row for an encoding id; NULL for an id without one (the reserved ids 3..7, 0, 8..255). */
+const ni_encoding_traits *ni_encoding_find(uint8_t id);
+
+/* ---- model rules: one dims validator, one tensor validator (the loader and ni_model_bind both call them) ---- */
+
+/* 1 when dims are within the limits of docs/flash-image.md, including the scheme's multiples (4, or 32 for W1A1). */
+int ni_dims_validate(const ni_model_dims *dims);
+
+/* The shape the dims demand for tensor `id` (NI_TENSOR_*, NI_TENSOR_EXIT(l, part)); 0 for an id the model has not. */
+int ni_tensor_shape(const ni_model_dims *dims, uint32_t id, uint32_t *rows, uint32_t *cols);
+
+/* The encoding the dims' scheme gives tensor `id` (NI_ENC_*), 0 for an unknown scheme. */
+uint8_t ni_tensor_encoding(const ni_model_dims *dims, uint32_t id);
+
+/* Checks a tensor entry against the model, in the loader's order: NI_ERR_TENSOR_SHAPE, NI_ERR_TENSOR_ENCODING
+ * (unknown, or not the scheme's), NI_ERR_TENSOR_SIZE (data_len / params_len). dims must be valid and id known. */
+ni_status ni_tensor_check_format(const ni_model_dims *dims, uint32_t id, uint8_t encoding, uint32_t rows, uint32_t cols,
+                                 uint32_t data_len, uint32_t params_len);
+/* The encoding's validate on the params: NI_OK or NI_ERR_TENSOR_PARAMS. */
+ni_status ni_tensor_check_params(const ni_tensor *t);
+
+/* ---- QUANT_PARAMS (docs/numerics.md, section 6) ---- */
 
 /* LayerNorm element: y = round_shift(div_round(d * gain * 2^8, sigma) + bias, NI_LN_GAIN_SHIFT). */
 typedef struct ni_ln_param {
@@ -58,7 +119,7 @@ typedef struct ni_ln_param {
 #define NI_EXP_INDEX_FRAC_BITS 5  /* softmax table step: 1/32 */
 #define NI_LUT8_LEN 256           /* int8 -> int8 activation tables, indexed by x + 128 */
 #define NI_FRAC_TABLE_LEN 256     /* entropy tables */
-#define NI_QPARAMS_VERSION 1u
+#define NI_QPARAMS_VERSION 2u
 
 /* QUANT_PARAMS section, fixed part. Followed immediately by
  *   ni_ln_param emb_ln[E], attn_ln[H], full_ln[H];
@@ -66,7 +127,7 @@ typedef struct ni_ln_param {
  * and nothing else: total length = sizeof(ni_qparams_fixed) + 8*(E+2H) + 256*L. */
 typedef struct ni_qparams_fixed {
     uint32_t version;            /* NI_QPARAMS_VERSION */
-    uint32_t reserved;           /* 0 */
+    int32_t attn_threshold;      /* W1A1: Bi-Attention threshold, |t| <= head size; INT8: 0 */
     ni_requant attn_residual;    /* layer input h (int8, s_h) -> attention LayerNorm input (int16, s_la) */
     ni_requant full_residual;    /* attention LN output a (int8, s_a) -> full LayerNorm input (int16, s_lf) */
     ni_requant softmax_index;    /* (max score - score) -> exp table index in 1/32 nat (s_q*s_k/sqrt(d)*32) */
@@ -82,9 +143,6 @@ uint32_t ni_qparams_size(const ni_model_dims *dims);
 
 /* 1 = the section is exactly as long as ni_qparams_size says and every field is within its documented range. */
 int ni_qparams_validate(const uint8_t *p, uint32_t len, const ni_model_dims *dims);
-
-/* Checks dims against the limits above. 1 = valid. */
-int ni_dims_validate(const ni_model_dims *dims);
 
 #ifdef __cplusplus
 }

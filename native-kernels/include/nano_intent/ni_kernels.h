@@ -1,5 +1,6 @@
 /* Integer-only kernels (docs/numerics.md). Each is a portable C99 reference; a platform variant (e.g. the Arm
- * DSP GEMV) must give bit-identical results and is tested against the reference. No float, no malloc. */
+ * DSP GEMM) must give bit-identical results and is tested against the reference. No float, no malloc. The 1-bit
+ * kernels are in ni_kernels_b1.h. */
 #ifndef NANO_INTENT_NI_KERNELS_H
 #define NANO_INTENT_NI_KERNELS_H
 
@@ -28,45 +29,60 @@ static inline int16_t ni_sat16(int64_t v) { return (int16_t)(v > 32767 ? 32767 :
  * behaviour whatever the buffer's declared type (no strict-aliasing assumptions); compilers emit plain loads. */
 static inline int32_t ni_ld32(const int32_t *p) { int32_t v; memcpy(&v, p, sizeof v); return v; }
 static inline ni_requant ni_ld_requant(const ni_requant *p) { ni_requant v; memcpy(&v, p, sizeof v); return v; }
-static inline ni_int8_row_params ni_ld_row(const ni_int8_row_params *p) { ni_int8_row_params v; memcpy(&v, p, sizeof v); return v; }
 static inline ni_ln_param ni_ld_ln(const ni_ln_param *p) { ni_ln_param v; memcpy(&v, p, sizeof v); return v; }
 
-/* ---- matrix-vector ---- */
+/* ---- token-batched int8 GEMM (NI_ENC_INT8_ROW) ---- */
 
-/* y[r] = sum_c w[r*cols+c] * x[c]; int32, row-major, cols % 4 == 0, cols <= 2^16. */
-void ni_gemv_s8_ref(const int8_t *w, const int8_t *x, int32_t *y, uint32_t rows, uint32_t cols);
-#ifdef NI_HAVE_GEMV_S8_DSP
-void ni_gemv_s8_dsp(const int8_t *w, const int8_t *x, int32_t *y, uint32_t rows, uint32_t cols);
+/* acc[t*acc_stride + (r - r0)] = sum_c w[r*cols + c] * x[t*x_stride + c] for tokens t < n and rows r0 <= r < r1;
+ * int32, row-major weights, cols % 4 == 0, cols <= 2^16. Each weight row is read once for all n tokens. */
+void ni_gemm_s8_ref(const int8_t *w, uint32_t cols, const int8_t *x, uint32_t x_stride, uint32_t n, uint32_t r0,
+                    uint32_t r1, int32_t *acc, uint32_t acc_stride);
+#ifdef NI_HAVE_GEMM_S8_DSP
+void ni_gemm_s8_dsp(const int8_t *w, uint32_t cols, const int8_t *x, uint32_t x_stride, uint32_t n, uint32_t r0,
+                    uint32_t r1, int32_t *acc, uint32_t acc_stride);
 #endif
-/* Same contract; the DSP variant when NI_HAVE_GEMV_S8_DSP is defined, else the reference. */
-void ni_gemv_s8(const int8_t *w, const int8_t *x, int32_t *y, uint32_t rows, uint32_t cols);
+/* Same contract; the DSP variant when NI_HAVE_GEMM_S8_DSP is defined, else the reference. */
+void ni_gemm_s8(const int8_t *w, uint32_t cols, const int8_t *x, uint32_t x_stride, uint32_t n, uint32_t r0,
+                uint32_t r1, int32_t *acc, uint32_t acc_stride);
 /* sum_c a[c] * b[c] over int8, n <= 2^16. */
 int32_t ni_dot_s8(const int8_t *a, const int8_t *b, uint32_t n);
 
-/* ---- requantization of a GEMV result with per-row params (NI_ENC_INT8_ROW) ---- */
+/* ---- requantization of a GEMM tile, row params from the tensor's encoding (row_params) ----
+ * acc holds rows [r0, r1) of n tokens: acc[t*acc_stride + (r - r0)]. v = round_shift((acc + bias_r) * M_r, s_r). */
 
-/* out[r] = sat8(round_shift((acc[r] + bias[r]) * mult[r], shift[r])) */
-void ni_requant_rows_s8(const int32_t *acc, const ni_int8_row_params *p, int8_t *out, uint32_t rows);
-/* out[r] = sat16(round_shift((acc[r] + bias[r]) * mult[r], shift[r]) + round_shift(res[r] * res_rq)): a linear
- * layer's output plus the residual, both brought to the LayerNorm input scale. */
-void ni_requant_rows_add_s16(const int32_t *acc, const ni_int8_row_params *p, const int8_t *res, ni_requant res_rq,
-                             int16_t *out, uint32_t rows);
-/* out[r] = clamp(round_shift((acc[r] + bias[r]) * mult[r], shift[r]), +-NI_LOGIT_LIMIT): exit logits, Q16 nats. */
-void ni_requant_rows_logits(const int32_t *acc, const ni_int8_row_params *p, int32_t *out, uint32_t rows);
+/* out[t*out_stride + (r - r0)] = sat8(v) */
+void ni_requant_tile_s8(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
+                        uint32_t n, int8_t *out, uint32_t out_stride);
+/* In place: io[t*io_stride + r] holds the int8 residual (as int16) and becomes sat16(v + round_shift(res * res_rq)):
+ * a linear layer's output plus the residual, both at the LayerNorm input scale. */
+void ni_requant_tile_add_s16(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
+                             uint32_t n, ni_requant res_rq, int16_t *io, uint32_t io_stride);
+/* out[r] = clamp(v, +-NI_LOGIT_LIMIT) for one token: exit logits, Q16 nats. */
+void ni_requant_tile_logits(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, int32_t *out);
 #define NI_LOGIT_FRAC_BITS 16
 #define NI_LOGIT_LIMIT (1L << 26) /* +-1024 nats */
+/* Sign bits (W1A1 Q, K, V): bit r of token t's row (bits + t*bits_stride words) = (acc + bias_r >= 0); the other
+ * bits of those words are kept. */
+void ni_sign_tile_bits(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
+                       uint32_t n, uint32_t *bits, uint32_t bits_stride);
 
 /* ---- embedding ---- */
 
-/* out[c] = sat16(round_shift(word[id][c] * word_p[id]) + round_shift(pos[p][c] * pos_p[p])): one token's
- * embedding sum (token type 0 is folded into the position rows by the packer), read straight from flash. */
-void ni_embed_token_s16(const int8_t *word, const ni_int8_row_params *word_p, const int8_t *pos,
-                        const ni_int8_row_params *pos_p, uint32_t token, uint32_t position, uint32_t dim,
+/* out[c] = sat16(word row `token` + position row `position`), each at the embedding-sum scale by its encoding's
+ * embed_add (token type 0 is folded into the position rows by the packer); rows read straight from flash.
+ * sum: E int64 of scratch. */
+void ni_embed_token_s16(const ni_tensor *word, const ni_tensor *pos, uint32_t token, uint32_t position, int64_t *sum,
                         int16_t *out);
+
+/* ---- int8 <-> int16 views of one buffer (the arena's residual sums, docs/numerics.md "Arena") ---- */
+
+/* buf holds n int8 at its start; afterwards it holds the same n values as int16 (2n bytes). */
+void ni_widen_s8_in_place(void *buf, uint32_t n);
 
 /* ---- normalisation and activations ---- */
 
-/* Integer LayerNorm of n <= NI_MAX_DIM int16 values to int8 (docs/numerics.md, "LayerNorm"). */
+/* Integer LayerNorm of n <= NI_MAX_DIM int16 values to int8 (docs/numerics.md, "LayerNorm"). out may alias x (the
+ * int8 row then lies in the first half of the int16 row: each out[i] is written after x[i] and x[i/2] were read). */
 void ni_layernorm_s16(const int16_t *x, const ni_ln_param *p, uint32_t n, int8_t *out);
 /* out[i] = table[x[i] + 128] (GELU, tanh). In place allowed. */
 void ni_lut_s8(const int8_t *x, const int8_t *table, int8_t *out, uint32_t n);

@@ -20,29 +20,23 @@ extern "C" {
  * written as int16/int32 in place); otherwise ni_open, ni_embed, ni_run_layer and ni_exit_head return
  * NI_ERR_ALIGNMENT. ni_model_bind returns it for row params or QUANT_PARAMS that are not 4-byte aligned. */
 
-/* One weight tensor as the runtime reads it: int8 rows and one ni_int8_row_params per row, both in flash. */
-typedef struct ni_tensor_int8 {
-    const int8_t *data;
-    const ni_int8_row_params *params;
-    uint32_t rows, cols;
-} ni_tensor_int8;
-
 typedef struct ni_exit_tensors {
-    ni_tensor_int8 pooler;     /* [H, H] -> tanh input scale */
-    ni_tensor_int8 classifier; /* [C, H] -> Q16 logits */
+    ni_tensor pooler;          /* [H, H] -> tanh input scale */
+    ni_tensor classifier;      /* [C, H] -> Q16 logits */
 } ni_exit_tensors;
 
-/* An opened model: pointers into the caller's image, nothing copied. Filled by ni_open (or ni_model_bind).
- * RAM besides the arena: ni_model_struct_bytes() (3,536 bytes on Cortex-M, 5,712 on x86-64); keep it static. */
+/* An opened model: pointers into the caller's image, nothing copied. Filled by ni_open (or ni_model_bind). Each
+ * tensor carries its encoding (ni_tensor, ni_encoding.h); the scheme (dims.scheme) picks the attention block.
+ * RAM besides the arena: ni_model_struct_bytes(); keep it static. */
 typedef struct ni_model {
     ni_model_dims dims;
-    ni_tensor_int8 word_emb;   /* [V, E] -> embedding LayerNorm input scale (int16) */
-    ni_tensor_int8 pos_emb;    /* [T_max, E], token type 0 folded in -> same scale */
-    ni_tensor_int8 emb_proj;   /* [H, E] -> layer input scale */
-    ni_tensor_int8 query, key, value; /* [H, H] */
-    ni_tensor_int8 attn_out;   /* [H, H] -> attention LayerNorm input (int16) */
-    ni_tensor_int8 ffn;        /* [I, H] -> GELU input scale */
-    ni_tensor_int8 ffn_out;    /* [H, I] -> full LayerNorm input (int16) */
+    ni_tensor word_emb;        /* [V, E] -> embedding LayerNorm input scale (int16) */
+    ni_tensor pos_emb;         /* [T_max, E], token type 0 folded in -> same scale */
+    ni_tensor emb_proj;        /* [H, E] -> layer input scale */
+    ni_tensor query, key, value; /* [H, H] */
+    ni_tensor attn_out;        /* [H, H] -> attention LayerNorm input (int16) */
+    ni_tensor ffn;             /* [I, H] -> GELU input scale */
+    ni_tensor ffn_out;         /* [H, I] -> full LayerNorm input (int16) */
     ni_exit_tensors exits[NI_MAX_LAYERS];
     const ni_qparams_fixed *qp;
     const ni_ln_param *emb_ln, *attn_ln, *full_ln;
@@ -54,17 +48,21 @@ typedef struct ni_model {
  * `image` must be 4-byte aligned (NI_ERR_ALIGNMENT). */
 int ni_open(const uint8_t *image, uint32_t len, ni_model *model);
 
-/* Checks dims, every tensor's shape and params, and the QUANT_PARAMS section, then fills the derived pointers.
- * ni_open calls this after the loader resolved the sections; tests call it with tensors built in memory. */
+/* Checks dims, every tensor (shape, the scheme's encoding, sizes, params: ni_tensor_check_format/_params) and the
+ * QUANT_PARAMS section, then fills the derived pointers. ni_open calls this after the loader resolved the sections;
+ * tests call it with tensors built in memory. */
 int ni_model_bind(ni_model *model, const uint8_t *qparams, uint32_t qparams_len);
 
 /* Building a model from tensors already in memory (host tools and tests; ni_open does this from an image):
  * ni_model_init zeroes *model and sets the dims, ni_model_set_tensor points one NI_TENSOR_* id (or
- * NI_TENSOR_EXIT(l, part)) at int8 data and its row params, then ni_model_bind checks everything. */
+ * NI_TENSOR_EXIT(l, part)) at its encoded data and params (the bytes an image would hold), then ni_model_bind checks
+ * everything. */
 uint32_t ni_model_struct_bytes(void);
 int ni_model_init(ni_model *model, const ni_model_dims *dims);
-int ni_model_set_tensor(ni_model *model, uint32_t tensor_id, const int8_t *data, const ni_int8_row_params *params,
-                        uint32_t rows, uint32_t cols);
+int ni_model_set_tensor(ni_model *model, uint32_t tensor_id, uint8_t encoding, const uint8_t *data, uint32_t data_len,
+                        const uint8_t *params, uint32_t params_len, uint32_t rows, uint32_t cols);
+/* The model's slot for a tensor id; NULL for an id the model has no slot for. */
+ni_tensor *ni_model_tensor(ni_model *model, uint32_t tensor_id);
 
 /* Bytes of arena the step API needs at max_positions tokens (the packer writes the same number into the header).
  * The arena passed to the steps must be 4-byte aligned (NI_ERR_ALIGNMENT) and at least this long (NI_ERR_ARENA_SMALL). */

@@ -49,7 +49,7 @@ if(NOT NANO_INTENT_PROVIDER)
 endif()
 set(NANO_INTENT_PROVIDER ${NANO_INTENT_PROVIDER} CACHE STRING "nano-intent partition provider: esp32, stm32 or posix")
 
-# the CPU, for the kernel selection the benchmarks measure (the DSP GEMV on Cortex-M4/M7)
+# the CPU, for the kernel selection the benchmarks measure (the DSP GEMM on Cortex-M4/M7)
 if(NOT NANO_INTENT_CPU)
     if(TARGET_SERIES MATCHES "^STM32(F7|H7)")
         set(NANO_INTENT_CPU cortex-m7)

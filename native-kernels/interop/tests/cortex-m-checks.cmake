@@ -17,7 +17,7 @@ add_test(NAME ${ni_prefix}nanoframework_glue_compile
 
 # FindINTEROP-NanoIntent.cmake as nf-interpreter uses it, for a ChibiOS STM32 target of this CPU (STM32F7xx for the
 # M7, STM32F4xx for the M4): configure and build findinterop/ with this toolchain file. MinSizeRel (-Os) as
-# nanoFramework's release builds: at -O0 the frame pointer takes r7 and src/arm/gemv_s8_dsp.c's asm no longer finds its
+# nanoFramework's release builds: at -O0 the frame pointer takes r7 and src/arm/gemm_s8_dsp.c's asm no longer finds its
 # registers ("impossible constraints"); -Og and up, or -fomit-frame-pointer, compile.
 if(NI_MCU_TARGET STREQUAL "cortex-m7")
   set(ni_series STM32F7xx)

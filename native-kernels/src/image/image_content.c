@@ -48,18 +48,8 @@ ni_status ni_image_check_model(ni_image *img)
     d->num_labels = ni_rd32(s + 28);
     d->activation = ni_rd32(s + 32);
     d->scheme = ni_rd32(s + 36);
-    if (d->vocab_size < 5 || d->vocab_size > NI_MAX_VOCAB) return NI_ERR_MODEL_DIMS;
-    if (d->embedding_size < 4 || d->embedding_size > NI_MAX_DIM || d->embedding_size % 4 != 0) return NI_ERR_MODEL_DIMS;
-    if (d->hidden_size < 4 || d->hidden_size > NI_MAX_DIM || d->hidden_size % 4 != 0) return NI_ERR_MODEL_DIMS;
-    if (d->num_heads == 0 || d->hidden_size % d->num_heads != 0 || (d->hidden_size / d->num_heads) % 4 != 0)
-        return NI_ERR_MODEL_DIMS;
-    if (d->intermediate_size < 4 || d->intermediate_size > NI_MAX_DIM || d->intermediate_size % 4 != 0)
-        return NI_ERR_MODEL_DIMS;
-    if (d->num_layers < 1 || d->num_layers > NI_MAX_LAYERS) return NI_ERR_MODEL_DIMS;
-    if (d->max_positions < 3 || d->max_positions > NI_MAX_POSITIONS) return NI_ERR_MODEL_DIMS;
-    if (d->num_labels < 2 || d->num_labels > NI_MAX_DIM) return NI_ERR_MODEL_DIMS;
-    if (d->activation < 1 || d->activation > NI_ACT_MAX) return NI_ERR_MODEL_DIMS;
-    if (d->scheme < 1 || d->scheme > NI_SCHEME_MAX) return NI_ERR_MODEL_DIMS;
+    /* the one dims validator (ranges, and the scheme's multiples: 4, or 32 for W1A1) */
+    if (!ni_dims_validate(d)) return NI_ERR_MODEL_DIMS;
     return NI_OK;
 }
 

@@ -4,8 +4,8 @@
 
 #include <stddef.h>
 #include "nano_intent/ni_image.h"
-/* ni_encoding_sizes, ni_encoding_validate, ni_qparams_validate: the encoding rules the loader checks tensors and
- * QUANT_PARAMS against (docs/numerics.md). */
+/* ni_dims_validate, ni_tensor_check_format/_params, ni_qparams_validate: the model rules the loader checks the MODEL
+ * dims, tensors and QUANT_PARAMS against (docs/numerics.md); encodings through the encoding table. */
 #include "nano_intent/ni_encoding.h"
 
 /* 1 when [off, off + len) lies inside [0, total), without overflow. */

@@ -1,35 +1,25 @@
-/* The tensor tables of EMBEDDINGS, LAYER and EXIT_HEADS: every entry in range, aligned, sized per its encoding,
- * shaped as the MODEL dims demand, and every required tensor present exactly once. */
+/* The tensor tables of EMBEDDINGS, LAYER and EXIT_HEADS: every entry in range, aligned, shaped as the MODEL dims
+ * demand, in the encoding the scheme gives it, sized and with params as that encoding defines (the encoding table),
+ * and every required tensor present exactly once. */
 #include "image_internal.h"
 
-/* Slot of a tensor id within its section's descriptor array, and the shape the dims demand; 0 when the id does
- * not belong in that section. */
-static int expected_tensor(const ni_image *img, uint16_t kind, uint32_t id, uint32_t *slot, uint32_t *rows,
-                           uint32_t *cols)
+/* Slot of a tensor id within its section's descriptor array; 0 when the id does not belong in that section (or the
+ * model has no such tensor: an exit beyond L, an unknown part). */
+static int tensor_slot(const ni_image *img, uint16_t kind, uint32_t id, uint32_t *slot)
 {
-    const ni_model_dims *d = &img->dims;
-    if (kind == NI_SECTION_EMBEDDINGS) {
-        switch (id) {
-        case NI_TENSOR_WORD_EMBEDDINGS: *slot = 0; *rows = d->vocab_size; *cols = d->embedding_size; return 1;
-        case NI_TENSOR_POSITION_EMBEDDINGS: *slot = 1; *rows = d->max_positions; *cols = d->embedding_size; return 1;
-        case NI_TENSOR_EMBEDDING_MAPPING_IN: *slot = 2; *rows = d->hidden_size; *cols = d->embedding_size; return 1;
-        default: return 0;
-        }
-    }
-    if (kind == NI_SECTION_LAYER) {
-        if (id < NI_TENSOR_ATTENTION_QUERY || id > NI_TENSOR_FFN_OUTPUT) return 0;
-        *slot = id - NI_TENSOR_ATTENTION_QUERY;
-        *rows = id == NI_TENSOR_FFN ? d->intermediate_size : d->hidden_size;
-        *cols = id == NI_TENSOR_FFN_OUTPUT ? d->intermediate_size : d->hidden_size;
+    uint32_t rows, cols;
+    if (!ni_tensor_shape(&img->dims, id, &rows, &cols)) return 0;
+    if (kind == NI_SECTION_EMBEDDINGS && id >= NI_TENSOR_WORD_EMBEDDINGS && id <= NI_TENSOR_EMBEDDING_MAPPING_IN) {
+        *slot = id - NI_TENSOR_WORD_EMBEDDINGS;
         return 1;
     }
-    if (id >= NI_TENSOR_EXIT_BASE) {
+    if (kind == NI_SECTION_LAYER && id >= NI_TENSOR_ATTENTION_QUERY && id <= NI_TENSOR_FFN_OUTPUT) {
+        *slot = id - NI_TENSOR_ATTENTION_QUERY;
+        return 1;
+    }
+    if (kind == NI_SECTION_EXIT_HEADS && id >= NI_TENSOR_EXIT_BASE) {
         uint32_t layer = (id - NI_TENSOR_EXIT_BASE) / NI_TENSOR_EXIT_STRIDE;
-        uint32_t part = (id - NI_TENSOR_EXIT_BASE) % NI_TENSOR_EXIT_STRIDE;
-        if (layer >= d->num_layers || part >= NI_EXIT_TENSORS_PER_LAYER) return 0;
-        *slot = layer * NI_EXIT_TENSORS_PER_LAYER + part;
-        *rows = part == NI_EXIT_POOLER ? d->hidden_size : d->num_labels;
-        *cols = d->hidden_size;
+        *slot = layer * NI_EXIT_TENSORS_PER_LAYER + (id - NI_TENSOR_EXIT_BASE) % NI_TENSOR_EXIT_STRIDE;
         return 1;
     }
     return 0;
@@ -53,17 +43,17 @@ static ni_status check_entry(const ni_image *img, uint16_t kind, const uint8_t *
                              uint32_t table_end, const uint8_t *e, uint32_t *cursor, ni_tensor_desc *out,
                              uint32_t *slot)
 {
-    uint32_t id = ni_rd16(e + NI_TEN_ID), rows, cols, want_data, want_params;
+    uint32_t id = ni_rd16(e + NI_TEN_ID);
     uint8_t enc = e[NI_TEN_ENCODING];
+    ni_status st;
     uint32_t r = ni_rd32(e + NI_TEN_ROWS), c = ni_rd32(e + NI_TEN_COLS);
     uint32_t doff = ni_rd32(e + NI_TEN_DATA_OFFSET), dlen = ni_rd32(e + NI_TEN_DATA_LENGTH);
     uint32_t poff = ni_rd32(e + NI_TEN_PARAMS_OFFSET), plen = ni_rd32(e + NI_TEN_PARAMS_LENGTH);
-    if (!expected_tensor(img, kind, id, slot, &rows, &cols)) return NI_ERR_TENSOR_UNKNOWN;
+    if (!tensor_slot(img, kind, id, slot)) return NI_ERR_TENSOR_UNKNOWN;
     if (e[NI_TEN_FLAGS] != 0) return NI_ERR_FLAGS;
     if (ni_rd32(e + NI_TEN_RESERVED) != 0) return NI_ERR_RESERVED;
-    if (r != rows || c != cols) return NI_ERR_TENSOR_SHAPE;
-    if (!ni_encoding_sizes(enc, r, c, &want_data, &want_params)) return NI_ERR_TENSOR_ENCODING;
-    if (dlen != want_data || plen != want_params) return NI_ERR_TENSOR_SIZE;
+    /* shape, the scheme's encoding, sizes: the model's one tensor validator */
+    if ((st = ni_tensor_check_format(&img->dims, id, enc, r, c, dlen, plen)) != NI_OK) return st;
     if (doff % NI_TENSOR_DATA_ALIGN != 0 || poff % NI_TENSOR_PARAMS_ALIGN != 0) return NI_ERR_TENSOR_ALIGN;
     if (doff < table_end || !ni_in_range(doff, dlen, sec_len)) return NI_ERR_TENSOR_BOUNDS;
     if (plen == 0 ? poff != 0 : (poff < table_end || !ni_in_range(poff, plen, sec_len))) return NI_ERR_TENSOR_BOUNDS;
@@ -73,7 +63,10 @@ static ni_status check_entry(const ni_image *img, uint16_t kind, const uint8_t *
         if (poff < *cursor) return NI_ERR_TENSOR_OVERLAP;
         *cursor = poff + plen;
     }
-    if (!ni_encoding_validate(enc, plen ? sec + poff : NULL, plen, r, c)) return NI_ERR_TENSOR_PARAMS;
+    {
+        const ni_tensor t = { enc, sec + doff, plen ? sec + poff : NULL, dlen, plen, r, c };
+        if ((st = ni_tensor_check_params(&t)) != NI_OK) return st;
+    }
     out->id = (uint16_t)id;
     out->encoding = enc;
     out->present = 1;

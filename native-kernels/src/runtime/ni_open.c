@@ -1,16 +1,14 @@
-/* ni_open: the loader validates the image, then the int8 runtime binds its tensors and QUANT_PARAMS. */
+/* ni_open: the loader validates the image, then the runtime binds its tensors (each with its encoding) and QUANT_PARAMS. */
 #include <string.h>
 #include "nano_intent/ni_runtime.h"
 
-static int bind_tensor(const ni_image *img, uint16_t id, ni_tensor_int8 *out)
+/* The image's descriptor of `id` into the model's slot: encoding, data and params as the loader validated them. */
+static int bind_tensor(const ni_image *img, ni_model *m, uint32_t id)
 {
-    const ni_tensor_desc *t = ni_image_tensor(img, id);
-    if (t == NULL || t->encoding != NI_ENC_INT8_ROW) return 0;
-    out->data = (const int8_t *)(const void *)t->data;
-    out->params = (const ni_int8_row_params *)(const void *)t->params;
-    out->rows = t->rows;
-    out->cols = t->cols;
-    return 1;
+    const ni_tensor_desc *t = ni_image_tensor(img, (uint16_t)id);
+    if (t == NULL) return 0;
+    return ni_model_set_tensor(m, id, t->encoding, t->data, t->data_len, t->params, t->params_len, t->rows, t->cols)
+        == NI_OK;
 }
 
 int ni_open(const uint8_t *image, uint32_t len, ni_model *m)
@@ -24,18 +22,11 @@ int ni_open(const uint8_t *image, uint32_t len, ni_model *m)
     if (st != NI_OK) return st;
     const ni_image *img = &m->image;
     m->dims = img->dims;
-    int ok = bind_tensor(img, NI_TENSOR_WORD_EMBEDDINGS, &m->word_emb)
-          && bind_tensor(img, NI_TENSOR_POSITION_EMBEDDINGS, &m->pos_emb)
-          && bind_tensor(img, NI_TENSOR_EMBEDDING_MAPPING_IN, &m->emb_proj)
-          && bind_tensor(img, NI_TENSOR_ATTENTION_QUERY, &m->query)
-          && bind_tensor(img, NI_TENSOR_ATTENTION_KEY, &m->key)
-          && bind_tensor(img, NI_TENSOR_ATTENTION_VALUE, &m->value)
-          && bind_tensor(img, NI_TENSOR_ATTENTION_DENSE, &m->attn_out)
-          && bind_tensor(img, NI_TENSOR_FFN, &m->ffn)
-          && bind_tensor(img, NI_TENSOR_FFN_OUTPUT, &m->ffn_out);
+    int ok = 1;
+    for (uint32_t id = NI_TENSOR_WORD_EMBEDDINGS; ok && id <= NI_TENSOR_EMBEDDING_MAPPING_IN; id++) ok = bind_tensor(img, m, id);
+    for (uint32_t id = NI_TENSOR_ATTENTION_QUERY; ok && id <= NI_TENSOR_FFN_OUTPUT; id++) ok = bind_tensor(img, m, id);
     for (uint32_t l = 0; ok && l < img->dims.num_layers; l++)
-        ok = bind_tensor(img, NI_TENSOR_EXIT(l, NI_EXIT_POOLER), &m->exits[l].pooler)
-          && bind_tensor(img, NI_TENSOR_EXIT(l, NI_EXIT_CLASSIFIER), &m->exits[l].classifier);
+        ok = bind_tensor(img, m, NI_TENSOR_EXIT(l, NI_EXIT_POOLER)) && bind_tensor(img, m, NI_TENSOR_EXIT(l, NI_EXIT_CLASSIFIER));
     uint32_t qlen = 0;
     const uint8_t *qp = ni_image_section(img, NI_SECTION_QUANT_PARAMS, &qlen);
     int bound = ok ? ni_model_bind(m, qp, qlen) : NI_ERR_MODEL;

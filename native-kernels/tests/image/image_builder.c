@@ -13,10 +13,22 @@ void tb_wr32(uint8_t *p, uint32_t v)
 
 static uint32_t align32(uint32_t x) { return (x + 31u) & ~31u; }
 
-static uint32_t rng_next(uint32_t *s)
+uint32_t tb_rng_next(uint32_t *s)
 {
     *s = *s * 1664525u + 1013904223u;
     return *s >> 8;
+}
+
+tb_options tb_w1a1_options(void)
+{
+    tb_options o = tb_default_options();
+    o.dims.embedding_size = 32;
+    o.dims.hidden_size = 64;
+    o.dims.num_heads = 2;
+    o.dims.intermediate_size = 96;
+    o.dims.scheme = NI_SCHEME_W1A1;
+    o.seed = 777u;
+    return o;
 }
 
 tb_options tb_default_options(void)
@@ -60,18 +72,42 @@ uint32_t tb_vocab_string(uint32_t id, char *out)
 
 uint32_t tb_quant_params(uint8_t *out, uint32_t cap, const ni_model_dims *dims)
 {
-    /* A QUANT_PARAMS section that ni_qparams_validate accepts (docs/numerics.md): version 1, four requantizations,
-     * monotone exp / exp2 / log2 tables, then GELU, LayerNorm and tanh bytes of any value. */
+    /* A QUANT_PARAMS section that ni_qparams_validate accepts (docs/numerics.md): version 2, the attention threshold
+     * (0 for INT8, within the head size for W1A1), four requantizations, monotone exp / exp2 / log2 tables, then
+     * GELU, LayerNorm and tanh bytes of any value. */
     uint32_t i, n = ni_qparams_size(dims), o = 0;
     if (n == 0 || cap < n) return 0;
     for (i = 0; i < n; i++) out[i] = (uint8_t)(i * 7u + 1u);
-    tb_wr32(out + o, 1); o += 4;
-    tb_wr32(out + o, 0); o += 4;
+    tb_wr32(out + o, NI_QPARAMS_VERSION); o += 4;
+    tb_wr32(out + o, dims->scheme == NI_SCHEME_W1A1 ? TB_W1A1_ATTN_THRESHOLD : 0); o += 4;
     for (i = 0; i < 4; i++) { tb_wr32(out + o, 1u << 30); tb_wr32(out + o + 4, 31); o += 8; }
     for (i = 0; i < NI_EXP_TABLE_LEN; i++, o += 4) tb_wr32(out + o, 65536u >> (i / 32u));
     for (i = 0; i < NI_FRAC_TABLE_LEN; i++, o += 4) tb_wr32(out + o, (1u << 30) - i * (1u << 21));
     for (i = 0; i < NI_FRAC_TABLE_LEN; i++, o += 4) tb_wr32(out + o, i * 256u);
     return n;
+}
+
+void tb_fill_params(uint8_t encoding, uint8_t *p, uint32_t len, uint32_t *rng)
+{
+    uint32_t j;
+    if (encoding == NI_ENC_BINARY) {
+        /* header {act_threshold -8..8, shift 12..19, 0, 0}, then {int16 bias, uint16 multiplier} per row */
+        if (len < NI_BINARY_HEADER_BYTES) return;
+        memset(p, 0, NI_BINARY_HEADER_BYTES);
+        tb_wr32(p, (tb_rng_next(rng) % 17u) - 8u);
+        tb_wr32(p + 4, 12u + tb_rng_next(rng) % 8u);
+        for (j = NI_BINARY_HEADER_BYTES; j + NI_BINARY_ROW_BYTES <= len; j += NI_BINARY_ROW_BYTES) {
+            tb_wr16(p + j, (tb_rng_next(rng) % 61u) - 30u);
+            tb_wr16(p + j + 2, tb_rng_next(rng) & 0xFFFFu);
+        }
+        return;
+    }
+    /* INT8_ROW: {bias, multiplier >= 0, shift 1..62} per row */
+    for (j = 0; j + 12u <= len; j += 12u) {
+        tb_wr32(p + j, (tb_rng_next(rng) % 2001u) - 1000u);
+        tb_wr32(p + j + 4, (tb_rng_next(rng) & 0x3FFFFFFFu) + 1u);
+        tb_wr32(p + j + 8, 10u + tb_rng_next(rng) % 40u);
+    }
 }
 
 typedef struct tb_tensor { uint16_t id; uint32_t rows, cols; } tb_tensor;
@@ -112,26 +148,22 @@ static uint32_t write_tensors(uint8_t *s, uint32_t room, uint16_t kind, const ni
     for (i = 0; i < n; i++) {
         uint8_t *e = s + NI_TENSOR_TABLE_HEADER_SIZE + i * NI_TENSOR_ENTRY_SIZE;
         uint32_t doff, poff;
-        if (!ni_encoding_sizes(NI_ENC_INT8_ROW, t[i].rows, t[i].cols, &dl, &pl)) return 0;
+        const uint8_t enc = ni_tensor_encoding(d, t[i].id);
+        if (ni_encoding_find(enc) == NULL || !ni_encoding_find(enc)->sizes(t[i].rows, t[i].cols, &dl, &pl)) return 0;
         doff = align32(cur);
         poff = pl ? align32(doff + dl) : 0;
         cur = pl ? poff + pl : doff + dl;
         if (cur > room) return 0;
         tb_wr16(e + NI_TEN_ID, t[i].id);
-        e[NI_TEN_ENCODING] = NI_ENC_INT8_ROW;
+        e[NI_TEN_ENCODING] = enc;
         tb_wr32(e + NI_TEN_ROWS, t[i].rows);
         tb_wr32(e + NI_TEN_COLS, t[i].cols);
         tb_wr32(e + NI_TEN_DATA_OFFSET, doff);
         tb_wr32(e + NI_TEN_DATA_LENGTH, dl);
         tb_wr32(e + NI_TEN_PARAMS_OFFSET, poff);
         tb_wr32(e + NI_TEN_PARAMS_LENGTH, pl);
-        for (j = 0; j < dl; j++) s[doff + j] = (uint8_t)rng_next(rng);
-        /* params per INT8_ROW: {bias, multiplier >= 0, shift 1..62} per row */
-        for (j = 0; j + 12u <= pl; j += 12u) {
-            tb_wr32(s + poff + j, (rng_next(rng) % 2001u) - 1000u);
-            tb_wr32(s + poff + j + 4, (rng_next(rng) & 0x3FFFFFFFu) + 1u);
-            tb_wr32(s + poff + j + 8, 10u + rng_next(rng) % 40u);
-        }
+        for (j = 0; j < dl; j++) s[doff + j] = (uint8_t)tb_rng_next(rng);
+        tb_fill_params(enc, s + poff, pl, rng);
     }
     return cur;
 }
@@ -224,9 +256,9 @@ static uint32_t write_test_vectors(uint8_t *s, uint32_t room, const ni_model_dim
         tb_wr32(r, rec);
         tb_wr16(r + 4, t);
         for (k = 0; k < t; k++)
-            tb_wr16(r + 8 + 2 * k, k == 0 ? 2u : (k == t - 1 ? 3u : 5u + rng_next(rng) % (d->vocab_size - 5u)));
+            tb_wr16(r + 8 + 2 * k, k == 0 ? 2u : (k == t - 1 ? 3u : 5u + tb_rng_next(rng) % (d->vocab_size - 5u)));
         for (k = 0; k < d->num_layers * d->num_labels + d->num_layers; k++)
-            tb_wr32(r + 8 + tok_bytes + 4 * k, rng_next(rng) - (1u << 23));
+            tb_wr32(r + 8 + tok_bytes + 4 * k, tb_rng_next(rng) - (1u << 23));
         cur += rec;
     }
     return cur;

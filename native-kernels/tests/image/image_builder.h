@@ -22,8 +22,17 @@ typedef struct tb_options {
     uint32_t arena_bytes;
 } tb_options;
 
-/* Small dims every test uses: V=40, E=8, H=8, heads=2, I=16, L=2, P=8, C=3. */
+/* Small dims every test uses: V=40, E=8, H=8, heads=2, I=16, L=2, P=8, C=3, scheme INT8. */
 tb_options tb_default_options(void);
+/* The same with scheme W1A1 and E=32, H=64, heads=2 (head size 32), I=96: 1-bit tensors, int8 classifiers. */
+tb_options tb_w1a1_options(void);
+/* The attention threshold the builder writes into a W1A1 model's QUANT_PARAMS. */
+#define TB_W1A1_ATTN_THRESHOLD 2
+
+/* Fills params bytes p[0..len) of a tensor in that encoding with valid random values. */
+void tb_fill_params(uint8_t encoding, uint8_t *p, uint32_t len, uint32_t *rng);
+/* The builder's pseudo-random generator (an LCG). */
+uint32_t tb_rng_next(uint32_t *s);
 
 /* Writes the image into buf (capacity cap); returns its length, 0 when cap is too small. */
 uint32_t tb_build(uint8_t *buf, uint32_t cap, const tb_options *opt, tb_layout *layout);

@@ -30,9 +30,8 @@ static ni_status expected(const uint8_t *img, uint32_t len, const tb_layout *lay
     return NI_ERR_IMAGE_HASH; /* zero padding between sections: only the hash covers it */
 }
 
-int main(void)
+static int check(tb_options o)
 {
-    tb_options o = tb_default_options();
     tb_layout lay;
     ni_image img;
     uint32_t len = tb_build(buf, sizeof buf, &o, &lay), at, bit, flips = 0, padding = 0;
@@ -53,5 +52,12 @@ int main(void)
     CHECK_STATUS(ni_image_open(buf, len, &img), NI_OK, "restored image");
     CHECK(padding > 0); /* the layout has padding, so that case was exercised */
     printf("image_bitflip: %u flips over %u bytes (%u in padding)\n", (unsigned)flips, (unsigned)len, (unsigned)padding);
+    return 0;
+}
+
+int main(void)
+{
+    check(tb_default_options());
+    check(tb_w1a1_options()); /* 1-bit tensors */
     return ni_test_finish("image_bitflip");
 }

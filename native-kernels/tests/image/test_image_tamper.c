@@ -8,10 +8,11 @@ static uint8_t buf[1 << 16];
 static tb_layout lay;
 static uint32_t len;
 static tb_options opt;
+static tb_options (*make)(void) = tb_default_options; /* the image the cases tamper with */
 
 static void fresh(void)
 {
-    opt = tb_default_options();
+    opt = make();
     len = tb_build(buf, sizeof buf, &opt, &lay);
 }
 
@@ -47,6 +48,87 @@ static void expect(ni_status want, const char *what)
 
 static void add32(uint8_t *p, int32_t d) { tb_wr32(p, ni_rd32(p) + (uint32_t)d); }
 
+static uint8_t *params(uint32_t kind, uint32_t i) { return sec(kind) + ni_rd32(tensor(kind, i) + NI_TEN_PARAMS_OFFSET); }
+
+/* NI_ENC_INT8_ROW params of tensor i of a section: row 1's bias, multiplier and shift at their limits. */
+static void int8_row_params_cases(uint32_t kind, uint32_t i)
+{
+    tb_wr32(params(kind, i) + 12 + 8, 0); expect(NI_ERR_TENSOR_PARAMS, "INT8_ROW row shift 0");
+    tb_wr32(params(kind, i) + 12 + 8, 63); expect(NI_ERR_TENSOR_PARAMS, "INT8_ROW row shift 63");
+    tb_wr32(params(kind, i) + 12 + 8, 62); expect(NI_OK, "INT8_ROW row shift 62");
+    tb_wr32(params(kind, i) + 12 + 4, 0xFFFFFFFFu); expect(NI_ERR_TENSOR_PARAMS, "INT8_ROW row multiplier -1");
+    tb_wr32(params(kind, i) + 12 + 4, 0x7FFFFFFFu); expect(NI_OK, "INT8_ROW row multiplier 2^31-1");
+    tb_wr32(params(kind, i) + 12, (1u << 30) + 1u); expect(NI_ERR_TENSOR_PARAMS, "INT8_ROW row bias 2^30+1");
+    tb_wr32(params(kind, i) + 12, (uint32_t)-(1 << 30) - 1u); expect(NI_ERR_TENSOR_PARAMS, "INT8_ROW row bias -2^30-1");
+    tb_wr32(params(kind, i) + 12, (uint32_t)-(1 << 30)); expect(NI_OK, "INT8_ROW row bias -2^30");
+}
+
+/* Scheme W1A1: the dims rule, which encoding each tensor may carry, and the NI_ENC_BINARY params. */
+static void w1a1_cases(void)
+{
+    uint32_t i;
+    make = tb_w1a1_options;
+    fresh();
+    CHECK(opt.dims.hidden_size == 64 && opt.dims.num_heads == 2 && opt.dims.intermediate_size == 96);
+    expect(NI_OK, "untampered W1A1");
+
+    /* dims: E, H, I and the head size multiples of 32 */
+    tb_wr32(sec(NI_SECTION_MODEL) + 4, 48); expect(NI_ERR_MODEL_DIMS, "W1A1 E = 48");
+    tb_wr32(sec(NI_SECTION_MODEL) + 8, 96); expect(NI_ERR_MODEL_DIMS, "W1A1 H = 96: head size 48");
+    tb_wr32(sec(NI_SECTION_MODEL) + 12, 4); expect(NI_ERR_MODEL_DIMS, "W1A1 4 heads: head size 16");
+    tb_wr32(sec(NI_SECTION_MODEL) + 16, 100); expect(NI_ERR_MODEL_DIMS, "W1A1 I = 100");
+    tb_wr32(sec(NI_SECTION_MODEL) + 16, 64); expect(NI_ERR_TENSOR_SHAPE, "W1A1 I = 64: FFN has 96 rows");
+
+    /* encodings: BINARY everywhere but the classifiers, which are INT8_ROW; reserved ids rejected */
+    for (i = 0; i < NI_LAYER_TENSOR_COUNT; i++) {
+        tensor(NI_SECTION_LAYER, i)[NI_TEN_ENCODING] = NI_ENC_INT8_ROW;
+        expect(NI_ERR_TENSOR_ENCODING, "INT8_ROW layer tensor in a W1A1 model");
+    }
+    tensor(NI_SECTION_EMBEDDINGS, 0)[NI_TEN_ENCODING] = NI_ENC_INT8_ROW; expect(NI_ERR_TENSOR_ENCODING, "INT8_ROW word embeddings in W1A1");
+    tensor(NI_SECTION_EMBEDDINGS, 1)[NI_TEN_ENCODING] = NI_ENC_GOBO3; expect(NI_ERR_TENSOR_ENCODING, "reserved GOBO3 in W1A1");
+    tensor(NI_SECTION_EXIT_HEADS, 2)[NI_TEN_ENCODING] = NI_ENC_INT8_ROW; expect(NI_ERR_TENSOR_ENCODING, "INT8_ROW pooler in W1A1");
+    tensor(NI_SECTION_EXIT_HEADS, 3)[NI_TEN_ENCODING] = NI_ENC_BINARY; expect(NI_ERR_TENSOR_ENCODING, "BINARY classifier");
+    tensor(NI_SECTION_EXIT_HEADS, 1)[NI_TEN_ENCODING] = NI_ENC_INT4; expect(NI_ERR_TENSOR_ENCODING, "reserved INT4 classifier");
+
+    /* BINARY sizes: rows * cols / 8 data bytes, 16 + 4 rows params bytes */
+    CHECK(ni_rd32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH) == 96u * 64u / 8u);
+    CHECK(ni_rd32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_PARAMS_LENGTH) == 16u + 4u * 96u);
+    add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH, 4); expect(NI_ERR_TENSOR_SIZE, "BINARY data length + 4");
+    add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH, -4); expect(NI_ERR_TENSOR_SIZE, "BINARY data length - 4");
+    add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_PARAMS_LENGTH, -4); expect(NI_ERR_TENSOR_SIZE, "BINARY params length - 4");
+    add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_PARAMS_LENGTH, 4); expect(NI_ERR_TENSOR_SIZE, "BINARY params length + 4");
+    add32(tensor(NI_SECTION_EMBEDDINGS, 0) + NI_TEN_PARAMS_LENGTH, -16); expect(NI_ERR_TENSOR_SIZE, "BINARY params without header");
+
+    /* BINARY params header {act_threshold -128..127, shift 1..62, 0, 0}; every row record is valid */
+    tb_wr32(params(NI_SECTION_LAYER, 1), 128); expect(NI_ERR_TENSOR_PARAMS, "BINARY act_threshold 128");
+    tb_wr32(params(NI_SECTION_LAYER, 1), (uint32_t)-129); expect(NI_ERR_TENSOR_PARAMS, "BINARY act_threshold -129");
+    tb_wr32(params(NI_SECTION_LAYER, 1), 0x80000000u); expect(NI_ERR_TENSOR_PARAMS, "BINARY act_threshold -2^31");
+    tb_wr32(params(NI_SECTION_LAYER, 1), 127); expect(NI_OK, "BINARY act_threshold 127");
+    tb_wr32(params(NI_SECTION_LAYER, 1), (uint32_t)-128); expect(NI_OK, "BINARY act_threshold -128");
+    tb_wr32(params(NI_SECTION_EMBEDDINGS, 2) + 4, 0); expect(NI_ERR_TENSOR_PARAMS, "BINARY shift 0");
+    tb_wr32(params(NI_SECTION_EMBEDDINGS, 2) + 4, 63); expect(NI_ERR_TENSOR_PARAMS, "BINARY shift 63");
+    tb_wr32(params(NI_SECTION_EMBEDDINGS, 2) + 4, 62); expect(NI_OK, "BINARY shift 62");
+    tb_wr32(params(NI_SECTION_EMBEDDINGS, 2) + 4, 1); expect(NI_OK, "BINARY shift 1");
+    tb_wr32(params(NI_SECTION_EXIT_HEADS, 0) + 8, 1); expect(NI_ERR_TENSOR_PARAMS, "BINARY reserved0");
+    params(NI_SECTION_EXIT_HEADS, 0)[15] = 0x80; expect(NI_ERR_TENSOR_PARAMS, "BINARY reserved1");
+    tb_wr16(params(NI_SECTION_LAYER, 5) + 16 + 4 * 3, 0x8000u); tb_wr16(params(NI_SECTION_LAYER, 5) + 18 + 4 * 3, 0xFFFFu);
+    expect(NI_OK, "BINARY row bias -32768, multiplier 65535");
+    tb_wr16(params(NI_SECTION_LAYER, 5) + 16, 0x7FFFu); tb_wr16(params(NI_SECTION_LAYER, 5) + 18, 0);
+    expect(NI_OK, "BINARY row bias 32767, multiplier 0");
+
+    /* the classifiers keep the INT8_ROW rules */
+    int8_row_params_cases(NI_SECTION_EXIT_HEADS, 1);
+
+    /* QUANT_PARAMS: |attn_threshold| <= head size (32) */
+    tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + 4, 33); expect(NI_ERR_QUANT_PARAMS, "attention threshold 33 > head size");
+    tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + 4, (uint32_t)-33); expect(NI_ERR_QUANT_PARAMS, "attention threshold -33");
+    tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + 4, 32); expect(NI_OK, "attention threshold 32");
+    tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + 4, (uint32_t)-32); expect(NI_OK, "attention threshold -32");
+    tb_wr32(sec(NI_SECTION_QUANT_PARAMS), 1); expect(NI_ERR_QUANT_PARAMS, "W1A1 QUANT_PARAMS version 1");
+    make = tb_default_options;
+    fresh();
+}
+
 int main(void)
 {
     ni_image img;
@@ -64,7 +146,8 @@ int main(void)
     tb_wr16(buf + NI_HDR_SECTION_COUNT, 0); expect(NI_ERR_SECTION_COUNT, "zero sections");
     tb_wr16(buf + NI_HDR_SECTION_COUNT, 17); expect(NI_ERR_SECTION_COUNT, "17 sections");
     tb_wr16(buf + NI_HDR_SECTION_ENTRY_SIZE, 32); expect(NI_ERR_SECTION_COUNT, "entry size 32");
-    tb_wr16(buf + NI_HDR_VERSION, 2); expect(NI_ERR_VERSION, "version 2");
+    tb_wr16(buf + NI_HDR_VERSION, 1); expect(NI_ERR_VERSION, "version 1 (pre-release, repack)");
+    tb_wr16(buf + NI_HDR_VERSION, 3); expect(NI_ERR_VERSION, "version 3");
     tb_wr16(buf + NI_HDR_HEADER_SIZE, 128); expect(NI_ERR_HEADER_SIZE, "header size 128");
     add32(buf + NI_HDR_TOTAL_LENGTH, -1); expect(NI_ERR_LENGTH, "total length - 1");
     add32(buf + NI_HDR_TOTAL_LENGTH, 32); expect(NI_ERR_TRUNCATED, "total length + 32");
@@ -144,11 +227,14 @@ int main(void)
     expect(NI_ERR_TENSOR_OVERLAP, "key data on query data");
     tb_wr32(tensor(NI_SECTION_LAYER, 0) + NI_TEN_PARAMS_OFFSET, ni_rd32(tensor(NI_SECTION_LAYER, 0) + NI_TEN_DATA_OFFSET));
     expect(NI_ERR_TENSOR_OVERLAP, "params on own data");
-    tb_wr32(sec(NI_SECTION_LAYER) + ni_rd32(tensor(NI_SECTION_LAYER, 3) + NI_TEN_PARAMS_OFFSET) + 8, 0);
-    expect(NI_ERR_TENSOR_PARAMS, "row shift 0");
+    int8_row_params_cases(NI_SECTION_LAYER, 3);
+    tensor(NI_SECTION_LAYER, 2)[NI_TEN_ENCODING] = NI_ENC_BINARY; expect(NI_ERR_TENSOR_ENCODING, "BINARY key in an INT8 model");
+    tensor(NI_SECTION_EXIT_HEADS, 0)[NI_TEN_ENCODING] = NI_ENC_BINARY; expect(NI_ERR_TENSOR_ENCODING, "BINARY pooler in an INT8 model");
 
     /* QUANT_PARAMS: ni_qparams_validate decides (docs/numerics.md) */
-    tb_wr32(sec(NI_SECTION_QUANT_PARAMS), 2); expect(NI_ERR_QUANT_PARAMS, "QUANT_PARAMS version 2");
+    tb_wr32(sec(NI_SECTION_QUANT_PARAMS), 1); expect(NI_ERR_QUANT_PARAMS, "QUANT_PARAMS version 1");
+    tb_wr32(sec(NI_SECTION_QUANT_PARAMS), 3); expect(NI_ERR_QUANT_PARAMS, "QUANT_PARAMS version 3");
+    tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + 4, 1); expect(NI_ERR_QUANT_PARAMS, "attention threshold 1 in an INT8 model");
     tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + 12, 0); expect(NI_ERR_QUANT_PARAMS, "QUANT_PARAMS requantization shift 0");
 
     /* vocabulary */
@@ -231,5 +317,6 @@ int main(void)
     tb_wr32(nmap(140) + 4, 1); expect(NI_ERR_NORMALIZER, "pool index 1 + 2 past the pool");
     tb_wr32(nmap(140) + 4, 0xFFFFFFFFu); expect(NI_ERR_NORMALIZER, "pool index wraps");
     tb_wr32(nmap(140) + 8, 0xDFFFu); expect(NI_ERR_NORMALIZER, "surrogate in the pool");
+    w1a1_cases();
     return ni_test_finish("image_tamper");
 }

@@ -7,9 +7,8 @@
 
 static uint8_t buf[1 << 16];
 
-int main(void)
+static int check(tb_options o)
 {
-    tb_options o = tb_default_options();
     tb_layout lay;
     ni_image img;
     uint32_t len = tb_build(buf, sizeof buf, &o, &lay), n;
@@ -31,5 +30,12 @@ int main(void)
         free(copy);
     }
     printf("image_truncation: %u prefixes\n", (unsigned)len);
+    return 0;
+}
+
+int main(void)
+{
+    check(tb_default_options());
+    check(tb_w1a1_options()); /* 1-bit tensors */
     return ni_test_finish("image_truncation");
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 #include "image_builder.h"
 #include "test_util.h"
+#include "nano_intent/ni_encoding.h"
 
 static uint8_t buf[1 << 16];
 
@@ -35,9 +36,13 @@ static void check_image(const tb_options *o)
     /* tensors: present with the demanded shapes, data 32-aligned inside their section */
     {
         const ni_tensor_desc *t = ni_image_tensor(&img, NI_TENSOR_WORD_EMBEDDINGS);
-        CHECK(t != NULL && t->rows == d->vocab_size && t->cols == d->embedding_size && t->encoding == NI_ENC_INT8_ROW);
+        uint32_t dl = 0, pl = 0;
+        CHECK(t != NULL && t->rows == d->vocab_size && t->cols == d->embedding_size);
+        CHECK(t != NULL && t->encoding == (d->scheme == NI_SCHEME_W1A1 ? NI_ENC_BINARY : NI_ENC_INT8_ROW));
         CHECK(t != NULL && t->data >= buf + lay.section_offset[NI_SECTION_EMBEDDINGS] && (t->data - buf) % 32 == 0);
-        CHECK(t != NULL && t->data_len == d->vocab_size * d->embedding_size && t->params != NULL);
+        CHECK(ni_encoding_find(t->encoding)->sizes(t->rows, t->cols, &dl, &pl));
+        CHECK(t != NULL && t->data_len == dl && t->params_len == pl && t->params != NULL);
+        CHECK(t != NULL && dl == (d->scheme == NI_SCHEME_W1A1 ? d->vocab_size * d->embedding_size / 8 : d->vocab_size * d->embedding_size));
         t = ni_image_tensor(&img, NI_TENSOR_FFN);
         CHECK(t != NULL && t->rows == d->intermediate_size && t->cols == d->hidden_size);
         t = ni_image_tensor(&img, NI_TENSOR_FFN_OUTPUT);
@@ -45,7 +50,9 @@ static void check_image(const tb_options *o)
         for (l = 0; l < d->num_layers; l++) {
             t = ni_image_tensor(&img, NI_TENSOR_EXIT(l, NI_EXIT_CLASSIFIER));
             CHECK(t != NULL && t->rows == d->num_labels && t->cols == d->hidden_size && t->id == NI_TENSOR_EXIT(l, 1));
-            CHECK(ni_image_tensor(&img, NI_TENSOR_EXIT(l, NI_EXIT_POOLER)) != NULL);
+            CHECK(t != NULL && t->encoding == NI_ENC_INT8_ROW); /* classifiers stay int8 in every scheme */
+            t = ni_image_tensor(&img, NI_TENSOR_EXIT(l, NI_EXIT_POOLER));
+            CHECK(t != NULL && t->encoding == ni_tensor_encoding(d, NI_TENSOR_EXIT(l, NI_EXIT_POOLER)));
         }
         CHECK(ni_image_tensor(&img, NI_TENSOR_EXIT(d->num_layers, NI_EXIT_POOLER)) == NULL);
         CHECK(ni_image_tensor(&img, NI_TENSOR_EXIT(0, 2)) == NULL);
@@ -106,6 +113,15 @@ int main(void)
     o.dims.intermediate_size = 64; o.dims.num_layers = 4; o.dims.max_positions = 24; o.dims.num_labels = 5;
     o.board_id = 7; o.test_vectors = 9; o.seed = 99;
     check_image(&o);
+    /* scheme W1A1: 1-bit tensors everywhere but the classifiers */
+    o = tb_w1a1_options();
+    check_image(&o);
+    o.dims.num_heads = 1; o.dims.max_positions = 40; o.test_vectors = 5;
+    check_image(&o);
+    o = tb_default_options();
+    o.dims.vocab_size = 300; o.dims.embedding_size = 16; o.dims.hidden_size = 32; o.dims.num_heads = 4;
+    o.dims.intermediate_size = 64; o.dims.num_layers = 4; o.dims.max_positions = 24; o.dims.num_labels = 5;
+    o.board_id = 7; o.test_vectors = 9; o.seed = 99;
     {
         tb_layout lay;
         uint32_t len = tb_build(buf, sizeof buf, &o, &lay);

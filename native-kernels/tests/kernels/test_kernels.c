@@ -45,29 +45,137 @@ static void test_isqrt(void)
     }
 }
 
-static void test_gemv(void)
+static void fill(int8_t *p, uint32_t n)
 {
-    enum { R = 7, C = 36 };
-    int8_t w[R * C], x[C];
-    int32_t y[R];
-    for (int i = 0; i < R * C; i++) w[i] = (int8_t)(rnd() & 0xff);
-    for (int i = 0; i < C; i++) x[i] = (int8_t)(rnd() & 0xff);
-    w[0] = -128; x[0] = -128;
-    ni_gemv_s8(w, x, y, R, C);
-    for (int r = 0; r < R; r++) {
-        int32_t e = 0;
-        for (int c = 0; c < C; c++) e += w[r * C + c] * x[c];
-        CHECK(y[r] == e);
-    }
+    for (uint32_t i = 0; i < n; i++) p[i] = (int8_t)(rnd() & 0xff);
 }
 
-static void test_requant_rows(void)
+/* The token-batched GEMM (ni_gemm_s8: the DSP kernel where it is built, and the portable reference) against a naive
+ * triple loop, over row ranges, token counts, strides and every column count shape the kernels special-case. */
+static void test_gemm(void)
 {
-    int32_t acc[3] = { 1000000, -1000000, 10 };
-    ni_int8_row_params p[3] = { { 0, 1 << 30, 31 }, { 0, 1 << 30, 31 }, { 5, 1 << 30, 31 } };
-    int8_t out[3];
-    ni_requant_rows_s8(acc, p, out, 3);
+    enum { R = 13, C = 200, N = 7, XS = 204, AS = 16 };
+    static int8_t w[R * C], x[N * XS];
+    static int32_t acc[N * AS], ref[N * AS];
+    static const uint32_t cols[] = { 4, 8, 12, 16, 60, 64, 68, 132, 200 };
+    fill(w, sizeof w);
+    fill(x, sizeof x);
+    w[0] = -128; x[0] = -128;
+    for (uint32_t ci = 0; ci < sizeof cols / sizeof cols[0]; ci++)
+        for (uint32_t n = 1; n <= N; n += 3)
+            for (uint32_t r0 = 0; r0 < 3; r0++)
+                for (uint32_t r1 = r0 + 1; r1 <= R && r1 - r0 <= AS; r1 += 4) {
+                    uint32_t c = cols[ci];
+                    for (uint32_t t = 0; t < n; t++)
+                        for (uint32_t r = r0; r < r1; r++) {
+                            int32_t e = 0;
+                            for (uint32_t k = 0; k < c; k++) e += w[r * c + k] * x[t * XS + k];
+                            ref[t * AS + (r - r0)] = e;
+                        }
+                    memset(acc, 0x55, sizeof acc);
+                    ni_gemm_s8(w, c, x, XS, n, r0, r1, acc, AS);
+                    for (uint32_t t = 0; t < n; t++)
+                        for (uint32_t r = r0; r < r1; r++) CHECK(acc[t * AS + (r - r0)] == ref[t * AS + (r - r0)]);
+                    memset(acc, 0x55, sizeof acc);
+                    ni_gemm_s8_ref(w, c, x, XS, n, r0, r1, acc, AS);
+                    for (uint32_t t = 0; t < n; t++)
+                        for (uint32_t r = r0; r < r1; r++) CHECK(acc[t * AS + (r - r0)] == ref[t * AS + (r - r0)]);
+                }
+}
+
+static void wr32(uint8_t *p, uint32_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24); }
+static void wr16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+
+static void test_requant_tile(void)
+{
+    /* three INT8_ROW rows {bias, multiplier, shift}: 0.5, 0.5, 0.5 with bias 5 on row 2 */
+    static uint32_t pw[9];
+    uint8_t *p = (uint8_t *)pw;
+    int8_t data[3 * 4] = { 0 };
+    for (int r = 0; r < 3; r++) { wr32(p + 12 * r, r == 2 ? 5 : 0); wr32(p + 12 * r + 4, 1u << 30); wr32(p + 12 * r + 8, 31); }
+    const ni_tensor t = { NI_ENC_INT8_ROW, (const uint8_t *)data, p, 12, 36, 3, 4 };
+    int32_t acc[2 * 3] = { 1000000, -1000000, 10, 1, -3, -11 };
+    int8_t out[2 * 4];
+    memset(out, 0x77, sizeof out);
+    ni_requant_tile_s8(&t, 0, 3, acc, 3, 2, out, 4);
     CHECK(out[0] == 127 && out[1] == -128 && out[2] == 8); /* (10+5)/2 = 7.5 -> 8 */
+    CHECK(out[4] == 1 && out[5] == -2 && out[6] == -3);    /* 0.5 -> 1, -1.5 -> -2, (-11+5)/2 = -3 */
+    CHECK(out[3] == 0x77 && out[7] == 0x77);               /* the stride's gap is untouched */
+    /* rows 1..2 only, and the int16 residual variant in place: res 100 * 0.5 + acc/2 */
+    int16_t io[2 * 3] = { 9, 100, -100, 9, 7, 8 };
+    ni_requant_tile_add_s16(&t, 1, 3, acc, 3, 2, (ni_requant){ 1 << 30, 31 }, io, 3);
+    CHECK(io[0] == 9 && io[3] == 9);                       /* row 0 not in the tile */
+    /* the tile's acc rows are relative to r0 = 1: token 0 gets acc[0], acc[1], token 1 acc[3], acc[4] */
+    CHECK(io[1] == 32767 && io[2] == -32768);              /* 500000 + 50, (-1e6+5)/2 - 50: saturated */
+    CHECK(io[4] == 1 + 4 && io[5] == 1 + 4);               /* 0.5 -> 1, 3.5 -> 4; (-3+5)/2, 8/2 */
+    int32_t logits[3];
+    ni_requant_tile_logits(&t, 0, 3, acc, logits);
+    CHECK(logits[0] == 500000 && logits[1] == -500000 && logits[2] == 8);
+}
+
+/* NI_ENC_BINARY through the encoding table: sizes, validate (shape limits and the params header), row params,
+ * input packing (whole words and partial tiles), the GEMM against sum_c w*b and the embedding rows. */
+static void test_binary_encoding(void)
+{
+    enum { ROWS = 5, COLS = 96, W = COLS / 32, N = 3 };
+    const ni_encoding_traits *e = ni_encoding_find(NI_ENC_BINARY);
+    CHECK(e != NULL && e->id == NI_ENC_BINARY && ni_encoding_find(NI_ENC_INT8_ROW)->id == NI_ENC_INT8_ROW);
+    for (uint8_t id = 3; id < 255; id++) CHECK(ni_encoding_find(id) == NULL); /* reserved and unknown ids */
+    CHECK(ni_encoding_find(0) == NULL);
+    uint32_t dl = 0, pl = 0;
+    CHECK(e->sizes(ROWS, COLS, &dl, &pl) && dl == ROWS * COLS / 8 && pl == 16 + 4 * ROWS);
+    CHECK(!e->sizes(0x40000000u, 1024, &dl, &pl)); /* overflows 32 bits */
+    static uint32_t pw[(16 + 4 * ROWS) / 4], data[ROWS * W];
+    uint8_t *p = (uint8_t *)pw;
+    memset(p, 0, sizeof pw);
+    wr32(p, (uint32_t)-3); wr32(p + 4, 10);
+    for (int r = 0; r < ROWS; r++) { wr16(p + 16 + 4 * r, (uint32_t)(r * 7 - 20)); wr16(p + 18 + 4 * r, 1000u + 9000u * r); }
+    CHECK(e->validate(p, pl, ROWS, COLS));
+    CHECK(!e->validate(p, pl, ROWS, 48));         /* cols not a multiple of 32 */
+    CHECK(!e->validate(p, pl, ROWS, 1056));       /* cols > 1024 */
+    CHECK(!e->validate(p, pl - 4, ROWS, COLS));   /* params length */
+    CHECK(!e->validate(NULL, pl, ROWS, COLS));
+    wr32(p + 4, 63); CHECK(!e->validate(p, pl, ROWS, COLS)); wr32(p + 4, 10);
+    wr32(p, 128); CHECK(!e->validate(p, pl, ROWS, COLS)); wr32(p, (uint32_t)-3);
+    wr32(p + 12, 1); CHECK(!e->validate(p, pl, ROWS, COLS)); wr32(p + 12, 0);
+    for (int i = 0; i < ROWS * W; i++) data[i] = rnd() ^ (rnd() << 16);
+    const ni_tensor t = { NI_ENC_BINARY, (const uint8_t *)data, p, dl, pl, ROWS, COLS };
+    CHECK(ni_tensor_check_params(&t) == NI_OK);
+    ni_int8_row_params rp = e->row_params(&t, 4);
+    CHECK(rp.bias == 8 && rp.multiplier == 37000 && rp.shift == 10);
+    CHECK(e->row_params(&t, 0).bias == -20);
+    /* packing: x >= -3 is +1 */
+    static int8_t x[N * COLS];
+    static uint32_t xb[N * W], xb2[N * W];
+    fill(x, sizeof x);
+    x[0] = -3; x[1] = -4;
+    CHECK(e->input_bytes(COLS) == COLS / 8 && e->pack_input != NULL);
+    for (int k = 0; k < N; k++) e->pack_input(&t, x + k * COLS, 0, COLS, (uint8_t *)(xb + k * W));
+    CHECK((xb[0] & 3u) == 1u);
+    memset(xb2, 0xA5, sizeof xb2);
+    for (int k = 0; k < N; k++) /* tiles of 12 columns, each covering part of a word */
+        for (uint32_t c0 = 0; c0 < COLS; c0 += 12) e->pack_input(&t, x + k * COLS + c0, c0, 12, (uint8_t *)(xb2 + k * W));
+    CHECK(memcmp(xb, xb2, sizeof xb) == 0);
+    /* the GEMM: acc = sum_c w*b with w, b in {-1, +1} */
+    int32_t acc[N * 8];
+    e->gemm(&t, (const uint8_t *)xb, COLS / 8, N, 1, 5, acc, 8);
+    for (int k = 0; k < N; k++)
+        for (int r = 1; r < 5; r++) {
+            int32_t s = 0;
+            for (int c = 0; c < COLS; c++) {
+                int wv = (data[r * W + c / 32] >> (c % 32) & 1u) ? 1 : -1, bv = x[k * COLS + c] >= -3 ? 1 : -1;
+                s += wv * bv;
+            }
+            CHECK(acc[k * 8 + (r - 1)] == s);
+        }
+    /* embedding rows: +-round_shift(M_r, s) */
+    int64_t sum[COLS];
+    memset(sum, 0, sizeof sum);
+    e->embed_add(&t, 2, sum);
+    e->embed_add(&t, 2, sum);
+    int64_t v = ni_round_shift(1000 + 9000 * 2, 10); /* 19000 / 1024 = 18.55 -> 19 */
+    CHECK(v == 19);
+    for (int c = 0; c < COLS; c++) CHECK(sum[c] == ((data[2 * W + c / 32] >> (c % 32) & 1u) ? 2 * v : -2 * v));
 }
 
 static void test_layernorm(void)
@@ -109,8 +217,9 @@ int main(void)
 {
     test_rounding();
     test_isqrt();
-    test_gemv();
-    test_requant_rows();
+    test_gemm();
+    test_requant_tile();
+    test_binary_encoding();
     test_layernorm();
     test_entropy();
     if (failures) { printf("%d failures\n", failures); return 1; }

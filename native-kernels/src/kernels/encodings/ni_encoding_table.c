@@ -1,0 +1,13 @@
+/* The encoding table: encoding id -> its traits. Adding an encoding adds a row here and its own file. */
+#include <stddef.h>
+#include "ni_encodings.h"
+
+static const ni_encoding_traits *const table[] = {
+    [NI_ENC_INT8_ROW] = &ni_enc_int8_row,
+    [NI_ENC_BINARY] = &ni_enc_binary,
+};
+
+const ni_encoding_traits *ni_encoding_find(uint8_t id)
+{
+    return id < sizeof table / sizeof table[0] ? table[id] : NULL;
+}

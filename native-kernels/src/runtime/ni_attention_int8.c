@@ -1,0 +1,32 @@
+/* Attention block of NI_SCHEME_INT8 (docs/numerics.md "Attention"): int8 Q, K, V in one pass over the tokens, then
+ * per query row and head the integer softmax and its context. */
+#include "ni_attention_block.h"
+#include "ni_linear.h"
+
+/* q (then the context) [T][H] and v [T][H] int8, the scores of one query row; k lies in wide's spare half. */
+static uint32_t buf_bytes(const ni_model_dims *d)
+{
+    return 2u * d->max_positions * d->hidden_size + 4u * d->max_positions;
+}
+
+static void run(const ni_model *m, const ni_arena_view *a, uint32_t n)
+{
+    const uint32_t H = m->dims.hidden_size, dh = H / m->dims.num_heads, S = a->max_positions * H;
+    int8_t *q = (int8_t *)(void *)a->buf, *v = q + S, *k = (int8_t *)(void *)a->spare;
+    int32_t *scores = (int32_t *)(void *)(a->buf + 2u * S);
+    const ni_tensor *t[3] = { &m->query, &m->key, &m->value };
+    const uint8_t *in[3];
+    uint32_t stride[3];
+    /* INT8_ROW reads int8 rows as they are: nothing is packed, h is every projection's input */
+    for (int i = 0; i < 3; i++) in[i] = ni_linear_input(t[i], a->hidden, H, n, NULL, &stride[i]);
+    const ni_epilogue ep[3] = { ni_epilogue_s8((uint8_t *)q, H, NULL, NULL, NULL),
+                                ni_epilogue_s8((uint8_t *)k, H, NULL, NULL, NULL),
+                                ni_epilogue_s8((uint8_t *)v, H, NULL, NULL, NULL) };
+    ni_linear_tiles(t, in, stride, ep, 3, n, a);
+    /* Only the n real tokens exist, so no padding mask is needed. The context overwrites q row by row. */
+    for (uint32_t i = 0; i < n; i++)
+        for (uint32_t h = 0; h < m->dims.num_heads; h++)
+            ni_attention_head_s8(q + i * H + h * dh, k + h * dh, v + h * dh, H, n, dh, m->qp, scores, q + i * H + h * dh);
+}
+
+const ni_attention_block ni_attention_softmax_s8 = { buf_bytes, run };

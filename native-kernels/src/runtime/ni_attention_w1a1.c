@@ -1,0 +1,38 @@
+/* Attention block of NI_SCHEME_W1A1 (docs/numerics.md "Scheme W1A1: the layer"): Q, K, V as sign bits of their
+ * binary linear layers (bit = acc + bias >= 0) in one pass over the tokens, then Bi-Attention (ni_b1_attention). */
+#include <string.h>
+#include "ni_attention_block.h"
+#include "ni_linear.h"
+#include "nano_intent/ni_kernels_b1.h"
+
+/* The context int8 [T][H] and ni_b1_attention's scratch. Wide's spare half (T*H bytes) holds h packed for each of
+ * Q, K and V (their act_thresholds may differ) and the three sign-bit buffers: 6 * T*H/8 bytes. */
+static uint32_t buf_bytes(const ni_model_dims *d)
+{
+    return d->max_positions * d->hidden_size + ni_b1_attention_scratch_bytes(d->max_positions, d->hidden_size, d->num_heads);
+}
+
+static void run(const ni_model *m, const ni_arena_view *a, uint32_t n)
+{
+    const uint32_t H = m->dims.hidden_size, T = a->max_positions, words = H / 32u;
+    const ni_tensor *t[3] = { &m->query, &m->key, &m->value };
+    const uint8_t *in[3];
+    uint32_t stride[3], *bits[3];
+    uint8_t *room = a->spare;
+    for (int i = 0; i < 3; i++) {
+        in[i] = ni_linear_input(t[i], a->hidden, H, n, room, &stride[i]);
+        room += T * ni_input_bytes(t[i]);
+    }
+    for (int i = 0; i < 3; i++) {
+        bits[i] = (uint32_t *)(void *)room;
+        memset(bits[i], 0, 4u * words * n);
+        room += 4u * words * T;
+    }
+    const ni_epilogue ep[3] = { ni_epilogue_sign_bits(bits[0], words), ni_epilogue_sign_bits(bits[1], words),
+                                ni_epilogue_sign_bits(bits[2], words) };
+    ni_linear_tiles(t, in, stride, ep, 3, n, a);
+    ni_b1_attention(bits[0], bits[1], bits[2], n, H, m->dims.num_heads, ni_ld32(&m->qp->attn_threshold),
+                    (uint32_t *)(void *)(a->buf + T * H), (int8_t *)(void *)a->buf);
+}
+
+const ni_attention_block ni_attention_bi = { buf_bytes, run };
