@@ -57,61 +57,85 @@ public class KernelBitExactnessTests
     }
 
     [Theory]
-    [InlineData(1, 4)]
-    [InlineData(7, 36)]
-    [InlineData(33, 128)]
-    [InlineData(3, 1024)]
-    public void GemvMatchesIncludingExtremeValues(int rows, int cols)
+    [InlineData(1, 4, 1)]
+    [InlineData(7, 36, 3)]
+    [InlineData(33, 128, 12)]
+    [InlineData(3, 1024, 2)]
+    [InlineData(40, 384, 32)]
+    public void GemmMatchesForEveryTileIncludingExtremeValues(int rows, int cols, int n)
     {
         // A generator of its own per case: a shared static Random would make the inputs depend on test order.
         var r = new Random(20240601 + rows * 4099 + cols);
         var w = RandS8(rows * cols, r);
-        var x = RandS8(cols, r);
-        var yc = new int[rows];
-        var ycs = new int[rows];
-        NativeKernels.Gemv(w, x, yc, rows, cols);
-        GemmS8.Run(w, cols, x, cols, 1, 0, rows, ycs, rows);
-        Assert.Equal(ycs, yc);
+        int xStride = cols + 4 * r.Next(0, 3);
+        var x = RandS8(n * xStride, r);
+        foreach (var fn in new[] { "ni_gemm_s8", "ni_gemm_s8_ref" })
+            for (int r0 = 0; r0 < rows; r0 += 5)
+            {
+                int r1 = Math.Min(rows, r0 + r.Next(1, 9)), stride = r1 - r0 + r.Next(0, 2);
+                var yc = new int[n * stride];
+                var ycs = new int[n * stride];
+                NativeKernels.Gemm(w, cols, x, xStride, n, r0, r1, yc, stride, fn);
+                GemmS8.Run(w, cols, x, xStride, n, r0, r1, ycs, stride);
+                Assert.Equal(ycs, yc);
+            }
         Array.Fill(w, (sbyte)-128); Array.Fill(x, (sbyte)-128);
-        NativeKernels.Gemv(w, x, yc, rows, cols, "ni_gemv_s8_ref");
-        GemmS8.Run(w, cols, x, cols, 1, 0, rows, ycs, rows);
-        Assert.Equal(ycs, yc);
-        Assert.Equal(16384 * cols, yc[0]);
+        var a = new int[n * rows];
+        var b = new int[n * rows];
+        NativeKernels.Gemm(w, cols, x, xStride, n, 0, rows, a, rows);
+        GemmS8.Run(w, cols, x, xStride, n, 0, rows, b, rows);
+        Assert.Equal(b, a);
+        Assert.Equal(16384 * cols, a[0]);
     }
 
     private static RowParams[] RandParams(int n, Random r) => Enumerable.Range(0, n)
         .Select(_ => new RowParams(r.Next(-(1 << 30), 1 << 30) >> r.Next(0, 30), r.Next(0, int.MaxValue), r.Next(20, 50))).ToArray();
 
+    /// <summary>A tensor of each implemented encoding with random row params in its range (weights do not matter here).</summary>
+    private static IEnumerable<EncodedTensor> RandomTensors(int rows, Random r)
+    {
+        yield return Int8RowEncoding.Instance.Encode(new QuantizedTensor(rows, 4, new sbyte[4 * rows], RandParams(rows, r)), "int8");
+        int shift = r.Next(1, 63);
+        var bp = Enumerable.Range(0, rows).Select(_ => new RowParams(r.Next(short.MinValue, short.MaxValue + 1), r.Next(0, ushort.MaxValue + 1), shift)).ToArray();
+        yield return BinaryEncoding.Instance.Encode(new QuantizedTensor(rows, 32, Enumerable.Repeat((sbyte)1, 32 * rows).ToArray(), bp, 0), "binary");
+    }
+
     [Fact]
-    public void RowRequantizationMatchesWithSaturationAndNegativeRounding()
+    public void TileRequantizationMatchesForEveryEncodingWithSaturationAndNegativeRounding()
     {
         var r = new Random(4);
-        for (int trial = 0; trial < 50; trial++)
+        for (int trial = 0; trial < 40; trial++)
         {
-            int n = r.Next(1, 300);
-            var acc = Enumerable.Range(0, n).Select(_ => r.Next(-(1 << 24), 1 << 24) >> r.Next(0, 24)).ToArray();
-            var p = RandParams(n, r);
-            var res = RandS8(n, r);
+            int rows = r.Next(1, 300), n = r.Next(1, 5), r0 = r.Next(0, rows), r1 = r.Next(r0 + 1, rows + 1), w = r1 - r0;
+            var acc = Enumerable.Range(0, n * w).Select(_ => r.Next(-(1 << 24), 1 << 24) >> r.Next(0, 24)).ToArray();
             var rq = new Requant(r.Next(0, int.MaxValue), r.Next(20, 40));
-            var w = Int8RowEncoding.Instance.Encode(new QuantizedTensor(n, 4, new sbyte[4 * n], p), "test");
-            var a8 = new sbyte[n]; var b8 = new sbyte[n];
-            NativeKernels.RequantRowsS8(acc, p, a8);
-            IntegerKernels.RequantTileS8(w, 0, n, acc, n, 1, b8, n);
-            Assert.Equal(b8, a8);
-            var a16 = new short[n]; var b16 = new short[n];
-            NativeKernels.RequantRowsAddS16(acc, p, res, rq, a16);
-            Array.Copy(res.Select(v => (short)v).ToArray(), b16, n);
-            IntegerKernels.RequantTileAddS16(w, 0, n, acc, n, 1, rq, b16, n);
-            Assert.Equal(b16, a16);
-            var a32 = new int[n]; var b32 = new int[n];
-            NativeKernels.RequantRowsLogits(acc, p, a32);
-            IntegerKernels.RequantTileLogits(w, 0, n, acc, b32);
-            Assert.Equal(b32, a32);
+            foreach (var t in RandomTensors(rows, r))
+            {
+                var a8 = new sbyte[n * w]; var b8 = new sbyte[n * w];
+                NativeKernels.RequantTileS8(t, r0, r1, acc, w, n, a8, w);
+                IntegerKernels.RequantTileS8(t, r0, r1, acc, w, n, b8, w);
+                Assert.Equal(b8, a8);
+                var a16 = Enumerable.Range(0, n * rows).Select(_ => (short)r.Next(-128, 128)).ToArray();
+                var b16 = (short[])a16.Clone();
+                NativeKernels.RequantTileAddS16(t, r0, r1, acc, w, n, rq, a16, rows);
+                IntegerKernels.RequantTileAddS16(t, r0, r1, acc, w, n, rq, b16, rows);
+                Assert.Equal(b16, a16);
+                var a32 = new int[rows]; var b32 = new int[rows];
+                NativeKernels.RequantTileLogits(t, r0, r1, acc, a32);
+                IntegerKernels.RequantTileLogits(t, r0, r1, acc, b32);
+                Assert.Equal(b32, a32);
+                int words = (rows + 31) / 32 + 1;
+                var abits = Enumerable.Range(0, n * words).Select(_ => (uint)r.NextInt64(0, 1L << 32)).ToArray();
+                var bbits = (uint[])abits.Clone();
+                NativeKernels.SignTileBits(t, r0, r1, acc, w, n, abits, words);
+                IntegerKernels.SignTileBits(t, r0, r1, acc, w, n, bbits, words);
+                Assert.Equal(bbits, abits);
+            }
         }
         // (-3 + 0) * 0.5 = -1.5 -> -2 (ties away from zero) in both.
-        var half = new[] { new RowParams(0, 1 << 30, 31) };
+        var half = Int8RowEncoding.Instance.Encode(new QuantizedTensor(1, 4, new sbyte[4], [new RowParams(0, 1 << 30, 31)]), "half");
         var o = new sbyte[1];
-        NativeKernels.RequantRowsS8([-3], half, o);
+        NativeKernels.RequantTileS8(half, 0, 1, [-3], 1, 1, o, 1);
         Assert.Equal(-2, o[0]);
     }
 
@@ -210,16 +234,18 @@ public class KernelBitExactnessTests
     }
 
     [Fact]
-    public void EmbeddingLookupMatches()
+    public void EmbeddingLookupMatchesForInt8AndBinaryTables()
     {
-        var m = TestModels.RandomQuantized(7);
-        var a = new short[m.Dims.EmbeddingSize]; var b = new short[m.Dims.EmbeddingSize];
-        for (int token = 0; token < m.Dims.VocabSize; token++)
+        foreach (var m in new[] { TestModels.RandomQuantized(7), W1A1TestModels.Random(7) })
         {
-            int pos = token % m.Dims.MaxPositions;
-            NativeKernels.EmbedToken(m.WordEmbeddings, m.PositionEmbeddings, token, pos, a);
-            IntegerKernels.EmbedTokenS16(m.WordEmbeddings, m.PositionEmbeddings, token, pos, new long[b.Length], b);
-            Assert.Equal(b, a);
+            var a = new short[m.Dims.EmbeddingSize]; var b = new short[m.Dims.EmbeddingSize];
+            for (int token = 0; token < m.Dims.VocabSize; token++)
+            {
+                int pos = token % m.Dims.MaxPositions;
+                NativeKernels.EmbedToken(m.WordEmbeddings, m.PositionEmbeddings, token, pos, a);
+                IntegerKernels.EmbedTokenS16(m.WordEmbeddings, m.PositionEmbeddings, token, pos, new long[b.Length], b);
+                Assert.Equal(b, a);
+            }
         }
     }
 }

@@ -8,9 +8,12 @@ public class ModelBitExactnessTests
     [Theory]
     [InlineData(11, "gelu_new")]
     [InlineData(12, "gelu")]
+    [InlineData(13, "w1a1")]
+    [InlineData(14, "w1a1")]
     public void RandomModelsAgreeAtEveryLayer(int seed, string act)
     {
-        var m = TestModels.RandomQuantized(seed, act);
+        // "w1a1": random binary tensors (int8 exit classifiers), Bi-Attention, attn_threshold -2 or 3
+        var m = act == "w1a1" ? W1A1TestModels.Random(seed, attentionThreshold: seed == 13 ? -2 : 3) : TestModels.RandomQuantized(seed, act);
         using var native = new NativeModel(m);
         Assert.Equal(m.ArenaBytes, native.ArenaBytes);
         var reference = new IntegerAlbert(m);

@@ -45,28 +45,42 @@ internal static unsafe class NativeKernels
     public static uint Isqrt64(ulong v) => ((delegate* unmanaged<ulong, uint>)Fn("ni_isqrt64"))(v);
     public static int RequantS32(int acc, Requant rq) => ((delegate* unmanaged<int, Requant, int>)Fn("ni_requant_s32"))(acc, rq);
 
-    public static void Gemv(sbyte[] w, sbyte[] x, int[] y, int rows, int cols, string fn = "ni_gemv_s8")
+    public static void Gemm(sbyte[] w, int cols, sbyte[] x, int xStride, int n, int r0, int r1, int[] acc, int accStride, string fn = "ni_gemm_s8")
     {
-        fixed (sbyte* pw = w, px = x) fixed (int* py = y)
-            ((delegate* unmanaged<sbyte*, sbyte*, int*, uint, uint, void>)Fn(fn))(pw, px, py, (uint)rows, (uint)cols);
+        fixed (sbyte* pw = w, px = x) fixed (int* pa = acc)
+            ((delegate* unmanaged<sbyte*, uint, sbyte*, uint, uint, uint, uint, int*, uint, void>)Fn(fn))(
+                pw, (uint)cols, px, (uint)xStride, (uint)n, (uint)r0, (uint)r1, pa, (uint)accStride);
     }
 
-    public static void RequantRowsS8(int[] acc, RowParams[] p, sbyte[] output)
+    public static void RequantTileS8(EncodedTensor t, int r0, int r1, int[] acc, int accStride, int n, sbyte[] output, int outStride)
     {
-        fixed (int* pa = acc) fixed (RowParams* pp = p) fixed (sbyte* po = output)
-            ((delegate* unmanaged<int*, RowParams*, sbyte*, uint, void>)Fn("ni_requant_rows_s8"))(pa, pp, po, (uint)acc.Length);
+        using var nt = new NativeTensor(t);
+        fixed (int* pa = acc) fixed (sbyte* po = output)
+            ((delegate* unmanaged<NativeTensor.Struct*, uint, uint, int*, uint, uint, sbyte*, uint, void>)Fn("ni_requant_tile_s8"))(
+                nt.Pointer, (uint)r0, (uint)r1, pa, (uint)accStride, (uint)n, po, (uint)outStride);
     }
 
-    public static void RequantRowsAddS16(int[] acc, RowParams[] p, sbyte[] res, Requant rq, short[] output)
+    public static void RequantTileAddS16(EncodedTensor t, int r0, int r1, int[] acc, int accStride, int n, Requant rq, short[] io, int ioStride)
     {
-        fixed (int* pa = acc) fixed (RowParams* pp = p) fixed (sbyte* pr = res) fixed (short* po = output)
-            ((delegate* unmanaged<int*, RowParams*, sbyte*, Requant, short*, uint, void>)Fn("ni_requant_rows_add_s16"))(pa, pp, pr, rq, po, (uint)acc.Length);
+        using var nt = new NativeTensor(t);
+        fixed (int* pa = acc) fixed (short* po = io)
+            ((delegate* unmanaged<NativeTensor.Struct*, uint, uint, int*, uint, uint, Requant, short*, uint, void>)Fn("ni_requant_tile_add_s16"))(
+                nt.Pointer, (uint)r0, (uint)r1, pa, (uint)accStride, (uint)n, rq, po, (uint)ioStride);
     }
 
-    public static void RequantRowsLogits(int[] acc, RowParams[] p, int[] output)
+    public static void RequantTileLogits(EncodedTensor t, int r0, int r1, int[] acc, int[] output)
     {
-        fixed (int* pa = acc) fixed (RowParams* pp = p) fixed (int* po = output)
-            ((delegate* unmanaged<int*, RowParams*, int*, uint, void>)Fn("ni_requant_rows_logits"))(pa, pp, po, (uint)acc.Length);
+        using var nt = new NativeTensor(t);
+        fixed (int* pa = acc, po = output)
+            ((delegate* unmanaged<NativeTensor.Struct*, uint, uint, int*, int*, void>)Fn("ni_requant_tile_logits"))(nt.Pointer, (uint)r0, (uint)r1, pa, po);
+    }
+
+    public static void SignTileBits(EncodedTensor t, int r0, int r1, int[] acc, int accStride, int n, uint[] bits, int bitsStride)
+    {
+        using var nt = new NativeTensor(t);
+        fixed (int* pa = acc) fixed (uint* pb = bits)
+            ((delegate* unmanaged<NativeTensor.Struct*, uint, uint, int*, uint, uint, uint*, uint, void>)Fn("ni_sign_tile_bits"))(
+                nt.Pointer, (uint)r0, (uint)r1, pa, (uint)accStride, (uint)n, pb, (uint)bitsStride);
     }
 
     public static void LayerNorm(short[] x, LayerNormParam[] p, sbyte[] output)
@@ -89,9 +103,12 @@ internal static unsafe class NativeKernels
 
     public static void EmbedToken(EncodedTensor word, EncodedTensor pos, int token, int position, short[] output)
     {
-        fixed (byte* pw = word.Data, pp = pos.Data, wp = word.Params, ppp = pos.Params) fixed (short* po = output)
-            ((delegate* unmanaged<byte*, byte*, byte*, byte*, uint, uint, uint, short*, void>)Fn("ni_embed_token_s16"))(
-                pw, wp, pp, ppp, (uint)token, (uint)position, (uint)word.Cols, po);
+        using var w = new NativeTensor(word);
+        using var p = new NativeTensor(pos);
+        var sum = new long[word.Cols];
+        fixed (long* ps = sum) fixed (short* po = output)
+            ((delegate* unmanaged<NativeTensor.Struct*, NativeTensor.Struct*, uint, uint, long*, short*, void>)Fn("ni_embed_token_s16"))(
+                w.Pointer, p.Pointer, (uint)token, (uint)position, ps, po);
     }
 
     public static void AttentionHead(sbyte[] q, sbyte[] k, sbyte[] v, int stride, int n, int headDim, byte[] qparams, int[] scores, sbyte[] ctx)
@@ -105,6 +122,46 @@ internal static unsafe class NativeKernels
     {
         fixed (byte* pb = bytes)
             return ((delegate* unmanaged<byte*, uint, NativeDims*, int>)Fn("ni_qparams_validate"))(pb, (uint)bytes.Length, &dims);
+    }
+}
+
+/// <summary>
+/// An <see cref="EncodedTensor"/> as the C <c>ni_tensor</c> (encoding, data and params pointers, lengths, shape), its
+/// bytes pinned while it lives.
+/// </summary>
+internal sealed unsafe class NativeTensor : IDisposable
+{
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Struct
+    {
+        public byte Encoding;
+        public byte* Data, Params;
+        public uint DataLength, ParamsLength, Rows, Cols;
+    }
+
+    private GCHandle _data, _params;
+    private readonly Struct* _struct;
+
+    public NativeTensor(EncodedTensor t)
+    {
+        _data = GCHandle.Alloc(t.Data, GCHandleType.Pinned);
+        _params = GCHandle.Alloc(t.Params, GCHandleType.Pinned);
+        _struct = (Struct*)NativeMemory.Alloc((nuint)sizeof(Struct));
+        *_struct = new Struct
+        {
+            Encoding = (byte)t.Encoding, Data = (byte*)_data.AddrOfPinnedObject(),
+            Params = t.Params.Length == 0 ? null : (byte*)_params.AddrOfPinnedObject(),
+            DataLength = (uint)t.Data.Length, ParamsLength = (uint)t.Params.Length, Rows = (uint)t.Rows, Cols = (uint)t.Cols,
+        };
+    }
+
+    public Struct* Pointer => _struct;
+
+    public void Dispose()
+    {
+        NativeMemory.Free(_struct);
+        _data.Free();
+        _params.Free();
     }
 }
 

@@ -44,8 +44,9 @@ internal sealed unsafe class NativeModel : IDisposable
 
     private void Set(uint id, EncodedTensor t)
     {
-        var f = (delegate* unmanaged<IntPtr, uint, byte*, byte*, uint, uint, int>)NativeKernels.Fn("ni_model_set_tensor");
-        Check(f(_model, id, (byte*)Pin(t.Data), (byte*)Pin(t.Params), (uint)t.Rows, (uint)t.Cols), $"ni_model_set_tensor({id})");
+        var f = (delegate* unmanaged<IntPtr, uint, byte, byte*, uint, byte*, uint, uint, uint, int>)NativeKernels.Fn("ni_model_set_tensor");
+        Check(f(_model, id, (byte)t.Encoding, (byte*)Pin(t.Data), (uint)t.Data.Length, (byte*)Pin(t.Params), (uint)t.Params.Length,
+            (uint)t.Rows, (uint)t.Cols), $"ni_model_set_tensor({id})");
     }
 
     private static void Check(int status, string what)

@@ -37,8 +37,8 @@ public class QuantizationTests
         Assert.Equal(1, NativeKernels.QparamsValidate(bytes, dims));
         var breakers = new List<(string What, Func<byte[], byte[]> Break)>
         {
-            ("version", b => { b[0] = 2; return b; }),
-            ("reserved", b => { b[4] = 1; return b; }),
+            ("version", b => { b[0] = 1; return b; }),
+            ("attn_threshold in int8", b => { b[4] = 1; return b; }),
             ("shift 0", b => { Array.Clear(b, 12, 4); return b; }),
             ("negative multiplier", b => { b[19] = 0x80; return b; }),
             ("exp table start", b => { b[40] = 1; return b; }),
@@ -53,6 +53,17 @@ public class QuantizationTests
             var bad = brk((byte[])bytes.Clone());
             Assert.True(NativeKernels.QparamsValidate(bad, dims) == 0, $"C accepted QUANT_PARAMS with bad {what}");
             Assert.Throws<InvalidDataException>(() => QuantParams.FromBytes(bad, m.Dims, "qp"));
+        }
+        // W1A1: attn_threshold within +-head size (32 here) in both validators, and not one step beyond
+        var w = W1A1TestModels.Random(33);
+        var wdims = NativeDims.Of(w.Dims);
+        foreach (int t in new[] { -33, -32, 0, 17, 32, 33, int.MinValue })
+        {
+            var b = w.QuantParams.ToBytes();
+            BitConverter.GetBytes(t).CopyTo(b, 4);
+            bool ok = Math.Abs((long)t) <= w.Dims.HeadSize;
+            Assert.Equal(ok ? 1 : 0, NativeKernels.QparamsValidate(b, wdims));
+            Assert.Equal(ok, QuantParams.Problem(b, w.Dims) == null);
         }
     }
 

@@ -8,14 +8,15 @@ namespace ModelPacker.IntegerRuntime;
 /// T = max_positions, S = T·H:
 /// <list type="bullet">
 /// <item>Wide, 2·S: h int8 [T][H] in its first half (the spare half after it is free while it holds no int16), the
-/// int16 residual sums [T][H] over all of it;</item>
+/// int16 residual sums [T][H] over all of it, and before h exists one token's embedding sums (int64, 8-aligned in C:
+/// up to 4 bytes skipped), int16 row and LayerNorm row;</item>
 /// <item>Buf: one buffer per phase (mapping_in's input, the attention block's buffers, the context and Dense's
 /// input, the GELU output as FfnOutput's input, the exit head's row);</item>
 /// <item>Acc, 4·T·TileRows: the int32 accumulators of one GEMM row tile;</item>
-/// <item>Row: one token's embedding sums and LayerNorm row, or a tile's int8 outputs before packing.</item>
+/// <item>Row, T·TileRows: a tile's int8 outputs before packing.</item>
 /// </list>
 /// </summary>
-public sealed record ArenaLayout(int Wide, int Buf, int BufBytes, int Acc, int Row, int RowBytes, int TileRows, int Total)
+public sealed record ArenaLayout(int Wide, int WideBytes, int Buf, int BufBytes, int Acc, int Row, int RowBytes, int TileRows, int Total)
 {
     public const int HeaderBytes = 16;
 
@@ -23,6 +24,9 @@ public sealed record ArenaLayout(int Wide, int Buf, int BufBytes, int Acc, int R
 
     /// <summary>Rows per GEMM tile: the int32 tile [T][rows] stays about 1 KB (4..32 rows, a multiple of 4).</summary>
     public static int TileRowsFor(int maxPositions) => Math.Clamp((256 / maxPositions) & ~3, 4, 32);
+
+    /// <summary>One token's embedding sums (int64 [E]), int16 row and LayerNorm row, each 4-aligned.</summary>
+    public static int EmbeddingRowBytes(int e) => 8 * e + Align4(2 * e) + Align4(e);
 
     public static ArenaLayout Of(ModelDims d)
     {
@@ -35,13 +39,13 @@ public sealed record ArenaLayout(int Wide, int Buf, int BufBytes, int Acc, int R
         buf = Math.Max(buf, S + (w.PacksInput ? T * w.InputBytes(H) : 0));     // context, Dense's packed input
         buf = Math.Max(buf, T * w.InputBytes(I));                              // GELU output, FfnOutput's input
         buf = Math.Max(buf, c.InputBytes(H));                                  // the classifier's input row
-        int row = Math.Max(8 * E + Align4(2 * E) + Align4(E), T * R);
+        int wideBytes = Math.Max(2 * S, 4 + EmbeddingRowBytes(E));
         int off = HeaderBytes;
-        int wide = off; off += 2 * S;
+        int wide = off; off += wideBytes;
         int bufAt = off; off += Align4(buf);
         int acc = off; off += 4 * T * R;
-        int rowAt = off; off += Align4(row);
-        return new ArenaLayout(wide, bufAt, Align4(buf), acc, rowAt, Align4(row), R, off);
+        int rowAt = off; off += Align4(T * R);
+        return new ArenaLayout(wide, wideBytes, bufAt, Align4(buf), acc, rowAt, Align4(T * R), R, off);
     }
 }
 
@@ -56,7 +60,7 @@ public sealed class ArenaView
         Bytes = new byte[Layout.Total];
         int s = d.MaxPositions * d.HiddenSize;
         Hidden = Bytes.AsMemory(Layout.Wide, s);
-        Wide = Bytes.AsMemory(Layout.Wide, 2 * s);
+        Wide = Bytes.AsMemory(Layout.Wide, Layout.WideBytes);
         Spare = Bytes.AsMemory(Layout.Wide + s, s);
         Buf = Bytes.AsMemory(Layout.Buf, Layout.BufBytes);
         Acc = Bytes.AsMemory(Layout.Acc, 4 * d.MaxPositions * Layout.TileRows);
@@ -68,7 +72,7 @@ public sealed class ArenaView
     public byte[] Bytes { get; }
     /// <summary>h, int8 [T][H] (the first half of Wide).</summary>
     public Memory<byte> Hidden { get; }
-    /// <summary>int16 [T][H].</summary>
+    /// <summary>int16 [T][H]; before h exists, one token's embedding rows.</summary>
     public Memory<byte> Wide { get; }
     /// <summary>The second half of Wide, free while Wide holds no int16.</summary>
     public Memory<byte> Spare { get; }

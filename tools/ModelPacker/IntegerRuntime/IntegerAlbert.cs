@@ -53,11 +53,12 @@ public sealed class IntegerAlbert
         foreach (int id in tokenIds)
             if ((uint)id >= (uint)d.VocabSize) throw new ArgumentException($"token id {id} is outside the vocabulary of {d.VocabSize}");
         int E = d.EmbeddingSize, n = tokenIds.Length, inBytes = TiledLinear.InputBytes(_m.EmbeddingMappingIn);
-        var row = _a.Row.Span;
-        var sum = MemoryMarshal.Cast<byte, long>(row[..(8 * E)]);
-        var wide = MemoryMarshal.Cast<byte, short>(row.Slice(8 * E, 2 * E));
-        var ln = MemoryMarshal.Cast<byte, sbyte>(row.Slice(8 * E + Align4(2 * E), E));
-        // each token's embedding LayerNorm output, stored as mapping_in's input rows
+        // one token at a time in Wide (h is written only after every token): the sums, the int16 row, the LayerNorm
+        // output, which is stored as mapping_in's input row in Buf
+        var at = _a.Wide.Span[..ArenaLayout.EmbeddingRowBytes(E)];
+        var sum = MemoryMarshal.Cast<byte, long>(at[..(8 * E)]);
+        var wide = MemoryMarshal.Cast<byte, short>(at.Slice(8 * E, 2 * E));
+        var ln = MemoryMarshal.Cast<byte, sbyte>(at.Slice(8 * E + Align4(2 * E), E));
         for (int t = 0; t < n; t++)
         {
             IntegerKernels.EmbedTokenS16(_m.WordEmbeddings, _m.PositionEmbeddings, tokenIds[t], t, sum, wide);
