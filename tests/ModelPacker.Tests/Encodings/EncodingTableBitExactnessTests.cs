@@ -1,0 +1,183 @@
+using System.Runtime.InteropServices;
+using ModelPacker.Encodings;
+using ModelPacker.FlashImage;
+using ModelPacker.IntegerRuntime;
+using ModelPacker.Tests.IntegerRuntime;
+
+namespace ModelPacker.Tests.Encodings;
+
+/// <summary>
+/// The C encoding table (ni_encoding_find, called through its function pointers in the host library) and the C#
+/// registry are the same table: same ids and names, sizes, params validation, row params, input packing, GEMM and
+/// embedding rows; and the C model rules (ni_dims_validate, ni_tensor_check_format) equal the C# validator.
+/// </summary>
+public unsafe class EncodingTableBitExactnessTests
+{
+    /// <summary>ni_encoding_traits: u8 id, name, then seven function pointers (pointer-aligned).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Traits
+    {
+        public byte Id;
+        public byte* Name;
+        public delegate* unmanaged<uint, uint, uint*, uint*, int> Sizes;
+        public delegate* unmanaged<byte*, uint, uint, uint, int> Validate;
+        public delegate* unmanaged<NativeTensor.Struct*, uint, RowParams> RowParams;
+        public delegate* unmanaged<uint, uint> InputBytes;
+        public delegate* unmanaged<NativeTensor.Struct*, sbyte*, uint, uint, byte*, void> PackInput;
+        public delegate* unmanaged<NativeTensor.Struct*, byte*, uint, uint, uint, uint, int*, uint, void> Gemm;
+        public delegate* unmanaged<NativeTensor.Struct*, uint, long*, void> EmbedAdd;
+    }
+
+    private static Traits* Find(int id) => ((delegate* unmanaged<byte, Traits*>)NativeKernels.Fn("ni_encoding_find"))((byte)id);
+
+    [Fact]
+    public void BothTablesHaveTheSameRows()
+    {
+        for (int id = 0; id < 256; id++)
+        {
+            var c = Find(id);
+            var cs = TensorEncodings.Find((TensorEncoding)id);
+            Assert.Equal(cs != null, c != null);
+            if (c == null) continue;
+            Assert.Equal(id, c->Id);
+            Assert.Equal(cs!.Name.ToUpperInvariant(), Marshal.PtrToStringUTF8((IntPtr)c->Name));
+            Assert.Equal(!cs.PacksInput, c->PackInput == null);
+            foreach (int cols in new[] { 4, 32, 96, 1024, 4096 })
+            {
+                if (cols % 32 == 0) Assert.Equal((uint)cs.InputBytes(cols), c->InputBytes((uint)cols));   // a shape every encoding accepts
+                foreach (int rows in new[] { 0, 1, 7, 65535 })
+                {
+                    uint data, prm;
+                    Assert.Equal(1, c->Sizes((uint)rows, (uint)cols, &data, &prm));
+                    Assert.Equal(cs.Sizes(rows, cols), ((int)data, (int)prm));
+                }
+            }
+        }
+    }
+
+    private static QuantizedTensor RandomTensor(ITensorEncoding e, int rows, int cols, Random r)
+    {
+        var w = new sbyte[rows * cols];
+        if (e.PacksInput)
+        {
+            for (int k = 0; k < w.Length; k++) w[k] = r.Next(2) == 0 ? (sbyte)-1 : (sbyte)1;
+            int shift = r.Next(1, 63);
+            return new QuantizedTensor(rows, cols, w, Enumerable.Range(0, rows).Select(_ =>
+                new RowParams(r.Next(short.MinValue, short.MaxValue + 1), r.Next(0, 1 << 16), shift)).ToArray(), r.Next(-128, 128));
+        }
+        for (int k = 0; k < w.Length; k++) w[k] = (sbyte)r.Next(-128, 128);
+        return new QuantizedTensor(rows, cols, w, Enumerable.Range(0, rows).Select(_ =>
+            new RowParams(r.Next(-(1 << 30), 1 << 30), r.Next(0, int.MaxValue), r.Next(1, 63))).ToArray());
+    }
+
+    public static TheoryData<TensorEncoding> Encodings() => new(TensorEncodings.Implemented.Select(e => e.Id));
+
+    [Theory]
+    [MemberData(nameof(Encodings))]
+    public void ValidateAcceptsAndRejectsTheSameParams(TensorEncoding id)
+    {
+        var cs = TensorEncodings.Get(id);
+        var c = Find((int)id);
+        var r = new Random(400 + (int)id);
+        int rejected = 0;
+        for (int trial = 0; trial < 600; trial++)
+        {
+            int rows = r.Next(1, 9), cols = 32 * r.Next(1, 5);
+            var p = cs.Encode(RandomTensor(cs, rows, cols, r), "t").Params;
+            switch (trial % 6)
+            {
+                case 1: p[r.Next(p.Length)] = (byte)r.Next(256); break;                         // one byte anywhere
+                case 2: p[r.Next(Math.Min(p.Length, 16))] ^= (byte)(1 << r.Next(8)); break;    // a header / first-row bit
+                case 3: cols = r.Next(0, 1100); break;                                         // any shape
+                case 4: p = p[..^r.Next(1, 4)]; break;                                          // short
+                case 5: BitConverter.GetBytes(r.Next(-200, 200)).CopyTo(p, 4 * r.Next(0, Math.Min(4, p.Length / 4))); break;
+            }
+            int want;
+            fixed (byte* pp = p) want = c->Validate(pp, (uint)p.Length, (uint)rows, (uint)cols);
+            bool ok = cs.ValidateParams(p, rows, cols) == null;
+            Assert.True(want == (ok ? 1 : 0), $"trial {trial}: C says {want}, C# says {cs.ValidateParams(p, rows, cols) ?? "valid"}");
+            if (!ok) rejected++;
+        }
+        Assert.InRange(rejected, 100, 500);   // both outcomes were exercised
+    }
+
+    [Theory]
+    [MemberData(nameof(Encodings))]
+    public void RowParamsPackingGemmAndEmbeddingRowsAreBitIdentical(TensorEncoding id)
+    {
+        var cs = TensorEncodings.Get(id);
+        var c = Find((int)id);
+        var r = new Random(500 + (int)id);
+        foreach (var (rows, cols, n) in new[] { (5, 32, 1), (40, 64, 3), (33, 128, 12), (3, 1024, 2), (64, 384, 32) })
+        {
+            var t = cs.Encode(RandomTensor(cs, rows, cols, r), "t");
+            using var nt = new NativeTensor(t);
+            for (int row = 0; row < rows; row++) Assert.Equal(cs.RowParams(t, row), c->RowParams(nt.Pointer, (uint)row));
+            var x = new sbyte[n * cols];
+            for (int k = 0; k < x.Length; k++) x[k] = (sbyte)r.Next(-128, 128);
+            int stride = cs.InputBytes(cols) + 4;
+            var inC = new byte[n * stride];
+            var inCs = new byte[n * stride];
+            int split = 8 * r.Next(1, cols / 8);                                               // a piece not word-aligned
+            for (int k = 0; k < n; k++)
+            {
+                fixed (sbyte* px = x) fixed (byte* pin = inC)
+                    if (c->PackInput != null)
+                    {
+                        c->PackInput(nt.Pointer, px + k * cols, 0, (uint)split, pin + k * stride);
+                        c->PackInput(nt.Pointer, px + k * cols + split, (uint)split, (uint)(cols - split), pin + k * stride);
+                    }
+                    else Marshal.Copy((IntPtr)(px + k * cols), inC, k * stride, cols);
+                cs.PackInput(t, x.AsSpan(k * cols, split), 0, split, inCs.AsSpan(k * stride));
+                cs.PackInput(t, x.AsSpan(k * cols + split, cols - split), split, cols - split, inCs.AsSpan(k * stride));
+            }
+            Assert.Equal(inCs, inC);
+            int r0 = r.Next(0, rows), r1 = r.Next(r0 + 1, rows + 1);
+            var accC = new int[n * (r1 - r0)];
+            var accCs = new int[n * (r1 - r0)];
+            fixed (byte* pin = inC) fixed (int* pa = accC)
+                c->Gemm(nt.Pointer, pin, (uint)stride, (uint)n, (uint)r0, (uint)r1, pa, (uint)(r1 - r0));
+            cs.Gemm(t, inCs, stride, n, r0, r1, accCs, r1 - r0);
+            Assert.Equal(accCs, accC);
+            var sumC = Enumerable.Range(0, cols).Select(k => (long)k * 1000 - 7).ToArray();
+            var sumCs = (long[])sumC.Clone();
+            fixed (long* ps = sumC) c->EmbedAdd(nt.Pointer, (uint)(rows - 1), ps);
+            cs.EmbedAdd(t, rows - 1, sumCs);
+            Assert.Equal(sumCs, sumC);
+        }
+    }
+
+    [Fact]
+    public void TheDimsAndTensorEntryRulesAreTheCLoadersRules()
+    {
+        var r = new Random(600);
+        int[] dimValues = [0, 3, 4, 8, 12, 20, 32, 48, 64, 96, 100, 128, 1024, 1056];
+        int valid = 0, entries = 0;
+        for (int trial = 0; trial < 3000; trial++)
+        {
+            int Pick() => dimValues[r.Next(dimValues.Length)];
+            var d = new ModelDims(r.Next(0, 3) == 0 ? r.Next(0, 70000) : 100, Pick(), Pick(), r.Next(0, 5), Pick(), r.Next(0, 34),
+                r.Next(0, 3) == 0 ? r.Next(0, 600) : 12, r.Next(0, 3) == 0 ? r.Next(0, 1100) : 7, (ActivationId)r.Next(0, 4), (SchemeId)r.Next(0, 4));
+            var nd = NativeDims.Of(d);
+            bool ok = ((delegate* unmanaged<NativeDims*, int>)NativeKernels.Fn("ni_dims_validate"))(&nd) == 1;
+            Assert.True(ok == (d.Problem() == null), $"{d}: C {(ok ? "accepts" : "rejects")}, C# {d.Problem() ?? "accepts"}");
+            if (!ok) continue;
+            valid++;
+            foreach (var tid in TensorNames.Required(d).Take(12))
+            {
+                var exp = TensorNames.Expected(tid, d)!.Value;
+                var enc = (TensorEncoding)r.Next(0, 4);
+                int rows = exp.Rows + (r.Next(8) == 0 ? 1 : 0), cols = exp.Cols;
+                var sizes = TensorEncodings.Find(enc)?.Sizes(rows, cols) ?? (0, 0);
+                int data = sizes.Data + (r.Next(8) == 0 ? -4 : 0), prm = sizes.Params + (r.Next(8) == 0 ? 4 : 0);
+                int cst = ((delegate* unmanaged<NativeDims*, uint, byte, uint, uint, uint, uint, int>)NativeKernels.Fn("ni_tensor_check_format"))(
+                    &nd, tid, (byte)enc, (uint)rows, (uint)cols, (uint)data, (uint)prm);
+                var failure = ModelValidator.Entry(d, tid, enc, rows, cols, data, prm);
+                Assert.Equal(cst, (int)(failure?.Status ?? NiStatus.Ok));
+                entries++;
+            }
+        }
+        Assert.InRange(valid, 50, 2900);
+        Assert.True(entries > 500);
+    }
+}
