@@ -79,7 +79,7 @@ internal static class TinyImages
         _ => throw new ArgumentOutOfRangeException(nameof(scheme)),
     };
 
-    private static readonly Lazy<ImageContent> W1A1Image = new(() => W1A1RuntimeTests.RandomImage(seed: 8, vectors: 3).ToContent());
+    private static readonly Lazy<ImageContent> W1A1Image = new(() => W1A1TestModels.Image(seed: 8, vectors: 3).ToContent());
 
     /// <summary>[CLS] random word-piece ids [SEP], exactly <paramref name="length"/> tokens.</summary>
     private static int[] RandomUtterance(Random rng, int vocab, int length) =>

@@ -31,7 +31,7 @@ public class IntegerImageTests
     public void TheCRuntimeReproducesEveryTestVectorOfAnImage(int seed, string act)
     {
         // "w1a1": a scheme-W1A1 model of random binary tensors (int8 exit classifiers), Bi-Attention
-        var image = act == "w1a1" ? W1A1RuntimeTests.RandomImage(seed) : RandomImage(seed, act);
+        var image = act == "w1a1" ? W1A1TestModels.Image(seed) : RandomImage(seed, act);
         var bytes = image.Build();
         var back = IntegerImage.FromContent(ImageReader.Read(bytes, "image").Content, "image");
         Assert.Equal(image.Model.QuantParams.ToBytes(), back.Model.QuantParams.ToBytes());

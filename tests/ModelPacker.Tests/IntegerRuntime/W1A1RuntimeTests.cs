@@ -2,7 +2,6 @@ using ModelPacker.Encodings;
 using ModelPacker.FlashImage;
 using ModelPacker.IntegerRuntime;
 using ModelPacker.Quantization;
-using ModelPacker.Text;
 
 namespace ModelPacker.Tests.IntegerRuntime;
 
@@ -120,7 +119,7 @@ public class W1A1RuntimeTests
     [Fact]
     public void AW1A1ImageRoundTripsWithItsTestVectors()
     {
-        var image = RandomImage(4);
+        var image = W1A1TestModels.Image(4);
         var bytes = image.Build();
         var file = ImageReader.Read(bytes, "w1a1.nimg");
         Assert.Equal(SchemeId.W1A1, file.Content.Dims.Scheme);
@@ -158,20 +157,5 @@ public class W1A1RuntimeTests
         var thr = Assert.Throws<InvalidDataException>(() => IntegerModel.FromTensors(m.Dims, m.Tensors(), W1A1TestModels.Random(5, attentionThreshold: 33).QuantParams, "model"));
         Assert.Contains("attn_threshold 33 outside +-32", thr.Message);
         Assert.Contains("multiples of 32", Assert.Throws<InvalidDataException>(() => (W1A1TestModels.Dims() with { IntermediateSize = 100 }).Validate("dims")).Message);
-    }
-
-    internal static IntegerImage RandomImage(int seed, int vectors = 12)
-    {
-        var model = W1A1TestModels.Random(seed, attentionThreshold: -5);
-        var words = Vocabulary.SpecialTokens.Concat(Enumerable.Range(0, model.Dims.VocabSize - 5).Select(i => i % 3 == 0 ? $"##b{i}" : $"b{i}"));
-        var seqs = TestModels.RandomSequences(seed + 7, 40, model.Dims.VocabSize, model.Dims.MaxPositions);
-        return new IntegerImage
-        {
-            Model = model,
-            Vocabulary = Vocabulary.FromTokens(words),
-            Labels = Enumerable.Range(0, model.Dims.NumLabels).Select(i => $"intent{i}").ToArray(),
-            ThresholdsQ16 = new int[model.Dims.NumLayers],
-            TestVectors = TestVectorBuilder.Build(model, seqs, vectors),
-        };
     }
 }
