@@ -2,11 +2,15 @@
 # Instruction-count benchmark of the int8 SNIPS image on Cortex-M4 (QEMU netduinoplus2, TIM2), RV32IMC (QEMU
 # riscv32 virt, rdinstret) and Cortex-M7 (mps2-an500, SysTick: to within 40 instructions), all under
 # -icount shift=0 where one virtual nanosecond is one instruction:
-# instructions per utterance at full depth and with early exit, instructions per MAC of the int8 GEMV (portable
-# reference vs the Arm DSP kernel), image, arena and code bytes, and latencies ESTIMATED from the instruction counts
-# at each board's clock. Prints a table and writes bench/results/mcu.md.
-#   NI_BENCH_IMAGE=path   the image to measure (default: build/images/snips-int8.nimg, packed by
-#                         scripts/test-native-mcu.sh from models/snips)
+# instructions per utterance at full depth and with early exit, instructions per MAC of the token-batched int8 GEMM
+# (portable reference vs the Arm DSP kernel, at 1, 12 and 32 tokens), image, arena and code bytes, and latencies
+# ESTIMATED from the instruction counts at each board's clock; and, in the same run, the Cortex-M4 instructions of
+# the same int8 model under the per-token GEMV runtime of an earlier revision (NI_BENCH_BASELINE, built from a
+# temporary git worktree) next to the current token-batched runtime. Prints a table and writes bench/results/mcu.md.
+#   NI_BENCH_IMAGE=path      the image to measure (default: build/images/snips-int8.nimg, packed by
+#                            scripts/test-native-mcu.sh from models/snips)
+#   NI_BENCH_BASELINE=rev    the per-token revision to compare with (default 355e754, the last one before image
+#                            format 2; it reads the version-1 twin of the image, bench/mcu/int8-image-version.py)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -34,7 +38,12 @@ run() { # target elf
 
 out="bench/results/mcu.md"
 tmp="$(mktemp)"
-trap 'rm -f "$tmp"' EXIT
+baseline_tree=""
+cleanup() {
+  rm -f "$tmp"
+  if [ -n "$baseline_tree" ]; then git -C "$root" worktree remove --force "$baseline_tree" >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
 {
   echo "# MCU instruction counts (int8 image \`$image_name\`, $image_bytes bytes)"
   echo
@@ -52,7 +61,7 @@ for t in arm-cortex-m4 riscv32-rv32imc arm-cortex-m7; do
   cmake --build "$build" -j2 >/dev/null
   harness="$build/mcu/ni_harness_$image_name"
   hlog="$(run "$t" "$harness")" || { echo "$hlog" | tail -5; echo "bench/mcu: harness failed on $t" >&2; exit 1; }
-  glog="$(run "$t" "$build/mcu/ni_gemv_count")" || { echo "$glog"; echo "bench/mcu: gemv count failed on $t" >&2; exit 1; }
+  glog="$(run "$t" "$build/mcu/ni_gemm_count")" || { echo "$glog"; echo "bench/mcu: gemm count failed on $t" >&2; exit 1; }
   plog="$(run "$t" "$build/mcu/ni_profile_$image_name")" || { echo "$plog" | tail -5; echo "bench/mcu: profile failed on $t" >&2; exit 1; }
 
   line="$(echo "$hlog" | grep '^instructions ')"
@@ -70,7 +79,7 @@ for t in arm-cortex-m4 riscv32-rv32imc arm-cortex-m7; do
   s_macs=$(echo "$split" | sed -E 's/.*; ([0-9]+) MACs.*/\1/')
   s_permac=$(echo "$split" | sed -E 's/.*MACs, ([0-9.]+) instructions per MAC.*/\1/')
   open_n=$(echo "$line" | sed -E 's/.*open ([0-9]+),.*/\1/')
-  prof="$(echo "$plog" | grep '^gemv profile ')"
+  prof="$(echo "$plog" | grep '^gemm profile ')"
   g_instr=$(echo "$prof" | sed -E 's/.* MACs, ([0-9]+) instructions.*/\1/')
   g_macs=$(echo "$prof" | sed -E 's/.* calls, ([0-9]+) MACs.*/\1/')
   g_calls=$(echo "$prof" | sed -E 's/.*: ([0-9]+) calls.*/\1/')
@@ -97,10 +106,10 @@ for t in arm-cortex-m4 riscv32-rv32imc arm-cortex-m7; do
     echo "| instructions / utterance, early exit (mean) | $early |"
     echo "| mean exit layer (with the image's thresholds) | $mean_exit |"
     echo "| full depth per utterance: embed / layers / exit heads | $s_embed / $s_layers / $s_heads |"
-    echo "| MACs per utterance (GEMVs + attention), instructions per MAC overall | $s_macs, $s_permac |"
+    echo "| MACs per utterance (linear layers + attention), instructions per MAC overall | $s_macs, $s_permac |"
     awk -v gi="$g_instr" -v gm="$g_macs" -v gc="$g_calls" -v gp="$g_permac" -v u="$utterances" -v f="$full" 'BEGIN {
       per = gi / u   # counted in the full-depth pass of every utterance
-      printf "| of which in ni_gemv_s8 (%d calls per utterance) | %.0f instructions (%.0f%%), %s per MAC |\n", gc / u, per, 100 * per / f, gp }'
+      printf "| of which in the GEMM tiles (%d calls per utterance) | %.0f instructions (%.0f%%), %s per MAC |\n", gc / u, per, 100 * per / f, gp }'
     echo "| ni_open (validates every byte: CRC-32 + SHA-256) | $open_n instructions, once at boot |"
     echo "| image bytes (flash) | $image_bytes |"
     echo "| arena bytes (RAM) | $arena |"
@@ -112,14 +121,52 @@ for t in arm-cortex-m4 riscv32-rv32imc arm-cortex-m7; do
         printf "| estimated latency at %s (%d MHz), full / early exit | %.2f ms / %.2f ms |\n", b, hz/1e6, f/hz*1e3, e/hz*1e3 }'
     done
     echo
-    echo "int8 GEMV, instructions per multiply-accumulate (\`ni_gemv_count\`, counter overhead subtracted):"
+    echo "Token-batched int8 GEMM, instructions per multiply-accumulate (\`ni_gemm_count\`: every 8-row tile of the layer"
+    echo "over the tokens, counter overhead subtracted; \`dispatch\` = what the runtime calls):"
     echo
-    echo "| kernel | shape (rows x cols) | instructions | per MAC |"
+    echo "| kernel | shape (rows x cols x tokens) | instructions | per MAC |"
     echo "|---|---|---|---|"
-    echo "$glog" | grep -E '^gemv (ref|dsp) ' | awk '{printf "| %s | %s | %s | %s |\n", $2, $3, $7, $9}'
+    echo "$glog" | grep -E '^gemm (ref|dispatch) ' | awk '{printf "| %s | %s | %s | %s |\n", $2, $3, $7, $9}'
     echo
   } >>"$tmp"
 done
+
+# ---- before vs after the token-batched GEMM: the same int8 model, Cortex-M4, one run ----
+baseline="${NI_BENCH_BASELINE:-355e754}"
+m4_line="$(run arm-cortex-m4 "$root/build/bench-mcu-arm-cortex-m4/mcu/ni_harness_$image_name" | grep '^instructions ')"
+if python3 bench/mcu/int8-image-version.py --to 1 "$image" "$root/build/bench-mcu-baseline.nimg" 2>"$root/build/bench-mcu-baseline.err"; then
+  baseline_tree="$(mktemp -d)"
+  rmdir "$baseline_tree"
+  git -C "$root" worktree add --detach "$baseline_tree" "$baseline" >/dev/null 2>&1 \
+    || { echo "bench/mcu: cannot check out $baseline" >&2; exit 1; }
+  bbuild="$root/build/bench-mcu-baseline-m4"
+  cmake -S "$baseline_tree/native-kernels" -B "$bbuild" -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_TOOLCHAIN_FILE="$baseline_tree/native-kernels/cmake/arm-cortex-m4.cmake" \
+    -DNI_MCU_IMAGES="$image_name=$root/build/bench-mcu-baseline.nimg" >/dev/null
+  cmake --build "$bbuild" -j2 --target "ni_harness_$image_name" >/dev/null
+  blog="$(run arm-cortex-m4 "$bbuild/mcu/ni_harness_$image_name")" \
+    || { echo "$blog" | tail -5; echo "bench/mcu: the $baseline harness failed" >&2; exit 1; }
+  b_line="$(echo "$blog" | grep '^instructions ')"
+  field() { echo "$1" | sed -E "s/.*$2 ([0-9]+).*/\1/"; }
+  {
+    echo "## Before / after the token-batched GEMM (Cortex-M4, the same int8 model, this run)"
+    echo
+    echo "\`$baseline\` runs every linear layer as one GEMV per token (each weight row read once per token and layer);"
+    echo "the current runtime runs it once over all the utterance's tokens in row tiles (each weight row read and"
+    echo "expanded once per utterance and layer). Same weights, same test vectors, identical logits."
+    echo
+    echo "| | $baseline (per-token GEMV) | current (token-batched GEMM) | change |"
+    echo "|---|---|---|---|"
+    for q in "full depth mean:per utterance full depth mean" "early exit mean:early exit mean" "arena:arena"; do
+      label="${q%%:*}"; key="${q#*:}"
+      bv=$(field "$b_line" "$key"); cv=$(field "$m4_line" "$key")
+      awk -v l="$label" -v b="$bv" -v c="$cv" 'BEGIN { printf "| %s%s | %d | %d | %+.1f%% |\n", l, l == "arena" ? " (bytes)" : " (instructions / utterance)", b, c, 100 * (c - b) / b }'
+    done
+    echo
+  } >>"$tmp"
+else
+  { echo "## Before / after the token-batched GEMM"; echo; echo "Not measured: $(cat "$root/build/bench-mcu-baseline.err")"; echo; } >>"$tmp"
+fi
 
 {
   echo "Cortex-M7 latencies are estimates from instruction counts like the others; its dual-issue pipeline (not"
