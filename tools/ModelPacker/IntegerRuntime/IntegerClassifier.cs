@@ -4,7 +4,7 @@ using ModelPacker.Text;
 namespace ModelPacker.IntegerRuntime;
 
 /// <summary>
-/// An int8 model run by the integer reference runtime behind <see cref="IIntentClassifier"/>: logits are the Q16
+/// An integer model (any scheme) run by the integer reference runtime behind <see cref="IIntentClassifier"/>: logits are the Q16
 /// integers divided by 2^16 (exact in float for every value the runtime produces). Early exit uses the image's
 /// thresholds (<see cref="ClassifyEarlyExit"/>).
 /// </summary>
