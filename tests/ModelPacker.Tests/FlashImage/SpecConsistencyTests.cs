@@ -175,6 +175,57 @@ public partial class SpecConsistencyTests
         Assert.Equal(TensorNames.Required(dims with { NumLayers = 3 }).Where(i => i < TensorExitBase).Count(), seen.Count(i => i < TensorExitBase));
     }
 
+    /// <summary>Every numeric #define of a kernel header: plain numbers, (-n) and (1L &lt;&lt; n).</summary>
+    private static Dictionary<string, long> KernelHeaderConstants(string header)
+    {
+        var text = File.ReadAllText(Path.Combine(Root, "native-kernels/include/nano_intent", header));
+        var d = new Dictionary<string, long>();
+        foreach (Match m in Regex.Matches(text, @"^#define\s+(NI_\w+)\s+(?:\(1L << (\d+)\)|\((-\d+)\)|(\d+)u?\b)", RegexOptions.Multiline))
+            d.Add(m.Groups[1].Value, m.Groups[2].Success ? 1L << int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)
+                : long.Parse(m.Groups[3].Success ? m.Groups[3].Value : m.Groups[4].Value, CultureInfo.InvariantCulture));
+        return d;
+    }
+
+    [Fact]
+    public void EveryEncodingAndKernelConstantEqualsTheCSharpValue()
+    {
+        var h = KernelHeaderConstants("ni_encoding.h").Concat(KernelHeaderConstants("ni_kernels.h")).ToDictionary();
+        var cs = new Dictionary<string, long>
+        {
+            ["NI_INT8_ROW_PARAMS_BYTES"] = ModelPacker.Encodings.RowParams.Bytes, ["NI_MAX_ABS_BIAS"] = ModelPacker.Encodings.RowParams.MaxAbsBias,
+            ["NI_INT8_ROW_MAX_COLS"] = ModelPacker.Encodings.Int8RowEncoding.MaxCols,
+            ["NI_BINARY_HEADER_BYTES"] = ModelPacker.Encodings.BinaryEncoding.HeaderBytes, ["NI_BINARY_ROW_BYTES"] = ModelPacker.Encodings.BinaryEncoding.RowBytes,
+            ["NI_BINARY_MAX_COLS"] = ModelPacker.Encodings.BinaryEncoding.MaxCols,
+            ["NI_BINARY_MIN_THRESHOLD"] = ModelPacker.Encodings.BinaryEncoding.MinThreshold, ["NI_BINARY_MAX_THRESHOLD"] = ModelPacker.Encodings.BinaryEncoding.MaxThreshold,
+            ["NI_LN_GAIN_SHIFT"] = ModelPacker.IntegerRuntime.IntegerKernels.LnGainShift, ["NI_EXP_TABLE_LEN"] = ModelPacker.IntegerRuntime.IntegerKernels.ExpTableLength,
+            ["NI_EXP_INDEX_FRAC_BITS"] = ModelPacker.IntegerRuntime.IntegerKernels.ExpIndexFracBits, ["NI_LUT8_LEN"] = ModelPacker.IntegerRuntime.IntegerKernels.Lut8Length,
+            ["NI_FRAC_TABLE_LEN"] = ModelPacker.IntegerRuntime.IntegerKernels.FracTableLength, ["NI_QPARAMS_VERSION"] = ModelPacker.IntegerRuntime.QuantParams.Version,
+            ["NI_LOGIT_FRAC_BITS"] = ModelPacker.IntegerRuntime.IntegerKernels.LogitFracBits, ["NI_LOGIT_LIMIT"] = ModelPacker.IntegerRuntime.IntegerKernels.LogitLimit,
+            ["NI_LOG2E_Q16"] = ModelPacker.IntegerRuntime.IntegerKernels.Log2EQ16, ["NI_LN2_Q16"] = ModelPacker.IntegerRuntime.IntegerKernels.Ln2Q16,
+        };
+        Assert.Equal(cs.Keys.Order(), h.Keys.Order());
+        foreach (var (name, value) in h) Assert.True(cs[name] == value, $"{name}: C {value}, C# {cs[name]}");
+    }
+
+    [Fact]
+    public void NumericsBinaryParamsTableIsTheCodecsLayout()
+    {
+        // docs/numerics.md section 3b: header fields at 0, 4, 8, 12, then per row i16 bias at 16 + 4r, u16 multiplier at 18 + 4r
+        var numerics = File.ReadAllText(Path.Combine(Root, "docs/numerics.md"));
+        var lines = numerics[numerics.IndexOf("## 3b.", StringComparison.Ordinal)..].Split('\n');
+        int start = Array.FindIndex(lines, l => l.StartsWith("| offset | type | field", StringComparison.Ordinal));
+        var rows = lines.Skip(start + 2).TakeWhile(l => l.StartsWith('|'))
+            .Select(l => l.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray()).ToList();
+        Assert.Equal(["0", "4", "8", "12", $"{ModelPacker.Encodings.BinaryEncoding.HeaderBytes} + {ModelPacker.Encodings.BinaryEncoding.RowBytes}r", "18 + 4r"],
+            rows.Select(r => r[0]));
+        Assert.Equal(["i32", "i32", "i32", "i32", "i16", "u16"], rows.Select(r => r[1]));
+        var t = ModelPacker.Encodings.BinaryEncoding.Instance.Encode(new ModelPacker.Encodings.QuantizedTensor(2, 32, Enumerable.Repeat((sbyte)1, 64).ToArray(),
+            [new(-2, 3, 9), new(-4, 65535, 9)], -7), "t");
+        Assert.Equal([-7, 9, 0, 0], Enumerable.Range(0, 4).Select(k => BitConverter.ToInt32(t.Params, 4 * k)));
+        Assert.Equal((short)-4, BitConverter.ToInt16(t.Params, 16 + 4));
+        Assert.Equal((ushort)65535, BitConverter.ToUInt16(t.Params, 18 + 4));
+    }
+
     [Fact]
     public void DocSchemeTablesEqualTheCSharpSchemeTable()
     {

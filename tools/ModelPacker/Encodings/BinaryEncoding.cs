@@ -15,7 +15,7 @@ namespace ModelPacker.Encodings;
 public sealed class BinaryEncoding : ITensorEncoding
 {
     public static readonly BinaryEncoding Instance = new();
-    public const int HeaderBytes = 16, RowBytes = 4, MaxCols = 1024, WordBits = 32;
+    public const int HeaderBytes = 16, RowBytes = 4, MaxCols = 1024, WordBits = 32, MinThreshold = -128, MaxThreshold = 127;
 
     public TensorEncoding Id => TensorEncoding.Binary;
     public string Name => "binary";
@@ -35,7 +35,7 @@ public sealed class BinaryEncoding : ITensorEncoding
         if (p.Length != HeaderBytes + rows * RowBytes) return $"params are {p.Length} bytes, {rows} rows need {HeaderBytes + rows * RowBytes}";
         if (cols == 0 || cols % WordBits != 0 || cols > MaxCols) return $"{cols} columns: binary needs a multiple of {WordBits} up to {MaxCols}";
         int thr = ActThreshold(p), shift = Shift(p);
-        if (thr is < sbyte.MinValue or > sbyte.MaxValue) return $"act_threshold {thr} outside -128..127";
+        if (thr is < MinThreshold or > MaxThreshold) return $"act_threshold {thr} outside {MinThreshold}..{MaxThreshold}";
         if (shift is < 1 or > 62) return $"shift {shift} outside 1..62";
         if (p.Slice(8, 8).IndexOfAnyExcept((byte)0) >= 0) return "reserved header fields not zero";
         return null;
@@ -54,7 +54,7 @@ public sealed class BinaryEncoding : ITensorEncoding
         if (q.Cols == 0 || q.Cols % WordBits != 0 || q.Cols > MaxCols)
             throw new InvalidDataException($"{what}: {q.Cols} columns; binary needs a multiple of {WordBits} up to {MaxCols}");
         int thr = q.InputThreshold ?? throw new InvalidDataException($"{what}: binary needs an input threshold (the value at and above which an input is +1)");
-        if (thr is < sbyte.MinValue or > sbyte.MaxValue) throw new InvalidDataException($"{what}: input threshold {thr} outside -128..127");
+        if (thr is < MinThreshold or > MaxThreshold) throw new InvalidDataException($"{what}: input threshold {thr} outside {MinThreshold}..{MaxThreshold}");
         int shift = q.Rows == 0 ? 1 : q.RowParams[0].Shift;
         if (shift is < 1 or > 62) throw new InvalidDataException($"{what}: shift {shift} outside 1..62");
         var prm = new byte[HeaderBytes + q.Rows * RowBytes];
