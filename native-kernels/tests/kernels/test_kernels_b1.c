@@ -56,6 +56,15 @@ static void test_pack(void)
             }
         }
     }
+    /* activations at any byte offset (the word loads must not assume alignment) */
+    for (uint32_t off = 1; off < 4; off++) {
+        for (uint32_t c = 0; c < 96 + off; c++) x[c] = (int8_t)((int)(rnd() >> 24) - 128);
+        for (uint32_t ti = 0; ti < sizeof thresholds / sizeof thresholds[0]; ti++) {
+            ni_b1_pack_s8(x + off, 96, thresholds[ti], bits);
+            for (uint32_t c = 0; c < 96; c++)
+                CHECK_EQ(pm1(bits, c), x[off + c] >= thresholds[ti] ? 1 : -1, "pack unaligned", off, thresholds[ti], c);
+        }
+    }
     /* the extremes decide all or nothing */
     for (uint32_t c = 0; c < 64; c++) x[c] = (int8_t)(c % 2 ? 127 : -128);
     ni_b1_pack_s8(x, 64, -128, bits);
