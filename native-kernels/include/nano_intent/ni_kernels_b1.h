@@ -34,7 +34,7 @@ void ni_b1_gemm_popcnt(const uint32_t *w, uint32_t words, const uint32_t *xbits,
 int ni_b1_have_popcnt_x86(void);
 #endif
 #ifdef NI_HAVE_B1_GEMM_DSP
-/* Same contract, Armv7E-M (Cortex-M4/M7): four weight words held in registers, USADA8 for the byte sums. */
+/* Same contract, Armv7E-M (Cortex-M4/M7): four weight words held in registers, USAD8 for the byte sums. */
 void ni_b1_gemm_dsp(const uint32_t *w, uint32_t words, const uint32_t *xbits, uint32_t x_words_stride, uint32_t n,
                     uint32_t r0, uint32_t r1, int32_t *acc, uint32_t acc_stride);
 #endif
