@@ -176,5 +176,6 @@ fi
   echo "\`scripts/test-native-mcu.sh\`)."
 } >>"$tmp"
 mv "$tmp" "$out"
+cleanup
 trap - EXIT
 cat "$out"

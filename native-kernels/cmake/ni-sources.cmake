@@ -13,10 +13,16 @@ file(GLOB_RECURSE NI_LIBRARY_SOURCES CONFIGURE_DEPENDS ${NI_ROOT}/src/*.c)
 
 # The SMLAD GEMM (src/arm/gemm_s8_dsp.c) needs the DSP extension: Armv7E-M (Cortex-M4, M7) and Armv8-M Mainline
 # with DSP (M33, M55). Elsewhere (Cortex-M0/M3, Xtensa, RISC-V, the host) ni_gemm_s8 is the portable reference.
+# The 1-bit GEMM has the same Arm variant (src/kernels/ni_b1_gemm_dsp.c: USAD8, Thumb-2 immediates) and, on an x86
+# host (no -mcpu), a POPCNT variant (src/kernels/ni_b1_gemm_popcnt.c) chosen at run time when the CPU has POPCNT.
 function(ni_kernel_definitions out cpu)
   set(defs "")
   if(cpu MATCHES "^cortex-m(4|7|33|35p|55|85)")
-    list(APPEND defs NI_HAVE_GEMM_S8_DSP)
+    list(APPEND defs NI_HAVE_GEMM_S8_DSP NI_HAVE_B1_GEMM_DSP)
+  endif()
+  if(cpu STREQUAL "" AND CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64|i[3-6]86|x86)$"
+     AND CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
+    list(APPEND defs NI_HAVE_B1_POPCNT_X86)
   endif()
   set(${out} ${defs} PARENT_SCOPE)
 endfunction()

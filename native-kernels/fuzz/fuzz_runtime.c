@@ -81,7 +81,7 @@ static uint32_t shapes_of(const ni_model_dims *d, tensor_shape *t)
     return k;
 }
 
-/* Multiply-accumulates of embed + L layers + L exit heads on n tokens (GEMVs and attention). */
+/* Multiply-accumulates of embed + L layers + L exit heads on n tokens (linear layers and attention). */
 static uint64_t macs(const ni_model_dims *d, uint64_t n, uint64_t L)
 {
     uint64_t E = d->embedding_size, H = d->hidden_size, I = d->intermediate_size, C = d->num_labels;

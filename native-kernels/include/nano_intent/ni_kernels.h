@@ -14,7 +14,16 @@ extern "C" {
 
 /* ---- fixed-point primitives (rounding defined once, mirrored in C#) ---- */
 
-/* round(v / 2^shift), ties away from zero, 1 <= shift <= 62, |v| < 2^62. Never shifts a negative number. */
+/* round(v / 2^shift), ties away from zero, 1 <= shift <= 62, |v| < 2^62. Never shifts a negative number: the
+ * magnitude is taken in uint64, so neither the negation nor the rounding addend can overflow (a negative number's
+ * shift is implementation-defined in C99). Inline, as the kernels apply it to every element; ni_round_shift is the
+ * same function with external linkage (ni_fixed.c). */
+static inline int64_t ni_round_shift_inline(int64_t v, int32_t shift)
+{
+    uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    uint64_t r = (mag + ((uint64_t)1 << (shift - 1))) >> shift;
+    return v < 0 ? -(int64_t)r : (int64_t)r;
+}
 int64_t ni_round_shift(int64_t v, int32_t shift);
 /* round(num / den), ties away from zero, den > 0. */
 int64_t ni_div_round(int64_t num, int64_t den);

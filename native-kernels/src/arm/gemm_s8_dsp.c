@@ -63,6 +63,7 @@ static inline uint32_t ni_sxtb16_ror8(uint32_t v)
     :                                                                          \
     : "memory"
 
+#if defined(__OPTIMIZE__) /* -O0 builds run every row through the one-row loop (see ni_gemm_s8_dsp) */
 /* Rows r..r+3, columns [c0, c0 + nc): expanded once into we, then every token's sums over them added to acc (set
  * when c0 == 0). */
 static void ni_gemm_s8_dsp_rows4(const int8_t *w, uint32_t cols, uint32_t r, uint32_t c0, uint32_t nc, const int8_t *x,
@@ -100,6 +101,7 @@ static void ni_gemm_s8_dsp_rows4(const int8_t *w, uint32_t cols, uint32_t r, uin
         o[3] = a3;
     }
 }
+#endif
 
 void ni_gemm_s8_dsp(const int8_t *w, uint32_t cols, const int8_t *x, uint32_t x_stride, uint32_t n, uint32_t r0,
                     uint32_t r1, int32_t *acc, uint32_t acc_stride)

@@ -7,7 +7,7 @@ void ni_softmax_q15(int32_t *scores, uint32_t n, ni_requant index_rq, const int3
     for (uint32_t j = 1; j < n; j++) if (scores[j] > m) m = scores[j];
     int64_t sum = 0;
     for (uint32_t j = 0; j < n; j++) {
-        int64_t idx = ni_round_shift(((int64_t)m - scores[j]) * index_rq.multiplier, index_rq.shift);
+        int64_t idx = ni_round_shift_inline(((int64_t)m - scores[j]) * index_rq.multiplier, index_rq.shift);
         int32_t e = idx < NI_EXP_TABLE_LEN ? ni_ld32(&exp_table[idx]) : 0;
         scores[j] = e;
         sum += e;
@@ -26,6 +26,6 @@ void ni_attention_head_s8(const int8_t *q, const int8_t *k, const int8_t *v, uin
     for (uint32_t d = 0; d < head_dim; d++) {
         int32_t acc = 0;
         for (uint32_t j = 0; j < n; j++) acc += scores[j] * v[j * stride + d];
-        ctx[d] = ni_sat8(ni_round_shift((int64_t)acc * ctx_rq.multiplier, ctx_rq.shift));
+        ctx[d] = ni_sat8(ni_round_shift_inline((int64_t)acc * ctx_rq.multiplier, ctx_rq.shift));
     }
 }

@@ -1,14 +1,7 @@
 /* Fixed-point primitives: the rounding rules every kernel (and the C# reference) uses. */
 #include "nano_intent/ni_kernels.h"
 
-int64_t ni_round_shift(int64_t v, int32_t shift)
-{
-    /* Magnitude in uint64 so neither the negation nor the rounding addend can overflow, and so no negative
-     * number is ever shifted (implementation-defined in C99). */
-    uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    uint64_t r = (mag + ((uint64_t)1 << (shift - 1))) >> shift;
-    return v < 0 ? -(int64_t)r : (int64_t)r;
-}
+int64_t ni_round_shift(int64_t v, int32_t shift) { return ni_round_shift_inline(v, shift); }
 
 int64_t ni_div_round(int64_t num, int64_t den)
 {

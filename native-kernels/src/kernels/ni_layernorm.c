@@ -18,7 +18,7 @@ void ni_layernorm_s16(const int16_t *x, const ni_ln_param *p, uint32_t n, int8_t
         const ni_ln_param pi = ni_ld_ln(&p[i]);
         int64_t d = (int64_t)x[i] - mean;
         int64_t scaled = ni_div_round(d * pi.gain * 256, (int64_t)sigma);
-        out[i] = ni_sat8(ni_round_shift(scaled + pi.bias, NI_LN_GAIN_SHIFT));
+        out[i] = ni_sat8(ni_round_shift_inline(scaled + pi.bias, NI_LN_GAIN_SHIFT));
     }
 }
 

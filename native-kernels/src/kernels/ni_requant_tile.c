@@ -4,7 +4,7 @@
 
 static int64_t value(int32_t acc, ni_int8_row_params p)
 {
-    return ni_round_shift(((int64_t)acc + p.bias) * p.multiplier, p.shift);
+    return ni_round_shift_inline(((int64_t)acc + p.bias) * p.multiplier, p.shift);
 }
 
 void ni_requant_tile_s8(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
@@ -25,7 +25,7 @@ void ni_requant_tile_add_s16(const ni_tensor *t, uint32_t r0, uint32_t r1, const
         const ni_int8_row_params p = e->row_params(t, r);
         for (uint32_t k = 0; k < n; k++) {
             int16_t *o = &io[k * io_stride + r];
-            int64_t residual = ni_round_shift((int64_t)*o * res_rq.multiplier, res_rq.shift);
+            int64_t residual = ni_round_shift_inline((int64_t)*o * res_rq.multiplier, res_rq.shift);
             *o = ni_sat16(value(acc[k * acc_stride + (r - r0)], p) + residual);
         }
     }

@@ -45,7 +45,7 @@ static void embed_add(const ni_tensor *t, uint32_t row, int64_t *out)
 {
     const int8_t *w = (const int8_t *)(const void *)t->data + (size_t)row * t->cols;
     const ni_int8_row_params p = row_params(t, row);
-    for (uint32_t c = 0; c < t->cols; c++) out[c] += ni_round_shift((int64_t)w[c] * p.multiplier, p.shift);
+    for (uint32_t c = 0; c < t->cols; c++) out[c] += ni_round_shift_inline((int64_t)w[c] * p.multiplier, p.shift);
 }
 
 const ni_encoding_traits ni_enc_int8_row = {
