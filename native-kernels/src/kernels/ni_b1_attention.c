@@ -55,9 +55,10 @@ NI_B1_INLINE int32_t ni_b1_attention_row(const uint32_t *q, const uint32_t *k, u
     int32_t ones = 0;
     for (uint32_t j0 = 0; j0 < n; j0 += 32u) {
         uint32_t len = n - j0 < 32u ? n - j0 : 32u, a = 0;
-        for (uint32_t b = 0; b < len; b++, k += words) {
-            uint32_t diff = ni_b1_popcount(q[0] ^ k[0]);
-            for (uint32_t dd = 1; dd < dw; dd++) diff += ni_b1_popcount(q[dd] ^ k[dd]);
+        for (uint32_t b = 0; b < len; b++) {
+            const uint32_t *kj = k + (size_t)(j0 + b) * words; /* indexed, so no pointer runs past the array */
+            uint32_t diff = ni_b1_popcount(q[0] ^ kj[0]);
+            for (uint32_t dd = 1; dd < dw; dd++) diff += ni_b1_popcount(q[dd] ^ kj[dd]);
             a = (a >> 1) | ((diff - limit1) & 0x80000000u);
         }
         a >>= 32u - len; /* key j0 + b now at bit b */
@@ -91,9 +92,10 @@ void ni_b1_attention(const uint32_t *qbits, const uint32_t *kbits, const uint32_
                     : (uint32_t)((int32_t)dh - threshold) / 2u + 1u;
     for (uint32_t h = 0; h < heads; h++) {
         ni_b1_v_planes(vbits, n, words, h, dw, nw, planes, tile);
-        const uint32_t *q = qbits + h * dw, *k = kbits + h * dw;
-        int8_t *c = ctx + h * dh;
-        for (uint32_t i = 0; i < n; i++, q += words, c += hidden) {
+        const uint32_t *k = kbits + h * dw;
+        for (uint32_t i = 0; i < n; i++) {
+            const uint32_t *q = qbits + (size_t)i * words + h * dw;
+            int8_t *c = ctx + (size_t)i * hidden + h * dh;
             int32_t ones = dw == 1 ? ni_b1_attention_row(q, k, words, 1, n, limit1, arow)
                                    : ni_b1_attention_row(q, k, words, dw, n, limit1, arow);
             if (nw == 1)

@@ -11,8 +11,14 @@
 
 int ni_b1_have_popcnt_x86(void)
 {
-    __builtin_cpu_init(); /* idempotent; needed when called before libgcc's constructors ran */
-    return __builtin_cpu_supports("popcnt") ? 1 : 0;
+    /* Asked once per process, not once per GEMM tile: every caller computes the same value, so threads that race
+     * here store the same answer. */
+    static volatile int known = -1;
+    if (known < 0) {
+        __builtin_cpu_init(); /* idempotent; needed when called before libgcc's constructors ran */
+        known = __builtin_cpu_supports("popcnt") ? 1 : 0;
+    }
+    return known;
 }
 
 __attribute__((target("popcnt"))) void ni_b1_gemm_popcnt(const uint32_t *w, uint32_t words, const uint32_t *xbits,
@@ -26,8 +32,8 @@ __attribute__((target("popcnt"))) void ni_b1_gemm_popcnt(const uint32_t *w, uint
         for (uint32_t k = 0; k < words; k += 4) {
             uint32_t m = words - k < 4 ? words - k : 4;
             uint32_t w0 = wr[k], w1 = m > 1 ? wr[k + 1] : 0, w2 = m > 2 ? wr[k + 2] : 0, w3 = m > 3 ? wr[k + 3] : 0;
-            const uint32_t *x = xbits + k;
-            for (uint32_t t = 0; t < n; t++, x += x_words_stride) {
+            for (uint32_t t = 0; t < n; t++) {
+                const uint32_t *x = xbits + (size_t)t * x_words_stride + k;
                 int count = __builtin_popcount(x[0] ^ w0);
                 if (m > 1) count += __builtin_popcount(x[1] ^ w1);
                 if (m > 2) count += __builtin_popcount(x[2] ^ w2);

@@ -10,10 +10,17 @@ public class ModelBitExactnessTests
     [InlineData(12, "gelu")]
     [InlineData(13, "w1a1")]
     [InlineData(14, "w1a1")]
+    [InlineData(15, "w1a1-wide")]
     public void RandomModelsAgreeAtEveryLayer(int seed, string act)
     {
-        // "w1a1": random binary tensors (int8 exit classifiers), Bi-Attention, attn_threshold -2 or 3
-        var m = act == "w1a1" ? W1A1TestModels.Random(seed, attentionThreshold: seed == 13 ? -2 : 3) : TestModels.RandomQuantized(seed, act);
+        // "w1a1": random binary tensors (int8 exit classifiers), Bi-Attention, attn_threshold -2 or 3; "w1a1-wide":
+        // 40 positions and 64-wide heads, so attention rows and V bit planes span two words and heads two words each
+        var m = act switch
+        {
+            "w1a1" => W1A1TestModels.Random(seed, attentionThreshold: seed == 13 ? -2 : 3),
+            "w1a1-wide" => W1A1TestModels.Random(seed, W1A1TestModels.Dims(h: 128, heads: 2, i: 128, positions: 40), attentionThreshold: 1),
+            _ => TestModels.RandomQuantized(seed, act),
+        };
         using var native = new NativeModel(m);
         Assert.Equal(m.ArenaBytes, native.ArenaBytes);
         var reference = new IntegerAlbert(m);

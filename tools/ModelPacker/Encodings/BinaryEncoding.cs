@@ -10,7 +10,7 @@ namespace ModelPacker.Encodings;
 /// NI_ENC_BINARY (docs/numerics.md): 1-bit weights, bit c%32 of little-endian word c/32 of a row set for +1;
 /// params a 16-byte header {i32 act_threshold -128..127, i32 shift 1..62, i32 0, i32 0} then {i16 bias,
 /// u16 multiplier} per row; cols a multiple of 32 up to 1024. The GEMM sees its int8 input as +1 (x ≥ act_threshold)
-/// or -1: acc = cols - 2·popcount(w XOR x). C: native-kernels/src/encodings/ni_enc_binary.c.
+/// or -1: acc = cols - 2·popcount(w XOR x). C: native-kernels/src/kernels/encodings/ni_enc_binary.c.
 /// </summary>
 public sealed class BinaryEncoding : ITensorEncoding
 {
@@ -23,7 +23,7 @@ public sealed class BinaryEncoding : ITensorEncoding
     public (int Data, int Params)? Sizes(int rows, int cols)
     {
         if (rows < 0 || cols < 0) return null;
-        long data = (long)rows * ((cols + WordBits - 1) / WordBits) * 4, prm = HeaderBytes + (long)rows * RowBytes;
+        long data = (long)rows * (((long)cols + WordBits - 1) / WordBits) * 4, prm = HeaderBytes + (long)rows * RowBytes;
         return data > int.MaxValue || prm > int.MaxValue ? null : ((int)data, (int)prm);
     }
 

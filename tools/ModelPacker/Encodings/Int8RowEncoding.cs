@@ -9,7 +9,7 @@ namespace ModelPacker.Encodings;
 /// <summary>
 /// NI_ENC_INT8_ROW (docs/numerics.md): data rows·cols int8 row-major; params one {i32 bias, i32 multiplier,
 /// i32 shift} per row; cols a multiple of 4 up to 65536; |bias| ≤ 2^30, multiplier ≥ 0, shift 1..62.
-/// C: native-kernels/src/encodings/ni_enc_int8_row.c.
+/// C: native-kernels/src/kernels/encodings/ni_enc_int8_row.c.
 /// </summary>
 public sealed class Int8RowEncoding : ITensorEncoding
 {

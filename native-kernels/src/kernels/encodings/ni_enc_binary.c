@@ -8,7 +8,7 @@
 
 static int sizes(uint32_t rows, uint32_t cols, uint32_t *data_len, uint32_t *params_len)
 {
-    uint64_t data = (uint64_t)rows * ((cols + 31u) / 32u) * 4u;
+    uint64_t data = (uint64_t)rows * (((uint64_t)cols + 31u) / 32u) * 4u;
     uint64_t params = NI_BINARY_HEADER_BYTES + (uint64_t)rows * NI_BINARY_ROW_BYTES;
     if (data > UINT32_MAX || params > UINT32_MAX) return 0;
     *data_len = (uint32_t)data;
