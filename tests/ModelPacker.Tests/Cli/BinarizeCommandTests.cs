@@ -20,7 +20,7 @@ public sealed class BinarizeFixture : IDisposable
             { "epochs": 2, "batch_size": 8, "learning_rate": 0.002, "binarize": { "calibration_utterances": 16, "dmd_weight": 0.5 } }
             """);
         Teacher = CliRun.Of("train", "--data", DataDir, "--config", _temp["teacher.json"], "--out", TeacherDir);
-        Student = CliRun.Of("binarize", "--teacher", TeacherDir, "--data", DataDir, "--config", StudentConfig, "--activation", "sign", "--out", StudentDir);
+        Student = CliRun.Of("binarize", "--teacher", TeacherDir, "--data", DataDir, "--config", StudentConfig, "--activation", "elastic", "--out", StudentDir);
     }
 
     public string DataDir { get; }
@@ -48,7 +48,7 @@ public class BinarizeCommandTests(BinarizeFixture fixture, CliFixture small) : I
             Directory.GetFiles(fixture.StudentDir).Select(System.IO.Path.GetFileName).Order());
         var config = JsonNode.Parse(File.ReadAllText(System.IO.Path.Combine(fixture.StudentDir, "config.json")))!;
         Assert.Equal("w1a1", (string?)config["binarization"]!["scheme"]);
-        Assert.Equal("sign", (string?)config["binarization"]!["activation_binarizer"]); // --activation overrides the file
+        Assert.Equal("elastic", (string?)config["binarization"]!["activation_binarizer"]); // --activation overrides the default
         var train = JsonNode.Parse(File.ReadAllText(System.IO.Path.Combine(fixture.StudentDir, "train_config.json")))!;
         Assert.Equal(0.5, (double)train["binarize"]!["dmd_weight"]!);
         Assert.Equal(32, (int)train["hidden_size"]!); // the teacher's shape

@@ -128,12 +128,12 @@ public sealed class AlbertComputation
         Gemm.LinearForward(xin, w.Query.WT, w.Query.B, _q[l], n, _h, _h);
         Gemm.LinearForward(xin, w.Key.WT, w.Key.B, _k[l], n, _h, _h);
         Gemm.LinearForward(xin, w.Value.WT, w.Value.B, _v[l], n, _h, _h);
-        float pAttn = w.Binarization is null ? _dropout?.Attention ?? 0 : 0; // Bi-Attention has no dropout
+        float pAttn = _dropout?.Attention ?? 0;
         for (int q = 0; q < _batch.Count; q++)
         {
             int o = _batch.Offsets[q], t = _batch.Length(q), po = _probOffsets[q], pl = _heads * t * t;
             var probs = _probs[l].AsSpan(po, pl);
-            if (w.Binarization is { } bin)
+            if (w.Binarization is { } bin) // Bi-Attention: no attention dropout
             {
                 BiAttention.Forward(_q[l].AsSpan(o * _h), _k[l].AsSpan(o * _h), _v[l].AsSpan(o * _h), t, _h, _heads,
                     _keep.AsSpan(o, t), bin.AttentionThreshold, probs, _ctx[l].AsSpan(o * _h), _signs);
