@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Packs every trained model under models/ (snips, clinc150, ...) into an int8 flash image with 64 test vectors, in
+# Packs every trained model under models/ (snips, clinc150, snips-w1a1, ...) into a flash image of its own scheme
+# (int8 for an fp32 checkpoint, w1a1 for a binarized one) with 64 test vectors, in
 # native-kernels/build/test-images/runtime/<name>.nii, and checks it with `modelpacker verify`. ctest's
 # runtime_vectors_<name> (one per models/<name>, failing when the image is missing) then runs those vectors through
-# the C step API. Calibration data: ../shared/datasets/<name>
-# (or $NANO_INTENT_DATASETS/<name>). Also checks that the int8 image's test accuracy (integer reference) is within
-# 0.5 percentage points of the fp32 checkpoint's. Exits non-zero when a pack, verify or accuracy check fails.
+# the C step API. Calibration data: ../shared/datasets/<dataset> (or $NANO_INTENT_DATASETS/<dataset>), <dataset>
+# being the model's name up to its first '-'. Also checks that the image's test accuracy (integer reference) is
+# within 0.5 percentage points of the float checkpoint's (int8), 1 point (w1a1).
+# Then trains a tiny w1a1 model on SNIPS (a small teacher, one epoch, binarized for one epoch: about a minute) and
+# packs it as tiny-w1a1.nii, so the runtime vectors cover scheme W1A1 with trained weights on every target.
+# Exits non-zero when a train, pack, verify or accuracy check fails.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -17,19 +21,42 @@ packed=0
 for dir in models/*/; do
   [ -f "$dir/config.json" ] || continue
   name="$(basename "$dir")"
-  if [ ! -d "$datasets/$name" ]; then echo "pack-test-images: no dataset $datasets/$name to calibrate models/$name on"; exit 1; fi
+  dataset="${name%%-*}"
+  if [ ! -d "$datasets/$dataset" ]; then echo "pack-test-images: no dataset $datasets/$dataset to calibrate models/$name on"; exit 1; fi
   echo "pack-test-images: models/$name -> $out/$name.nii"
-  dotnet "$dll" pack --model "$dir" --scheme int8 --calibration-data "$datasets/$name" --test-vectors 64 --out "$out/$name.nii"
+  dotnet "$dll" pack --model "$dir" --calibration-data "$datasets/$dataset" --test-vectors 64 --out "$out/$name.nii"
   dotnet "$dll" verify "$out/$name.nii"
-  fp32="$(dotnet "$dll" eval --model "$dir" --data "$datasets/$name" --json)"
-  int8="$(dotnet "$dll" eval --model "$out/$name.nii" --data "$datasets/$name" --json)"
-  python3 - "$name" "$fp32" "$int8" <<'PY'
+  float="$(dotnet "$dll" eval --model "$dir" --data "$datasets/$dataset" --json)"
+  image="$(dotnet "$dll" eval --model "$out/$name.nii" --data "$datasets/$dataset" --json)"
+  scheme=int8; grep -q '"binarization"' "$dir/config.json" && scheme=w1a1
+  python3 - "$name" "$scheme" "$float" "$image" <<'PY'
 import json, sys
-name, fp32, int8 = sys.argv[1], json.loads(sys.argv[2])["accuracy"] * 100, json.loads(sys.argv[3])["accuracy"] * 100
-print(f"pack-test-images: {name}: test accuracy fp32 {fp32:.2f} %, int8 {int8:.2f} % ({int8 - fp32:+.2f} pt)")
-if int8 < fp32 - 0.5:
-    sys.exit(f"pack-test-images: {name}: int8 loses more than 0.5 pt against fp32")
+name, scheme = sys.argv[1], sys.argv[2]
+fl, im = json.loads(sys.argv[3])["accuracy"] * 100, json.loads(sys.argv[4])["accuracy"] * 100
+allowed = 1.0 if scheme == "w1a1" else 0.5
+print(f"pack-test-images: {name}: test accuracy float {fl:.2f} %, {scheme} image {im:.2f} % ({im - fl:+.2f} pt)")
+if im < fl - allowed:
+    sys.exit(f"pack-test-images: {name}: the {scheme} image loses more than {allowed} pt against the float checkpoint")
 PY
   packed=$((packed + 1))
 done
+
+# A tiny trained w1a1 image (trained weights, not random ones, through the W1A1 runtime on every target).
+tiny="$root/build/tiny-w1a1"
+if [ ! -f "$out/tiny-w1a1.nii" ] || [ "$dll" -nt "$out/tiny-w1a1.nii" ]; then
+  mkdir -p "$tiny"
+  cat >"$tiny/teacher.json" <<'JSON'
+{ "vocab_size": 500, "embedding_size": 32, "hidden_size": 64, "num_attention_heads": 2, "intermediate_size": 64,
+  "num_hidden_layers": 2, "max_length": 24, "epochs": 1, "batch_size": 32 }
+JSON
+  cat >"$tiny/student.json" <<'JSON'
+{ "epochs": 1, "batch_size": 32, "learning_rate": 0.002, "binarize": { "activation_binarizer": "elastic", "calibration_utterances": 64 } }
+JSON
+  echo "pack-test-images: tiny w1a1 model on snips -> $out/tiny-w1a1.nii"
+  dotnet "$dll" train --data "$datasets/snips" --config "$tiny/teacher.json" --out "$tiny/teacher" >"$tiny/train.log"
+  dotnet "$dll" binarize --teacher "$tiny/teacher" --data "$datasets/snips" --config "$tiny/student.json" --out "$tiny/student" >"$tiny/binarize.log"
+  dotnet "$dll" pack --model "$tiny/student" --scheme w1a1 --calibration-data "$datasets/snips" --test-vectors 32 --out "$out/tiny-w1a1.nii"
+fi
+dotnet "$dll" verify "$out/tiny-w1a1.nii"
+packed=$((packed + 1))
 echo "pack-test-images: $packed model image(s) in $out"

@@ -11,6 +11,10 @@
 #                            scripts/test-native-mcu.sh from models/snips)
 #   NI_BENCH_BASELINE=rev    the per-token revision to compare with (default 355e754, the last one before image
 #                            format 2; it reads the version-1 twin of the image, bench/mcu/int8-image-version.py)
+#   NI_BENCH_W1A1_IMAGE=path the W1A1 image of the same teacher, measured on Cortex-M4 in the same run next to the
+#                            int8 one (default: build/images/snips-w1a1.nimg when it exists; pack it as docs/results.md
+#                            says: `modelpacker pack --model <w1a1 checkpoint> --scheme w1a1 --board esp32-wrover`,
+#                            then `modelpacker calibrate --max-accuracy-drop 1`)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -166,6 +170,44 @@ if python3 bench/mcu/int8-image-version.py --to 1 "$image" "$root/build/bench-mc
   } >>"$tmp"
 else
   { echo "## Before / after the token-batched GEMM"; echo; echo "Not measured: $(cat "$root/build/bench-mcu-baseline.err")"; echo; } >>"$tmp"
+fi
+
+# ---- W1A1 next to int8: the binarized model of the same teacher, Cortex-M4, this run ----
+w1a1="${NI_BENCH_W1A1_IMAGE:-$root/build/images/snips-w1a1.nimg}"
+if [ -f "$w1a1" ]; then
+  wname="$(basename "$w1a1" .nimg)"; wname="${wname//[^A-Za-z0-9_-]/_}"
+  wbuild="$root/build/bench-mcu-w1a1-m4"
+  cmake -S native-kernels -B "$wbuild" -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_TOOLCHAIN_FILE="$root/native-kernels/cmake/arm-cortex-m4.cmake" -DNI_MCU_IMAGES="$wname=$w1a1" -DNI_MCU_PROFILE=ON >/dev/null
+  cmake --build "$wbuild" -j2 --target "ni_harness_$wname" "ni_profile_$wname" >/dev/null
+  wlog="$(run arm-cortex-m4 "$wbuild/mcu/ni_harness_$wname")" || { echo "$wlog" | tail -5; echo "bench/mcu: W1A1 harness failed" >&2; exit 1; }
+  wplog="$(run arm-cortex-m4 "$wbuild/mcu/ni_profile_$wname")" || { echo "$wplog" | tail -5; echo "bench/mcu: W1A1 profile failed" >&2; exit 1; }
+  m4_prof="$(run arm-cortex-m4 "$root/build/bench-mcu-arm-cortex-m4/mcu/ni_profile_$image_name" | grep '^gemm profile ')"
+  m4_sum="$(run arm-cortex-m4 "$root/build/bench-mcu-arm-cortex-m4/mcu/ni_harness_$image_name" | grep '^summary ')"
+  w_line="$(echo "$wlog" | grep '^instructions ')"; w_sum="$(echo "$wlog" | grep '^summary ')"; w_prof="$(echo "$wplog" | grep '^gemm profile ')"
+  num() { echo "$1" | sed -E "s/.*$2 ([0-9]+).*/\1/"; }
+  exitl() { echo "$1" | sed -E 's/.*mean exit layer ([0-9.]+) of ([0-9]+).*/\1 of \2/'; }
+  permac() { echo "$1" | sed -E 's/.*\(([0-9.]+) per MAC\).*/\1/'; }
+  w_bytes=$(stat -c %s "$w1a1")
+  {
+    echo "## W1A1 next to int8: the same teacher binarized (Cortex-M4, this run)"
+    echo
+    echo "\`$wname\` (scheme W1A1: 1-bit weights, activations and embeddings, Bi-Attention, int8 exit classifiers)"
+    echo "against \`$image_name\` (int8), both with their own calibrated early-exit thresholds, each over its own"
+    echo "test vectors (the same test utterances when both were packed with the default 32)."
+    echo
+    echo "| | int8 | W1A1 | W1A1 / int8 |"
+    echo "|---|---|---|---|"
+    for q in "full depth mean:per utterance full depth mean" "early exit mean:early exit mean" "arena:arena"; do
+      label="${q%%:*}"; key="${q#*:}"
+      iv=$(num "$m4_line" "$key"); wv=$(num "$w_line" "$key")
+      awk -v l="$label" -v i="$iv" -v w="$wv" 'BEGIN { printf "| %s%s | %d | %d | %.3f |\n", l, l == "arena" ? " (bytes)" : " (instructions / utterance)", i, w, w / i }'
+    done
+    echo "| mean exit layer (image thresholds) | $(exitl "$m4_sum") | $(exitl "$w_sum") | |"
+    echo "| GEMM tiles, instructions per MAC (binary MAC for W1A1, int8 classifiers included) | $(permac "$m4_prof") | $(permac "$w_prof") | |"
+    awk -v i="$image_bytes" -v w="$w_bytes" 'BEGIN { printf "| image bytes (with test vectors) | %d | %d | %.3f |\n", i, w, w / i }'
+    echo
+  } >>"$tmp"
 fi
 
 {

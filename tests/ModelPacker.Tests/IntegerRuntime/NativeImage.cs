@@ -43,6 +43,27 @@ internal sealed unsafe class NativeImage : IDisposable
         throw new InvalidOperationException($"ni_open returned {img.Status}");
     }
 
+    /// <summary>Opens the image file in the C runtime (ni_open validates it first), asserts that every one of its test
+    /// vectors gives the recorded logits and entropy at every layer, and leaves a copy named
+    /// <paramref name="runtimeName"/> in <see cref="RuntimeTestImages.Dir"/> for ctest runtime_vectors (host and QEMU).</summary>
+    public static void AssertReproducesTestVectors(string path, string runtimeName)
+    {
+        var image = IntegerImage.Read(path);
+        Assert.NotEmpty(image.TestVectors!);
+        using var native = Open(File.ReadAllBytes(path));
+        foreach (var v in image.TestVectors!)
+        {
+            var got = native.RunAll(v.Tokens.Select(t => (int)t).ToArray());
+            for (int l = 0; l < got.Length; l++)
+            {
+                Assert.Equal(v.Logits[l], got[l].LogitsQ16);
+                Assert.Equal(v.Entropies[l], got[l].EntropyQ16);
+            }
+        }
+        Directory.CreateDirectory(RuntimeTestImages.Dir);
+        File.Copy(path, Path.Combine(RuntimeTestImages.Dir, runtimeName), overwrite: true);
+    }
+
     public ExitOutput[] RunAll(int[] ids)
     {
         var r = new ExitOutput[NumLayers];

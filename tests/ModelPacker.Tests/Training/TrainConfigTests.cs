@@ -46,6 +46,9 @@ public class TrainConfigTests
     [InlineData("{ \"max_length\": 2 }", "max_length")]
     [InlineData("{ \"epochs\": 3,\n  \"batch_size\": 0 }", "batch_size")]
     [InlineData("not json", "line")]
+    [InlineData("{ \"binarize\": { \"kd_weight\": -1 } }", "binarize.kd_weight")]
+    [InlineData("{ \"binarize\": { \"activation_binarizer\": \"relu\" } }", "binarize.activation_binarizer")]
+    [InlineData("{ \"binarize\": { \"dmd\": 1 } }", "dmd")]
     public void BadConfigIsAOneLineErrorNamingTheFile(string json, string mention)
     {
         string path = Write(json);
@@ -60,5 +63,18 @@ public class TrainConfigTests
     {
         var w = new TrainConfig { NumHiddenLayers = 4 }.ResolvedExitLossWeights();
         Assert.Equal([0.25f, 0.5f, 0.75f, 1f], w);
+    }
+
+    [Fact]
+    public void BinarizeSectionRoundTripsAndIsAbsentFromPlainConfigs()
+    {
+        var c = TrainConfig.Load(Write("{ \"epochs\": 3, \"binarize\": { \"activation_binarizer\": \"sign\", \"dmd_weight\": 0.25 } }"));
+        Assert.Equal("sign", c.Binarize!.ActivationBinarizer);
+        Assert.Equal(0.25f, c.Binarize.DmdWeight);
+        Assert.Equal(new BinarizeConfig().KdWeight, c.Binarize.KdWeight);
+        var again = TrainConfig.Load(Write(c.ToJson()));
+        Assert.Equal(c.ToJson(), again.ToJson());
+        Assert.Contains("\"dmd_weight\": 0.25", c.ToJson());
+        Assert.DoesNotContain("binarize", TrainConfig.Default.ToJson());
     }
 }

@@ -18,6 +18,7 @@ public static class CommandTree
         VerifyCommand.Create,
         CalibrateCommand.Create,
         FinetuneInt8Command.Create,
+        BinarizeCommand.Create,
     ];
 
     public static RootCommand Build(CliEnvironment env)

@@ -11,9 +11,10 @@ using Spectre.Console;
 namespace ModelPacker.Cli;
 
 /// <summary>
-/// <c>modelpacker pack --model dir --scheme int8 [--board name] [--calibration-data path] [--test-vectors N] --out file</c>:
-/// post-training int8 quantization calibrated on training utterances, test vectors from the integer reference, and
-/// the flash image, written atomically; prints the size of every section and the arena.
+/// <c>modelpacker pack --model dir [--scheme int8|w1a1] [--board name] [--calibration-data path] [--test-vectors N] --out file</c>:
+/// quantization calibrated on training utterances (int8 for an fp32 checkpoint, W1A1 for a binarized one: the scheme
+/// comes from the checkpoint's config, --scheme only confirms it), test vectors from the integer reference, and the
+/// flash image, written atomically; prints the size of every section and the arena.
 /// </summary>
 internal static class PackCommand
 {
@@ -22,8 +23,8 @@ internal static class PackCommand
     public static Command Create(CliEnvironment env)
     {
         var model = CommonOptions.Checkpoint();
-        var scheme = new Option<string>("--scheme") { Description = "Quantization scheme", DefaultValueFactory = _ => "int8" };
-        scheme.AcceptOnlyFromAmong("int8");
+        var scheme = new Option<string?>("--scheme") { Description = "Quantization scheme: int8 for an fp32 checkpoint, w1a1 for one trained by binarize (default: the checkpoint's)" };
+        scheme.AcceptOnlyFromAmong(Schemes.Int8.Name, Schemes.W1A1.Name);
         var board = new Option<string?>("--board") { Description = "Board profile (boards/<name>.json): its id goes into the header and the image and arena must fit its budgets", HelpName = "name" };
         var boards = new Option<string?>("--boards-dir") { Description = "Where board profiles live (default: $NANO_INTENT_BOARDS or the boards/ folder of the repository)", HelpName = "dir" };
         var calibration = new Option<string?>("--calibration-data")
@@ -36,7 +37,7 @@ internal static class PackCommand
         var output = new Option<string>("--out") { Description = "Image file to write", Required = true, HelpName = "file" };
         var textColumn = CommonOptions.TextColumn();
         var labelColumn = CommonOptions.LabelColumn();
-        var command = new Command("pack", "Quantize a checkpoint to int8 and write a flash image")
+        var command = new Command("pack", "Quantize a checkpoint (int8, or w1a1 when it is binarized) and write a flash image")
         {
             model, scheme, board, boards, calibration, calibrationCount, vectors, output, textColumn, labelColumn,
         };
@@ -54,8 +55,11 @@ internal static class PackCommand
             CheckLabels(checkpoint.Parameters.Config.Labels, data, dataPath);
 
             var p = checkpoint.Parameters;
+            var chosen = SchemeOf(p, result.GetValue(scheme), modelDir);
             var calibrationSet = PostTrainingQuantizer.CalibrationSet(p, checkpoint.Vocabulary, data.Train, nCalib, dataPath);
-            var integer = Int8Quantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet));
+            var integer = chosen == Schemes.W1A1
+                ? W1A1Quantizer.Quantize(p, BinaryCalibrator.Calibrate(p, calibrationSet))
+                : Int8Quantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet));
             cancellation.ThrowIfCancellationRequested();
             var tokenizer = new WordPieceTokenizer(checkpoint.Vocabulary);
             var vectorSource = (data.Test.Count > 0 ? data.Test : data.Train)
@@ -76,6 +80,17 @@ internal static class PackCommand
             return ExitCodes.Success;
         })));
         return command;
+    }
+
+    /// <summary>The checkpoint's scheme (binarized = w1a1); a --scheme that contradicts it is a one-line error.</summary>
+    private static Scheme SchemeOf(Model.AlbertParameters p, string? requested, string modelDir)
+    {
+        var own = p.Config.Binarization is null ? Schemes.Int8 : Schemes.W1A1;
+        if (requested is not null && requested != own.Name)
+            throw new UsageException(own == Schemes.Int8
+                ? $"{Path.Combine(modelDir, "config.json")}: --scheme {requested} needs a binarized checkpoint (modelpacker binarize); this one is fp32 (no binarization section)"
+                : $"{Path.Combine(modelDir, "config.json")}: --scheme {requested} cannot pack a binarized (w1a1) checkpoint; use --scheme w1a1");
+        return own;
     }
 
     /// <summary>Refuses, naming both numbers, an image or an arena the board cannot hold.</summary>

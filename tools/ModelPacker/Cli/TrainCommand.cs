@@ -76,14 +76,14 @@ internal static class TrainCommand
         return ExitCodes.Success;
     }
 
-    private static void CheckOutput(string outDir)
+    internal static void CheckOutput(string outDir)
     {
         if (File.Exists(outDir)) throw new IOException($"{outDir}: exists and is a file, not a directory");
         if (Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any() && !CheckpointDirectory.IsCheckpoint(outDir))
             throw new IOException($"{outDir}: exists and is not a checkpoint directory; refusing to replace it (choose another output directory)");
     }
 
-    private static void PrintSummary(CliEnvironment env, TrainedModel trained, EvaluationReport? test, TimeSpan time, string outDir)
+    internal static void PrintSummary(CliEnvironment env, TrainedModel trained, EvaluationReport? test, TimeSpan time, string outDir)
     {
         if (trained.History.Count > 0)
         {

@@ -6,7 +6,10 @@ namespace ModelPacker.Model;
 /// <summary>
 /// Forward pass, loss and backward pass of the tiny ALBERT over one <see cref="PackedBatch"/>, with every activation
 /// the backward pass needs kept in buffers this object owns (one instance per thread; buffers grow and are reused).
-/// Gradients ACCUMULATE into the <see cref="AlbertParameters"/> given to <see cref="Backward"/>.
+/// Gradients ACCUMULATE into the <see cref="AlbertParameters"/> given to <see cref="Backward"/>. A binarized model
+/// (<see cref="ModelWeights.Binarization"/>) runs Bi-Attention and binarizes the input of every layer that has an
+/// <see cref="InputBinarizer"/>, with straight-through gradients. Distillation adds its own gradients through
+/// <see cref="HiddenGradient"/>, <see cref="QueryGradient"/>, ... between <see cref="Loss"/> and <see cref="Backward"/>.
 /// </summary>
 public sealed class AlbertComputation
 {
@@ -29,6 +32,11 @@ public sealed class AlbertComputation
     private float[][] _cls = [], _clsIn = [], _pooled = [], _poolMask = [], _pooledD = [], _pooledIn = [], _logits = [], _dLogits = [];
     // Backward scratch
     private float[] _dh = [], _dt = [], _dI = [], _dq = [], _dk = [], _dv = [], _dctx = [], _dS = [], _dS2 = [], _dE = [], _scratch = [], _row = [];
+    // Binarized model: signs of one sequence's q, k, v; gradient of a binarized layer input
+    private float[] _signs = [], _dXb = [];
+    // Gradients added from outside (distillation) into the layer outputs h_0..h_L and into the pre-sign Q, K, V
+    private float[][] _gHid = [], _gQ = [], _gK = [], _gV = [];
+    private bool _extraGradients;
 
     public AlbertComputation(AlbertConfig config)
     {
@@ -40,6 +48,39 @@ public sealed class AlbertComputation
     /// <summary>Logits [sequences, labels] of exit <paramref name="exit"/> after <see cref="Forward"/>.</summary>
     public ReadOnlySpan<float> Logits(int exit) => _logits[exit].AsSpan(0, _batch.Count * _labels);
 
+    /// <summary>Sees the input of every binarized layer before binarization (calibration of alpha_x).</summary>
+    public BinaryInputObserver? InputObserver { get; set; }
+
+    public PackedBatch Batch => _batch;
+    /// <summary>h_l [tokens, H]: l = 0 is the embedding mapping's output, l ≥ 1 the output of layer l.</summary>
+    public ReadOnlySpan<float> Hidden(int l) => _hid[l].AsSpan(0, _batch.TokenCount * _h);
+    /// <summary>Q, K and V [tokens, H] of layer l as the linear layers produce them (before any binarization).</summary>
+    public ReadOnlySpan<float> Query(int l) => _q[l].AsSpan(0, _batch.TokenCount * _h);
+    public ReadOnlySpan<float> Key(int l) => _k[l].AsSpan(0, _batch.TokenCount * _h);
+    public ReadOnlySpan<float> Value(int l) => _v[l].AsSpan(0, _batch.TokenCount * _h);
+    /// <summary>Whether token row q is a real token (not [PAD]).</summary>
+    public bool IsToken(int q) => _keep[q];
+
+    /// <summary>dLoss/dlogits of exit <paramref name="exit"/> as <see cref="Loss"/> left it; other losses add to it.</summary>
+    public Span<float> LogitsGradient(int exit) => _dLogits[exit].AsSpan(0, _batch.Count * _labels);
+    /// <summary>Gradients that <see cref="Backward"/> adds into h_l and into layer l's Q, K, V; zero after each
+    /// <see cref="Forward"/> once used.</summary>
+    public Span<float> HiddenGradient(int l) => Extra(_gHid, l);
+    public Span<float> QueryGradient(int l) => Extra(_gQ, l);
+    public Span<float> KeyGradient(int l) => Extra(_gK, l);
+    public Span<float> ValueGradient(int l) => Extra(_gV, l);
+
+    private Span<float> Extra(float[][] buffers, int l)
+    {
+        if (!_extraGradients) { ClearExtraGradients(); _extraGradients = true; }
+        return buffers[l].AsSpan(0, _batch.TokenCount * _h);
+    }
+
+    private void ClearExtraGradients()
+    {
+        foreach (var b in (float[][])[.. _gHid, .. _gQ, .. _gK, .. _gV]) b.AsSpan(0, _batch.TokenCount * _h).Clear();
+    }
+
     /// <summary>Runs the model. <paramref name="dropout"/> null = inference (no dropout).</summary>
     public void Forward(ModelWeights w, PackedBatch batch, DropoutSettings? dropout = null)
     {
@@ -48,6 +89,7 @@ public sealed class AlbertComputation
         _w = w; _batch = batch; _dropout = dropout is { Any: true } ? dropout : null;
         int n = batch.TokenCount, s = batch.Count;
         Ensure(batch);
+        if (_extraGradients) ClearExtraGradients();
         for (int q = 0; q < n; q++) _keep[q] = batch.Tokens[q] != _c.PadTokenId;
         if (_dropout is { } dd)
             for (int q = 0; q < s; q++) _rng[q] = DeterministicRandom.For(dd.Seed, dd.Step, batch.FirstExampleIndex + q);
@@ -68,7 +110,7 @@ public sealed class AlbertComputation
         }
         LayerNorm.Forward(_embSum, w.EmbeddingLayerNormWeight, w.EmbeddingLayerNormBias, _embOut, _embXhat, _embRstd, n, _e, _c.LayerNormEps);
         Dropout(_embOut, _embMask, n, _e, _dropout?.Hidden ?? 0);
-        var embIn = LinearInput(_embOut, _embIn, n * _e, w.EmbeddingProjection.Name);
+        var embIn = LinearInput(_embOut, _embIn, n * _e, w.EmbeddingProjection);
         Gemm.LinearForward(embIn, w.EmbeddingProjection.WT, w.EmbeddingProjection.B, _hid[0], n, _e, _h);
 
         for (int l = 0; l < _l; l++)
@@ -82,7 +124,7 @@ public sealed class AlbertComputation
     {
         var w = _w;
         var x = _hid[l];
-        var xin = LinearInput(x, _hidIn[l], n * _h, w.Query.Name);
+        var xin = LinearInput(x, _hidIn[l], n * _h, w.Query);
         Gemm.LinearForward(xin, w.Query.WT, w.Query.B, _q[l], n, _h, _h);
         Gemm.LinearForward(xin, w.Key.WT, w.Key.B, _k[l], n, _h, _h);
         Gemm.LinearForward(xin, w.Value.WT, w.Value.B, _v[l], n, _h, _h);
@@ -91,6 +133,12 @@ public sealed class AlbertComputation
         {
             int o = _batch.Offsets[q], t = _batch.Length(q), po = _probOffsets[q], pl = _heads * t * t;
             var probs = _probs[l].AsSpan(po, pl);
+            if (w.Binarization is { } bin) // Bi-Attention: no attention dropout
+            {
+                BiAttention.Forward(_q[l].AsSpan(o * _h), _k[l].AsSpan(o * _h), _v[l].AsSpan(o * _h), t, _h, _heads,
+                    _keep.AsSpan(o, t), bin.AttentionThreshold, probs, _ctx[l].AsSpan(o * _h), _signs);
+                continue;
+            }
             Span<float> mask = Span<float>.Empty, probsD = probs;
             if (pAttn > 0)
             {
@@ -101,18 +149,18 @@ public sealed class AlbertComputation
             MultiHeadAttention.Forward(_q[l].AsSpan(o * _h), _k[l].AsSpan(o * _h), _v[l].AsSpan(o * _h), t, _h, _heads,
                 _keep.AsSpan(o, t), probs, probsD, mask, _ctx[l].AsSpan(o * _h));
         }
-        var ctxIn = LinearInput(_ctx[l], _ctxIn[l], n * _h, w.AttentionOutput.Name);
+        var ctxIn = LinearInput(_ctx[l], _ctxIn[l], n * _h, w.AttentionOutput);
         var r = _dt; // attention output, then residual sum
         Gemm.LinearForward(ctxIn, w.AttentionOutput.WT, w.AttentionOutput.B, r, n, _h, _h);
         Dropout(r, _attnMask[l], n, _h, _dropout?.Hidden ?? 0);
         TensorPrimitives.Add(r.AsSpan(0, n * _h), x.AsSpan(0, n * _h), r.AsSpan(0, n * _h));
         LayerNorm.Forward(r, w.AttentionLayerNormWeight, w.AttentionLayerNormBias, _a[l], _ln1Xhat[l], _ln1Rstd[l], n, _h, _c.LayerNormEps);
 
-        var aIn = LinearInput(_a[l], _aIn[l], n * _h, w.Ffn.Name);
+        var aIn = LinearInput(_a[l], _aIn[l], n * _h, w.Ffn);
         Gemm.LinearForward(aIn, w.Ffn.WT, w.Ffn.B, _f[l], n, _h, _i);
         if (_c.HiddenAct == "gelu") Activations.GeluErfForward(_f[l].AsSpan(0, n * _i), _g[l], _fAux[l]);
         else Activations.GeluNewForward(_f[l].AsSpan(0, n * _i), _g[l], _fAux[l]);
-        var gIn = LinearInput(_g[l], _gIn[l], n * _i, w.FfnOutput.Name);
+        var gIn = LinearInput(_g[l], _gIn[l], n * _i, w.FfnOutput);
         Gemm.LinearForward(gIn, w.FfnOutput.WT, w.FfnOutput.B, r, n, _i, _h);
         Dropout(r, _outMask[l], n, _h, _dropout?.Hidden ?? 0);
         TensorPrimitives.Add(r.AsSpan(0, n * _h), _a[l].AsSpan(0, n * _h), r.AsSpan(0, n * _h));
@@ -124,13 +172,13 @@ public sealed class AlbertComputation
         var cls = _cls[l];
         for (int q = 0; q < s; q++) _hid[l + 1].AsSpan(_batch.Offsets[q] * _h, _h).CopyTo(cls.AsSpan(q * _h, _h));
         var pool = _w.Poolers[l];
-        var clsIn = LinearInput(cls, _clsIn[l], s * _h, pool.Name);
+        var clsIn = LinearInput(cls, _clsIn[l], s * _h, pool);
         Gemm.LinearForward(clsIn, pool.WT, pool.B, _pooled[l], s, _h, _h);
         TensorPrimitives.Tanh(_pooled[l].AsSpan(0, s * _h), _pooled[l]);
         _pooled[l].AsSpan(0, s * _h).CopyTo(_pooledD[l]);
         Dropout(_pooledD[l], _poolMask[l], s, _h, _dropout?.Classifier ?? 0);
         var cl = _w.Classifiers[l];
-        var pIn = LinearInput(_pooledD[l], _pooledIn[l], s * _h, cl.Name);
+        var pIn = LinearInput(_pooledD[l], _pooledIn[l], s * _h, cl);
         Gemm.LinearForward(pIn, cl.WT, cl.B, _logits[l], s, _h, _labels);
     }
 
@@ -171,13 +219,15 @@ public sealed class AlbertComputation
         dh.Clear();
         for (int l = _l - 1; l >= 0; l--)
         {
-            ExitBackward(l, s, grads.Exits[l], dh);
+            ExitBackward(l, s, grads, dh);
+            if (_extraGradients) TensorPrimitives.Add(dh, _gHid[l + 1].AsSpan(0, n * _h), dh);
             LayerBackward(l, n, grads);
         }
+        if (_extraGradients) TensorPrimitives.Add(dh, _gHid[0].AsSpan(0, n * _h), dh);
         // dh is now the gradient of h0: back through the mapping, dropout, LayerNorm and the embedding lookups.
         var ep = w.EmbeddingProjection;
         Gemm.LinearBackwardWeight(_dh, Input(_embOut, _embIn), grads.EmbeddingProjectionWeight.Data, grads.EmbeddingProjectionBias.Data, n, _e, _h, _scratch);
-        Gemm.LinearBackwardInput(_dh, ep.W, _dE, n, _e, _h, accumulate: false);
+        BackwardInput(_dh, ep, _embOut, _dE, n, accumulate: false, grads);
         DropoutBackward(_dE, _embMask, n * _e, _dropout?.Hidden ?? 0);
         LayerNorm.Backward(_dE, _embXhat, _embRstd, w.EmbeddingLayerNormWeight, _dE, grads.EmbeddingLayerNormWeight.Data, grads.EmbeddingLayerNormBias.Data, n, _e, _row);
         var dWord = grads.WordEmbeddings.Data; var dPos = grads.PositionEmbeddings.Data; var dType = grads.TokenTypeEmbeddings.Data.AsSpan(0, _e);
@@ -196,8 +246,9 @@ public sealed class AlbertComputation
         }
     }
 
-    private void ExitBackward(int l, int s, ExitHeadParameters g, Span<float> dh)
+    private void ExitBackward(int l, int s, AlbertParameters grads, Span<float> dh)
     {
+        var g = grads.Exits[l];
         var cl = _w.Classifiers[l];
         var pool = _w.Poolers[l];
         Gemm.LinearBackwardWeight(_dLogits[l], Input(_pooledD[l], _pooledIn[l]), g.ClassifierWeight.Data, g.ClassifierBias.Data, s, _h, _labels, _scratch);
@@ -207,7 +258,7 @@ public sealed class AlbertComputation
         Activations.TanhBackward(dp, _pooled[l].AsSpan(0, s * _h), dp);
         Gemm.LinearBackwardWeight(dp, Input(_cls[l], _clsIn[l]), g.PoolerWeight.Data, g.PoolerBias.Data, s, _h, _h, _scratch);
         var dcls = _dS.AsSpan(0, s * _h);
-        Gemm.LinearBackwardInput(dp, pool.W, dcls, s, _h, _h, accumulate: false);
+        BackwardInput(dp, pool, _cls[l], dcls, s, accumulate: false, grads);
         for (int q = 0; q < s; q++)
         {
             var row = dh.Slice(_batch.Offsets[q] * _h, _h);
@@ -229,34 +280,49 @@ public sealed class AlbertComputation
         dr2.CopyTo(da);
         DropoutBackward(dr2, _outMask[l], nh, pHidden);
         Gemm.LinearBackwardWeight(_dt, Input(_g[l], _gIn[l]), g.FfnOutputWeight.Data, g.FfnOutputBias.Data, n, _i, _h, _scratch);
-        Gemm.LinearBackwardInput(_dt, w.FfnOutput.W, _dI, n, _i, _h, accumulate: false);
+        BackwardInput(_dt, w.FfnOutput, _g[l], _dI, n, accumulate: false, g);
         if (_c.HiddenAct == "gelu") Activations.GeluErfBackward(_dI.AsSpan(0, n * _i), _f[l], _fAux[l], _dI);
         else Activations.GeluNewBackward(_dI.AsSpan(0, n * _i), _f[l], _fAux[l], _dI);
         Gemm.LinearBackwardWeight(_dI, Input(_a[l], _aIn[l]), g.FfnWeight.Data, g.FfnBias.Data, n, _h, _i, _scratch);
-        Gemm.LinearBackwardInput(_dI, w.Ffn.W, _dh, n, _h, _i, accumulate: true);
+        BackwardInput(_dI, w.Ffn, _a[l], _dh, n, accumulate: true, g);
         // attention LayerNorm
         var dr1 = _dt.AsSpan(0, nh);
         LayerNorm.Backward(_dh, _ln1Xhat[l], _ln1Rstd[l], w.AttentionLayerNormWeight, dr1, g.AttentionLayerNormWeight.Data, g.AttentionLayerNormBias.Data, n, _h, _row);
         dr1.CopyTo(_dh); // residual to the layer input
         DropoutBackward(dr1, _attnMask[l], nh, pHidden);
         Gemm.LinearBackwardWeight(_dt, Input(_ctx[l], _ctxIn[l]), g.AttentionOutputWeight.Data, g.AttentionOutputBias.Data, n, _h, _h, _scratch);
-        Gemm.LinearBackwardInput(_dt, w.AttentionOutput.W, _dctx, n, _h, _h, accumulate: false);
+        BackwardInput(_dt, w.AttentionOutput, _ctx[l], _dctx, n, accumulate: false, g);
         for (int q = 0; q < _batch.Count; q++)
         {
             int o = _batch.Offsets[q], t = _batch.Length(q), po = _probOffsets[q], pl = _heads * t * t;
             var probs = _probs[l].AsSpan(po, pl);
+            if (w.Binarization is not null)
+            {
+                BiAttention.Backward(_dctx.AsSpan(o * _h), _q[l].AsSpan(o * _h), _k[l].AsSpan(o * _h), _v[l].AsSpan(o * _h), t, _h, _heads,
+                    probs, _dq.AsSpan(o * _h), _dk.AsSpan(o * _h), _dv.AsSpan(o * _h), _signs);
+                continue;
+            }
             bool drop = (_dropout?.Attention ?? 0) > 0;
             MultiHeadAttention.Backward(_dctx.AsSpan(o * _h), _q[l].AsSpan(o * _h), _k[l].AsSpan(o * _h), _v[l].AsSpan(o * _h), t, _h, _heads,
                 probs, drop ? _probsD[l].AsSpan(po, pl) : probs, drop ? _probMask[l].AsSpan(po, pl) : Span<float>.Empty,
                 _dq.AsSpan(o * _h), _dk.AsSpan(o * _h), _dv.AsSpan(o * _h), _row);
         }
+        if (_extraGradients)
+        {
+            TensorPrimitives.Add(_dq.AsSpan(0, nh), _gQ[l].AsSpan(0, nh), _dq);
+            TensorPrimitives.Add(_dk.AsSpan(0, nh), _gK[l].AsSpan(0, nh), _dk);
+            TensorPrimitives.Add(_dv.AsSpan(0, nh), _gV[l].AsSpan(0, nh), _dv);
+        }
         var xin = Input(_hid[l], _hidIn[l]);
         Gemm.LinearBackwardWeight(_dq, xin, g.QueryWeight.Data, g.QueryBias.Data, n, _h, _h, _scratch);
         Gemm.LinearBackwardWeight(_dk, xin, g.KeyWeight.Data, g.KeyBias.Data, n, _h, _h, _scratch);
         Gemm.LinearBackwardWeight(_dv, xin, g.ValueWeight.Data, g.ValueBias.Data, n, _h, _h, _scratch);
-        Gemm.LinearBackwardInput(_dq, w.Query.W, _dh, n, _h, _h, accumulate: true);
-        Gemm.LinearBackwardInput(_dk, w.Key.W, _dh, n, _h, _h, accumulate: true);
-        Gemm.LinearBackwardInput(_dv, w.Value.W, _dh, n, _h, _h, accumulate: true);
+        // Q, K and V read one input: their three input gradients meet before its binarizer (if any).
+        var dx = w.Query.InputBinarizer is null ? _dh : _dXb;
+        Gemm.LinearBackwardInput(_dq, w.Query.W, dx, n, _h, _h, accumulate: dx == _dh);
+        Gemm.LinearBackwardInput(_dk, w.Key.W, dx, n, _h, _h, accumulate: true);
+        Gemm.LinearBackwardInput(_dv, w.Value.W, dx, n, _h, _h, accumulate: true);
+        if (w.Query.InputBinarizer is { } b) BinarizerBackward(b, _hid[l], _dh, nh, accumulate: true, g);
     }
 
     private void Dropout(float[] x, float[] mask, int rows, int cols, float p)
@@ -280,16 +346,44 @@ public sealed class AlbertComputation
         TensorPrimitives.Multiply(d[..count], mask.AsSpan(0, count), d[..count]);
     }
 
-    /// <summary>The input the linear layer sees: x itself, or its transformed copy when a weight transform is set.</summary>
-    private float[] LinearInput(float[] x, float[] store, int count, string weightName)
+    /// <summary>The input the linear layer sees: x itself, its binarized copy when the layer has an input binarizer, or
+    /// its transformed copy when a weight transform is set.</summary>
+    private float[] LinearInput(float[] x, float[] store, int count, LinearWeights layer)
     {
+        if (layer.InputBinarizer is { } b)
+        {
+            InputObserver?.Invoke(b.Index, x.AsSpan(0, count));
+            Binarize.ElasticForward(x.AsSpan(0, count), b.Alpha, b.Beta, store);
+            return store;
+        }
         if (_w.Transform is null) return x;
         x.AsSpan(0, count).CopyTo(store);
-        _w.Transform.TransformLinearInput(weightName, store.AsSpan(0, count));
+        _w.Transform.TransformLinearInput(layer.Name, store.AsSpan(0, count));
         return store;
     }
 
-    private float[] Input(float[] x, float[] store) => _w.Transform is null ? x : store;
+    /// <summary>dX (=|+=) dY·W for the layer's input x [m, In]: straight through its binarizer when it has one.</summary>
+    private void BackwardInput(ReadOnlySpan<float> dy, LinearWeights layer, float[] x, Span<float> dx, int m, bool accumulate, AlbertParameters g)
+    {
+        if (layer.InputBinarizer is not { } b)
+        {
+            Gemm.LinearBackwardInput(dy, layer.W, dx, m, layer.In, layer.Out, accumulate);
+            return;
+        }
+        Gemm.LinearBackwardInput(dy, layer.W, _dXb, m, layer.In, layer.Out, accumulate: false);
+        BinarizerBackward(b, x, dx, m * layer.In, accumulate, g);
+    }
+
+    /// <summary>Takes dL/d(binarized input) from _dXb to dx and adds alpha_x's and beta's gradients.</summary>
+    private void BinarizerBackward(InputBinarizer b, float[] x, Span<float> dx, int count, bool accumulate, AlbertParameters g)
+    {
+        Binarize.ElasticBackward(_dXb.AsSpan(0, count), x.AsSpan(0, count), b.Alpha, b.Beta, dx[..count], accumulate, out double dAlpha, out double dBeta);
+        var p = g.InputBinarizers[b.Index];
+        p.Alpha.Data[0] += (float)dAlpha;
+        p.Beta.Data[0] += (float)dBeta;
+    }
+
+    private float[] Input(float[] x, float[] store) => _w.Transform is null && _w.Binarization is null ? x : store;
 
     private void Ensure(PackedBatch b)
     {
@@ -298,10 +392,12 @@ public sealed class AlbertComputation
         int probs = 0;
         for (int q = 0; q < s; q++) { _probOffsets[q] = probs; probs += _heads * b.Length(q) * b.Length(q); }
         _probOffsets[s] = probs;
-        if (n <= _capTokens && s <= _capSeqs && probs <= _capProbs && (_w.Transform is null || _embIn.Length > 0)) return;
+        bool binary = _w.Binarization is not null;
+        if (n <= _capTokens && s <= _capSeqs && probs <= _capProbs && (_w.Transform is null || _embIn.Length > 0)
+            && (!binary || _signs.Length > 0)) return;
         n = Math.Max(n, _capTokens); s = Math.Max(s, _capSeqs); probs = Math.Max(probs, _capProbs);
         _capTokens = n; _capSeqs = s; _capProbs = probs;
-        bool tr = _w.Transform is not null;
+        bool tr = _w.Transform is not null || binary;
         bool drop = true; // masks are small; allocate them always so dropout can be switched per call
         float[] A(long len) => new float[Math.Max(len, 1)];
         float[][] PerLayer(int count, long len, bool when = true) => Enumerable.Range(0, count).Select(_ => when ? A(len) : []).ToArray();
@@ -323,5 +419,14 @@ public sealed class AlbertComputation
         _dS = A(s * _h); _dS2 = A(s * _h); _dE = A(n * _e);
         _scratch = A((long)Math.Max(n, s) * Math.Max(Math.Max(_i, _h), _labels));
         _row = A(Math.Max(Math.Max(_h, _e), _c.MaxPositionEmbeddings));
+        int tokens = Math.Max(n, s), widest = Math.Max(Math.Max(_e, _h), _i);
+        _signs = binary ? A(3L * n * _h) : [];
+        _dXb = binary ? A((long)tokens * widest) : [];
+        _gHid = PerLayer(_l + 1, n * _h); _gQ = PerLayer(_l, n * _h); _gK = PerLayer(_l, n * _h); _gV = PerLayer(_l, n * _h);
+        _extraGradients = false;
     }
 }
+
+/// <summary>Receives the input of binarized layer <paramref name="binarizer"/> (an index into
+/// <see cref="AlbertParameters.InputBinarizers"/>) before it is binarized.</summary>
+public delegate void BinaryInputObserver(int binarizer, ReadOnlySpan<float> input);

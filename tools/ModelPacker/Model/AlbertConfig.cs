@@ -34,6 +34,10 @@ public sealed class AlbertConfig
     [JsonPropertyName("id2label")] public Dictionary<string, string> Id2Label { get; set; } = new();
     [JsonPropertyName("label2id")] public Dictionary<string, int> Label2Id { get; set; } = new();
     [JsonPropertyName("torch_dtype")] public string TorchDtype { get; set; } = "float32";
+    /// <summary>Null for the fp32 model; the w1a1 settings for a binarized one.</summary>
+    [JsonPropertyName("binarization")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BinarizationSettings? Binarization { get; set; }
 
     [JsonIgnore] public int NumLabels => Id2Label.Count;
     [JsonIgnore] public int HeadSize => HiddenSize / NumAttentionHeads;
@@ -74,5 +78,6 @@ public sealed class AlbertConfig
         Require(MaxPositionEmbeddings >= 3, "max_position_embeddings must be at least 3 ([CLS] token [SEP])");
         Require(HiddenAct is "gelu" or "gelu_new", $"hidden_act '{HiddenAct}' is not supported (use gelu or gelu_new)");
         Require(NumLabels >= 2, "id2label must name at least two labels");
+        Binarization?.Validate(source, HeadSize);
     }
 }

@@ -7,6 +7,8 @@ public sealed class ExitHeadParameters
     public required NamedTensor PoolerBias { get; init; }       // [H]
     public required NamedTensor ClassifierWeight { get; init; } // [C, H]
     public required NamedTensor ClassifierBias { get; init; }   // [C]
+    /// <summary>Binarizer of the pooler's input ([CLS] of the layer's output); null in the fp32 model.</summary>
+    public InputBinarizerParameters? PoolerInput { get; init; }
 }
 
 /// <summary>
@@ -46,6 +48,14 @@ public sealed class AlbertParameters
         FfnOutputBias = new(LayerPrefix + "ffn_output.bias", h);
         FullLayerNormWeight = new(LayerPrefix + "full_layer_layer_norm.weight", h);
         FullLayerNormBias = new(LayerPrefix + "full_layer_layer_norm.bias", h);
+        if (config.Binarization is not null)
+        {
+            EmbeddingProjectionInput = new("albert.encoder.embedding_hidden_mapping_in.", false);
+            QkvInput = new(LayerPrefix + "attention.qkv.", false);
+            AttentionOutputInput = new(LayerPrefix + "attention.dense.", true);
+            FfnInput = new(LayerPrefix + "ffn.", false);
+            FfnOutputInput = new(LayerPrefix + "ffn_output.", false);
+        }
         Exits = new ExitHeadParameters[l];
         for (int k = 0; k < l; k++)
         {
@@ -58,8 +68,11 @@ public sealed class AlbertParameters
                 PoolerBias = new(pool + "bias", h),
                 ClassifierWeight = new(cls + "weight", c, h),
                 ClassifierBias = new(cls + "bias", c),
+                PoolerInput = config.Binarization is null ? null : new(pool, false),
             };
         }
+        InputBinarizers = new[] { EmbeddingProjectionInput, QkvInput, AttentionOutputInput, FfnInput, FfnOutputInput }
+            .Concat(Exits.Select(e => e.PoolerInput)).OfType<InputBinarizerParameters>().ToArray();
         All = BuildList();
     }
 
@@ -89,6 +102,15 @@ public sealed class AlbertParameters
     public NamedTensor FullLayerNormBias { get; }
     public ExitHeadParameters[] Exits { get; }
 
+    // Binarizers of the binary layers' inputs (null in the fp32 model). Q, K and V share one input and one binarizer.
+    public InputBinarizerParameters? EmbeddingProjectionInput { get; }
+    public InputBinarizerParameters? QkvInput { get; }
+    public InputBinarizerParameters? AttentionOutputInput { get; }
+    public InputBinarizerParameters? FfnInput { get; }
+    public InputBinarizerParameters? FfnOutputInput { get; }
+    /// <summary>Every input binarizer (empty in the fp32 model); the index is the binarizer's id in the passes.</summary>
+    public IReadOnlyList<InputBinarizerParameters> InputBinarizers { get; }
+
     /// <summary>Every tensor, in a fixed order (the optimizer and the checkpoint writer rely on it).</summary>
     public IReadOnlyList<NamedTensor> All { get; }
 
@@ -97,7 +119,8 @@ public sealed class AlbertParameters
 
     public long ParameterCount => All.Sum(t => (long)t.Length);
 
-    /// <summary>BERT initialisation: N(0, initializer_range) for matrices, LayerNorm gain 1, biases 0.</summary>
+    /// <summary>BERT initialisation: N(0, initializer_range) for matrices, LayerNorm gain 1, biases 0, binarizers
+    /// alpha 1 and beta 0.</summary>
     public void InitializeRandom(int seed)
     {
         var rng = new Random(seed);
@@ -106,7 +129,7 @@ public sealed class AlbertParameters
         {
             if (t.Shape.Length == 2)
                 for (int j = 0; j < t.Length; j++) t.Data[j] = std * NextGaussian(rng);
-            else if (t.Name.Contains("LayerNorm.weight") || t.Name.Contains("layer_norm.weight"))
+            else if (t.Name.Contains("LayerNorm.weight") || t.Name.Contains("layer_norm.weight") || t.Name.EndsWith("act_alpha"))
                 Array.Fill(t.Data, 1f);
             else
                 Array.Clear(t.Data);
@@ -130,6 +153,7 @@ public sealed class AlbertParameters
             FfnWeight, FfnBias, FfnOutputWeight, FfnOutputBias, FullLayerNormWeight, FullLayerNormBias,
         };
         foreach (var e in Exits) list.AddRange([e.PoolerWeight, e.PoolerBias, e.ClassifierWeight, e.ClassifierBias]);
+        foreach (var b in InputBinarizers) list.AddRange([b.Alpha, b.Beta]);
         return list;
     }
 }

@@ -9,24 +9,19 @@ namespace ModelPacker.Quantization;
 /// rather than linear inputs (Q, K, V, GELU input, pooler output, the two residual sums) are recomputed here from
 /// the input and the fp32 weights. Not thread-safe: drive it with PredictBatch on one thread.
 /// </summary>
-public sealed class ActivationRecorder : IWeightTransform
+public sealed class ActivationRecorder : SiteRanges, IWeightTransform
 {
     private readonly AlbertParameters _p;
     private readonly int _h, _e, _i;
     private float[] _lastLayerInput = [], _lastAttentionNorm = [];
     private readonly Dictionary<string, int> _poolerExit = new();
 
-    public ActivationRecorder(AlbertParameters p)
+    public ActivationRecorder(AlbertParameters p) : base(p.Exits.Length)
     {
         _p = p;
         _h = p.Config.HiddenSize; _e = p.Config.EmbeddingSize; _i = p.Config.IntermediateSize;
         for (int l = 0; l < p.Exits.Length; l++) _poolerExit[p.Exits[l].PoolerWeight.Name] = l;
-        TanhInput = new double[p.Exits.Length];
     }
-
-    public double EmbeddingSum, EmbeddingNorm, Hidden, Query, Key, Value, Context, AttentionSum, AttentionNorm,
-        GeluInput, GeluOutput, FullSum;
-    public double[] TanhInput { get; }
 
     public void TransformWeight(NamedTensor master, Span<float> effective) => master.Data.AsSpan().CopyTo(effective);
 
@@ -78,20 +73,22 @@ public sealed class ActivationRecorder : IWeightTransform
         }
     }
 
-    private static void Max(ref double field, ReadOnlySpan<float> x) => field = Math.Max(field, Math.Abs(TensorPrimitives.MaxMagnitude(x)));  // MaxMagnitude keeps the sign
-
     /// <summary>max |W x + b (+ residual)| over the rows of x.</summary>
-    private static double LinearMax(NamedTensor w, NamedTensor b, ReadOnlySpan<float> x, float[]? residual)
+    internal static double LinearMax(NamedTensor w, NamedTensor b, ReadOnlySpan<float> x, float[]? residual) =>
+        LinearMax(w.Data, w.Rows, w.Cols, b.Data, x, residual);
+
+    /// <summary>max |W x + b (+ residual)| over the rows of x, W [outDim, inDim] row-major.</summary>
+    internal static double LinearMax(ReadOnlySpan<float> w, int outDim, int inDim, ReadOnlySpan<float> b, ReadOnlySpan<float> x, ReadOnlySpan<float> residual)
     {
-        int outDim = w.Rows, inDim = w.Cols, rows = x.Length / inDim;
+        int rows = x.Length / inDim;
         double m = 0;
         for (int r = 0; r < rows; r++)
         {
             var xr = x.Slice(r * inDim, inDim);
             for (int o = 0; o < outDim; o++)
             {
-                double v = TensorPrimitives.Dot(w.Data.AsSpan(o * inDim, inDim), xr) + b.Data[o];
-                if (residual is not null) v += residual[r * outDim + o];
+                double v = TensorPrimitives.Dot(w.Slice(o * inDim, inDim), xr) + b[o];
+                if (!residual.IsEmpty) v += residual[r * outDim + o];
                 m = Math.Max(m, Math.Abs(v));
             }
         }

@@ -20,6 +20,12 @@ public static class Calibrator
             foreach (var u in batch) rec.RecordEmbeddingSum(u);
             model.PredictBatch(batch);
         }
+        return Scales(rec);
+    }
+
+    /// <summary>int8 sites: range / 127; int16 sites: range · <see cref="Int16Headroom"/> / 32767.</summary>
+    public static ActivationScales Scales(SiteRanges rec)
+    {
         static double S8(double max) => Math.Max(max, 1e-6) / 127.0;
         static double S16(double max) => Math.Max(max, 1e-6) * Int16Headroom / 32767.0;
         return new ActivationScales

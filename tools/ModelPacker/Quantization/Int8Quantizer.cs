@@ -18,11 +18,7 @@ public static class Int8Quantizer
     public static IntegerModel Quantize(AlbertParameters p, ActivationScales s)
     {
         var c = p.Config;
-        c.Validate();
-        var dims = DimsOf(c);
-        dims.Validate("model config");
-        double tanhOut = 1.0 / 127, logitUnit = 1.0 / (1 << IntegerKernels.LogitFracBits);
-
+        var dims = ValidDims(c, Scheme);
         // Token type 0 is the same for every token: fold it into the position rows.
         var pos = new float[c.MaxPositionEmbeddings * c.EmbeddingSize];
         for (int r = 0; r < c.MaxPositionEmbeddings; r++)
@@ -31,28 +27,8 @@ public static class Int8Quantizer
 
         var exits = new IntegerExit[c.NumHiddenLayers];
         for (int l = 0; l < exits.Length; l++)
-        {
-            var e = p.Exits[l];
-            exits[l] = new IntegerExit(
-                Linear(e.PoolerWeight, e.PoolerBias, s.Hidden, s.TanhInput[l]),
-                Linear(e.ClassifierWeight, e.ClassifierBias, tanhOut, logitUnit));
-        }
-        int dh = c.HiddenSize / c.NumAttentionHeads;
-        var qp = new QuantParams
-        {
-            AttentionResidual = FixedPointMultiplier.FromReal(s.Hidden / s.AttentionSum, "attention residual"),
-            FullResidual = FixedPointMultiplier.FromReal(s.AttentionNorm / s.FullSum, "full residual"),
-            SoftmaxIndex = FixedPointMultiplier.FromReal(s.Query * s.Key / Math.Sqrt(dh) * (1 << IntegerKernels.ExpIndexFracBits), "softmax index"),
-            Context = FixedPointMultiplier.FromReal(s.Value / 32768.0 / s.Context, "attention context"),
-            ExpTable = Tables.Exp(),
-            Exp2Frac = Tables.Exp2Frac(),
-            Log2Frac = Tables.Log2Frac(),
-            Gelu = Tables.Activation(x => Gelu(x, c.HiddenAct), s.GeluInput, s.GeluOutput),
-            EmbeddingLn = LayerNorm(p.EmbeddingLayerNormWeight, p.EmbeddingLayerNormBias, s.EmbeddingNorm),
-            AttentionLn = LayerNorm(p.AttentionLayerNormWeight, p.AttentionLayerNormBias, s.AttentionNorm),
-            FullLn = LayerNorm(p.FullLayerNormWeight, p.FullLayerNormBias, s.Hidden),
-            Tanh = s.TanhInput.Select(si => Tables.Activation(Math.Tanh, si, tanhOut)).ToArray(),
-        };
+            exits[l] = new IntegerExit(Linear(p.Exits[l].PoolerWeight, p.Exits[l].PoolerBias, s.Hidden, s.TanhInput[l]), Classifier(p.Exits[l]));
+        var qp = QuantParamsOf(p, s);
         var model = new IntegerModel
         {
             Dims = dims,
@@ -72,9 +48,52 @@ public static class Int8Quantizer
         return model;
     }
 
-    public static ModelDims DimsOf(AlbertConfig c) => new(c.VocabSize, c.EmbeddingSize, c.HiddenSize, c.NumAttentionHeads,
+    /// <summary>Scale of the tanh table's output (the exit classifier's input): tanh ∈ [−1, 1] over int8.</summary>
+    public const double TanhOutputScale = 1.0 / 127;
+
+    /// <summary>An exit classifier: int8 rows over the tanh output, logits in Q<see cref="IntegerKernels.LogitFracBits"/>
+    /// (every scheme keeps it 8-bit).</summary>
+    public static EncodedTensor Classifier(ExitHeadParameters e) =>
+        Linear(e.ClassifierWeight, e.ClassifierBias, TanhOutputScale, 1.0 / (1 << IntegerKernels.LogitFracBits));
+
+    /// <summary>QUANT_PARAMS from the calibrated scales: residual and attention requantizations, tables, LayerNorms.
+    /// <paramref name="attentionThreshold"/> is scheme W1A1's Bi-Attention threshold (0 in scheme int8).</summary>
+    public static QuantParams QuantParamsOf(AlbertParameters p, ActivationScales s, int attentionThreshold = 0)
+    {
+        var c = p.Config;
+        int dh = c.HiddenSize / c.NumAttentionHeads;
+        return new QuantParams
+        {
+            AttentionThreshold = attentionThreshold,
+            AttentionResidual = FixedPointMultiplier.FromReal(s.Hidden / s.AttentionSum, "attention residual"),
+            FullResidual = FixedPointMultiplier.FromReal(s.AttentionNorm / s.FullSum, "full residual"),
+            SoftmaxIndex = FixedPointMultiplier.FromReal(s.Query * s.Key / Math.Sqrt(dh) * (1 << IntegerKernels.ExpIndexFracBits), "softmax index"),
+            Context = FixedPointMultiplier.FromReal(s.Value / 32768.0 / s.Context, "attention context"),
+            ExpTable = Tables.Exp(),
+            Exp2Frac = Tables.Exp2Frac(),
+            Log2Frac = Tables.Log2Frac(),
+            Gelu = Tables.Activation(x => Gelu(x, c.HiddenAct), s.GeluInput, s.GeluOutput),
+            EmbeddingLn = LayerNorm(p.EmbeddingLayerNormWeight, p.EmbeddingLayerNormBias, s.EmbeddingNorm),
+            AttentionLn = LayerNorm(p.AttentionLayerNormWeight, p.AttentionLayerNormBias, s.AttentionNorm),
+            FullLn = LayerNorm(p.FullLayerNormWeight, p.FullLayerNormBias, s.Hidden),
+            Tanh = s.TanhInput.Select(si => Tables.Activation(Math.Tanh, si, TanhOutputScale)).ToArray(),
+        };
+    }
+
+    public static ModelDims DimsOf(AlbertConfig c) => DimsOf(c, Scheme);
+
+    /// <summary>The dims of a valid config in <paramref name="scheme"/>; throws naming what the scheme cannot hold.</summary>
+    public static ModelDims ValidDims(AlbertConfig c, Scheme scheme)
+    {
+        c.Validate();
+        var dims = DimsOf(c, scheme);
+        dims.Validate("model config");
+        return dims;
+    }
+
+    public static ModelDims DimsOf(AlbertConfig c, Scheme scheme) => new(c.VocabSize, c.EmbeddingSize, c.HiddenSize, c.NumAttentionHeads,
         c.IntermediateSize, c.NumHiddenLayers, c.MaxPositionEmbeddings, c.NumLabels,
-        c.HiddenAct == "gelu" ? ActivationId.Gelu : ActivationId.GeluTanh, Scheme.Id);
+        c.HiddenAct == "gelu" ? ActivationId.Gelu : ActivationId.GeluTanh, scheme.Id);
 
     /// <summary>Symmetric per-row int8: s_w[r] = max|W[r]| / 127.</summary>
     public static (sbyte[] Data, double[] RowScales) QuantizeRows(ReadOnlySpan<float> w, int rows, int cols)

@@ -49,6 +49,9 @@ public sealed class TrainConfig
     /// <summary>Each batch is split into this many slices, computed in parallel and reduced in a fixed order; the
     /// result depends on this number, never on the core count, so a seed always gives the same model.</summary>
     public int GradientShards = 4;
+    /// <summary>Distillation of a w1a1 student (<c>modelpacker binarize</c>); absent for plain training.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BinarizeConfig? Binarize;
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -117,6 +120,7 @@ public sealed class TrainConfig
             Require(w.Length == NumHiddenLayers, "exit_loss_weights", $"has {w.Length} entries but num_hidden_layers is {NumHiddenLayers}");
             Require(w.All(x => x >= 0 && float.IsFinite(x)) && w.Sum() > 0, "exit_loss_weights", "must be non-negative with a positive sum");
         }
+        Binarize?.Validate(source);
     }
 
     /// <summary>The loss weight of every exit.</summary>

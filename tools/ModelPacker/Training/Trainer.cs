@@ -7,7 +7,9 @@ namespace ModelPacker.Training;
 /// One optimisation step at a time: the batch is cut into <see cref="TrainConfig.GradientShards"/> slices that run
 /// forward and backward in parallel, each into its own gradient buffer; the buffers are summed in slice order,
 /// clipped, and applied with AdamW. Dropout streams are derived from (seed, step, example index), so the result is
-/// bit-identical for a given seed whatever the number of cores.
+/// bit-identical for a given seed whatever the number of cores. The weight transform (default: the model's own, see
+/// <see cref="ModelWeights.DefaultTransform"/>) shapes the forward's weights and the summed gradient; an optional
+/// <see cref="IAuxiliaryLoss"/> adds to the labels' loss.
 /// </summary>
 public sealed class Trainer
 {
@@ -19,14 +21,17 @@ public sealed class Trainer
     private readonly float[] _exitWeights;
 
     private readonly int _unkId;
+    private readonly IAuxiliaryLoss? _auxiliary;
 
     /// <param name="unkTokenId">Id of [UNK], the replacement of <see cref="TrainConfig.TokenDropout"/>.</param>
-    public Trainer(AlbertParameters parameters, TrainConfig cfg, int totalSteps, IWeightTransform? transform = null, int unkTokenId = 1)
+    public Trainer(AlbertParameters parameters, TrainConfig cfg, int totalSteps, IWeightTransform? transform = null, int unkTokenId = 1,
+        IAuxiliaryLoss? auxiliary = null)
     {
         _unkId = unkTokenId;
+        _auxiliary = auxiliary;
         Parameters = parameters;
         _cfg = cfg;
-        Transform = transform;
+        Transform = transform ?? ModelWeights.DefaultTransform(parameters);
         _work = Enumerable.Range(0, cfg.GradientShards).Select(_ => new AlbertComputation(parameters.Config)).ToArray();
         _grads = Enumerable.Range(0, cfg.GradientShards).Select(_ => new AlbertParameters(parameters.Config)).ToArray();
         _adam = new AdamW(parameters, cfg.AdamBeta1, cfg.AdamBeta2, cfg.AdamEpsilon, cfg.WeightDecay);
@@ -65,6 +70,7 @@ public sealed class Trainer
             foreach (var t in _grads[i].All) Array.Clear(t.Data);
             _work[i].Forward(weights, batch, dropout);
             losses[i] = _work[i].Loss(_exitWeights, _cfg.LabelSmoothing, scale, out correct[i]);
+            if (_auxiliary is not null) losses[i] += _auxiliary.Add(i, _work[i], scale);
             _work[i].Backward(_grads[i]);
         });
         // Fixed-order reduction into the first buffer, tensors in parallel.
@@ -73,6 +79,7 @@ public sealed class Trainer
         {
             var dst = all[k].Data;
             for (int i = 1; i < shards; i++) TensorPrimitives.Add(dst, _grads[i].All[k].Data, dst);
+            Transform?.TransformGradient(Parameters.All[k], dst);
         });
         LastGradientNorm = AdamW.ClipGlobalNorm(_grads[0], _cfg.ClipNorm);
         LastLearningRate = _schedule.At(StepCount);

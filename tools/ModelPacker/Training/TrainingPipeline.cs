@@ -43,11 +43,12 @@ public static class TrainingPipeline
 
     /// <summary>Trains <paramref name="p"/> in place on encoded data; returns the best epoch's weights.</summary>
     public static TrainedModel Train(AlbertParameters p, Vocabulary vocab, TrainConfig config, int[][] trainX, int[] trainY,
-        int[][] valX, int[] valY, IProgress<TrainProgress>? progress = null, CancellationToken ct = default, IWeightTransform? transform = null)
+        int[][] valX, int[] valY, IProgress<TrainProgress>? progress = null, CancellationToken ct = default, IWeightTransform? transform = null,
+        IAuxiliaryLoss? auxiliary = null)
     {
         int stepsPerEpoch = (trainX.Length + config.BatchSize - 1) / config.BatchSize;
         int totalSteps = stepsPerEpoch * config.Epochs;
-        var trainer = new Trainer(p, config, totalSteps, transform, vocab.UnkId);
+        var trainer = new Trainer(p, config, totalSteps, transform, vocab.UnkId, auxiliary);
         var lengths = trainX.Select(x => x.Length).ToArray();
         var clock = Stopwatch.StartNew();
         var history = new List<EpochSummary>();

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using ModelPacker.Data;
+using ModelPacker.Model;
+using ModelPacker.Text;
+using ModelPacker.Training;
+
+namespace ModelPacker.Binarization;
+
+/// <summary>
+/// fp32 teacher → w1a1 student: the student starts from the teacher's weights (token type 0 folded into the position
+/// rows), its input binarizers are calibrated, then it trains with the labels and <see cref="Distillation"/> from the
+/// teacher, keeping the epoch whose binarized validation accuracy (last exit) is best.
+/// </summary>
+public static class BinarizationPipeline
+{
+    public static TrainedModel Run(AlbertParameters teacher, Vocabulary vocabulary, IntentDataset data, TrainConfig config,
+        IProgress<TrainProgress>? progress = null, CancellationToken ct = default)
+    {
+        var settings = config.Binarize ?? throw new ArgumentException("the training config has no binarize section");
+        config.Validate();
+        var student = Student(teacher, new BinarizationSettings { ActivationBinarizer = settings.ActivationBinarizer });
+        var tokenizer = new WordPieceTokenizer(vocabulary);
+        var labelIds = teacher.Config.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i, StringComparer.Ordinal);
+        bool Known(IntentExample e) => labelIds.ContainsKey(e.Label);
+        var (trainX, trainY) = TrainingPipeline.Encode(data.Train.Where(Known).ToList(), tokenizer, labelIds, teacher.Config.MaxPositionEmbeddings);
+        var (valX, valY) = TrainingPipeline.Encode(data.Validation.Where(Known).ToList(), tokenizer, labelIds, teacher.Config.MaxPositionEmbeddings);
+        if (trainX.Length == 0) throw new InvalidDataException($"{data.SourcePath}: no training utterance carries one of the teacher's intents");
+
+        InputBinarizerCalibration.Run(student, trainX.Take(settings.CalibrationUtterances).ToList());
+        var distillation = new Distillation(teacher, settings, config.ResolvedExitLossWeights(), config.GradientShards);
+        return TrainingPipeline.Train(student, vocabulary, config, trainX, trainY, valX, valY, progress, ct, auxiliary: distillation);
+    }
+
+    /// <summary>The w1a1 model with the teacher's weights as its latent weights; the token type 0 row moves into the
+    /// position rows (binarized with them) and the token types become 0.</summary>
+    public static AlbertParameters Student(AlbertParameters teacher, BinarizationSettings settings)
+    {
+        if (teacher.Config.Binarization is not null) throw new ArgumentException("the teacher is already binarized");
+        var config = JsonSerializer.Deserialize<AlbertConfig>(JsonSerializer.Serialize(teacher.Config))!;
+        config.Binarization = settings.Clone();
+        config.Validate("binarized config");
+        var student = new AlbertParameters(config);
+        foreach (var t in teacher.All) t.Data.CopyTo(student[t.Name].Data, 0);
+        int e = config.EmbeddingSize;
+        var typeZero = teacher.TokenTypeEmbeddings.Data.AsSpan(0, e);
+        for (int p = 0; p < config.MaxPositionEmbeddings; p++)
+        {
+            var row = student.PositionEmbeddings.Data.AsSpan(p * e, e);
+            System.Numerics.Tensors.TensorPrimitives.Add(row, typeZero, row);
+        }
+        Array.Clear(student.TokenTypeEmbeddings.Data);
+        return student;
+    }
+}

@@ -1,0 +1,40 @@
+using ModelPacker.Model;
+
+namespace ModelPacker.Binarization;
+
+/// <summary>
+/// Starting values of the input binarizers: alpha_x = mean |x − beta| of the layer's input over calibration
+/// utterances run through the binarized student itself (the attention context of a binary model has nothing in common
+/// with the teacher's). Inputs depend on the alphas upstream, so the pass is repeated.
+/// </summary>
+public static class InputBinarizerCalibration
+{
+    public static void Run(AlbertParameters student, IReadOnlyList<int[]> utterances, int passes = 2, int chunk = 64)
+    {
+        var binarizers = student.InputBinarizers;
+        if (binarizers.Count == 0) throw new ArgumentException("the model has no input binarizers (not a binarized config)");
+        if (utterances.Count == 0) throw new ArgumentException("calibration needs at least one utterance");
+        var sums = new double[binarizers.Count];
+        var counts = new long[binarizers.Count];
+        var betas = binarizers.Select(b => b.Beta.Data[0]).ToArray();
+        var computation = new AlbertComputation(student.Config)
+        {
+            InputObserver = (i, x) =>
+            {
+                double s = 0;
+                foreach (float v in x) s += Math.Abs(v - betas[i]);
+                sums[i] += s;
+                counts[i] += x.Length;
+            },
+        };
+        for (int pass = 0; pass < passes; pass++)
+        {
+            Array.Clear(sums); Array.Clear(counts);
+            var weights = new ModelWeights(student);
+            for (int start = 0; start < utterances.Count; start += chunk)
+                computation.Forward(weights, new PackedBatch(utterances.Skip(start).Take(chunk).ToList()));
+            for (int i = 0; i < binarizers.Count; i++)
+                if (counts[i] > 0 && sums[i] > 0) binarizers[i].Alpha.Data[0] = (float)(sums[i] / counts[i]);
+        }
+    }
+}

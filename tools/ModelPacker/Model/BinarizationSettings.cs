@@ -1,0 +1,36 @@
+using System.Text.Json.Serialization;
+
+namespace ModelPacker.Model;
+
+/// <summary>
+/// The fully binarized (w1a1, BiBERT) variant of the model, recorded in config.json under <c>"binarization"</c>: when
+/// present, every linear layer but the exit classifiers uses row-centred sign weights, binarized inputs and
+/// Bi-Attention (see docs/numerics.md), and the checkpoint holds each binary layer's input binarizer
+/// (<c>act_alpha</c>, <c>act_beta</c>). A config without the section is the fp32 model.
+/// </summary>
+public sealed class BinarizationSettings
+{
+    public const string W1A1 = "w1a1";
+    /// <summary>alpha_x·sign(x − beta) with alpha_x and beta learned (BiT's elastic binarization).</summary>
+    public const string Elastic = "elastic";
+    /// <summary>alpha_x·sign(x) with alpha_x fixed at its calibrated mean |x| and beta = 0.</summary>
+    public const string Sign = "sign";
+
+    [JsonPropertyName("scheme")] public string Scheme { get; set; } = W1A1;
+    [JsonPropertyName("activation_binarizer")] public string ActivationBinarizer { get; set; } = Elastic;
+    /// <summary>Attention weight a_ij = (s_ij ≥ threshold), s_ij = Σ_d sign(q_id)·sign(k_jd) (0 maximises entropy).</summary>
+    [JsonPropertyName("attention_threshold")] public int AttentionThreshold { get; set; }
+
+    [JsonIgnore] public bool LearnsActivationBinarizers => ActivationBinarizer == Elastic;
+
+    public void Validate(string source, int headSize)
+    {
+        if (Scheme != W1A1) throw new InvalidDataException($"{source}: binarization scheme '{Scheme}' is not supported (only {W1A1})");
+        if (ActivationBinarizer is not (Elastic or Sign))
+            throw new InvalidDataException($"{source}: activation_binarizer '{ActivationBinarizer}' must be {Elastic} or {Sign}");
+        if (Math.Abs(AttentionThreshold) > headSize)
+            throw new InvalidDataException($"{source}: attention_threshold {AttentionThreshold} is outside ±{headSize} (the head size)");
+    }
+
+    public BinarizationSettings Clone() => (BinarizationSettings)MemberwiseClone();
+}

@@ -1,0 +1,51 @@
+using ModelPacker.Model;
+
+namespace ModelPacker.Training;
+
+/// <summary>
+/// The <c>"binarize"</c> section of a training config: how <c>modelpacker binarize</c> trains the w1a1 student from
+/// its fp32 teacher. The loss is, summed over exits (weighted as the cross-entropy), CE(labels) +
+/// kd_weight·T²·KL(teacher ‖ student at temperature T), plus hidden_weight·Σ_l MSE(h_l) over the embedding output and
+/// every layer, plus dmd_weight·Σ_l Σ_{Q,K,V} DMD (normalised similarity matrices per head); every term is a mean per
+/// utterance (MSE over tokens and units, DMD over heads and rows).
+/// </summary>
+public sealed class BinarizeConfig
+{
+    /// <summary>"elastic" (alpha_x and beta learned, BiT) or "sign" (alpha_x = calibrated mean |x|, beta = 0).</summary>
+    public string ActivationBinarizer = BinarizationSettings.Elastic;
+    public float KdWeight = 1f;
+    public float KdTemperature = 1f;
+    public float HiddenWeight = 1f;
+    public float DmdWeight = 1f;
+    /// <summary>Training utterances whose binarized-layer inputs set the initial alpha_x (mean |x|).</summary>
+    public int CalibrationUtterances = 512;
+
+    /// <summary>What <c>modelpacker binarize</c> uses without --config: the SNIPS settings measured in
+    /// docs/results.md (model size always comes from the teacher).</summary>
+    public static TrainConfig DefaultTrainConfig() => new()
+    {
+        Epochs = 30, LearningRate = 5e-4f, WarmupFraction = 0.05f,
+        HiddenDropout = 0f, AttentionDropout = 0f, ClassifierDropout = 0f,
+        Binarize = new BinarizeConfig(),
+    };
+
+    /// <summary>Takes the model's size from the teacher (a binarized model has its teacher's shape).</summary>
+    public static void UseTeacherShape(TrainConfig config, AlbertConfig teacher)
+    {
+        config.VocabSize = teacher.VocabSize; config.EmbeddingSize = teacher.EmbeddingSize; config.HiddenSize = teacher.HiddenSize;
+        config.NumAttentionHeads = teacher.NumAttentionHeads; config.IntermediateSize = teacher.IntermediateSize;
+        config.NumHiddenLayers = teacher.NumHiddenLayers; config.MaxLength = teacher.MaxPositionEmbeddings; config.HiddenAct = teacher.HiddenAct;
+    }
+
+    public void Validate(string source)
+    {
+        void Require(bool ok, string key, string what) { if (!ok) throw new InvalidDataException($"{source}: binarize.{key} {what}"); }
+        Require(ActivationBinarizer is BinarizationSettings.Elastic or BinarizationSettings.Sign, "activation_binarizer",
+            $"'{ActivationBinarizer}' must be {BinarizationSettings.Elastic} or {BinarizationSettings.Sign}");
+        Require(KdWeight >= 0 && float.IsFinite(KdWeight), "kd_weight", "must be >= 0");
+        Require(KdTemperature > 0 && float.IsFinite(KdTemperature), "kd_temperature", "must be positive");
+        Require(HiddenWeight >= 0 && float.IsFinite(HiddenWeight), "hidden_weight", "must be >= 0");
+        Require(DmdWeight >= 0 && float.IsFinite(DmdWeight), "dmd_weight", "must be >= 0");
+        Require(CalibrationUtterances is > 0 and <= 100_000, "calibration_utterances", "must be in 1..100000");
+    }
+}
