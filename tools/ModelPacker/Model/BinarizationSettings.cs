@@ -17,7 +17,7 @@ public sealed class BinarizationSettings
     public const string Sign = "sign";
 
     [JsonPropertyName("scheme")] public string Scheme { get; set; } = W1A1;
-    [JsonPropertyName("activation_binarizer")] public string ActivationBinarizer { get; set; } = Elastic;
+    [JsonPropertyName("activation_binarizer")] public string ActivationBinarizer { get; set; } = Sign;
     /// <summary>Attention weight a_ij = (s_ij ≥ threshold), s_ij = Σ_d sign(q_id)·sign(k_jd) (0 maximises entropy).</summary>
     [JsonPropertyName("attention_threshold")] public int AttentionThreshold { get; set; }
 
