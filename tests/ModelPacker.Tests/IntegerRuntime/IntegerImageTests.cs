@@ -9,20 +9,8 @@ namespace ModelPacker.Tests.IntegerRuntime;
 /// bit-exactly. The images stay in the runtime test directory for ctest runtime_vectors (host and QEMU).</summary>
 public class IntegerImageTests
 {
-    internal static IntegerImage RandomImage(int seed, string act, int vectors = 12)
-    {
-        var model = TestModels.RandomQuantized(seed, act);
-        var words = Vocabulary.SpecialTokens.Concat(Enumerable.Range(0, model.Dims.VocabSize - 5).Select(i => i % 3 == 0 ? $"##w{i}" : $"w{i}"));
-        var seqs = TestModels.RandomSequences(seed + 7, 40, model.Dims.VocabSize, model.Dims.MaxPositions);
-        return new IntegerImage
-        {
-            Model = model,
-            Vocabulary = Vocabulary.FromTokens(words),
-            Labels = Enumerable.Range(0, model.Dims.NumLabels).Select(i => $"intent{i}").ToArray(),
-            ThresholdsQ16 = new int[model.Dims.NumLayers],
-            TestVectors = TestVectorBuilder.Build(model, seqs, vectors),
-        };
-    }
+    internal static IntegerImage RandomImage(int seed, string act, int vectors = 12) =>
+        TestModels.ImageOf(TestModels.RandomQuantized(seed, act), seed, "w", vectors);
 
     [Theory]
     [InlineData(21, "gelu_new")]

@@ -1,6 +1,7 @@
 using ModelPacker.IntegerRuntime;
 using ModelPacker.Model;
 using ModelPacker.Quantization;
+using ModelPacker.Text;
 
 namespace ModelPacker.Tests.IntegerRuntime;
 
@@ -28,6 +29,22 @@ internal static class TestModels
             }
         }
         return p;
+    }
+
+    /// <summary>An image of <paramref name="model"/> with a synthetic vocabulary (words <paramref name="wordPrefix"/>N),
+    /// labels, and test vectors of the C# reference on random sequences.</summary>
+    public static IntegerImage ImageOf(IntegerModel model, int seed, string wordPrefix, int vectors)
+    {
+        var words = Vocabulary.SpecialTokens.Concat(Enumerable.Range(0, model.Dims.VocabSize - 5).Select(i => i % 3 == 0 ? $"##{wordPrefix}{i}" : $"{wordPrefix}{i}"));
+        var seqs = RandomSequences(seed + 7, 40, model.Dims.VocabSize, model.Dims.MaxPositions);
+        return new IntegerImage
+        {
+            Model = model,
+            Vocabulary = Vocabulary.FromTokens(words),
+            Labels = Enumerable.Range(0, model.Dims.NumLabels).Select(i => $"intent{i}").ToArray(),
+            ThresholdsQ16 = new int[model.Dims.NumLayers],
+            TestVectors = TestVectorBuilder.Build(model, seqs, vectors),
+        };
     }
 
     public static int[][] RandomSequences(int seed, int count, int vocab, int maxLen)

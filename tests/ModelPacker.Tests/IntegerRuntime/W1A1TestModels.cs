@@ -46,20 +46,7 @@ internal static class W1A1TestModels
     }
 
     /// <summary>A W1A1 model (attn_threshold −5) with a synthetic vocabulary, labels and test vectors of the C# reference.</summary>
-    public static IntegerImage Image(int seed, int vectors = 12)
-    {
-        var model = Random(seed, attentionThreshold: -5);
-        var words = Vocabulary.SpecialTokens.Concat(Enumerable.Range(0, model.Dims.VocabSize - 5).Select(i => i % 3 == 0 ? $"##b{i}" : $"b{i}"));
-        var seqs = TestModels.RandomSequences(seed + 7, 40, model.Dims.VocabSize, model.Dims.MaxPositions);
-        return new IntegerImage
-        {
-            Model = model,
-            Vocabulary = Vocabulary.FromTokens(words),
-            Labels = Enumerable.Range(0, model.Dims.NumLabels).Select(i => $"intent{i}").ToArray(),
-            ThresholdsQ16 = new int[model.Dims.NumLayers],
-            TestVectors = TestVectorBuilder.Build(model, seqs, vectors),
-        };
-    }
+    public static IntegerImage Image(int seed, int vectors = 12) => TestModels.ImageOf(Random(seed, attentionThreshold: -5), seed, "b", vectors);
 
     /// <summary>Random ±1 weights; row r's multiplier is scale · 2^14 · (0.5..1.5), one shift 14 for the tensor.</summary>
     public static EncodedTensor Binary(Random rng, int rows, int cols, int threshold, int bias, double scale)
