@@ -88,6 +88,9 @@ for t in arm-cortex-m4 riscv32-rv32imc arm-cortex-m7; do
   g_macs=$(echo "$prof" | sed -E 's/.* calls, ([0-9]+) MACs.*/\1/')
   g_calls=$(echo "$prof" | sed -E 's/.*: ([0-9]+) calls.*/\1/')
   g_permac=$(echo "$prof" | sed -E 's/.*\(([0-9.]+) per MAC\).*/\1/')
+  lnprof="$(echo "$plog" | grep '^layernorm profile ')"
+  ln_instr=$(echo "$lnprof" | sed -E 's/.* elements, ([0-9]+) instructions.*/\1/')
+  ln_per=$(echo "$lnprof" | sed -E 's/.*\(([0-9.]+) per element\).*/\1/')
   # code: the linked harness minus the image it carries (kernels + runtime + loader + harness + libc), and the
   # kernel library's own text
   read -r text data bss _ < <("${prefix[$t]}size" "$harness" | tail -1)
@@ -114,6 +117,9 @@ for t in arm-cortex-m4 riscv32-rv32imc arm-cortex-m7; do
     awk -v gi="$g_instr" -v gm="$g_macs" -v gc="$g_calls" -v gp="$g_permac" -v u="$utterances" -v f="$full" 'BEGIN {
       per = gi / u   # counted in the full-depth pass of every utterance
       printf "| of which in the GEMM tiles (%d calls per utterance) | %.0f instructions (%.0f%%), %s per MAC |\n", gc / u, per, 100 * per / f, gp }'
+    awk -v li="$ln_instr" -v lp="$ln_per" -v u="$utterances" -v f="$full" 'BEGIN {
+      per = li / u
+      printf "| of which in LayerNorm | %.0f instructions (%.0f%%), %s per element |\n", per, 100 * per / f, lp }'
     echo "| ni_open (validates every byte: CRC-32 + SHA-256) | $open_n instructions, once at boot |"
     echo "| image bytes (flash) | $image_bytes |"
     echo "| arena bytes (RAM) | $arena |"

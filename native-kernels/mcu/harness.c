@@ -63,6 +63,18 @@ void __wrap_ni_b1_gemm(const uint32_t *w, uint32_t words, const uint32_t *xbits,
     gemm_macs += (uint64_t)(r1 - r0) * 32u * words * n;
     gemm_calls++;
 }
+/* and every LayerNorm row (--wrap=ni_layernorm_s16): instructions per normalized element */
+void __real_ni_layernorm_s16(const int16_t *x, const ni_ln_param *p, uint32_t n, int8_t *out);
+static uint64_t ln_instructions, ln_elements, ln_calls;
+void __wrap_ni_layernorm_s16(const int16_t *x, const ni_ln_param *p, uint32_t n, int8_t *out)
+{
+    uint64_t t = gemm_counting ? ni_mcu_count() : 0;
+    __real_ni_layernorm_s16(x, p, n, out);
+    if (!gemm_counting) return;
+    ln_instructions += ni_mcu_count() - t;
+    ln_elements += n;
+    ln_calls++;
+}
 #define NI_GEMM_COUNTING(on) (gemm_counting = (on))
 #else
 #define NI_GEMM_COUNTING(on) ((void)0)
@@ -249,6 +261,12 @@ int main(void)
         printf("gemm profile %s: %" PRIu64 " calls, %" PRIu64 " MACs, %" PRIu64 " instructions (%" PRIu64 ".%03" PRIu64
                " per MAC) in the full-depth passes\n", NI_MCU_IMAGE_NAME, gemm_calls, gemm_macs,
                gemm_instructions, milli / 1000u, milli % 1000u);
+    }
+    if (ln_elements) {
+        uint64_t milli = (ln_instructions * 1000u + ln_elements / 2) / ln_elements;
+        printf("layernorm profile %s: %" PRIu64 " rows, %" PRIu64 " elements, %" PRIu64 " instructions (%" PRIu64
+               ".%03" PRIu64 " per element) in the full-depth passes\n", NI_MCU_IMAGE_NAME, ln_calls, ln_elements,
+               ln_instructions, milli / 1000u, milli % 1000u);
     }
 #endif
     printf("%s\n", failures ? "FAILED" : "PASSED");

@@ -108,13 +108,15 @@ ni_status ni_tensor_check_params(const ni_tensor *t);
 
 /* ---- QUANT_PARAMS (docs/numerics.md, section 6) ---- */
 
-/* LayerNorm element: y = round_shift(div_round(d * gain * 2^8, sigma) + bias, NI_LN_GAIN_SHIFT). */
+/* LayerNorm element: xn = round_shift(d * inv, e + 2) = (d / std) * 2^NI_LN_XN_FRAC_BITS (inv: the row's reciprocal),
+ * y = round_shift(xn * gain + bias * 2^NI_LN_XN_FRAC_BITS, NI_LN_GAIN_SHIFT + NI_LN_XN_FRAC_BITS). */
 typedef struct ni_ln_param {
     int32_t gain; /* gamma / s_out * 2^16 */
     int32_t bias; /* beta  / s_out * 2^16 */
 } ni_ln_param;
 
 #define NI_LN_GAIN_SHIFT 16
+#define NI_LN_XN_FRAC_BITS 20    /* fraction bits of the normalized element d / std */
 #define NI_EXP_TABLE_LEN 512      /* exp(-k/32), k = 0..511, Q16 */
 #define NI_EXP_INDEX_FRAC_BITS 5  /* softmax table step: 1/32 */
 #define NI_LUT8_LEN 256           /* int8 -> int8 activation tables, indexed by x + 128 */

@@ -96,8 +96,13 @@ static void layernorm(const int16_t *x, const ni_ln_param *p, uint32_t n, int8_t
     for (uint32_t i = 0; i < n; i++) ss += (uint64_t)((x[i] - mean) * (x[i] - mean));
     uint32_t sigma = ni_isqrt64((ss << 16) / n);
     if (sigma == 0) sigma = 1;
-    for (uint32_t i = 0; i < n; i++)
-        out[i] = sat8(ni_round_shift(ni_div_round((x[i] - mean) * p[i].gain * 256, sigma) + p[i].bias, 16));
+    int32_t e = 0;
+    while (((uint64_t)2 << e) <= sigma) e++;                 /* floor(log2 sigma) */
+    int64_t inv = ni_div_round((int64_t)1 << (30 + e), sigma); /* 2^(30+e) / sigma */
+    for (uint32_t i = 0; i < n; i++) {
+        int64_t xn = ni_round_shift((x[i] - mean) * inv, e + 2); /* (d / std) * 2^20 */
+        out[i] = sat8(ni_round_shift(xn * p[i].gain + p[i].bias * ((int64_t)1 << 20), 36));
+    }
 }
 
 /* sum_c w[r][c] * b_c, b_c = +1 when x_c >= the tensor's act_threshold, else -1 */

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.InteropServices;
 using ModelPacker.Encodings;
 using ModelPacker.IntegerRuntime.Kernels;
@@ -11,6 +12,7 @@ namespace ModelPacker.IntegerRuntime;
 public static class IntegerKernels
 {
     public const int LnGainShift = 16;
+    public const int LnNormFracBits = 20;
     public const int ExpTableLength = 512;
     public const int ExpIndexFracBits = 5;
     public const int Lut8Length = 256;
@@ -109,11 +111,15 @@ public static class IntegerKernels
         }
         uint sigma = FixedPoint.Isqrt64((ss << 16) / (ulong)n);
         if (sigma == 0) sigma = 1;
+        // the row's one division: inv = 2^(30+e) / sigma in (2^29, 2^30], e = floor(log2 sigma)
+        int e = BitOperations.Log2(sigma);
+        int inv = (int)FixedPoint.DivRound(1L << (30 + e), sigma);
         for (int i = 0; i < n; i++)
         {
-            long d = (long)x[i] - mean;
-            long scaled = FixedPoint.DivRound(d * p[i].Gain * 256, sigma);
-            output[i] = FixedPoint.Sat8(FixedPoint.RoundShift(scaled + p[i].Bias, LnGainShift));
+            int d = x[i] - mean;
+            int xn = (int)FixedPoint.RoundShift((long)d * inv, e + 2);
+            long y = (long)xn * p[i].Gain + ((long)p[i].Bias << LnNormFracBits);
+            output[i] = FixedPoint.Sat8(FixedPoint.RoundShift(y, LnGainShift + LnNormFracBits));
         }
     }
 
