@@ -150,20 +150,31 @@ if python3 bench/mcu/int8-image-version.py --to 1 "$image" "$root/build/bench-mc
   git -C "$root" worktree add --detach "$baseline_tree" "$baseline" >/dev/null 2>&1 \
     || { echo "bench/mcu: cannot check out $baseline" >&2; exit 1; }
   bbuild="$root/build/bench-mcu-baseline-m4"
+  rm -rf "$bbuild"   # its cache names the previous run's temporary worktree
   cmake -S "$baseline_tree/native-kernels" -B "$bbuild" -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_TOOLCHAIN_FILE="$baseline_tree/native-kernels/cmake/arm-cortex-m4.cmake" \
     -DNI_MCU_IMAGES="$image_name=$root/build/bench-mcu-baseline.nimg" >/dev/null
   cmake --build "$bbuild" -j2 --target "ni_harness_$image_name" >/dev/null
-  blog="$(run arm-cortex-m4 "$bbuild/mcu/ni_harness_$image_name")" \
+  # The baseline predates the one-reciprocal LayerNorm (docs/numerics.md), so its outputs may differ from the image's
+  # test vectors by a step and its harness then reports a mismatch: its instruction counts are still those of the
+  # same work, so they are kept (and the table says so); a harness that prints no counts is an error.
+  b_ok=1
+  blog="$(run arm-cortex-m4 "$bbuild/mcu/ni_harness_$image_name")" || b_ok=0
+  b_line="$(echo "$blog" | grep '^instructions ')" \
     || { echo "$blog" | tail -5; echo "bench/mcu: the $baseline harness failed" >&2; exit 1; }
-  b_line="$(echo "$blog" | grep '^instructions ')"
   field() { echo "$1" | sed -E "s/.*$2 ([0-9]+).*/\1/"; }
   {
     echo "## Before / after the token-batched GEMM (Cortex-M4, the same int8 model, this run)"
     echo
     echo "\`$baseline\` runs every linear layer as one GEMV per token (each weight row read once per token and layer);"
     echo "the current runtime runs it once over all the utterance's tokens in row tiles (each weight row read and"
-    echo "expanded once per utterance and layer). Same weights, same test vectors, identical logits."
+    if [ "$b_ok" = 1 ]; then
+      echo "expanded once per utterance and layer). Same weights, same test vectors, identical logits."
+    else
+      echo "expanded once per utterance and layer). Same weights and test vectors; $baseline's LayerNorm (one division"
+      echo "per element) differs from the current one by at most a step, so its logits no longer match the image's test"
+      echo "vectors exactly and its early-exit count is approximate."
+    fi
     echo
     echo "| | $baseline (per-token GEMV) | current (token-batched GEMM) | change |"
     echo "|---|---|---|---|"
