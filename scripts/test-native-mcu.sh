@@ -39,7 +39,8 @@ if [ -z "$images" ]; then
   for model in snips clinc150; do
     out="$img_dir/$model-int8.nimg"
     if [ -d "models/$model" ]; then
-      if [ ! -f "$out" ] || [ -n "$(find "models/$model" -newer "$out" -print -quit)" ]; then
+      # repacked when the model or the packer changed (a packer from another image version writes other bytes)
+      if [ ! -f "$out" ] || [ -n "$(find "models/$model" -newer "$out" -print -quit)" ] || [ "$dll" -nt "$out" ]; then
         [ -f "$dll" ] || dotnet build tools/ModelPacker -c Release -nologo -v quiet >/dev/null || exit 1
         board=(--board esp32-wrover)
         echo "test-native-mcu: packing models/$model -> $out (${board[*]})"
