@@ -1,4 +1,5 @@
-/* On an accepted image: every vocabulary entry found again by binary search, a search for the input's own tail,
+/* On an accepted image: every vocabulary string decoded and found again at its id, a search for the input's own tail
+ * against a linear search,
  * every tensor id the format can hold (and two beyond) with each tensor walked through its encoding, labels, thresholds, every test vector value, and the
  * tokenizer over the image's own NORMALIZER and VOCABULARY with the input's last two thirds as text. */
 #include <stdlib.h>
@@ -58,17 +59,22 @@ int ni_fuzz_open_and_walk(const uint8_t *image, uint32_t size)
 {
     ni_image img;
     uint32_t i, l, c, n;
-    const uint8_t *s;
-    uint16_t id;
+    uint8_t s[NI_VOCAB_MAX_TOKEN_BYTES];
+    const uint8_t *lab, *key = image + size / 2;
+    uint32_t key_len = (size - size / 2) % 300u;
+    int32_t found, want = -1;
     volatile uint32_t sink = 0; /* unsigned: the sum only keeps reads alive and may wrap */
     ni_test_vector_iter it;
     ni_test_vector tv;
     if (ni_image_open(image, size, &img) != NI_OK) return 0;
     for (i = 0; i < img.vocab_count; i++) {
-        if (!ni_image_vocab_entry(&img, i, &s, &n, &id)) abort();
-        if (ni_image_vocab_find(&img, (const char *)s, n) != (int32_t)id) abort(); /* sorted, unique */
+        if (!ni_image_vocab_entry(&img, i, s, sizeof s, &n)) abort();
+        if (ni_image_vocab_find(&img, (const char *)s, n) != (int32_t)i) abort(); /* sorted, unique */
     }
-    sink += (uint32_t)ni_image_vocab_find(&img, (const char *)image + size / 2, (size - size / 2) % 300u);
+    found = ni_image_vocab_find(&img, (const char *)key, key_len); /* the input's tail: as a linear search says */
+    for (i = 0; i < img.vocab_count && want < 0; i++)
+        if (ni_image_vocab_entry(&img, i, s, sizeof s, &n) && n == key_len && memcmp(s, key, n) == 0) want = (int32_t)i;
+    if (found != want) abort();
     /* every id the format defines is below 1024 (the last exit part is NI_TENSOR_EXIT(31, 15) = 767); above it, the
      * top id and one chosen by the input */
     for (i = 0; i < 1024u + 2u; i++) {
@@ -80,7 +86,7 @@ int ni_fuzz_open_and_walk(const uint8_t *image, uint32_t size)
         }
     }
     for (i = 0; i < img.dims.num_labels; i++)
-        if (ni_image_label(&img, i, &s, &n)) sink += s[n - 1];
+        if (ni_image_label(&img, i, &lab, &n)) sink += lab[n - 1];
     for (l = 0; l <= img.dims.num_layers; l++) sink += (uint32_t)ni_image_threshold(&img, l);
     ni_test_vector_begin(&img, &it);
     while (ni_test_vector_next(&img, &it, &tv)) {

@@ -1,5 +1,5 @@
 /*
- * nano-intent flash image, format version 2: constants, the in-RAM view of a validated image, and the loader.
+ * nano-intent flash image, format version 3: constants, the in-RAM view of a validated image, and the loader.
  *
  * This header mirrors docs/flash-image.md byte for byte; the C# codec (tools/ModelPacker/FlashImage) mirrors
  * both, and tests parse this file and the spec to keep the three equal. Every constant below is written as a
@@ -23,7 +23,8 @@ extern "C" {
 /* ---- header --------------------------------------------------------------------------------------------- */
 
 #define NI_IMAGE_MAGIC 0x4946494Eu          /* bytes "NIFI" (Nano Intent Flash Image) at offset 0 */
-#define NI_IMAGE_VERSION 2                  /* 1 (pre-release, one encoding for every tensor) is rejected */
+#define NI_IMAGE_VERSION 3                  /* 1 and 2 (pre-release: one encoding for every tensor; vocabulary
+                                             * entries of 8 bytes with stored token ids) are rejected */
 #define NI_HEADER_SIZE 96
 #define NI_SECTION_ENTRY_SIZE 16
 #define NI_SECTION_ALIGN 32                 /* every section starts on a 32-byte boundary (XIP cache line) */
@@ -63,7 +64,7 @@ typedef enum ni_section_kind {
     NI_SECTION_LAYER = 3,                   /* tensor table; the ONE shared layer, applied L times */
     NI_SECTION_EXIT_HEADS = 4,              /* tensor table; L exit heads */
     NI_SECTION_QUANT_PARAMS = 5,            /* opaque, defined and validated by docs/numerics.md */
-    NI_SECTION_VOCABULARY = 6,              /* tokenizer settings + entries sorted by UTF-8 bytes */
+    NI_SECTION_VOCABULARY = 6,              /* tokenizer settings + front-coded strings sorted by UTF-8 bytes */
     NI_SECTION_LABELS = 7,                  /* C UTF-8 strings */
     NI_SECTION_THRESHOLDS = 8,              /* L int32 exit entropy thresholds */
     NI_SECTION_TEST_VECTORS = 9,            /* optional: token ids -> expected logits and entropies per layer */
@@ -172,8 +173,10 @@ typedef enum ni_exit_part {
 
 /* ---- VOCABULARY, LABELS, THRESHOLDS, TEST_VECTORS ------------------------------------------------------ */
 
-#define NI_VOCAB_HEADER_SIZE 32
-#define NI_VOCAB_ENTRY_SIZE 8               /* u32 string offset (from section start), u16 length, u16 id */
+#define NI_VOCAB_HEADER_SIZE 32             /* then u32 block offsets, then the blocks */
+#define NI_VOCAB_BLOCK_ENTRIES 16           /* strings per front-coded block; token id = rank in UTF-8 order */
+#define NI_VOCAB_BLOCK_OFFSET_SIZE 4        /* u32 offset of a block's first byte, from the section start */
+#define NI_VOCAB_LENGTH_ESCAPE 15           /* a length nibble of 15: the length (15..255) is the next byte */
 #define NI_VOC_COUNT 0                      /* u32 */
 #define NI_VOC_PAD_ID 4                     /* u16 */
 #define NI_VOC_UNK_ID 6                     /* u16 */
@@ -187,7 +190,7 @@ typedef enum ni_exit_part {
 #define NI_VOCAB_FLAG_STRIP_ACCENTS 0x2u
 #define NI_VOCAB_FLAG_CJK_CHARS 0x4u        /* split CJK ideographs into single-character words */
 #define NI_VOCAB_FLAGS_KNOWN 0x7u
-#define NI_VOCAB_MAX_TOKEN_BYTES 255        /* entry length is 1..255 */
+#define NI_VOCAB_MAX_TOKEN_BYTES 255        /* a string is 1..255 bytes */
 
 #define NI_LABELS_HEADER_SIZE 8             /* u32 count (== C), u32 reserved */
 #define NI_LABEL_ENTRY_SIZE 8               /* u32 string offset (from section start), u32 length */
@@ -262,10 +265,10 @@ typedef enum ni_status {
     NI_ERR_TENSOR_OVERLAP = -32,             /* regions not in entry order or overlapping */
     NI_ERR_QUANT_PARAMS = -33,               /* ni_qparams_validate() rejected QUANT_PARAMS */
     NI_ERR_VOCAB_COUNT = -34,                /* 0 entries or more than V */
-    NI_ERR_VOCAB_BOUNDS = -35,               /* an entry's string outside the section or inside the entry table */
-    NI_ERR_VOCAB_ORDER = -36,                /* entries not strictly ascending by UTF-8 bytes */
-    NI_ERR_VOCAB_ID = -37,                   /* a token id or special id >= V */
-    NI_ERR_UTF8 = -38,                       /* a vocabulary entry or label is not well-formed UTF-8 */
+    NI_ERR_VOCAB_BOUNDS = -35,               /* a block or string outside the section, or a length the coding forbids */
+    NI_ERR_VOCAB_ORDER = -36,                /* strings not strictly ascending by UTF-8 bytes */
+    NI_ERR_VOCAB_ID = -37,                   /* a special id >= the string count */
+    NI_ERR_UTF8 = -38,                       /* a vocabulary string or label is not well-formed UTF-8 */
     NI_ERR_LABELS = -39,                     /* count != C, or a label out of bounds or empty */
     NI_ERR_THRESHOLDS = -40,                 /* count != L or wrong section length */
     NI_ERR_TEST_VECTORS = -41,               /* malformed test vector section or record */
@@ -334,8 +337,8 @@ typedef struct ni_image {
     ni_tensor_desc layer_tensors[NI_LAYER_TENSOR_COUNT];
     ni_tensor_desc exit_tensors[NI_MAX_LAYERS][NI_EXIT_TENSORS_PER_LAYER];
     /* vocabulary */
-    uint32_t vocab_count;
-    const uint8_t *vocab_entries;
+    uint32_t vocab_count;                   /* strings; token ids 0..vocab_count-1 in UTF-8 byte order */
+    const uint8_t *vocab_blocks;            /* ceil(vocab_count / 16) u32 block offsets */
     uint16_t pad_id, unk_id, cls_id, sep_id, mask_id, max_word_chars;
     uint32_t vocab_flags;
     /* labels, thresholds, test vectors */
@@ -367,11 +370,13 @@ const uint8_t *ni_image_section(const ni_image *img, uint16_t kind, uint32_t *le
 /* The tensor with that id (NI_TENSOR_* or NI_TENSOR_EXIT(l, part)); NULL when the id is not in the image. */
 const ni_tensor_desc *ni_image_tensor(const ni_image *img, uint16_t tensor_id);
 
-/* Binary search of the vocabulary by UTF-8 bytes: the token id, or -1 when absent. */
+/* The token id of a UTF-8 string, or -1 when absent: a binary search over the block heads, then a scan of one
+ * block, in place in the image (no copy). */
 int32_t ni_image_vocab_find(const ni_image *img, const char *utf8, uint32_t len);
 
-/* Entry i of the sorted vocabulary (0 <= i < vocab_count): 1 and the string/id, or 0 when out of range. */
-int ni_image_vocab_entry(const ni_image *img, uint32_t index, const uint8_t **utf8, uint32_t *len, uint16_t *id);
+/* The string of token id (0 <= id < vocab_count), decoded into buf[0..cap): 1 and its length in *len, or 0 when
+ * id is out of range or the string is longer than cap (NI_VOCAB_MAX_TOKEN_BYTES always suffices). */
+int ni_image_vocab_entry(const ni_image *img, uint32_t id, uint8_t *buf, uint32_t cap, uint32_t *len);
 
 /* Label i (0 <= i < C): 1 and its UTF-8 bytes (not NUL-terminated), or 0 when out of range. */
 int ni_image_label(const ni_image *img, uint32_t index, const uint8_t **utf8, uint32_t *len);

@@ -163,9 +163,10 @@ int main(int argc, char **argv)
     ni_interop_thresholds(thr, NI_MAX_LAYERS);
     const uint8_t **piece = calloc(V, sizeof *piece);
     uint32_t *piece_len = calloc(V, sizeof *piece_len);
-    for (uint32_t i = 0; i < img.vocab_count; i++) {
-        const uint8_t *p; uint32_t n; uint16_t id;
-        if (ni_image_vocab_entry(&img, i, &p, &n, &id) && id < V) { piece[id] = p; piece_len[id] = n; }
+    uint8_t *strings = calloc(V, NI_VOCAB_MAX_TOKEN_BYTES); /* the front-coded strings, decoded */
+    for (uint32_t i = 0; i < img.vocab_count && i < V; i++) {
+        uint8_t *p = strings + (size_t)i * NI_VOCAB_MAX_TOKEN_BYTES;
+        if (ni_image_vocab_entry(&img, i, p, NI_VOCAB_MAX_TOKEN_BYTES, &piece_len[i])) piece[i] = p;
     }
     ni_test_vector_iter it;
     ni_test_vector tv;
@@ -186,7 +187,7 @@ int main(int argc, char **argv)
     ni_interop_close();
     printf("%s: %ld test vectors through text, tokenizer and every layer; %ld not text ([UNK], specials) skipped; "
            "%ld failures\n", path, checked, skipped, failures);
-    free(piece); free(piece_len);
+    free(piece); free(piece_len); free(strings);
 #ifndef NI_CLASSIFY_REGION_IMAGE
     free(copy);
 #endif

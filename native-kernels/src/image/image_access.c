@@ -27,34 +27,6 @@ const ni_tensor_desc *ni_image_tensor(const ni_image *img, uint16_t id)
     return (d != NULL && d->present) ? d : NULL;
 }
 
-int ni_image_vocab_entry(const ni_image *img, uint32_t index, const uint8_t **utf8, uint32_t *len, uint16_t *id)
-{
-    const uint8_t *e;
-    if (img == NULL || index >= img->vocab_count) return 0;
-    e = img->vocab_entries + index * NI_VOCAB_ENTRY_SIZE;
-    if (utf8 != NULL) *utf8 = img->sections[NI_SECTION_VOCABULARY].data + ni_rd32(e);
-    if (len != NULL) *len = ni_rd16(e + 4);
-    if (id != NULL) *id = ni_rd16(e + 6);
-    return 1;
-}
-
-int32_t ni_image_vocab_find(const ni_image *img, const char *utf8, uint32_t len)
-{
-    uint32_t lo = 0, hi;
-    const uint8_t *key = (const uint8_t *)utf8;
-    if (img == NULL || utf8 == NULL || len == 0) return -1; /* every entry has at least one byte */
-    hi = img->vocab_count;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2u;
-        const uint8_t *e = img->vocab_entries + mid * NI_VOCAB_ENTRY_SIZE;
-        const uint8_t *s = img->sections[NI_SECTION_VOCABULARY].data + ni_rd32(e);
-        int c = ni_bytes_compare(s, ni_rd16(e + 4), key, len);
-        if (c == 0) return (int32_t)ni_rd16(e + 6);
-        if (c < 0) lo = mid + 1u; else hi = mid;
-    }
-    return -1;
-}
-
 int ni_image_label(const ni_image *img, uint32_t index, const uint8_t **utf8, uint32_t *len)
 {
     const uint8_t *e;

@@ -1,4 +1,4 @@
-/* Content checks of MODEL, VOCABULARY, LABELS, THRESHOLDS and TEST_VECTORS (docs/flash-image.md). */
+/* Content checks of MODEL, LABELS, THRESHOLDS and TEST_VECTORS (docs/flash-image.md; VOCABULARY: image_vocab.c). */
 #include <string.h>
 #include "image_internal.h"
 
@@ -50,44 +50,6 @@ ni_status ni_image_check_model(ni_image *img)
     d->scheme = ni_rd32(s + 36);
     /* the one dims validator (ranges, and the scheme's multiples: 4, or 32 for W1A1) */
     if (!ni_dims_validate(d)) return NI_ERR_MODEL_DIMS;
-    return NI_OK;
-}
-
-ni_status ni_image_check_vocabulary(ni_image *img)
-{
-    const uint8_t *s = img->sections[NI_SECTION_VOCABULARY].data;
-    uint32_t len = img->sections[NI_SECTION_VOCABULARY].length, count, table_end, i, v = img->dims.vocab_size;
-    const uint8_t *prev = NULL;
-    uint32_t prev_len = 0;
-    if (len < NI_VOCAB_HEADER_SIZE) return NI_ERR_SECTION_FORMAT;
-    if (ni_rd32(s + NI_VOC_FLAGS) & ~NI_VOCAB_FLAGS_KNOWN) return NI_ERR_FLAGS;
-    if (!ni_all_zero(s + NI_VOC_RESERVED, NI_VOCAB_HEADER_SIZE - NI_VOC_RESERVED)) return NI_ERR_RESERVED;
-    count = ni_rd32(s + NI_VOC_COUNT);
-    if (count == 0 || count > v) return NI_ERR_VOCAB_COUNT;
-    table_end = NI_VOCAB_HEADER_SIZE + count * NI_VOCAB_ENTRY_SIZE;
-    if (table_end > len) return NI_ERR_SECTION_FORMAT;
-    for (i = NI_VOC_PAD_ID; i <= NI_VOC_MASK_ID; i += 2)
-        if (ni_rd16(s + i) >= v) return NI_ERR_VOCAB_ID;
-    for (i = 0; i < count; i++) {
-        const uint8_t *e = s + NI_VOCAB_HEADER_SIZE + i * NI_VOCAB_ENTRY_SIZE;
-        uint32_t off = ni_rd32(e), n = ni_rd16(e + 4), id = ni_rd16(e + 6);
-        if (n == 0 || n > NI_VOCAB_MAX_TOKEN_BYTES || off < table_end || !ni_in_range(off, n, len))
-            return NI_ERR_VOCAB_BOUNDS;
-        if (id >= v) return NI_ERR_VOCAB_ID;
-        if (!ni_utf8_valid(s + off, n)) return NI_ERR_UTF8;
-        if (prev != NULL && ni_bytes_compare(prev, prev_len, s + off, n) >= 0) return NI_ERR_VOCAB_ORDER;
-        prev = s + off;
-        prev_len = n;
-    }
-    img->vocab_count = count;
-    img->vocab_entries = s + NI_VOCAB_HEADER_SIZE;
-    img->pad_id = ni_rd16(s + NI_VOC_PAD_ID);
-    img->unk_id = ni_rd16(s + NI_VOC_UNK_ID);
-    img->cls_id = ni_rd16(s + NI_VOC_CLS_ID);
-    img->sep_id = ni_rd16(s + NI_VOC_SEP_ID);
-    img->mask_id = ni_rd16(s + NI_VOC_MASK_ID);
-    img->max_word_chars = ni_rd16(s + NI_VOC_MAX_WORD_CHARS);
-    img->vocab_flags = ni_rd32(s + NI_VOC_FLAGS);
     return NI_OK;
 }
 

@@ -198,7 +198,7 @@ int ni_tokenize(const ni_image *img, const uint8_t *utf8, uint32_t len, int32_t 
     tok_state t;
     uint32_t i = 0, wbytes;
     if (img == NULL || ids == NULL || scratch == NULL || (utf8 == NULL && len > 0) || img->norm_ranges == NULL ||
-        img->vocab_entries == NULL)
+        img->vocab_blocks == NULL)
         return NI_ERR_NULL;
     if (max_ids < 2u) return NI_ERR_SEQ_LEN;
     if (scratch_len < ni_tokenizer_scratch_bytes(img)) return NI_ERR_ARENA_SMALL;

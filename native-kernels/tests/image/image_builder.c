@@ -53,7 +53,7 @@ tb_options tb_default_options(void)
     return o;
 }
 
-uint32_t tb_vocab_string(uint32_t id, char *out)
+uint32_t tb_vocab_word(uint32_t id, char *out)
 {
     static const char *special[5] = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"};
     uint32_t n = 0, k, digits[8], nd = 0;
@@ -168,44 +168,74 @@ static uint32_t write_tensors(uint8_t *s, uint32_t room, uint16_t kind, const ni
     return cur;
 }
 
-static uint32_t ni_ids_sorted[NI_MAX_VOCAB];
+static uint32_t ni_words_sorted[NI_MAX_VOCAB]; /* word numbers in UTF-8 byte order, for ni_sorted_v words */
+static uint32_t ni_sorted_v;
 
-static uint32_t write_vocab(uint8_t *s, uint32_t room, const ni_model_dims *d)
+static void sort_words(uint32_t v)
 {
     char a[64], b[64];
-    uint32_t v = d->vocab_size, i, j, cur;
-    cur = NI_VOCAB_HEADER_SIZE + v * NI_VOCAB_ENTRY_SIZE;
-    if (cur > room) return 0;
-    memset(s, 0, cur);
-    for (i = 0; i < v; i++) ni_ids_sorted[i] = i;
+    uint32_t i, j;
+    if (ni_sorted_v == v) return;
+    for (i = 0; i < v; i++) ni_words_sorted[i] = i;
     for (i = 1; i < v; i++) { /* insertion sort by UTF-8 bytes */
-        uint32_t id = ni_ids_sorted[i], la = tb_vocab_string(id, a);
+        uint32_t k = ni_words_sorted[i], la = tb_vocab_word(k, a);
         for (j = i; j > 0; j--) {
-            uint32_t lb = tb_vocab_string(ni_ids_sorted[j - 1], b);
+            uint32_t lb = tb_vocab_word(ni_words_sorted[j - 1], b);
             uint32_t m = la < lb ? la : lb;
             int c = memcmp(b, a, m);
             if (c < 0 || (c == 0 && lb < la)) break;
-            ni_ids_sorted[j] = ni_ids_sorted[j - 1];
+            ni_words_sorted[j] = ni_words_sorted[j - 1];
         }
-        ni_ids_sorted[j] = id;
+        ni_words_sorted[j] = k;
     }
+    ni_sorted_v = v;
+}
+
+uint32_t tb_vocab_id(uint32_t k, uint32_t v)
+{
+    uint32_t i;
+    sort_words(v);
+    for (i = 0; i < v; i++)
+        if (ni_words_sorted[i] == k) return i;
+    return 0xFFFFFFFFu;
+}
+
+/* One length of an entry: the nibble, with the byte after the lengths byte when it is 15 or more. */
+static uint32_t put_entry(uint8_t *s, uint32_t cur, uint32_t p, const char *suffix, uint32_t n)
+{
+    s[cur++] = (uint8_t)(((p < NI_VOCAB_LENGTH_ESCAPE ? p : NI_VOCAB_LENGTH_ESCAPE) << 4) |
+                         (n < NI_VOCAB_LENGTH_ESCAPE ? n : NI_VOCAB_LENGTH_ESCAPE));
+    if (p >= NI_VOCAB_LENGTH_ESCAPE) s[cur++] = (uint8_t)p;
+    if (n >= NI_VOCAB_LENGTH_ESCAPE) s[cur++] = (uint8_t)n;
+    memcpy(s + cur, suffix, n);
+    return cur + n;
+}
+
+/* The front-coded VOCABULARY of the synthetic words (docs/flash-image.md), as ImageWriter writes it. */
+static uint32_t write_vocab(uint8_t *s, uint32_t room, const ni_model_dims *d)
+{
+    char a[64], prev[64];
+    uint32_t v = d->vocab_size, i, cur, blocks = (v + NI_VOCAB_BLOCK_ENTRIES - 1u) / NI_VOCAB_BLOCK_ENTRIES, plen = 0;
+    cur = NI_VOCAB_HEADER_SIZE + blocks * NI_VOCAB_BLOCK_OFFSET_SIZE;
+    if (cur > room) return 0;
+    memset(s, 0, cur);
+    sort_words(v);
     tb_wr32(s + NI_VOC_COUNT, v);
-    tb_wr16(s + NI_VOC_PAD_ID, 0);
-    tb_wr16(s + NI_VOC_UNK_ID, 1);
-    tb_wr16(s + NI_VOC_CLS_ID, 2);
-    tb_wr16(s + NI_VOC_SEP_ID, 3);
-    tb_wr16(s + NI_VOC_MASK_ID, 4);
+    tb_wr16(s + NI_VOC_PAD_ID, (uint16_t)tb_vocab_id(0, v));
+    tb_wr16(s + NI_VOC_UNK_ID, (uint16_t)tb_vocab_id(1, v));
+    tb_wr16(s + NI_VOC_CLS_ID, (uint16_t)tb_vocab_id(2, v));
+    tb_wr16(s + NI_VOC_SEP_ID, (uint16_t)tb_vocab_id(3, v));
+    tb_wr16(s + NI_VOC_MASK_ID, (uint16_t)tb_vocab_id(4, v));
     tb_wr16(s + NI_VOC_MAX_WORD_CHARS, 100);
     tb_wr32(s + NI_VOC_FLAGS, NI_VOCAB_FLAG_LOWERCASE | NI_VOCAB_FLAG_STRIP_ACCENTS);
     for (i = 0; i < v; i++) {
-        uint8_t *e = s + NI_VOCAB_HEADER_SIZE + i * NI_VOCAB_ENTRY_SIZE;
-        uint32_t n = tb_vocab_string(ni_ids_sorted[i], a);
-        if (cur + n > room) return 0;
-        memcpy(s + cur, a, n);
-        tb_wr32(e, cur);
-        tb_wr16(e + 4, n);
-        tb_wr16(e + 6, ni_ids_sorted[i]);
-        cur += n;
+        uint32_t n = tb_vocab_word(ni_words_sorted[i], a), p = 0;
+        if (i % NI_VOCAB_BLOCK_ENTRIES == 0) tb_wr32(s + NI_VOCAB_HEADER_SIZE + (i / NI_VOCAB_BLOCK_ENTRIES) * 4u, cur);
+        else while (p < n && p < plen && a[p] == prev[p]) p++;
+        if (cur + 3u + n - p > room) return 0;
+        cur = put_entry(s, cur, p, a + p, n - p);
+        memcpy(prev, a, n);
+        plen = n;
     }
     return cur;
 }

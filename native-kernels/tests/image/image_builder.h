@@ -43,8 +43,10 @@ void tb_fix_checksums(uint8_t *buf, uint32_t len);
 /* The QUANT_PARAMS bytes the builder writes for these dims (valid for ni_qparams_validate); returns length. */
 uint32_t tb_quant_params(uint8_t *out, uint32_t cap, const ni_model_dims *dims);
 
-/* The vocabulary string of token id (the builder's synthetic vocabulary): "[PAD]".."[MASK]", then "a", "b", … */
-uint32_t tb_vocab_string(uint32_t id, char *out);
+/* Word k of the builder's synthetic vocabulary of v words: "[PAD]" "[UNK]" "[CLS]" "[SEP]" "[MASK]", then "a", "b",
+ * "##c", … (some with "é"); and its token id in the image, its rank in UTF-8 byte order (v <= NI_MAX_VOCAB). */
+uint32_t tb_vocab_word(uint32_t k, char *out);
+uint32_t tb_vocab_id(uint32_t k, uint32_t v);
 
 /* The builder's NORMALIZER section (see image_builder.c) at s; its length, 0 when room is too small. */
 uint32_t tb_normalizer(uint8_t *s, uint32_t room);

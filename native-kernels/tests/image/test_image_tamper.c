@@ -22,7 +22,15 @@ static uint8_t *tensor(uint32_t kind, uint32_t i)
 {
     return sec(kind) + NI_TENSOR_TABLE_HEADER_SIZE + i * NI_TENSOR_ENTRY_SIZE;
 }
-static uint8_t *vocab(uint32_t i) { return sec(NI_SECTION_VOCABULARY) + NI_VOCAB_HEADER_SIZE + i * NI_VOCAB_ENTRY_SIZE; }
+/* VOCABULARY: the offset of block b, and the lengths byte of string i (the builder never needs the escape byte). */
+static uint8_t *vblock(uint32_t b) { return sec(NI_SECTION_VOCABULARY) + NI_VOCAB_HEADER_SIZE + b * NI_VOCAB_BLOCK_OFFSET_SIZE; }
+static uint8_t *ventry(uint32_t i)
+{
+    uint8_t *e = sec(NI_SECTION_VOCABULARY) + ni_rd32(vblock(i / NI_VOCAB_BLOCK_ENTRIES));
+    uint32_t k;
+    for (k = 0; k < i % NI_VOCAB_BLOCK_ENTRIES; k++) e += 1u + (e[0] & 0xFu);
+    return e;
+}
 static uint8_t *label(uint32_t i) { return sec(NI_SECTION_LABELS) + NI_LABELS_HEADER_SIZE + i * NI_LABEL_ENTRY_SIZE; }
 static uint8_t *record(uint32_t i)
 {
@@ -147,7 +155,8 @@ int main(void)
     tb_wr16(buf + NI_HDR_SECTION_COUNT, 17); expect(NI_ERR_SECTION_COUNT, "17 sections");
     tb_wr16(buf + NI_HDR_SECTION_ENTRY_SIZE, 32); expect(NI_ERR_SECTION_COUNT, "entry size 32");
     tb_wr16(buf + NI_HDR_VERSION, 1); expect(NI_ERR_VERSION, "version 1 (pre-release, repack)");
-    tb_wr16(buf + NI_HDR_VERSION, 3); expect(NI_ERR_VERSION, "version 3");
+    tb_wr16(buf + NI_HDR_VERSION, 2); expect(NI_ERR_VERSION, "version 2 (8-byte vocabulary entries, repack)");
+    tb_wr16(buf + NI_HDR_VERSION, 4); expect(NI_ERR_VERSION, "version 4");
     tb_wr16(buf + NI_HDR_HEADER_SIZE, 128); expect(NI_ERR_HEADER_SIZE, "header size 128");
     add32(buf + NI_HDR_TOTAL_LENGTH, -1); expect(NI_ERR_LENGTH, "total length - 1");
     add32(buf + NI_HDR_TOTAL_LENGTH, 32); expect(NI_ERR_TRUNCATED, "total length + 32");
@@ -243,20 +252,34 @@ int main(void)
     tb_wr16(sec(NI_SECTION_VOCABULARY) + NI_VOC_UNK_ID, 40); expect(NI_ERR_VOCAB_ID, "unk id = V");
     tb_wr32(sec(NI_SECTION_VOCABULARY) + NI_VOC_FLAGS, 8); expect(NI_ERR_FLAGS, "tokenizer flag 8");
     sec(NI_SECTION_VOCABULARY)[31] = 1; expect(NI_ERR_RESERVED, "vocabulary reserved");
-    tb_wr16(vocab(7) + 6, 40); expect(NI_ERR_VOCAB_ID, "token id = V");
-    memcpy(tmp, vocab(3), 8); memcpy(vocab(3), vocab(4), 8); memcpy(vocab(4), tmp, 8); expect(NI_ERR_VOCAB_ORDER, "entries swapped");
-    memcpy(vocab(4), vocab(3), 8); expect(NI_ERR_VOCAB_ORDER, "duplicate entry");
-    tb_wr32(vocab(5), 8); expect(NI_ERR_VOCAB_BOUNDS, "string inside the entry table");
-    tb_wr32(vocab(5), lay.section_length[NI_SECTION_VOCABULARY] - 1); expect(NI_ERR_VOCAB_BOUNDS, "string past the end");
-    tb_wr32(vocab(5), 0xFFFFFFFFu); expect(NI_ERR_VOCAB_BOUNDS, "string offset wraps");
-    tb_wr16(vocab(5) + 4, 0); expect(NI_ERR_VOCAB_BOUNDS, "empty string");
-    sec(NI_SECTION_VOCABULARY)[ni_rd32(vocab(39))] = 0xFF; expect(NI_ERR_UTF8, "0xFF in the last entry");
-    {   /* the multi-byte entry: cut its last byte -> truncated sequence */
+    tb_wr16(sec(NI_SECTION_VOCABULARY) + NI_VOC_CLS_ID, 39); expect(NI_OK, "cls id = count - 1");
+    tb_wr32(sec(NI_SECTION_VOCABULARY), 39); expect(NI_ERR_VOCAB_BOUNDS, "count 39: a string after the last block");
+    tb_wr32(sec(NI_SECTION_VOCABULARY), 32); expect(NI_ERR_VOCAB_BOUNDS, "count 32: block offsets of three blocks");
+    add32(vblock(1), 1); expect(NI_ERR_VOCAB_BOUNDS, "block 1 starts a byte late");
+    add32(vblock(2), -1); expect(NI_ERR_VOCAB_BOUNDS, "block 2 starts a byte early");
+    tb_wr32(vblock(0), 0xFFFFFFFFu); expect(NI_ERR_VOCAB_BOUNDS, "block offset wraps");
+    tb_wr32(vblock(0), lay.section_length[NI_SECTION_VOCABULARY]); expect(NI_ERR_VOCAB_BOUNDS, "block at the end");
+    ventry(5)[0] &= 0xF0u; expect(NI_ERR_VOCAB_BOUNDS, "empty suffix");
+    ventry(16)[0] |= 0x10u; expect(NI_ERR_VOCAB_BOUNDS, "prefix in a block's first string");
+    ventry(0)[0] |= 0x10u; expect(NI_ERR_VOCAB_BOUNDS, "prefix in the first string");
+    ventry(6)[0] = (uint8_t)(0xE0u | (ventry(6)[0] & 0xFu)); expect(NI_ERR_VOCAB_BOUNDS, "prefix longer than the previous string");
+    ventry(6)[0] = (uint8_t)(0xF0u | (ventry(6)[0] & 0xFu)); ventry(6)[1] = 14;
+    expect(NI_ERR_VOCAB_BOUNDS, "escaped prefix length 14");
+    ventry(39)[0] |= 0x0Fu; ventry(39)[1] = 255; expect(NI_ERR_VOCAB_BOUNDS, "escaped suffix past the end");
+    ventry(39)[0]++; expect(NI_ERR_VOCAB_BOUNDS, "last suffix one byte past the end");
+    {   /* the block head a string after its predecessor (strings ascending) -> below it */
+        uint8_t *h = ventry(16);
+        h[1] = '!'; expect(NI_ERR_VOCAB_ORDER, "block 1's first string below the previous string");
+        h = ventry(7);
+        h[0] &= 0x0Fu; h[1] = '!'; expect(NI_ERR_VOCAB_ORDER, "a string inside a block below the previous string");
+    }
+    ventry(39)[1 + (ventry(39)[0] & 0xFu) - 1u] = 0xFF; expect(NI_ERR_UTF8, "0xFF in the last string");
+    {   /* the string with "é": cut its last byte -> a truncated sequence (the cut byte then starts the next entry) */
         uint32_t i;
         for (i = 0; i < 40; i++) {
-            uint8_t *e = vocab(i);
-            uint32_t m = ni_rd16(e + 4);
-            if (sec(NI_SECTION_VOCABULARY)[ni_rd32(e) + m - 1] == 0xA9) { tb_wr16(e + 4, m - 1); break; }
+            uint8_t *e = ventry(i);
+            uint32_t m = e[0] & 0xFu;
+            if (e[m] == 0xA9) { e[0]--; break; }
         }
         CHECK(i < 40);
         expect(NI_ERR_UTF8, "truncated UTF-8 sequence");

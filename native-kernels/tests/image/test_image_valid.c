@@ -7,6 +7,16 @@
 
 static uint8_t buf[1 << 16];
 
+/* The reference lookup: every id decoded and compared, -1 when none matches. */
+static int32_t linear_find(const ni_image *img, const char *key, uint32_t len)
+{
+    uint8_t dec[NI_VOCAB_MAX_TOKEN_BYTES];
+    uint32_t i, n;
+    for (i = 0; i < img->vocab_count; i++)
+        if (ni_image_vocab_entry(img, i, dec, sizeof dec, &n) && n == len && memcmp(dec, key, len) == 0) return (int32_t)i;
+    return -1;
+}
+
 static void check_image(const tb_options *o)
 {
     tb_layout lay;
@@ -14,6 +24,7 @@ static void check_image(const tb_options *o)
     uint32_t len = tb_build(buf, sizeof buf, o, &lay), i, l, n;
     const ni_model_dims *d = &o->dims;
     char s[64];
+    uint8_t dec[NI_VOCAB_MAX_TOKEN_BYTES];
     const uint8_t *p;
     uint16_t id;
     ni_test_vector_iter it;
@@ -59,19 +70,30 @@ static void check_image(const tb_options *o)
         CHECK(ni_image_tensor(&img, 0) == NULL && ni_image_tensor(&img, 4) == NULL && ni_image_tensor(&img, 22) == NULL);
     }
 
-    /* vocabulary: every token found at its id, sorted order, absent strings -1 */
-    CHECK(img.vocab_count == d->vocab_size && img.cls_id == 2 && img.sep_id == 3 && img.max_word_chars == 100);
+    /* vocabulary: every word found at its rank in UTF-8 order and decoded back, absent strings -1 */
+    CHECK(img.vocab_count == d->vocab_size && img.max_word_chars == 100);
+    CHECK(img.pad_id == tb_vocab_id(0, d->vocab_size) && img.cls_id == tb_vocab_id(2, d->vocab_size) &&
+          img.sep_id == tb_vocab_id(3, d->vocab_size));
     for (i = 0; i < d->vocab_size; i++) {
-        uint32_t m = tb_vocab_string(i, s);
-        CHECK(ni_image_vocab_find(&img, s, m) == (int32_t)i);
-        CHECK(ni_image_vocab_entry(&img, i, &p, &n, &id) == 1 && n >= 1);
+        uint32_t m = tb_vocab_word(i, s);
+        id = (uint16_t)tb_vocab_id(i, d->vocab_size);
+        CHECK(ni_image_vocab_find(&img, s, m) == (int32_t)id);
+        CHECK(ni_image_vocab_entry(&img, id, dec, sizeof dec, &n) == 1 && n == m && memcmp(dec, s, m) == 0);
+        CHECK(m < 2 || ni_image_vocab_entry(&img, id, dec, m - 1, &n) == 0); /* buffer too small */
+        for (l = 1; l < m; l++) CHECK(ni_image_vocab_find(&img, s, l) == linear_find(&img, s, l)); /* prefixes */
+        s[m] = 'z';
+        CHECK(ni_image_vocab_find(&img, s, m + 1) == linear_find(&img, s, m + 1));
+        s[m] = '#';
+        CHECK(ni_image_vocab_find(&img, s, m + 1) == linear_find(&img, s, m + 1));
     }
-    CHECK(ni_image_vocab_entry(&img, d->vocab_size, &p, &n, &id) == 0);
+    CHECK(ni_image_vocab_entry(&img, d->vocab_size, dec, sizeof dec, &n) == 0);
+    CHECK(ni_image_vocab_entry(&img, 0, NULL, sizeof dec, &n) == 0);
     CHECK(ni_image_vocab_find(&img, "zzzzzz", 6) == -1);
     CHECK(ni_image_vocab_find(&img, "", 0) == -1);
     CHECK(ni_image_vocab_find(&img, "[PAD", 4) == -1);
     CHECK(ni_image_vocab_find(&img, "[PAD]x", 6) == -1);
     CHECK(ni_image_vocab_find(&img, "\xff", 1) == -1);
+    CHECK(ni_image_vocab_find(&img, "!", 1) == -1);                    /* before the first string */
 
     for (i = 0; i < d->num_labels; i++) {
         char want[32];

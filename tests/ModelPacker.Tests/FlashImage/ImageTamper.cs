@@ -21,7 +21,17 @@ internal sealed class ImageTamper(byte[] image)
     public int Sec(SectionKind kind) => (int)U32(Row(kind) + SecOffset);
     public int SecLen(SectionKind kind) => (int)U32(Row(kind) + SecLength);
     public int Tensor(SectionKind kind, int i) => Sec(kind) + TensorTableHeaderSize + i * TensorEntrySize;
-    public int Vocab(int i) => Sec(SectionKind.Vocabulary) + VocabHeaderSize + i * VocabEntrySize;
+    public int VocabBlock(int b) => Sec(SectionKind.Vocabulary) + VocabHeaderSize + b * VocabBlockOffsetSize;
+    /// <summary>The lengths byte of vocabulary string i.</summary>
+    public int VocabEntry(int i)
+    {
+        int e = Sec(SectionKind.Vocabulary) + (int)U32(VocabBlock(i / VocabBlockEntries));
+        for (int k = 0; k < i % VocabBlockEntries; k++) e = VocabSuffix(e) + VocabSuffixLength(e);
+        return e;
+    }
+    /// <summary>Where the suffix of the entry whose lengths byte is at <paramref name="e"/> starts, and its length.</summary>
+    public int VocabSuffix(int e) => e + 1 + (Image[e] >> 4 == VocabLengthEscape ? 1 : 0) + ((Image[e] & 0xF) == VocabLengthEscape ? 1 : 0);
+    public int VocabSuffixLength(int e) => (Image[e] & 0xF) == VocabLengthEscape ? Image[VocabSuffix(e) - 1] : Image[e] & 0xF;
     public int Label(int i) => Sec(SectionKind.Labels) + LabelsHeaderSize + i * LabelEntrySize;
     public int Record(int i)
     {
@@ -128,15 +138,21 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("quant-params-shift-0", t => t.W32(t.Sec(SectionKind.QuantParams) + 12, 0), NiStatus.QuantParams);
         yield return ("vocab-count-0", t => t.W32(t.Sec(SectionKind.Vocabulary), 0), NiStatus.VocabCount);
         yield return ("unk-id-40", t => t.W16(t.Sec(SectionKind.Vocabulary) + VocUnkId, 40), NiStatus.VocabId);
-        yield return ("token-id-40", t => t.W16(t.Vocab(7) + 6, 40), NiStatus.VocabId);
-        yield return ("vocab-entries-swapped", t =>
+        yield return ("vocab-count-39", t => t.W32(t.Sec(SectionKind.Vocabulary), 39), NiStatus.VocabBounds);
+        yield return ("vocab-block-1-late", t => t.Add32(t.VocabBlock(1), 1), NiStatus.VocabBounds);
+        yield return ("vocab-empty-suffix", t => t.Image[t.VocabEntry(5)] &= 0xF0, NiStatus.VocabBounds);
+        yield return ("vocab-prefix-in-block-head", t => t.Image[t.VocabEntry(16)] |= 0x10, NiStatus.VocabBounds);
+        yield return ("vocab-escape-14", t =>
         {
-            var tmp = t.Image.AsSpan(t.Vocab(3), 8).ToArray();
-            Array.Copy(t.Image, t.Vocab(4), t.Image, t.Vocab(3), 8);
-            tmp.CopyTo(t.Image, t.Vocab(4));
-        }, NiStatus.VocabOrder);
-        yield return ("vocab-string-in-table", t => t.W32(t.Vocab(5), 8), NiStatus.VocabBounds);
-        yield return ("vocab-0xff", t => t.Image[t.Sec(SectionKind.Vocabulary) + (int)t.U32(t.Vocab(39))] = 0xFF, NiStatus.Utf8);
+            int e = Enumerable.Range(0, 40).Select(t.VocabEntry).First(e => t.VocabSuffix(e) > e + 1);
+            t.Image[e + 1] = 14;
+        }, NiStatus.VocabBounds);
+        yield return ("vocab-head-below-previous", t => t.Image[t.VocabSuffix(t.VocabEntry(16))] = (byte)'!', NiStatus.VocabOrder);
+        yield return ("vocab-0xff", t =>
+        {
+            int e = t.VocabEntry(39);
+            t.Image[t.VocabSuffix(e) + t.VocabSuffixLength(e) - 1] = 0xFF;
+        }, NiStatus.Utf8);
         yield return ("labels-2", t => t.W32(t.Sec(SectionKind.Labels), 2), NiStatus.Labels);
         yield return ("label-empty", t => t.W32(t.Label(2) + 4, 0), NiStatus.Labels);
         yield return ("label-overlong-utf8", t => t.Image[t.Sec(SectionKind.Labels) + (int)t.U32(t.Label(0))] = 0xC0, NiStatus.Utf8);

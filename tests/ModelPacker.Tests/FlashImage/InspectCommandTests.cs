@@ -24,7 +24,9 @@ public class InspectCommandTests
             var (code, output, err) = Run("inspect", path);
             Assert.Equal(0, code);
             Assert.Equal("", err);
-            Assert.Contains($"NIFI version 2, {image.Length:N0} bytes, valid", output);
+            Assert.Contains($"NIFI version 3, {image.Length:N0} bytes, valid", output);
+            var ids = TinyImages.Settings(40);
+            Assert.Contains($"Vocabulary: 40 strings, token id = rank in UTF-8 byte order, front coded; pad [PAD] ({ids.PadId}), unk [UNK] ({ids.UnkId})", output);
             Assert.Contains("Board id", output);
             foreach (var s in new[] { "EMBEDDINGS", "MODEL", "LAYER", "EXIT_HEADS", "QUANT_PARAMS", "VOCABULARY", "LABELS", "THRESHOLDS", "TEST_VECTORS" })
                 Assert.Contains(s, output);

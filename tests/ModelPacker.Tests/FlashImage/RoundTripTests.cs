@@ -30,7 +30,7 @@ public class RoundTripTests
         Assert.Equal(content.Labels, back.Labels);
         Assert.Equal(content.Thresholds, back.Thresholds);
         Assert.Equal(content.VocabularySettings, back.VocabularySettings);
-        Assert.Equal(content.Vocabulary.OrderBy(v => v.Id).Select(v => (v.Token, v.Id)), back.Vocabulary.OrderBy(v => v.Id).Select(v => (v.Token, v.Id)));
+        Assert.Equal(content.Vocabulary, back.Vocabulary);
         Assert.Equal(content.TestVectors!.Count, back.TestVectors!.Count);
         for (int i = 0; i < content.TestVectors.Count; i++)
         {
@@ -57,9 +57,26 @@ public class RoundTripTests
         Assert.Equal(image.Length, file.Sections[^1].Offset + file.Sections[^1].Length);
         Assert.All(file.Placements, p => Assert.Equal(0, p.DataOffset % TensorDataAlign));
         // vocabulary sorted by UTF-8 bytes, the order the C binary search uses
-        var bytes = file.Content.Vocabulary.Select(v => System.Text.Encoding.UTF8.GetBytes(v.Token)).ToList();
+        var bytes = file.Content.Vocabulary.Select(v => System.Text.Encoding.UTF8.GetBytes(v)).ToList();
         for (int i = 1; i < bytes.Count; i++) Assert.True(bytes[i - 1].AsSpan().SequenceCompareTo(bytes[i]) < 0);
-        Assert.Equal("über", file.Content.Vocabulary[^1].Token); // 0xC3 sorts after every ASCII token
+        Assert.Equal("über", file.Content.Vocabulary[^1]); // 0xC3 sorts after every ASCII token
+        // front coded: block offsets, then each string as its lengths byte (escapes for 15 and more) and suffix
+        var voc = file.Sections.Single(s => s.Kind == SectionKind.Vocabulary);
+        var sec = image.AsSpan(voc.Offset, voc.Length);
+        int blocks = (bytes.Count + VocabBlockEntries - 1) / VocabBlockEntries, pos = VocabHeaderSize + blocks * VocabBlockOffsetSize;
+        for (int i = 0; i < bytes.Count; i++)
+        {
+            int p = i % VocabBlockEntries == 0 ? 0 : bytes[i].AsSpan().CommonPrefixLength(bytes[i - 1]), n = bytes[i].Length - p;
+            if (i % VocabBlockEntries == 0) Assert.Equal((uint)pos, BinaryPrimitives.ReadUInt32LittleEndian(sec[(VocabHeaderSize + i / VocabBlockEntries * 4)..]));
+            Assert.Equal(Math.Min(p, 15) << 4 | Math.Min(n, 15), sec[pos++]);
+            if (p >= 15) Assert.Equal(p, sec[pos++]);
+            if (n >= 15) Assert.Equal(n, sec[pos++]);
+            Assert.True(sec.Slice(pos, n).SequenceEqual(bytes[i].AsSpan(p)));
+            pos += n;
+        }
+        Assert.Equal(voc.Length, pos);
+        Assert.Contains(bytes, b => b.Length >= 15); // the escapes are exercised
+        Assert.Contains(bytes.Zip(bytes.Skip(1)), x => x.First.AsSpan().CommonPrefixLength(x.Second) >= 15);
     }
 
     [Fact]

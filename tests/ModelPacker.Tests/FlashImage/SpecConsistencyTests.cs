@@ -58,7 +58,8 @@ public partial class SpecConsistencyTests
             ["NI_EXIT_POOLER"] = (long)ExitPart.Pooler, ["NI_EXIT_CLASSIFIER"] = (long)ExitPart.Classifier,
             ["NI_EMBEDDING_TENSOR_COUNT"] = EmbeddingTensorCount, ["NI_LAYER_TENSOR_COUNT"] = LayerTensorCount,
             ["NI_EXIT_TENSORS_PER_LAYER"] = ExitTensorsPerLayer,
-            ["NI_VOCAB_HEADER_SIZE"] = VocabHeaderSize, ["NI_VOCAB_ENTRY_SIZE"] = VocabEntrySize, ["NI_VOC_COUNT"] = VocCount,
+            ["NI_VOCAB_HEADER_SIZE"] = VocabHeaderSize, ["NI_VOCAB_BLOCK_ENTRIES"] = VocabBlockEntries,
+            ["NI_VOCAB_BLOCK_OFFSET_SIZE"] = VocabBlockOffsetSize, ["NI_VOCAB_LENGTH_ESCAPE"] = VocabLengthEscape, ["NI_VOC_COUNT"] = VocCount,
             ["NI_VOC_PAD_ID"] = VocPadId, ["NI_VOC_UNK_ID"] = VocUnkId, ["NI_VOC_CLS_ID"] = VocClsId, ["NI_VOC_SEP_ID"] = VocSepId,
             ["NI_VOC_MASK_ID"] = VocMaskId, ["NI_VOC_MAX_WORD_CHARS"] = VocMaxWordChars, ["NI_VOC_FLAGS"] = VocFlags,
             ["NI_VOC_RESERVED"] = VocReserved, ["NI_VOCAB_FLAG_LOWERCASE"] = VocabFlagLowercase,
@@ -277,7 +278,6 @@ public partial class SpecConsistencyTests
     [InlineData("## MODEL (64 bytes)", ModelSize)]
     [InlineData("Tensor entry (32 bytes)", TensorEntrySize)]
     [InlineData("## VOCABULARY", VocabHeaderSize)]
-    [InlineData("Vocabulary entry (8 bytes)", VocabEntrySize)]
     [InlineData("## NORMALIZER", NormHeaderSize)]
     public void DocFieldTablesAreContiguousAndMatchOffsets(string heading, int size)
     {

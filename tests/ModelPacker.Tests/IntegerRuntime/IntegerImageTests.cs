@@ -38,7 +38,19 @@ public class IntegerImageTests
                 Assert.Equal(v.Entropies[l], got[l].EntropyQ16);
             }
         }
-        for (int id = 0; id < image.Vocabulary.Count; id++) Assert.Equal(id, native.VocabLookup(image.Vocabulary[id]));
+        // the image's ids are the ranks in UTF-8 order; each string kept its embedding row (the test vectors, computed
+        // on the checkpoint's ids and moved with the strings, reproduce above)
+        for (int id = 0; id < back.Vocabulary.Count; id++) Assert.Equal(id, native.VocabLookup(back.Vocabulary[id]));
+        Assert.Equal(VocabularySection.ImageOrder(image.Vocabulary.Tokens).Select(i => image.Vocabulary[i]), back.Vocabulary.Tokens);
+        var was = image.Model.WordEmbeddings.Traits.Decode(image.Model.WordEmbeddings);
+        var now = back.Model.WordEmbeddings.Traits.Decode(back.Model.WordEmbeddings);
+        for (int id = 0; id < image.Vocabulary.Count; id++)
+        {
+            Assert.True(back.Vocabulary.TryGetId(image.Vocabulary[id], out int to));
+            Assert.Equal(was.Row(id).ToArray(), now.Row(to).ToArray());
+            Assert.Equal(was.RowParams[id], now.RowParams[to]);
+        }
+        Assert.NotEqual(image.Vocabulary.Tokens, back.Vocabulary.Tokens); // the synthetic vocabulary was not sorted
         Assert.Equal(-1, native.VocabLookup("not-a-token"));
         Directory.CreateDirectory(RuntimeTestImages.Dir);
         File.WriteAllBytes(Path.Combine(RuntimeTestImages.Dir, $"random-{act}.nii"), bytes);

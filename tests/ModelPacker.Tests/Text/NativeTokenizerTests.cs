@@ -65,6 +65,9 @@ public class NativeTokenizerTests(ITestOutputHelper output)
         return ImageWriter.Build(content);
     }
 
+    /// <summary>The image's vocabulary: its strings in UTF-8 byte order, token id = rank (the ids the C tokenizer returns).</summary>
+    internal static Vocabulary ImageVocabulary(byte[] image) => Vocabulary.FromTokens(ImageReader.Read(image, "image").Content.Vocabulary);
+
     private static int Positions(string model) =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "models", model, "config.json")))
             .RootElement.GetProperty("max_position_embeddings").GetInt32();
@@ -77,8 +80,11 @@ public class NativeTokenizerTests(ITestOutputHelper output)
         var vocab = Vocabulary.Load(Path.Combine(TestPaths.RepoRoot, "models", model, "vocab.txt"));
         int positions = Positions(model);
         var image = ImageWithVocabulary(vocab, positions);
-        var reference = new WordPieceTokenizer(vocab);
-        var table = new WordPieceTokenizer(vocab, normalizer: ImageReader.Read(image, model).Content.Normalizer);
+        var imageVocab = ImageVocabulary(image);
+        var reference = new WordPieceTokenizer(imageVocab);
+        var table = new WordPieceTokenizer(imageVocab, normalizer: ImageReader.Read(image, model).Content.Normalizer);
+        var checkpoint = new WordPieceTokenizer(vocab);
+        var toImageId = vocab.Tokens.Select(t => imageVocab.TryGetId(t, out int id) ? id : -1).ToArray();
         using var native = new NativeTokenizer(image);
         var texts = TokenizerHardCases.All().Select((t, i) => ($"hard case #{i}", t)).Concat(Utterances()).ToList();
         int compared = 0, failures = 0;
@@ -92,6 +98,8 @@ public class NativeTokenizerTests(ITestOutputHelper output)
                 var got = native.Tokenize(utf8, max);
                 var viaTable = table.Encode(text, max);
                 compared++;
+                // the same pieces as the checkpoint's tokenizer, on the image's ids
+                Assert.Equal(checkpoint.Encode(text, max).Select(id => toImageId[id]), want);
                 if (want.AsSpan().SequenceEqual(got) && want.AsSpan().SequenceEqual(viaTable)) continue;
                 if (failures++ >= 5) continue;
                 var other = want.AsSpan().SequenceEqual(got) ? viaTable : got;
@@ -112,7 +120,7 @@ public class NativeTokenizerTests(ITestOutputHelper output)
         // maximal ill-formed subpart into U+FFFD, the C decoder must do the same (then both drop it).
         var vocab = Vocabulary.Load(Path.Combine(TestPaths.RepoRoot, "models", "snips", "vocab.txt"));
         var image = ImageWithVocabulary(vocab, 32);
-        var reference = new WordPieceTokenizer(vocab);
+        var reference = new WordPieceTokenizer(ImageVocabulary(image));
         using var native = new NativeTokenizer(image);
         var rng = new Random(11);
         byte[] interesting = [0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xC3, 0xDF, 0xE0, 0xE1, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF4, 0xF5, 0xFF, 0xA0, 0x9F, 0x8F, 0x90, 0xA9];
@@ -134,7 +142,7 @@ public class NativeTokenizerTests(ITestOutputHelper output)
         var vocab = Vocabulary.FromTokens(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "Hello", "é", "hello", "e", "!"]);
         var image = ImageWithVocabulary(vocab, 16, vocabFlags: 0);
         using var native = new NativeTokenizer(image);
-        var reference = new WordPieceTokenizer(vocab, lowerCase: false);
+        var reference = new WordPieceTokenizer(ImageVocabulary(image), lowerCase: false);
         foreach (var text in TokenizerHardCases.All().Concat(["Hello é!", "hello E"]))
             Assert.Equal(reference.Encode(text, 16), native.Tokenize(Encoding.UTF8.GetBytes(text), 16));
     }
@@ -143,10 +151,12 @@ public class NativeTokenizerTests(ITestOutputHelper output)
     public void CTokenizer_RejectsBadArguments()
     {
         var vocab = Vocabulary.Load(Path.Combine(TestPaths.RepoRoot, "models", "snips", "vocab.txt"));
-        using var native = new NativeTokenizer(ImageWithVocabulary(vocab, 32));
+        var image = ImageWithVocabulary(vocab, 32);
+        var imageVocab = ImageVocabulary(image);
+        using var native = new NativeTokenizer(image);
         Assert.Equal(2 * 404 + 4 * 0, native.ScratchBytes - 0);
         Assert.Equal([(int)NiStatus.SeqLen], native.Tokenize("a"u8, 1));
         Assert.Equal([(int)NiStatus.ArenaSmall], native.Tokenize("a"u8, 8, native.ScratchBytes - 1));
-        Assert.Equal([2, 3], native.Tokenize(""u8, 2).Select(id => id == vocab.ClsId ? 2 : id == vocab.SepId ? 3 : -1));
+        Assert.Equal([imageVocab.ClsId, imageVocab.SepId], native.Tokenize(""u8, 2));
     }
 }

@@ -73,12 +73,12 @@ internal static class InspectCommand
         console.Write(split);
 
         var v = c.VocabularySettings;
-        string Tok(ushort id) => Markup.Escape(c.Vocabulary.FirstOrDefault(e => e.Id == id)?.Token ?? "?") + $" ({id})";
+        string Tok(ushort id) => Markup.Escape(id < c.Vocabulary.Count ? c.Vocabulary[id] : "?") + $" ({id})";
         var flags = new List<string>();
         if ((v.Flags & FlashImageFormat.VocabFlagLowercase) != 0) flags.Add("lowercase");
         if ((v.Flags & FlashImageFormat.VocabFlagStripAccents) != 0) flags.Add("strip accents");
         if ((v.Flags & FlashImageFormat.VocabFlagCjkChars) != 0) flags.Add("split CJK");
-        console.MarkupLine($"Vocabulary: {Bytes(c.Vocabulary.Count)} entries sorted by UTF-8 bytes; pad {Tok(v.PadId)}, unk {Tok(v.UnkId)}, " +
+        console.MarkupLine($"Vocabulary: {Bytes(c.Vocabulary.Count)} strings, token id = rank in UTF-8 byte order, front coded; pad {Tok(v.PadId)}, unk {Tok(v.UnkId)}, " +
                            $"cls {Tok(v.ClsId)}, sep {Tok(v.SepId)}, mask {Tok(v.MaskId)}; words over {v.MaxWordChars} characters are unknown; " +
                            (flags.Count == 0 ? "cased" : string.Join(", ", flags)));
         console.WriteLine();

@@ -1,13 +1,13 @@
 namespace ModelPacker.FlashImage;
 
 /// <summary>
-/// Constants of the flash image format version 2, equal to <c>native-kernels/include/nano_intent/ni_image.h</c> and
+/// Constants of the flash image format version 3, equal to <c>native-kernels/include/nano_intent/ni_image.h</c> and
 /// <c>docs/flash-image.md</c> (SpecConsistencyTests parses both and compares).
 /// </summary>
 public static class FlashImageFormat
 {
     public const uint Magic = 0x4946494E; // "NIFI"
-    public const ushort FormatVersion = 2;
+    public const ushort FormatVersion = 3;
     public const int HeaderSize = 96;
     public const int SectionEntrySize = 16;
     public const int SectionAlign = 32;
@@ -35,7 +35,7 @@ public static class FlashImageFormat
     public const int TensorExitBase = 256, TensorExitStride = 16, ExitTensorsPerLayer = 2;
     public const int EmbeddingTensorCount = 3, LayerTensorCount = 6;
 
-    public const int VocabHeaderSize = 32, VocabEntrySize = 8;
+    public const int VocabHeaderSize = 32, VocabBlockEntries = 16, VocabBlockOffsetSize = 4, VocabLengthEscape = 15;
     public const int VocCount = 0, VocPadId = 4, VocUnkId = 6, VocClsId = 8, VocSepId = 10, VocMaskId = 12,
         VocMaxWordChars = 14, VocFlags = 16, VocReserved = 20;
     public const uint VocabFlagLowercase = 0x1, VocabFlagStripAccents = 0x2, VocabFlagCjkChars = 0x4, VocabFlagsKnown = 0x7;

@@ -5,9 +5,6 @@ namespace ModelPacker.FlashImage;
 /// <summary>One tensor of the image: its id and its encoded bytes.</summary>
 public sealed record ImageTensor(ushort Id, EncodedTensor Tensor);
 
-/// <summary>One vocabulary entry: the WordPiece string (continuations keep "##") and its token id.</summary>
-public sealed record VocabularyEntry(string Token, ushort Id);
-
 /// <summary>What the device tokenizer needs besides the entries.</summary>
 public sealed record VocabularySettings(
     ushort PadId, ushort UnkId, ushort ClsId, ushort SepId, ushort MaskId, ushort MaxWordChars = 100,
@@ -26,7 +23,10 @@ public sealed class ImageContent
     /// <summary>Every tensor of EMBEDDINGS, LAYER and EXIT_HEADS, in any order (the writer sorts by id).</summary>
     public required IReadOnlyList<ImageTensor> Tensors { get; init; }
     public required byte[] QuantParams { get; init; }
-    public required IReadOnlyList<VocabularyEntry> Vocabulary { get; init; }
+    /// <summary>The WordPiece strings (continuations keep "##") in the image's order, strictly ascending by UTF-8
+    /// bytes: a string's token id is its index (<see cref="ModelPacker.IntegerRuntime.IntegerImage.ToContent"/> puts
+    /// a checkpoint's vocabulary and word embedding rows in this order).</summary>
+    public required IReadOnlyList<string> Vocabulary { get; init; }
     public required VocabularySettings VocabularySettings { get; init; }
     public required IReadOnlyList<string> Labels { get; init; }
     /// <summary>Exit entropy threshold per layer, fixed point as docs/numerics.md defines the entropy.</summary>

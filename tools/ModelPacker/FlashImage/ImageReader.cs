@@ -222,7 +222,8 @@ public static class ImageReader
             catch (DecoderFallbackException) { throw Fail(NiStatus.Utf8, w, "not well-formed UTF-8"); }
         }
 
-        private (List<VocabularyEntry>, VocabularySettings) Vocabulary()
+        /// <summary>VOCABULARY with ni_image_check_vocabulary's rules in its order (image_vocab.c).</summary>
+        private (List<string>, VocabularySettings) Vocabulary()
         {
             var s = _sec[(int)SectionKind.Vocabulary]!;
             const string W = "VOCABULARY";
@@ -232,27 +233,50 @@ public static class ImageReader
             if ((U32(o + VocFlags) & ~VocabFlagsKnown) != 0) throw Fail(NiStatus.Flags, W, $"unknown tokenizer flags 0x{U32(o + VocFlags):X}");
             if (!Zero(o + VocReserved, VocabHeaderSize - VocReserved)) throw Fail(NiStatus.Reserved, W, "reserved bytes not zero");
             uint count = U32(o + VocCount);
-            if (count == 0 || count > v) throw Fail(NiStatus.VocabCount, W, $"{count} entries for vocab_size {v}");
-            uint tableEnd = VocabHeaderSize + count * VocabEntrySize;
-            if (tableEnd > len) throw Fail(NiStatus.SectionFormat, W, "entry table past the section");
+            if (count == 0 || count > v) throw Fail(NiStatus.VocabCount, W, $"{count} strings for vocab_size {v}");
             for (int at = VocPadId; at <= VocMaskId; at += 2)
-                if (U16(o + at) >= v) throw Fail(NiStatus.VocabId, W, $"special token id {U16(o + at)} >= vocab_size {v}");
-            var list = new List<VocabularyEntry>((int)count);
-            int prevAt = -1, prevLen = 0;
-            for (int i = 0; i < count; i++)
+                if (U16(o + at) >= count) throw Fail(NiStatus.VocabId, W, $"special token id {U16(o + at)} >= {count} strings");
+            uint blocks = (count + VocabBlockEntries - 1) / VocabBlockEntries, pos = VocabHeaderSize + blocks * VocabBlockOffsetSize;
+            if (pos > len) throw Fail(NiStatus.SectionFormat, W, "block offsets past the section");
+            var list = new List<string>((int)count);
+            var str = new byte[VocabMaxTokenBytes];
+            int last = 0;
+            bool ReadLength(int nibble, out int value)
             {
-                int e = o + VocabHeaderSize + i * VocabEntrySize;
-                uint off = U32(e), n = U16(e + 4), id = U16(e + 6);
-                string w = $"VOCABULARY entry {i}";
-                if (n == 0 || n > VocabMaxTokenBytes || off < tableEnd || !InRange(off, n, len)) throw Fail(NiStatus.VocabBounds, w, $"string [{off}, +{n}) outside the string area");
-                if (id >= v) throw Fail(NiStatus.VocabId, w, $"token id {id} >= vocab_size {v}");
-                string tok = Utf8(o + (int)off, (int)n, NiStatus.Utf8, w);
-                if (prevAt >= 0 && ImageWriter.CompareUtf8(b.AsSpan(prevAt, prevLen), b.AsSpan(o + (int)off, (int)n)) >= 0)
-                    throw Fail(NiStatus.VocabOrder, w, $"'{tok}' is not after the previous entry in UTF-8 byte order");
-                prevAt = o + (int)off;
-                prevLen = (int)n;
-                list.Add(new VocabularyEntry(tok, (ushort)id));
+                value = nibble;
+                if (nibble != VocabLengthEscape) return true;
+                if (pos >= len || b[o + pos] < VocabLengthEscape) return false;
+                value = b[o + pos++];
+                return true;
             }
+            for (uint i = 0, blk = 0; blk < blocks; blk++)
+            {
+                uint end = Math.Min(i + VocabBlockEntries, count);
+                int inBlock = 0;
+                uint at = U32(o + VocabHeaderSize + (int)blk * VocabBlockOffsetSize);
+                if (at != pos) throw Fail(NiStatus.VocabBounds, $"VOCABULARY block {blk}", $"starts at {at}, the previous block ends at {pos}");
+                for (; i < end; i++)
+                {
+                    string w = $"VOCABULARY string {i}";
+                    if (pos >= len) throw Fail(NiStatus.VocabBounds, w, "past the end of the section");
+                    int h = b[o + pos++];
+                    if (!ReadLength(h >> 4, out int p) || !ReadLength(h & 0xF, out int n))
+                        throw Fail(NiStatus.VocabBounds, w, "length escape byte missing or below 15");
+                    if (n == 0 || p > inBlock || p + n > VocabMaxTokenBytes || n > len - pos)
+                        throw Fail(NiStatus.VocabBounds, w, $"prefix {p} + suffix {n} bytes: empty suffix, prefix longer than the block's previous string ({inBlock}), over {VocabMaxTokenBytes} bytes or past the section");
+                    var suffix = b.AsSpan(o + (int)pos, n);
+                    int c = i == 0 ? -1 : ImageWriter.CompareUtf8(str.AsSpan(p, last - p), suffix);
+                    suffix.CopyTo(str.AsSpan(p));
+                    pos += (uint)n;
+                    last = inBlock = p + n;
+                    string tok;
+                    try { tok = StrictUtf8.GetString(str, 0, last); }
+                    catch (DecoderFallbackException) { throw Fail(NiStatus.Utf8, w, "not well-formed UTF-8"); }
+                    if (c >= 0) throw Fail(NiStatus.VocabOrder, w, $"'{tok}' is not after the previous string in UTF-8 byte order");
+                    list.Add(tok);
+                }
+            }
+            if (pos != len) throw Fail(NiStatus.VocabBounds, W, $"{len - pos} bytes after the last block");
             var settings = new VocabularySettings(U16(o + VocPadId), U16(o + VocUnkId), U16(o + VocClsId), U16(o + VocSepId),
                 U16(o + VocMaskId), U16(o + VocMaxWordChars), U32(o + VocFlags));
             return (list, settings);

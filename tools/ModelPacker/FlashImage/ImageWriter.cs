@@ -8,7 +8,7 @@ namespace ModelPacker.FlashImage;
 
 /// <summary>
 /// Lays an <see cref="ImageContent"/> out as docs/flash-image.md describes: sections in kind order on 32-byte
-/// boundaries, tensors sorted by id with data on 32-byte boundaries, vocabulary sorted by UTF-8 bytes, CRC-32 of
+/// boundaries, tensors sorted by id with data on 32-byte boundaries, the vocabulary front coded, CRC-32 of
 /// every section, header CRC, SHA-256. The result is read back with <see cref="ImageReader"/> before it is
 /// returned, so the writer never emits an image the loader would reject.
 /// </summary>
@@ -33,7 +33,7 @@ public static class ImageWriter
             (SectionKind.Layer, TensorSection(content, SectionKind.Layer)),
             (SectionKind.ExitHeads, TensorSection(content, SectionKind.ExitHeads)),
             (SectionKind.QuantParams, content.QuantParams.ToArray()),
-            (SectionKind.Vocabulary, VocabularySection(content)),
+            (SectionKind.Vocabulary, VocabularySection.Build(content.Vocabulary, content.VocabularySettings)),
             (SectionKind.Labels, LabelsSection(content.Labels)),
             (SectionKind.Thresholds, ThresholdsSection(content.Thresholds)),
         };
@@ -150,37 +150,6 @@ public static class ImageWriter
 
     /// <summary>Ordinal order of UTF-8 bytes: memcmp over the shorter, then the shorter first (the loader's order).</summary>
     public static int CompareUtf8(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) => a.SequenceCompareTo(b);
-
-    private static byte[] VocabularySection(ImageContent c)
-    {
-        var entries = c.Vocabulary.Select(v => (Bytes: Encoding.UTF8.GetBytes(v.Token), v.Id)).ToList();
-        entries.Sort((x, y) => CompareUtf8(x.Bytes, y.Bytes));
-        int tableEnd = VocabHeaderSize + entries.Count * VocabEntrySize;
-        var b = new byte[tableEnd + entries.Sum(e => e.Bytes.Length)];
-        var s = b.AsSpan();
-        var st = c.VocabularySettings;
-        BinaryPrimitives.WriteUInt32LittleEndian(s[VocCount..], (uint)entries.Count);
-        BinaryPrimitives.WriteUInt16LittleEndian(s[VocPadId..], st.PadId);
-        BinaryPrimitives.WriteUInt16LittleEndian(s[VocUnkId..], st.UnkId);
-        BinaryPrimitives.WriteUInt16LittleEndian(s[VocClsId..], st.ClsId);
-        BinaryPrimitives.WriteUInt16LittleEndian(s[VocSepId..], st.SepId);
-        BinaryPrimitives.WriteUInt16LittleEndian(s[VocMaskId..], st.MaskId);
-        BinaryPrimitives.WriteUInt16LittleEndian(s[VocMaxWordChars..], st.MaxWordChars);
-        BinaryPrimitives.WriteUInt32LittleEndian(s[VocFlags..], st.Flags);
-        int cur = tableEnd;
-        for (int i = 0; i < entries.Count; i++)
-        {
-            var e = s.Slice(VocabHeaderSize + i * VocabEntrySize);
-            if (entries[i].Bytes.Length is 0 or > VocabMaxTokenBytes)
-                throw new InvalidDataException($"vocabulary: token '{Encoding.UTF8.GetString(entries[i].Bytes)}' must be 1..{VocabMaxTokenBytes} UTF-8 bytes");
-            BinaryPrimitives.WriteUInt32LittleEndian(e, (uint)cur);
-            BinaryPrimitives.WriteUInt16LittleEndian(e[4..], (ushort)entries[i].Bytes.Length);
-            BinaryPrimitives.WriteUInt16LittleEndian(e[6..], entries[i].Id);
-            entries[i].Bytes.CopyTo(s[cur..]);
-            cur += entries[i].Bytes.Length;
-        }
-        return b;
-    }
 
     private static byte[] LabelsSection(IReadOnlyList<string> labels)
     {

@@ -1,3 +1,4 @@
+using ModelPacker.Encodings;
 using ModelPacker.FlashImage;
 using ModelPacker.Text;
 
@@ -21,11 +22,13 @@ public sealed class IntegerImage
     /// written, BertNormalizer when tokenizing.</summary>
     public NormalizerTable? Normalizer { get; init; }
 
+    /// <summary>The image's content: the vocabulary in the image's order (<see cref="InImageOrder"/>).</summary>
     public ImageContent ToContent()
     {
-        var m = Model;
+        var image = InImageOrder();
+        var m = image.Model;
         var tensors = m.Tensors().Select(kv => new ImageTensor(kv.Key, kv.Value)).ToList();
-        var v = Vocabulary;
+        var v = image.Vocabulary;
         return new ImageContent
         {
             BoardId = BoardId,
@@ -34,11 +37,48 @@ public sealed class IntegerImage
             Dims = m.Dims,
             Tensors = tensors,
             QuantParams = m.QuantParams.ToBytes(),
-            Vocabulary = v.Tokens.Select((t, id) => new VocabularyEntry(t, (ushort)id)).ToList(),
+            Vocabulary = v.Tokens,
             VocabularySettings = new VocabularySettings((ushort)v.PadId, (ushort)v.UnkId, (ushort)v.ClsId, (ushort)v.SepId, (ushort)v.MaskId),
             Labels = Labels,
             Thresholds = ThresholdsQ16,
-            TestVectors = TestVectors,
+            TestVectors = image.TestVectors,
+            Normalizer = Normalizer,
+        };
+    }
+
+    /// <summary>
+    /// The same classifier with its token ids in the image's order: the vocabulary sorted by UTF-8 bytes (a string's
+    /// id is its rank, which VOCABULARY does not store), the word embedding rows and the test vectors' tokens moved
+    /// with their strings. Everything computes what it computed before, on other ids; this image when already so.
+    /// </summary>
+    public IntegerImage InImageOrder()
+    {
+        var order = VocabularySection.ImageOrder(Vocabulary.Tokens);
+        if (order.Select((old, rank) => old == rank).All(same => same)) return this;
+        int rows = Model.WordEmbeddings.Rows;
+        var oldOf = Enumerable.Range(0, rows).ToArray(); // rows past the vocabulary (none from the packer) stay
+        order.CopyTo(oldOf, 0);
+        var newOf = new int[rows];
+        for (int r = 0; r < rows; r++) newOf[oldOf[r]] = r;
+
+        var words = Model.WordEmbeddings;
+        var q = words.Traits.Decode(words);
+        var weights = new sbyte[q.Weights.Length];
+        for (int r = 0; r < rows; r++) q.Row(oldOf[r]).CopyTo(weights.AsSpan(r * q.Cols, q.Cols));
+        var permuted = q with { Weights = weights, RowParams = oldOf.Select(o => q.RowParams[o]).ToArray() };
+        var tensors = new Dictionary<ushort, EncodedTensor>(Model.Tensors())
+        {
+            [(ushort)TensorId.WordEmbeddings] = words.Traits.Encode(permuted, "WordEmbeddings"),
+        };
+        return new IntegerImage
+        {
+            Model = IntegerModel.FromTensors(Model.Dims, tensors, Model.QuantParams, "image"),
+            Vocabulary = Vocabulary.FromTokens(order.Select(i => Vocabulary[i])),
+            Labels = Labels,
+            ThresholdsQ16 = ThresholdsQ16,
+            TestVectors = TestVectors?.Select(t => t with { Tokens = t.Tokens.Select(id => (ushort)newOf[id]).ToArray() }).ToList(),
+            BoardId = BoardId,
+            Flags = Flags,
             Normalizer = Normalizer,
         };
     }
@@ -49,17 +89,10 @@ public sealed class IntegerImage
             QuantParams.FromBytes(c.QuantParams, c.Dims, source), source);
         if (c.ArenaBytes != model.ArenaBytes)
             throw new InvalidDataException($"{source}: header arena_bytes {c.ArenaBytes} differs from the {model.ArenaBytes} bytes the runtime uses");
-        var tokens = new string[c.Vocabulary.Count];
-        foreach (var e in c.Vocabulary)
-        {
-            if (e.Id >= tokens.Length || tokens[e.Id] is not null)
-                throw new InvalidDataException($"{source}: vocabulary ids are not exactly 0..{tokens.Length - 1} (id {e.Id})");
-            tokens[e.Id] = e.Token;
-        }
         return new IntegerImage
         {
             Model = model,
-            Vocabulary = Vocabulary.FromTokens(tokens),
+            Vocabulary = Vocabulary.FromTokens(c.Vocabulary), // token id = index, as in the image
             Labels = c.Labels,
             ThresholdsQ16 = c.Thresholds,
             TestVectors = c.TestVectors,
