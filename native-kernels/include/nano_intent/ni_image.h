@@ -203,29 +203,46 @@ typedef enum ni_exit_part {
 
 /* ---- NORMALIZER ------------------------------------------------------------------------------------------ */
 
-/* Header, then range_count x u32 ranges, map_count x 8-byte mappings, pool_count x u32 code points. */
+/* Header, then range_count x 3-byte ranges, map_count x 6-byte mappings, pool_count x 3-byte code points, all
+ * little-endian u24. A range is its first code point | kind << 21; the kind stands for a props value (below). */
 #define NI_NORM_HEADER_SIZE 16
 #define NI_NORM_RANGE_COUNT 0               /* u32, >= 1 */
 #define NI_NORM_MAP_COUNT 4                 /* u32 */
 #define NI_NORM_POOL_COUNT 8                /* u32 */
 #define NI_NORM_RESERVED 12                 /* u32, 0 */
-#define NI_NORM_RANGE_SIZE 4                /* u32: first code point (bits 0..20) | props << 24 */
-#define NI_NORM_MAP_SIZE 8                  /* u32 code point | length << 24, u32 value (code point or pool index) */
-#define NI_NORM_PROPS_SHIFT 24
+#define NI_NORM_RANGE_SIZE 3                /* u24: first code point (bits 0..20) | kind << 21 */
+#define NI_NORM_MAP_SIZE 6                  /* u24 code point | (length - 1) << 21, u24 value (code point or pool index) */
+#define NI_NORM_POOL_SIZE 3                 /* u24 code point */
+#define NI_NORM_KIND_SHIFT 21
 #define NI_NORM_CP_MASK 0x1FFFFFu
-#define NI_NORM_RESERVED_BITS 0xE00000u     /* bits 21..23 of ranges and mappings, 0 */
-#define NI_NORM_MAX_MAPPING 8               /* code points of one replacement */
+#define NI_NORM_MAX_MAPPING 8               /* code points of one replacement (at least 1) */
+#define NI_NORM_KIND_DROP 0                 /* props NI_NORM_CLASS_DROP */
+#define NI_NORM_KIND_SPACE 1                /* props NI_NORM_CLASS_SPACE */
+#define NI_NORM_KIND_CJK 2                  /* props NI_NORM_CLASS_CJK */
+#define NI_NORM_KIND_WORD 3                 /* props NI_NORM_CLASS_WORD */
+#define NI_NORM_KIND_WORD_PUNCT 4           /* props NI_NORM_CLASS_WORD | NI_NORM_PUNCT */
+#define NI_NORM_KIND_WORD_MAPPED 5          /* props NI_NORM_CLASS_WORD | NI_NORM_MAPPED */
+#define NI_NORM_KIND_WORD_PUNCT_MAPPED 6    /* props NI_NORM_CLASS_WORD | NI_NORM_PUNCT | NI_NORM_MAPPED */
+#define NI_NORM_KIND_WORD_HANGUL 7          /* props NI_NORM_CLASS_WORD | NI_NORM_HANGUL */
+/* Props: what the tokenizer does with a code point of the text. */
 #define NI_NORM_CLASS_MASK 0x3u             /* props bits 0..1: the class of a code point of the text */
 #define NI_NORM_CLASS_DROP 0                /* removed (NUL, U+FFFD, C* categories) */
 #define NI_NORM_CLASS_SPACE 1               /* ends the word */
 #define NI_NORM_CLASS_CJK 2                 /* a word of its own, not mapped */
 #define NI_NORM_CLASS_WORD 3                /* part of the word, after mapping */
 #define NI_NORM_PUNCT 0x4u                  /* a code point of a mapped word that is a word of its own */
-#define NI_NORM_MAPPED 0x8u                 /* WORD replaced by its mapping entry (maybe by nothing) */
+#define NI_NORM_MAPPED 0x8u                 /* WORD replaced by its mapping entry */
 #define NI_NORM_HANGUL 0x10u                /* WORD Hangul syllable replaced by its jamo L V (T) (Unicode 3.12) */
-#define NI_NORM_PROPS_KNOWN 0x1Fu
 #define NI_NORM_HANGUL_BASE 0xAC00u
 #define NI_NORM_HANGUL_COUNT 11172u
+
+/* The props a range kind stands for (NI_NORM_KIND_*, 0..7). */
+static inline uint32_t ni_norm_kind_props(uint32_t kind)
+{
+    if (kind <= NI_NORM_KIND_WORD) return kind;
+    if (kind == NI_NORM_KIND_WORD_HANGUL) return NI_NORM_CLASS_WORD | NI_NORM_HANGUL;
+    return NI_NORM_CLASS_WORD | (kind - NI_NORM_KIND_WORD) << 2; /* 4: PUNCT, 5: MAPPED, 6: both */
+}
 
 /* ---- status codes ---------------------------------------------------------------------------------------- */
 
@@ -429,6 +446,7 @@ static inline uint32_t ni_rd32(const uint8_t *p)
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 static inline int32_t ni_rd32s(const uint8_t *p) { return (int32_t)ni_rd32(p); }
+static inline uint32_t ni_rd24(const uint8_t *p) { return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16); }
 
 #ifdef __cplusplus
 }

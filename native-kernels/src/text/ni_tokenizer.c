@@ -38,10 +38,10 @@ static uint32_t props_of(const ni_image *img, uint32_t cp)
     uint32_t lo = 0, hi = img->norm_range_count - 1u;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo + 1u) / 2u;
-        if ((ni_rd32(img->norm_ranges + mid * NI_NORM_RANGE_SIZE) & NI_NORM_CP_MASK) <= cp) lo = mid;
+        if ((ni_rd24(img->norm_ranges + mid * NI_NORM_RANGE_SIZE) & NI_NORM_CP_MASK) <= cp) lo = mid;
         else hi = mid - 1u;
     }
-    return ni_rd32(img->norm_ranges + lo * NI_NORM_RANGE_SIZE) >> NI_NORM_PROPS_SHIFT;
+    return ni_norm_kind_props(ni_rd24(img->norm_ranges + lo * NI_NORM_RANGE_SIZE) >> NI_NORM_KIND_SHIFT);
 }
 
 /* The mapping entry of a MAPPED code point (the loader guarantees there is one). */
@@ -50,7 +50,7 @@ static const uint8_t *mapping_of(const ni_image *img, uint32_t cp)
     uint32_t lo = 0, hi = img->norm_map_count;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2u;
-        uint32_t key = ni_rd32(img->norm_maps + mid * NI_NORM_MAP_SIZE) & NI_NORM_CP_MASK;
+        uint32_t key = ni_rd24(img->norm_maps + mid * NI_NORM_MAP_SIZE) & NI_NORM_CP_MASK;
         if (key == cp) return img->norm_maps + mid * NI_NORM_MAP_SIZE;
         if (key < cp) lo = mid + 1u;
         else hi = mid;
@@ -151,11 +151,11 @@ static void add_text_char(tok_state *t, uint32_t cp)
         const uint8_t *e = mapping_of(t->img, cp);
         uint32_t n, value;
         if (e == NULL) return; /* not in a validated image */
-        n = ni_rd32(e) >> NI_NORM_PROPS_SHIFT;
-        value = ni_rd32(e + 4);
+        n = (ni_rd24(e) >> NI_NORM_KIND_SHIFT) + 1u;
+        value = ni_rd24(e + 3);
         if (n == 1) add_mapped(t, value);
         else
-            for (k = 0; k < n; k++) add_mapped(t, ni_rd32(t->img->norm_pool + 4u * (value + k)));
+            for (k = 0; k < n; k++) add_mapped(t, ni_rd24(t->img->norm_pool + NI_NORM_POOL_SIZE * (value + k)));
     } else {
         add_char(t, cp, (props & NI_NORM_PUNCT) != 0);
     }

@@ -295,26 +295,41 @@ static uint32_t write_test_vectors(uint8_t *s, uint32_t room, const ni_model_dim
 }
 
 /* A small NORMALIZER (docs/flash-image.md) with every feature the format has: ASCII as BERT classifies it, A-Z
- * mapped to a-z, U+00C9 and U+00E9 to "e", the combining marks U+0300..U+036F to nothing, U+FB01 to "fi" (a pool
+ * mapped to a-z, U+00C9 and U+00E9 to "e", the combining marks U+0300..U+036F dropped, U+FB01 to "fi" (a pool
  * entry), CJK ideographs U+4E00..U+9FFF, Hangul syllables by the algorithm, surrogates and U+FFFD dropped. */
 static const uint32_t tb_norm_ranges[][2] = {
-    {0x00, NI_NORM_CLASS_DROP}, {0x09, NI_NORM_CLASS_SPACE}, {0x0E, NI_NORM_CLASS_DROP},
-    {0x20, NI_NORM_CLASS_SPACE}, {0x21, NI_NORM_CLASS_WORD | NI_NORM_PUNCT}, {0x30, NI_NORM_CLASS_WORD},
-    {0x3A, NI_NORM_CLASS_WORD | NI_NORM_PUNCT}, {0x41, NI_NORM_CLASS_WORD | NI_NORM_MAPPED},
-    {0x5B, NI_NORM_CLASS_WORD | NI_NORM_PUNCT}, {0x61, NI_NORM_CLASS_WORD}, {0x7B, NI_NORM_CLASS_WORD | NI_NORM_PUNCT},
-    {0x7F, NI_NORM_CLASS_DROP}, {0xA0, NI_NORM_CLASS_SPACE}, {0xA1, NI_NORM_CLASS_WORD},
-    {0xC9, NI_NORM_CLASS_WORD | NI_NORM_MAPPED}, {0xCA, NI_NORM_CLASS_WORD}, {0xE9, NI_NORM_CLASS_WORD | NI_NORM_MAPPED},
-    {0xEA, NI_NORM_CLASS_WORD}, {0x300, NI_NORM_CLASS_WORD | NI_NORM_MAPPED}, {0x370, NI_NORM_CLASS_WORD},
-    {0x4E00, NI_NORM_CLASS_CJK}, {0xA000, NI_NORM_CLASS_WORD}, {0xAC00, NI_NORM_CLASS_WORD | NI_NORM_HANGUL},
-    {0xD7A4, NI_NORM_CLASS_WORD}, {0xD800, NI_NORM_CLASS_DROP}, {0xE000, NI_NORM_CLASS_WORD},
-    {0xFB01, NI_NORM_CLASS_WORD | NI_NORM_MAPPED}, {0xFB02, NI_NORM_CLASS_WORD}, {0xFFFD, NI_NORM_CLASS_DROP},
-    {0xFFFE, NI_NORM_CLASS_WORD},
+    {0x00, NI_NORM_KIND_DROP}, {0x09, NI_NORM_KIND_SPACE}, {0x0E, NI_NORM_KIND_DROP},
+    {0x20, NI_NORM_KIND_SPACE}, {0x21, NI_NORM_KIND_WORD_PUNCT}, {0x30, NI_NORM_KIND_WORD},
+    {0x3A, NI_NORM_KIND_WORD_PUNCT}, {0x41, NI_NORM_KIND_WORD_MAPPED},
+    {0x5B, NI_NORM_KIND_WORD_PUNCT}, {0x61, NI_NORM_KIND_WORD}, {0x7B, NI_NORM_KIND_WORD_PUNCT},
+    {0x7F, NI_NORM_KIND_DROP}, {0xA0, NI_NORM_KIND_SPACE}, {0xA1, NI_NORM_KIND_WORD},
+    {0xC9, NI_NORM_KIND_WORD_MAPPED}, {0xCA, NI_NORM_KIND_WORD}, {0xE9, NI_NORM_KIND_WORD_MAPPED},
+    {0xEA, NI_NORM_KIND_WORD}, {0x300, NI_NORM_KIND_DROP}, {0x370, NI_NORM_KIND_WORD},
+    {0x4E00, NI_NORM_KIND_CJK}, {0xA000, NI_NORM_KIND_WORD}, {0xAC00, NI_NORM_KIND_WORD_HANGUL},
+    {0xD7A4, NI_NORM_KIND_WORD}, {0xD800, NI_NORM_KIND_DROP}, {0xE000, NI_NORM_KIND_WORD},
+    {0xFB01, NI_NORM_KIND_WORD_MAPPED}, {0xFB02, NI_NORM_KIND_WORD}, {0xFFFD, NI_NORM_KIND_DROP},
+    {0xFFFE, NI_NORM_KIND_WORD},
 };
+
+static void tb_wr24(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+}
+
+/* One 6-byte mapping: code point, replacement length n (1..8), value (the code point, or the pool index). */
+static uint8_t *tb_mapping(uint8_t *e, uint32_t cp, uint32_t n, uint32_t value)
+{
+    tb_wr24(e, cp | (n - 1u) << NI_NORM_KIND_SHIFT);
+    tb_wr24(e + 3, value);
+    return e + NI_NORM_MAP_SIZE;
+}
 
 uint32_t tb_normalizer(uint8_t *s, uint32_t room)
 {
-    uint32_t r = (uint32_t)(sizeof tb_norm_ranges / sizeof tb_norm_ranges[0]), m = 26u + 2u + 0x70u + 1u, p = 2u;
-    uint32_t n = NI_NORM_HEADER_SIZE + r * NI_NORM_RANGE_SIZE + m * NI_NORM_MAP_SIZE + 4u * p, i, cp;
+    uint32_t r = (uint32_t)(sizeof tb_norm_ranges / sizeof tb_norm_ranges[0]), m = 26u + 2u + 1u, p = 2u;
+    uint32_t n = NI_NORM_HEADER_SIZE + r * NI_NORM_RANGE_SIZE + m * NI_NORM_MAP_SIZE + NI_NORM_POOL_SIZE * p, i, cp;
     uint8_t *e;
     if (n > room) return 0;
     memset(s, 0, n);
@@ -322,15 +337,15 @@ uint32_t tb_normalizer(uint8_t *s, uint32_t room)
     tb_wr32(s + NI_NORM_MAP_COUNT, m);
     tb_wr32(s + NI_NORM_POOL_COUNT, p);
     for (i = 0; i < r; i++)
-        tb_wr32(s + NI_NORM_HEADER_SIZE + i * NI_NORM_RANGE_SIZE,
-                tb_norm_ranges[i][0] | tb_norm_ranges[i][1] << NI_NORM_PROPS_SHIFT);
+        tb_wr24(s + NI_NORM_HEADER_SIZE + i * NI_NORM_RANGE_SIZE,
+                tb_norm_ranges[i][0] | tb_norm_ranges[i][1] << NI_NORM_KIND_SHIFT);
     e = s + NI_NORM_HEADER_SIZE + r * NI_NORM_RANGE_SIZE;
-    for (cp = 0x41; cp <= 0x5A; cp++, e += 8) { tb_wr32(e, cp | 1u << NI_NORM_PROPS_SHIFT); tb_wr32(e + 4, cp + 0x20u); }
-    tb_wr32(e, 0xC9u | 1u << NI_NORM_PROPS_SHIFT); tb_wr32(e + 4, 'e'); e += 8;
-    tb_wr32(e, 0xE9u | 1u << NI_NORM_PROPS_SHIFT); tb_wr32(e + 4, 'e'); e += 8;
-    for (cp = 0x300; cp < 0x370; cp++, e += 8) { tb_wr32(e, cp); tb_wr32(e + 4, 0); }
-    tb_wr32(e, 0xFB01u | 2u << NI_NORM_PROPS_SHIFT); tb_wr32(e + 4, 0); e += 8;
-    tb_wr32(e, 'f'); tb_wr32(e + 4, 'i');
+    for (cp = 0x41; cp <= 0x5A; cp++) e = tb_mapping(e, cp, 1, cp + 0x20u);
+    e = tb_mapping(e, 0xC9u, 1, 'e');
+    e = tb_mapping(e, 0xE9u, 1, 'e');
+    e = tb_mapping(e, 0xFB01u, 2, 0);
+    tb_wr24(e, 'f');
+    tb_wr24(e + NI_NORM_POOL_SIZE, 'i');
     return n;
 }
 

@@ -55,6 +55,13 @@ static void expect(ni_status want, const char *what)
 }
 
 static void add32(uint8_t *p, int32_t d) { tb_wr32(p, ni_rd32(p) + (uint32_t)d); }
+static void wr24(uint8_t *p, uint32_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); }
+
+/* Gives NORMALIZER range i another kind, its start unchanged. */
+static void set_kind(uint32_t i, uint32_t kind)
+{
+    wr24(nrange(i), (ni_rd24(nrange(i)) & NI_NORM_CP_MASK) | kind << NI_NORM_KIND_SHIFT);
+}
 
 static uint8_t *params(uint32_t kind, uint32_t i) { return sec(kind) + ni_rd32(tensor(kind, i) + NI_TEN_PARAMS_OFFSET); }
 
@@ -309,8 +316,9 @@ int main(void)
     tb_wr16(record(0) + 6, 1); expect(NI_ERR_RESERVED, "record reserved");
     tb_wr16(record(0) + 8 + 2 * 3, 1); expect(NI_ERR_RESERVED, "token padding not zero"); /* record 0 has 3 tokens */
 
-    /* normalizer (the builder's table: 30 ranges, 141 mappings, 2 pool code points) */
-    CHECK(ni_rd32(sec(NI_SECTION_NORMALIZER)) == 30u && ni_rd32(sec(NI_SECTION_NORMALIZER) + 4) == 141u);
+    /* normalizer (the builder's table: 30 ranges, 29 mappings, 2 pool code points; range 7 is A-Z, 9 a-z, 20 the
+     * CJK ideographs, 22 the Hangul syllables; mapping 28 is U+FB01 -> pool 0 "fi") */
+    CHECK(ni_rd32(sec(NI_SECTION_NORMALIZER)) == 30u && ni_rd32(sec(NI_SECTION_NORMALIZER) + 4) == 29u);
     sec(NI_SECTION_NORMALIZER)[NI_NORM_RESERVED] = 1; expect(NI_ERR_RESERVED, "normalizer reserved");
     tb_wr32(sec(NI_SECTION_NORMALIZER), 0); expect(NI_ERR_NORMALIZER, "no ranges");
     add32(sec(NI_SECTION_NORMALIZER), 1); expect(NI_ERR_NORMALIZER, "range count + 1");
@@ -318,28 +326,30 @@ int main(void)
     add32(sec(NI_SECTION_NORMALIZER) + NI_NORM_MAP_COUNT, 1); expect(NI_ERR_NORMALIZER, "map count + 1");
     tb_wr32(sec(NI_SECTION_NORMALIZER) + NI_NORM_MAP_COUNT, 0x40000000u); expect(NI_ERR_NORMALIZER, "map count 2^30");
     add32(sec(NI_SECTION_NORMALIZER) + NI_NORM_POOL_COUNT, 1); expect(NI_ERR_NORMALIZER, "pool count + 1");
-    add32(nrange(0), 1); expect(NI_ERR_NORMALIZER, "first range starts at 1");
-    tb_wr32(nrange(5), ni_rd32(nrange(4))); expect(NI_ERR_NORMALIZER, "range starts equal");
-    tb_wr32(nrange(29), 0x110000u | (uint32_t)NI_NORM_CLASS_WORD << 24); expect(NI_ERR_NORMALIZER, "range past U+10FFFF");
-    nrange(9)[3] = 0x20; expect(NI_ERR_NORMALIZER, "unknown property bit");
-    nrange(9)[2] |= 0x20; expect(NI_ERR_NORMALIZER, "reserved code point bits");
-    nrange(2)[3] = NI_NORM_CLASS_SPACE; expect(NI_ERR_NORMALIZER, "range like its predecessor");
-    nrange(3)[3] = NI_NORM_CLASS_SPACE | NI_NORM_MAPPED; expect(NI_ERR_NORMALIZER, "MAPPED space");
-    nrange(20)[3] = NI_NORM_CLASS_CJK | NI_NORM_HANGUL; expect(NI_ERR_NORMALIZER, "HANGUL CJK");
-    nrange(21)[3] = NI_NORM_CLASS_WORD | NI_NORM_HANGUL | NI_NORM_PUNCT; expect(NI_ERR_NORMALIZER, "HANGUL before U+AC00");
-    nrange(22)[3] = NI_NORM_CLASS_WORD | NI_NORM_HANGUL | NI_NORM_MAPPED; expect(NI_ERR_NORMALIZER, "HANGUL and MAPPED");
-    nrange(9)[3] = NI_NORM_CLASS_WORD | NI_NORM_MAPPED; expect(NI_ERR_NORMALIZER, "a-z MAPPED without mappings");
-    nrange(7)[3] = NI_NORM_CLASS_WORD; expect(NI_ERR_NORMALIZER, "mappings for an unmapped A-Z");
-    memcpy(tmp, nmap(0), 8); memcpy(nmap(0), nmap(1), 8); memcpy(nmap(1), tmp, 8); expect(NI_ERR_NORMALIZER, "mappings swapped");
-    tb_wr32(nmap(0), 0x40u | 1u << 24); expect(NI_ERR_NORMALIZER, "mapping outside a MAPPED range");
-    nmap(0)[3] = 9; expect(NI_ERR_NORMALIZER, "mapping of 9 code points");
-    nmap(0)[2] |= 0x80; expect(NI_ERR_NORMALIZER, "mapping reserved bits");
-    tb_wr32(nmap(0) + 4, 0xD800u); expect(NI_ERR_NORMALIZER, "mapping to a surrogate");
-    tb_wr32(nmap(0) + 4, 0x110000u); expect(NI_ERR_NORMALIZER, "mapping past U+10FFFF");
-    tb_wr32(nmap(30) + 4, 1); expect(NI_ERR_NORMALIZER, "empty mapping with a value");
-    tb_wr32(nmap(140) + 4, 1); expect(NI_ERR_NORMALIZER, "pool index 1 + 2 past the pool");
-    tb_wr32(nmap(140) + 4, 0xFFFFFFFFu); expect(NI_ERR_NORMALIZER, "pool index wraps");
-    tb_wr32(nmap(140) + 8, 0xDFFFu); expect(NI_ERR_NORMALIZER, "surrogate in the pool");
+    add32(sec(NI_SECTION_NORMALIZER) + NI_NORM_POOL_COUNT, -1); expect(NI_ERR_NORMALIZER, "pool count - 1");
+    wr24(nrange(0), 1); expect(NI_ERR_NORMALIZER, "first range starts at 1");
+    wr24(nrange(5), ni_rd24(nrange(4))); expect(NI_ERR_NORMALIZER, "range starts equal");
+    wr24(nrange(29), 0x110000u | (uint32_t)NI_NORM_KIND_WORD << NI_NORM_KIND_SHIFT); expect(NI_ERR_NORMALIZER, "range past U+10FFFF");
+    wr24(nrange(29), 0x10FFFFu | (uint32_t)NI_NORM_KIND_WORD << NI_NORM_KIND_SHIFT); expect(NI_OK, "last range at U+10FFFF");
+    set_kind(2, NI_NORM_KIND_SPACE); expect(NI_ERR_NORMALIZER, "range like its predecessor");
+    set_kind(20, NI_NORM_KIND_WORD_HANGUL); expect(NI_ERR_NORMALIZER, "HANGUL before U+AC00");
+    set_kind(23, NI_NORM_KIND_WORD_PUNCT); expect(NI_OK, "U+D7A4.. PUNCT");
+    set_kind(9, NI_NORM_KIND_WORD_MAPPED); expect(NI_ERR_NORMALIZER, "a-z MAPPED without mappings");
+    set_kind(9, NI_NORM_KIND_WORD_PUNCT_MAPPED); expect(NI_ERR_NORMALIZER, "a-z PUNCT MAPPED without mappings");
+    set_kind(7, NI_NORM_KIND_WORD); expect(NI_ERR_NORMALIZER, "mappings for an unmapped A-Z");
+    set_kind(7, NI_NORM_KIND_WORD_PUNCT_MAPPED); expect(NI_OK, "A-Z PUNCT and MAPPED");
+    memcpy(tmp, nmap(0), NI_NORM_MAP_SIZE); memcpy(nmap(0), nmap(1), NI_NORM_MAP_SIZE);
+    memcpy(nmap(1), tmp, NI_NORM_MAP_SIZE); expect(NI_ERR_NORMALIZER, "mappings swapped");
+    wr24(nmap(0), 0x40u); expect(NI_ERR_NORMALIZER, "mapping outside a MAPPED range");
+    wr24(nmap(28), 0x110000u | 1u << NI_NORM_KIND_SHIFT); expect(NI_ERR_NORMALIZER, "mapping key past U+10FFFF");
+    wr24(nmap(0) + 3, 0xD800u); expect(NI_ERR_NORMALIZER, "mapping to a surrogate");
+    wr24(nmap(0) + 3, 0x110000u); expect(NI_ERR_NORMALIZER, "mapping past U+10FFFF");
+    wr24(nmap(0) + 3, 0x10FFFFu); expect(NI_OK, "mapping to U+10FFFF");
+    wr24(nmap(28) + 3, 1); expect(NI_ERR_NORMALIZER, "pool index 1 + 2 past the pool");
+    wr24(nmap(28) + 3, 0xFFFFFFu); expect(NI_ERR_NORMALIZER, "pool index 2^24-1");
+    wr24(nmap(28), 0xFB01u | 7u << NI_NORM_KIND_SHIFT); expect(NI_ERR_NORMALIZER, "mapping of 8 code points past the pool");
+    wr24(nmap(29), 0xDFFFu); expect(NI_ERR_NORMALIZER, "surrogate in the pool");
+    wr24(nmap(29) + NI_NORM_POOL_SIZE, 0x110000u); expect(NI_ERR_NORMALIZER, "pool code point past U+10FFFF");
     w1a1_cases();
     return ni_test_finish("image_tamper");
 }

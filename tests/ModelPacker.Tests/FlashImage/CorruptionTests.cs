@@ -40,7 +40,7 @@ public class CorruptionTests
         {
             int bit = at % 8;
             var section = file.Sections.FirstOrDefault(s => at >= s.Offset && at < s.Offset + s.Length);
-            // The NORMALIZER (~29 KB of generated table) is sampled: its first 256 bytes, then every 37th.
+            // The NORMALIZER (~10 KB of generated table) is sampled: its first 256 bytes, then every 37th.
             if (section?.Kind == SectionKind.Normalizer && at - section.Offset >= 256 && at % 37 != 0) continue;
             image[at] ^= (byte)(1 << bit);
             NiStatus want =

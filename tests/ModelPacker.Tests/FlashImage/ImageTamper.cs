@@ -48,6 +48,10 @@ internal sealed class ImageTamper(byte[] image)
     public void W32(int at, uint v) => BinaryPrimitives.WriteUInt32LittleEndian(Image.AsSpan(at), v);
     public void W16(int at, uint v) => BinaryPrimitives.WriteUInt16LittleEndian(Image.AsSpan(at), (ushort)v);
     public void Add32(int at, int d) => W32(at, (uint)((int)U32(at) + d));
+    public uint U24(int at) => Image[at] | (uint)Image[at + 1] << 8 | (uint)Image[at + 2] << 16;
+    public void W24(int at, uint v) => (Image[at], Image[at + 1], Image[at + 2]) = ((byte)v, (byte)(v >> 8), (byte)(v >> 16));
+    /// <summary>Gives NORMALIZER range i another kind, its start unchanged.</summary>
+    public void SetNormKind(int i, uint kind) => W24(NormRange(i), U24(NormRange(i)) & NormCpMask | kind << NormKindShift);
 
     /// <summary>Recomputes CRCs and hash so only the structural check can catch the change.</summary>
     public byte[] Fixed()
@@ -166,12 +170,15 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("normalizer-no-ranges", t => t.W32(t.Sec(SectionKind.Normalizer) + NormRangeCount, 0), NiStatus.Normalizer);
         yield return ("normalizer-range-count-plus-1", t => t.Add32(t.Sec(SectionKind.Normalizer) + NormRangeCount, 1), NiStatus.Normalizer);
         yield return ("normalizer-map-count-plus-1", t => t.Add32(t.Sec(SectionKind.Normalizer) + NormMapCount, 1), NiStatus.Normalizer);
-        yield return ("normalizer-first-range-at-1", t => t.Add32(t.NormRange(0), 1), NiStatus.Normalizer);
-        yield return ("normalizer-ranges-not-ascending", t => t.W32(t.NormRange(5), t.U32(t.NormRange(4))), NiStatus.Normalizer);
-        yield return ("normalizer-unknown-property", t => t.Image[t.NormRange(3) + 3] |= 0x20, NiStatus.Normalizer);
-        yield return ("normalizer-mapped-space", t => t.Image[t.NormRange(1) + 3] = NormClassSpace | NormMapped, NiStatus.Normalizer);
-        yield return ("normalizer-mapping-to-surrogate", t => t.W32(t.NormMap(0) + 4, 0xD800), NiStatus.Normalizer);
-        yield return ("normalizer-mapping-length-9", t => t.Image[t.NormMap(0) + 3] = 9, NiStatus.Normalizer);
+        yield return ("normalizer-pool-count-plus-1", t => t.Add32(t.Sec(SectionKind.Normalizer) + NormPoolCount, 1), NiStatus.Normalizer);
+        yield return ("normalizer-first-range-at-1", t => t.W24(t.NormRange(0), 1), NiStatus.Normalizer);
+        yield return ("normalizer-ranges-not-ascending", t => t.W24(t.NormRange(5), t.U24(t.NormRange(4))), NiStatus.Normalizer);
+        // Range 1 is U+0009 (SPACE) between two DROP ranges.
+        yield return ("normalizer-kind-like-previous", t => t.SetNormKind(2, NormKindSpace), NiStatus.Normalizer);
+        yield return ("normalizer-hangul-outside-syllables", t => t.SetNormKind(1, NormKindWordHangul), NiStatus.Normalizer);
+        yield return ("normalizer-mapped-without-mapping", t => t.SetNormKind(1, NormKindWordMapped), NiStatus.Normalizer);
+        yield return ("normalizer-mapping-to-surrogate", t => t.W24(t.NormMap(0) + 3, 0xD800), NiStatus.Normalizer);
+        yield return ("normalizer-mapping-past-10ffff", t => t.W24(t.NormMap(0), 0x110000), NiStatus.Normalizer);
         yield return ("normalizer-mappings-swapped", t =>
         {
             int a = t.NormMap(0), b = t.NormMap(1);

@@ -71,7 +71,7 @@ public class NormalizerTableTests(ITestOutputHelper output)
     [Fact]
     public void Section_RoundTripsAndIsCompact()
     {
-        foreach (var (lower, strip) in new[] { (true, true), (false, false) })
+        foreach (var (lower, strip) in new[] { (true, true), (false, false), (true, false), (false, true) })
         {
             var table = NormalizerTable.Build(lower, strip);
             var bytes = table.ToBytes();
@@ -81,6 +81,11 @@ public class NormalizerTableTests(ITestOutputHelper output)
             Assert.Equal(bytes, back.ToBytes());
             output.WriteLine($"lower={lower} strip={strip}: {table.RangeCount} ranges, {table.MapCount} mappings, {table.PoolCount} pool code points, {bytes.Length} bytes");
             Assert.True(bytes.Length < 64 * 1024, $"{bytes.Length} bytes");
+            // Pruned to SNIPS's vocabulary, the table round-trips too.
+            var pruned = table.PrunedFor(Vocabulary.Load(Path.Combine(TestPaths.RepoRoot, "models", "snips", "vocab.txt")).Tokens);
+            var (prunedBack, pst, perr) = NormalizerTable.Parse(pruned.ToBytes());
+            Assert.True(pst == NiStatus.Ok, perr);
+            Assert.True(prunedBack!.SameAs(pruned));
         }
         Assert.Equal(0, NormalizerTable.Build(false, false).MapCount);
     }

@@ -81,6 +81,8 @@ internal static class InspectCommand
         console.MarkupLine($"Vocabulary: {Bytes(c.Vocabulary.Count)} strings, token id = rank in UTF-8 byte order, front coded; pad {Tok(v.PadId)}, unk {Tok(v.UnkId)}, " +
                            $"cls {Tok(v.ClsId)}, sep {Tok(v.SepId)}, mask {Tok(v.MaskId)}; words over {v.MaxWordChars} characters are unknown; " +
                            (flags.Count == 0 ? "cased" : string.Join(", ", flags)));
+        if (c.Normalizer is { } n)
+            console.MarkupLine($"Normalizer: {Bytes(n.RangeCount)} ranges, {Bytes(n.MapCount)} mappings, {Bytes(n.PoolCount)} pool code points ({Bytes(n.ByteLength)} bytes)");
         console.WriteLine();
 
         var labels = new Table().Title("Labels").AddColumns("id", "label");

@@ -48,10 +48,19 @@ public static class FlashImageFormat
     // NORMALIZER: header, ranges (u32 first code point | props << 24), mappings (u32 code point | length << 24,
     // u32 value), pool of u32 code points.
     public const int NormHeaderSize = 16, NormRangeCount = 0, NormMapCount = 4, NormPoolCount = 8, NormReserved = 12;
-    public const int NormRangeSize = 4, NormMapSize = 8, NormPropsShift = 24, NormMaxMapping = 8;
-    public const uint NormCpMask = 0x1FFFFF, NormReservedBits = 0xE00000;
+    public const int NormRangeSize = 3, NormMapSize = 6, NormPoolSize = 3, NormKindShift = 21, NormMaxMapping = 8;
+    public const uint NormCpMask = 0x1FFFFF;
     public const byte NormClassMask = 0x3, NormClassDrop = 0, NormClassSpace = 1, NormClassCjk = 2, NormClassWord = 3;
-    public const byte NormPunct = 0x4, NormMapped = 0x8, NormHangul = 0x10, NormPropsKnown = 0x1F;
+    public const byte NormPunct = 0x4, NormMapped = 0x8, NormHangul = 0x10;
+    public const byte NormKindDrop = 0, NormKindSpace = 1, NormKindCjk = 2, NormKindWord = 3, NormKindWordPunct = 4,
+        NormKindWordMapped = 5, NormKindWordPunctMapped = 6, NormKindWordHangul = 7;
+
+    /// <summary>The props each range kind stands for (index = kind), as ni_norm_kind_props.</summary>
+    public static ReadOnlySpan<byte> NormKindProps =>
+    [
+        NormClassDrop, NormClassSpace, NormClassCjk, NormClassWord, NormClassWord | NormPunct, NormClassWord | NormMapped,
+        NormClassWord | NormPunct | NormMapped, NormClassWord | NormHangul,
+    ];
 
     public static int Align(int x, int a) => (x + a - 1) / a * a;
 

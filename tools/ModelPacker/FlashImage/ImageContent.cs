@@ -34,7 +34,8 @@ public sealed class ImageContent
     /// <summary>Null: no TEST_VECTORS section. Empty list: the section with zero records.</summary>
     public IReadOnlyList<TestVector>? TestVectors { get; init; }
     /// <summary>The NORMALIZER section; null: the writer generates it from the vocabulary flags
-    /// (<see cref="ModelPacker.Text.NormalizerTable.ForFlags"/>). The reader always fills it.</summary>
+    /// (<see cref="ModelPacker.Text.NormalizerTable.ForFlags"/>) and prunes it to the vocabulary
+    /// (<see cref="ModelPacker.Text.NormalizerTable.PrunedFor"/>). The reader always fills it.</summary>
     public ModelPacker.Text.NormalizerTable? Normalizer { get; init; }
 
     public EncodedTensor Tensor(ushort id) =>

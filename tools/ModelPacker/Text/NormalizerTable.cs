@@ -35,7 +35,7 @@ public sealed class NormalizerTable
     public int RangeCount => _starts.Length;
     public int MapCount => _mapKeys.Length;
     public int PoolCount => _mapValues.Where(v => v.Length >= 2).Sum(v => v.Length);
-    public int ByteLength => NormHeaderSize + NormRangeSize * RangeCount + NormMapSize * MapCount + 4 * PoolCount;
+    public int ByteLength => NormHeaderSize + NormRangeSize * RangeCount + NormMapSize * MapCount + NormPoolSize * PoolCount;
 
     /// <summary>The table for a vocabulary's tokenizer flags (VOCABULARY's LOWERCASE and STRIP_ACCENTS).</summary>
     public static NormalizerTable ForFlags(uint vocabFlags) =>
@@ -94,6 +94,60 @@ public sealed class NormalizerTable
             Cache[(lowerCase, stripAccents)] = table;
             return table;
         }
+    }
+
+    /// <summary>
+    /// This table without the replacements a vocabulary cannot tell apart (docs/flash-image.md, "NORMALIZER",
+    /// pruning): the replacement of a code point c (MAPPED or HANGUL) is dropped, c then standing for itself, when
+    /// c is not PUNCT, no code point of the replacement is PUNCT, the replacement is not empty, c occurs in no
+    /// piece and at least one code point of the replacement occurs in no piece. Then the word around c has the same
+    /// boundaries either way and no piece can cover c's place in it, so it is one [UNK] either way (a word too long
+    /// for WordPiece is one [UNK] too). Classes and PUNCT stay as they are: they decide the words. Pieces are the
+    /// vocabulary strings, a continuation's "##" stripped.
+    /// </summary>
+    public NormalizerTable PrunedFor(IEnumerable<string> pieces)
+    {
+        var seen = new HashSet<int>();
+        foreach (var piece in pieces)
+        {
+            var s = piece.StartsWith("##", StringComparison.Ordinal) ? piece[2..] : piece;
+            foreach (var r in s.EnumerateRunes()) seen.Add(r.Value);
+        }
+        var starts = new List<uint>();
+        var props = new List<byte>();
+        var keys = new List<int>();
+        var values = new List<int[]>();
+        void Add(uint cp, byte p)
+        {
+            if (props.Count == 0 || props[^1] != p)
+            {
+                starts.Add(cp);
+                props.Add(p);
+            }
+        }
+        for (int i = 0; i < _starts.Length; i++)
+        {
+            byte p = _props[i];
+            uint end = i + 1 < _starts.Length ? _starts[i + 1] : 0x110000u;
+            if ((p & (NormMapped | NormHangul)) == 0)
+            {
+                Add(_starts[i], p);
+                continue;
+            }
+            for (uint cp = _starts[i]; cp < end; cp++)
+            {
+                var repl = Map((int)cp);
+                bool same = (p & NormPunct) == 0 && !seen.Contains((int)cp) && repl.Length > 0
+                            && repl.All(c => !IsPunctuation(c)) && repl.Any(c => !seen.Contains(c));
+                Add(cp, same ? (byte)(p & ~(NormMapped | NormHangul)) : p);
+                if (!same && (p & NormMapped) != 0)
+                {
+                    keys.Add((int)cp);
+                    values.Add(repl);
+                }
+            }
+        }
+        return new NormalizerTable(starts.ToArray(), props.ToArray(), keys.ToArray(), values.ToArray());
     }
 
     private static int[] Runes(string s)
@@ -177,6 +231,22 @@ public sealed class NormalizerTable
         return words.ToArray();
     }
 
+    private static void W24(Span<byte> s, uint v)
+    {
+        s[0] = (byte)v;
+        s[1] = (byte)(v >> 8);
+        s[2] = (byte)(v >> 16);
+    }
+
+    private static uint R24(ReadOnlySpan<byte> s) => s[0] | (uint)s[1] << 8 | (uint)s[2] << 16;
+
+    /// <summary>The range kind (NI_NORM_KIND_*) that stands for a props value.</summary>
+    private static uint Kind(byte props, uint start)
+    {
+        int k = NormKindProps.IndexOf(props);
+        return k >= 0 ? (uint)k : throw new InvalidOperationException($"U+{start:X4}: properties 0x{props:X2} have no range kind");
+    }
+
     public byte[] ToBytes()
     {
         int pool = PoolCount;
@@ -187,16 +257,16 @@ public sealed class NormalizerTable
         BinaryPrimitives.WriteUInt32LittleEndian(s[NormPoolCount..], (uint)pool);
         int o = NormHeaderSize;
         for (int i = 0; i < RangeCount; i++, o += NormRangeSize)
-            BinaryPrimitives.WriteUInt32LittleEndian(s[o..], _starts[i] | (uint)_props[i] << NormPropsShift);
+            W24(s[o..], _starts[i] | Kind(_props[i], _starts[i]) << NormKindShift);
         int poolAt = o + NormMapSize * MapCount, poolIndex = 0;
         for (int i = 0; i < MapCount; i++, o += NormMapSize)
         {
             var v = _mapValues[i];
-            BinaryPrimitives.WriteUInt32LittleEndian(s[o..], (uint)_mapKeys[i] | (uint)v.Length << NormPropsShift);
-            uint value = v.Length switch { 0 => 0u, 1 => (uint)v[0], _ => (uint)poolIndex };
-            BinaryPrimitives.WriteUInt32LittleEndian(s[(o + 4)..], value);
+            if (v.Length is 0 or > NormMaxMapping) throw new InvalidOperationException($"U+{_mapKeys[i]:X4} maps to {v.Length} code points");
+            W24(s[o..], (uint)_mapKeys[i] | (uint)(v.Length - 1) << NormKindShift);
+            W24(s[(o + 3)..], v.Length == 1 ? (uint)v[0] : (uint)poolIndex);
             if (v.Length >= 2)
-                foreach (int c in v) { BinaryPrimitives.WriteUInt32LittleEndian(s[(poolAt + 4 * poolIndex)..], (uint)c); poolIndex++; }
+                foreach (int c in v) { W24(s[(poolAt + NormPoolSize * poolIndex)..], (uint)c); poolIndex++; }
         }
         return b;
     }
@@ -219,56 +289,51 @@ public sealed class NormalizerTable
         rest -= r * NormRangeSize;
         if (m > rest / NormMapSize) return Bad(NiStatus.Normalizer, $"{m} mappings past the section");
         rest -= m * NormMapSize;
-        if (rest != 4 * (ulong)p) return Bad(NiStatus.Normalizer, $"{p} pool code points, {rest} bytes left");
+        if (rest % NormPoolSize != 0 || rest / NormPoolSize != p) return Bad(NiStatus.Normalizer, $"{p} pool code points, {rest} bytes left");
         int rangesAt = NormHeaderSize, mapAt = rangesAt + (int)r * NormRangeSize, poolAt = mapAt + (int)m * NormMapSize;
         var starts = new uint[r];
+        var kinds = new uint[r];
         var props = new byte[r];
         ulong mappedCodePoints = 0;
         for (int i = 0; i < r; i++)
         {
-            uint e = BinaryPrimitives.ReadUInt32LittleEndian(s[(rangesAt + NormRangeSize * i)..]);
+            uint e = R24(s[(rangesAt + NormRangeSize * i)..]);
             uint start = e & NormCpMask;
-            byte pr = (byte)(e >> NormPropsShift);
-            if ((e & NormReservedBits) != 0 || (pr & ~NormPropsKnown) != 0) return Bad(NiStatus.Normalizer, $"range {i}: unknown bits");
             if (i == 0 ? start != 0 : start <= starts[i - 1] || start > 0x10FFFF) return Bad(NiStatus.Normalizer, $"range {i}: start U+{start:X4} not ascending from 0");
-            if (i > 0 && pr == props[i - 1]) return Bad(NiStatus.Normalizer, $"range {i}: same properties as the previous range");
             starts[i] = start;
-            props[i] = pr;
+            kinds[i] = e >> NormKindShift;
+            if (i > 0 && kinds[i] == kinds[i - 1]) return Bad(NiStatus.Normalizer, $"range {i}: same kind as the previous range");
+            props[i] = NormKindProps[(int)kinds[i]];
         }
         for (int i = 0; i < r; i++)
         {
             uint end = i + 1 < r ? starts[i + 1] : 0x110000u;
             byte pr = props[i];
-            bool word = (pr & NormClassMask) == NormClassWord;
-            if ((pr & (NormMapped | NormHangul)) != 0 && !word) return Bad(NiStatus.Normalizer, $"range {i}: MAPPED or HANGUL outside class WORD");
-            if ((pr & NormMapped) != 0 && (pr & NormHangul) != 0) return Bad(NiStatus.Normalizer, $"range {i}: both MAPPED and HANGUL");
             if ((pr & NormHangul) != 0 && (starts[i] < HangulBase || end > HangulBase + HangulCount))
                 return Bad(NiStatus.Normalizer, $"range {i}: HANGUL outside the Hangul syllables");
             if ((pr & NormMapped) != 0) mappedCodePoints += end - starts[i];
         }
         if (mappedCodePoints != m) return Bad(NiStatus.Normalizer, $"{m} mappings for {mappedCodePoints} MAPPED code points");
         for (int k = 0; k < p; k++)
-            if (!Scalar(BinaryPrimitives.ReadUInt32LittleEndian(s[(poolAt + 4 * k)..]))) return Bad(NiStatus.Normalizer, $"pool {k}: not a Unicode scalar value");
+            if (!Scalar(R24(s[(poolAt + NormPoolSize * k)..]))) return Bad(NiStatus.Normalizer, $"pool {k}: not a Unicode scalar value");
         var keys = new int[m];
         var values = new int[m][];
         int ri = 0;
         for (int i = 0; i < m; i++)
         {
-            uint key = BinaryPrimitives.ReadUInt32LittleEndian(s[(mapAt + NormMapSize * i)..]);
-            uint value = BinaryPrimitives.ReadUInt32LittleEndian(s[(mapAt + NormMapSize * i + 4)..]);
-            uint cp = key & NormCpMask, n = key >> NormPropsShift;
-            if ((key & NormReservedBits) != 0 || n > NormMaxMapping) return Bad(NiStatus.Normalizer, $"mapping {i}: unknown bits or length {n}");
-            if (i > 0 && cp <= (uint)keys[i - 1]) return Bad(NiStatus.Normalizer, $"mapping {i}: U+{cp:X4} not ascending");
+            uint key = R24(s[(mapAt + NormMapSize * i)..]);
+            uint value = R24(s[(mapAt + NormMapSize * i + 3)..]);
+            uint cp = key & NormCpMask, n = (key >> NormKindShift) + 1;
+            if (cp > 0x10FFFF || (i > 0 && cp <= (uint)keys[i - 1])) return Bad(NiStatus.Normalizer, $"mapping {i}: U+{cp:X4} not ascending or past U+10FFFF");
             while (ri + 1 < r && starts[ri + 1] <= cp) ri++;
             if ((props[ri] & NormMapped) == 0) return Bad(NiStatus.Normalizer, $"mapping {i}: U+{cp:X4} is not in a MAPPED range");
             int[] v;
-            if (n == 0) { if (value != 0) return Bad(NiStatus.Normalizer, $"mapping {i}: empty with value {value}"); v = []; }
-            else if (n == 1) { if (!Scalar(value)) return Bad(NiStatus.Normalizer, $"mapping {i}: not a Unicode scalar value"); v = [(int)value]; }
+            if (n == 1) { if (!Scalar(value)) return Bad(NiStatus.Normalizer, $"mapping {i}: not a Unicode scalar value"); v = [(int)value]; }
             else
             {
                 if (value > p || n > p - value) return Bad(NiStatus.Normalizer, $"mapping {i}: pool [{value}, +{n}) outside {p}");
                 v = new int[n];
-                for (int k = 0; k < n; k++) v[k] = (int)BinaryPrimitives.ReadUInt32LittleEndian(s[(poolAt + 4 * ((int)value + k))..]);
+                for (int k = 0; k < n; k++) v[k] = (int)R24(s[(poolAt + NormPoolSize * ((int)value + k))..]);
             }
             keys[i] = (int)cp;
             values[i] = v;
