@@ -40,7 +40,7 @@ public static class ImageWriter
         if (content.TestVectors != null) sections.Add((SectionKind.TestVectors, TestVectorsSection(content.TestVectors, d)));
         // Generated from the flags and pruned to what the vocabulary can tell apart (same token ids for every text).
         var normalizer = content.Normalizer ?? ModelPacker.Text.NormalizerTable.ForFlags(content.VocabularySettings.Flags)
-            .PrunedFor(content.Vocabulary.Select(v => v.Token));
+            .PrunedFor(content.Vocabulary);
         sections.Add((SectionKind.Normalizer, normalizer.ToBytes()));
 
         int tableEnd = HeaderSize + sections.Count * SectionEntrySize, cur = tableEnd;
