@@ -2,6 +2,7 @@
  * per query row and head the integer softmax and its context. */
 #include "ni_attention_block.h"
 #include "ni_linear.h"
+#include "ni_profile.h"
 
 /* q (then the context) [T][H] and v [T][H] int8, the scores of one query row; k lies in wide's spare half. */
 static uint32_t buf_bytes(const ni_model_dims *d)
@@ -23,6 +24,7 @@ static void run(const ni_model *m, const ni_arena_view *a, uint32_t n)
                                 ni_epilogue_s8((uint8_t *)k, H, NULL, NULL, NULL),
                                 ni_epilogue_s8((uint8_t *)v, H, NULL, NULL, NULL) };
     ni_linear_tiles(t, in, stride, ep, 3, n, a);
+    NI_PROFILE_STEP(NI_STEP_ATTENTION);
     /* Only the n real tokens exist, so no padding mask is needed. The context overwrites q row by row. */
     for (uint32_t i = 0; i < n; i++)
         for (uint32_t h = 0; h < m->dims.num_heads; h++)

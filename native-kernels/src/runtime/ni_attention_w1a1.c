@@ -3,6 +3,7 @@
 #include <string.h>
 #include "ni_attention_block.h"
 #include "ni_linear.h"
+#include "ni_profile.h"
 #include "nano_intent/ni_kernels_b1.h"
 
 /* The context int8 [T][H] and ni_b1_attention's scratch. Wide's spare half (T*H bytes) holds h packed for each of
@@ -31,6 +32,7 @@ static void run(const ni_model *m, const ni_arena_view *a, uint32_t n)
     const ni_epilogue ep[3] = { ni_epilogue_sign_bits(bits[0], words), ni_epilogue_sign_bits(bits[1], words),
                                 ni_epilogue_sign_bits(bits[2], words) };
     ni_linear_tiles(t, in, stride, ep, 3, n, a);
+    NI_PROFILE_STEP(NI_STEP_ATTENTION);
     ni_b1_attention(bits[0], bits[1], bits[2], n, H, m->dims.num_heads, ni_ld32(&m->qp->attn_threshold),
                     (uint32_t *)(void *)(a->buf + T * H), (int8_t *)(void *)a->buf);
 }
