@@ -6,7 +6,7 @@
 # the GEMM tiles among them to its GEMM column. The same table for a baseline revision (built from a temporary git
 # worktree; it must have the step marks) goes next to it. Prints the table and writes bench/results/mcu-steps.md.
 #   NI_STEPS_IMAGE=path     the image (default: build/images/snips-w1a1.nimg)
-#   NI_STEPS_BASELINE=rev   the revision to compare with (default: 7a1d3b0, the first with the step marks; "none":
+#   NI_STEPS_BASELINE=rev   the revision to compare with (default: ea47425, the first with the step marks; "none":
 #                           no comparison)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -14,7 +14,7 @@ cd "$root"
 image="$(realpath "${NI_STEPS_IMAGE:-$root/build/images/snips-w1a1.nimg}")"
 [ -f "$image" ] || { echo "bench/mcu/steps: no image at $image (set NI_STEPS_IMAGE)" >&2; exit 1; }
 name="$(basename "$image" .nimg)"; name="${name//[^A-Za-z0-9_-]/_}"
-baseline="${NI_STEPS_BASELINE:-7a1d3b0}"
+baseline="${NI_STEPS_BASELINE:-ea47425}"
 out="bench/results/mcu-steps.md"
 tmp="$(mktemp)"
 tree=""
