@@ -95,14 +95,13 @@ int ni_run_layer(const ni_model *m, uint32_t layer, uint8_t *arena, uint32_t are
     ni_arena_header *hdr = header(arena);
     if (layer >= d->num_layers) return NI_ERR_LAYER_INDEX;
     if (layer != hdr->layers_done) return NI_ERR_LAYER_ORDER;
-    const uint32_t n = hdr->n_tokens, H = d->hidden_size, S = a.max_positions * H;
+    const uint32_t n = hdr->n_tokens, H = d->hidden_size;
     uint32_t stride;
 
     /* attention: h -> context int8 [n][H] at buf; then h + Dense(context) -> LayerNorm -> a (over h) */
     NI_PROFILE_STEP(NI_STEP_QKV);
-    ni_scheme_find(d->scheme)->attention->run(m, &a, n);
+    const uint8_t *in = ni_scheme_find(d->scheme)->attention->run(m, &a, n, &stride);
     NI_PROFILE_STEP(NI_STEP_DENSE);
-    const uint8_t *in = ni_linear_input(&m->attn_out, (const int8_t *)(const void *)a.buf, H, n, a.buf + S, &stride);
     residual_layernorm(&m->attn_out, in, stride, ni_ld_requant(&m->qp->attn_residual), m->attn_ln, n, &a, H, NI_STEP_LN_ATTN);
 
     /* feed-forward: GELU(Ffn(a)) stored as FfnOutput's input at buf; a + FfnOutput(g) -> LayerNorm -> h */
