@@ -105,7 +105,7 @@ static void check_bits(uint32_t n, uint32_t r0, uint32_t r1, const char *what, i
             int inside = k < n && r >= r0 && r < r1;
             int expect = inside ? bit_of(want, k, r) : bit_of(guard, k, r);
             if (bit_of(bits, k, r) != expect) {
-                if (failures < 20) printf("FAIL %s case %d token %u row %u (tile %u..%u)\n", what, c, k, r, r0, r1);
+                if (failures < 20) printf("FAIL %s case %d token %u row %u (tile %u..%u)\n", what, c, (unsigned)k, (unsigned)r, (unsigned)r0, (unsigned)r1);
                 failures++;
             }
         }
