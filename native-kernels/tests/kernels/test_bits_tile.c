@@ -47,8 +47,10 @@ static ni_tensor make_tensor(uint8_t encoding, int extreme)
         le32(params + 12, 0);
         for (uint32_t r = 0; r < ROWS; r++) {
             int32_t bias = extreme && r % 3 == 0 ? (r % 2 ? 32767 : -32768) : rnd_in(-300, 300);
-            int32_t mult = r % 7 == 0 ? (r % 2 ? 0 : 65535) : rnd_in(1, 65535) >> rnd_in(0, 8);
-            if (r % 5 == 1 && shift <= 17) mult = 1 << (shift - 1 - (int32_t)(r % 2)); /* ties: x * M = (2q - 1) 2^(s-1) */
+            const int32_t m = rnd_in(1, 65535), down = rnd_in(0, 8); /* in this order on every compiler */
+            int32_t mult = r % 7 == 0 ? (r % 2 ? 0 : 65535) : m >> down;
+            const int32_t tie = shift - 1 - (int32_t)(r % 2); /* ties: x * M = (2q - 1) 2^(s-1) */
+            if (r % 5 == 1 && tie >= 0 && tie <= 15) mult = 1 << tie;
             le16(params + 16 + 4 * r, bias);
             le16(params + 18 + 4 * r, mult);
         }
@@ -56,11 +58,13 @@ static ni_tensor make_tensor(uint8_t encoding, int extreme)
         t.params_len = 12 * ROWS;
         for (uint32_t r = 0; r < ROWS; r++) {
             int32_t bias = extreme && r % 3 == 0 ? (r % 2 ? (1 << 30) : -(1 << 30)) : rnd_in(-100000, 100000);
-            int32_t mult = r % 7 == 0 ? (r % 2 ? 0 : 0x7FFFFFFF) : rnd_in(1, 1 << 14) >> rnd_in(0, 8);
+            const int32_t m = rnd_in(1, 1 << 14), down = rnd_in(0, 8);
+            int32_t mult = r % 7 == 0 ? (r % 2 ? 0 : 0x7FFFFFFF) : m >> down;
             le32(params + 12 * r, bias);
             le32(params + 12 * r + 4, mult);
             const int32_t s_r = extreme ? rnd_in(1, 62) : shift;
-            if (r % 5 == 1 && s_r <= 31) le32(params + 12 * r + 4, 1 << (s_r - 1 - (int32_t)(r % 2))); /* ties */
+            const int32_t tie = s_r - 1 - (int32_t)(r % 2);
+            if (r % 5 == 1 && tie >= 0 && tie <= 30) le32(params + 12 * r + 4, 1 << tie); /* ties */
             le32(params + 12 * r + 8, s_r);
         }
     }
