@@ -133,20 +133,65 @@ static void emit_ge(const int32_t *acc, uint32_t acc_stride, uint32_t n, uint32_
         emit_ge_rows(acc, acc_stride, n, count, sh, a, fix, mask, bits + r0 / 32u, bits_stride);
 }
 
+/* emit for sign bits, exact for any int32 acc: the complement of the bit is acc < a (a = -bias). */
+NI_BITS_INLINE void emit_lt_rows(const int32_t *acc, uint32_t acc_stride, uint32_t n, uint32_t count, uint32_t sh,
+                                 const int32_t *a, uint32_t fix, uint32_t mask, uint32_t *word, uint32_t bits_stride)
+{
+    for (uint32_t k = 0; k < n; k++, acc += acc_stride, word += bits_stride) {
+        uint32_t cur = 0;
+        for (uint32_t j = 0; j < count; j++) cur |= (uint32_t)(acc[j] < a[j]) << j;
+        *word = (*word & ~mask) | ((cur ^ fix) << sh);
+    }
+}
+
+static void emit_lt(const int32_t *acc, uint32_t acc_stride, uint32_t n, uint32_t r0, uint32_t r1,
+                    const ni_row_test *rt, int flip, uint32_t *bits, uint32_t bits_stride)
+{
+    const uint32_t count = r1 - r0, sh = r0 % 32u;
+    const uint32_t ones = count == 32u ? 0xFFFFFFFFu : ((1u << count) - 1u), mask = ones << sh;
+    const uint32_t fix = flip ? 0u : ones;
+    int32_t a[32];
+    for (uint32_t j = 0; j < count; j++) a[j] = rt[j].a;
+    if (count == 8u)
+        emit_lt_rows(acc, acc_stride, n, 8u, sh, a, fix, mask, bits + r0 / 32u, bits_stride);
+    else
+        emit_lt_rows(acc, acc_stride, n, count, sh, a, fix, mask, bits + r0 / 32u, bits_stride);
+}
+
 /* Runs emit over the tile's word segments; `bounds` fills a[j], w[j] for rows [s0, s1), 0 = cannot. */
 typedef int (*ni_bounds_fn)(const ni_tensor *t, const ni_encoding_traits *e, int32_t bound, uint32_t s0, uint32_t s1,
                             const void *arg, ni_row_test *rt);
+
+static int sign_bounds(const ni_tensor *t, const ni_encoding_traits *e, int32_t bound, uint32_t s0, uint32_t s1,
+                       const void *arg, ni_row_test *rt)
+{
+    (void)arg;
+    (void)bound;
+    for (uint32_t r = s0; r < s1; r++) {
+        const int32_t bias = e->row_params(t, r).bias;
+        if (bias == INT32_MIN) return 0; /* -bias is no int32: the definition */
+        rt[r - s0].a = -bias;             /* acc + bias >= 0  <=>  acc >= -bias */
+        rt[r - s0].w = 0;
+    }
+    return 1;
+}
 
 static int tile_bits(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
                      uint32_t n, ni_bounds_fn bounds, const void *arg, int flip, uint32_t *bits, uint32_t bits_stride)
 {
     const ni_encoding_traits *e = ni_encoding_find(t->encoding);
-    if (e->acc_bound == NULL) return 0;
-    const int32_t bound = (int32_t)e->acc_bound(t->cols);
+    const int sign = bounds == sign_bounds;
+    if (e->acc_bound == NULL && !sign) return 0;
+    const int32_t bound = sign ? 0 : (int32_t)e->acc_bound(t->cols);
     ni_row_test rt[32];
     for (uint32_t s0 = r0; s0 < r1;) {
         const uint32_t s1 = r1 - s0 < 32u - s0 % 32u ? r1 : s0 + (32u - s0 % 32u);
         if (!bounds(t, e, bound, s0, s1, arg, rt)) return 0;
+        if (sign) {
+            emit_lt(acc + (s0 - r0), acc_stride, n, s0, s1, rt, flip, bits, bits_stride);
+            s0 = s1;
+            continue;
+        }
         uint32_t upper = 1; /* every row's interval runs up to the bound: acc >= a */
         for (uint32_t j = 0; j < s1 - s0; j++) upper &= rt[j].w == (uint32_t)(bound + 1 - rt[j].a);
         if (upper)
@@ -154,18 +199,6 @@ static int tile_bits(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t
         else
             emit(acc + (s0 - r0), acc_stride, n, s0, s1, rt, flip, bits, bits_stride);
         s0 = s1;
-    }
-    return 1;
-}
-
-static int sign_bounds(const ni_tensor *t, const ni_encoding_traits *e, int32_t bound, uint32_t s0, uint32_t s1,
-                       const void *arg, ni_row_test *rt)
-{
-    (void)arg;
-    for (uint32_t r = s0; r < s1; r++) {
-        const int32_t nb = -e->row_params(t, r).bias, lo = nb < -bound ? -bound : nb > bound ? bound + 1 : nb;
-        rt[r - s0].a = lo;
-        rt[r - s0].w = (uint32_t)(bound + 1 - lo); /* acc in [lo, bound] */
     }
     return 1;
 }
