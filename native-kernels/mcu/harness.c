@@ -14,6 +14,9 @@
 #include "nano_intent/ni_image.h"
 #include "nano_intent/ni_runtime.h"
 #include "ni_mcu_counter.h"
+#ifdef NI_MCU_PROFILE_GEMM
+#include "ni_profile.h"
+#endif
 
 #ifndef NI_MCU_ARENA_BYTES
 #define NI_MCU_ARENA_BYTES 65536
@@ -43,13 +46,42 @@ void __real_ni_b1_gemm(const uint32_t *w, uint32_t words, const uint32_t *xbits,
                        uint32_t r0, uint32_t r1, int32_t *acc, uint32_t acc_stride);
 static uint64_t gemm_instructions, gemm_macs, gemm_calls;
 static int gemm_counting; /* set during the full-depth pass only */
+
+/* The runtime's step marks (library built with NI_PROFILE_STEPS, src/runtime/ni_profile.h): the instructions from
+ * one mark to the next go to the step the first one named, the GEMM tiles among them also to step_gemm; the cost
+ * of a mark itself (calibrated at start) is taken off. */
+static const char *const step_names[NI_STEP_COUNT] = {
+    "other", "embed", "Q/K/V GEMM + epilogue", "attention", "Dense + residual", "LayerNorm (attention)",
+    "FFN + GELU", "FFN output + residual", "LayerNorm (output)", "exit heads",
+};
+static uint64_t step_instructions[NI_STEP_COUNT], step_gemm[NI_STEP_COUNT], step_mark_time, step_mark_cost;
+static ni_profile_step_id step_now;
+void ni_profile_step(ni_profile_step_id step)
+{
+    uint64_t t = ni_mcu_count();
+    if (gemm_counting) step_instructions[step_now] += t - step_mark_time - step_mark_cost;
+    step_now = step;
+    step_mark_time = ni_mcu_count();
+}
+static void step_calibrate(void)
+{
+    gemm_counting = 1;
+    ni_profile_step(NI_STEP_OTHER);
+    step_instructions[NI_STEP_OTHER] = 0;
+    ni_profile_step(NI_STEP_OTHER); /* back to back: all that is charged is the mark's own cost */
+    step_mark_cost = step_instructions[NI_STEP_OTHER];
+    step_instructions[NI_STEP_OTHER] = 0;
+    gemm_counting = 0;
+}
 void __wrap_ni_gemm_s8(const int8_t *w, uint32_t cols, const int8_t *x, uint32_t x_stride, uint32_t n, uint32_t r0,
                        uint32_t r1, int32_t *acc, uint32_t acc_stride)
 {
     uint64_t t = gemm_counting ? ni_mcu_count() : 0;
     __real_ni_gemm_s8(w, cols, x, x_stride, n, r0, r1, acc, acc_stride);
     if (!gemm_counting) return;
-    gemm_instructions += ni_mcu_count() - t;
+    uint64_t g = ni_mcu_count() - t;
+    gemm_instructions += g;
+    step_gemm[step_now] += g;
     gemm_macs += (uint64_t)(r1 - r0) * cols * n;
     gemm_calls++;
 }
@@ -59,7 +91,9 @@ void __wrap_ni_b1_gemm(const uint32_t *w, uint32_t words, const uint32_t *xbits,
     uint64_t t = gemm_counting ? ni_mcu_count() : 0;
     __real_ni_b1_gemm(w, words, xbits, x_words_stride, n, r0, r1, acc, acc_stride);
     if (!gemm_counting) return;
-    gemm_instructions += ni_mcu_count() - t;
+    uint64_t g = ni_mcu_count() - t;
+    gemm_instructions += g;
+    step_gemm[step_now] += g;
     gemm_macs += (uint64_t)(r1 - r0) * 32u * words * n;
     gemm_calls++;
 }
@@ -76,7 +110,9 @@ void __wrap_ni_layernorm_s16(const int16_t *x, const ni_ln_param *p, uint32_t n,
     ln_calls++;
 }
 #define NI_GEMM_COUNTING(on) (gemm_counting = (on))
+#define NI_STEP_CALIBRATE() step_calibrate()
 #else
+#define NI_STEP_CALIBRATE() ((void)0)
 #define NI_GEMM_COUNTING(on) ((void)0)
 #endif
 
@@ -130,6 +166,7 @@ static uint32_t argmax(const int32_t *v, uint32_t n)
 int main(void)
 {
     ni_mcu_counter_init();
+    NI_STEP_CALIBRATE();
     printf("counter: instructions, %" PRIu32 " per step%s\n", ni_mcu_counter_resolution,
            ni_mcu_counter_resolution == 1 ? " (exact)" : " (counts to within one step)");
     const uint32_t image_len = ni_embedded_image_len;
@@ -261,6 +298,19 @@ int main(void)
         printf("gemm profile %s: %" PRIu64 " calls, %" PRIu64 " MACs, %" PRIu64 " instructions (%" PRIu64 ".%03" PRIu64
                " per MAC) in the full-depth passes\n", NI_MCU_IMAGE_NAME, gemm_calls, gemm_macs,
                gemm_instructions, milli / 1000u, milli % 1000u);
+    }
+    if (utterances) {
+        printf("step profile %s: per utterance at full depth, instructions (of which GEMM tiles), mark cost %" PRIu64
+               "\n", NI_MCU_IMAGE_NAME, step_mark_cost);
+        uint64_t marked = 0;
+        for (int k = 1; k < NI_STEP_COUNT; k++) {
+            printf("step %s: %s: %" PRIu64 " %" PRIu64 "\n", NI_MCU_IMAGE_NAME, step_names[k],
+                   step_instructions[k] / utterances, step_gemm[k] / utterances);
+            marked += step_instructions[k];
+        }
+        /* the rest of the steps' calls (argument and arena checks) and what the GEMM counting adds */
+        printf("step %s: %s: %" PRIu64 " 0\n", NI_MCU_IMAGE_NAME, step_names[0],
+               sum_full > marked ? (sum_full - marked) / utterances : 0);
     }
     if (ln_elements) {
         uint64_t milli = (ln_instructions * 1000u + ln_elements / 2) / ln_elements;

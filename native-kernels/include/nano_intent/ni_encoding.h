@@ -83,6 +83,12 @@ typedef struct ni_encoding_traits {
                  int32_t *acc, uint32_t acc_stride);
     /* out[c] += round_shift(w[row][c] * M_row, s_row) for c < cols: an embedding row at the embedding-sum scale. */
     void (*embed_add)(const ni_tensor *t, uint32_t row, int64_t *out);
+    /* The largest |acc| gemm can give for rows of `cols` columns (<= 2^30): lets an epilogue turn a monotone test of
+     * the requantized output into a test of acc (ni_bits_tile.c). */
+    uint32_t (*acc_bound)(uint32_t cols);
+    /* 1 when each input element is one bit, set when the int8 value x >= *threshold (then pack_input writes those
+     * bits and a producer may write them straight from its accumulators); 0 when the input is not a threshold. */
+    int (*input_threshold)(const ni_tensor *t, int32_t *threshold);
 } ni_encoding_traits;
 
 /* The table's row for an encoding id; NULL for an id without one (the reserved ids 3..7, 0, 8..255). */

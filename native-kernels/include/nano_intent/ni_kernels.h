@@ -71,9 +71,23 @@ void ni_requant_tile_logits(const ni_tensor *t, uint32_t r0, uint32_t r1, const 
 #define NI_LOGIT_FRAC_BITS 16
 #define NI_LOGIT_LIMIT (1L << 26) /* +-1024 nats */
 /* Sign bits (W1A1 Q, K, V): bit r of token t's row (bits + t*bits_stride words) = (acc + bias_r >= 0); the other
- * bits of those words are kept. */
+ * bits of those words are kept. (ni_bits_tile.c) */
 void ni_sign_tile_bits(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
                        uint32_t n, uint32_t *bits, uint32_t bits_stride);
+/* The int8 values i (-128..127) whose test lut(i) >= threshold holds (lut NULL: i >= threshold), as an interval:
+ * the test is (lo <= i <= hi) ^ invert (lo > hi: empty). */
+typedef struct ni_bit_interval {
+    int32_t lo, hi, invert;
+} ni_bit_interval;
+/* 1 and *iv when that set or its complement is one interval (or empty), 0 otherwise. */
+int ni_bit_interval_of(const int8_t *lut, int32_t threshold, ni_bit_interval *iv);
+/* Bit r of token t's row = (lo <= sat8(v) <= hi) ^ invert, the other bits of those words kept: the int8 output of
+ * ni_requant_tile_s8, through a table, tested against a binary consumer's threshold, without the int8 row, for
+ * accumulators of t's own GEMM (|acc| <= its encoding's acc_bound(cols)). Returns 0,
+ * writing nothing or a part of the bits, when the shape is outside what it handles (t's encoding gives no acc_bound,
+ * shifts over 48): then the caller takes the int8 path. */
+int ni_requant_tile_bits(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
+                         uint32_t n, const ni_bit_interval *iv, uint32_t *bits, uint32_t bits_stride);
 
 /* ---- embedding ---- */
 

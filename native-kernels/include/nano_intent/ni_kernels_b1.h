@@ -52,6 +52,13 @@ uint32_t ni_b1_attention_scratch_bytes(uint32_t n, uint32_t hidden, uint32_t hea
 void ni_b1_attention(const uint32_t *qbits, const uint32_t *kbits, const uint32_t *vbits, uint32_t n, uint32_t hidden,
                      uint32_t heads, int32_t threshold, uint32_t *scratch, int8_t *ctx);
 
+/* The same Bi-Attention with the context written as the next binary layer's input bits: bit d of query i (word
+ * i * (hidden / 32) of out) = [sat8(c_i[d]) >= ctx_threshold], what ni_b1_pack_s8 makes of ni_b1_attention's ctx.
+ * scratch as ni_b1_attention's (it needs fewer bytes). */
+void ni_b1_attention_bits(const uint32_t *qbits, const uint32_t *kbits, const uint32_t *vbits, uint32_t n,
+                          uint32_t hidden, uint32_t heads, int32_t threshold, int32_t ctx_threshold, uint32_t *scratch,
+                          uint32_t *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -40,20 +40,6 @@ void ni_requant_tile_logits(const ni_tensor *t, uint32_t r0, uint32_t r1, const 
     }
 }
 
-void ni_sign_tile_bits(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
-                       uint32_t n, uint32_t *bits, uint32_t bits_stride)
-{
-    const ni_encoding_traits *e = ni_encoding_find(t->encoding);
-    for (uint32_t r = r0; r < r1; r++) {
-        const int32_t bias = e->row_params(t, r).bias;
-        const uint32_t m = 1u << (r % 32u);
-        for (uint32_t k = 0; k < n; k++) {
-            uint32_t *w = &bits[k * bits_stride + r / 32u];
-            *w = (int64_t)acc[k * acc_stride + (r - r0)] + bias >= 0 ? *w | m : *w & ~m;
-        }
-    }
-}
-
 void ni_embed_token_s16(const ni_tensor *word, const ni_tensor *pos, uint32_t token, uint32_t position, int64_t *sum,
                         int16_t *out)
 {

@@ -8,8 +8,10 @@
 typedef struct ni_attention_block {
     /* Bytes of the arena's buf the block needs at T = max_positions (it also has wide's spare half, T*H bytes). */
     uint32_t (*buf_bytes)(const ni_model_dims *d);
-    /* h (a->hidden, int8 [n][H]) -> context int8 [n][H] at a->buf. May use the spare half, buf, acc and row. */
-    void (*run)(const ni_model *m, const ni_arena_view *a, uint32_t n);
+    /* h (a->hidden, int8 [n][H]) -> the context [n][H] as the attention output layer's input rows (int8, or
+     * packed as its encoding reads them), in buf; returns them and their stride. May use the spare half, buf, acc
+     * and row. */
+    const uint8_t *(*run)(const ni_model *m, const ni_arena_view *a, uint32_t n, uint32_t *stride);
 } ni_attention_block;
 
 extern const ni_attention_block ni_attention_softmax_s8; /* ni_attention_int8.c: NI_SCHEME_INT8 */

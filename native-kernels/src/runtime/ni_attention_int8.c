@@ -2,6 +2,7 @@
  * per query row and head the integer softmax and its context. */
 #include "ni_attention_block.h"
 #include "ni_linear.h"
+#include "ni_profile.h"
 
 /* q (then the context) [T][H] and v [T][H] int8, the scores of one query row; k lies in wide's spare half. */
 static uint32_t buf_bytes(const ni_model_dims *d)
@@ -9,7 +10,7 @@ static uint32_t buf_bytes(const ni_model_dims *d)
     return 2u * d->max_positions * d->hidden_size + 4u * d->max_positions;
 }
 
-static void run(const ni_model *m, const ni_arena_view *a, uint32_t n)
+static const uint8_t *run(const ni_model *m, const ni_arena_view *a, uint32_t n, uint32_t *stride_out)
 {
     const uint32_t H = m->dims.hidden_size, dh = H / m->dims.num_heads, S = a->max_positions * H;
     int8_t *q = (int8_t *)(void *)a->buf, *v = q + S, *k = (int8_t *)(void *)a->spare;
@@ -23,10 +24,12 @@ static void run(const ni_model *m, const ni_arena_view *a, uint32_t n)
                                 ni_epilogue_s8((uint8_t *)k, H, NULL, NULL, NULL),
                                 ni_epilogue_s8((uint8_t *)v, H, NULL, NULL, NULL) };
     ni_linear_tiles(t, in, stride, ep, 3, n, a);
+    NI_PROFILE_STEP(NI_STEP_ATTENTION);
     /* Only the n real tokens exist, so no padding mask is needed. The context overwrites q row by row. */
     for (uint32_t i = 0; i < n; i++)
         for (uint32_t h = 0; h < m->dims.num_heads; h++)
             ni_attention_head_s8(q + i * H + h * dh, k + h * dh, v + h * dh, H, n, dh, m->qp, scores, q + i * H + h * dh);
+    return ni_linear_input(&m->attn_out, q, H, n, a->buf + S, stride_out);
 }
 
 const ni_attention_block ni_attention_softmax_s8 = { buf_bytes, run };

@@ -3,6 +3,7 @@
 #include <string.h>
 #include "ni_attention_block.h"
 #include "ni_linear.h"
+#include "ni_profile.h"
 #include "nano_intent/ni_kernels_b1.h"
 
 /* The context int8 [T][H] and ni_b1_attention's scratch. Wide's spare half (T*H bytes) holds h packed for each of
@@ -12,7 +13,7 @@ static uint32_t buf_bytes(const ni_model_dims *d)
     return d->max_positions * d->hidden_size + ni_b1_attention_scratch_bytes(d->max_positions, d->hidden_size, d->num_heads);
 }
 
-static void run(const ni_model *m, const ni_arena_view *a, uint32_t n)
+static const uint8_t *run(const ni_model *m, const ni_arena_view *a, uint32_t n, uint32_t *stride_out)
 {
     const uint32_t H = m->dims.hidden_size, T = a->max_positions, words = H / 32u;
     const ni_tensor *t[3] = { &m->query, &m->key, &m->value };
@@ -31,8 +32,19 @@ static void run(const ni_model *m, const ni_arena_view *a, uint32_t n)
     const ni_epilogue ep[3] = { ni_epilogue_sign_bits(bits[0], words), ni_epilogue_sign_bits(bits[1], words),
                                 ni_epilogue_sign_bits(bits[2], words) };
     ni_linear_tiles(t, in, stride, ep, 3, n, a);
-    ni_b1_attention(bits[0], bits[1], bits[2], n, H, m->dims.num_heads, ni_ld32(&m->qp->attn_threshold),
-                    (uint32_t *)(void *)(a->buf + T * H), (int8_t *)(void *)a->buf);
+    NI_PROFILE_STEP(NI_STEP_ATTENTION);
+    const int32_t threshold = ni_ld32(&m->qp->attn_threshold);
+    uint32_t *scratch = (uint32_t *)(void *)(a->buf + T * H);
+    int32_t ctx_threshold;
+    if (ni_encoding_find(m->attn_out.encoding)->input_threshold(&m->attn_out, &ctx_threshold)) {
+        /* the output layer reads bits: the context goes straight into them, at the start of buf */
+        *stride_out = 4u * words;
+        ni_b1_attention_bits(bits[0], bits[1], bits[2], n, H, m->dims.num_heads, threshold, ctx_threshold, scratch,
+                             (uint32_t *)(void *)a->buf);
+        return a->buf;
+    }
+    ni_b1_attention(bits[0], bits[1], bits[2], n, H, m->dims.num_heads, threshold, scratch, (int8_t *)(void *)a->buf);
+    return ni_linear_input(&m->attn_out, (const int8_t *)(const void *)a->buf, H, n, a->buf + T * H, stride_out);
 }
 
 const ni_attention_block ni_attention_bi = { buf_bytes, run };

@@ -39,6 +39,15 @@ static void apply_s8(const ni_epilogue *ep, const ni_tensor *t, uint32_t r0, uin
     }
 }
 
+/* A binary consumer's bits straight from the accumulators; the int8 path when the tile's shape is not handled. */
+static void apply_bits(const ni_epilogue *ep, const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc,
+                       uint32_t acc_stride, uint32_t n)
+{
+    if (!ni_requant_tile_bits(t, r0, r1, acc, acc_stride, n, &ep->interval, (uint32_t *)(void *)ep->out,
+                              ep->out_stride / 4u))
+        apply_s8(ep, t, r0, r1, acc, acc_stride, n);
+}
+
 static void apply_add_s16(const ni_epilogue *ep, const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc,
                           uint32_t acc_stride, uint32_t n)
 {
@@ -70,6 +79,11 @@ ni_epilogue ni_epilogue_s8(uint8_t *out, uint32_t out_stride, const int8_t *lut,
     e.lut = lut;
     e.consumer = consumer;
     e.row_tmp = row_tmp;
+    int32_t threshold;
+    if (consumer != NULL && out_stride % 4u == 0 &&
+        ni_encoding_find(consumer->encoding)->input_threshold(consumer, &threshold) &&
+        ni_bit_interval_of(lut, threshold, &e.interval))
+        e.apply = apply_bits;
     return e;
 }
 

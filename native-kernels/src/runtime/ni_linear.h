@@ -18,6 +18,9 @@ typedef struct ni_epilogue {
     const int8_t *lut;
     const ni_tensor *consumer;
     int8_t *row_tmp;
+    /* when the consumer reads bits x >= threshold and lut's test against it holds on an interval of int8 values: the
+     * bits come from the accumulators (apply_bits) */
+    ni_bit_interval interval;
     /* int16 residual sums in place (wide), sign bits, logits */
     int16_t *wide;
     uint32_t wide_stride;

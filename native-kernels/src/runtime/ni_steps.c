@@ -5,6 +5,7 @@
 #include "ni_arena.h"
 #include "ni_attention_block.h"
 #include "ni_linear.h"
+#include "ni_profile.h"
 #include "nano_intent/ni_scheme.h"
 
 static int check_arena(const ni_model *m, uint8_t *arena, uint32_t arena_len, ni_arena_view *v)
@@ -47,6 +48,7 @@ int ni_embed(const ni_model *m, const int32_t *ids, uint32_t n, uint8_t *arena, 
     if (ids == NULL) return NI_ERR_NULL;
     for (uint32_t t = 0; t < n; t++)
         if (ids[t] < 0 || (uint32_t)ids[t] >= d->vocab_size) return NI_ERR_TOKEN_ID;
+    NI_PROFILE_STEP(NI_STEP_EMBED);
     const uint32_t E = d->embedding_size, in_bytes = ni_input_bytes(&m->emb_proj);
     /* one token at a time in wide (h is written only after every token): the sums, the int16 row, the LayerNorm
      * output, which is stored as mapping_in's input row in buf */
@@ -61,6 +63,7 @@ int ni_embed(const ni_model *m, const int32_t *ids, uint32_t n, uint8_t *arena, 
     }
     const ni_epilogue ep = ni_epilogue_s8((uint8_t *)a.hidden, d->hidden_size, NULL, NULL, NULL);
     ni_linear(&m->emb_proj, a.buf, in_bytes, &ep, n, &a);
+    NI_PROFILE_STEP(NI_STEP_OTHER);
     hdr->n_tokens = n;
     hdr->layers_done = 0;
     hdr->reserved = 0;
@@ -71,11 +74,14 @@ int ni_embed(const ni_model *m, const int32_t *ids, uint32_t n, uint8_t *arena, 
 /* One residual branch closed: wide (int16 [n][H], holding the branch input as int8 values) += requantized `t`
  * applied to `in`, then the LayerNorm writes the int8 result back into the first half of wide (h or a). */
 static void residual_layernorm(const ni_tensor *t, const uint8_t *in, uint32_t in_stride, ni_requant res_rq,
-                               const ni_ln_param *ln, uint32_t n, const ni_arena_view *a, uint32_t H)
+                               const ni_ln_param *ln, uint32_t n, const ni_arena_view *a, uint32_t H,
+                               ni_profile_step_id ln_step)
 {
     ni_widen_s8_in_place(a->hidden, n * H);
     const ni_epilogue ep = ni_epilogue_add_s16(a->wide, H, res_rq);
     ni_linear(t, in, in_stride, &ep, n, a);
+    NI_PROFILE_STEP(ln_step);
+    (void)ln_step;
     for (uint32_t k = 0; k < n; k++) ni_layernorm_s16(a->wide + k * H, ln, H, a->hidden + k * H);
 }
 
@@ -89,20 +95,25 @@ int ni_run_layer(const ni_model *m, uint32_t layer, uint8_t *arena, uint32_t are
     ni_arena_header *hdr = header(arena);
     if (layer >= d->num_layers) return NI_ERR_LAYER_INDEX;
     if (layer != hdr->layers_done) return NI_ERR_LAYER_ORDER;
-    const uint32_t n = hdr->n_tokens, H = d->hidden_size, S = a.max_positions * H;
+    const uint32_t n = hdr->n_tokens, H = d->hidden_size;
     uint32_t stride;
 
     /* attention: h -> context int8 [n][H] at buf; then h + Dense(context) -> LayerNorm -> a (over h) */
-    ni_scheme_find(d->scheme)->attention->run(m, &a, n);
-    const uint8_t *in = ni_linear_input(&m->attn_out, (const int8_t *)(const void *)a.buf, H, n, a.buf + S, &stride);
-    residual_layernorm(&m->attn_out, in, stride, ni_ld_requant(&m->qp->attn_residual), m->attn_ln, n, &a, H);
+    NI_PROFILE_STEP(NI_STEP_QKV);
+    const uint8_t *in = ni_scheme_find(d->scheme)->attention->run(m, &a, n, &stride);
+    NI_PROFILE_STEP(NI_STEP_DENSE);
+    residual_layernorm(&m->attn_out, in, stride, ni_ld_requant(&m->qp->attn_residual), m->attn_ln, n, &a, H, NI_STEP_LN_ATTN);
 
     /* feed-forward: GELU(Ffn(a)) stored as FfnOutput's input at buf; a + FfnOutput(g) -> LayerNorm -> h */
+    NI_PROFILE_STEP(NI_STEP_FFN);
     in = ni_linear_input(&m->ffn, a.hidden, H, n, a.spare, &stride);
     const uint32_t g_stride = ni_input_bytes(&m->ffn_out);
     const ni_epilogue gelu = ni_epilogue_s8(a.buf, g_stride, m->qp->gelu, &m->ffn_out, (int8_t *)(void *)a.row);
     ni_linear(&m->ffn, in, stride, &gelu, n, &a);
-    residual_layernorm(&m->ffn_out, a.buf, g_stride, ni_ld_requant(&m->qp->full_residual), m->full_ln, n, &a, H);
+    NI_PROFILE_STEP(NI_STEP_FFN_OUT);
+    residual_layernorm(&m->ffn_out, a.buf, g_stride, ni_ld_requant(&m->qp->full_residual), m->full_ln, n, &a, H,
+                       NI_STEP_LN_FULL);
+    NI_PROFILE_STEP(NI_STEP_OTHER);
 
     hdr->layers_done = layer + 1;
     return NI_OK;
@@ -121,6 +132,7 @@ int ni_exit_head(const ni_model *m, uint32_t layer, uint8_t *arena, uint32_t are
     if (layer >= d->num_layers) return NI_ERR_LAYER_INDEX;
     if (hdr->layers_done != layer + 1) return NI_ERR_LAYER_ORDER;
     if (n_labels != d->num_labels) return NI_ERR_LABELS_COUNT;
+    NI_PROFILE_STEP(NI_STEP_EXIT);
     const ni_exit_tensors *e = &m->exits[layer];
     uint32_t stride;
     /* pooler over h[CLS] (row 0) -> tanh -> the classifier's input row at buf -> logits */
@@ -131,5 +143,6 @@ int ni_exit_head(const ni_model *m, uint32_t layer, uint8_t *arena, uint32_t are
     const ni_epilogue out = ni_epilogue_logits(logits);
     ni_linear(&e->classifier, a.buf, ni_input_bytes(&e->classifier), &out, 1, &a);
     *entropy_q16 = ni_entropy_q16(logits, d->num_labels, m->qp->exp2_frac, m->qp->log2_frac);
+    NI_PROFILE_STEP(NI_STEP_OTHER);
     return NI_OK;
 }

@@ -195,7 +195,7 @@ static void test_gemm(void)
 #define QKV_MAX 1024u
 #define CTX_MAX 16384u
 #define SCRATCH_MAX 1024u
-static uint32_t aq[QKV_MAX], ak[QKV_MAX], av[QKV_MAX], ascratch[SCRATCH_MAX + 4];
+static uint32_t aq[QKV_MAX], ak[QKV_MAX], av[QKV_MAX], aout[QKV_MAX], ascratch[SCRATCH_MAX + 4];
 static int8_t actx[CTX_MAX + 4];
 static uint8_t arow[512];
 
@@ -239,6 +239,19 @@ static void attention_case(uint32_t n, uint32_t hidden, uint32_t heads, int32_t 
                 CHECK_EQ(actx[i * hidden + d], want, "attention", n, i, d);
             }
         }
+    }
+    /* the context as the next layer's input bits: [sat8(c) >= t] for thresholds across the whole range */
+    const int32_t ctx_thresholds[] = { -128, -127, -5, -1, 0, 1, 2, 7, 126, 127, (int32_t)(rnd() % 41u) - 20 };
+    for (uint32_t ti = 0; ti < sizeof ctx_thresholds / sizeof ctx_thresholds[0]; ti++) {
+        const int32_t t = ctx_thresholds[ti];
+        for (uint32_t i = 0; i < SCRATCH_MAX + 4; i++) ascratch[i] = GUARD_WORD;
+        for (uint32_t i = 0; i < QKV_MAX; i++) aout[i] = GUARD_WORD;
+        ni_b1_attention_bits(aq, ak, av, n, hidden, heads, threshold, t, ascratch, aout);
+        CHECK_EQ(ascratch[bytes / 4], GUARD_WORD, "attention bits wrote past its scratch", n, hidden, heads);
+        if (n * words < QKV_MAX) CHECK_EQ(aout[n * words], GUARD_WORD, "attention bits wrote past out", n, hidden, t);
+        for (uint32_t i = 0; i < n; i++)
+            for (uint32_t d = 0; d < hidden; d++)
+                CHECK_EQ(aout[i * words + d / 32] >> (d % 32) & 1u, actx[i * hidden + d] >= t, "attention bits", n, d, t);
     }
 }
 

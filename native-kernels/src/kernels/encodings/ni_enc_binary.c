@@ -69,6 +69,15 @@ static void embed_add(const ni_tensor *t, uint32_t row, int64_t *out)
     for (uint32_t c = 0; c < t->cols; c++) out[c] += (w[c / 8u] >> (c % 8u) & 1u) ? v : -v;
 }
 
+static uint32_t acc_bound(uint32_t cols) { return cols; } /* acc = cols - 2 * popcount */
+
+static int input_threshold(const ni_tensor *t, int32_t *threshold)
+{
+    *threshold = ni_enc_rd32(t->params);
+    return 1;
+}
+
 const ni_encoding_traits ni_enc_binary = {
-    NI_ENC_BINARY, "BINARY", sizes, validate, row_params, input_bytes, pack_input, gemm, embed_add,
+    NI_ENC_BINARY, "BINARY", sizes, validate, row_params, input_bytes, pack_input, gemm, embed_add, acc_bound,
+    input_threshold,
 };

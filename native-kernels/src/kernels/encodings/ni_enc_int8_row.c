@@ -48,6 +48,16 @@ static void embed_add(const ni_tensor *t, uint32_t row, int64_t *out)
     for (uint32_t c = 0; c < t->cols; c++) out[c] += ni_round_shift_inline((int64_t)w[c] * p.multiplier, p.shift);
 }
 
+static uint32_t acc_bound(uint32_t cols) { return 128u * 128u * cols; } /* |w|, |x| <= 128, cols <= 2^16 */
+
+static int input_threshold(const ni_tensor *t, int32_t *threshold)
+{
+    (void)t;
+    (void)threshold;
+    return 0; /* the input is the int8 row itself */
+}
+
 const ni_encoding_traits ni_enc_int8_row = {
-    NI_ENC_INT8_ROW, "INT8_ROW", sizes, validate, row_params, input_bytes, NULL, gemm, embed_add,
+    NI_ENC_INT8_ROW, "INT8_ROW", sizes, validate, row_params, input_bytes, NULL, gemm, embed_add, acc_bound,
+    input_threshold,
 };

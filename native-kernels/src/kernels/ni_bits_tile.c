@@ -1,0 +1,247 @@
+/* Epilogues that write a binary consumer's input bits straight from a GEMM tile, without the int8 row in between
+ * (docs/numerics.md "Linear layers over tokens"). Each output bit is a test of a monotone function of acc, so per
+ * row it becomes an interval test of acc itself: the row's bounds are found once and every token's bit costs a
+ * subtraction and an unsigned compare.
+ *   sign bits (W1A1 Q, K, V):   bit = acc + bias >= 0                       <=>  acc >= -bias
+ *   requantized and tested:     bit = [lo <= sat8(rq(acc + bias)) <= hi] ^ invert
+ * The second is what an int8 output does when it passes through a table whose test against the consumer's
+ * threshold holds on an interval of the table's index (or off one): ni_bit_interval_of finds out. */
+#include <stddef.h>
+#include "nano_intent/ni_kernels.h"
+
+#if defined(__GNUC__)
+#define NI_BITS_INLINE static inline __attribute__((always_inline))
+#else
+#define NI_BITS_INLINE static inline
+#endif
+
+int ni_bit_interval_of(const int8_t *lut, int32_t threshold, ni_bit_interval *iv)
+{
+    /* the set {i : lut(i) >= threshold} over i = -128..127; lut NULL = identity */
+    int32_t first = 128, last = -129, runs = 0, prev = 0;
+    for (int32_t i = -128; i <= 127; i++) {
+        int32_t v = lut != NULL ? lut[i + 128] : i, in = v >= threshold;
+        if (in && !prev) runs++;
+        if (in) {
+            if (first == 128) first = i;
+            last = i;
+        }
+        prev = in;
+    }
+    if (runs <= 1) { /* empty, or one interval */
+        iv->lo = runs ? first : 0;
+        iv->hi = runs ? last : -1;
+        iv->invert = 0;
+        return 1;
+    }
+    if (runs == 2 && lut != NULL && (lut[0] >= threshold) && (lut[255] >= threshold)) {
+        /* two runs touching both ends: the complement is the one interval between them */
+        int32_t lo = 128, hi = -129;
+        for (int32_t i = -128; i <= 127; i++)
+            if (lut[i + 128] < threshold) {
+                if (lo == 128) lo = i;
+                hi = i;
+            }
+        iv->lo = lo;
+        iv->hi = hi;
+        iv->invert = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* The smallest acc in [-bound, bound + 1] (bound + 1: none) with round_shift((acc + bias) * M, s) >= q, for
+ * q in -127..127 and M >= 0: round_shift(v, s) >= q  <=>  v >= vq = q * 2^s - 2^(s-1) + [q <= 0] (ties away from
+ * zero; threshold_of), and (x0 + k) * M >= vq  <=>  k >= ceil((vq - x0 * M) / M) with x0 = bias - bound: one 32-bit
+ * division when the difference fits. Returns 0 (caller falls back) for differences over 32 bits. */
+typedef struct ni_at_least {
+    int64_t vq;     /* the threshold on v */
+    int32_t never;  /* q >= 128 */
+    int32_t always; /* q <= -128 */
+} ni_at_least;
+
+static int threshold_of(int32_t q, int32_t shift, ni_at_least *t)
+{
+    t->always = q <= -128;
+    t->never = q >= 128;
+    t->vq = 0;
+    if (t->always || t->never) return 1;
+    if (shift > 48) return 0; /* |q| * 2^s must fit int64 with room */
+    t->vq = (int64_t)q * ((int64_t)1 << shift) - ((int64_t)1 << (shift - 1)) + (q <= 0);
+    return 1;
+}
+
+static int at_least(const ni_at_least *t, int32_t bias, int32_t multiplier, int32_t bound, int32_t *a)
+{
+    if (t->always) { *a = -bound; return 1; }
+    if (t->never) { *a = bound + 1; return 1; }
+    const int64_t d = t->vq - ((int64_t)bias - bound) * multiplier; /* |.| < 2^55 + 2^62 */
+    if (d <= 0) { *a = -bound; return 1; }
+    if (d > (int64_t)2 * bound * multiplier) { *a = bound + 1; return 1; } /* also every M = 0 case left */
+    if (d > (int64_t)UINT32_MAX) return 0;
+    *a = -bound + (int32_t)(((uint32_t)d - 1u) / (uint32_t)multiplier + 1u);
+    return 1;
+}
+
+/* One row's test: bit = (uint32)(acc - a) < w. */
+typedef struct ni_row_test {
+    int32_t a;
+    uint32_t w;
+} ni_row_test;
+
+/* Writes bits [r0, r1) of every token from the rows' tests, xor `flip` (all of the segment's bits or none); [r0, r1)
+ * lies in one word. The rows run from the last down, each shifting the complement of its bit in at the bottom
+ * (cur = 2 * cur + (u >= w): a compare and an add-with-carry on Arm), so the first row ends at bit 0. */
+static void emit(const int32_t *acc, uint32_t acc_stride, uint32_t n, uint32_t r0, uint32_t r1, const ni_row_test *rt,
+                 int flip, uint32_t *bits, uint32_t bits_stride)
+{
+    const uint32_t count = r1 - r0, sh = r0 % 32u;
+    const uint32_t ones = count == 32u ? 0xFFFFFFFFu : ((1u << count) - 1u), mask = ones << sh;
+    const uint32_t fix = flip ? 0u : ones; /* undoes the complement, unless the test is to be flipped anyway */
+    uint32_t *word = bits + r0 / 32u;
+    for (uint32_t k = 0; k < n; k++, acc += acc_stride, word += bits_stride) {
+        uint32_t cur = 0;
+        for (uint32_t j = count; j-- > 0;) cur = cur + cur + ((uint32_t)(acc[j] - rt[j].a) >= rt[j].w);
+        *word = (*word & ~mask) | ((cur ^ fix) << sh);
+    }
+}
+
+/* emit for tests that are acc >= a on every row (w reaches the bound: sign bits, upper sets of int8 values): the
+ * complement of the bit is the sign of acc - a. count is a constant after inlining for the usual 8-row tile, which
+ * keeps the eight a in registers. */
+NI_BITS_INLINE void emit_ge_rows(const int32_t *acc, uint32_t acc_stride, uint32_t n, uint32_t count, uint32_t sh,
+                                 const int32_t *a, uint32_t fix, uint32_t mask, uint32_t *word, uint32_t bits_stride)
+{
+    for (uint32_t k = 0; k < n; k++, acc += acc_stride, word += bits_stride) {
+        uint32_t cur = 0;
+        for (uint32_t j = 0; j < count; j++) cur |= ((uint32_t)(acc[j] - a[j]) >> 31) << j;
+        *word = (*word & ~mask) | ((cur ^ fix) << sh);
+    }
+}
+
+static void emit_ge(const int32_t *acc, uint32_t acc_stride, uint32_t n, uint32_t r0, uint32_t r1,
+                    const ni_row_test *rt, int flip, uint32_t *bits, uint32_t bits_stride)
+{
+    const uint32_t count = r1 - r0, sh = r0 % 32u;
+    const uint32_t ones = count == 32u ? 0xFFFFFFFFu : ((1u << count) - 1u), mask = ones << sh;
+    const uint32_t fix = flip ? 0u : ones;
+    int32_t a[32];
+    for (uint32_t j = 0; j < count; j++) a[j] = rt[j].a;
+    if (count == 8u)
+        emit_ge_rows(acc, acc_stride, n, 8u, sh, a, fix, mask, bits + r0 / 32u, bits_stride);
+    else
+        emit_ge_rows(acc, acc_stride, n, count, sh, a, fix, mask, bits + r0 / 32u, bits_stride);
+}
+
+/* emit for sign bits, exact for any int32 acc: the complement of the bit is acc < a (a = -bias). */
+NI_BITS_INLINE void emit_lt_rows(const int32_t *acc, uint32_t acc_stride, uint32_t n, uint32_t count, uint32_t sh,
+                                 const int32_t *a, uint32_t fix, uint32_t mask, uint32_t *word, uint32_t bits_stride)
+{
+    for (uint32_t k = 0; k < n; k++, acc += acc_stride, word += bits_stride) {
+        uint32_t cur = 0;
+        for (uint32_t j = 0; j < count; j++) cur |= (uint32_t)(acc[j] < a[j]) << j;
+        *word = (*word & ~mask) | ((cur ^ fix) << sh);
+    }
+}
+
+static void emit_lt(const int32_t *acc, uint32_t acc_stride, uint32_t n, uint32_t r0, uint32_t r1,
+                    const ni_row_test *rt, int flip, uint32_t *bits, uint32_t bits_stride)
+{
+    const uint32_t count = r1 - r0, sh = r0 % 32u;
+    const uint32_t ones = count == 32u ? 0xFFFFFFFFu : ((1u << count) - 1u), mask = ones << sh;
+    const uint32_t fix = flip ? 0u : ones;
+    int32_t a[32];
+    for (uint32_t j = 0; j < count; j++) a[j] = rt[j].a;
+    if (count == 8u)
+        emit_lt_rows(acc, acc_stride, n, 8u, sh, a, fix, mask, bits + r0 / 32u, bits_stride);
+    else
+        emit_lt_rows(acc, acc_stride, n, count, sh, a, fix, mask, bits + r0 / 32u, bits_stride);
+}
+
+/* Runs emit over the tile's word segments; `bounds` fills a[j], w[j] for rows [s0, s1), 0 = cannot. */
+typedef int (*ni_bounds_fn)(const ni_tensor *t, const ni_encoding_traits *e, int32_t bound, uint32_t s0, uint32_t s1,
+                            const void *arg, ni_row_test *rt);
+
+static int sign_bounds(const ni_tensor *t, const ni_encoding_traits *e, int32_t bound, uint32_t s0, uint32_t s1,
+                       const void *arg, ni_row_test *rt)
+{
+    (void)arg;
+    (void)bound;
+    for (uint32_t r = s0; r < s1; r++) {
+        const int32_t bias = e->row_params(t, r).bias;
+        if (bias == INT32_MIN) return 0; /* -bias is no int32: the definition */
+        rt[r - s0].a = -bias;             /* acc + bias >= 0  <=>  acc >= -bias */
+        rt[r - s0].w = 0;
+    }
+    return 1;
+}
+
+static int tile_bits(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
+                     uint32_t n, ni_bounds_fn bounds, const void *arg, int flip, uint32_t *bits, uint32_t bits_stride)
+{
+    const ni_encoding_traits *e = ni_encoding_find(t->encoding);
+    const int sign = bounds == sign_bounds;
+    if (e->acc_bound == NULL && !sign) return 0;
+    const int32_t bound = sign ? 0 : (int32_t)e->acc_bound(t->cols);
+    ni_row_test rt[32];
+    for (uint32_t s0 = r0; s0 < r1;) {
+        const uint32_t s1 = r1 - s0 < 32u - s0 % 32u ? r1 : s0 + (32u - s0 % 32u);
+        if (!bounds(t, e, bound, s0, s1, arg, rt)) return 0;
+        if (sign) {
+            emit_lt(acc + (s0 - r0), acc_stride, n, s0, s1, rt, flip, bits, bits_stride);
+            s0 = s1;
+            continue;
+        }
+        uint32_t upper = 1; /* every row's interval runs up to the bound: acc >= a */
+        for (uint32_t j = 0; j < s1 - s0; j++) upper &= rt[j].w == (uint32_t)(bound + 1 - rt[j].a);
+        if (upper)
+            emit_ge(acc + (s0 - r0), acc_stride, n, s0, s1, rt, flip, bits, bits_stride);
+        else
+            emit(acc + (s0 - r0), acc_stride, n, s0, s1, rt, flip, bits, bits_stride);
+        s0 = s1;
+    }
+    return 1;
+}
+
+static int interval_bounds(const ni_tensor *t, const ni_encoding_traits *e, int32_t bound, uint32_t s0, uint32_t s1,
+                           const void *arg, ni_row_test *rt)
+{
+    const ni_bit_interval *iv = (const ni_bit_interval *)arg;
+    ni_at_least lo_t = { 0, 0, 0 }, hi_t = { 0, 0, 0 };
+    int32_t shift = 0; /* the thresholds on v depend on the shift only: computed again when it changes */
+    for (uint32_t r = s0; r < s1; r++) {
+        const ni_int8_row_params p = e->row_params(t, r);
+        if (p.multiplier < 0) return 0;
+        if (p.shift != shift) {
+            shift = p.shift;
+            if (!threshold_of(iv->lo, shift, &lo_t) || !threshold_of(iv->hi + 1, shift, &hi_t)) return 0;
+        }
+        int32_t lo, hi1;
+        if (!at_least(&lo_t, p.bias, p.multiplier, bound, &lo) || !at_least(&hi_t, p.bias, p.multiplier, bound, &hi1))
+            return 0;
+        rt[r - s0].a = lo;
+        rt[r - s0].w = hi1 > lo ? (uint32_t)(hi1 - lo) : 0u; /* acc in [lo, hi1) */
+    }
+    return 1;
+}
+
+void ni_sign_tile_bits(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
+                       uint32_t n, uint32_t *bits, uint32_t bits_stride)
+{
+    if (tile_bits(t, r0, r1, acc, acc_stride, n, sign_bounds, NULL, 0, bits, bits_stride)) return;
+    const ni_encoding_traits *e = ni_encoding_find(t->encoding); /* no accumulator bound: the definition */
+    for (uint32_t r = r0; r < r1; r++) {
+        const int32_t bias = e->row_params(t, r).bias;
+        const uint32_t m = 1u << (r % 32u);
+        for (uint32_t k = 0; k < n; k++) {
+            uint32_t *wd = &bits[k * bits_stride + r / 32u];
+            *wd = (int64_t)acc[k * acc_stride + (r - r0)] + bias >= 0 ? *wd | m : *wd & ~m;
+        }
+    }
+}
+
+int ni_requant_tile_bits(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
+                         uint32_t n, const ni_bit_interval *iv, uint32_t *bits, uint32_t bits_stride)
+{
+    return tile_bits(t, r0, r1, acc, acc_stride, n, interval_bounds, iv, iv->invert, bits, bits_stride);
+}
