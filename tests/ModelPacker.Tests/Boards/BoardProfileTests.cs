@@ -80,7 +80,7 @@ public class BoardProfileTests : IDisposable
         Assert.True(b.InQspiWindow);
         Assert.Equal(BoardProfile.QspiWindowBase, b.FlashAddress);
         Assert.Equal(qspiBytes, b.QspiFlashBytes);
-        Assert.InRange(b.FlashBudgetBytes, 1_200_000, qspiBytes); // the bundled SNIPS (763,172) and CLINC150 (~1.1 MB) images
+        Assert.InRange(b.FlashBudgetBytes, 1_200_000, qspiBytes); // the bundled SNIPS (743,440) and CLINC150 (~1.1 MB) images
         var e = Assert.Throws<InvalidDataException>(() => b.EnsureFits(b.FlashBudgetBytes + 1, 1));
         Assert.Contains("(QSPI flash at 0x90000000) by 1 bytes", e.Message);
     }

@@ -93,7 +93,9 @@ public class NormalizerPruningTests(ITestOutputHelper output)
         var pruned = ImageReader.Read(image, vocabName).Content.Normalizer!;
         var full = NormalizerTable.ForFlags(flags);
         Assert.True(pruned.ByteLength < full.ByteLength);
-        var withFull = new WordPieceTokenizer(vocab, normalizer: full);
+        // The image's token ids are ranks (docs/flash-image.md, VOCABULARY): the reference tokenizes with the image's
+        // strings in image order, so both sides give image ids.
+        var withFull = new WordPieceTokenizer(NativeTokenizerTests.ImageVocabulary(image), normalizer: full);
         using var native = new NativeTokenizer(image);
         int compared = 0;
         for (int cp = 0; cp <= 0x10FFFF; cp++)
