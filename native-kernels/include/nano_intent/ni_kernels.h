@@ -85,7 +85,7 @@ int ni_bit_interval_of(const int8_t *lut, int32_t threshold, ni_bit_interval *iv
  * ni_requant_tile_s8, through a table, tested against a binary consumer's threshold, without the int8 row, for
  * accumulators of t's own GEMM (|acc| <= its encoding's acc_bound(cols)). Returns 0,
  * writing nothing or a part of the bits, when the shape is outside what it handles (t's encoding gives no acc_bound,
- * shifts over 48): then the caller takes the int8 path. */
+ * or one over 2^30 - 1, shifts over 48): then the caller takes the int8 path. */
 int ni_requant_tile_bits(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
                          uint32_t n, const ni_bit_interval *iv, uint32_t *bits, uint32_t bits_stride);
 

@@ -182,6 +182,8 @@ static int tile_bits(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t
     const ni_encoding_traits *e = ni_encoding_find(t->encoding);
     const int sign = bounds == sign_bounds;
     if (e->acc_bound == NULL && !sign) return 0;
+    /* interval widths (up to 2 bound + 1) and acc - a must stay in int32: wider tensors take the caller's path */
+    if (!sign && e->acc_bound(t->cols) > (uint32_t)((INT32_MAX - 1) / 2)) return 0;
     const int32_t bound = sign ? 0 : (int32_t)e->acc_bound(t->cols);
     ni_row_test rt[32];
     for (uint32_t s0 = r0; s0 < r1;) {

@@ -207,12 +207,26 @@ static void test_binary_always_handled(void)
     }
 }
 
+/* An INT8_ROW tensor of 65,536 columns (acc_bound 2^30: an interval up to 2^31 + 1 wide) at acc = 2^30, the
+ * threshold -128 true for every value: the bits are all set, or the kernel declines (the caller's int8 path). */
+static void test_widest_int8_rows(void)
+{
+    ni_tensor t = make_tensor(NI_ENC_INT8_ROW, 0);
+    t.cols = 65536u;
+    ni_bit_interval iv;
+    CHECK(ni_bit_interval_of(NULL, -128, &iv));
+    for (uint32_t i = 0; i < 8u; i++) acc[i] = 1 << 30;
+    bits[0] = 0;
+    if (ni_requant_tile_bits(&t, 0, 8, acc, 8, 1, &iv, bits, WORDS)) CHECK((bits[0] & 0xFFu) == 0xFFu);
+}
+
 int main(void)
 {
     test_sign();
     test_interval_of();
     test_requant_bits();
     test_binary_always_handled();
+    test_widest_int8_rows();
     printf("%s\n", failures ? "FAILED" : "PASSED");
     return failures ? 1 : 0;
 }
