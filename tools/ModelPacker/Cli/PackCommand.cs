@@ -34,18 +34,25 @@ internal static class PackCommand
         };
         var calibrationCount = new Option<int>("--calibration-utterances") { Description = "Training utterances to calibrate on", DefaultValueFactory = _ => PostTrainingQuantizer.DefaultCalibrationUtterances };
         var vectors = new Option<int>("--test-vectors") { Description = "Test vectors to embed (expected logits of the integer reference at every layer)", DefaultValueFactory = _ => DefaultTestVectors };
+        var prune = new Option<string?>("--prune-vocabulary")
+        {
+            Description = "Keep only the pieces the training split produces at least min-count times (default 1), the special tokens and every single character",
+            HelpName = "min-count",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var output = new Option<string>("--out") { Description = "Image file to write", Required = true, HelpName = "file" };
         var textColumn = CommonOptions.TextColumn();
         var labelColumn = CommonOptions.LabelColumn();
         var command = new Command("pack", "Quantize a checkpoint (int8, or w1a1 when it is binarized) and write a flash image")
         {
-            model, scheme, board, boards, calibration, calibrationCount, vectors, output, textColumn, labelColumn,
+            model, scheme, board, boards, calibration, calibrationCount, vectors, prune, output, textColumn, labelColumn,
         };
         command.SetAction((result, cancellation) => Task.FromResult(CommandRunner.Execute(env, () =>
         {
             int nVectors = result.GetValue(vectors), nCalib = result.GetValue(calibrationCount);
             if (nVectors < 0) throw new UsageException("--test-vectors must be 0 or more");
             if (nCalib < 1) throw new UsageException("--calibration-utterances must be at least 1");
+            int? minCount = result.GetResult(prune) is null ? null : MinCount(result.GetValue(prune));
             string modelDir = result.GetValue(model)!, outPath = result.GetValue(output)!;
             var profile = result.GetValue(board) is { } b ? BoardProfile.Load(b, result.GetValue(boards)) : null;
             var checkpoint = CheckpointDirectory.Load(modelDir);
@@ -56,18 +63,28 @@ internal static class PackCommand
 
             var p = checkpoint.Parameters;
             var chosen = SchemeOf(p, result.GetValue(scheme), modelDir);
-            var calibrationSet = PostTrainingQuantizer.CalibrationSet(p, checkpoint.Vocabulary, data.Train, nCalib, dataPath);
+            var vocabulary = checkpoint.Vocabulary;
+            VocabularyPruning? pruning = null;
+            if (minCount is { } min)
+            {
+                pruning = VocabularyPruning.Prune(vocabulary, data.Train.Select(e => e.Text).ToList(), min);
+                vocabulary = pruning.Vocabulary;
+            }
+            // Calibrated on the utterances as the image tokenizes them, on the checkpoint's rows.
+            var calibrationSet = PostTrainingQuantizer.CalibrationSet(p, vocabulary, data.Train, nCalib, dataPath);
+            if (pruning is not null) calibrationSet = calibrationSet.Select(pruning.ToOriginalIds).ToList();
             var integer = chosen == Schemes.W1A1
                 ? W1A1Quantizer.Quantize(p, BinaryCalibrator.Calibrate(p, calibrationSet))
                 : Int8Quantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet));
+            if (pruning is not null) integer = integer.WithWordRows(pruning.Kept, modelDir);
             cancellation.ThrowIfCancellationRequested();
-            var tokenizer = new WordPieceTokenizer(checkpoint.Vocabulary);
+            var tokenizer = new WordPieceTokenizer(vocabulary);
             var vectorSource = (data.Test.Count > 0 ? data.Test : data.Train)
                 .Select(e => tokenizer.Encode(e.Text, p.Config.MaxPositionEmbeddings)).ToList();
             var image = new IntegerImage
             {
                 Model = integer,
-                Vocabulary = checkpoint.Vocabulary,
+                Vocabulary = vocabulary,
                 Labels = p.Config.Labels,
                 ThresholdsQ16 = new int[p.Config.NumHiddenLayers],
                 TestVectors = TestVectorBuilder.Build(integer, vectorSource, nVectors),
@@ -76,10 +93,18 @@ internal static class PackCommand
             var bytes = image.Build();
             if (profile is not null) CheckBudgets(profile, bytes.Length, integer.ArenaBytes);
             ModelPacker.IO.AtomicFile.WriteAllBytes(outPath, bytes);
-            PrintSizes(env, ImageReader.Read(bytes, outPath), integer, profile, calibrationSet.Count, dataPath, outPath);
+            PrintSizes(env, ImageReader.Read(bytes, outPath), integer, profile, calibrationSet.Count, dataPath, pruning, outPath);
             return ExitCodes.Success;
         })));
         return command;
+    }
+
+    /// <summary>--prune-vocabulary's min-count: 1 when the option has no value, else a whole number of 1 or more.</summary>
+    private static int MinCount(string? value)
+    {
+        if (value is null) return 1;
+        if (int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n >= 1) return n;
+        throw new UsageException($"--prune-vocabulary: '{value}' is not a min-count (a whole number, 1 or more)");
     }
 
     /// <summary>The checkpoint's scheme (binarized = w1a1); a --scheme that contradicts it is a one-line error.</summary>
@@ -123,7 +148,7 @@ internal static class PackCommand
             throw new InvalidDataException($"{dataPath}: none of its intents ({string.Join(", ", foreign.Take(5))}) are the model's; is it the model's training data?");
     }
 
-    private static void PrintSizes(CliEnvironment env, ImageFile file, IntegerModel model, BoardProfile? profile, int calibrated, string dataPath, string outPath)
+    private static void PrintSizes(CliEnvironment env, ImageFile file, IntegerModel model, BoardProfile? profile, int calibrated, string dataPath, VocabularyPruning? pruning, string outPath)
     {
         var table = new Table().AddColumn("section").AddColumn(new TableColumn("offset").RightAligned()).AddColumn(new TableColumn("bytes").RightAligned());
         foreach (var s in file.Sections)
@@ -134,6 +159,9 @@ internal static class PackCommand
         var d = model.Dims;
         env.Console.MarkupLine(Markup.Escape($"{model.Scheme.Name}: V={d.VocabSize} E={d.EmbeddingSize} H={d.HiddenSize} I={d.IntermediateSize} L={d.NumLayers} " +
                                              $"C={d.NumLabels}, calibrated on {calibrated} training utterances of {dataPath}"));
+        if (pruning is not null)
+            env.Console.MarkupLine(Markup.Escape($"vocabulary pruned to {pruning.Vocabulary.Count:N0} of {pruning.OriginalCount:N0} strings: those the training split " +
+                                                 $"produces at least {pruning.MinCount} times, the special tokens and every single character ({pruning.Rounds} rounds)"));
         if (profile is not null)
             env.Console.MarkupLine(Markup.Escape($"board {profile.Name} (id {profile.Id}, {profile.Placement}): image {file.Length:N0} of {profile.FlashBudgetBytes:N0} flash bytes, " +
                                                  $"arena {model.ArenaBytes:N0} of {profile.RamBudgetBytes:N0} RAM bytes"));

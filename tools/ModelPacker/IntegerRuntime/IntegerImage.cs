@@ -61,18 +61,9 @@ public sealed class IntegerImage
         var newOf = new int[rows];
         for (int r = 0; r < rows; r++) newOf[oldOf[r]] = r;
 
-        var words = Model.WordEmbeddings;
-        var q = words.Traits.Decode(words);
-        var weights = new sbyte[q.Weights.Length];
-        for (int r = 0; r < rows; r++) q.Row(oldOf[r]).CopyTo(weights.AsSpan(r * q.Cols, q.Cols));
-        var permuted = q with { Weights = weights, RowParams = oldOf.Select(o => q.RowParams[o]).ToArray() };
-        var tensors = new Dictionary<ushort, EncodedTensor>(Model.Tensors())
-        {
-            [(ushort)TensorId.WordEmbeddings] = words.Traits.Encode(permuted, "WordEmbeddings"),
-        };
         return new IntegerImage
         {
-            Model = IntegerModel.FromTensors(Model.Dims, tensors, Model.QuantParams, "image"),
+            Model = Model.WithWordRows(oldOf, "image"),
             Vocabulary = Vocabulary.FromTokens(order.Select(i => Vocabulary[i])),
             Labels = Labels,
             ThresholdsQ16 = ThresholdsQ16,

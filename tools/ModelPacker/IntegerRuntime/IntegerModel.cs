@@ -66,6 +66,25 @@ public sealed class IntegerModel
         };
     }
 
+    /// <summary>
+    /// The same model with only the word embedding rows <paramref name="rows"/>, in that order (row r of the result is
+    /// row rows[r] here) and V = their count: how the image reorders its vocabulary and how pruning drops tokens.
+    /// Decoded and encoded again by the tensor's encoding, so every encoding keeps its rows' bytes and params.
+    /// </summary>
+    public IntegerModel WithWordRows(IReadOnlyList<int> rows, string source)
+    {
+        var words = WordEmbeddings;
+        var q = words.Traits.Decode(words);
+        var weights = new sbyte[rows.Count * q.Cols];
+        for (int r = 0; r < rows.Count; r++) q.Row(rows[r]).CopyTo(weights.AsSpan(r * q.Cols, q.Cols));
+        var selected = q with { Rows = rows.Count, Weights = weights, RowParams = rows.Select(o => q.RowParams[o]).ToArray() };
+        var tensors = new Dictionary<ushort, EncodedTensor>(Tensors())
+        {
+            [(ushort)TensorId.WordEmbeddings] = words.Traits.Encode(selected, "WordEmbeddings"),
+        };
+        return FromTensors(Dims with { VocabSize = rows.Count }, tensors, QuantParams, source);
+    }
+
     /// <summary>Throws a one-line error when the dims, a tensor (shape, encoding, sizes, params) or QUANT_PARAMS is invalid.</summary>
     public void Validate(string source)
     {

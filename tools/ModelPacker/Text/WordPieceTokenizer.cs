@@ -50,18 +50,26 @@ public sealed class WordPieceTokenizer
 
     private void AppendWord(string word, List<int> ids)
     {
+        int mark = ids.Count;
+        if (MatchWord(word, ids)) return;
+        ids.RemoveRange(mark, ids.Count - mark);
+        ids.Add(Vocabulary.UnkId);
+    }
+
+    /// <summary>
+    /// Appends the pieces greedy longest-match picks in <paramref name="word"/>; false when the word cannot be covered
+    /// (the pieces up to where no piece matched are left appended) or is too long (nothing appended). A piece
+    /// missing from the vocabulary is simply not found: the match takes the longest shorter piece that is there.
+    /// </summary>
+    internal bool MatchWord(string word, List<int> ids)
+    {
         // Code point boundaries, so a piece never splits a surrogate pair.
         Span<int> bounds = word.Length <= 256 ? stackalloc int[word.Length + 1] : new int[word.Length + 1];
         int nCodePoints = 0;
         for (int i = 0; i < word.Length; i += char.IsSurrogatePair(word, i) ? 2 : 1) bounds[nCodePoints++] = i;
         bounds[nCodePoints] = word.Length;
-        if (nCodePoints > _maxInputCharsPerWord)
-        {
-            ids.Add(Vocabulary.UnkId);
-            return;
-        }
+        if (nCodePoints > _maxInputCharsPerWord) return false;
 
-        int mark = ids.Count;
         int start = 0;
         while (start < nCodePoints)
         {
@@ -72,14 +80,10 @@ public sealed class WordPieceTokenizer
                 if (start == 0 ? Vocabulary.TryGetWordStartId(piece, out found) : Vocabulary.TryGetContinuationId(piece, out found))
                     break;
             }
-            if (end == start)
-            {
-                ids.RemoveRange(mark, ids.Count - mark);
-                ids.Add(Vocabulary.UnkId);
-                return;
-            }
+            if (end == start) return false;
             ids.Add(found);
             start = end;
         }
+        return true;
     }
 }
