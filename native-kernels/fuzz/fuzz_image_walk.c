@@ -9,8 +9,8 @@
 #include "nano_intent/ni_tokenizer.h"
 
 /* A validated tensor through its encoding's table row: every row's params, an embedding lookup of its first and last
- * row, and the GEMM of up to 8 rows against one input row made from the fuzz input (packed as the encoding reads it),
- * each buffer of exactly its size so ASan sees any overrun. */
+ * row, and (an encoding with a GEMM) the GEMM of up to 8 rows against one input row made from the fuzz input (packed
+ * as the encoding reads it), each buffer of exactly its size so ASan sees any overrun. */
 static uint32_t walk_tensor(const ni_tensor_desc *d, const uint8_t *text, uint32_t text_len)
 {
     const ni_tensor t = { d->encoding, d->data, d->params, d->data_len, d->params_len, d->rows, d->cols };
@@ -23,6 +23,15 @@ static uint32_t walk_tensor(const ni_tensor_desc *d, const uint8_t *text, uint32
         sink += (uint32_t)p.bias;
     }
     int64_t *sum = (int64_t *)calloc(d->cols, sizeof *sum);
+    if (e->gemm == NULL) { /* an embedding-only encoding (BINARY_EMBED) */
+        if (sum != NULL) {
+            e->embed_add(&t, 0, sum);
+            e->embed_add(&t, d->rows - 1, sum);
+            sink += (uint32_t)sum[0];
+        }
+        free(sum);
+        return sink;
+    }
     int8_t *x = (int8_t *)malloc(d->cols);
     uint32_t *in = (uint32_t *)malloc((e->input_bytes(d->cols) + 3u) & ~3u);
     int32_t *acc = (int32_t *)malloc(rows * sizeof *acc);

@@ -6,6 +6,7 @@
 
 extern const ni_encoding_traits ni_enc_int8_row; /* ni_enc_int8_row.c */
 extern const ni_encoding_traits ni_enc_binary;   /* ni_enc_binary.c */
+extern const ni_encoding_traits ni_enc_binary_embed; /* ni_enc_binary_embed.c */
 
 /* Little-endian readers of params bytes (the loader calls validate on bytes it has not yet vouched for). */
 static inline int32_t ni_enc_rd32(const uint8_t *p)
