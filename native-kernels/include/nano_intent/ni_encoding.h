@@ -137,8 +137,7 @@ typedef struct ni_ln_param {
 #define NI_FRAC_TABLE_LEN 256     /* entropy tables */
 #define NI_QPARAMS_VERSION 3u
 /* QUANT_PARAMS `tables` bits: the optional blocks the section carries, exactly those the scheme reads. */
-#define NI_QP_TABLE_SOFTMAX 0x1u  /* ni_qparams_softmax: the INT8 scheme's softmax attention */
-#define NI_QP_TABLES_KNOWN 0x1u
+#define NI_QP_TABLE_SOFTMAX 1u    /* ni_qparams_softmax: the INT8 scheme's softmax attention */
 
 /* QUANT_PARAMS section, fixed part. Followed immediately by
  *   ni_qparams_softmax          (only when tables has NI_QP_TABLE_SOFTMAX)

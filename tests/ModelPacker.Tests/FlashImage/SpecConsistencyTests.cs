@@ -93,7 +93,8 @@ public partial class SpecConsistencyTests
     private static string Snake(string pascal) => Regex.Replace(pascal, "(?<=[a-z0-9])([A-Z])", "_$1").ToUpperInvariant();
     private static string EncodingCName(TensorEncoding e) => e switch
     {
-        TensorEncoding.Int8Row => "INT8_ROW", TensorEncoding.AdaptivFloat => "ADAPTIVFLOAT", _ => e.ToString().ToUpperInvariant(),
+        TensorEncoding.Int8Row => "INT8_ROW", TensorEncoding.AdaptivFloat => "ADAPTIVFLOAT", TensorEncoding.BinaryEmbed => "BINARY_EMBED",
+        _ => e.ToString().ToUpperInvariant(),
     };
 
     [Fact]
@@ -201,6 +202,9 @@ public partial class SpecConsistencyTests
             ["NI_INT8_ROW_MAX_COLS"] = ModelPacker.Encodings.Int8RowEncoding.MaxCols,
             ["NI_BINARY_HEADER_BYTES"] = ModelPacker.Encodings.BinaryEncoding.HeaderBytes, ["NI_BINARY_ROW_BYTES"] = ModelPacker.Encodings.BinaryEncoding.RowBytes,
             ["NI_BINARY_MAX_COLS"] = ModelPacker.Encodings.BinaryEncoding.MaxCols,
+            ["NI_BINARY_EMBED_HEADER_BYTES"] = ModelPacker.Encodings.BinaryEmbedEncoding.HeaderBytes,
+            ["NI_BINARY_EMBED_MAX_SHIFT"] = ModelPacker.Encodings.BinaryEmbedEncoding.MaxShift,
+            ["NI_QP_TABLE_SOFTMAX"] = (long)QuantTables.Softmax,
             ["NI_BINARY_MIN_THRESHOLD"] = ModelPacker.Encodings.BinaryEncoding.MinThreshold, ["NI_BINARY_MAX_THRESHOLD"] = ModelPacker.Encodings.BinaryEncoding.MaxThreshold,
             ["NI_LN_GAIN_SHIFT"] = ModelPacker.IntegerRuntime.IntegerKernels.LnGainShift, ["NI_LN_XN_FRAC_BITS"] = ModelPacker.IntegerRuntime.IntegerKernels.LnNormFracBits,
             ["NI_EXP_TABLE_LEN"] = ModelPacker.IntegerRuntime.IntegerKernels.ExpTableLength,
@@ -268,6 +272,8 @@ public partial class SpecConsistencyTests
     private static bool RowNames(string row, ushort id, ModelDims d)
     {
         var exp = TensorNames.Expected(id, d)!.Value;
+        if (Scheme.IsEmbeddingTable(id))   // named one by one: "NI_TENSOR_WORD_EMBEDDINGS", "NI_TENSOR_POSITION_EMBEDDINGS"
+            return row.Contains(id == (ushort)TensorId.WordEmbeddings ? "NI_TENSOR_WORD_EMBEDDINGS" : "NI_TENSOR_POSITION_EMBEDDINGS");
         if (exp.Section == SectionKind.ExitHeads)
         {
             var part = (ExitPart)((id - TensorExitBase) % TensorExitStride);
