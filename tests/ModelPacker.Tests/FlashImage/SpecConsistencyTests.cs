@@ -237,6 +237,24 @@ public partial class SpecConsistencyTests
     }
 
     [Fact]
+    public void NumericsBinaryEmbedParamsTableIsTheCodecsLayout()
+    {
+        // docs/numerics.md section 3d: i32 shift at 0, i32 reserved at 4, then one u8 magnitude a row at 8 + r
+        var numerics = File.ReadAllText(Path.Combine(Root, "docs/numerics.md"));
+        var lines = numerics[numerics.IndexOf("## 3d.", StringComparison.Ordinal)..].Split('\n');
+        int start = Array.FindIndex(lines, l => l.StartsWith("| offset | type | field", StringComparison.Ordinal));
+        var rows = lines.Skip(start + 2).TakeWhile(l => l.StartsWith('|'))
+            .Select(l => l.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray()).ToList();
+        Assert.Equal(["0", "4", $"{ModelPacker.Encodings.BinaryEmbedEncoding.HeaderBytes} + r"], rows.Select(r => r[0]));
+        Assert.Equal(["i32", "i32", "u8"], rows.Select(r => r[1]));
+        Assert.Contains($"0..{ModelPacker.Encodings.BinaryEmbedEncoding.MaxShift}", rows[0][3]);
+        var t = ModelPacker.Encodings.BinaryEmbedEncoding.Instance.Encode(new ModelPacker.Encodings.QuantizedTensor(2, 32, Enumerable.Repeat((sbyte)1, 64).ToArray(),
+            [new(0, 200 << 3, 1), new(0, 12 << 3, 1)]), "t");
+        Assert.Equal([2, 0], Enumerable.Range(0, 2).Select(k => BitConverter.ToInt32(t.Params, 4 * k)));
+        Assert.Equal([200, 12], t.Params.Skip(8).Select(b => (int)b));
+    }
+
+    [Fact]
     public void DocSchemeTablesEqualTheCSharpSchemeTable()
     {
         var schemes = Table("### Schemes", "value | name");

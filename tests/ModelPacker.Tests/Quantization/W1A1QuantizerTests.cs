@@ -72,14 +72,20 @@ public class W1A1QuantizerTests
         Assert.Equal(0, m.AttentionDense.Traits.Decode(m.AttentionDense).InputThreshold); // the context: its sign
         Assert.Equal(1.0, s.Context);
 
-        // Embedding rows: the forward's ±alpha_r in the int16 sum's units.
+        // Embedding rows (binary_embed): the forward's ±alpha_r in the int16 sum's units as m_r · 2^k, m_r one byte,
+        // k the smallest shift that fits the largest (which then lies in [128, 256)), within half a step of 2^k.
+        Assert.Equal(TensorEncoding.BinaryEmbed, m.WordEmbeddings.Encoding);
+        Assert.Equal(TensorEncoding.BinaryEmbed, m.PositionEmbeddings.Encoding);
         var word = m.WordEmbeddings.Traits.Decode(m.WordEmbeddings);
-        int e = p.Config.EmbeddingSize;
+        int e = p.Config.EmbeddingSize, k = BitConverter.ToInt32(m.WordEmbeddings.Params, 0);
+        var magnitudes = m.WordEmbeddings.Params.Skip(BinaryEmbedEncoding.HeaderBytes).Select(b => (int)b).ToArray();
+        Assert.InRange(magnitudes.Max(), k == 0 ? 1 : 128, 255);
         for (int r = 0; r < word.Rows; r++)
         {
             Assert.Equal(0, word.RowParams[r].Bias);
-            double alpha = Math.Abs(w.WordEmbeddings[r * e]), got = word.RowParams[r].Multiplier * Math.ScaleB(1.0, -word.RowParams[r].Shift);
-            Assert.True(Math.Abs(got - alpha / s.EmbeddingSum) <= Math.ScaleB(0.5, -word.RowParams[r].Shift));
+            double alpha = Math.Abs(w.WordEmbeddings[r * e]), got = BinaryEmbedEncoding.Value(m.WordEmbeddings, r);
+            Assert.Equal((long)magnitudes[r] << k, (long)got);
+            Assert.True(Math.Abs(got - alpha / s.EmbeddingSum) <= Math.ScaleB(0.5, k), $"word row {r}: {got} vs {alpha / s.EmbeddingSum}");
             for (int c = 0; c < e; c++) Assert.Equal(w.WordEmbeddings[r * e + c] >= 0 ? 1 : -1, word.Weights[r * e + c]);
         }
         // The exit classifiers are the int8 quantizer's, bit for bit.
