@@ -167,12 +167,18 @@ static uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v;
 /* Raw input bytes, then each field mapped into its encoding's valid range.
  *   INT8_ROW per row: |bias| <= 2^30, multiplier >= 0, shift 1..62
  *   BINARY header: act_threshold -128..127, shift 1..62, reserved 0; rows: any int16 bias, uint16 multiplier
- *   BINARY_EMBED header: shift 0..7, reserved 0; rows: any uint8 magnitude */
+ *   BINARY_EMBED header: shift 0..7, reserved 0; rows: any uint8 magnitude
+ *   BINARY_SIGN header: act_threshold -128..127, reserved 0; rows: any int16 bias */
 static void fill_params(src *s, uint8_t encoding, uint8_t *p, uint32_t len, uint32_t rows)
 {
     fill_bytes(s, p, len);
     if (encoding == NI_ENC_BINARY_EMBED) {
         wr32(p, rd32(p) % (NI_BINARY_EMBED_MAX_SHIFT + 1u));
+        wr32(p + 4, 0);
+        return;
+    }
+    if (encoding == NI_ENC_BINARY_SIGN) {
+        wr32(p, (uint32_t)((int32_t)(rd32(p) % 256u) - 128));
         wr32(p + 4, 0);
         return;
     }

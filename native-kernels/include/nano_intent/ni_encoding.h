@@ -59,6 +59,13 @@ typedef struct ni_int8_row_params {
 #define NI_BINARY_EMBED_HEADER_BYTES 8u
 #define NI_BINARY_EMBED_MAX_SHIFT 7
 
+/* ---- NI_ENC_BINARY_SIGN (src/kernels/encodings/ni_enc_binary_sign.c) ----
+ * data = the rows of NI_ENC_BINARY; params = an 8-byte header {int32 act_threshold, int32 0} then one int16 bias per
+ * row (params_len = 8 + 2 rows); row_params = {bias, 1, 1}: only the sign of acc + bias is meant. Never an embedding
+ * table (no embed_add). */
+#define NI_BINARY_SIGN_HEADER_BYTES 8u
+#define NI_BINARY_SIGN_ROW_BYTES 2u
+
 /* One weight tensor: pointers into the image (or into memory for models built in RAM), untyped. */
 typedef struct ni_tensor {
     uint8_t encoding;                   /* ni_encoding */
@@ -89,7 +96,8 @@ typedef struct ni_encoding_traits {
      * where token tok's packed input row is at in + tok * in_stride. Each weight row is read once for all n tokens. */
     void (*gemm)(const ni_tensor *t, const uint8_t *in, uint32_t in_stride, uint32_t n, uint32_t r0, uint32_t r1,
                  int32_t *acc, uint32_t acc_stride);
-    /* out[c] += round_shift(w[row][c] * M_row, s_row) for c < cols: an embedding row at the embedding-sum scale. */
+    /* out[c] += round_shift(w[row][c] * M_row, s_row) for c < cols: an embedding row at the embedding-sum scale; NULL
+     * for an encoding that is never an embedding table (BINARY_SIGN). */
     void (*embed_add)(const ni_tensor *t, uint32_t row, int64_t *out);
     /* The largest |acc| gemm can give for rows of `cols` columns (<= 2^30): lets an epilogue turn a monotone test of
      * the requantized output into a test of acc (ni_bits_tile.c). */

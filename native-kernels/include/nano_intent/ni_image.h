@@ -139,7 +139,8 @@ typedef enum ni_encoding {
     NI_ENC_IPQ = 5,                         /* reserved: iPQ codebooks */
     NI_ENC_ADAPTIVFLOAT = 6,                /* reserved: AdaptivFloat */
     NI_ENC_FP32 = 7,                        /* reserved: fp32 (host comparisons only, never on the device path) */
-    NI_ENC_BINARY_EMBED = 8                 /* 1-bit embedding table: sign bits, a 1-byte magnitude per row */
+    NI_ENC_BINARY_EMBED = 8,                /* 1-bit embedding table: sign bits, a 1-byte magnitude per row */
+    NI_ENC_BINARY_SIGN = 9                  /* 1-bit weights whose output is only the sign of acc + bias (W1A1 Q, K, V) */
 } ni_encoding;
 
 /* Tensor ids. Logical shapes [rows, cols] are demanded by the MODEL dims (docs/flash-image.md); a linear

@@ -53,6 +53,8 @@ uint8_t ni_tensor_encoding(const ni_model_dims *d, uint32_t id)
     const ni_scheme_traits *s = ni_scheme_find(d->scheme);
     if (s == NULL) return 0;
     if (is_embedding_table(id)) return s->embedding_encoding;
+    if (id == NI_TENSOR_ATTENTION_QUERY || id == NI_TENSOR_ATTENTION_KEY || id == NI_TENSOR_ATTENTION_VALUE)
+        return s->projection_encoding;
     int classifier = id >= NI_TENSOR_EXIT_BASE && (id - NI_TENSOR_EXIT_BASE) % NI_TENSOR_EXIT_STRIDE == NI_EXIT_CLASSIFIER;
     return classifier ? s->classifier_encoding : s->weight_encoding;
 }

@@ -105,6 +105,15 @@ void tb_fill_params(uint8_t encoding, uint8_t *p, uint32_t len, uint32_t *rng)
         for (j = NI_BINARY_EMBED_HEADER_BYTES; j < len; j++) p[j] = (uint8_t)tb_rng_next(rng);
         return;
     }
+    if (encoding == NI_ENC_BINARY_SIGN) {
+        /* header {act_threshold -8..8, 0}, then one int16 bias per row */
+        if (len < NI_BINARY_SIGN_HEADER_BYTES) return;
+        tb_wr32(p, (tb_rng_next(rng) % 17u) - 8u);
+        tb_wr32(p + 4, 0);
+        for (j = NI_BINARY_SIGN_HEADER_BYTES; j + NI_BINARY_SIGN_ROW_BYTES <= len; j += NI_BINARY_SIGN_ROW_BYTES)
+            tb_wr16(p + j, (tb_rng_next(rng) % 61u) - 30u);
+        return;
+    }
     if (encoding == NI_ENC_BINARY) {
         /* header {act_threshold -8..8, shift 12..19, 0, 0}, then {int16 bias, uint16 multiplier} per row */
         if (len < NI_BINARY_HEADER_BYTES) return;

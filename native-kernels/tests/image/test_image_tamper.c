@@ -96,8 +96,20 @@ static void w1a1_cases(void)
     tb_wr32(sec(NI_SECTION_MODEL) + 16, 100); expect(NI_ERR_MODEL_DIMS, "W1A1 I = 100");
     tb_wr32(sec(NI_SECTION_MODEL) + 16, 64); expect(NI_ERR_TENSOR_SHAPE, "W1A1 I = 64: FFN has 96 rows");
 
-    /* encodings: BINARY_EMBED for the embedding tables, BINARY everywhere else but the classifiers, which are
-     * INT8_ROW; reserved ids rejected; BINARY_EMBED has no GEMM, so no GEMM operand may carry it */
+    /* encodings: BINARY_EMBED for the embedding tables, BINARY_SIGN for Q, K, V, BINARY everywhere else but the
+     * classifiers, which are INT8_ROW; reserved ids rejected; BINARY_EMBED has no GEMM, so no GEMM operand may carry
+     * it, and BINARY_SIGN no embedding rows */
+    for (i = 0; i < 3; i++) {
+        tensor(NI_SECTION_LAYER, i)[NI_TEN_ENCODING] = NI_ENC_BINARY;
+        expect(NI_ERR_TENSOR_ENCODING, "BINARY Q, K or V in a W1A1 model");
+    }
+    for (i = 3; i < NI_LAYER_TENSOR_COUNT; i++) {
+        tensor(NI_SECTION_LAYER, i)[NI_TEN_ENCODING] = NI_ENC_BINARY_SIGN;
+        expect(NI_ERR_TENSOR_ENCODING, "BINARY_SIGN Dense, FFN or FFN output");
+    }
+    tensor(NI_SECTION_EMBEDDINGS, 0)[NI_TEN_ENCODING] = NI_ENC_BINARY_SIGN; expect(NI_ERR_TENSOR_ENCODING, "BINARY_SIGN word embeddings");
+    tensor(NI_SECTION_EMBEDDINGS, 2)[NI_TEN_ENCODING] = NI_ENC_BINARY_SIGN; expect(NI_ERR_TENSOR_ENCODING, "BINARY_SIGN mapping_in");
+    tensor(NI_SECTION_EXIT_HEADS, 0)[NI_TEN_ENCODING] = NI_ENC_BINARY_SIGN; expect(NI_ERR_TENSOR_ENCODING, "BINARY_SIGN pooler");
     for (i = 0; i < NI_LAYER_TENSOR_COUNT; i++) {
         tensor(NI_SECTION_LAYER, i)[NI_TEN_ENCODING] = NI_ENC_INT8_ROW;
         expect(NI_ERR_TENSOR_ENCODING, "INT8_ROW layer tensor in a W1A1 model");
@@ -126,6 +138,20 @@ static void w1a1_cases(void)
     add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_PARAMS_LENGTH, 4); expect(NI_ERR_TENSOR_SIZE, "BINARY params length + 4");
     add32(tensor(NI_SECTION_EMBEDDINGS, 2) + NI_TEN_PARAMS_LENGTH, -16); expect(NI_ERR_TENSOR_SIZE, "BINARY params without header");
 
+    /* BINARY_SIGN sizes and params: the rows of BINARY, 8 + 2 rows params bytes {act_threshold -128..127, 0, int16
+     * bias a row}; every bias is valid */
+    CHECK(ni_rd32(tensor(NI_SECTION_LAYER, 0) + NI_TEN_DATA_LENGTH) == 64u * 64u / 8u);
+    CHECK(ni_rd32(tensor(NI_SECTION_LAYER, 0) + NI_TEN_PARAMS_LENGTH) == 8u + 2u * 64u);
+    add32(tensor(NI_SECTION_LAYER, 1) + NI_TEN_DATA_LENGTH, -4); expect(NI_ERR_TENSOR_SIZE, "BINARY_SIGN data length - 4");
+    add32(tensor(NI_SECTION_LAYER, 2) + NI_TEN_PARAMS_LENGTH, 2); expect(NI_ERR_TENSOR_SIZE, "BINARY_SIGN params length + 2");
+    add32(tensor(NI_SECTION_LAYER, 0) + NI_TEN_PARAMS_LENGTH, -2); expect(NI_ERR_TENSOR_SIZE, "BINARY_SIGN params length - 2");
+    tb_wr32(params(NI_SECTION_LAYER, 0), 128); expect(NI_ERR_TENSOR_PARAMS, "BINARY_SIGN act_threshold 128");
+    tb_wr32(params(NI_SECTION_LAYER, 1), (uint32_t)-129); expect(NI_ERR_TENSOR_PARAMS, "BINARY_SIGN act_threshold -129");
+    tb_wr32(params(NI_SECTION_LAYER, 2), (uint32_t)-128); expect(NI_OK, "BINARY_SIGN act_threshold -128");
+    params(NI_SECTION_LAYER, 2)[5] = 1; expect(NI_ERR_TENSOR_PARAMS, "BINARY_SIGN reserved");
+    tb_wr16(params(NI_SECTION_LAYER, 0) + 8, 0x8000u); tb_wr16(params(NI_SECTION_LAYER, 0) + 8 + 2 * 63, 0x7FFFu);
+    expect(NI_OK, "BINARY_SIGN biases -32768 and 32767");
+
     /* BINARY_EMBED sizes: the rows of BINARY, 8 + rows params bytes (one magnitude byte a row) */
     CHECK(ni_rd32(tensor(NI_SECTION_EMBEDDINGS, 0) + NI_TEN_DATA_LENGTH) == opt.dims.vocab_size * 32u / 8u);
     CHECK(ni_rd32(tensor(NI_SECTION_EMBEDDINGS, 0) + NI_TEN_PARAMS_LENGTH) == 8u + opt.dims.vocab_size);
@@ -147,11 +173,11 @@ static void w1a1_cases(void)
     memset(params(NI_SECTION_EMBEDDINGS, 1) + 8, 0, opt.dims.max_positions); expect(NI_OK, "BINARY_EMBED magnitudes 0");
 
     /* BINARY params header {act_threshold -128..127, shift 1..62, 0, 0}; every row record is valid */
-    tb_wr32(params(NI_SECTION_LAYER, 1), 128); expect(NI_ERR_TENSOR_PARAMS, "BINARY act_threshold 128");
-    tb_wr32(params(NI_SECTION_LAYER, 1), (uint32_t)-129); expect(NI_ERR_TENSOR_PARAMS, "BINARY act_threshold -129");
-    tb_wr32(params(NI_SECTION_LAYER, 1), 0x80000000u); expect(NI_ERR_TENSOR_PARAMS, "BINARY act_threshold -2^31");
-    tb_wr32(params(NI_SECTION_LAYER, 1), 127); expect(NI_OK, "BINARY act_threshold 127");
-    tb_wr32(params(NI_SECTION_LAYER, 1), (uint32_t)-128); expect(NI_OK, "BINARY act_threshold -128");
+    tb_wr32(params(NI_SECTION_LAYER, 3), 128); expect(NI_ERR_TENSOR_PARAMS, "BINARY act_threshold 128");
+    tb_wr32(params(NI_SECTION_LAYER, 3), (uint32_t)-129); expect(NI_ERR_TENSOR_PARAMS, "BINARY act_threshold -129");
+    tb_wr32(params(NI_SECTION_LAYER, 3), 0x80000000u); expect(NI_ERR_TENSOR_PARAMS, "BINARY act_threshold -2^31");
+    tb_wr32(params(NI_SECTION_LAYER, 3), 127); expect(NI_OK, "BINARY act_threshold 127");
+    tb_wr32(params(NI_SECTION_LAYER, 3), (uint32_t)-128); expect(NI_OK, "BINARY act_threshold -128");
     tb_wr32(params(NI_SECTION_EMBEDDINGS, 2) + 4, 0); expect(NI_ERR_TENSOR_PARAMS, "BINARY shift 0");
     tb_wr32(params(NI_SECTION_EMBEDDINGS, 2) + 4, 63); expect(NI_ERR_TENSOR_PARAMS, "BINARY shift 63");
     tb_wr32(params(NI_SECTION_EMBEDDINGS, 2) + 4, 62); expect(NI_OK, "BINARY shift 62");
@@ -283,6 +309,7 @@ int main(void)
     tensor(NI_SECTION_LAYER, 2)[NI_TEN_ENCODING] = NI_ENC_BINARY; expect(NI_ERR_TENSOR_ENCODING, "BINARY key in an INT8 model");
     tensor(NI_SECTION_EXIT_HEADS, 0)[NI_TEN_ENCODING] = NI_ENC_BINARY; expect(NI_ERR_TENSOR_ENCODING, "BINARY pooler in an INT8 model");
     tensor(NI_SECTION_EMBEDDINGS, 0)[NI_TEN_ENCODING] = NI_ENC_BINARY_EMBED; expect(NI_ERR_TENSOR_ENCODING, "BINARY_EMBED word embeddings in an INT8 model");
+    tensor(NI_SECTION_LAYER, 0)[NI_TEN_ENCODING] = NI_ENC_BINARY_SIGN; expect(NI_ERR_TENSOR_ENCODING, "BINARY_SIGN query in an INT8 model");
 
     /* QUANT_PARAMS: ni_qparams_validate decides (docs/numerics.md) */
     {

@@ -120,7 +120,7 @@ static void test_binary_encoding(void)
     enum { ROWS = 5, COLS = 96, W = COLS / 32, N = 3 };
     const ni_encoding_traits *e = ni_encoding_find(NI_ENC_BINARY);
     CHECK(e != NULL && e->id == NI_ENC_BINARY && ni_encoding_find(NI_ENC_INT8_ROW)->id == NI_ENC_INT8_ROW);
-    for (uint8_t id = 3; id < 255; id++) CHECK(ni_encoding_find(id) == NULL || id == NI_ENC_BINARY_EMBED); /* reserved, unknown */
+    for (uint8_t id = 3; id < 255; id++) CHECK(ni_encoding_find(id) == NULL || id == NI_ENC_BINARY_EMBED || id == NI_ENC_BINARY_SIGN);
     CHECK(ni_encoding_find(0) == NULL);
     uint32_t dl = 0, pl = 0;
     CHECK(e->sizes(ROWS, COLS, &dl, &pl) && dl == ROWS * COLS / 8 && pl == 16 + 4 * ROWS);

@@ -33,6 +33,8 @@ static int wbit(const tensor_buf *t, uint32_t r, uint32_t c) { return (t->data[r
 static int32_t bin_threshold(const tensor_buf *t) { int32_t v; memcpy(&v, t->params, 4); return v; }
 static int32_t bin_shift(const tensor_buf *t) { int32_t v; memcpy(&v, (const uint8_t *)t->params + 4, 4); return v; }
 static int32_t bin_bias(const tensor_buf *t, uint32_t r) { int16_t v; memcpy(&v, (const uint8_t *)t->params + 16 + 4 * r, 2); return v; }
+/* BINARY_SIGN (Q, K, V): header {act_threshold, 0}, then one int16 bias a row */
+static int32_t sign_bias(const tensor_buf *t, uint32_t r) { int16_t v; memcpy(&v, (const uint8_t *)t->params + 8 + 2 * r, 2); return v; }
 static int32_t bin_mult(const tensor_buf *t, uint32_t r) { uint16_t v; memcpy(&v, (const uint8_t *)t->params + 18 + 4 * r, 2); return v; }
 
 static int32_t emb_shift(const tensor_buf *t) { int32_t v; memcpy(&v, t->params, 4); return v; }
@@ -47,6 +49,17 @@ static void make_embed(tensor_buf *t, uint32_t id, uint32_t rows, uint32_t cols)
     wr32(p, rnd() % 3u);
     wr32(p + 4, 0);
     for (uint32_t r = 0; r < rows; r++) p[8 + r] = (uint8_t)(2u + rnd() % 8u);
+}
+
+/* BINARY_SIGN: sign bits, {act_threshold -4..4, 0}, biases -10..10 */
+static void make_sign(tensor_buf *t, uint32_t id, uint32_t rows, uint32_t cols)
+{
+    t->id = id; t->rows = rows; t->cols = cols; t->enc = NI_ENC_BINARY_SIGN;
+    for (uint32_t i = 0; i < rows * cols / 32; i++) t->data[i] = rnd() ^ (rnd() << 12);
+    uint8_t *p = (uint8_t *)t->params;
+    wr32(p, (uint32_t)((int32_t)(rnd() % 9) - 4));
+    wr32(p + 4, 0);
+    for (uint32_t r = 0; r < rows; r++) wr16(p + 8 + 2 * r, (uint32_t)((int32_t)(rnd() % 21) - 10));
 }
 
 static void make_binary(tensor_buf *t, uint32_t id, uint32_t rows, uint32_t cols)
@@ -151,9 +164,9 @@ static void naive_run(const int32_t *ids, uint32_t n, int32_t threshold, int32_t
         const tensor_buf *Q = find(NI_TENSOR_ATTENTION_QUERY), *K = find(NI_TENSOR_ATTENTION_KEY), *Vt = find(NI_TENSOR_ATTENTION_VALUE);
         for (uint32_t t = 0; t < n; t++)
             for (uint32_t r = 0; r < H; r++) {
-                qb[t][r] = bin_acc(Q, r, h[t]) + bin_bias(Q, r) >= 0;
-                kb[t][r] = bin_acc(K, r, h[t]) + bin_bias(K, r) >= 0;
-                vb[t][r] = bin_acc(Vt, r, h[t]) + bin_bias(Vt, r) >= 0;
+                qb[t][r] = bin_acc(Q, r, h[t]) + sign_bias(Q, r) >= 0;
+                kb[t][r] = bin_acc(K, r, h[t]) + sign_bias(K, r) >= 0;
+                vb[t][r] = bin_acc(Vt, r, h[t]) + sign_bias(Vt, r) >= 0;
             }
         const uint32_t dh = H / HEADS;
         for (uint32_t hd = 0; hd < HEADS; hd++)
@@ -205,7 +218,8 @@ static int build(uint32_t positions, int32_t threshold)
     make_embed(&tensors[k++], NI_TENSOR_WORD_EMBEDDINGS, V, E);
     make_embed(&tensors[k++], NI_TENSOR_POSITION_EMBEDDINGS, positions, E);
     make_binary(&tensors[k++], NI_TENSOR_EMBEDDING_MAPPING_IN, H, E);
-    for (uint32_t id = NI_TENSOR_ATTENTION_QUERY; id <= NI_TENSOR_ATTENTION_DENSE; id++) make_binary(&tensors[k++], id, H, H);
+    for (uint32_t id = NI_TENSOR_ATTENTION_QUERY; id <= NI_TENSOR_ATTENTION_VALUE; id++) make_sign(&tensors[k++], id, H, H);
+    make_binary(&tensors[k++], NI_TENSOR_ATTENTION_DENSE, H, H);
     make_binary(&tensors[k++], NI_TENSOR_FFN, I, H);
     make_binary(&tensors[k++], NI_TENSOR_FFN_OUTPUT, H, I);
     for (uint32_t l = 0; l < L; l++) {

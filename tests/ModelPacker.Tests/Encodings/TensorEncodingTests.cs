@@ -24,6 +24,12 @@ public class TensorEncodingTests
                 (row == top ? r.Next(shift == 0 ? 0 : 128, 256) : r.Next(0, 256)) << (shift + 1), 1)).ToArray();
             return new QuantizedTensor(rows, cols, w, ep);
         }
+        if (e == TensorEncoding.BinarySign)   // only a bias a row: {bias, 1, 1}
+        {
+            for (int k = 0; k < w.Length; k++) w[k] = r.Next(2) == 0 ? (sbyte)-1 : (sbyte)1;
+            var sp = Enumerable.Range(0, rows).Select(_ => new RowParams(r.Next(short.MinValue, short.MaxValue + 1), 1, 1)).ToArray();
+            return new QuantizedTensor(rows, cols, w, sp, r.Next(-128, 128));
+        }
         if (e == TensorEncoding.Binary)
         {
             for (int k = 0; k < w.Length; k++) w[k] = r.Next(2) == 0 ? (sbyte)-1 : (sbyte)1;
@@ -39,16 +45,19 @@ public class TensorEncodingTests
     public static TheoryData<TensorEncoding> Encodings() => new(TensorEncodings.Implemented.Select(e => e.Id));
     /// <summary>The encodings that are GEMM operands (binary_embed is only looked up).</summary>
     public static TheoryData<TensorEncoding> GemmEncodings() => new(TensorEncodings.Implemented.Where(e => e.HasGemm).Select(e => e.Id));
+    /// <summary>The encodings an embedding table may have (binary_sign is only a GEMM operand).</summary>
+    public static TheoryData<TensorEncoding> EmbedEncodings() => new(TensorEncodings.Implemented.Where(e => e.HasEmbed).Select(e => e.Id));
 
     [Fact]
     public void TheTableHasEveryImplementedEncodingOnceAndNoReservedOne()
     {
-        Assert.Equal([TensorEncoding.Int8Row, TensorEncoding.Binary, TensorEncoding.BinaryEmbed], TensorEncodings.Implemented.Select(e => e.Id));
-        Assert.Equal([true, true, false], TensorEncodings.Implemented.Select(e => e.HasGemm));
-        Assert.Equal([false, true], TensorEncodings.Implemented.Where(e => e.HasGemm).Select(e => e.PacksInput));
+        Assert.Equal([TensorEncoding.Int8Row, TensorEncoding.Binary, TensorEncoding.BinaryEmbed, TensorEncoding.BinarySign], TensorEncodings.Implemented.Select(e => e.Id));
+        Assert.Equal([true, true, false, true], TensorEncodings.Implemented.Select(e => e.HasGemm));
+        Assert.Equal([true, true, true, false], TensorEncodings.Implemented.Select(e => e.HasEmbed));
+        Assert.Equal([false, true, true], TensorEncodings.Implemented.Where(e => e.HasGemm).Select(e => e.PacksInput));
         foreach (var id in new[] { TensorEncoding.Gobo3, TensorEncoding.Int4, TensorEncoding.Ipq, TensorEncoding.AdaptivFloat, TensorEncoding.Fp32, (TensorEncoding)0, (TensorEncoding)200 })
             Assert.Null(TensorEncodings.Find(id));
-        Assert.Equal(["int8_row", "binary", "binary_embed"], TensorEncodings.Implemented.Select(e => e.Name));
+        Assert.Equal(["int8_row", "binary", "binary_embed", "binary_sign"], TensorEncodings.Implemented.Select(e => e.Name));
     }
 
     [Theory]
@@ -112,7 +121,7 @@ public class TensorEncodingTests
     }
 
     [Theory]
-    [MemberData(nameof(Encodings))]
+    [MemberData(nameof(EmbedEncodings))]
     public void EmbedAddAddsEachWeightTimesItsRowMultiplierRounded(TensorEncoding id)
     {
         var enc = TensorEncodings.Get(id);
@@ -240,5 +249,24 @@ public class TensorEncodingTests
             Assert.Throws<InvalidDataException>(() => BinaryEmbedEncoding.Instance.Encode(odd, "emb")).Message);
         var big = q with { RowParams = [new(0, (256 << 7) << 1, 1), new(0, 2, 1), new(0, 2, 1)] };
         Assert.Contains("emb: row 0 magnitude 32768", Assert.Throws<InvalidDataException>(() => BinaryEmbedEncoding.Instance.Encode(big, "emb")).Message);
+    }
+
+    [Fact]
+    public void BinarySignIsSignWordsThenAThresholdAndOneBiasARowWithoutAMultiplier()
+    {
+        var w = new sbyte[2 * 32];
+        Array.Fill(w, (sbyte)1);
+        var t = BinarySignEncoding.Instance.Encode(new QuantizedTensor(2, 32, w, [new(-300, 1, 1), new(32767, 1, 1)], -5), "q");
+        Assert.Equal(8 + 2 * 2, t.Params.Length);
+        Assert.Equal([-5, 0], Enumerable.Range(0, 2).Select(k => BinaryPrimitives.ReadInt32LittleEndian(t.Params.AsSpan(4 * k))));
+        Assert.Equal([(short)-300, (short)32767], Enumerable.Range(0, 2).Select(k => BinaryPrimitives.ReadInt16LittleEndian(t.Params.AsSpan(8 + 2 * k))));
+        Assert.Equal(new RowParams(-300, 1, 1), t.RowParams(0));
+        Assert.Equal(BinaryEncoding.Instance.Encode(new QuantizedTensor(2, 32, w, [new(0, 1, 1), new(0, 1, 1)], -5), "b").Data, t.Data);
+        Assert.Contains("q: row 1 has multiplier 7", Assert.Throws<InvalidDataException>(() =>
+            BinarySignEncoding.Instance.Encode(new QuantizedTensor(2, 32, w, [new(0, 1, 1), new(0, 7, 1)], 0), "q")).Message);
+        Assert.Equal("act_threshold 128 outside -128..127", BinarySignEncoding.Instance.ValidateParams([128, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 2, 32));
+        Assert.Equal("reserved header field not zero", BinarySignEncoding.Instance.ValidateParams([0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0], 2, 32));
+        Assert.False(BinarySignEncoding.Instance.HasEmbed);
+        Assert.Throws<InvalidOperationException>(() => BinarySignEncoding.Instance.EmbedAdd(t, 0, new long[32]));
     }
 }

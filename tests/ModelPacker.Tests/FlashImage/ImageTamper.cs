@@ -95,7 +95,13 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("binary-embed-reserved", t => t.Image[t.Params(SectionKind.Embeddings, 0) + 5] = 1, NiStatus.TensorParams);
         yield return ("quant-params-softmax-table", t => t.W32(t.Sec(SectionKind.QuantParams) + 4, (uint)QuantTables.Softmax), NiStatus.QuantTables);
         yield return ("quant-params-table-bit-1", t => t.W32(t.Sec(SectionKind.QuantParams) + 4, 2), NiStatus.QuantTables);
-        yield return ("binary-shift-0", t => t.W32(t.Params(SectionKind.Layer, 0) + 4, 0), NiStatus.TensorParams);
+        yield return ("binary-shift-0", t => t.W32(t.Params(SectionKind.Layer, 3) + 4, 0), NiStatus.TensorParams);
+        yield return ("query-as-binary", t => t.Image[t.Tensor(SectionKind.Layer, 0) + TenEncoding] = (byte)TensorEncoding.Binary, NiStatus.TensorEncoding);
+        yield return ("dense-as-binary-sign", t => t.Image[t.Tensor(SectionKind.Layer, 3) + TenEncoding] = (byte)TensorEncoding.BinarySign, NiStatus.TensorEncoding);
+        yield return ("word-embeddings-as-binary-sign", t => t.Image[t.Tensor(SectionKind.Embeddings, 0) + TenEncoding] = (byte)TensorEncoding.BinarySign, NiStatus.TensorEncoding);
+        yield return ("binary-sign-params-length-plus-2", t => t.Add32(t.Tensor(SectionKind.Layer, 1) + TenParamsLength, 2), NiStatus.TensorSize);
+        yield return ("binary-sign-act-threshold-128", t => t.W32(t.Params(SectionKind.Layer, 2), 128), NiStatus.TensorParams);
+        yield return ("binary-sign-reserved", t => t.Image[t.Params(SectionKind.Layer, 0) + 6] = 1, NiStatus.TensorParams);
         yield return ("binary-shift-63", t => t.W32(t.Params(SectionKind.ExitHeads, 2) + 4, 63), NiStatus.TensorParams);
         yield return ("binary-reserved", t => t.Image[t.Params(SectionKind.Embeddings, 2) + 12] = 1, NiStatus.TensorParams);
         yield return ("attn-threshold-33", t => t.W32(t.Sec(SectionKind.QuantParams) + 8, 33), NiStatus.QuantParams);

@@ -31,9 +31,9 @@ internal static class W1A1TestModels
             [(ushort)TensorId.WordEmbeddings] = Embedding(d.VocabSize, d.EmbeddingSize),
             [(ushort)TensorId.PositionEmbeddings] = Embedding(d.MaxPositions, d.EmbeddingSize),
             [(ushort)TensorId.EmbeddingMappingIn] = Linear(d.HiddenSize, d.EmbeddingSize, s(d.EmbeddingSize)),
-            [(ushort)TensorId.AttentionQuery] = Linear(d.HiddenSize, d.HiddenSize, 1),
-            [(ushort)TensorId.AttentionKey] = Linear(d.HiddenSize, d.HiddenSize, 1),
-            [(ushort)TensorId.AttentionValue] = Linear(d.HiddenSize, d.HiddenSize, 1),
+            [(ushort)TensorId.AttentionQuery] = Sign(rng, d.HiddenSize, d.HiddenSize),
+            [(ushort)TensorId.AttentionKey] = Sign(rng, d.HiddenSize, d.HiddenSize),
+            [(ushort)TensorId.AttentionValue] = Sign(rng, d.HiddenSize, d.HiddenSize),
             [(ushort)TensorId.AttentionDense] = Linear(d.HiddenSize, d.HiddenSize, s(d.HiddenSize)),
             [(ushort)TensorId.Ffn] = Linear(d.IntermediateSize, d.HiddenSize, s(d.HiddenSize)),
             [(ushort)TensorId.FfnOutput] = Linear(d.HiddenSize, d.IntermediateSize, s(d.IntermediateSize)),
@@ -48,6 +48,15 @@ internal static class W1A1TestModels
 
     /// <summary>A W1A1 model (attn_threshold −5) with a synthetic vocabulary, labels and test vectors of the C# reference.</summary>
     public static IntegerImage Image(int seed, int vectors = 12) => TestModels.ImageOf(Random(seed, attentionThreshold: -5), seed, "b", vectors);
+
+    /// <summary>A random binary_sign tensor (Q, K, V): ±1 weights, threshold −6..6, biases within ±cols/4.</summary>
+    public static EncodedTensor Sign(Random rng, int rows, int cols)
+    {
+        var w = new sbyte[rows * cols];
+        for (int k = 0; k < w.Length; k++) w[k] = rng.Next(2) == 0 ? (sbyte)-1 : (sbyte)1;
+        var p = Enumerable.Range(0, rows).Select(_ => new RowParams(rng.Next(-cols / 4, cols / 4 + 1), 1, 1)).ToArray();
+        return BinarySignEncoding.Instance.Encode(new QuantizedTensor(rows, cols, w, p, rng.Next(-6, 7)), "random binary_sign tensor");
+    }
 
     /// <summary>A random binary_embed table: ±1 weights, magnitudes 100..250 with shift 1 (elements ±(200..500)).</summary>
     public static EncodedTensor BinaryEmbed(Random rng, int rows, int cols)

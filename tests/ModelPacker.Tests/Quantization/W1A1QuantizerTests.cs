@@ -59,10 +59,16 @@ public class W1A1QuantizerTests
                 for (int c = 0; c < q.Cols; c++) Assert.Equal(layer.W[r * q.Cols + c] >= 0 ? 1 : -1, q.Weights[r * q.Cols + c]);
                 double b = layer.B[r] / unit;
                 Assert.Equal(sign ? Math.Floor(b) : Math.Round(b, MidpointRounding.AwayFromZero), q.RowParams[r].Bias);
+                if (sign)   // binary_sign stores no multiplier: only the sign of acc + bias is read
+                {
+                    Assert.Equal((1, 1), (q.RowParams[r].Multiplier, q.RowParams[r].Shift));
+                    continue;
+                }
                 double real = unit / outScale, got = q.RowParams[r].Multiplier * Math.ScaleB(1.0, -q.RowParams[r].Shift);
                 Assert.True(Math.Abs(got - real) <= Math.ScaleB(0.5, -q.RowParams[r].Shift), $"{layer.Name} row {r}: {got} vs {real}");
             }
         }
+        Assert.Equal(TensorEncoding.BinarySign, m.Query.Encoding);
         Check(m.Query, w.Query, s.Hidden, s.Query, sign: true);
         Check(m.Value, w.Value, s.Hidden, s.Value, sign: true);
         Check(m.Ffn, w.Ffn, s.AttentionNorm, s.GeluInput, sign: false);

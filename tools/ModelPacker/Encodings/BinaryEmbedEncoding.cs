@@ -19,6 +19,7 @@ public sealed class BinaryEmbedEncoding : ITensorEncoding
     public TensorEncoding Id => TensorEncoding.BinaryEmbed;
     public string Name => "binary_embed";
     public bool HasGemm => false;
+    public bool HasEmbed => true;
 
     public (int Data, int Params)? Sizes(int rows, int cols)
     {

@@ -114,6 +114,7 @@ public sealed class BinaryEncoding : ITensorEncoding
     private static ReadOnlySpan<uint> Words(EncodedTensor t) => MemoryMarshal.Cast<byte, uint>(t.Data);
 
     public bool HasGemm => true;
+    public bool HasEmbed => true;
     public int InputBytes(int cols) => cols / 8;
     public bool PacksInput => true;
 

@@ -75,6 +75,7 @@ public sealed class Int8RowEncoding : ITensorEncoding
     }
 
     public bool HasGemm => true;
+    public bool HasEmbed => true;
     public int InputBytes(int cols) => cols;
     public bool PacksInput => false;
 

@@ -26,8 +26,10 @@ public static class ModelValidator
         var scheme = Schemes.Get(d.Scheme);
         if (scheme.EncodingOf(id) != encoding)
             return new Failure(NiStatus.TensorEncoding, $"encoding {enc.Name}, scheme {scheme.Name} stores this tensor as {TensorEncodings.Get(scheme.EncodingOf(id)).Name}");
-        if (!Scheme.IsEmbeddingTable(id) && !enc.HasGemm)
-            return new Failure(NiStatus.TensorEncoding, $"encoding {enc.Name} has no GEMM; this tensor is a GEMM operand");
+        if (Scheme.IsEmbeddingTable(id) ? !enc.HasEmbed : !enc.HasGemm)
+            return new Failure(NiStatus.TensorEncoding, Scheme.IsEmbeddingTable(id)
+                ? $"encoding {enc.Name} has no embedding rows; this tensor is an embedding table"
+                : $"encoding {enc.Name} has no GEMM; this tensor is a GEMM operand");
         if (enc.Sizes((int)rows, (int)cols) is not { } sizes) return new Failure(NiStatus.TensorEncoding, $"[{rows}, {cols}] is too large for encoding {enc.Name}");
         if (dataLength != sizes.Data || paramsLength != sizes.Params)
             return new Failure(NiStatus.TensorSize, $"data/params {dataLength}/{paramsLength} bytes, encoding {enc.Name} needs {sizes.Data}/{sizes.Params}");

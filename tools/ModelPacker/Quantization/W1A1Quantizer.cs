@@ -98,8 +98,8 @@ public static class W1A1Quantizer
     public static EncodedTensor Linear(NamedTensor master, LinearWeights layer, int threshold, double outScale) =>
         Encode(master, layer, threshold, outScale, signOutput: false);
 
-    /// <summary>Q, K, V: only the sign of acc + bias matters, so bias_r = floor(b_r / (alpha_r·alpha_x)) makes it exact
-    /// (acc is an integer: acc + b/u ≥ 0 ⇔ acc + floor(b/u) ≥ 0). The multipliers (unused) map to the pre-sign range.</summary>
+    /// <summary>Q, K, V (binary_sign): only the sign of acc + bias matters, so bias_r = floor(b_r / (alpha_r·alpha_x))
+    /// makes it exact (acc is an integer: acc + b/u ≥ 0 ⇔ acc + floor(b/u) ≥ 0); no multiplier is stored.</summary>
     public static EncodedTensor SignOutput(NamedTensor master, LinearWeights layer, int threshold, double outScale) =>
         Encode(master, layer, threshold, outScale, signOutput: true);
 
@@ -116,9 +116,10 @@ public static class W1A1Quantizer
             b = signOutput ? Math.Floor(b) : Math.Round(b, MidpointRounding.AwayFromZero);
             if (!(Math.Abs(b) <= short.MaxValue))
                 throw new InvalidDataException($"{master.Name}: row {r} bias {layer.B[r]:G4} is {b:G4} units of alpha_r·alpha_x = {unit[r]:G3}, outside int16 (row scale nearly zero?)");
-            prm[r] = new RowParams((int)b, multipliers[r], shift);
+            prm[r] = signOutput ? new RowParams((int)b, 1, 1) : new RowParams((int)b, multipliers[r], shift);
         }
-        return TensorEncodings.Get(Scheme.Weights).Encode(new QuantizedTensor(master.Rows, master.Cols, signs, prm, threshold), master.Name);
+        var encoding = signOutput ? Scheme.Projections : Scheme.Weights;
+        return TensorEncodings.Get(encoding).Encode(new QuantizedTensor(master.Rows, master.Cols, signs, prm, threshold), master.Name);
     }
 
     /// <summary>An embedding table (binary_embed): sign rows whose value ±alpha_r lands in the int16 embedding sum as
