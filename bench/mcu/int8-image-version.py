@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Rewrites an INT8-scheme flash image of the current format (version 3, docs/flash-image.md) as format version 1.
+"""Rewrites an INT8-scheme flash image of the current format (version 4, docs/flash-image.md) as format version 1.
 
-For the int8 scheme the versions differ in the header's version field, in QUANT_PARAMS' version word (its next word,
-reserved 0 in version 1, is attn_threshold = 0 since version 2) and in VOCABULARY: version 3 front codes the strings
+For the int8 scheme the versions differ in the header's version field, in QUANT_PARAMS (version 3 of format 4:
+version, tables = 1, attn_threshold = 0, the two residual requantizations, exp2 and log2 tables, GELU table, then the
+softmax block {softmax index, context, exp table}; version 1: version, a reserved 0, the four requantizations, exp,
+exp2, log2 and GELU tables; LayerNorm params and tanh tables after both) and in VOCABULARY: version 3 front codes the strings
 in blocks of 16 and a string's token id is its rank, version 1 stores one 8-byte entry per string (u32 offset,
 u16 length, u16 token id) before the strings; the rewritten entries carry the ranks, so tensors and test vectors
 stay the same bytes. The header's arena_bytes becomes the version-1 runtime's formula (below): the runtimes lay out
@@ -72,11 +74,27 @@ def vocab_v1(sec):
     return out
 
 
+QP3_FIXED, QP_SOFTMAX = 2332, 2064   # ni_qparams_fixed and ni_qparams_softmax of QUANT_PARAMS version 3
+
+
+def quant_params_v1(sec):
+    """QUANT_PARAMS version 3 with the softmax block (INT8) as version 1: the same values in the version-1 order."""
+    version, tables, attn = struct.unpack_from("<IIi", sec, 0)
+    if version != 3 or tables != 1 or attn != 0:
+        raise ValueError("QUANT_PARAMS is not version 3 with the softmax block and attn_threshold 0")
+    residuals = sec[12:28]
+    entropy_gelu = sec[28:QP3_FIXED]                       # exp2, log2, GELU
+    softmax = sec[QP3_FIXED:QP3_FIXED + 16]                # softmax index, context
+    exp = sec[QP3_FIXED + 16:QP3_FIXED + QP_SOFTMAX]
+    rest = sec[QP3_FIXED + QP_SOFTMAX:]                    # LayerNorm params, tanh tables
+    return bytearray(struct.pack("<II", 1, 0)) + residuals + softmax + exp + entropy_gelu + rest
+
+
 def convert(image: bytearray) -> bytearray:
     if image[0:4] != b"NIFI":
         raise ValueError("not a nano-intent image (magic)")
-    if struct.unpack_from("<H", image, 4)[0] != 3:
-        raise ValueError("not a format version 3 image")
+    if struct.unpack_from("<H", image, 4)[0] != 4:
+        raise ValueError("not a format version 4 image")
     count = struct.unpack_from("<H", image, 24)[0]
     rows = []
     for i in range(count):
@@ -85,9 +103,7 @@ def convert(image: bytearray) -> bytearray:
     secs = dict(rows)
     if struct.unpack_from("<I", secs[MODEL], 36)[0] != 1:
         raise ValueError("only INT8-scheme images (MODEL scheme 1) have a version-1 twin")
-    if struct.unpack_from("<i", secs[QUANT_PARAMS], 4)[0] != 0:
-        raise ValueError("QUANT_PARAMS word 1 is not 0")
-    struct.pack_into("<I", secs[QUANT_PARAMS], 0, 1)
+    secs[QUANT_PARAMS] = quant_params_v1(secs[QUANT_PARAMS])
     secs[VOCABULARY] = vocab_v1(secs[VOCABULARY])
     out = bytearray(image[:96 + 16 * count])
     for i, (kind, _) in enumerate(rows):

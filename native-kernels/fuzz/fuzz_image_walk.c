@@ -9,8 +9,8 @@
 #include "nano_intent/ni_tokenizer.h"
 
 /* A validated tensor through its encoding's table row: every row's params, an embedding lookup of its first and last
- * row, and the GEMM of up to 8 rows against one input row made from the fuzz input (packed as the encoding reads it),
- * each buffer of exactly its size so ASan sees any overrun. */
+ * row (an encoding with embedding rows), and (an encoding with a GEMM) the GEMM of up to 8 rows against one input row made from the fuzz input (packed
+ * as the encoding reads it), each buffer of exactly its size so ASan sees any overrun. */
 static uint32_t walk_tensor(const ni_tensor_desc *d, const uint8_t *text, uint32_t text_len)
 {
     const ni_tensor t = { d->encoding, d->data, d->params, d->data_len, d->params_len, d->rows, d->cols };
@@ -23,12 +23,23 @@ static uint32_t walk_tensor(const ni_tensor_desc *d, const uint8_t *text, uint32
         sink += (uint32_t)p.bias;
     }
     int64_t *sum = (int64_t *)calloc(d->cols, sizeof *sum);
+    if (e->gemm == NULL) { /* an embedding-only encoding (BINARY_EMBED) */
+        if (sum != NULL) {
+            e->embed_add(&t, 0, sum);
+            e->embed_add(&t, d->rows - 1, sum);
+            sink += (uint32_t)sum[0];
+        }
+        free(sum);
+        return sink;
+    }
     int8_t *x = (int8_t *)malloc(d->cols);
     uint32_t *in = (uint32_t *)malloc((e->input_bytes(d->cols) + 3u) & ~3u);
     int32_t *acc = (int32_t *)malloc(rows * sizeof *acc);
     if (sum && x && in && acc) {
-        e->embed_add(&t, 0, sum);
-        e->embed_add(&t, d->rows - 1, sum);
+        if (e->embed_add != NULL) { /* BINARY_SIGN is never an embedding table */
+            e->embed_add(&t, 0, sum);
+            e->embed_add(&t, d->rows - 1, sum);
+        }
         for (r = 0; r < d->cols; r++) x[r] = (int8_t)(text_len ? text[r % text_len] : 0);
         if (e->pack_input != NULL) e->pack_input(&t, x, 0, d->cols, (uint8_t *)in);
         else memcpy(in, x, d->cols);

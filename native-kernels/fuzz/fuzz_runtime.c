@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "nano_intent/ni_runtime.h"
+#include "nano_intent/ni_scheme.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -132,11 +133,9 @@ static void fill_qparams(src *s, const ni_model_dims *d, uint8_t *out, uint32_t 
         int32_t head = (int32_t)(d->hidden_size / d->num_heads);
         q.attn_threshold = in_range(s, -head, head);
     }
-    ni_requant *rq[4] = { &q.attn_residual, &q.full_residual, &q.softmax_index, &q.context };
-    for (int k = 0; k < 4; k++) { rq[k]->multiplier = (int32_t)(next32(s) & 0x7fffffffu); rq[k]->shift = in_range(s, 1, 62); }
-    for (int k = 0; k < NI_EXP_TABLE_LEN; k++) q.exp_table[k] = in_range(s, 0, 65536);
-    qsort(q.exp_table, NI_EXP_TABLE_LEN, 4, cmp_desc);
-    q.exp_table[0] = 65536;
+    q.tables = ni_scheme_find(d->scheme)->qparams_tables;
+    ni_requant *rq[2] = { &q.attn_residual, &q.full_residual };
+    for (int k = 0; k < 2; k++) { rq[k]->multiplier = (int32_t)(next32(s) & 0x7fffffffu); rq[k]->shift = in_range(s, 1, 62); }
     for (int k = 0; k < NI_FRAC_TABLE_LEN; k++) {
         q.exp2_frac[k] = in_range(s, 1L << 29, 1L << 30);
         q.log2_frac[k] = -in_range(s, 0, 65536); /* sorted descending, negated below -> ascending */
@@ -148,7 +147,18 @@ static void fill_qparams(src *s, const ni_model_dims *d, uint8_t *out, uint32_t 
     q.log2_frac[0] = 0;
     fill_bytes(s, q.gelu, sizeof q.gelu);
     memcpy(out, &q, sizeof q);
-    fill_bytes(s, out + sizeof q, len - sizeof q);
+    uint32_t o = sizeof q;
+    if (q.tables & NI_QP_TABLE_SOFTMAX) {
+        ni_qparams_softmax sm;
+        ni_requant *srq[2] = { &sm.softmax_index, &sm.context };
+        for (int k = 0; k < 2; k++) { srq[k]->multiplier = (int32_t)(next32(s) & 0x7fffffffu); srq[k]->shift = in_range(s, 1, 62); }
+        for (int k = 0; k < NI_EXP_TABLE_LEN; k++) sm.exp_table[k] = in_range(s, 0, 65536);
+        qsort(sm.exp_table, NI_EXP_TABLE_LEN, 4, cmp_desc);
+        sm.exp_table[0] = 65536;
+        memcpy(out + o, &sm, sizeof sm);
+        o += sizeof sm;
+    }
+    fill_bytes(s, out + o, len - o);
 }
 
 static void wr32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); } /* little-endian targets only (ni_encoding.h) */
@@ -156,10 +166,22 @@ static uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v;
 
 /* Raw input bytes, then each field mapped into its encoding's valid range.
  *   INT8_ROW per row: |bias| <= 2^30, multiplier >= 0, shift 1..62
- *   BINARY header: act_threshold -128..127, shift 1..62, reserved 0; rows: any int16 bias, uint16 multiplier */
+ *   BINARY header: act_threshold -128..127, shift 1..62, reserved 0; rows: any int16 bias, uint16 multiplier
+ *   BINARY_EMBED header: shift 0..7, reserved 0; rows: any uint8 magnitude
+ *   BINARY_SIGN header: act_threshold -128..127, reserved 0; rows: any int16 bias */
 static void fill_params(src *s, uint8_t encoding, uint8_t *p, uint32_t len, uint32_t rows)
 {
     fill_bytes(s, p, len);
+    if (encoding == NI_ENC_BINARY_EMBED) {
+        wr32(p, rd32(p) % (NI_BINARY_EMBED_MAX_SHIFT + 1u));
+        wr32(p + 4, 0);
+        return;
+    }
+    if (encoding == NI_ENC_BINARY_SIGN) {
+        wr32(p, (uint32_t)((int32_t)(rd32(p) % 256u) - 128));
+        wr32(p + 4, 0);
+        return;
+    }
     if (encoding == NI_ENC_BINARY) {
         wr32(p, (uint32_t)((int32_t)(rd32(p) % 256u) - 128));
         wr32(p + 4, 1u + rd32(p + 4) % 62u);

@@ -53,6 +53,19 @@ typedef struct ni_int8_row_params {
 #define NI_BINARY_MIN_THRESHOLD (-128)
 #define NI_BINARY_MAX_THRESHOLD 127
 
+/* ---- NI_ENC_BINARY_EMBED (src/kernels/encodings/ni_enc_binary_embed.c) ----
+ * data = the rows of NI_ENC_BINARY; params = an 8-byte header {int32 shift 0..7, int32 0} then one uint8 magnitude
+ * per row (params_len = 8 + rows): element = +-(magnitude << shift). Embedding tables only (no gemm). */
+#define NI_BINARY_EMBED_HEADER_BYTES 8u
+#define NI_BINARY_EMBED_MAX_SHIFT 7
+
+/* ---- NI_ENC_BINARY_SIGN (src/kernels/encodings/ni_enc_binary_sign.c) ----
+ * data = the rows of NI_ENC_BINARY; params = an 8-byte header {int32 act_threshold, int32 0} then one int16 bias per
+ * row (params_len = 8 + 2 rows); row_params = {bias, 1, 1}: only the sign of acc + bias is meant. Never an embedding
+ * table (no embed_add). */
+#define NI_BINARY_SIGN_HEADER_BYTES 8u
+#define NI_BINARY_SIGN_ROW_BYTES 2u
+
 /* One weight tensor: pointers into the image (or into memory for models built in RAM), untyped. */
 typedef struct ni_tensor {
     uint8_t encoding;                   /* ni_encoding */
@@ -72,6 +85,8 @@ typedef struct ni_encoding_traits {
     int (*validate)(const uint8_t *params, uint32_t params_len, uint32_t rows, uint32_t cols);
     /* bias, multiplier, shift of output row `row`. */
     ni_int8_row_params (*row_params)(const ni_tensor *t, uint32_t row);
+    /* The rest is NULL for an encoding that is never a GEMM operand (BINARY_EMBED): the model rules give such an
+     * encoding to the embedding tables only, whose one use is embed_add. */
     /* Bytes of one token's input row as gemm reads it (4-aligned). */
     uint32_t (*input_bytes)(uint32_t cols);
     /* Writes int8 values x[0..count) as input columns [c0, c0 + count) of one token's packed input row `in`; NULL
@@ -81,7 +96,8 @@ typedef struct ni_encoding_traits {
      * where token tok's packed input row is at in + tok * in_stride. Each weight row is read once for all n tokens. */
     void (*gemm)(const ni_tensor *t, const uint8_t *in, uint32_t in_stride, uint32_t n, uint32_t r0, uint32_t r1,
                  int32_t *acc, uint32_t acc_stride);
-    /* out[c] += round_shift(w[row][c] * M_row, s_row) for c < cols: an embedding row at the embedding-sum scale. */
+    /* out[c] += round_shift(w[row][c] * M_row, s_row) for c < cols: an embedding row at the embedding-sum scale; NULL
+     * for an encoding that is never an embedding table (BINARY_SIGN). */
     void (*embed_add)(const ni_tensor *t, uint32_t row, int64_t *out);
     /* The largest |acc| gemm can give for rows of `cols` columns (<= 2^30): lets an epilogue turn a monotone test of
      * the requantized output into a test of acc (ni_bits_tile.c). */
@@ -127,29 +143,43 @@ typedef struct ni_ln_param {
 #define NI_EXP_INDEX_FRAC_BITS 5  /* softmax table step: 1/32 */
 #define NI_LUT8_LEN 256           /* int8 -> int8 activation tables, indexed by x + 128 */
 #define NI_FRAC_TABLE_LEN 256     /* entropy tables */
-#define NI_QPARAMS_VERSION 2u
+#define NI_QPARAMS_VERSION 3u
+/* QUANT_PARAMS `tables` bits: the optional blocks the section carries, exactly those the scheme reads. */
+#define NI_QP_TABLE_SOFTMAX 1u    /* ni_qparams_softmax: the INT8 scheme's softmax attention */
 
 /* QUANT_PARAMS section, fixed part. Followed immediately by
+ *   ni_qparams_softmax          (only when tables has NI_QP_TABLE_SOFTMAX)
  *   ni_ln_param emb_ln[E], attn_ln[H], full_ln[H];
  *   int8_t tanh[L][256]        (one pooler tanh table per exit, output scale 1/127)
- * and nothing else: total length = sizeof(ni_qparams_fixed) + 8*(E+2H) + 256*L. */
+ * and nothing else: total length = sizeof(ni_qparams_fixed) [+ sizeof(ni_qparams_softmax)] + 8*(E+2H) + 256*L. */
 typedef struct ni_qparams_fixed {
     uint32_t version;            /* NI_QPARAMS_VERSION */
+    uint32_t tables;             /* NI_QP_TABLE_* bits: the scheme's (ni_scheme_traits.qparams_tables), no other */
     int32_t attn_threshold;      /* W1A1: Bi-Attention threshold, |t| <= head size; INT8: 0 */
     ni_requant attn_residual;    /* layer input h (int8, s_h) -> attention LayerNorm input (int16, s_la) */
     ni_requant full_residual;    /* attention LN output a (int8, s_a) -> full LayerNorm input (int16, s_lf) */
-    ni_requant softmax_index;    /* (max score - score) -> exp table index in 1/32 nat (s_q*s_k/sqrt(d)*32) */
-    ni_requant context;          /* sum_j P_q15[j]*v[j] -> context (int8, s_c): s_v / 2^15 / s_c */
-    int32_t exp_table[NI_EXP_TABLE_LEN];   /* round(exp(-k/32) * 2^16), non-increasing, [0] = 65536 */
     int32_t exp2_frac[NI_FRAC_TABLE_LEN];  /* round(2^(-k/256) * 2^30) */
     int32_t log2_frac[NI_FRAC_TABLE_LEN];  /* round(log2(1 + k/256) * 2^16) */
     int8_t gelu[NI_LUT8_LEN];              /* gelu(q * s_g) / s_gout, q = index - 128 */
 } ni_qparams_fixed;
 
-/* Expected length of the QUANT_PARAMS section for these dims (0 when dims are out of range). */
+/* The softmax attention's block (NI_QP_TABLE_SOFTMAX), right after ni_qparams_fixed. */
+typedef struct ni_qparams_softmax {
+    ni_requant softmax_index;    /* (max score - score) -> exp table index in 1/32 nat (s_q*s_k/sqrt(d)*32) */
+    ni_requant context;          /* sum_j P_q15[j]*v[j] -> context (int8, s_c): s_v / 2^15 / s_c */
+    int32_t exp_table[NI_EXP_TABLE_LEN];   /* round(exp(-k/32) * 2^16), non-increasing, [0] = 65536 */
+} ni_qparams_softmax;
+
+/* Expected length of the QUANT_PARAMS section for these dims and their scheme's tables (0 when dims are out of range). */
 uint32_t ni_qparams_size(const ni_model_dims *dims);
 
-/* 1 = the section is exactly as long as ni_qparams_size says and every field is within its documented range. */
+/* NI_OK when the section is version 3, carries exactly the tables the dims' scheme reads, is as long as
+ * ni_qparams_size says and every field is within its documented range; NI_ERR_QUANT_TABLES when its tables bits are
+ * not the scheme's (a W1A1 model with a softmax block, an INT8 model without one, an unknown bit); else
+ * NI_ERR_QUANT_PARAMS. */
+ni_status ni_qparams_check(const uint8_t *p, uint32_t len, const ni_model_dims *dims);
+
+/* 1 when ni_qparams_check gives NI_OK. */
 int ni_qparams_validate(const uint8_t *p, uint32_t len, const ni_model_dims *dims);
 
 #ifdef __cplusplus

@@ -1,5 +1,5 @@
 /*
- * nano-intent flash image, format version 3: constants, the in-RAM view of a validated image, and the loader.
+ * nano-intent flash image, format version 4: constants, the in-RAM view of a validated image, and the loader.
  *
  * This header mirrors docs/flash-image.md byte for byte; the C# codec (tools/ModelPacker/FlashImage) mirrors
  * both, and tests parse this file and the spec to keep the three equal. Every constant below is written as a
@@ -23,8 +23,9 @@ extern "C" {
 /* ---- header --------------------------------------------------------------------------------------------- */
 
 #define NI_IMAGE_MAGIC 0x4946494Eu          /* bytes "NIFI" (Nano Intent Flash Image) at offset 0 */
-#define NI_IMAGE_VERSION 3                  /* 1 and 2 (pre-release: one encoding for every tensor; vocabulary
-                                             * entries of 8 bytes with stored token ids) are rejected */
+#define NI_IMAGE_VERSION 4                  /* 1, 2 and 3 (pre-release: one encoding for every tensor; vocabulary
+                                             * entries of 8 bytes with stored token ids; 4-byte row params of
+                                             * binary embeddings, QUANT_PARAMS with every table) are rejected */
 #define NI_HEADER_SIZE 96
 #define NI_SECTION_ENTRY_SIZE 16
 #define NI_SECTION_ALIGN 32                 /* every section starts on a 32-byte boundary (XIP cache line) */
@@ -137,7 +138,9 @@ typedef enum ni_encoding {
     NI_ENC_INT4 = 4,                        /* reserved: int4 weights */
     NI_ENC_IPQ = 5,                         /* reserved: iPQ codebooks */
     NI_ENC_ADAPTIVFLOAT = 6,                /* reserved: AdaptivFloat */
-    NI_ENC_FP32 = 7                         /* reserved: fp32 (host comparisons only, never on the device path) */
+    NI_ENC_FP32 = 7,                        /* reserved: fp32 (host comparisons only, never on the device path) */
+    NI_ENC_BINARY_EMBED = 8,                /* 1-bit embedding table: sign bits, a 1-byte magnitude per row */
+    NI_ENC_BINARY_SIGN = 9                  /* 1-bit weights whose output is only the sign of acc + bias (W1A1 Q, K, V) */
 } ni_encoding;
 
 /* Tensor ids. Logical shapes [rows, cols] are demanded by the MODEL dims (docs/flash-image.md); a linear
@@ -293,6 +296,7 @@ typedef enum ni_status {
     NI_ERR_TENSOR_PARAMS = -43,              /* the encoding's validate rejected a tensor's params */
     NI_ERR_BOARD = -44,                      /* ni_image_check_board: image built for another board */
     NI_ERR_NORMALIZER = -45,                 /* malformed NORMALIZER section */
+    NI_ERR_QUANT_TABLES = -46,               /* QUANT_PARAMS tables bits not the scheme's (e.g. a W1A1 softmax table) */
     /* Runtime codes (ni_runtime.h, docs/numerics.md): the step API on a validated image. One enum, so a
      * caller gets one name for every failure; the two ranges never collide. */
     NI_ERR_NULL = -100,                      /* a required pointer is NULL */

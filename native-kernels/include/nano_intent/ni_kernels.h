@@ -118,7 +118,7 @@ void ni_softmax_q15(int32_t *scores, uint32_t n, ni_requant index_rq, const int3
 /* One head of one query row: scores[j] = q . k_j, softmax, ctx[d] = sat8(round_shift(sum_j P[j] v_j[d] * ctx_rq)).
  * k and v rows are `stride` bytes apart (the head's slice of a [T][H] buffer). ctx may alias q. */
 void ni_attention_head_s8(const int8_t *q, const int8_t *k, const int8_t *v, uint32_t stride, uint32_t n,
-                          uint32_t head_dim, const ni_qparams_fixed *qp, int32_t *scores, int8_t *ctx);
+                          uint32_t head_dim, const ni_qparams_softmax *qp, int32_t *scores, int8_t *ctx);
 
 /* ---- exit ---- */
 

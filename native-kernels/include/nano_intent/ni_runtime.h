@@ -39,6 +39,7 @@ typedef struct ni_model {
     ni_tensor ffn_out;         /* [H, I] -> full LayerNorm input (int16) */
     ni_exit_tensors exits[NI_MAX_LAYERS];
     const ni_qparams_fixed *qp;
+    const ni_qparams_softmax *softmax; /* the softmax attention's block; NULL when the scheme has none (W1A1) */
     const ni_ln_param *emb_ln, *attn_ln, *full_ln;
     const int8_t *tanh_tables; /* [L][256] */
     ni_image image;            /* the validated image (loader's view): vocabulary, labels, thresholds */

@@ -1,5 +1,5 @@
 /* Schemes (docs/flash-image.md "Schemes"): what the MODEL section's `scheme` decides, as one table row per scheme —
- * the dims multiples, the encoding each tensor carries, the QUANT_PARAMS attention threshold rule and the layer's
+ * the dims multiples, the encoding each tensor carries, the QUANT_PARAMS tables and attention threshold rule and the layer's
  * attention block. Everything else in the layer is shared by every scheme. */
 #ifndef NANO_INTENT_NI_SCHEME_H
 #define NANO_INTENT_NI_SCHEME_H
@@ -18,6 +18,9 @@ typedef struct ni_scheme_traits {
     uint32_t dim_multiple;             /* E, H, I and the head size H / heads are multiples of this */
     uint8_t weight_encoding;           /* every tensor but the exit classifiers */
     uint8_t classifier_encoding;       /* NI_EXIT_CLASSIFIER of every exit */
+    uint8_t embedding_encoding;        /* the word and position embedding tables (looked up, never a GEMM operand) */
+    uint8_t projection_encoding;       /* Q, K and V, the attention block's projections */
+    uint32_t qparams_tables;           /* QUANT_PARAMS `tables`: the optional blocks this scheme reads (NI_QP_TABLE_*) */
     uint8_t uses_attn_threshold;       /* 1: QUANT_PARAMS attn_threshold in [-head size, head size]; 0: it is 0 */
     const struct ni_attention_block *attention;
 } ni_scheme_traits;

@@ -106,9 +106,9 @@ static ni_status open_checked(const uint8_t *b, uint32_t len, ni_image *img)
     if ((st = ni_image_check_tensors(img, NI_SECTION_LAYER)) != NI_OK) return st;
     if ((st = ni_image_check_tensors(img, NI_SECTION_EXIT_HEADS)) != NI_OK) return st;
     if (img->sections[NI_SECTION_QUANT_PARAMS].length == 0) return NI_ERR_SECTION_FORMAT;
-    if (!ni_qparams_validate(img->sections[NI_SECTION_QUANT_PARAMS].data, img->sections[NI_SECTION_QUANT_PARAMS].length,
-                             &img->dims))
-        return NI_ERR_QUANT_PARAMS;
+    if ((st = ni_qparams_check(img->sections[NI_SECTION_QUANT_PARAMS].data, img->sections[NI_SECTION_QUANT_PARAMS].length,
+                               &img->dims)) != NI_OK)
+        return st;
     if ((st = ni_image_check_vocabulary(img)) != NI_OK) return st;
     if ((st = ni_image_check_labels(img)) != NI_OK) return st;
     if ((st = ni_image_check_thresholds(img)) != NI_OK) return st;

@@ -17,7 +17,7 @@ void ni_softmax_q15(int32_t *scores, uint32_t n, ni_requant index_rq, const int3
 }
 
 void ni_attention_head_s8(const int8_t *q, const int8_t *k, const int8_t *v, uint32_t stride, uint32_t n,
-                          uint32_t head_dim, const ni_qparams_fixed *qp, int32_t *scores, int8_t *ctx)
+                          uint32_t head_dim, const ni_qparams_softmax *qp, int32_t *scores, int8_t *ctx)
 {
     for (uint32_t j = 0; j < n; j++) scores[j] = ni_dot_s8(q, k + j * stride, head_dim);
     ni_softmax_q15(scores, n, ni_ld_requant(&qp->softmax_index), qp->exp_table);

@@ -28,7 +28,7 @@ static const uint8_t *run(const ni_model *m, const ni_arena_view *a, uint32_t n,
     /* Only the n real tokens exist, so no padding mask is needed. The context overwrites q row by row. */
     for (uint32_t i = 0; i < n; i++)
         for (uint32_t h = 0; h < m->dims.num_heads; h++)
-            ni_attention_head_s8(q + i * H + h * dh, k + h * dh, v + h * dh, H, n, dh, m->qp, scores, q + i * H + h * dh);
+            ni_attention_head_s8(q + i * H + h * dh, k + h * dh, v + h * dh, H, n, dh, m->softmax, scores, q + i * H + h * dh);
     return ni_linear_input(&m->attn_out, q, H, n, a->buf + S, stride_out);
 }
 

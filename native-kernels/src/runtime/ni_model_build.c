@@ -2,6 +2,7 @@
  * model's one tensor validator (ni_tensor_check_format/_params) for every slot, QUANT_PARAMS, alignment. */
 #include <string.h>
 #include "nano_intent/ni_runtime.h"
+#include "nano_intent/ni_scheme.h"
 
 uint32_t ni_model_struct_bytes(void) { return (uint32_t)sizeof(ni_model); }
 
@@ -90,6 +91,11 @@ int ni_model_bind(ni_model *m, const uint8_t *qparams, uint32_t qparams_len)
     if (!ni_qparams_validate(qparams, qparams_len, d)) return NI_ERR_MODEL;
     m->qp = (const ni_qparams_fixed *)(const void *)qparams;
     const uint8_t *tail = qparams + sizeof(ni_qparams_fixed);
+    m->softmax = NULL;
+    if (ni_scheme_find(d->scheme)->qparams_tables & NI_QP_TABLE_SOFTMAX) { /* validated: the section's tables bits */
+        m->softmax = (const ni_qparams_softmax *)(const void *)tail;
+        tail += sizeof(ni_qparams_softmax);
+    }
     m->emb_ln = (const ni_ln_param *)(const void *)tail;
     m->attn_ln = m->emb_ln + d->embedding_size;
     m->full_ln = m->attn_ln + d->hidden_size;

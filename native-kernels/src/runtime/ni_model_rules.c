@@ -42,10 +42,19 @@ int ni_tensor_shape(const ni_model_dims *d, uint32_t id, uint32_t *rows, uint32_
     return 1;
 }
 
+/* The word and position embeddings are looked up row by row (embed_add); every other tensor is a GEMM operand. */
+static int is_embedding_table(uint32_t id)
+{
+    return id == NI_TENSOR_WORD_EMBEDDINGS || id == NI_TENSOR_POSITION_EMBEDDINGS;
+}
+
 uint8_t ni_tensor_encoding(const ni_model_dims *d, uint32_t id)
 {
     const ni_scheme_traits *s = ni_scheme_find(d->scheme);
     if (s == NULL) return 0;
+    if (is_embedding_table(id)) return s->embedding_encoding;
+    if (id == NI_TENSOR_ATTENTION_QUERY || id == NI_TENSOR_ATTENTION_KEY || id == NI_TENSOR_ATTENTION_VALUE)
+        return s->projection_encoding;
     int classifier = id >= NI_TENSOR_EXIT_BASE && (id - NI_TENSOR_EXIT_BASE) % NI_TENSOR_EXIT_STRIDE == NI_EXIT_CLASSIFIER;
     return classifier ? s->classifier_encoding : s->weight_encoding;
 }
@@ -58,6 +67,8 @@ ni_status ni_tensor_check_format(const ni_model_dims *d, uint32_t id, uint8_t en
         return NI_ERR_TENSOR_SHAPE;
     const ni_encoding_traits *e = ni_encoding_find(encoding);
     if (e == NULL || encoding != ni_tensor_encoding(d, id)) return NI_ERR_TENSOR_ENCODING;
+    /* what the runtime does with the tensor must exist in its encoding: a lookup, or a GEMM (BINARY_EMBED has none) */
+    if (is_embedding_table(id) ? e->embed_add == NULL : e->gemm == NULL) return NI_ERR_TENSOR_ENCODING;
     if (!e->sizes(rows, cols, &want_data, &want_params)) return NI_ERR_TENSOR_ENCODING;
     if (data_len != want_data || params_len != want_params) return NI_ERR_TENSOR_SIZE;
     return NI_OK;

@@ -1,12 +1,15 @@
 /* The scheme table (ni_scheme.h): one row per scheme. Adding a scheme adds a row and its attention block's file. */
 #include <stddef.h>
 #include "nano_intent/ni_scheme.h"
-#include "nano_intent/ni_image.h"
+#include "nano_intent/ni_encoding.h"
 #include "ni_attention_block.h"
 
 static const ni_scheme_traits schemes[] = {
-    { NI_SCHEME_INT8, "int8", 4u, NI_ENC_INT8_ROW, NI_ENC_INT8_ROW, 0, &ni_attention_softmax_s8 },
-    { NI_SCHEME_W1A1, "w1a1", 32u, NI_ENC_BINARY, NI_ENC_INT8_ROW, 1, &ni_attention_bi },
+    { NI_SCHEME_INT8, "int8", 4u, NI_ENC_INT8_ROW, NI_ENC_INT8_ROW, NI_ENC_INT8_ROW, NI_ENC_INT8_ROW, NI_QP_TABLE_SOFTMAX, 0,
+      &ni_attention_softmax_s8 },
+    /* Bi-Attention keeps only the sign of Q, K, V: BINARY_SIGN stores no multiplier */
+    { NI_SCHEME_W1A1, "w1a1", 32u, NI_ENC_BINARY, NI_ENC_INT8_ROW, NI_ENC_BINARY_EMBED, NI_ENC_BINARY_SIGN, 0, 1,
+      &ni_attention_bi },
 };
 
 const ni_scheme_traits *ni_scheme_find(uint32_t id)

@@ -3,6 +3,7 @@
 #include <string.h>
 #include "image_builder.h"
 #include "nano_intent/ni_encoding.h"
+#include "nano_intent/ni_scheme.h"
 #include "image_internal.h"
 
 void tb_wr16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
@@ -72,24 +73,47 @@ uint32_t tb_vocab_word(uint32_t id, char *out)
 
 uint32_t tb_quant_params(uint8_t *out, uint32_t cap, const ni_model_dims *dims)
 {
-    /* A QUANT_PARAMS section that ni_qparams_validate accepts (docs/numerics.md): version 2, the attention threshold
-     * (0 for INT8, within the head size for W1A1), four requantizations, monotone exp / exp2 / log2 tables, then
-     * GELU, LayerNorm and tanh bytes of any value. */
-    uint32_t i, n = ni_qparams_size(dims), o = 0;
+    /* A QUANT_PARAMS section that ni_qparams_validate accepts (docs/numerics.md): version 3, the scheme's tables bits,
+     * the attention threshold (0 for INT8, within the head size for W1A1), two requantizations, monotone exp2 / log2
+     * tables, GELU bytes, the softmax block (two requantizations, a monotone exp table) when the scheme has one, then
+     * LayerNorm and tanh bytes of any value. */
+    uint32_t i, n = ni_qparams_size(dims), o = 0, tables = ni_scheme_find(dims->scheme)->qparams_tables;
     if (n == 0 || cap < n) return 0;
     for (i = 0; i < n; i++) out[i] = (uint8_t)(i * 7u + 1u);
     tb_wr32(out + o, NI_QPARAMS_VERSION); o += 4;
+    tb_wr32(out + o, tables); o += 4;
     tb_wr32(out + o, dims->scheme == NI_SCHEME_W1A1 ? TB_W1A1_ATTN_THRESHOLD : 0); o += 4;
-    for (i = 0; i < 4; i++) { tb_wr32(out + o, 1u << 30); tb_wr32(out + o + 4, 31); o += 8; }
-    for (i = 0; i < NI_EXP_TABLE_LEN; i++, o += 4) tb_wr32(out + o, 65536u >> (i / 32u));
+    for (i = 0; i < 2; i++) { tb_wr32(out + o, 1u << 30); tb_wr32(out + o + 4, 31); o += 8; }
     for (i = 0; i < NI_FRAC_TABLE_LEN; i++, o += 4) tb_wr32(out + o, (1u << 30) - i * (1u << 21));
     for (i = 0; i < NI_FRAC_TABLE_LEN; i++, o += 4) tb_wr32(out + o, i * 256u);
+    o += NI_LUT8_LEN;
+    if (tables & NI_QP_TABLE_SOFTMAX) {
+        for (i = 0; i < 2; i++) { tb_wr32(out + o, 1u << 30); tb_wr32(out + o + 4, 31); o += 8; }
+        for (i = 0; i < NI_EXP_TABLE_LEN; i++, o += 4) tb_wr32(out + o, 65536u >> (i / 32u));
+    }
     return n;
 }
 
 void tb_fill_params(uint8_t encoding, uint8_t *p, uint32_t len, uint32_t *rng)
 {
     uint32_t j;
+    if (encoding == NI_ENC_BINARY_EMBED) {
+        /* header {shift 0..7, 0}, then one magnitude byte per row */
+        if (len < NI_BINARY_EMBED_HEADER_BYTES) return;
+        tb_wr32(p, tb_rng_next(rng) % (NI_BINARY_EMBED_MAX_SHIFT + 1u));
+        tb_wr32(p + 4, 0);
+        for (j = NI_BINARY_EMBED_HEADER_BYTES; j < len; j++) p[j] = (uint8_t)tb_rng_next(rng);
+        return;
+    }
+    if (encoding == NI_ENC_BINARY_SIGN) {
+        /* header {act_threshold -8..8, 0}, then one int16 bias per row */
+        if (len < NI_BINARY_SIGN_HEADER_BYTES) return;
+        tb_wr32(p, (tb_rng_next(rng) % 17u) - 8u);
+        tb_wr32(p + 4, 0);
+        for (j = NI_BINARY_SIGN_HEADER_BYTES; j + NI_BINARY_SIGN_ROW_BYTES <= len; j += NI_BINARY_SIGN_ROW_BYTES)
+            tb_wr16(p + j, (tb_rng_next(rng) % 61u) - 30u);
+        return;
+    }
     if (encoding == NI_ENC_BINARY) {
         /* header {act_threshold -8..8, shift 12..19, 0, 0}, then {int16 bias, uint16 multiplier} per row */
         if (len < NI_BINARY_HEADER_BYTES) return;

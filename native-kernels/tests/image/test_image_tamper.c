@@ -2,6 +2,7 @@
  * every case expects its own named error. */
 #include <string.h>
 #include "image_builder.h"
+#include "nano_intent/ni_encoding.h"
 #include "test_util.h"
 
 static uint8_t buf[1 << 16];
@@ -78,7 +79,8 @@ static void int8_row_params_cases(uint32_t kind, uint32_t i)
     tb_wr32(params(kind, i) + 12, (uint32_t)-(1 << 30)); expect(NI_OK, "INT8_ROW row bias -2^30");
 }
 
-/* Scheme W1A1: the dims rule, which encoding each tensor may carry, and the NI_ENC_BINARY params. */
+/* Scheme W1A1: the dims rule, which encoding each tensor may carry, and the NI_ENC_BINARY and NI_ENC_BINARY_EMBED
+ * params. */
 static void w1a1_cases(void)
 {
     uint32_t i;
@@ -94,7 +96,20 @@ static void w1a1_cases(void)
     tb_wr32(sec(NI_SECTION_MODEL) + 16, 100); expect(NI_ERR_MODEL_DIMS, "W1A1 I = 100");
     tb_wr32(sec(NI_SECTION_MODEL) + 16, 64); expect(NI_ERR_TENSOR_SHAPE, "W1A1 I = 64: FFN has 96 rows");
 
-    /* encodings: BINARY everywhere but the classifiers, which are INT8_ROW; reserved ids rejected */
+    /* encodings: BINARY_EMBED for the embedding tables, BINARY_SIGN for Q, K, V, BINARY everywhere else but the
+     * classifiers, which are INT8_ROW; reserved ids rejected; BINARY_EMBED has no GEMM, so no GEMM operand may carry
+     * it, and BINARY_SIGN no embedding rows */
+    for (i = 0; i < 3; i++) {
+        tensor(NI_SECTION_LAYER, i)[NI_TEN_ENCODING] = NI_ENC_BINARY;
+        expect(NI_ERR_TENSOR_ENCODING, "BINARY Q, K or V in a W1A1 model");
+    }
+    for (i = 3; i < NI_LAYER_TENSOR_COUNT; i++) {
+        tensor(NI_SECTION_LAYER, i)[NI_TEN_ENCODING] = NI_ENC_BINARY_SIGN;
+        expect(NI_ERR_TENSOR_ENCODING, "BINARY_SIGN Dense, FFN or FFN output");
+    }
+    tensor(NI_SECTION_EMBEDDINGS, 0)[NI_TEN_ENCODING] = NI_ENC_BINARY_SIGN; expect(NI_ERR_TENSOR_ENCODING, "BINARY_SIGN word embeddings");
+    tensor(NI_SECTION_EMBEDDINGS, 2)[NI_TEN_ENCODING] = NI_ENC_BINARY_SIGN; expect(NI_ERR_TENSOR_ENCODING, "BINARY_SIGN mapping_in");
+    tensor(NI_SECTION_EXIT_HEADS, 0)[NI_TEN_ENCODING] = NI_ENC_BINARY_SIGN; expect(NI_ERR_TENSOR_ENCODING, "BINARY_SIGN pooler");
     for (i = 0; i < NI_LAYER_TENSOR_COUNT; i++) {
         tensor(NI_SECTION_LAYER, i)[NI_TEN_ENCODING] = NI_ENC_INT8_ROW;
         expect(NI_ERR_TENSOR_ENCODING, "INT8_ROW layer tensor in a W1A1 model");
@@ -104,6 +119,15 @@ static void w1a1_cases(void)
     tensor(NI_SECTION_EXIT_HEADS, 2)[NI_TEN_ENCODING] = NI_ENC_INT8_ROW; expect(NI_ERR_TENSOR_ENCODING, "INT8_ROW pooler in W1A1");
     tensor(NI_SECTION_EXIT_HEADS, 3)[NI_TEN_ENCODING] = NI_ENC_BINARY; expect(NI_ERR_TENSOR_ENCODING, "BINARY classifier");
     tensor(NI_SECTION_EXIT_HEADS, 1)[NI_TEN_ENCODING] = NI_ENC_INT4; expect(NI_ERR_TENSOR_ENCODING, "reserved INT4 classifier");
+    tensor(NI_SECTION_EMBEDDINGS, 0)[NI_TEN_ENCODING] = NI_ENC_BINARY; expect(NI_ERR_TENSOR_ENCODING, "BINARY word embeddings in W1A1");
+    tensor(NI_SECTION_EMBEDDINGS, 1)[NI_TEN_ENCODING] = NI_ENC_BINARY; expect(NI_ERR_TENSOR_ENCODING, "BINARY position embeddings in W1A1");
+    tensor(NI_SECTION_EMBEDDINGS, 2)[NI_TEN_ENCODING] = NI_ENC_BINARY_EMBED; expect(NI_ERR_TENSOR_ENCODING, "BINARY_EMBED mapping_in (a GEMM operand)");
+    for (i = 0; i < NI_LAYER_TENSOR_COUNT; i++) {
+        tensor(NI_SECTION_LAYER, i)[NI_TEN_ENCODING] = NI_ENC_BINARY_EMBED;
+        expect(NI_ERR_TENSOR_ENCODING, "BINARY_EMBED layer tensor (a GEMM operand)");
+    }
+    tensor(NI_SECTION_EXIT_HEADS, 0)[NI_TEN_ENCODING] = NI_ENC_BINARY_EMBED; expect(NI_ERR_TENSOR_ENCODING, "BINARY_EMBED pooler");
+    tensor(NI_SECTION_EXIT_HEADS, 1)[NI_TEN_ENCODING] = NI_ENC_BINARY_EMBED; expect(NI_ERR_TENSOR_ENCODING, "BINARY_EMBED classifier");
 
     /* BINARY sizes: rows * cols / 8 data bytes, 16 + 4 rows params bytes */
     CHECK(ni_rd32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH) == 96u * 64u / 8u);
@@ -112,14 +136,48 @@ static void w1a1_cases(void)
     add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH, -4); expect(NI_ERR_TENSOR_SIZE, "BINARY data length - 4");
     add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_PARAMS_LENGTH, -4); expect(NI_ERR_TENSOR_SIZE, "BINARY params length - 4");
     add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_PARAMS_LENGTH, 4); expect(NI_ERR_TENSOR_SIZE, "BINARY params length + 4");
-    add32(tensor(NI_SECTION_EMBEDDINGS, 0) + NI_TEN_PARAMS_LENGTH, -16); expect(NI_ERR_TENSOR_SIZE, "BINARY params without header");
+    add32(tensor(NI_SECTION_EMBEDDINGS, 2) + NI_TEN_PARAMS_LENGTH, -16); expect(NI_ERR_TENSOR_SIZE, "BINARY params without header");
+
+    /* BINARY_SIGN sizes and params: the rows of BINARY, 8 + 2 rows params bytes {act_threshold -128..127, 0, int16
+     * bias a row}; every bias is valid */
+    CHECK(ni_rd32(tensor(NI_SECTION_LAYER, 0) + NI_TEN_DATA_LENGTH) == 64u * 64u / 8u);
+    CHECK(ni_rd32(tensor(NI_SECTION_LAYER, 0) + NI_TEN_PARAMS_LENGTH) == 8u + 2u * 64u);
+    add32(tensor(NI_SECTION_LAYER, 1) + NI_TEN_DATA_LENGTH, -4); expect(NI_ERR_TENSOR_SIZE, "BINARY_SIGN data length - 4");
+    add32(tensor(NI_SECTION_LAYER, 2) + NI_TEN_PARAMS_LENGTH, 2); expect(NI_ERR_TENSOR_SIZE, "BINARY_SIGN params length + 2");
+    add32(tensor(NI_SECTION_LAYER, 0) + NI_TEN_PARAMS_LENGTH, -2); expect(NI_ERR_TENSOR_SIZE, "BINARY_SIGN params length - 2");
+    tb_wr32(params(NI_SECTION_LAYER, 0), 128); expect(NI_ERR_TENSOR_PARAMS, "BINARY_SIGN act_threshold 128");
+    tb_wr32(params(NI_SECTION_LAYER, 1), (uint32_t)-129); expect(NI_ERR_TENSOR_PARAMS, "BINARY_SIGN act_threshold -129");
+    tb_wr32(params(NI_SECTION_LAYER, 2), (uint32_t)-128); expect(NI_OK, "BINARY_SIGN act_threshold -128");
+    params(NI_SECTION_LAYER, 2)[5] = 1; expect(NI_ERR_TENSOR_PARAMS, "BINARY_SIGN reserved");
+    tb_wr16(params(NI_SECTION_LAYER, 0) + 8, 0x8000u); tb_wr16(params(NI_SECTION_LAYER, 0) + 8 + 2 * 63, 0x7FFFu);
+    expect(NI_OK, "BINARY_SIGN biases -32768 and 32767");
+
+    /* BINARY_EMBED sizes: the rows of BINARY, 8 + rows params bytes (one magnitude byte a row) */
+    CHECK(ni_rd32(tensor(NI_SECTION_EMBEDDINGS, 0) + NI_TEN_DATA_LENGTH) == opt.dims.vocab_size * 32u / 8u);
+    CHECK(ni_rd32(tensor(NI_SECTION_EMBEDDINGS, 0) + NI_TEN_PARAMS_LENGTH) == 8u + opt.dims.vocab_size);
+    CHECK(ni_rd32(tensor(NI_SECTION_EMBEDDINGS, 1) + NI_TEN_PARAMS_LENGTH) == 8u + opt.dims.max_positions);
+    add32(tensor(NI_SECTION_EMBEDDINGS, 0) + NI_TEN_DATA_LENGTH, 4); expect(NI_ERR_TENSOR_SIZE, "BINARY_EMBED data length + 4");
+    add32(tensor(NI_SECTION_EMBEDDINGS, 0) + NI_TEN_PARAMS_LENGTH, -1); expect(NI_ERR_TENSOR_SIZE, "BINARY_EMBED params length - 1");
+    add32(tensor(NI_SECTION_EMBEDDINGS, 1) + NI_TEN_PARAMS_LENGTH, 1); expect(NI_ERR_TENSOR_SIZE, "BINARY_EMBED params length + 1");
+    add32(tensor(NI_SECTION_EMBEDDINGS, 1) + NI_TEN_PARAMS_LENGTH, -8); expect(NI_ERR_TENSOR_SIZE, "BINARY_EMBED params without header");
+
+    /* BINARY_EMBED params header {shift 0..7, 0}; every magnitude byte is valid */
+    tb_wr32(params(NI_SECTION_EMBEDDINGS, 0), 8); expect(NI_ERR_TENSOR_PARAMS, "BINARY_EMBED shift 8");
+    tb_wr32(params(NI_SECTION_EMBEDDINGS, 0), 0xFFFFFFFFu); expect(NI_ERR_TENSOR_PARAMS, "BINARY_EMBED shift -1");
+    tb_wr32(params(NI_SECTION_EMBEDDINGS, 1), 0x80000000u); expect(NI_ERR_TENSOR_PARAMS, "BINARY_EMBED shift -2^31");
+    tb_wr32(params(NI_SECTION_EMBEDDINGS, 0), 7); expect(NI_OK, "BINARY_EMBED shift 7");
+    tb_wr32(params(NI_SECTION_EMBEDDINGS, 1), 0); expect(NI_OK, "BINARY_EMBED shift 0");
+    params(NI_SECTION_EMBEDDINGS, 0)[4] = 1; expect(NI_ERR_TENSOR_PARAMS, "BINARY_EMBED reserved byte 4");
+    params(NI_SECTION_EMBEDDINGS, 1)[7] = 0x80; expect(NI_ERR_TENSOR_PARAMS, "BINARY_EMBED reserved byte 7");
+    memset(params(NI_SECTION_EMBEDDINGS, 0) + 8, 0xFF, opt.dims.vocab_size); expect(NI_OK, "BINARY_EMBED magnitudes 255");
+    memset(params(NI_SECTION_EMBEDDINGS, 1) + 8, 0, opt.dims.max_positions); expect(NI_OK, "BINARY_EMBED magnitudes 0");
 
     /* BINARY params header {act_threshold -128..127, shift 1..62, 0, 0}; every row record is valid */
-    tb_wr32(params(NI_SECTION_LAYER, 1), 128); expect(NI_ERR_TENSOR_PARAMS, "BINARY act_threshold 128");
-    tb_wr32(params(NI_SECTION_LAYER, 1), (uint32_t)-129); expect(NI_ERR_TENSOR_PARAMS, "BINARY act_threshold -129");
-    tb_wr32(params(NI_SECTION_LAYER, 1), 0x80000000u); expect(NI_ERR_TENSOR_PARAMS, "BINARY act_threshold -2^31");
-    tb_wr32(params(NI_SECTION_LAYER, 1), 127); expect(NI_OK, "BINARY act_threshold 127");
-    tb_wr32(params(NI_SECTION_LAYER, 1), (uint32_t)-128); expect(NI_OK, "BINARY act_threshold -128");
+    tb_wr32(params(NI_SECTION_LAYER, 3), 128); expect(NI_ERR_TENSOR_PARAMS, "BINARY act_threshold 128");
+    tb_wr32(params(NI_SECTION_LAYER, 3), (uint32_t)-129); expect(NI_ERR_TENSOR_PARAMS, "BINARY act_threshold -129");
+    tb_wr32(params(NI_SECTION_LAYER, 3), 0x80000000u); expect(NI_ERR_TENSOR_PARAMS, "BINARY act_threshold -2^31");
+    tb_wr32(params(NI_SECTION_LAYER, 3), 127); expect(NI_OK, "BINARY act_threshold 127");
+    tb_wr32(params(NI_SECTION_LAYER, 3), (uint32_t)-128); expect(NI_OK, "BINARY act_threshold -128");
     tb_wr32(params(NI_SECTION_EMBEDDINGS, 2) + 4, 0); expect(NI_ERR_TENSOR_PARAMS, "BINARY shift 0");
     tb_wr32(params(NI_SECTION_EMBEDDINGS, 2) + 4, 63); expect(NI_ERR_TENSOR_PARAMS, "BINARY shift 63");
     tb_wr32(params(NI_SECTION_EMBEDDINGS, 2) + 4, 62); expect(NI_OK, "BINARY shift 62");
@@ -134,12 +192,15 @@ static void w1a1_cases(void)
     /* the classifiers keep the INT8_ROW rules */
     int8_row_params_cases(NI_SECTION_EXIT_HEADS, 1);
 
-    /* QUANT_PARAMS: |attn_threshold| <= head size (32) */
-    tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + 4, 33); expect(NI_ERR_QUANT_PARAMS, "attention threshold 33 > head size");
-    tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + 4, (uint32_t)-33); expect(NI_ERR_QUANT_PARAMS, "attention threshold -33");
-    tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + 4, 32); expect(NI_OK, "attention threshold 32");
-    tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + 4, (uint32_t)-32); expect(NI_OK, "attention threshold -32");
-    tb_wr32(sec(NI_SECTION_QUANT_PARAMS), 1); expect(NI_ERR_QUANT_PARAMS, "W1A1 QUANT_PARAMS version 1");
+    /* QUANT_PARAMS: no softmax block (tables 0), |attn_threshold| <= head size (32) */
+    CHECK(lay.section_length[NI_SECTION_QUANT_PARAMS] == sizeof(ni_qparams_fixed) + 8u * (32u + 2u * 64u) + 256u * opt.dims.num_layers);
+    tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + 4, NI_QP_TABLE_SOFTMAX); expect(NI_ERR_QUANT_TABLES, "W1A1 QUANT_PARAMS with a softmax table");
+    tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + 4, 2); expect(NI_ERR_QUANT_TABLES, "W1A1 QUANT_PARAMS unknown table bit");
+    tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + 8, 33); expect(NI_ERR_QUANT_PARAMS, "attention threshold 33 > head size");
+    tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + 8, (uint32_t)-33); expect(NI_ERR_QUANT_PARAMS, "attention threshold -33");
+    tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + 8, 32); expect(NI_OK, "attention threshold 32");
+    tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + 8, (uint32_t)-32); expect(NI_OK, "attention threshold -32");
+    tb_wr32(sec(NI_SECTION_QUANT_PARAMS), 2); expect(NI_ERR_QUANT_PARAMS, "W1A1 QUANT_PARAMS version 2");
     make = tb_default_options;
     fresh();
 }
@@ -163,7 +224,8 @@ int main(void)
     tb_wr16(buf + NI_HDR_SECTION_ENTRY_SIZE, 32); expect(NI_ERR_SECTION_COUNT, "entry size 32");
     tb_wr16(buf + NI_HDR_VERSION, 1); expect(NI_ERR_VERSION, "version 1 (pre-release, repack)");
     tb_wr16(buf + NI_HDR_VERSION, 2); expect(NI_ERR_VERSION, "version 2 (8-byte vocabulary entries, repack)");
-    tb_wr16(buf + NI_HDR_VERSION, 4); expect(NI_ERR_VERSION, "version 4");
+    tb_wr16(buf + NI_HDR_VERSION, 3); expect(NI_ERR_VERSION, "version 3 (binary embedding row params, every QUANT_PARAMS table; repack)");
+    tb_wr16(buf + NI_HDR_VERSION, 5); expect(NI_ERR_VERSION, "version 5");
     tb_wr16(buf + NI_HDR_HEADER_SIZE, 128); expect(NI_ERR_HEADER_SIZE, "header size 128");
     add32(buf + NI_HDR_TOTAL_LENGTH, -1); expect(NI_ERR_LENGTH, "total length - 1");
     add32(buf + NI_HDR_TOTAL_LENGTH, 32); expect(NI_ERR_TRUNCATED, "total length + 32");
@@ -246,12 +308,25 @@ int main(void)
     int8_row_params_cases(NI_SECTION_LAYER, 3);
     tensor(NI_SECTION_LAYER, 2)[NI_TEN_ENCODING] = NI_ENC_BINARY; expect(NI_ERR_TENSOR_ENCODING, "BINARY key in an INT8 model");
     tensor(NI_SECTION_EXIT_HEADS, 0)[NI_TEN_ENCODING] = NI_ENC_BINARY; expect(NI_ERR_TENSOR_ENCODING, "BINARY pooler in an INT8 model");
+    tensor(NI_SECTION_EMBEDDINGS, 0)[NI_TEN_ENCODING] = NI_ENC_BINARY_EMBED; expect(NI_ERR_TENSOR_ENCODING, "BINARY_EMBED word embeddings in an INT8 model");
+    tensor(NI_SECTION_LAYER, 0)[NI_TEN_ENCODING] = NI_ENC_BINARY_SIGN; expect(NI_ERR_TENSOR_ENCODING, "BINARY_SIGN query in an INT8 model");
 
     /* QUANT_PARAMS: ni_qparams_validate decides (docs/numerics.md) */
-    tb_wr32(sec(NI_SECTION_QUANT_PARAMS), 1); expect(NI_ERR_QUANT_PARAMS, "QUANT_PARAMS version 1");
-    tb_wr32(sec(NI_SECTION_QUANT_PARAMS), 3); expect(NI_ERR_QUANT_PARAMS, "QUANT_PARAMS version 3");
-    tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + 4, 1); expect(NI_ERR_QUANT_PARAMS, "attention threshold 1 in an INT8 model");
-    tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + 12, 0); expect(NI_ERR_QUANT_PARAMS, "QUANT_PARAMS requantization shift 0");
+    {
+        const uint32_t sm = sizeof(ni_qparams_fixed); /* the softmax block follows the fixed part */
+        CHECK(lay.section_length[NI_SECTION_QUANT_PARAMS] == sm + sizeof(ni_qparams_softmax) + 8u * (8u + 2u * 8u) + 256u * 2u);
+        tb_wr32(sec(NI_SECTION_QUANT_PARAMS), 2); expect(NI_ERR_QUANT_PARAMS, "QUANT_PARAMS version 2");
+        tb_wr32(sec(NI_SECTION_QUANT_PARAMS), 4); expect(NI_ERR_QUANT_PARAMS, "QUANT_PARAMS version 4");
+        tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + 4, 0); expect(NI_ERR_QUANT_TABLES, "INT8 QUANT_PARAMS without its softmax table");
+        tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + 4, 3); expect(NI_ERR_QUANT_TABLES, "INT8 QUANT_PARAMS unknown table bit");
+        tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + 8, 1); expect(NI_ERR_QUANT_PARAMS, "attention threshold 1 in an INT8 model");
+        tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + 16, 0); expect(NI_ERR_QUANT_PARAMS, "QUANT_PARAMS residual requantization shift 0");
+        tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + sm + 4, 0); expect(NI_ERR_QUANT_PARAMS, "softmax index requantization shift 0");
+        tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + sm + 8, 0xFFFFFFFFu); expect(NI_ERR_QUANT_PARAMS, "context multiplier -1");
+        tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + sm + 16, 65535); expect(NI_ERR_QUANT_PARAMS, "exp table [0] != 65536");
+        tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + sm + 16 + 4 * 100, 65536); expect(NI_ERR_QUANT_PARAMS, "exp table increasing");
+        tb_wr32(sec(NI_SECTION_QUANT_PARAMS) + sizeof(ni_qparams_fixed) - 256 - 4, 0); expect(NI_ERR_QUANT_PARAMS, "log2 table decreasing at its end");
+    }
 
     /* vocabulary */
     tb_wr32(sec(NI_SECTION_VOCABULARY), 0); expect(NI_ERR_VOCAB_COUNT, "no entries");

@@ -49,10 +49,11 @@ static void check_image(const tb_options *o)
         const ni_tensor_desc *t = ni_image_tensor(&img, NI_TENSOR_WORD_EMBEDDINGS);
         uint32_t dl = 0, pl = 0;
         CHECK(t != NULL && t->rows == d->vocab_size && t->cols == d->embedding_size);
-        CHECK(t != NULL && t->encoding == (d->scheme == NI_SCHEME_W1A1 ? NI_ENC_BINARY : NI_ENC_INT8_ROW));
+        CHECK(t != NULL && t->encoding == (d->scheme == NI_SCHEME_W1A1 ? NI_ENC_BINARY_EMBED : NI_ENC_INT8_ROW));
         CHECK(t != NULL && t->data >= buf + lay.section_offset[NI_SECTION_EMBEDDINGS] && (t->data - buf) % 32 == 0);
         CHECK(ni_encoding_find(t->encoding)->sizes(t->rows, t->cols, &dl, &pl));
         CHECK(t != NULL && t->data_len == dl && t->params_len == pl && t->params != NULL);
+        CHECK(pl == (d->scheme == NI_SCHEME_W1A1 ? 8 + d->vocab_size : 12 * d->vocab_size));
         CHECK(t != NULL && dl == (d->scheme == NI_SCHEME_W1A1 ? d->vocab_size * d->embedding_size / 8 : d->vocab_size * d->embedding_size));
         t = ni_image_tensor(&img, NI_TENSOR_FFN);
         CHECK(t != NULL && t->rows == d->intermediate_size && t->cols == d->hidden_size);

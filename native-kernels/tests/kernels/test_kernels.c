@@ -120,7 +120,7 @@ static void test_binary_encoding(void)
     enum { ROWS = 5, COLS = 96, W = COLS / 32, N = 3 };
     const ni_encoding_traits *e = ni_encoding_find(NI_ENC_BINARY);
     CHECK(e != NULL && e->id == NI_ENC_BINARY && ni_encoding_find(NI_ENC_INT8_ROW)->id == NI_ENC_INT8_ROW);
-    for (uint8_t id = 3; id < 255; id++) CHECK(ni_encoding_find(id) == NULL); /* reserved and unknown ids */
+    for (uint8_t id = 3; id < 255; id++) CHECK(ni_encoding_find(id) == NULL || id == NI_ENC_BINARY_EMBED || id == NI_ENC_BINARY_SIGN);
     CHECK(ni_encoding_find(0) == NULL);
     uint32_t dl = 0, pl = 0;
     CHECK(e->sizes(ROWS, COLS, &dl, &pl) && dl == ROWS * COLS / 8 && pl == 16 + 4 * ROWS);
@@ -178,6 +178,53 @@ static void test_binary_encoding(void)
     for (int c = 0; c < COLS; c++) CHECK(sum[c] == ((data[2 * W + c / 32] >> (c % 32) & 1u) ? 2 * v : -2 * v));
 }
 
+/* NI_ENC_BINARY_EMBED through the encoding table: sizes, validate (shape, header), row params, the embedding rows
+ * +-(m_r << k), and no GEMM traits (the model rules keep it off GEMM operands). */
+static void test_binary_embed_encoding(void)
+{
+    enum { ROWS = 6, COLS = 64, W = COLS / 32 };
+    const ni_encoding_traits *e = ni_encoding_find(NI_ENC_BINARY_EMBED);
+    CHECK(e != NULL && e->id == NI_ENC_BINARY_EMBED && e->embed_add != NULL);
+    CHECK(e->gemm == NULL && e->pack_input == NULL && e->input_bytes == NULL && e->acc_bound == NULL && e->input_threshold == NULL);
+    uint32_t dl = 0, pl = 0;
+    CHECK(e->sizes(ROWS, COLS, &dl, &pl) && dl == ROWS * COLS / 8 && pl == 8 + ROWS);
+    CHECK(!e->sizes(0x40000000u, 1024, &dl, &pl)); /* overflows 32 bits */
+    static uint32_t pw[4], data[ROWS * W];
+    uint8_t *p = (uint8_t *)pw;
+    memset(p, 0, sizeof pw);
+    wr32(p, 5);
+    static const uint8_t mag[ROWS] = { 0, 1, 128, 200, 255, 77 };
+    memcpy(p + 8, mag, ROWS);
+    CHECK(e->validate(p, pl, ROWS, COLS));
+    CHECK(!e->validate(p, pl, ROWS, 48));         /* cols not a multiple of 32 */
+    CHECK(!e->validate(p, pl, ROWS, 1056));       /* cols > 1024 */
+    CHECK(!e->validate(p, pl + 1, ROWS, COLS));   /* params length */
+    CHECK(!e->validate(p, pl - 1, ROWS, COLS));
+    CHECK(!e->validate(NULL, pl, ROWS, COLS));
+    wr32(p, 8); CHECK(!e->validate(p, pl, ROWS, COLS));
+    wr32(p, (uint32_t)-1); CHECK(!e->validate(p, pl, ROWS, COLS));
+    wr32(p, 7); CHECK(e->validate(p, pl, ROWS, COLS));
+    wr32(p, 0); CHECK(e->validate(p, pl, ROWS, COLS));
+    wr32(p, 5);
+    p[6] = 1; CHECK(!e->validate(p, pl, ROWS, COLS)); p[6] = 0;
+    for (int i = 0; i < ROWS * W; i++) data[i] = rnd() ^ (rnd() << 16);
+    const ni_tensor t = { NI_ENC_BINARY_EMBED, (const uint8_t *)data, p, dl, pl, ROWS, COLS };
+    CHECK(ni_tensor_check_params(&t) == NI_OK);
+    for (int r = 0; r < ROWS; r++) {
+        /* row params state the same value through the INT8_ROW formula: round_shift(+-M, s) = +-(m << 5) */
+        ni_int8_row_params rp = e->row_params(&t, (uint32_t)r);
+        CHECK(rp.bias == 0 && ni_round_shift(rp.multiplier, rp.shift) == (int64_t)mag[r] << 5);
+        CHECK(ni_round_shift(-(int64_t)rp.multiplier, rp.shift) == -((int64_t)mag[r] << 5));
+        int64_t sum[COLS];
+        for (int c = 0; c < COLS; c++) sum[c] = 1000 * c;
+        e->embed_add(&t, (uint32_t)r, sum);
+        for (int c = 0; c < COLS; c++) {
+            int64_t v = (int64_t)mag[r] * 32;
+            CHECK(sum[c] == 1000 * c + ((data[r * W + c / 32] >> (c % 32) & 1u) ? v : -v));
+        }
+    }
+}
+
 static void test_layernorm(void)
 {
     enum { N = 16 };
@@ -229,6 +276,7 @@ int main(void)
     test_gemm();
     test_requant_tile();
     test_binary_encoding();
+    test_binary_embed_encoding();
     test_layernorm();
     test_entropy();
     if (failures) { printf("%d failures\n", failures); return 1; }

@@ -33,20 +33,47 @@ static int wbit(const tensor_buf *t, uint32_t r, uint32_t c) { return (t->data[r
 static int32_t bin_threshold(const tensor_buf *t) { int32_t v; memcpy(&v, t->params, 4); return v; }
 static int32_t bin_shift(const tensor_buf *t) { int32_t v; memcpy(&v, (const uint8_t *)t->params + 4, 4); return v; }
 static int32_t bin_bias(const tensor_buf *t, uint32_t r) { int16_t v; memcpy(&v, (const uint8_t *)t->params + 16 + 4 * r, 2); return v; }
+/* BINARY_SIGN (Q, K, V): header {act_threshold, 0}, then one int16 bias a row */
+static int32_t sign_bias(const tensor_buf *t, uint32_t r) { int16_t v; memcpy(&v, (const uint8_t *)t->params + 8 + 2 * r, 2); return v; }
 static int32_t bin_mult(const tensor_buf *t, uint32_t r) { uint16_t v; memcpy(&v, (const uint8_t *)t->params + 18 + 4 * r, 2); return v; }
 
-static void make_binary(tensor_buf *t, uint32_t id, uint32_t rows, uint32_t cols, int embedding)
+static int32_t emb_shift(const tensor_buf *t) { int32_t v; memcpy(&v, t->params, 4); return v; }
+static int32_t emb_mag(const tensor_buf *t, uint32_t r) { return ((const uint8_t *)t->params)[8 + r]; }
+
+/* BINARY_EMBED: sign bits, {shift 0..2, 0}, magnitudes 2..9 (elements of a few tens at most) */
+static void make_embed(tensor_buf *t, uint32_t id, uint32_t rows, uint32_t cols)
+{
+    t->id = id; t->rows = rows; t->cols = cols; t->enc = NI_ENC_BINARY_EMBED;
+    for (uint32_t i = 0; i < rows * cols / 32; i++) t->data[i] = rnd() ^ (rnd() << 12);
+    uint8_t *p = (uint8_t *)t->params;
+    wr32(p, rnd() % 3u);
+    wr32(p + 4, 0);
+    for (uint32_t r = 0; r < rows; r++) p[8 + r] = (uint8_t)(2u + rnd() % 8u);
+}
+
+/* BINARY_SIGN: sign bits, {act_threshold -4..4, 0}, biases -10..10 */
+static void make_sign(tensor_buf *t, uint32_t id, uint32_t rows, uint32_t cols)
+{
+    t->id = id; t->rows = rows; t->cols = cols; t->enc = NI_ENC_BINARY_SIGN;
+    for (uint32_t i = 0; i < rows * cols / 32; i++) t->data[i] = rnd() ^ (rnd() << 12);
+    uint8_t *p = (uint8_t *)t->params;
+    wr32(p, (uint32_t)((int32_t)(rnd() % 9) - 4));
+    wr32(p + 4, 0);
+    for (uint32_t r = 0; r < rows; r++) wr16(p + 8 + 2 * r, (uint32_t)((int32_t)(rnd() % 21) - 10));
+}
+
+static void make_binary(tensor_buf *t, uint32_t id, uint32_t rows, uint32_t cols)
 {
     t->id = id; t->rows = rows; t->cols = cols; t->enc = NI_ENC_BINARY;
     for (uint32_t i = 0; i < rows * cols / 32; i++) t->data[i] = rnd() ^ (rnd() << 12);
     uint8_t *p = (uint8_t *)t->params;
     memset(p, 0, 16);
-    wr32(p, embedding ? 0 : (uint32_t)((int32_t)(rnd() % 9) - 4));    /* act_threshold */
+    wr32(p, (uint32_t)((int32_t)(rnd() % 9) - 4));    /* act_threshold */
     /* output ~ acc * M / 2^s: acc is within +-cols; aim at int8 values of a few tens */
     wr32(p + 4, 11u + rnd() % 3u);
     for (uint32_t r = 0; r < rows; r++) {
-        wr16(p + 16 + 4 * r, embedding ? 0 : (uint32_t)((int32_t)(rnd() % 21) - 10));
-        wr16(p + 18 + 4 * r, (embedding ? 40000u : 2000u) + rnd() % 6000u);
+        wr16(p + 16 + 4 * r, (uint32_t)((int32_t)(rnd() % 21) - 10));
+        wr16(p + 18 + 4 * r, 2000u + rnd() % 6000u);
     }
 }
 
@@ -126,8 +153,8 @@ static void naive_run(const int32_t *ids, uint32_t n, int32_t threshold, int32_t
     const tensor_buf *word = find(NI_TENSOR_WORD_EMBEDDINGS), *pos = find(NI_TENSOR_POSITION_EMBEDDINGS);
     for (uint32_t t = 0; t < n; t++) {
         for (uint32_t c = 0; c < E; c++) {
-            int64_t wv = ni_round_shift(bin_mult(word, (uint32_t)ids[t]), bin_shift(word));
-            int64_t pv = ni_round_shift(bin_mult(pos, t), bin_shift(pos));
+            int64_t wv = (int64_t)emb_mag(word, (uint32_t)ids[t]) << emb_shift(word);
+            int64_t pv = (int64_t)emb_mag(pos, t) << emb_shift(pos);
             wide[c] = sat16((wbit(word, (uint32_t)ids[t], c) ? wv : -wv) + (wbit(pos, t, c) ? pv : -pv));
         }
         layernorm(wide, emb_ln, E, ln);
@@ -137,9 +164,9 @@ static void naive_run(const int32_t *ids, uint32_t n, int32_t threshold, int32_t
         const tensor_buf *Q = find(NI_TENSOR_ATTENTION_QUERY), *K = find(NI_TENSOR_ATTENTION_KEY), *Vt = find(NI_TENSOR_ATTENTION_VALUE);
         for (uint32_t t = 0; t < n; t++)
             for (uint32_t r = 0; r < H; r++) {
-                qb[t][r] = bin_acc(Q, r, h[t]) + bin_bias(Q, r) >= 0;
-                kb[t][r] = bin_acc(K, r, h[t]) + bin_bias(K, r) >= 0;
-                vb[t][r] = bin_acc(Vt, r, h[t]) + bin_bias(Vt, r) >= 0;
+                qb[t][r] = bin_acc(Q, r, h[t]) + sign_bias(Q, r) >= 0;
+                kb[t][r] = bin_acc(K, r, h[t]) + sign_bias(K, r) >= 0;
+                vb[t][r] = bin_acc(Vt, r, h[t]) + sign_bias(Vt, r) >= 0;
             }
         const uint32_t dh = H / HEADS;
         for (uint32_t hd = 0; hd < HEADS; hd++)
@@ -188,14 +215,15 @@ static int build(uint32_t positions, int32_t threshold)
 {
     ni_model_dims d = { V, E, H, HEADS, I, L, positions, C, NI_ACT_GELU_TANH, NI_SCHEME_W1A1 };
     uint32_t k = 0;
-    make_binary(&tensors[k++], NI_TENSOR_WORD_EMBEDDINGS, V, E, 1);
-    make_binary(&tensors[k++], NI_TENSOR_POSITION_EMBEDDINGS, positions, E, 1);
-    make_binary(&tensors[k++], NI_TENSOR_EMBEDDING_MAPPING_IN, H, E, 0);
-    for (uint32_t id = NI_TENSOR_ATTENTION_QUERY; id <= NI_TENSOR_ATTENTION_DENSE; id++) make_binary(&tensors[k++], id, H, H, 0);
-    make_binary(&tensors[k++], NI_TENSOR_FFN, I, H, 0);
-    make_binary(&tensors[k++], NI_TENSOR_FFN_OUTPUT, H, I, 0);
+    make_embed(&tensors[k++], NI_TENSOR_WORD_EMBEDDINGS, V, E);
+    make_embed(&tensors[k++], NI_TENSOR_POSITION_EMBEDDINGS, positions, E);
+    make_binary(&tensors[k++], NI_TENSOR_EMBEDDING_MAPPING_IN, H, E);
+    for (uint32_t id = NI_TENSOR_ATTENTION_QUERY; id <= NI_TENSOR_ATTENTION_VALUE; id++) make_sign(&tensors[k++], id, H, H);
+    make_binary(&tensors[k++], NI_TENSOR_ATTENTION_DENSE, H, H);
+    make_binary(&tensors[k++], NI_TENSOR_FFN, I, H);
+    make_binary(&tensors[k++], NI_TENSOR_FFN_OUTPUT, H, I);
     for (uint32_t l = 0; l < L; l++) {
-        make_binary(&tensors[k++], NI_TENSOR_EXIT(l, NI_EXIT_POOLER), H, H, 0);
+        make_binary(&tensors[k++], NI_TENSOR_EXIT(l, NI_EXIT_POOLER), H, H);
         make_int8(&tensors[k++], NI_TENSOR_EXIT(l, NI_EXIT_CLASSIFIER), C, H);
     }
     if (ni_model_init(&model, &d) != NI_OK) return 0;
@@ -215,9 +243,7 @@ static int build(uint32_t positions, int32_t threshold)
     f.attn_threshold = threshold;
     f.attn_residual = (ni_requant){ 1 << 30, 31 };
     f.full_residual = (ni_requant){ 3 << 29, 31 };
-    f.softmax_index = (ni_requant){ 1, 1 };
-    f.context = (ni_requant){ 1, 1 };
-    for (int i = 0; i < NI_EXP_TABLE_LEN; i++) f.exp_table[i] = 65536 >> (i / 32);
+    f.tables = 0; /* W1A1 reads no softmax block */
     for (int i = 0; i < NI_FRAC_TABLE_LEN; i++) {
         f.exp2_frac[i] = (1 << 30) - i * (1 << 21);
         f.log2_frac[i] = i * 256;

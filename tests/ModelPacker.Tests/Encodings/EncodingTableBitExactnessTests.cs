@@ -41,10 +41,13 @@ public unsafe class EncodingTableBitExactnessTests
             if (c == null) continue;
             Assert.Equal(id, c->Id);
             Assert.Equal(cs!.Name.ToUpperInvariant(), Marshal.PtrToStringUTF8((IntPtr)c->Name));
-            Assert.Equal(!cs.PacksInput, c->PackInput == null);
+            Assert.Equal(!cs.HasGemm, c->Gemm == null);   // an embedding-only encoding has no GEMM traits at all
+            Assert.Equal(!cs.HasEmbed, c->EmbedAdd == null);
+            if (!cs.HasGemm) Assert.True(c->PackInput == null && c->InputBytes == null);
+            else Assert.Equal(!cs.PacksInput, c->PackInput == null);
             foreach (int cols in new[] { 4, 32, 96, 1024, 4096 })
             {
-                if (cols % 32 == 0) Assert.Equal((uint)cs.InputBytes(cols), c->InputBytes((uint)cols));   // a shape every encoding accepts
+                if (cols % 32 == 0 && cs.HasGemm) Assert.Equal((uint)cs.InputBytes(cols), c->InputBytes((uint)cols));   // a shape every encoding accepts
                 foreach (int rows in new[] { 0, 1, 7, 65535 })
                 {
                     uint data, prm;
@@ -58,6 +61,19 @@ public unsafe class EncodingTableBitExactnessTests
     private static QuantizedTensor RandomTensor(ITensorEncoding e, int rows, int cols, Random r)
     {
         var w = new sbyte[rows * cols];
+        if (!e.HasGemm)   // binary_embed: a magnitude byte per row and one shift (the largest magnitude >= 128 when shift > 0)
+        {
+            for (int k = 0; k < w.Length; k++) w[k] = r.Next(2) == 0 ? (sbyte)-1 : (sbyte)1;
+            int shift = r.Next(0, BinaryEmbedEncoding.MaxShift + 1);
+            return new QuantizedTensor(rows, cols, w, Enumerable.Range(0, rows).Select(row =>
+                new RowParams(0, (row == 0 && shift > 0 ? r.Next(128, 256) : r.Next(0, 256)) << (shift + 1), 1)).ToArray());
+        }
+        if (e.Id == TensorEncoding.BinarySign)   // a bias a row, no multiplier: {bias, 1, 1}
+        {
+            for (int k = 0; k < w.Length; k++) w[k] = r.Next(2) == 0 ? (sbyte)-1 : (sbyte)1;
+            return new QuantizedTensor(rows, cols, w, Enumerable.Range(0, rows).Select(_ =>
+                new RowParams(r.Next(short.MinValue, short.MaxValue + 1), 1, 1)).ToArray(), r.Next(-128, 128));
+        }
         if (e.PacksInput)
         {
             for (int k = 0; k < w.Length; k++) w[k] = r.Next(2) == 0 ? (sbyte)-1 : (sbyte)1;
@@ -113,6 +129,15 @@ public unsafe class EncodingTableBitExactnessTests
             var t = cs.Encode(RandomTensor(cs, rows, cols, r), "t");
             using var nt = new NativeTensor(t);
             for (int row = 0; row < rows; row++) Assert.Equal(cs.RowParams(t, row), c->RowParams(nt.Pointer, (uint)row));
+            for (int row = 0; row < rows && cs.HasEmbed; row += Math.Max(1, rows / 4))
+            {
+                var sumC = Enumerable.Range(0, cols).Select(k => (long)k * 1000 - 7).ToArray();
+                var sumCs = (long[])sumC.Clone();
+                fixed (long* ps = sumC) c->EmbedAdd(nt.Pointer, (uint)row, ps);
+                cs.EmbedAdd(t, row, sumCs);
+                Assert.Equal(sumCs, sumC);
+            }
+            if (!cs.HasGemm) continue;   // binary_embed: row params and embedding rows are all it has
             var x = new sbyte[n * cols];
             for (int k = 0; k < x.Length; k++) x[k] = (sbyte)r.Next(-128, 128);
             int stride = cs.InputBytes(cols) + 4;
@@ -139,11 +164,6 @@ public unsafe class EncodingTableBitExactnessTests
                 c->Gemm(nt.Pointer, pin, (uint)stride, (uint)n, (uint)r0, (uint)r1, pa, (uint)(r1 - r0));
             cs.Gemm(t, inCs, stride, n, r0, r1, accCs, r1 - r0);
             Assert.Equal(accCs, accC);
-            var sumC = Enumerable.Range(0, cols).Select(k => (long)k * 1000 - 7).ToArray();
-            var sumCs = (long[])sumC.Clone();
-            fixed (long* ps = sumC) c->EmbedAdd(nt.Pointer, (uint)(rows - 1), ps);
-            cs.EmbedAdd(t, rows - 1, sumCs);
-            Assert.Equal(sumCs, sumC);
         }
     }
 
@@ -166,7 +186,7 @@ public unsafe class EncodingTableBitExactnessTests
             foreach (var tid in TensorNames.Required(d).Take(12))
             {
                 var exp = TensorNames.Expected(tid, d)!.Value;
-                var enc = (TensorEncoding)r.Next(0, 4);
+                var enc = r.Next(0, 6) is var e && e >= 4 ? (e == 4 ? TensorEncoding.BinaryEmbed : TensorEncoding.BinarySign) : (TensorEncoding)e;
                 int rows = exp.Rows + (r.Next(8) == 0 ? 1 : 0), cols = exp.Cols;
                 var sizes = TensorEncodings.Find(enc)?.Sizes(rows, cols) ?? (0, 0);
                 int data = sizes.Data + (r.Next(8) == 0 ? -4 : 0), prm = sizes.Params + (r.Next(8) == 0 ? 4 : 0);

@@ -15,6 +15,21 @@ public class TensorEncodingTests
     private static QuantizedTensor RandomTensor(TensorEncoding e, int rows, int cols, Random r)
     {
         var w = new sbyte[rows * cols];
+        if (e == TensorEncoding.BinaryEmbed)
+        {
+            // magnitudes m_r with one shift k; the largest m_r in [128, 256) when k > 0 (the encoder's smallest k)
+            for (int k = 0; k < w.Length; k++) w[k] = r.Next(2) == 0 ? (sbyte)-1 : (sbyte)1;
+            int shift = r.Next(0, BinaryEmbedEncoding.MaxShift + 1), top = r.Next(0, rows);
+            var ep = Enumerable.Range(0, rows).Select(row => new RowParams(0,
+                (row == top ? r.Next(shift == 0 ? 0 : 128, 256) : r.Next(0, 256)) << (shift + 1), 1)).ToArray();
+            return new QuantizedTensor(rows, cols, w, ep);
+        }
+        if (e == TensorEncoding.BinarySign)   // only a bias a row: {bias, 1, 1}
+        {
+            for (int k = 0; k < w.Length; k++) w[k] = r.Next(2) == 0 ? (sbyte)-1 : (sbyte)1;
+            var sp = Enumerable.Range(0, rows).Select(_ => new RowParams(r.Next(short.MinValue, short.MaxValue + 1), 1, 1)).ToArray();
+            return new QuantizedTensor(rows, cols, w, sp, r.Next(-128, 128));
+        }
         if (e == TensorEncoding.Binary)
         {
             for (int k = 0; k < w.Length; k++) w[k] = r.Next(2) == 0 ? (sbyte)-1 : (sbyte)1;
@@ -28,15 +43,21 @@ public class TensorEncodingTests
     }
 
     public static TheoryData<TensorEncoding> Encodings() => new(TensorEncodings.Implemented.Select(e => e.Id));
+    /// <summary>The encodings that are GEMM operands (binary_embed is only looked up).</summary>
+    public static TheoryData<TensorEncoding> GemmEncodings() => new(TensorEncodings.Implemented.Where(e => e.HasGemm).Select(e => e.Id));
+    /// <summary>The encodings an embedding table may have (binary_sign is only a GEMM operand).</summary>
+    public static TheoryData<TensorEncoding> EmbedEncodings() => new(TensorEncodings.Implemented.Where(e => e.HasEmbed).Select(e => e.Id));
 
     [Fact]
     public void TheTableHasEveryImplementedEncodingOnceAndNoReservedOne()
     {
-        Assert.Equal([TensorEncoding.Int8Row, TensorEncoding.Binary], TensorEncodings.Implemented.Select(e => e.Id));
-        Assert.Equal([false, true], TensorEncodings.Implemented.Select(e => e.PacksInput));
+        Assert.Equal([TensorEncoding.Int8Row, TensorEncoding.Binary, TensorEncoding.BinaryEmbed, TensorEncoding.BinarySign], TensorEncodings.Implemented.Select(e => e.Id));
+        Assert.Equal([true, true, false, true], TensorEncodings.Implemented.Select(e => e.HasGemm));
+        Assert.Equal([true, true, true, false], TensorEncodings.Implemented.Select(e => e.HasEmbed));
+        Assert.Equal([false, true, true], TensorEncodings.Implemented.Where(e => e.HasGemm).Select(e => e.PacksInput));
         foreach (var id in new[] { TensorEncoding.Gobo3, TensorEncoding.Int4, TensorEncoding.Ipq, TensorEncoding.AdaptivFloat, TensorEncoding.Fp32, (TensorEncoding)0, (TensorEncoding)200 })
             Assert.Null(TensorEncodings.Find(id));
-        Assert.Equal(["int8_row", "binary"], TensorEncodings.Implemented.Select(e => e.Name));
+        Assert.Equal(["int8_row", "binary", "binary_embed", "binary_sign"], TensorEncodings.Implemented.Select(e => e.Name));
     }
 
     [Theory]
@@ -62,7 +83,7 @@ public class TensorEncodingTests
     }
 
     [Theory]
-    [MemberData(nameof(Encodings))]
+    [MemberData(nameof(GemmEncodings))]
     public void GemmOverPackedInputsEqualsThePlainSumOverTheDecodedIntegersForEveryTileAndStride(TensorEncoding id)
     {
         var enc = TensorEncodings.Get(id);
@@ -100,13 +121,13 @@ public class TensorEncodingTests
     }
 
     [Theory]
-    [MemberData(nameof(Encodings))]
+    [MemberData(nameof(EmbedEncodings))]
     public void EmbedAddAddsEachWeightTimesItsRowMultiplierRounded(TensorEncoding id)
     {
         var enc = TensorEncodings.Get(id);
         var r = new Random(300 + (int)id);
         var q = RandomTensor(id, 9, 64, r);
-        for (int k = 0; k < q.RowParams.Length; k++)                             // embedding-sized scales
+        for (int k = 0; k < q.RowParams.Length && id != TensorEncoding.BinaryEmbed; k++)   // embedding-sized scales
             q.RowParams[k] = q.RowParams[k] with { Multiplier = r.Next(0, 1 << 15), Shift = id == TensorEncoding.Binary ? q.RowParams[0].Shift : r.Next(1, 20) };
         var t = enc.Encode(q, "t");
         for (int row = 0; row < q.Rows; row++)
@@ -172,5 +193,80 @@ public class TensorEncodingTests
         Assert.Contains("no input threshold", Assert.Throws<InvalidDataException>(() => Int8RowEncoding.Instance.Encode(i8 with { InputThreshold = 0 }, "q")).Message);
         var badShift = i8 with { RowParams = [i8.RowParams[0], i8.RowParams[1] with { Shift = 0 }] };
         Assert.Contains("q: row 1 params", Assert.Throws<InvalidDataException>(() => Int8RowEncoding.Instance.Encode(badShift, "q")).Message);
+    }
+
+    [Fact]
+    public void BinaryEmbedIsSignWordsThenAShiftAndOneMagnitudeByteARow()
+    {
+        var w = new sbyte[3 * 32];
+        Array.Fill(w, (sbyte)-1);
+        w[0] = 1; w[32 + 31] = 1;
+        // values 2·130 = 260, 2·255 = 510, 2·7 = 14: shift 1, magnitudes 130, 255, 7
+        var t = BinaryEmbedEncoding.Instance.Encode(new QuantizedTensor(3, 32, w, [new(0, 260 << 1, 1), new(0, 510 << 1, 1), new(0, 14 << 1, 1)]), "t");
+        Assert.Equal([1u, 0x80000000u, 0u], Enumerable.Range(0, 3).Select(k => BinaryPrimitives.ReadUInt32LittleEndian(t.Data.AsSpan(4 * k))));
+        Assert.Equal(8 + 3, t.Params.Length);
+        Assert.Equal([1, 0], Enumerable.Range(0, 2).Select(k => BinaryPrimitives.ReadInt32LittleEndian(t.Params.AsSpan(4 * k))));
+        Assert.Equal([130, 255, 7], t.Params.Skip(8).Select(b => (int)b));
+        Assert.Equal(510, BinaryEmbedEncoding.Value(t, 1));
+        var sum = new long[32];
+        BinaryEmbedEncoding.Instance.EmbedAdd(t, 1, sum);
+        Assert.Equal(510, sum[31]);
+        Assert.Equal(-510, sum[0]);
+        Assert.False(BinaryEmbedEncoding.Instance.HasGemm);
+        Assert.Throws<InvalidOperationException>(() => BinaryEmbedEncoding.Instance.Gemm(t, new byte[4], 4, 1, 0, 1, new int[1], 1));
+    }
+
+    [Fact]
+    public void BinaryEmbedParamsValidationNamesTheField()
+    {
+        var t = BinaryEmbedEncoding.Instance.Encode(RandomTensor(TensorEncoding.BinaryEmbed, 4, 64, new Random(8)), "t");
+        string? Check(Action<byte[]> change, int cols = 64)
+        {
+            var p = (byte[])t.Params.Clone();
+            change(p);
+            return BinaryEmbedEncoding.Instance.ValidateParams(p, 4, cols);
+        }
+        Assert.Null(Check(_ => { }));
+        Assert.Null(Check(p => { p[8] = 255; BinaryPrimitives.WriteInt32LittleEndian(p, 7); }));
+        Assert.Equal("shift 8 outside 0..7", Check(p => BinaryPrimitives.WriteInt32LittleEndian(p, 8)));
+        Assert.Equal("shift -1 outside 0..7", Check(p => BinaryPrimitives.WriteInt32LittleEndian(p, -1)));
+        Assert.Equal("reserved header field not zero", Check(p => p[7] = 1));
+        Assert.Equal("48 columns: binary_embed needs a multiple of 32 up to 1024", Check(_ => { }, cols: 48));
+        Assert.Equal("params are 11 bytes, 4 rows need 12", BinaryEmbedEncoding.Instance.ValidateParams(t.Params.AsSpan(0, 11), 4, 64));
+    }
+
+    [Fact]
+    public void BinaryEmbedRejectsRowParamsThatAreNotOneByteMagnitudesOfOneShift()
+    {
+        var q = RandomTensor(TensorEncoding.BinaryEmbed, 3, 32, new Random(9));
+        QuantizedTensor With(int row, RowParams p) => q with { RowParams = q.RowParams.Select((x, k) => k == row ? p : x).ToArray() };
+        Assert.Contains("emb: row 1 params (bias 3", Assert.Throws<InvalidDataException>(() => BinaryEmbedEncoding.Instance.Encode(With(1, new(3, 2, 1)), "emb")).Message);
+        Assert.Contains("emb: row 0 params", Assert.Throws<InvalidDataException>(() => BinaryEmbedEncoding.Instance.Encode(With(0, new(0, 3, 1)), "emb")).Message);
+        Assert.Contains("emb: row 2 params", Assert.Throws<InvalidDataException>(() => BinaryEmbedEncoding.Instance.Encode(With(2, new(0, 4, 2)), "emb")).Message);
+        // 257 and 256 need shift 1, where 257 is not m << 1
+        var odd = q with { RowParams = [new(0, 257 << 1, 1), new(0, 256 << 1, 1), new(0, 2, 1)] };
+        Assert.Equal("emb: row 0 magnitude 257 is not m << 1 with m <= 255",
+            Assert.Throws<InvalidDataException>(() => BinaryEmbedEncoding.Instance.Encode(odd, "emb")).Message);
+        var big = q with { RowParams = [new(0, (256 << 7) << 1, 1), new(0, 2, 1), new(0, 2, 1)] };
+        Assert.Contains("emb: row 0 magnitude 32768", Assert.Throws<InvalidDataException>(() => BinaryEmbedEncoding.Instance.Encode(big, "emb")).Message);
+    }
+
+    [Fact]
+    public void BinarySignIsSignWordsThenAThresholdAndOneBiasARowWithoutAMultiplier()
+    {
+        var w = new sbyte[2 * 32];
+        Array.Fill(w, (sbyte)1);
+        var t = BinarySignEncoding.Instance.Encode(new QuantizedTensor(2, 32, w, [new(-300, 1, 1), new(32767, 1, 1)], -5), "q");
+        Assert.Equal(8 + 2 * 2, t.Params.Length);
+        Assert.Equal([-5, 0], Enumerable.Range(0, 2).Select(k => BinaryPrimitives.ReadInt32LittleEndian(t.Params.AsSpan(4 * k))));
+        Assert.Equal([(short)-300, (short)32767], Enumerable.Range(0, 2).Select(k => BinaryPrimitives.ReadInt16LittleEndian(t.Params.AsSpan(8 + 2 * k))));
+        Assert.Equal(new RowParams(-300, 1, 1), t.RowParams(0));
+        Assert.Equal(BinaryEncoding.Instance.Encode(new QuantizedTensor(2, 32, w, [new(0, 1, 1), new(0, 1, 1)], -5), "b").Data, t.Data);
+        Assert.Contains("q: row 1 has multiplier 7", Assert.Throws<InvalidDataException>(() =>
+            BinarySignEncoding.Instance.Encode(new QuantizedTensor(2, 32, w, [new(0, 1, 1), new(0, 7, 1)], 0), "q")).Message);
+        Assert.Equal("act_threshold 128 outside -128..127", BinarySignEncoding.Instance.ValidateParams([128, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 2, 32));
+        Assert.Equal("reserved header field not zero", BinarySignEncoding.Instance.ValidateParams([0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0], 2, 32));
+        Assert.False(BinarySignEncoding.Instance.HasEmbed);
+        Assert.Throws<InvalidOperationException>(() => BinarySignEncoding.Instance.EmbedAdd(t, 0, new long[32]));
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using ModelPacker.FlashImage;
+using ModelPacker.IntegerRuntime;
 using static ModelPacker.FlashImage.FlashImageFormat;
 
 namespace ModelPacker.Tests.FlashImage;
@@ -68,8 +69,9 @@ internal sealed class ImageTamper(byte[] image)
         Int8Cases().Select(c => (c.Name, c.Change, c.Want, SchemeId.Int8))
             .Concat(W1A1Cases().Select(c => ("w1a1-" + c.Name, c.Change, c.Want, SchemeId.W1A1)));
 
-    /// <summary>Cases on a scheme-W1A1 image (LAYER entries Q, K, V, Dense, Ffn, FfnOutput are binary; exit
-    /// classifiers int8_row).</summary>
+    /// <summary>Cases on a scheme-W1A1 image (word and position embeddings binary_embed; mapping-in, LAYER entries Q,
+    /// K, V, Dense, Ffn, FfnOutput and the poolers binary; exit classifiers int8_row; QUANT_PARAMS without the softmax
+    /// block).</summary>
     private static IEnumerable<(string Name, Action<ImageTamper> Change, NiStatus Want)> W1A1Cases()
     {
         yield return ("intermediate-100", t => t.W32(t.Sec(SectionKind.Model) + 16, 100), NiStatus.ModelDims);
@@ -81,11 +83,29 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("binary-params-length-plus-4", t => t.Add32(t.Tensor(SectionKind.Layer, 5) + TenParamsLength, 4), NiStatus.TensorSize);
         yield return ("binary-act-threshold-128", t => t.W32(t.Params(SectionKind.Layer, 3), 128), NiStatus.TensorParams);
         yield return ("binary-act-threshold-minus-129", t => t.W32(t.Params(SectionKind.Embeddings, 2), unchecked((uint)-129)), NiStatus.TensorParams);
-        yield return ("binary-shift-0", t => t.W32(t.Params(SectionKind.Layer, 0) + 4, 0), NiStatus.TensorParams);
+        yield return ("word-embeddings-as-binary", t => t.Image[t.Tensor(SectionKind.Embeddings, 0) + TenEncoding] = (byte)TensorEncoding.Binary, NiStatus.TensorEncoding);
+        yield return ("mapping-in-as-binary-embed", t => t.Image[t.Tensor(SectionKind.Embeddings, 2) + TenEncoding] = (byte)TensorEncoding.BinaryEmbed, NiStatus.TensorEncoding);
+        yield return ("ffn-as-binary-embed", t => t.Image[t.Tensor(SectionKind.Layer, 4) + TenEncoding] = (byte)TensorEncoding.BinaryEmbed, NiStatus.TensorEncoding);
+        yield return ("pooler-as-binary-embed", t => t.Image[t.Tensor(SectionKind.ExitHeads, 0) + TenEncoding] = (byte)TensorEncoding.BinaryEmbed, NiStatus.TensorEncoding);
+        yield return ("binary-embed-params-length-plus-1", t => t.Add32(t.Tensor(SectionKind.Embeddings, 0) + TenParamsLength, 1), NiStatus.TensorSize);
+        yield return ("binary-embed-params-length-minus-1", t => t.Add32(t.Tensor(SectionKind.Embeddings, 1) + TenParamsLength, -1), NiStatus.TensorSize);
+        yield return ("binary-embed-data-length-plus-4", t => t.Add32(t.Tensor(SectionKind.Embeddings, 1) + TenDataLength, 4), NiStatus.TensorSize);
+        yield return ("binary-embed-shift-8", t => t.W32(t.Params(SectionKind.Embeddings, 0), 8), NiStatus.TensorParams);
+        yield return ("binary-embed-shift-minus-1", t => t.W32(t.Params(SectionKind.Embeddings, 1), unchecked((uint)-1)), NiStatus.TensorParams);
+        yield return ("binary-embed-reserved", t => t.Image[t.Params(SectionKind.Embeddings, 0) + 5] = 1, NiStatus.TensorParams);
+        yield return ("quant-params-softmax-table", t => t.W32(t.Sec(SectionKind.QuantParams) + 4, (uint)QuantTables.Softmax), NiStatus.QuantTables);
+        yield return ("quant-params-table-bit-1", t => t.W32(t.Sec(SectionKind.QuantParams) + 4, 2), NiStatus.QuantTables);
+        yield return ("binary-shift-0", t => t.W32(t.Params(SectionKind.Layer, 3) + 4, 0), NiStatus.TensorParams);
+        yield return ("query-as-binary", t => t.Image[t.Tensor(SectionKind.Layer, 0) + TenEncoding] = (byte)TensorEncoding.Binary, NiStatus.TensorEncoding);
+        yield return ("dense-as-binary-sign", t => t.Image[t.Tensor(SectionKind.Layer, 3) + TenEncoding] = (byte)TensorEncoding.BinarySign, NiStatus.TensorEncoding);
+        yield return ("word-embeddings-as-binary-sign", t => t.Image[t.Tensor(SectionKind.Embeddings, 0) + TenEncoding] = (byte)TensorEncoding.BinarySign, NiStatus.TensorEncoding);
+        yield return ("binary-sign-params-length-plus-2", t => t.Add32(t.Tensor(SectionKind.Layer, 1) + TenParamsLength, 2), NiStatus.TensorSize);
+        yield return ("binary-sign-act-threshold-128", t => t.W32(t.Params(SectionKind.Layer, 2), 128), NiStatus.TensorParams);
+        yield return ("binary-sign-reserved", t => t.Image[t.Params(SectionKind.Layer, 0) + 6] = 1, NiStatus.TensorParams);
         yield return ("binary-shift-63", t => t.W32(t.Params(SectionKind.ExitHeads, 2) + 4, 63), NiStatus.TensorParams);
-        yield return ("binary-reserved", t => t.Image[t.Params(SectionKind.Embeddings, 1) + 12] = 1, NiStatus.TensorParams);
-        yield return ("attn-threshold-33", t => t.W32(t.Sec(SectionKind.QuantParams) + 4, 33), NiStatus.QuantParams);
-        yield return ("attn-threshold-minus-33", t => t.W32(t.Sec(SectionKind.QuantParams) + 4, unchecked((uint)-33)), NiStatus.QuantParams);
+        yield return ("binary-reserved", t => t.Image[t.Params(SectionKind.Embeddings, 2) + 12] = 1, NiStatus.TensorParams);
+        yield return ("attn-threshold-33", t => t.W32(t.Sec(SectionKind.QuantParams) + 8, 33), NiStatus.QuantParams);
+        yield return ("attn-threshold-minus-33", t => t.W32(t.Sec(SectionKind.QuantParams) + 8, unchecked((uint)-33)), NiStatus.QuantParams);
     }
 
     private static IEnumerable<(string Name, Action<ImageTamper> Change, NiStatus Want)> Int8Cases()
@@ -93,6 +113,7 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("header-flags", t => t.W32(HdrFlags, 0x80), NiStatus.Flags);
         yield return ("header-reserved", t => t.Image[HdrReserved1 + 5] = 1, NiStatus.Reserved);
         yield return ("version-1", t => t.W16(HdrVersion, 1), NiStatus.Version);
+        yield return ("version-3", t => t.W16(HdrVersion, 3), NiStatus.Version);
         yield return ("total-length-minus-1", t => t.Add32(HdrTotalLength, -1), NiStatus.Length);
         yield return ("section-kind-12", t => t.W16(t.Row(SectionKind.Labels), 12), NiStatus.SectionKind);
         yield return ("two-vocabularies", t => t.W16(t.Row(SectionKind.Labels), (ushort)SectionKind.Vocabulary), NiStatus.SectionDuplicate);
@@ -130,7 +151,9 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("query-as-binary", t => t.Image[t.Tensor(SectionKind.Layer, 0) + TenEncoding] = (byte)TensorEncoding.Binary, NiStatus.TensorEncoding);
         yield return ("scheme-w1a1", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.W1A1), NiStatus.ModelDims);   // H 8
         yield return ("scheme-3", t => t.W32(t.Sec(SectionKind.Model) + 36, 3), NiStatus.ModelDims);
-        yield return ("quant-params-attn-threshold-1", t => t.W32(t.Sec(SectionKind.QuantParams) + 4, 1), NiStatus.QuantParams);
+        yield return ("quant-params-attn-threshold-1", t => t.W32(t.Sec(SectionKind.QuantParams) + 8, 1), NiStatus.QuantParams);
+        yield return ("quant-params-no-softmax-table", t => t.W32(t.Sec(SectionKind.QuantParams) + 4, 0), NiStatus.QuantTables);
+        yield return ("word-embeddings-as-binary-embed", t => t.Image[t.Tensor(SectionKind.Embeddings, 0) + TenEncoding] = (byte)TensorEncoding.BinaryEmbed, NiStatus.TensorEncoding);
         yield return ("ffn-rows-plus-1", t => t.Add32(t.Tensor(SectionKind.Layer, 4) + TenRows, 1), NiStatus.TensorShape);
         yield return ("data-length-plus-1", t => t.Add32(t.Tensor(SectionKind.Layer, 0) + TenDataLength, 1), NiStatus.TensorSize);
         yield return ("data-offset-plus-4", t => t.Add32(t.Tensor(SectionKind.Layer, 1) + TenDataOffset, 4), NiStatus.TensorAlign);
@@ -138,8 +161,10 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("data-offset-wraps", t => t.W32(t.Tensor(SectionKind.Layer, 5) + TenDataOffset, 0xFFFFFFE0), NiStatus.TensorBounds);
         yield return ("key-data-on-query-data", t => t.W32(t.Tensor(SectionKind.Layer, 1) + TenDataOffset, t.U32(t.Tensor(SectionKind.Layer, 0) + TenDataOffset)), NiStatus.TensorOverlap);
         yield return ("row-shift-0", t => t.W32(t.Sec(SectionKind.Layer) + (int)t.U32(t.Tensor(SectionKind.Layer, 3) + TenParamsOffset) + 8, 0), NiStatus.TensorParams);
-        yield return ("quant-params-version-1", t => t.W32(t.Sec(SectionKind.QuantParams), 1), NiStatus.QuantParams);
-        yield return ("quant-params-shift-0", t => t.W32(t.Sec(SectionKind.QuantParams) + 12, 0), NiStatus.QuantParams);
+        yield return ("quant-params-version-2", t => t.W32(t.Sec(SectionKind.QuantParams), 2), NiStatus.QuantParams);
+        yield return ("quant-params-shift-0", t => t.W32(t.Sec(SectionKind.QuantParams) + 16, 0), NiStatus.QuantParams);
+        yield return ("quant-params-softmax-shift-0", t => t.W32(t.Sec(SectionKind.QuantParams) + QuantParams.FixedBytes + 4, 0), NiStatus.QuantParams);
+        yield return ("quant-params-exp-table-0", t => t.W32(t.Sec(SectionKind.QuantParams) + QuantParams.FixedBytes + 16, 65535), NiStatus.QuantParams);
         yield return ("vocab-count-0", t => t.W32(t.Sec(SectionKind.Vocabulary), 0), NiStatus.VocabCount);
         yield return ("unk-id-40", t => t.W16(t.Sec(SectionKind.Vocabulary) + VocUnkId, 40), NiStatus.VocabId);
         yield return ("vocab-count-39", t => t.W32(t.Sec(SectionKind.Vocabulary), 39), NiStatus.VocabBounds);

@@ -24,7 +24,7 @@ public class InspectCommandTests
             var (code, output, err) = Run("inspect", path);
             Assert.Equal(0, code);
             Assert.Equal("", err);
-            Assert.Contains($"NIFI version 3, {image.Length:N0} bytes, valid", output);
+            Assert.Contains($"NIFI version {FlashImageFormat.FormatVersion}, {image.Length:N0} bytes, valid", output);
             var ids = TinyImages.Settings(40);
             Assert.Contains($"Vocabulary: 40 strings, token id = rank in UTF-8 byte order, front coded; pad [PAD] ({ids.PadId}), unk [UNK] ({ids.UnkId})", output);
             Assert.Contains("Board id", output);

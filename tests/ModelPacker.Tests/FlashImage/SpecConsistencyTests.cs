@@ -93,7 +93,8 @@ public partial class SpecConsistencyTests
     private static string Snake(string pascal) => Regex.Replace(pascal, "(?<=[a-z0-9])([A-Z])", "_$1").ToUpperInvariant();
     private static string EncodingCName(TensorEncoding e) => e switch
     {
-        TensorEncoding.Int8Row => "INT8_ROW", TensorEncoding.AdaptivFloat => "ADAPTIVFLOAT", _ => e.ToString().ToUpperInvariant(),
+        TensorEncoding.Int8Row => "INT8_ROW", TensorEncoding.AdaptivFloat => "ADAPTIVFLOAT", TensorEncoding.BinaryEmbed => "BINARY_EMBED", TensorEncoding.BinarySign => "BINARY_SIGN",
+        _ => e.ToString().ToUpperInvariant(),
     };
 
     [Fact]
@@ -201,6 +202,11 @@ public partial class SpecConsistencyTests
             ["NI_INT8_ROW_MAX_COLS"] = ModelPacker.Encodings.Int8RowEncoding.MaxCols,
             ["NI_BINARY_HEADER_BYTES"] = ModelPacker.Encodings.BinaryEncoding.HeaderBytes, ["NI_BINARY_ROW_BYTES"] = ModelPacker.Encodings.BinaryEncoding.RowBytes,
             ["NI_BINARY_MAX_COLS"] = ModelPacker.Encodings.BinaryEncoding.MaxCols,
+            ["NI_BINARY_EMBED_HEADER_BYTES"] = ModelPacker.Encodings.BinaryEmbedEncoding.HeaderBytes,
+            ["NI_BINARY_EMBED_MAX_SHIFT"] = ModelPacker.Encodings.BinaryEmbedEncoding.MaxShift,
+            ["NI_BINARY_SIGN_HEADER_BYTES"] = ModelPacker.Encodings.BinarySignEncoding.HeaderBytes,
+            ["NI_BINARY_SIGN_ROW_BYTES"] = ModelPacker.Encodings.BinarySignEncoding.RowBytes,
+            ["NI_QP_TABLE_SOFTMAX"] = (long)QuantTables.Softmax,
             ["NI_BINARY_MIN_THRESHOLD"] = ModelPacker.Encodings.BinaryEncoding.MinThreshold, ["NI_BINARY_MAX_THRESHOLD"] = ModelPacker.Encodings.BinaryEncoding.MaxThreshold,
             ["NI_LN_GAIN_SHIFT"] = ModelPacker.IntegerRuntime.IntegerKernels.LnGainShift, ["NI_LN_XN_FRAC_BITS"] = ModelPacker.IntegerRuntime.IntegerKernels.LnNormFracBits,
             ["NI_EXP_TABLE_LEN"] = ModelPacker.IntegerRuntime.IntegerKernels.ExpTableLength,
@@ -230,6 +236,37 @@ public partial class SpecConsistencyTests
         Assert.Equal([-7, 9, 0, 0], Enumerable.Range(0, 4).Select(k => BitConverter.ToInt32(t.Params, 4 * k)));
         Assert.Equal((short)-4, BitConverter.ToInt16(t.Params, 16 + 4));
         Assert.Equal((ushort)65535, BitConverter.ToUInt16(t.Params, 18 + 4));
+    }
+
+    [Fact]
+    public void NumericsBinaryEmbedParamsTableIsTheCodecsLayout()
+    {
+        // docs/numerics.md section 3d: i32 shift at 0, i32 reserved at 4, then one u8 magnitude a row at 8 + r
+        var numerics = File.ReadAllText(Path.Combine(Root, "docs/numerics.md"));
+        var lines = numerics[numerics.IndexOf("## 3d.", StringComparison.Ordinal)..].Split('\n');
+        int start = Array.FindIndex(lines, l => l.StartsWith("| offset | type | field", StringComparison.Ordinal));
+        var rows = lines.Skip(start + 2).TakeWhile(l => l.StartsWith('|'))
+            .Select(l => l.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray()).ToList();
+        Assert.Equal(["0", "4", $"{ModelPacker.Encodings.BinaryEmbedEncoding.HeaderBytes} + r"], rows.Select(r => r[0]));
+        Assert.Equal(["i32", "i32", "u8"], rows.Select(r => r[1]));
+        Assert.Contains($"0..{ModelPacker.Encodings.BinaryEmbedEncoding.MaxShift}", rows[0][3]);
+        var t = ModelPacker.Encodings.BinaryEmbedEncoding.Instance.Encode(new ModelPacker.Encodings.QuantizedTensor(2, 32, Enumerable.Repeat((sbyte)1, 64).ToArray(),
+            [new(0, 200 << 3, 1), new(0, 12 << 3, 1)]), "t");
+        Assert.Equal([2, 0], Enumerable.Range(0, 2).Select(k => BitConverter.ToInt32(t.Params, 4 * k)));
+        Assert.Equal([200, 12], t.Params.Skip(8).Select(b => (int)b));
+    }
+
+    [Fact]
+    public void NumericsBinarySignParamsTableIsTheCodecsLayout()
+    {
+        // docs/numerics.md section 3e: i32 act_threshold at 0, i32 reserved at 4, then one i16 bias a row at 8 + 2r
+        var numerics = File.ReadAllText(Path.Combine(Root, "docs/numerics.md"));
+        var lines = numerics[numerics.IndexOf("## 3e.", StringComparison.Ordinal)..].Split('\n');
+        int start = Array.FindIndex(lines, l => l.StartsWith("| offset | type | field", StringComparison.Ordinal));
+        var rows = lines.Skip(start + 2).TakeWhile(l => l.StartsWith('|'))
+            .Select(l => l.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray()).ToList();
+        Assert.Equal(["0", "4", $"{ModelPacker.Encodings.BinarySignEncoding.HeaderBytes} + {ModelPacker.Encodings.BinarySignEncoding.RowBytes}r"], rows.Select(r => r[0]));
+        Assert.Equal(["i32", "i32", "i16"], rows.Select(r => r[1]));
     }
 
     [Fact]
@@ -268,6 +305,10 @@ public partial class SpecConsistencyTests
     private static bool RowNames(string row, ushort id, ModelDims d)
     {
         var exp = TensorNames.Expected(id, d)!.Value;
+        if (Scheme.IsEmbeddingTable(id))   // named one by one: "NI_TENSOR_WORD_EMBEDDINGS", "NI_TENSOR_POSITION_EMBEDDINGS"
+            return row.Contains(id == (ushort)TensorId.WordEmbeddings ? "NI_TENSOR_WORD_EMBEDDINGS" : "NI_TENSOR_POSITION_EMBEDDINGS");
+        if (Scheme.IsAttentionProjection(id))   // "NI_TENSOR_ATTENTION_QUERY", "…_KEY", "…_VALUE"
+            return row.Contains("NI_TENSOR_ATTENTION_" + ((TensorId)id).ToString()["Attention".Length..].ToUpperInvariant());
         if (exp.Section == SectionKind.ExitHeads)
         {
             var part = (ExitPart)((id - TensorExitBase) % TensorExitStride);

@@ -61,7 +61,7 @@ public class IntegerImageTests
     {
         var content = RandomImage(23, "gelu_new", 0).ToContent();
         var badTable = (byte[])content.QuantParams.Clone();
-        badTable[40] ^= 1;                                            // exp_table[0] != 65536
+        badTable[QuantParams.FixedBytes + 16] ^= 1;                   // exp_table[0] != 65536 (the INT8 softmax block)
         var bytes = ImageWriter.LayOut(Clone(content, badTable, content.ArenaBytes));
         Assert.Equal(-33, NativeImage.TryOpen(bytes));               // NI_ERR_QUANT_PARAMS
         Assert.Throws<InvalidDataException>(() => ImageReader.Read(bytes, "x"));

@@ -20,9 +20,10 @@ internal static class W1A1TestModels
     {
         var d = dims ?? Dims();
         var rng = new Random(seed);
-        // Embedding rows land in the int16 embedding sum at about +-64 per term; linear outputs at int8 scale about
-        // 100 / sqrt(cols) per unit of acc; the residual sums (int16) see the int8 outputs 1:1.
-        EncodedTensor Embedding(int rows, int cols) => Binary(rng, rows, cols, threshold: 0, bias: 0, scale: 64);
+        // Embedding rows land in the int16 embedding sum at +-(200..500) per term (binary_embed, magnitudes 100..250,
+        // shift 1); linear outputs at int8 scale about 100 / sqrt(cols) per unit of acc; the residual sums (int16) see
+        // the int8 outputs 1:1.
+        EncodedTensor Embedding(int rows, int cols) => BinaryEmbed(rng, rows, cols);
         EncodedTensor Linear(int rows, int cols, double outPerAcc) => Binary(rng, rows, cols, rng.Next(-6, 7), bias: cols / 4, scale: outPerAcc);
         double s(int cols) => 100 / Math.Sqrt(cols);
         var tensors = new Dictionary<ushort, EncodedTensor>
@@ -30,9 +31,9 @@ internal static class W1A1TestModels
             [(ushort)TensorId.WordEmbeddings] = Embedding(d.VocabSize, d.EmbeddingSize),
             [(ushort)TensorId.PositionEmbeddings] = Embedding(d.MaxPositions, d.EmbeddingSize),
             [(ushort)TensorId.EmbeddingMappingIn] = Linear(d.HiddenSize, d.EmbeddingSize, s(d.EmbeddingSize)),
-            [(ushort)TensorId.AttentionQuery] = Linear(d.HiddenSize, d.HiddenSize, 1),
-            [(ushort)TensorId.AttentionKey] = Linear(d.HiddenSize, d.HiddenSize, 1),
-            [(ushort)TensorId.AttentionValue] = Linear(d.HiddenSize, d.HiddenSize, 1),
+            [(ushort)TensorId.AttentionQuery] = Sign(rng, d.HiddenSize, d.HiddenSize),
+            [(ushort)TensorId.AttentionKey] = Sign(rng, d.HiddenSize, d.HiddenSize),
+            [(ushort)TensorId.AttentionValue] = Sign(rng, d.HiddenSize, d.HiddenSize),
             [(ushort)TensorId.AttentionDense] = Linear(d.HiddenSize, d.HiddenSize, s(d.HiddenSize)),
             [(ushort)TensorId.Ffn] = Linear(d.IntermediateSize, d.HiddenSize, s(d.HiddenSize)),
             [(ushort)TensorId.FfnOutput] = Linear(d.HiddenSize, d.IntermediateSize, s(d.IntermediateSize)),
@@ -47,6 +48,24 @@ internal static class W1A1TestModels
 
     /// <summary>A W1A1 model (attn_threshold −5) with a synthetic vocabulary, labels and test vectors of the C# reference.</summary>
     public static IntegerImage Image(int seed, int vectors = 12) => TestModels.ImageOf(Random(seed, attentionThreshold: -5), seed, "b", vectors);
+
+    /// <summary>A random binary_sign tensor (Q, K, V): ±1 weights, threshold −6..6, biases within ±cols/4.</summary>
+    public static EncodedTensor Sign(Random rng, int rows, int cols)
+    {
+        var w = new sbyte[rows * cols];
+        for (int k = 0; k < w.Length; k++) w[k] = rng.Next(2) == 0 ? (sbyte)-1 : (sbyte)1;
+        var p = Enumerable.Range(0, rows).Select(_ => new RowParams(rng.Next(-cols / 4, cols / 4 + 1), 1, 1)).ToArray();
+        return BinarySignEncoding.Instance.Encode(new QuantizedTensor(rows, cols, w, p, rng.Next(-6, 7)), "random binary_sign tensor");
+    }
+
+    /// <summary>A random binary_embed table: ±1 weights, magnitudes 100..250 with shift 1 (elements ±(200..500)).</summary>
+    public static EncodedTensor BinaryEmbed(Random rng, int rows, int cols)
+    {
+        var w = new sbyte[rows * cols];
+        for (int k = 0; k < w.Length; k++) w[k] = rng.Next(2) == 0 ? (sbyte)-1 : (sbyte)1;
+        var p = Enumerable.Range(0, rows).Select(_ => new RowParams(0, rng.Next(100, 251) << 2, 1)).ToArray();
+        return BinaryEmbedEncoding.Instance.Encode(new QuantizedTensor(rows, cols, w, p), "random binary_embed table");
+    }
 
     /// <summary>Random ±1 weights; row r's multiplier is scale · 2^14 · (0.5..1.5), one shift 14 for the tensor.</summary>
     public static EncodedTensor Binary(Random rng, int rows, int cols, int threshold, int bias, double scale)
@@ -77,8 +96,7 @@ internal static class W1A1TestModels
         {
             AttentionThreshold = attentionThreshold,
             AttentionResidual = new Requant(1 << 30, 30), FullResidual = new Requant(1 << 30, 30),
-            SoftmaxIndex = new Requant(1 << 30, 31), Context = new Requant(1 << 30, 31),
-            ExpTable = Tables.Exp(), Exp2Frac = Tables.Exp2Frac(), Log2Frac = Tables.Log2Frac(),
+            Exp2Frac = Tables.Exp2Frac(), Log2Frac = Tables.Log2Frac(),   // no softmax block: W1A1 reads none
             Gelu = Tables.Activation(x => Int8Quantizer.Gelu(x, "gelu_new"), 4.0 / 127, 4.0 / 127),
             EmbeddingLn = Ln(d.EmbeddingSize), AttentionLn = Ln(d.HiddenSize), FullLn = Ln(d.HiddenSize),
             Tanh = Enumerable.Range(0, d.NumLayers).Select(_ => Tables.Activation(Math.Tanh, 3.0 / 127, 1.0 / 127)).ToArray(),

@@ -1,3 +1,4 @@
+using ModelPacker.FlashImage;
 using ModelPacker.IntegerRuntime;
 using ModelPacker.Model;
 using ModelPacker.Quantization;
@@ -35,16 +36,24 @@ public class QuantizationTests
         Assert.Equal(bytes, QuantParams.FromBytes(bytes, m.Dims, "qp").ToBytes());
         var dims = NativeDims.Of(m.Dims);
         Assert.Equal(1, NativeKernels.QparamsValidate(bytes, dims));
+        // version 3: {version, tables, attn_threshold, 2 requants, exp2[256], log2[256], gelu[256]} = 2332 bytes, then
+        // the INT8 scheme's softmax block {softmax_index, context, exp[512]}
+        const int Exp2 = 28, Log2 = 1052, Softmax = QuantParams.FixedBytes, Exp = Softmax + 16;
+        Assert.Equal(2332, QuantParams.FixedBytes);
         var breakers = new List<(string What, Func<byte[], byte[]> Break)>
         {
-            ("version", b => { b[0] = 1; return b; }),
-            ("attn_threshold in int8", b => { b[4] = 1; return b; }),
-            ("shift 0", b => { Array.Clear(b, 12, 4); return b; }),
-            ("negative multiplier", b => { b[19] = 0x80; return b; }),
-            ("exp table start", b => { b[40] = 1; return b; }),
-            ("exp table rises", b => { BitConverter.GetBytes(70000).CopyTo(b, 44); return b; }),
-            ("exp2 table low", b => { BitConverter.GetBytes(5).CopyTo(b, 2088 + 8); return b; }),
-            ("log2 table falls", b => { BitConverter.GetBytes(-1).CopyTo(b, 3112 + 8); return b; }),
+            ("version", b => { b[0] = 2; return b; }),
+            ("tables without the softmax block", b => { b[4] = 0; return b; }),
+            ("unknown tables bit", b => { b[4] = 3; return b; }),
+            ("attn_threshold in int8", b => { b[8] = 1; return b; }),
+            ("shift 0", b => { Array.Clear(b, 16, 4); return b; }),
+            ("negative multiplier", b => { b[23] = 0x80; return b; }),
+            ("exp2 table low", b => { BitConverter.GetBytes(5).CopyTo(b, Exp2 + 8); return b; }),
+            ("log2 table falls", b => { BitConverter.GetBytes(-1).CopyTo(b, Log2 + 8); return b; }),
+            ("softmax index shift 0", b => { Array.Clear(b, Softmax + 4, 4); return b; }),
+            ("context multiplier negative", b => { b[Softmax + 11] = 0x80; return b; }),
+            ("exp table start", b => { b[Exp] = 1; return b; }),
+            ("exp table rises", b => { BitConverter.GetBytes(70000).CopyTo(b, Exp + 4); return b; }),
             ("short", b => b[..^1]),
             ("long", b => [.. b, 0]),
         };
@@ -54,13 +63,20 @@ public class QuantizationTests
             Assert.True(NativeKernels.QparamsValidate(bad, dims) == 0, $"C accepted QUANT_PARAMS with bad {what}");
             Assert.Throws<InvalidDataException>(() => QuantParams.FromBytes(bad, m.Dims, "qp"));
         }
-        // W1A1: attn_threshold within +-head size (32 here) in both validators, and not one step beyond
+        // W1A1: no softmax block (2064 bytes fewer, tables 0; bit 0 set is NI_ERR_QUANT_TABLES in both), attn_threshold
+        // within +-head size (32 here) in both validators, and not one step beyond
         var w = W1A1TestModels.Random(33);
         var wdims = NativeDims.Of(w.Dims);
+        var wb = w.QuantParams.ToBytes();
+        Assert.Equal(QuantParams.FixedBytes + 8 * (w.Dims.EmbeddingSize + 2 * w.Dims.HiddenSize) + 256 * w.Dims.NumLayers, wb.Length);
+        Assert.Equal(0, BitConverter.ToInt32(wb, 4));
+        wb[4] = 1;
+        Assert.Equal(NiStatus.QuantTables, QuantParams.Problem(wb, w.Dims)!.Value.Status);
+        Assert.Equal(0, NativeKernels.QparamsValidate(wb, wdims));
         foreach (int t in new[] { -33, -32, 0, 17, 32, 33, int.MinValue })
         {
             var b = w.QuantParams.ToBytes();
-            BitConverter.GetBytes(t).CopyTo(b, 4);
+            BitConverter.GetBytes(t).CopyTo(b, 8);
             bool ok = Math.Abs((long)t) <= w.Dims.HeadSize;
             Assert.Equal(ok ? 1 : 0, NativeKernels.QparamsValidate(b, wdims));
             Assert.Equal(ok, QuantParams.Problem(b, w.Dims) == null);

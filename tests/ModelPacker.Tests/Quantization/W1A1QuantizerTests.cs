@@ -59,10 +59,16 @@ public class W1A1QuantizerTests
                 for (int c = 0; c < q.Cols; c++) Assert.Equal(layer.W[r * q.Cols + c] >= 0 ? 1 : -1, q.Weights[r * q.Cols + c]);
                 double b = layer.B[r] / unit;
                 Assert.Equal(sign ? Math.Floor(b) : Math.Round(b, MidpointRounding.AwayFromZero), q.RowParams[r].Bias);
+                if (sign)   // binary_sign stores no multiplier: only the sign of acc + bias is read
+                {
+                    Assert.Equal((1, 1), (q.RowParams[r].Multiplier, q.RowParams[r].Shift));
+                    continue;
+                }
                 double real = unit / outScale, got = q.RowParams[r].Multiplier * Math.ScaleB(1.0, -q.RowParams[r].Shift);
                 Assert.True(Math.Abs(got - real) <= Math.ScaleB(0.5, -q.RowParams[r].Shift), $"{layer.Name} row {r}: {got} vs {real}");
             }
         }
+        Assert.Equal(TensorEncoding.BinarySign, m.Query.Encoding);
         Check(m.Query, w.Query, s.Hidden, s.Query, sign: true);
         Check(m.Value, w.Value, s.Hidden, s.Value, sign: true);
         Check(m.Ffn, w.Ffn, s.AttentionNorm, s.GeluInput, sign: false);
@@ -72,14 +78,20 @@ public class W1A1QuantizerTests
         Assert.Equal(0, m.AttentionDense.Traits.Decode(m.AttentionDense).InputThreshold); // the context: its sign
         Assert.Equal(1.0, s.Context);
 
-        // Embedding rows: the forward's ±alpha_r in the int16 sum's units.
+        // Embedding rows (binary_embed): the forward's ±alpha_r in the int16 sum's units as m_r · 2^k, m_r one byte,
+        // k the smallest shift that fits the largest (which then lies in [128, 256)), within half a step of 2^k.
+        Assert.Equal(TensorEncoding.BinaryEmbed, m.WordEmbeddings.Encoding);
+        Assert.Equal(TensorEncoding.BinaryEmbed, m.PositionEmbeddings.Encoding);
         var word = m.WordEmbeddings.Traits.Decode(m.WordEmbeddings);
-        int e = p.Config.EmbeddingSize;
+        int e = p.Config.EmbeddingSize, k = BitConverter.ToInt32(m.WordEmbeddings.Params, 0);
+        var magnitudes = m.WordEmbeddings.Params.Skip(BinaryEmbedEncoding.HeaderBytes).Select(b => (int)b).ToArray();
+        Assert.InRange(magnitudes.Max(), k == 0 ? 1 : 128, 255);
         for (int r = 0; r < word.Rows; r++)
         {
             Assert.Equal(0, word.RowParams[r].Bias);
-            double alpha = Math.Abs(w.WordEmbeddings[r * e]), got = word.RowParams[r].Multiplier * Math.ScaleB(1.0, -word.RowParams[r].Shift);
-            Assert.True(Math.Abs(got - alpha / s.EmbeddingSum) <= Math.ScaleB(0.5, -word.RowParams[r].Shift));
+            double alpha = Math.Abs(w.WordEmbeddings[r * e]), got = BinaryEmbedEncoding.Value(m.WordEmbeddings, r);
+            Assert.Equal((long)magnitudes[r] << k, (long)got);
+            Assert.True(Math.Abs(got - alpha / s.EmbeddingSum) <= Math.ScaleB(0.5, k), $"word row {r}: {got} vs {alpha / s.EmbeddingSum}");
             for (int c = 0; c < e; c++) Assert.Equal(w.WordEmbeddings[r * e + c] >= 0 ? 1 : -1, word.Weights[r * e + c]);
         }
         // The exit classifiers are the int8 quantizer's, bit for bit.

@@ -60,8 +60,6 @@ public sealed class BinaryEncoding : ITensorEncoding
         var prm = new byte[HeaderBytes + q.Rows * RowBytes];
         BinaryPrimitives.WriteInt32LittleEndian(prm, thr);
         BinaryPrimitives.WriteInt32LittleEndian(prm.AsSpan(4), shift);
-        int words = q.Cols / WordBits;
-        var data = new uint[q.Rows * words];
         for (int r = 0; r < q.Rows; r++)
         {
             var p = q.RowParams[r];
@@ -70,6 +68,17 @@ public sealed class BinaryEncoding : ITensorEncoding
             if (p.Multiplier is < 0 or > ushort.MaxValue) throw new InvalidDataException($"{what}: row {r} multiplier {p.Multiplier} does not fit uint16");
             BinaryPrimitives.WriteInt16LittleEndian(prm.AsSpan(HeaderBytes + r * RowBytes), (short)p.Bias);
             BinaryPrimitives.WriteUInt16LittleEndian(prm.AsSpan(HeaderBytes + r * RowBytes + 2), (ushort)p.Multiplier);
+        }
+        return new EncodedTensor(Id, q.Rows, q.Cols, SignWords(q, what), prm);
+    }
+
+    /// <summary>The data bytes of ±1 weights: rows of little-endian words, bit set for +1 (also BINARY_EMBED's data).</summary>
+    internal static byte[] SignWords(QuantizedTensor q, string what)
+    {
+        int words = q.Cols / WordBits;
+        var data = new uint[q.Rows * words];
+        for (int r = 0; r < q.Rows; r++)
+        {
             var row = q.Row(r);
             for (int c = 0; c < q.Cols; c++)
             {
@@ -79,27 +88,33 @@ public sealed class BinaryEncoding : ITensorEncoding
         }
         var bytes = new byte[data.Length * 4];
         for (int i = 0; i < data.Length; i++) BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4 * i), data[i]);
-        return new EncodedTensor(Id, q.Rows, q.Cols, bytes, prm);
+        return bytes;
+    }
+
+    /// <summary>The ±1 weights of sign-word data (the inverse of <see cref="SignWords"/>).</summary>
+    internal static sbyte[] Signs(EncodedTensor t)
+    {
+        var w = new sbyte[t.Rows * t.Cols];
+        var words = Words(t);
+        int perRow = t.Cols / WordBits;
+        for (int r = 0; r < t.Rows; r++)
+            for (int c = 0; c < t.Cols; c++)
+                w[r * t.Cols + c] = (words[r * perRow + c / WordBits] >> (c % WordBits) & 1) != 0 ? (sbyte)1 : (sbyte)-1;
+        return w;
     }
 
     public QuantizedTensor Decode(EncodedTensor t)
     {
-        var w = new sbyte[t.Rows * t.Cols];
         var p = new RowParams[t.Rows];
-        var words = Words(t);
-        int perRow = t.Cols / WordBits;
-        for (int r = 0; r < t.Rows; r++)
-        {
-            p[r] = RowParams(t, r);
-            for (int c = 0; c < t.Cols; c++)
-                w[r * t.Cols + c] = (words[r * perRow + c / WordBits] >> (c % WordBits) & 1) != 0 ? (sbyte)1 : (sbyte)-1;
-        }
-        return new QuantizedTensor(t.Rows, t.Cols, w, p, ActThreshold(t.Params));
+        for (int r = 0; r < t.Rows; r++) p[r] = RowParams(t, r);
+        return new QuantizedTensor(t.Rows, t.Cols, Signs(t), p, ActThreshold(t.Params));
     }
 
     /// <summary>The data as 32-bit words (the image is little-endian, as every supported host).</summary>
     private static ReadOnlySpan<uint> Words(EncodedTensor t) => MemoryMarshal.Cast<byte, uint>(t.Data);
 
+    public bool HasGemm => true;
+    public bool HasEmbed => true;
     public int InputBytes(int cols) => cols / 8;
     public bool PacksInput => true;
 

@@ -10,7 +10,7 @@ namespace ModelPacker.Encodings;
 public interface ITensorEncoding
 {
     TensorEncoding Id { get; }
-    /// <summary>The spec's name: "int8_row", "binary".</summary>
+    /// <summary>The spec's name: "int8_row", "binary", "binary_embed", "binary_sign".</summary>
     string Name { get; }
 
     /// <summary>(data bytes, params bytes) of a rows x cols tensor; null when they do not fit 32 bits.</summary>
@@ -28,6 +28,14 @@ public interface ITensorEncoding
 
     /// <summary>The integers of a validated tensor.</summary>
     QuantizedTensor Decode(EncodedTensor t);
+
+    /// <summary>False for an encoding that is never a GEMM operand (binary_embed: embedding tables only); then the
+    /// members from <see cref="InputBytes"/> to <see cref="Gemm"/> throw, as C's traits hold NULL there.</summary>
+    bool HasGemm { get; }
+
+    /// <summary>False for an encoding that is never an embedding table (binary_sign); then <see cref="EmbedAdd"/>
+    /// throws, as C's embed_add is NULL.</summary>
+    bool HasEmbed { get; }
 
     /// <summary>Bytes of one token's input row as <see cref="Gemm"/> reads it (a multiple of 4).</summary>
     int InputBytes(int cols);

@@ -74,6 +74,8 @@ public sealed class Int8RowEncoding : ITensorEncoding
         return new QuantizedTensor(t.Rows, t.Cols, MemoryMarshal.Cast<byte, sbyte>(t.Data).ToArray(), p);
     }
 
+    public bool HasGemm => true;
+    public bool HasEmbed => true;
     public int InputBytes(int cols) => cols;
     public bool PacksInput => false;
 

@@ -1,13 +1,13 @@
 namespace ModelPacker.FlashImage;
 
 /// <summary>
-/// Constants of the flash image format version 3, equal to <c>native-kernels/include/nano_intent/ni_image.h</c> and
+/// Constants of the flash image format version 4, equal to <c>native-kernels/include/nano_intent/ni_image.h</c> and
 /// <c>docs/flash-image.md</c> (SpecConsistencyTests parses both and compares).
 /// </summary>
 public static class FlashImageFormat
 {
     public const uint Magic = 0x4946494E; // "NIFI"
-    public const ushort FormatVersion = 3;
+    public const ushort FormatVersion = 4;
     public const int HeaderSize = 96;
     public const int SectionEntrySize = 16;
     public const int SectionAlign = 32;
@@ -76,7 +76,7 @@ public enum SectionKind : ushort
 
 public enum TensorEncoding : byte
 {
-    Int8Row = 1, Binary = 2, Gobo3 = 3, Int4 = 4, Ipq = 5, AdaptivFloat = 6, Fp32 = 7,
+    Int8Row = 1, Binary = 2, Gobo3 = 3, Int4 = 4, Ipq = 5, AdaptivFloat = 6, Fp32 = 7, BinaryEmbed = 8, BinarySign = 9,
 }
 
 public enum TensorId : ushort
@@ -91,6 +91,10 @@ public enum ActivationId : uint { Gelu = 1, GeluTanh = 2 }
 
 public enum SchemeId : uint { Int8 = 1, W1A1 = 2 }
 
+/// <summary>QUANT_PARAMS <c>tables</c> bits (NI_QP_TABLE_*): the optional blocks a section carries, exactly the scheme's.</summary>
+[Flags]
+public enum QuantTables : uint { None = 0, Softmax = 1 }
+
 /// <summary>The C loader's <c>ni_status</c>, same names (C# casing) and values.</summary>
 public enum NiStatus
 {
@@ -101,7 +105,7 @@ public enum NiStatus
     TensorUnknown = -25, MissingTensor = -26, TensorEncoding = -27, TensorShape = -28, TensorBounds = -29,
     TensorAlign = -30, TensorSize = -31, TensorOverlap = -32, QuantParams = -33, VocabCount = -34, VocabBounds = -35,
     VocabOrder = -36, VocabId = -37, Utf8 = -38, Labels = -39, Thresholds = -40, TestVectors = -41,
-    TestVectorToken = -42, TensorParams = -43, Board = -44, Normalizer = -45,
+    TestVectorToken = -42, TensorParams = -43, Board = -44, Normalizer = -45, QuantTables = -46,
     Null = -100, ArenaSmall = -101, ArenaState = -102, SeqLen = -103, TokenId = -104, LayerOrder = -105,
     LayerIndex = -106, LabelsCount = -107, Model = -108, Index = -109, Alignment = -110,
     NotOpen = -120, AlreadyOpen = -121, Partition = -122, Unsupported = -123, ArenaCapacity = -124, Buffer = -125,

@@ -26,6 +26,10 @@ public static class ModelValidator
         var scheme = Schemes.Get(d.Scheme);
         if (scheme.EncodingOf(id) != encoding)
             return new Failure(NiStatus.TensorEncoding, $"encoding {enc.Name}, scheme {scheme.Name} stores this tensor as {TensorEncodings.Get(scheme.EncodingOf(id)).Name}");
+        if (Scheme.IsEmbeddingTable(id) ? !enc.HasEmbed : !enc.HasGemm)
+            return new Failure(NiStatus.TensorEncoding, Scheme.IsEmbeddingTable(id)
+                ? $"encoding {enc.Name} has no embedding rows; this tensor is an embedding table"
+                : $"encoding {enc.Name} has no GEMM; this tensor is a GEMM operand");
         if (enc.Sizes((int)rows, (int)cols) is not { } sizes) return new Failure(NiStatus.TensorEncoding, $"[{rows}, {cols}] is too large for encoding {enc.Name}");
         if (dataLength != sizes.Data || paramsLength != sizes.Params)
             return new Failure(NiStatus.TensorSize, $"data/params {dataLength}/{paramsLength} bytes, encoding {enc.Name} needs {sizes.Data}/{sizes.Params}");
@@ -41,7 +45,7 @@ public static class ModelValidator
         Entry(d, id, t.Encoding, t.Rows, t.Cols, t.Data.Length, t.Params.Length) ?? Params(t.Encoding, t.Params, t.Rows, t.Cols);
 
     public static Failure? QuantParams(ReadOnlySpan<byte> section, ModelDims d) =>
-        IntegerRuntime.QuantParams.Problem(section, d) is { } p ? new Failure(NiStatus.QuantParams, p) : null;
+        IntegerRuntime.QuantParams.Problem(section, d) is { } p ? new Failure(p.Status, p.Message) : null;
 
     /// <summary>A whole model: dims, every tensor the dims demand (and no other), QUANT_PARAMS. Throws a one-line
     /// <see cref="InvalidDataException"/> "<paramref name="source"/>: tensor Name: what".</summary>

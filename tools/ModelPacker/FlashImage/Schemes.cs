@@ -4,14 +4,25 @@ namespace ModelPacker.FlashImage;
 
 /// <summary>
 /// One scheme (MODEL dims field <c>scheme</c>, C: ni_scheme_traits): the multiple E, H, I and the head size must be,
-/// the encoding every tensor id must carry, whether QUANT_PARAMS' attn_threshold is used, and the attention block.
-/// Nothing else differs between schemes (docs/numerics.md).
+/// the encoding every tensor id must carry, the optional QUANT_PARAMS tables it reads, whether QUANT_PARAMS'
+/// attn_threshold is used, and the attention block. Nothing else differs between schemes (docs/numerics.md).
 /// </summary>
 public sealed record Scheme(SchemeId Id, string Name, int DimMultiple, TensorEncoding Weights, TensorEncoding Classifiers,
-    bool UsesAttentionThreshold, IAttentionBlock Attention)
+    TensorEncoding Embeddings, TensorEncoding Projections, QuantTables Tables, bool UsesAttentionThreshold, IAttentionBlock Attention)
 {
-    /// <summary>The encoding tensor <paramref name="tensorId"/> must have: the exit classifiers may differ from the rest.</summary>
+    /// <summary>The word and position embedding tables: looked up row by row, never GEMM operands.</summary>
+    public static bool IsEmbeddingTable(ushort tensorId) =>
+        tensorId is (ushort)TensorId.WordEmbeddings or (ushort)TensorId.PositionEmbeddings;
+
+    /// <summary>Q, K and V: the attention block's projections (scheme W1A1 reads only their sign).</summary>
+    public static bool IsAttentionProjection(ushort tensorId) =>
+        tensorId is (ushort)TensorId.AttentionQuery or (ushort)TensorId.AttentionKey or (ushort)TensorId.AttentionValue;
+
+    /// <summary>The encoding tensor <paramref name="tensorId"/> must have: the embedding tables, Q, K, V and the exit
+    /// classifiers may differ from the rest.</summary>
     public TensorEncoding EncodingOf(ushort tensorId) =>
+        IsEmbeddingTable(tensorId) ? Embeddings :
+        IsAttentionProjection(tensorId) ? Projections :
         tensorId >= FlashImageFormat.TensorExitBase && (tensorId - FlashImageFormat.TensorExitBase) % FlashImageFormat.TensorExitStride == (int)ExitPart.Classifier
             ? Classifiers : Weights;
 
@@ -32,8 +43,10 @@ public sealed record Scheme(SchemeId Id, string Name, int DimMultiple, TensorEnc
 /// <summary>The scheme table, by id.</summary>
 public static class Schemes
 {
-    public static readonly Scheme Int8 = new(SchemeId.Int8, "int8", 4, TensorEncoding.Int8Row, TensorEncoding.Int8Row, false, SoftmaxAttentionBlock.Instance);
-    public static readonly Scheme W1A1 = new(SchemeId.W1A1, "w1a1", 32, TensorEncoding.Binary, TensorEncoding.Int8Row, true, BiAttentionBlock.Instance);
+    public static readonly Scheme Int8 = new(SchemeId.Int8, "int8", 4, TensorEncoding.Int8Row, TensorEncoding.Int8Row,
+        TensorEncoding.Int8Row, TensorEncoding.Int8Row, QuantTables.Softmax, false, SoftmaxAttentionBlock.Instance);
+    public static readonly Scheme W1A1 = new(SchemeId.W1A1, "w1a1", 32, TensorEncoding.Binary, TensorEncoding.Int8Row,
+        TensorEncoding.BinaryEmbed, TensorEncoding.BinarySign, QuantTables.None, true, BiAttentionBlock.Instance);
     private static readonly Scheme[] All = [Int8, W1A1];
 
     public static Scheme? Find(SchemeId id) => All.FirstOrDefault(s => s.Id == id);

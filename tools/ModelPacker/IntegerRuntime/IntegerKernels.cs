@@ -148,7 +148,7 @@ public static class IntegerKernels
         QuantParams qp, Span<int> scores, Span<sbyte> ctx)
     {
         for (int j = 0; j < n; j++) scores[j] = GemmS8.Dot(q, k[(j * stride)..], headDim);
-        SoftmaxQ15(scores, n, qp.SoftmaxIndex, qp.ExpTable);
+        SoftmaxQ15(scores, n, qp.SoftmaxIndex, qp.ExpTable ?? throw new InvalidOperationException("QUANT_PARAMS has no softmax block"));
         for (int d = 0; d < headDim; d++)
         {
             int acc = 0;

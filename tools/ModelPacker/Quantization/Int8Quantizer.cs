@@ -56,20 +56,22 @@ public static class Int8Quantizer
     public static EncodedTensor Classifier(ExitHeadParameters e) =>
         Linear(e.ClassifierWeight, e.ClassifierBias, TanhOutputScale, 1.0 / (1 << IntegerKernels.LogitFracBits));
 
-    /// <summary>QUANT_PARAMS from the calibrated scales: residual and attention requantizations, tables, LayerNorms.
-    /// <paramref name="attentionThreshold"/> is scheme W1A1's Bi-Attention threshold (0 in scheme int8).</summary>
-    public static QuantParams QuantParamsOf(AlbertParameters p, ActivationScales s, int attentionThreshold = 0)
+    /// <summary>QUANT_PARAMS from the calibrated scales: residual requantizations, tables, LayerNorms, and the softmax
+    /// block when <paramref name="scheme"/> reads one (default: this scheme). <paramref name="attentionThreshold"/> is
+    /// scheme W1A1's Bi-Attention threshold (0 in scheme int8).</summary>
+    public static QuantParams QuantParamsOf(AlbertParameters p, ActivationScales s, int attentionThreshold = 0, Scheme? scheme = null)
     {
         var c = p.Config;
         int dh = c.HiddenSize / c.NumAttentionHeads;
+        bool softmax = ((scheme ?? Scheme).Tables & QuantTables.Softmax) != 0;
         return new QuantParams
         {
             AttentionThreshold = attentionThreshold,
             AttentionResidual = FixedPointMultiplier.FromReal(s.Hidden / s.AttentionSum, "attention residual"),
             FullResidual = FixedPointMultiplier.FromReal(s.AttentionNorm / s.FullSum, "full residual"),
-            SoftmaxIndex = FixedPointMultiplier.FromReal(s.Query * s.Key / Math.Sqrt(dh) * (1 << IntegerKernels.ExpIndexFracBits), "softmax index"),
-            Context = FixedPointMultiplier.FromReal(s.Value / 32768.0 / s.Context, "attention context"),
-            ExpTable = Tables.Exp(),
+            SoftmaxIndex = softmax ? FixedPointMultiplier.FromReal(s.Query * s.Key / Math.Sqrt(dh) * (1 << IntegerKernels.ExpIndexFracBits), "softmax index") : default,
+            Context = softmax ? FixedPointMultiplier.FromReal(s.Value / 32768.0 / s.Context, "attention context") : default,
+            ExpTable = softmax ? Tables.Exp() : null,
             Exp2Frac = Tables.Exp2Frac(),
             Log2Frac = Tables.Log2Frac(),
             Gelu = Tables.Activation(x => Gelu(x, c.HiddenAct), s.GeluInput, s.GeluOutput),

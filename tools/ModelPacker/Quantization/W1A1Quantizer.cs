@@ -25,7 +25,7 @@ public static class W1A1Quantizer
         // The forward's view of the weights: sign rows for the binary tensors; token types are 0 (type 0 already
         // folded into the position rows by binarize).
         var w = new ModelWeights(p);
-        var qp = Int8Quantizer.QuantParamsOf(p, s, settings.AttentionThreshold);
+        var qp = Int8Quantizer.QuantParamsOf(p, s, settings.AttentionThreshold, Scheme);
         var exits = new IntegerExit[c.NumHiddenLayers];
         for (int l = 0; l < exits.Length; l++)
             exits[l] = new IntegerExit(Linear(p.Exits[l].PoolerWeight, w.Poolers[l], Threshold(w.Poolers[l], s.Hidden), s.TanhInput[l]),
@@ -98,8 +98,8 @@ public static class W1A1Quantizer
     public static EncodedTensor Linear(NamedTensor master, LinearWeights layer, int threshold, double outScale) =>
         Encode(master, layer, threshold, outScale, signOutput: false);
 
-    /// <summary>Q, K, V: only the sign of acc + bias matters, so bias_r = floor(b_r / (alpha_r·alpha_x)) makes it exact
-    /// (acc is an integer: acc + b/u ≥ 0 ⇔ acc + floor(b/u) ≥ 0). The multipliers (unused) map to the pre-sign range.</summary>
+    /// <summary>Q, K, V (binary_sign): only the sign of acc + bias matters, so bias_r = floor(b_r / (alpha_r·alpha_x))
+    /// makes it exact (acc is an integer: acc + b/u ≥ 0 ⇔ acc + floor(b/u) ≥ 0); no multiplier is stored.</summary>
     public static EncodedTensor SignOutput(NamedTensor master, LinearWeights layer, int threshold, double outScale) =>
         Encode(master, layer, threshold, outScale, signOutput: true);
 
@@ -116,18 +116,34 @@ public static class W1A1Quantizer
             b = signOutput ? Math.Floor(b) : Math.Round(b, MidpointRounding.AwayFromZero);
             if (!(Math.Abs(b) <= short.MaxValue))
                 throw new InvalidDataException($"{master.Name}: row {r} bias {layer.B[r]:G4} is {b:G4} units of alpha_r·alpha_x = {unit[r]:G3}, outside int16 (row scale nearly zero?)");
-            prm[r] = new RowParams((int)b, multipliers[r], shift);
+            prm[r] = signOutput ? new RowParams((int)b, 1, 1) : new RowParams((int)b, multipliers[r], shift);
         }
-        return TensorEncodings.Get(Scheme.Weights).Encode(new QuantizedTensor(master.Rows, master.Cols, signs, prm, threshold), master.Name);
+        var encoding = signOutput ? Scheme.Projections : Scheme.Weights;
+        return TensorEncodings.Get(encoding).Encode(new QuantizedTensor(master.Rows, master.Cols, signs, prm, threshold), master.Name);
     }
 
-    /// <summary>An embedding table: sign rows whose value ±alpha_r lands in the int16 embedding sum as ±M_r·2^-shift, M_r = alpha_r / S_e.</summary>
+    /// <summary>An embedding table (binary_embed): sign rows whose value ±alpha_r lands in the int16 embedding sum as
+    /// ±m_r·2^k, m_r = round(alpha_r / S_e / 2^k) one byte, k the smallest shift that fits the largest (so it lies in
+    /// [128, 256) when k &gt; 0).</summary>
     public static EncodedTensor Embedding(NamedTensor master, double sumScale)
     {
         var (signs, alpha) = SignRows(master);
-        var (multipliers, shift) = Multipliers(alpha.Select(a => a / sumScale).ToArray(), master.Name);
-        var prm = multipliers.Select(m => new RowParams(0, m, shift)).ToArray();
-        return TensorEncodings.Get(Scheme.Weights).Encode(new QuantizedTensor(master.Rows, master.Cols, signs, prm, 0), master.Name);
+        var (magnitudes, shift) = Magnitudes(alpha.Select(a => a / sumScale).ToArray(), master.Name);
+        // row params as the encoding states them: round_shift(±(m_r << (k + 1)), 1) = ±(m_r << k)
+        var prm = magnitudes.Select(m => new RowParams(0, m << (shift + 1), 1)).ToArray();
+        return TensorEncodings.Get(Scheme.Embeddings).Encode(new QuantizedTensor(master.Rows, master.Cols, signs, prm), master.Name);
+    }
+
+    /// <summary>One-byte magnitudes with one shift k (0..7): real_r ≈ m_r·2^k, k the smallest with every m_r ≤ 255.</summary>
+    public static (int[] Magnitudes, int Shift) Magnitudes(double[] real, string name)
+    {
+        double max = real.Length == 0 ? 0 : real.Max();
+        if (!double.IsFinite(max) || real.Any(v => !(v >= 0))) throw new InvalidDataException($"{name}: row scales must be finite and non-negative");
+        int shift = 0;
+        while (Math.Round(Math.ScaleB(max, -shift), MidpointRounding.AwayFromZero) > BinaryEmbedEncoding.MaxMagnitude) shift++;
+        if (shift > BinaryEmbedEncoding.MaxShift)
+            throw new InvalidDataException($"{name}: largest row value {max:G4} needs shift {shift}, binary_embed allows 0..{BinaryEmbedEncoding.MaxShift} (|element| < 2^15)");
+        return (real.Select(v => (int)Math.Round(Math.ScaleB(v, -shift), MidpointRounding.AwayFromZero)).ToArray(), shift);
     }
 
     /// <summary>uint16 multipliers with one shift: real_r ≈ M_r·2^-shift, the largest M_r in [2^15, 2^16).</summary>

@@ -1,6 +1,7 @@
 /* NI_ENC_BINARY (docs/numerics.md section 3b): sign bits in little-endian words, a per-tensor header
  * {act_threshold, shift, 0, 0} and one {int16 bias, uint16 multiplier} per row. Its GEMM reads the input as sign
- * bits (x >= act_threshold), which pack_input writes. */
+ * bits (x >= act_threshold), which pack_input writes. The 1-bit traits (ni_enc_b1_*) serve NI_ENC_BINARY_SIGN too,
+ * whose params also start with act_threshold. */
 #include <stddef.h>
 #include "ni_encodings.h"
 #include "nano_intent/ni_kernels.h"
@@ -38,9 +39,9 @@ static ni_int8_row_params row_params(const ni_tensor *t, uint32_t row)
     return p;
 }
 
-static uint32_t input_bytes(uint32_t cols) { return cols / 8u; } /* cols % 32 == 0: whole words */
+uint32_t ni_enc_b1_input_bytes(uint32_t cols) { return cols / 8u; } /* cols % 32 == 0: whole words */
 
-static void pack_input(const ni_tensor *t, const int8_t *x, uint32_t c0, uint32_t count, uint8_t *in)
+void ni_enc_b1_pack_input(const ni_tensor *t, const int8_t *x, uint32_t c0, uint32_t count, uint8_t *in)
 {
     const int32_t threshold = ni_enc_rd32(t->params);
     uint32_t *bits = (uint32_t *)(void *)in;
@@ -54,8 +55,8 @@ static void pack_input(const ni_tensor *t, const int8_t *x, uint32_t c0, uint32_
     }
 }
 
-static void gemm(const ni_tensor *t, const uint8_t *in, uint32_t in_stride, uint32_t n, uint32_t r0, uint32_t r1,
-                 int32_t *acc, uint32_t acc_stride)
+void ni_enc_b1_gemm(const ni_tensor *t, const uint8_t *in, uint32_t in_stride, uint32_t n, uint32_t r0, uint32_t r1,
+                    int32_t *acc, uint32_t acc_stride)
 {
     ni_b1_gemm((const uint32_t *)(const void *)t->data, t->cols / 32u, (const uint32_t *)(const void *)in,
                in_stride / 4u, n, r0, r1, acc, acc_stride);
@@ -69,15 +70,15 @@ static void embed_add(const ni_tensor *t, uint32_t row, int64_t *out)
     for (uint32_t c = 0; c < t->cols; c++) out[c] += (w[c / 8u] >> (c % 8u) & 1u) ? v : -v;
 }
 
-static uint32_t acc_bound(uint32_t cols) { return cols; } /* acc = cols - 2 * popcount */
+uint32_t ni_enc_b1_acc_bound(uint32_t cols) { return cols; } /* acc = cols - 2 * popcount */
 
-static int input_threshold(const ni_tensor *t, int32_t *threshold)
+int ni_enc_b1_input_threshold(const ni_tensor *t, int32_t *threshold)
 {
     *threshold = ni_enc_rd32(t->params);
     return 1;
 }
 
 const ni_encoding_traits ni_enc_binary = {
-    NI_ENC_BINARY, "BINARY", sizes, validate, row_params, input_bytes, pack_input, gemm, embed_add, acc_bound,
-    input_threshold,
+    NI_ENC_BINARY, "BINARY", sizes, validate, row_params, ni_enc_b1_input_bytes, ni_enc_b1_pack_input, ni_enc_b1_gemm,
+    embed_add, ni_enc_b1_acc_bound, ni_enc_b1_input_threshold,
 };

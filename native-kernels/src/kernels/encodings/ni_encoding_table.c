@@ -5,6 +5,8 @@
 static const ni_encoding_traits *const table[] = {
     [NI_ENC_INT8_ROW] = &ni_enc_int8_row,
     [NI_ENC_BINARY] = &ni_enc_binary,
+    [NI_ENC_BINARY_EMBED] = &ni_enc_binary_embed,
+    [NI_ENC_BINARY_SIGN] = &ni_enc_binary_sign,
 };
 
 const ni_encoding_traits *ni_encoding_find(uint8_t id)

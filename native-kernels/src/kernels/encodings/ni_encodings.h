@@ -6,6 +6,16 @@
 
 extern const ni_encoding_traits ni_enc_int8_row; /* ni_enc_int8_row.c */
 extern const ni_encoding_traits ni_enc_binary;   /* ni_enc_binary.c */
+extern const ni_encoding_traits ni_enc_binary_embed; /* ni_enc_binary_embed.c */
+extern const ni_encoding_traits ni_enc_binary_sign;  /* ni_enc_binary_sign.c */
+
+/* The traits of 1-bit rows whose params start with int32 act_threshold (ni_enc_binary.c): BINARY and BINARY_SIGN. */
+uint32_t ni_enc_b1_input_bytes(uint32_t cols);
+void ni_enc_b1_pack_input(const ni_tensor *t, const int8_t *x, uint32_t c0, uint32_t count, uint8_t *in);
+void ni_enc_b1_gemm(const ni_tensor *t, const uint8_t *in, uint32_t in_stride, uint32_t n, uint32_t r0, uint32_t r1,
+                    int32_t *acc, uint32_t acc_stride);
+uint32_t ni_enc_b1_acc_bound(uint32_t cols);
+int ni_enc_b1_input_threshold(const ni_tensor *t, int32_t *threshold);
 
 /* Little-endian readers of params bytes (the loader calls validate on bytes it has not yet vouched for). */
 static inline int32_t ni_enc_rd32(const uint8_t *p)
