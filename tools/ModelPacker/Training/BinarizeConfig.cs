@@ -12,7 +12,8 @@ namespace ModelPacker.Training;
 public sealed class BinarizeConfig
 {
     /// <summary>"sign" (alpha_x = calibrated mean |x|, beta = 0) or "elastic" (alpha_x and beta learned, BiT). Sign
-    /// measured better on SNIPS (docs/results.md).</summary>
+    /// measured better on SNIPS (docs/results.md). "none" keeps layer inputs full precision: a first training step
+    /// only, whose weights start a sign or elastic run (<c>binarize --init</c>).</summary>
     public string ActivationBinarizer = BinarizationSettings.Sign;
     public float KdWeight = 1f;
     public float KdTemperature = 1f;
@@ -41,8 +42,8 @@ public sealed class BinarizeConfig
     public void Validate(string source)
     {
         void Require(bool ok, string key, string what) { if (!ok) throw new InvalidDataException($"{source}: binarize.{key} {what}"); }
-        Require(ActivationBinarizer is BinarizationSettings.Elastic or BinarizationSettings.Sign, "activation_binarizer",
-            $"'{ActivationBinarizer}' must be {BinarizationSettings.Elastic} or {BinarizationSettings.Sign}");
+        Require(ActivationBinarizer is BinarizationSettings.Elastic or BinarizationSettings.Sign or BinarizationSettings.None,
+            "activation_binarizer", $"'{ActivationBinarizer}' must be {BinarizationSettings.Elastic}, {BinarizationSettings.Sign} or {BinarizationSettings.None}");
         Require(KdWeight >= 0 && float.IsFinite(KdWeight), "kd_weight", "must be >= 0");
         Require(KdTemperature > 0 && float.IsFinite(KdTemperature), "kd_temperature", "must be positive");
         Require(HiddenWeight >= 0 && float.IsFinite(HiddenWeight), "hidden_weight", "must be >= 0");
