@@ -26,6 +26,11 @@ public static class BinarizationPipeline
         var (trainX, trainY) = TrainingPipeline.Encode(data.Train.Where(Known).ToList(), tokenizer, labelIds, teacher.Config.MaxPositionEmbeddings);
         var (valX, valY) = TrainingPipeline.Encode(data.Validation.Where(Known).ToList(), tokenizer, labelIds, teacher.Config.MaxPositionEmbeddings);
         if (trainX.Length == 0) throw new InvalidDataException($"{data.SourcePath}: no training utterance carries one of the teacher's intents");
+        if (settings.TransferCopies > 0)
+        {
+            var (tx, ty) = TransferSet.Build(teacher, vocabulary, trainX, new TransferSet.Options(settings.TransferCopies, Seed: config.Seed));
+            (trainX, trainY) = ([.. trainX, .. tx], [.. trainY, .. ty]);
+        }
 
         if (student.Config.Binarization!.BinarizesInputs)
             InputBinarizerCalibration.Run(student, trainX.Take(settings.CalibrationUtterances).ToList());

@@ -21,6 +21,9 @@ public sealed class BinarizeConfig
     public float DmdWeight = 1f;
     /// <summary>Training utterances whose binarized-layer inputs set the initial alpha_x (mean |x|).</summary>
     public int CalibrationUtterances = 512;
+    /// <summary>Perturbed copies of each training utterance added as a transfer set labelled by the teacher
+    /// (<see cref="Binarization.TransferSet"/>); 0 = none.</summary>
+    public int TransferCopies;
 
     /// <summary>What <c>modelpacker binarize</c> uses without --config: the SNIPS settings measured in
     /// docs/results.md (model size always comes from the teacher).</summary>
@@ -49,5 +52,6 @@ public sealed class BinarizeConfig
         Require(HiddenWeight >= 0 && float.IsFinite(HiddenWeight), "hidden_weight", "must be >= 0");
         Require(DmdWeight >= 0 && float.IsFinite(DmdWeight), "dmd_weight", "must be >= 0");
         Require(CalibrationUtterances is > 0 and <= 100_000, "calibration_utterances", "must be in 1..100000");
+        Require(TransferCopies is >= 0 and <= 16, "transfer_copies", "must be in 0..16");
     }
 }
