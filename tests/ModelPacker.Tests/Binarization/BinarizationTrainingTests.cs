@@ -59,3 +59,59 @@ public class BinarizationTrainingTests(TinyTeacher teacher) : IClassFixture<Tiny
         Assert.Equal(activation == BinarizationSettings.Elastic, moved);
     }
 }
+
+/// <summary>The first step of multi-step distillation: 1-bit weights, full-precision layer inputs.</summary>
+public class MultiStepBinarizationTests(TinyTeacher teacher) : IClassFixture<TinyTeacher>
+{
+    private TrainedModel Train(string activation, AlbertParameters? init = null, int epochs = 2)
+    {
+        var config = BinarizeConfig.DefaultTrainConfig();
+        BinarizeConfig.UseTeacherShape(config, teacher.Model.Config);
+        (config.Epochs, config.BatchSize, config.LearningRate, config.GradientShards) = (epochs, 8, 2e-3f, 2);
+        config.Binarize!.ActivationBinarizer = activation;
+        config.Binarize.CalibrationUtterances = 64;
+        return BinarizationPipeline.Run(teacher.Model.Parameters, teacher.Model.Vocabulary, teacher.Data, config, init: init);
+    }
+
+    [Fact]
+    public void TheNoneStepIgnoresItsBinarizersWhileASignModelDoesNot()
+    {
+        var none = Train(BinarizationSettings.None).Parameters;
+        var sign = BinarizationPipeline.Student(teacher.Model.Parameters, new BinarizationSettings());
+        foreach (var p in new[] { none, sign })
+        {
+            var before = new AlbertModel(p).Predict(teacher.TestX[0])[^1];
+            p.FfnInput!.Alpha.Data[0] *= 3f;
+            var after = new AlbertModel(p).Predict(teacher.TestX[0])[^1];
+            bool same = before.SequenceEqual(after);
+            Assert.Equal(p == none, same);
+        }
+        Assert.Throws<InvalidDataException>(() => ModelPacker.Quantization.W1A1Quantizer.Quantize(none, null!));
+    }
+
+    [Fact]
+    public void StartFromCopiesEveryTensorButTheBinarizersAndChecksShapes()
+    {
+        var none = Train(BinarizationSettings.None, epochs: 1).Parameters;
+        var student = BinarizationPipeline.Student(teacher.Model.Parameters, new BinarizationSettings());
+        var binarizers = student.InputBinarizers.SelectMany(b => new[] { b.Alpha.Name, b.Beta.Name }).ToHashSet();
+        var alphas = student.InputBinarizers.Select(b => b.Alpha.Data[0]).ToArray();
+        BinarizationPipeline.StartFrom(student, none);
+        foreach (var t in student.All.Where(t => !binarizers.Contains(t.Name)))
+            Assert.Equal(none[t.Name].Data, t.Data);
+        Assert.Equal(alphas, student.InputBinarizers.Select(b => b.Alpha.Data[0]).ToArray());
+        Assert.NotEqual(teacher.Model.Parameters.QueryWeight.Data, student.QueryWeight.Data); // training moved them
+
+        Assert.Contains("not binarized", Assert.Throws<ArgumentException>(() => BinarizationPipeline.StartFrom(student, teacher.Model.Parameters)).Message);
+    }
+
+    [Fact]
+    public void AW1A1RunStartedFromTheNoneStepLearns()
+    {
+        var none = Train(BinarizationSettings.None, epochs: 3).Parameters;
+        var student = Train(BinarizationSettings.Sign, none, epochs: 3);
+        Assert.Equal(BinarizationSettings.Sign, student.Config.Binarization!.ActivationBinarizer);
+        float acc = TrainingPipeline.Accuracy(new AlbertModel(student.Parameters), teacher.TestX, teacher.TestY);
+        Assert.True(acc >= 0.5f, $"w1a1 accuracy after the none step {acc:P1} (7 intents: chance is 14 %)");
+    }
+}

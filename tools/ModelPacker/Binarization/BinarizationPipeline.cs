@@ -14,21 +14,48 @@ namespace ModelPacker.Binarization;
 public static class BinarizationPipeline
 {
     public static TrainedModel Run(AlbertParameters teacher, Vocabulary vocabulary, IntentDataset data, TrainConfig config,
-        IProgress<TrainProgress>? progress = null, CancellationToken ct = default)
+        IProgress<TrainProgress>? progress = null, CancellationToken ct = default, AlbertParameters? init = null)
     {
         var settings = config.Binarize ?? throw new ArgumentException("the training config has no binarize section");
         config.Validate();
         var student = Student(teacher, new BinarizationSettings { ActivationBinarizer = settings.ActivationBinarizer });
+        if (init is not null) StartFrom(student, init);
         var tokenizer = new WordPieceTokenizer(vocabulary);
         var labelIds = teacher.Config.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i, StringComparer.Ordinal);
         bool Known(IntentExample e) => labelIds.ContainsKey(e.Label);
         var (trainX, trainY) = TrainingPipeline.Encode(data.Train.Where(Known).ToList(), tokenizer, labelIds, teacher.Config.MaxPositionEmbeddings);
         var (valX, valY) = TrainingPipeline.Encode(data.Validation.Where(Known).ToList(), tokenizer, labelIds, teacher.Config.MaxPositionEmbeddings);
         if (trainX.Length == 0) throw new InvalidDataException($"{data.SourcePath}: no training utterance carries one of the teacher's intents");
+        if (settings.TransferCopies > 0)
+        {
+            var (tx, ty) = TransferSet.Build(teacher, vocabulary, trainX, new TransferSet.Options(settings.TransferCopies, Seed: config.Seed));
+            (trainX, trainY) = ([.. trainX, .. tx], [.. trainY, .. ty]);
+        }
 
-        InputBinarizerCalibration.Run(student, trainX.Take(settings.CalibrationUtterances).ToList());
+        if (student.Config.Binarization!.BinarizesInputs)
+            InputBinarizerCalibration.Run(student, trainX.Take(settings.CalibrationUtterances).ToList());
         var distillation = new Distillation(teacher, settings, config.ResolvedExitLossWeights(), config.GradientShards);
         return TrainingPipeline.Train(student, vocabulary, config, trainX, trainY, valX, valY, progress, ct, auxiliary: distillation);
+    }
+
+    /// <summary>
+    /// Multi-step distillation (BiT): the student's latent weights, biases, LayerNorms and classifiers start from an
+    /// earlier binarized run of the same teacher (typically one with full-precision layer inputs); its input binarizers
+    /// are calibrated afresh. The earlier run must have the student's shape and tensor names.
+    /// </summary>
+    public static void StartFrom(AlbertParameters student, AlbertParameters init)
+    {
+        if (init.Config.Binarization is null) throw new ArgumentException("the --init checkpoint is not binarized (it has no binarization section)");
+        var binarizers = student.InputBinarizers.SelectMany(b => new[] { b.Alpha.Name, b.Beta.Name }).ToHashSet(StringComparer.Ordinal);
+        foreach (var t in student.All)
+        {
+            if (binarizers.Contains(t.Name)) continue;
+            var source = init.All.FirstOrDefault(x => x.Name == t.Name)
+                         ?? throw new ArgumentException($"the --init checkpoint has no tensor '{t.Name}'");
+            if (source.Data.Length != t.Data.Length)
+                throw new ArgumentException($"the --init checkpoint's tensor '{t.Name}' has {source.Data.Length} values, the student's {t.Data.Length}");
+            source.Data.CopyTo(t.Data, 0);
+        }
     }
 
     /// <summary>The w1a1 model with the teacher's weights as its latent weights; the token type 0 row moves into the

@@ -29,14 +29,22 @@ internal static class BinarizeCommand
             Description = "Training configuration JSON with a \"binarize\" section (epochs, learning rate, loss weights); default: the built-in w1a1 defaults",
             HelpName = "file",
         };
-        var activation = new Option<string?>("--activation") { Description = "Input binarizer, overriding the config's: elastic (learned scale and threshold) or sign" };
-        activation.AcceptOnlyFromAmong(BinarizationSettings.Elastic, BinarizationSettings.Sign);
+        var activation = new Option<string?>("--activation")
+        {
+            Description = "Input binarizer, overriding the config's: elastic (learned scale and threshold), sign, or none (full-precision layer inputs: a first step for --init, not packable)",
+        };
+        activation.AcceptOnlyFromAmong(BinarizationSettings.Elastic, BinarizationSettings.Sign, BinarizationSettings.None);
+        var init = new Option<string?>("--init")
+        {
+            Description = "Start the student from an earlier binarize run of the same teacher (multi-step distillation: a run with --activation none first)",
+            HelpName = "dir",
+        };
         var output = new Option<string>("--out") { Description = "Checkpoint directory to write", Required = true, HelpName = "dir" };
         var textColumn = CommonOptions.TextColumn();
         var labelColumn = CommonOptions.LabelColumn();
         var command = new Command("binarize", "Train the fully binarized (w1a1, BiBERT) model of a checkpoint by distillation")
         {
-            teacher, data, config, activation, output, textColumn, labelColumn,
+            teacher, data, config, activation, init, output, textColumn, labelColumn,
         };
         command.SetAction((result, cancellation) => Task.FromResult(CommandRunner.Execute(env, () =>
         {
@@ -51,20 +59,30 @@ internal static class BinarizeCommand
             trainConfig.Binarize ??= new BinarizeConfig();
             if (result.GetValue(activation) is { } a) trainConfig.Binarize.ActivationBinarizer = a;
             BinarizeConfig.UseTeacherShape(trainConfig, checkpoint.Config);
+            LoadedCheckpoint? start = null;
+            if (result.GetValue(init) is { } initDir)
+            {
+                start = CheckpointDirectory.Load(initDir);
+                string initConfig = Path.Combine(initDir, CheckpointDirectory.ConfigFile);
+                if (start.Config.Binarization is null) throw new InvalidDataException($"{initConfig}: --init needs a binarized checkpoint (a binarize run)");
+                if (!start.Vocabulary.Tokens.SequenceEqual(checkpoint.Vocabulary.Tokens))
+                    throw new InvalidDataException($"{initConfig}: --init's vocabulary differs from the teacher's");
+            }
             var dataset = DatasetLoader.Load(result.GetValue(data)!, CommonOptions.DatasetOptions(result, textColumn, labelColumn));
-            return Run(env, checkpoint, dataset, trainConfig, configPath, outDir, cancellation);
+            return Run(env, checkpoint, dataset, trainConfig, configPath, outDir, cancellation, start);
         })));
         return command;
     }
 
     private static int Run(CliEnvironment env, LoadedCheckpoint teacher, IntentDataset dataset, TrainConfig config, string? configPath,
-        string outDir, CancellationToken cancellation)
+        string outDir, CancellationToken cancellation, LoadedCheckpoint? init)
     {
         var b = config.Binarize!;
         var header = new Grid().AddColumn().AddColumn();
         header.AddRow("Data", Markup.Escape($"{dataset.Name}: {dataset.Train.Count} train, {dataset.Validation.Count} validation, {dataset.Test.Count} test utterances"));
         header.AddRow("Student", Markup.Escape($"w1a1 of the teacher (L={config.NumHiddenLayers} H={config.HiddenSize} E={config.EmbeddingSize}), " +
-                                               $"{b.ActivationBinarizer} input binarizers, Bi-Attention"));
+                                               $"{b.ActivationBinarizer} input binarizers, Bi-Attention" +
+                                               (init is null ? "" : ", started from --init")));
         header.AddRow("Loss", Markup.Escape($"CE + {b.KdWeight}·KD(T={b.KdTemperature}) + {b.HiddenWeight}·hidden MSE + {b.DmdWeight}·DMD"));
         header.AddRow("Training", Markup.Escape($"{config.Epochs} epochs, batch {config.BatchSize}, learning rate {config.LearningRate}, seed {config.Seed}" +
                                                 (configPath is null ? " (default config)" : $" ({configPath})")));
@@ -72,7 +90,7 @@ internal static class BinarizeCommand
 
         var clock = Stopwatch.StartNew();
         var trained = TrainingProgressView.Run(env, progress =>
-            BinarizationPipeline.Run(teacher.Parameters, teacher.Vocabulary, dataset, config, progress, cancellation));
+            BinarizationPipeline.Run(teacher.Parameters, teacher.Vocabulary, dataset, config, progress, cancellation, init?.Parameters));
         var time = clock.Elapsed;
         cancellation.ThrowIfCancellationRequested();
         CheckpointDirectory.Save(outDir, trained.Parameters, trained.Vocabulary,

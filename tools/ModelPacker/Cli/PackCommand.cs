@@ -111,6 +111,9 @@ internal static class PackCommand
     private static Scheme SchemeOf(Model.AlbertParameters p, string? requested, string modelDir)
     {
         var own = p.Config.Binarization is null ? Schemes.Int8 : Schemes.W1A1;
+        if (p.Config.Binarization is { BinarizesInputs: false } b)
+            throw new UsageException($"{Path.Combine(modelDir, "config.json")}: the checkpoint's layer inputs are not binarized (activation_binarizer " +
+                                     $"'{b.ActivationBinarizer}', a first training step); binarize --init it with --activation sign or elastic, then pack that");
         if (requested is not null && requested != own.Name)
             throw new UsageException(own == Schemes.Int8
                 ? $"{Path.Combine(modelDir, "config.json")}: --scheme {requested} needs a binarized checkpoint (modelpacker binarize); this one is fp32 (no binarization section)"

@@ -15,6 +15,9 @@ public sealed class BinarizationSettings
     public const string Elastic = "elastic";
     /// <summary>alpha_x·sign(x) with alpha_x fixed at its calibrated mean |x| and beta = 0.</summary>
     public const string Sign = "sign";
+    /// <summary>Layer inputs stay full precision (1-bit weights, Bi-Attention): the first step of BiT's multi-step
+    /// distillation, whose weights then start a w1a1 run (<c>binarize --init</c>). Training only: no image packs it.</summary>
+    public const string None = "none";
 
     [JsonPropertyName("scheme")] public string Scheme { get; set; } = W1A1;
     [JsonPropertyName("activation_binarizer")] public string ActivationBinarizer { get; set; } = Sign;
@@ -22,12 +25,14 @@ public sealed class BinarizationSettings
     [JsonPropertyName("attention_threshold")] public int AttentionThreshold { get; set; }
 
     [JsonIgnore] public bool LearnsActivationBinarizers => ActivationBinarizer == Elastic;
+    /// <summary>False for the <see cref="None"/> step: layer inputs are not binarized.</summary>
+    [JsonIgnore] public bool BinarizesInputs => ActivationBinarizer != None;
 
     public void Validate(string source, int headSize)
     {
         if (Scheme != W1A1) throw new InvalidDataException($"{source}: binarization scheme '{Scheme}' is not supported (only {W1A1})");
-        if (ActivationBinarizer is not (Elastic or Sign))
-            throw new InvalidDataException($"{source}: activation_binarizer '{ActivationBinarizer}' must be {Elastic} or {Sign}");
+        if (ActivationBinarizer is not (Elastic or Sign or None))
+            throw new InvalidDataException($"{source}: activation_binarizer '{ActivationBinarizer}' must be {Elastic}, {Sign} or {None}");
         if (Math.Abs(AttentionThreshold) > headSize)
             throw new InvalidDataException($"{source}: attention_threshold {AttentionThreshold} is outside ±{headSize} (the head size)");
     }

@@ -52,7 +52,8 @@ public sealed class ModelWeights
         Config = p.Config;
         transform ??= DefaultTransform(p);
         Transform = transform;
-        InputBinarizer? Input(InputBinarizerParameters? b) => b is null ? null : Snapshot(p, b);
+        bool binarizesInputs = p.Config.Binarization?.BinarizesInputs ?? false;
+        InputBinarizer? Input(InputBinarizerParameters? b) => b is null || !binarizesInputs ? null : Snapshot(p, b);
         WordEmbeddings = LinearWeights.Effective(p.WordEmbeddings, transform);
         PositionEmbeddings = LinearWeights.Effective(p.PositionEmbeddings, transform);
         TokenTypeEmbeddings = LinearWeights.Effective(p.TokenTypeEmbeddings, transform);

@@ -21,6 +21,9 @@ public static class W1A1Quantizer
     {
         var c = p.Config;
         var settings = c.Binarization ?? throw new InvalidDataException("the checkpoint is not a w1a1 model (its config.json has no binarization section)");
+        if (!settings.BinarizesInputs)
+            throw new InvalidDataException($"the checkpoint's layer inputs are not binarized (activation_binarizer '{settings.ActivationBinarizer}': a first " +
+                                           "training step); binarize it with --init and --activation sign or elastic to get a w1a1 model");
         var dims = Int8Quantizer.ValidDims(c, Scheme);
         // The forward's view of the weights: sign rows for the binary tensors; token types are 0 (type 0 already
         // folded into the position rows by binarize).
