@@ -16,7 +16,7 @@ typedef struct ni_scheme_traits {
     uint32_t id;                       /* NI_SCHEME_* */
     const char *name;
     uint32_t dim_multiple;             /* E, H, I and the head size H / heads are multiples of this */
-    uint8_t weight_encoding;           /* every tensor but the exit classifiers */
+    uint8_t weight_encoding;           /* every other tensor: mapping-in, Dense, FFN, FFN output, the poolers */
     uint8_t classifier_encoding;       /* NI_EXIT_CLASSIFIER of every exit */
     uint8_t embedding_encoding;        /* the word and position embedding tables (looked up, never a GEMM operand) */
     uint8_t projection_encoding;       /* Q, K and V, the attention block's projections */

@@ -67,7 +67,8 @@ ni_status ni_tensor_check_format(const ni_model_dims *d, uint32_t id, uint8_t en
         return NI_ERR_TENSOR_SHAPE;
     const ni_encoding_traits *e = ni_encoding_find(encoding);
     if (e == NULL || encoding != ni_tensor_encoding(d, id)) return NI_ERR_TENSOR_ENCODING;
-    /* what the runtime does with the tensor must exist in its encoding: a lookup, or a GEMM (BINARY_EMBED has none) */
+    /* what the runtime does with the tensor must exist in its encoding: a lookup, or a GEMM (BINARY_EMBED has no GEMM,
+     * BINARY_SIGN no embedding rows) */
     if (is_embedding_table(id) ? e->embed_add == NULL : e->gemm == NULL) return NI_ERR_TENSOR_ENCODING;
     if (!e->sizes(rows, cols, &want_data, &want_params)) return NI_ERR_TENSOR_ENCODING;
     if (data_len != want_data || params_len != want_params) return NI_ERR_TENSOR_SIZE;
