@@ -96,13 +96,14 @@ void ni_requant_tile_s8(const ni_tensor *t, uint32_t r0, uint32_t r1, const int3
                         uint32_t n, int8_t *out, uint32_t out_stride)
 {
     const ni_encoding_traits *e = ni_encoding_find(t->encoding);
-    const uint32_t bound = bound_of(e, t);
+    const int batched = n >= NI_RQ32_MIN_TOKENS;
+    const uint32_t bound = batched ? bound_of(e, t) : UINT32_MAX;
     for (uint32_t r = r0; r < r1; r++) {
         const ni_int8_row_params p = e->row_params(t, r);
         const int32_t *a = acc + (r - r0);
         int8_t *o = out + (r - r0);
         ni_rq32 q;
-        if (n >= NI_RQ32_MIN_TOKENS && row_fits_32(p, bound, &q))
+        if (batched && row_fits_32(p, bound, &q))
             for (uint32_t k = 0; k < n; k++) o[k * out_stride] = ni_sat8(ni_rq32_apply(a[k * acc_stride] + p.bias, &q));
         else
             for (uint32_t k = 0; k < n; k++) o[k * out_stride] = ni_sat8(value(a[k * acc_stride], p));
