@@ -126,7 +126,7 @@ void ni_requant_tile_add_s16(const ni_tensor *t, uint32_t r0, uint32_t r1, const
         if (res_fits && row_fits_32(p, bound, &q) && at32(&q) && at32(&rq_res)) {
             const int32_t bias = p.bias;
             const uint32_t m = q.m, m_res = rq_res.m, up = q.up, up_res = rq_res.up;
-            for (uint32_t k = 0; k < n; k++, a += acc_stride, o += io_stride)
+            for (const int32_t *end = a + n * acc_stride; a != end; a += acc_stride, o += io_stride)
                 *o = (int16_t)sat16_32(rq32_at32(*a + bias, m, up) + rq32_at32(*o, m_res, up_res));
         } else if (res_fits && row_fits_32(p, bound, &q)) {
             for (uint32_t k = 0; k < n; k++)
