@@ -34,6 +34,29 @@ int32_t ni_requant_s32(int32_t acc, ni_requant rq);
 static inline int8_t ni_sat8(int64_t v) { return (int8_t)(v > 127 ? 127 : (v < -128 ? -128 : v)); }
 static inline int16_t ni_sat16(int64_t v) { return (int16_t)(v > 32767 ? 32767 : (v < -32768 ? -32768 : v)); }
 
+/* round_shift(v * M, s) in 32-bit steps for every |v| <= a known maxmag (the tile epilogues, ni_requant_tile.c):
+ * M and |v| scaled by 2^k and 2^j until s' = s + k + j >= 32 (M 2^k < 2^32, maxmag 2^j <= 2^31), then one
+ * 32x32->64 multiply-accumulate onto 2^(s'-1), its high word shifted right by s' - 32. */
+typedef struct ni_rq32 {
+    uint32_t m;       /* M * 2^k */
+    uint32_t up;      /* j */
+    uint32_t down;    /* s' - 32 */
+    uint32_t half_lo; /* 2^(s'-1), low and high words */
+    uint32_t half_hi;
+} ni_rq32;
+/* 1 and q when the form holds for |v| <= maxmag with every result below 2^30 (two of them add in int32); 0 when
+ * the ranges do not allow it (then the caller uses ni_round_shift). multiplier >= 0, 1 <= shift <= 62. */
+int ni_rq32_of(int32_t multiplier, int32_t shift, uint32_t maxmag, ni_rq32 *q);
+/* round_shift((int64)v * M, s) for |v| <= the maxmag q was made for. */
+static inline int32_t ni_rq32_apply(int32_t v, const ni_rq32 *q)
+{
+    const uint32_t sign = (uint32_t)(v >> 31); /* all ones when v < 0: |v| and back without branches */
+    const uint32_t mag = (((uint32_t)v ^ sign) - sign) << q->up;
+    const uint64_t half = (uint64_t)q->half_hi << 32 | q->half_lo;
+    const uint32_t r = (uint32_t)(((uint64_t)mag * q->m + half) >> 32) >> q->down;
+    return (int32_t)((r ^ sign) - sign);
+}
+
 /* Loads of multi-byte params that may live inside an image byte array: through memcpy, so they are defined
  * behaviour whatever the buffer's declared type (no strict-aliasing assumptions); compilers emit plain loads. */
 static inline int32_t ni_ld32(const int32_t *p) { int32_t v; memcpy(&v, p, sizeof v); return v; }
@@ -57,7 +80,9 @@ void ni_gemm_s8(const int8_t *w, uint32_t cols, const int8_t *x, uint32_t x_stri
 int32_t ni_dot_s8(const int8_t *a, const int8_t *b, uint32_t n);
 
 /* ---- requantization of a GEMM tile, row params from the tensor's encoding (row_params) ----
- * acc holds rows [r0, r1) of n tokens: acc[t*acc_stride + (r - r0)]. v = round_shift((acc + bias_r) * M_r, s_r). */
+ * acc holds rows [r0, r1) of n tokens: acc[t*acc_stride + (r - r0)]. v = round_shift((acc + bias_r) * M_r, s_r).
+ * The accumulators are those of t's own GEMM (|acc| <= its encoding's acc_bound(cols)): over two or more tokens,
+ * rows whose params keep every v below 2^30 take the 32-bit form (ni_rq32), the others the 64-bit one. */
 
 /* out[t*out_stride + (r - r0)] = sat8(v) */
 void ni_requant_tile_s8(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,

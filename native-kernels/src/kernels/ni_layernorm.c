@@ -12,14 +12,17 @@ static int32_t div_round32(int32_t num, uint32_t den)
 
 void ni_layernorm_s16(const int16_t *x, const ni_ln_param *p, uint32_t n, int8_t *out)
 {
+    /* one pass: sum(x) and sum(x^2), then ss = sum((x - mean)^2) = sum(x^2) - 2 mean sum(x) + n mean^2, the same
+     * integer */
     int32_t sum = 0; /* |sum| <= 2^15 * n <= 2^25 */
-    for (uint32_t i = 0; i < n; i++) sum += x[i];
-    const int32_t mean = div_round32(sum, n);
-    int64_t ss = 0; /* d^2 <= 2^32 per element, <= 2^42 in all */
+    int64_t sq = 0;  /* x^2 <= 2^30 per element */
     for (uint32_t i = 0; i < n; i++) {
-        const int32_t d = (int32_t)x[i] - mean;
-        ss += (int64_t)d * d;
+        const int32_t v = x[i];
+        sum += v;
+        sq += v * v;
     }
+    const int32_t mean = div_round32(sum, n);
+    const int64_t ss = sq - 2 * (int64_t)mean * sum + (int64_t)n * mean * mean; /* d^2 <= 2^32 each, <= 2^42 */
     /* sigma = std * 2^8 < 2^24 */
     uint32_t sigma = ni_isqrt64(((uint64_t)ss << 16) / n);
     if (sigma == 0) sigma = 1; /* all-equal input: every d is 0, output = beta */

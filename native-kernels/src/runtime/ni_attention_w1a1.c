@@ -13,6 +13,15 @@ static uint32_t buf_bytes(const ni_model_dims *d)
     return d->max_positions * d->hidden_size + ni_b1_attention_scratch_bytes(d->max_positions, d->hidden_size, d->num_heads);
 }
 
+/* 1 when a and b read h as the same bits: one encoding, thresholds equal (Q, K and V usually share theirs). */
+static int same_input(const ni_tensor *a, const ni_tensor *b)
+{
+    const ni_encoding_traits *e = ni_encoding_find(a->encoding);
+    int32_t ta, tb;
+    return a->encoding == b->encoding && e->pack_input != NULL && e->input_threshold(a, &ta) &&
+           e->input_threshold(b, &tb) && ta == tb;
+}
+
 static const uint8_t *run(const ni_model *m, const ni_arena_view *a, uint32_t n, uint32_t *stride_out)
 {
     const uint32_t H = m->dims.hidden_size, T = a->max_positions, words = H / 32u;
@@ -21,7 +30,14 @@ static const uint8_t *run(const ni_model *m, const ni_arena_view *a, uint32_t n,
     uint32_t stride[3], *bits[3];
     uint8_t *room = a->spare;
     for (int i = 0; i < 3; i++) {
-        in[i] = ni_linear_input(t[i], a->hidden, H, n, room, &stride[i]);
+        int j = 0;
+        while (j < i && !same_input(t[i], t[j])) j++;
+        if (j < i) { /* the same bits as an earlier one's: packed once (its room stays reserved) */
+            in[i] = in[j];
+            stride[i] = stride[j];
+        } else {
+            in[i] = ni_linear_input(t[i], a->hidden, H, n, room, &stride[i]);
+        }
         room += T * ni_input_bytes(t[i]);
     }
     for (int i = 0; i < 3; i++) {

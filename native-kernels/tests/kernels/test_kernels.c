@@ -252,6 +252,44 @@ static void test_layernorm(void)
     for (int i = 1; i < 1024; i++) CHECK(wout[i] == 0);
 }
 
+/* docs/numerics.md's LayerNorm written out with the variance in two passes (sum((x - mean)^2)), against the kernel's
+ * one pass, on random rows, rows at the int16 ends and one-outlier rows of every length up to 1024 */
+static int8_t ln_definition(const int16_t *x, uint32_t n, uint32_t i, ni_ln_param p)
+{
+    int64_t sum = 0, ss = 0;
+    for (uint32_t j = 0; j < n; j++) sum += x[j];
+    const int64_t mean = ni_div_round(sum, n);
+    for (uint32_t j = 0; j < n; j++) ss += (x[j] - mean) * (x[j] - mean);
+    uint32_t sigma = ni_isqrt64(((uint64_t)ss << 16) / n);
+    if (sigma == 0) sigma = 1;
+    int32_t e = 0;
+    while ((sigma >> (e + 1)) != 0) e++;
+    const int64_t inv = ni_div_round((int64_t)1 << (30 + e), sigma);
+    const int64_t xn = ni_round_shift((x[i] - mean) * inv, e + 2);
+    return ni_sat8(ni_round_shift(xn * p.gain + (int64_t)p.bias * ((int64_t)1 << 20), 36));
+}
+
+static void test_layernorm_variance(void)
+{
+    static int16_t x[1024];
+    static ni_ln_param p[1024];
+    static int8_t out[1024];
+    uint32_t seed = 7u;
+    for (int c = 0; c < 60; c++) {
+        const uint32_t n = c % 3 == 0 ? 1024u : 1u + (uint32_t)(c * 37) % 1024u;
+        for (uint32_t i = 0; i < n; i++) {
+            seed = seed * 1664525u + 1013904223u;
+            const int32_t r = (int32_t)(seed >> 16) - 32768;
+            x[i] = (int16_t)(c % 4 == 0 ? (i == 0 ? 32767 : -32768) : c % 4 == 1 ? (i % 2 ? 32767 : -32768)
+                             : c % 4 == 2 ? r : r / 256 + 3000);
+            p[i].gain = (int32_t)(seed % 4000000u) - 2000000;
+            p[i].bias = (int32_t)(seed >> 8) % 9000000 - 4500000;
+        }
+        ni_layernorm_s16(x, p, n, out);
+        for (uint32_t i = 0; i < n; i++) CHECK(out[i] == ln_definition(x, n, i, p[i]));
+    }
+}
+
 static void test_entropy(void)
 {
     int32_t exp2_frac[256], log2_frac[256];
@@ -278,6 +316,7 @@ int main(void)
     test_binary_encoding();
     test_binary_embed_encoding();
     test_layernorm();
+    test_layernorm_variance();
     test_entropy();
     if (failures) { printf("%d failures\n", failures); return 1; }
     printf("kernels: all passed\n");

@@ -7,7 +7,8 @@
  * the runtime but ni_round_shift, ni_isqrt64, ni_div_round and ni_entropy_q16: +-1 products one at a time, attention
  * by its definition. Logits and entropies must agree at every layer. Two positions counts give two tile shapes
  * (P = 8: 32-row tiles; P = 40: 4-row tiles, so sign bits and packed inputs are written a part of a word at a time),
- * and the attention threshold takes several values. */
+ * the attention threshold takes several values, and Q, K and V's act_thresholds are all different, all equal or
+ * two equal (the runtime packs the layer input once per distinct threshold). */
 #include <stdio.h>
 #include <string.h>
 #include "nano_intent/ni_kernels.h"
@@ -211,7 +212,7 @@ static void naive_run(const int32_t *ids, uint32_t n, int32_t threshold, int32_t
 static ni_model model;
 static uint32_t arena_words[16384 / 4];
 
-static int build(uint32_t positions, int32_t threshold)
+static int build(uint32_t positions, int32_t threshold, uint32_t qkv)
 {
     ni_model_dims d = { V, E, H, HEADS, I, L, positions, C, NI_ACT_GELU_TANH, NI_SCHEME_W1A1 };
     uint32_t k = 0;
@@ -220,6 +221,10 @@ static int build(uint32_t positions, int32_t threshold)
     make_binary(&tensors[k++], NI_TENSOR_EMBEDDING_MAPPING_IN, H, E);
     for (uint32_t id = NI_TENSOR_ATTENTION_QUERY; id <= NI_TENSOR_ATTENTION_VALUE; id++) make_sign(&tensors[k++], id, H, H);
     make_binary(&tensors[k++], NI_TENSOR_ATTENTION_DENSE, H, H);
+    /* Q, K, V act_thresholds: all different, K = Q, all equal, V = Q != K */
+    static const int32_t qkv_thresholds[4][3] = { { -1, 0, 1 }, { 2, 2, -3 }, { 1, 1, 1 }, { 0, -2, 0 } };
+    for (uint32_t i = 0; i < 3; i++)
+        wr32((uint8_t *)find(NI_TENSOR_ATTENTION_QUERY + i)->params, (uint32_t)qkv_thresholds[qkv % 4][i]);
     make_binary(&tensors[k++], NI_TENSOR_FFN, I, H);
     make_binary(&tensors[k++], NI_TENSOR_FFN_OUTPUT, H, I);
     for (uint32_t l = 0; l < L; l++) {
@@ -311,7 +316,7 @@ int main(void)
 {
     static const struct { uint32_t positions; int32_t threshold; } cases[] = { { 8, 0 }, { 8, 6 }, { 40, -4 }, { 40, 0 } };
     for (uint32_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-        if (!build(cases[k].positions, cases[k].threshold)) { printf("FAIL cannot build the model\n"); return 1; }
+        if (!build(cases[k].positions, cases[k].threshold, k)) { printf("FAIL cannot build the model\n"); return 1; }
         compare(cases[k].positions, cases[k].threshold);
     }
     printf("runtime w1a1: %s\n", failures ? "FAILED" : "ok");
