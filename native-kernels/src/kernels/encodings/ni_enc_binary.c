@@ -7,21 +7,34 @@
 #include "nano_intent/ni_kernels.h"
 #include "nano_intent/ni_kernels_b1.h"
 
-static int sizes(uint32_t rows, uint32_t cols, uint32_t *data_len, uint32_t *params_len)
+int ni_enc_b1_sizes(uint32_t rows, uint32_t cols, uint32_t header, uint32_t row_bytes, uint32_t *data_len,
+                    uint32_t *params_len)
 {
     uint64_t data = (uint64_t)rows * (((uint64_t)cols + 31u) / 32u) * 4u;
-    uint64_t params = NI_BINARY_HEADER_BYTES + (uint64_t)rows * NI_BINARY_ROW_BYTES;
+    uint64_t params = header + (uint64_t)rows * row_bytes;
     if (data > UINT32_MAX || params > UINT32_MAX) return 0;
     *data_len = (uint32_t)data;
     *params_len = (uint32_t)params;
     return 1;
 }
 
-static int validate(const uint8_t *params, uint32_t params_len, uint32_t rows, uint32_t cols)
+int ni_enc_b1_shape_ok(const uint8_t *params, uint32_t params_len, uint32_t rows, uint32_t cols, uint32_t header,
+                       uint32_t row_bytes)
 {
     uint32_t data_len, expected;
-    if (!sizes(rows, cols, &data_len, &expected) || params_len != expected || params == NULL) return 0;
-    if (cols == 0 || cols % 32u != 0 || cols > NI_BINARY_MAX_COLS) return 0;
+    if (!ni_enc_b1_sizes(rows, cols, header, row_bytes, &data_len, &expected) || params_len != expected || params == NULL)
+        return 0;
+    return cols != 0 && cols % 32u == 0 && cols <= NI_BINARY_MAX_COLS;
+}
+
+static int sizes(uint32_t rows, uint32_t cols, uint32_t *data_len, uint32_t *params_len)
+{
+    return ni_enc_b1_sizes(rows, cols, NI_BINARY_HEADER_BYTES, NI_BINARY_ROW_BYTES, data_len, params_len);
+}
+
+static int validate(const uint8_t *params, uint32_t params_len, uint32_t rows, uint32_t cols)
+{
+    if (!ni_enc_b1_shape_ok(params, params_len, rows, cols, NI_BINARY_HEADER_BYTES, NI_BINARY_ROW_BYTES)) return 0;
     int32_t threshold = ni_enc_rd32(params), shift = ni_enc_rd32(params + 4);
     if (threshold < NI_BINARY_MIN_THRESHOLD || threshold > NI_BINARY_MAX_THRESHOLD) return 0;
     if (shift < 1 || shift > 62) return 0;

@@ -7,19 +7,12 @@
 
 static int sizes(uint32_t rows, uint32_t cols, uint32_t *data_len, uint32_t *params_len)
 {
-    uint64_t data = (uint64_t)rows * (((uint64_t)cols + 31u) / 32u) * 4u;
-    uint64_t params = NI_BINARY_EMBED_HEADER_BYTES + (uint64_t)rows;
-    if (data > UINT32_MAX || params > UINT32_MAX) return 0;
-    *data_len = (uint32_t)data;
-    *params_len = (uint32_t)params;
-    return 1;
+    return ni_enc_b1_sizes(rows, cols, NI_BINARY_EMBED_HEADER_BYTES, 1u, data_len, params_len);
 }
 
 static int validate(const uint8_t *params, uint32_t params_len, uint32_t rows, uint32_t cols)
 {
-    uint32_t data_len, expected;
-    if (!sizes(rows, cols, &data_len, &expected) || params_len != expected || params == NULL) return 0;
-    if (cols == 0 || cols % 32u != 0 || cols > NI_BINARY_MAX_COLS) return 0;
+    if (!ni_enc_b1_shape_ok(params, params_len, rows, cols, NI_BINARY_EMBED_HEADER_BYTES, 1u)) return 0;
     int32_t shift = ni_enc_rd32(params);
     if (shift < 0 || shift > NI_BINARY_EMBED_MAX_SHIFT) return 0;
     return ni_enc_rd32(params + 4) == 0; /* every magnitude byte is valid: |element| <= 255 << 7 < 2^15 */

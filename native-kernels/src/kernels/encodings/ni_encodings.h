@@ -17,6 +17,14 @@ void ni_enc_b1_gemm(const ni_tensor *t, const uint8_t *in, uint32_t in_stride, u
 uint32_t ni_enc_b1_acc_bound(uint32_t cols);
 int ni_enc_b1_input_threshold(const ni_tensor *t, int32_t *threshold);
 
+/* The layout every 1-bit row encoding shares (ni_enc_binary.c): rows of ceil(cols / 32) little-endian words, params
+ * of a header plus row_bytes per row. b1_sizes gives both lengths (0 when they overflow 32 bits); b1_shape_ok checks
+ * a tensor against them and the GEMM's column rule (cols a multiple of 32, at most NI_BINARY_MAX_COLS). */
+int ni_enc_b1_sizes(uint32_t rows, uint32_t cols, uint32_t header, uint32_t row_bytes, uint32_t *data_len,
+                    uint32_t *params_len);
+int ni_enc_b1_shape_ok(const uint8_t *params, uint32_t params_len, uint32_t rows, uint32_t cols, uint32_t header,
+                       uint32_t row_bytes);
+
 /* Little-endian readers of params bytes (the loader calls validate on bytes it has not yet vouched for). */
 static inline int32_t ni_enc_rd32(const uint8_t *p)
 {
