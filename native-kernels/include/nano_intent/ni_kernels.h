@@ -81,8 +81,9 @@ int32_t ni_dot_s8(const int8_t *a, const int8_t *b, uint32_t n);
 
 /* ---- requantization of a GEMM tile, row params from the tensor's encoding (row_params) ----
  * acc holds rows [r0, r1) of n tokens: acc[t*acc_stride + (r - r0)]. v = round_shift((acc + bias_r) * M_r, s_r).
- * The accumulators are those of t's own GEMM (|acc| <= its encoding's acc_bound(cols)): over two or more tokens,
- * rows whose params keep every v below 2^30 take the 32-bit form (ni_rq32), the others the 64-bit one. */
+ * Any int32 acc: over two or more tokens, rows whose params keep every v below 2^30 for accumulators in their
+ * GEMM's range (|acc| <= the encoding's acc_bound(cols)) take the 32-bit form (ni_rq32) there, the rest the 64-bit
+ * one. */
 
 /* out[t*out_stride + (r - r0)] = sat8(v) */
 void ni_requant_tile_s8(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,

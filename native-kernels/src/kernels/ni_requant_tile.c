@@ -76,6 +76,10 @@ static int64_t value(int32_t acc, ni_int8_row_params p)
     return ni_round_shift_inline(((int64_t)acc + p.bias) * p.multiplier, p.shift);
 }
 
+/* |acc| <= bound (bound < 2^31): the accumulator is in the range the row's 32-bit form was proved for; one outside
+ * (not a GEMM's: a caller's own values) takes the 64-bit form */
+NI_RQ_INLINE int in_bound(int32_t acc, uint32_t bound) { return (uint32_t)acc + bound <= 2u * bound; }
+
 /* 1 when row params p take the 32-bit form for accumulators |acc| <= acc_bound (acc + bias then fits int32) */
 static int row_fits_32(ni_int8_row_params p, uint32_t acc_bound, ni_rq32 *q)
 {
@@ -104,7 +108,10 @@ void ni_requant_tile_s8(const ni_tensor *t, uint32_t r0, uint32_t r1, const int3
         int8_t *o = out + (r - r0);
         ni_rq32 q;
         if (batched && row_fits_32(p, bound, &q))
-            for (uint32_t k = 0; k < n; k++) o[k * out_stride] = ni_sat8(ni_rq32_apply(a[k * acc_stride] + p.bias, &q));
+            for (uint32_t k = 0; k < n; k++) {
+                const int32_t x = a[k * acc_stride];
+                o[k * out_stride] = ni_sat8(in_bound(x, bound) ? ni_rq32_apply(x + p.bias, &q) : value(x, p));
+            }
         else
             for (uint32_t k = 0; k < n; k++) o[k * out_stride] = ni_sat8(value(a[k * acc_stride], p));
     }
@@ -126,11 +133,18 @@ void ni_requant_tile_add_s16(const ni_tensor *t, uint32_t r0, uint32_t r1, const
         if (res_fits && row_fits_32(p, bound, &q) && at32(&q) && at32(&rq_res)) {
             const int32_t bias = p.bias;
             const uint32_t m = q.m, m_res = rq_res.m, up = q.up, up_res = rq_res.up;
-            for (const int32_t *end = a + n * acc_stride; a != end; a += acc_stride, o += io_stride)
-                *o = (int16_t)sat16_32(rq32_at32(*a + bias, m, up) + rq32_at32(*o, m_res, up_res));
+            for (const int32_t *end = a + n * acc_stride; a != end; a += acc_stride, o += io_stride) {
+                if (in_bound(*a, bound))
+                    *o = (int16_t)sat16_32(rq32_at32(*a + bias, m, up) + rq32_at32(*o, m_res, up_res));
+                else
+                    *o = ni_sat16(value(*a, p) + rq32_at32(*o, m_res, up_res));
+            }
         } else if (res_fits && row_fits_32(p, bound, &q)) {
-            for (uint32_t k = 0; k < n; k++)
-                o[k * io_stride] = (int16_t)sat16_32(ni_rq32_apply(a[k * acc_stride] + p.bias, &q) + ni_rq32_apply(o[k * io_stride], &rq_res));
+            for (uint32_t k = 0; k < n; k++) {
+                const int32_t x = a[k * acc_stride], residual = ni_rq32_apply(o[k * io_stride], &rq_res);
+                o[k * io_stride] = in_bound(x, bound) ? (int16_t)sat16_32(ni_rq32_apply(x + p.bias, &q) + residual)
+                                                      : ni_sat16(value(x, p) + residual);
+            }
         } else {
             for (uint32_t k = 0; k < n; k++) {
                 int64_t residual = ni_round_shift_inline((int64_t)o[k * io_stride] * res_rq.multiplier, res_rq.shift);

@@ -4,7 +4,7 @@
  * multipliers 0..2^31 - 1, results just under and at 2^30, magnitudes up to 2^31); accepted forms are compared on
  * every magnitude's ends, ties and random values; tiles mix rows on both sides of the limits (BINARY and INT8_ROW,
  * biases at their ends, the widest INT8_ROW rows) with residuals over all of int16. Runs on the host and, cross-
- * built, under QEMU (tests/mcu). */
+ * built, under QEMU (tests/mcu). Some accumulators lie outside the encoding's range: those take the 64-bit form. */
 #include <stdio.h>
 #include <string.h>
 #include "nano_intent/ni_kernels.h"
@@ -14,7 +14,7 @@ static int failures;
 
 static uint32_t rng_state = 20261130u;
 static uint32_t rnd(void) { rng_state = rng_state * 1664525u + 1013904223u; return rng_state >> 8 ^ rng_state << 13; }
-static int32_t rnd_in(int32_t lo, int32_t hi) { return lo + (int32_t)(rnd() % ((uint32_t)(hi - lo) + 1u)); }
+static int32_t rnd_in(int32_t lo, int32_t hi) { return (int32_t)((int64_t)lo + rnd() % ((uint64_t)((int64_t)hi - lo) + 1u)); }
 
 static int64_t rq(int64_t v, int32_t m, int32_t s) { return ni_round_shift(v * m, s); }
 
@@ -142,6 +142,8 @@ static void fill_acc(int32_t bound, uint32_t n, uint32_t w)
     for (uint32_t i = 0; i < n * w; i++) {
         const uint32_t pick = rnd() % 8u;
         acc[i] = pick == 0 ? bound : pick == 1 ? -bound : pick < 4 ? rnd_in(-200, 200) : rnd_in(-bound, bound);
+        if (rnd() % 16u == 0) /* outside the encoding's range (a caller's own values): still the definition */
+            acc[i] = rnd() % 2u ? (rnd() % 2u ? INT32_MAX : INT32_MIN) : (bound < INT32_MAX ? (int32_t)(rnd() % 2u ? bound + 1 : -bound - 1) : 0);
     }
 }
 
