@@ -81,8 +81,9 @@ int32_t ni_dot_s8(const int8_t *a, const int8_t *b, uint32_t n);
 
 /* ---- requantization of a GEMM tile, row params from the tensor's encoding (row_params) ----
  * acc holds rows [r0, r1) of n tokens: acc[t*acc_stride + (r - r0)]. v = round_shift((acc + bias_r) * M_r, s_r).
- * The accumulators are those of t's own GEMM (|acc| <= its encoding's acc_bound(cols)): over two or more tokens,
- * rows whose params keep every v below 2^30 take the 32-bit form (ni_rq32), the others the 64-bit one. */
+ * Any int32 acc. Over two or more tokens, when every acc of the tile lies in its GEMM's range (|acc| <= the
+ * encoding's acc_bound(cols)), rows whose params keep every v below 2^30 take the 32-bit form (ni_rq32); the rest
+ * the 64-bit one. The _gemm variants skip the range check: for accumulators straight from t's own GEMM. */
 
 /* out[t*out_stride + (r - r0)] = sat8(v) */
 void ni_requant_tile_s8(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
@@ -91,6 +92,10 @@ void ni_requant_tile_s8(const ni_tensor *t, uint32_t r0, uint32_t r1, const int3
  * a linear layer's output plus the residual, both at the LayerNorm input scale. */
 void ni_requant_tile_add_s16(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
                              uint32_t n, ni_requant res_rq, int16_t *io, uint32_t io_stride);
+void ni_requant_tile_s8_gemm(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
+                             uint32_t n, int8_t *out, uint32_t out_stride);
+void ni_requant_tile_add_s16_gemm(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc,
+                                  uint32_t acc_stride, uint32_t n, ni_requant res_rq, int16_t *io, uint32_t io_stride);
 /* out[r] = clamp(v, +-NI_LOGIT_LIMIT) for one token: exit logits, Q16 nats. */
 void ni_requant_tile_logits(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, int32_t *out);
 #define NI_LOGIT_FRAC_BITS 16

@@ -92,12 +92,12 @@ static uint32_t bound_of(const ni_encoding_traits *e, const ni_tensor *t)
 /* A single token (the exit heads) does not pay for a row's setup. */
 #define NI_RQ32_MIN_TOKENS 2u
 
-void ni_requant_tile_s8(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
-                        uint32_t n, int8_t *out, uint32_t out_stride)
+/* The tile epilogues for accumulators |acc| <= bound (UINT32_MAX: any int32, no 32-bit form). */
+static void tile_s8(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride, uint32_t n,
+                    int8_t *out, uint32_t out_stride, uint32_t bound)
 {
     const ni_encoding_traits *e = ni_encoding_find(t->encoding);
     const int batched = n >= NI_RQ32_MIN_TOKENS;
-    const uint32_t bound = batched ? bound_of(e, t) : UINT32_MAX;
     for (uint32_t r = r0; r < r1; r++) {
         const ni_int8_row_params p = e->row_params(t, r);
         const int32_t *a = acc + (r - r0);
@@ -110,11 +110,10 @@ void ni_requant_tile_s8(const ni_tensor *t, uint32_t r0, uint32_t r1, const int3
     }
 }
 
-void ni_requant_tile_add_s16(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
-                             uint32_t n, ni_requant res_rq, int16_t *io, uint32_t io_stride)
+static void tile_add_s16(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
+                         uint32_t n, ni_requant res_rq, int16_t *io, uint32_t io_stride, uint32_t bound)
 {
     const ni_encoding_traits *e = ni_encoding_find(t->encoding);
-    const uint32_t bound = bound_of(e, t);
     ni_rq32 rq_res;
     const int res_fits = n >= NI_RQ32_MIN_TOKENS && ni_rq32_of(res_rq.multiplier, res_rq.shift, 32768u, &rq_res);
     for (uint32_t r = r0; r < r1; r++) {
@@ -130,7 +129,8 @@ void ni_requant_tile_add_s16(const ni_tensor *t, uint32_t r0, uint32_t r1, const
                 *o = (int16_t)sat16_32(rq32_at32(*a + bias, m, up) + rq32_at32(*o, m_res, up_res));
         } else if (res_fits && row_fits_32(p, bound, &q)) {
             for (uint32_t k = 0; k < n; k++)
-                o[k * io_stride] = (int16_t)sat16_32(ni_rq32_apply(a[k * acc_stride] + p.bias, &q) + ni_rq32_apply(o[k * io_stride], &rq_res));
+                o[k * io_stride] = (int16_t)sat16_32(ni_rq32_apply(a[k * acc_stride] + p.bias, &q) +
+                                                     ni_rq32_apply(o[k * io_stride], &rq_res));
         } else {
             for (uint32_t k = 0; k < n; k++) {
                 int64_t residual = ni_round_shift_inline((int64_t)o[k * io_stride] * res_rq.multiplier, res_rq.shift);
@@ -138,6 +138,41 @@ void ni_requant_tile_add_s16(const ni_tensor *t, uint32_t r0, uint32_t r1, const
             }
         }
     }
+}
+
+/* The encoding's range when every accumulator of the tile lies in it (a caller's own values may not), else none. */
+static uint32_t bound_seen(const ni_tensor *t, const int32_t *acc, uint32_t acc_stride, uint32_t w, uint32_t n)
+{
+    const uint32_t bound = bound_of(ni_encoding_find(t->encoding), t);
+    if (bound >= 0x80000000u) return UINT32_MAX;
+    for (uint32_t k = 0; k < n; k++)
+        for (uint32_t j = 0; j < w; j++)
+            if ((uint32_t)acc[k * acc_stride + j] + bound > 2u * bound) return UINT32_MAX; /* |acc| > bound */
+    return bound;
+}
+
+void ni_requant_tile_s8(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
+                        uint32_t n, int8_t *out, uint32_t out_stride)
+{
+    tile_s8(t, r0, r1, acc, acc_stride, n, out, out_stride, bound_seen(t, acc, acc_stride, r1 - r0, n));
+}
+
+void ni_requant_tile_s8_gemm(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
+                             uint32_t n, int8_t *out, uint32_t out_stride)
+{
+    tile_s8(t, r0, r1, acc, acc_stride, n, out, out_stride, bound_of(ni_encoding_find(t->encoding), t));
+}
+
+void ni_requant_tile_add_s16(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
+                             uint32_t n, ni_requant res_rq, int16_t *io, uint32_t io_stride)
+{
+    tile_add_s16(t, r0, r1, acc, acc_stride, n, res_rq, io, io_stride, bound_seen(t, acc, acc_stride, r1 - r0, n));
+}
+
+void ni_requant_tile_add_s16_gemm(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc,
+                                  uint32_t acc_stride, uint32_t n, ni_requant res_rq, int16_t *io, uint32_t io_stride)
+{
+    tile_add_s16(t, r0, r1, acc, acc_stride, n, res_rq, io, io_stride, bound_of(ni_encoding_find(t->encoding), t));
 }
 
 void ni_requant_tile_logits(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, int32_t *out)

@@ -32,7 +32,7 @@ static void apply_s8(const ni_epilogue *ep, const ni_tensor *t, uint32_t r0, uin
     /* plain int8 goes straight to its place; a packed consumer's tile goes through row_tmp */
     int8_t *out = packs ? ep->row_tmp : (int8_t *)(void *)(ep->out + r0);
     const uint32_t stride = packs ? w : ep->out_stride;
-    ni_requant_tile_s8(t, r0, r1, acc, acc_stride, n, out, stride);
+    ni_requant_tile_s8_gemm(t, r0, r1, acc, acc_stride, n, out, stride);
     for (uint32_t k = 0; k < n; k++) {
         if (ep->lut != NULL) ni_lut_s8(out + k * stride, ep->lut, out + k * stride, w);
         if (packs) ni_store_input(ep->consumer, out + k * stride, r0, w, ep->out + k * ep->out_stride);
@@ -51,7 +51,7 @@ static void apply_bits(const ni_epilogue *ep, const ni_tensor *t, uint32_t r0, u
 static void apply_add_s16(const ni_epilogue *ep, const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc,
                           uint32_t acc_stride, uint32_t n)
 {
-    ni_requant_tile_add_s16(t, r0, r1, acc, acc_stride, n, ep->res_rq, ep->wide, ep->wide_stride);
+    ni_requant_tile_add_s16_gemm(t, r0, r1, acc, acc_stride, n, ep->res_rq, ep->wide, ep->wide_stride);
 }
 
 static void apply_sign_bits(const ni_epilogue *ep, const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc,

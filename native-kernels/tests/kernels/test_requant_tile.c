@@ -4,7 +4,8 @@
  * multipliers 0..2^31 - 1, results just under and at 2^30, magnitudes up to 2^31); accepted forms are compared on
  * every magnitude's ends, ties and random values; tiles mix rows on both sides of the limits (BINARY and INT8_ROW,
  * biases at their ends, the widest INT8_ROW rows) with residuals over all of int16. Runs on the host and, cross-
- * built, under QEMU (tests/mcu). */
+ * built, under QEMU (tests/mcu). Some tiles hold accumulators outside the encoding's range: the public entries
+ * take the 64-bit form for them; the _gemm entries (accumulators from the GEMM) are tested on the others. */
 #include <stdio.h>
 #include <string.h>
 #include "nano_intent/ni_kernels.h"
@@ -14,7 +15,7 @@ static int failures;
 
 static uint32_t rng_state = 20261130u;
 static uint32_t rnd(void) { rng_state = rng_state * 1664525u + 1013904223u; return rng_state >> 8 ^ rng_state << 13; }
-static int32_t rnd_in(int32_t lo, int32_t hi) { return lo + (int32_t)(rnd() % ((uint32_t)(hi - lo) + 1u)); }
+static int32_t rnd_in(int32_t lo, int32_t hi) { return (int32_t)((int64_t)lo + rnd() % ((uint64_t)((int64_t)hi - lo) + 1u)); }
 
 static int64_t rq(int64_t v, int32_t m, int32_t s) { return ni_round_shift(v * m, s); }
 
@@ -137,11 +138,13 @@ static ni_tensor make_tensor(uint8_t encoding, uint32_t cols)
     return t;
 }
 
-static void fill_acc(int32_t bound, uint32_t n, uint32_t w)
+static void fill_acc(int32_t bound, uint32_t n, uint32_t w, int wild)
 {
     for (uint32_t i = 0; i < n * w; i++) {
         const uint32_t pick = rnd() % 8u;
         acc[i] = pick == 0 ? bound : pick == 1 ? -bound : pick < 4 ? rnd_in(-200, 200) : rnd_in(-bound, bound);
+        if (wild && rnd() % 16u == 0) /* outside the encoding's range (a caller's own values): the 64-bit form */
+            acc[i] = rnd() % 2u ? (rnd() % 2u ? INT32_MAX : INT32_MIN) : (bound < INT32_MAX ? (int32_t)(rnd() % 2u ? bound + 1 : -bound - 1) : 0);
     }
 }
 
@@ -154,10 +157,13 @@ static void test_tiles(void)
         const ni_tensor t = make_tensor(enc, cols);
         const int32_t bound = (int32_t)ni_encoding_find(enc)->acc_bound(cols);
         const uint32_t n = 1u + rnd() % TOK, r0 = rnd() % (ROWS / 2u), r1 = r0 + 1u + rnd() % (ROWS / 2u), w = r1 - r0;
-        fill_acc(bound, n, w);
+        /* a quarter of the tiles hold accumulators outside the GEMM's range (public entries only); half of the
+         * others go through the _gemm entries the runtime calls */
+        const int wild = c % 4 == 3, gemm = !wild && c % 8 < 4;
+        fill_acc(bound, n, w, wild);
 
         /* int8 output */
-        ni_requant_tile_s8(&t, r0, r1, acc, w, n, out, w);
+        (gemm ? ni_requant_tile_s8_gemm : ni_requant_tile_s8)(&t, r0, r1, acc, w, n, out, w);
         for (uint32_t k = 0; k < n; k++)
             for (uint32_t r = r0; r < r1; r++) {
                 const ni_int8_row_params p = ni_encoding_find(enc)->row_params(&t, r);
@@ -183,7 +189,7 @@ static void test_tiles(void)
             io_in[i] = (int16_t)(pick == 0 ? 32767 : pick == 1 ? -32768 : pick < 4 ? rnd_in(-128, 127) : rnd_in(-32768, 32767));
             io[i] = io_in[i];
         }
-        ni_requant_tile_add_s16(&t, r0, r1, acc, w, n, res, io, ROWS);
+        (gemm ? ni_requant_tile_add_s16_gemm : ni_requant_tile_add_s16)(&t, r0, r1, acc, w, n, res, io, ROWS);
         for (uint32_t k = 0; k < n; k++)
             for (uint32_t r = 0; r < ROWS; r++) {
                 int16_t want = io_in[k * ROWS + r];
