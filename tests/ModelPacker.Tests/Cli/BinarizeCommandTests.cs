@@ -17,7 +17,7 @@ public sealed class BinarizeFixture : IDisposable
               "num_hidden_layers": 2, "max_length": 16, "epochs": 3, "batch_size": 8, "min_token_frequency": 1 }
             """);
         File.WriteAllText(StudentConfig, """
-            { "epochs": 2, "batch_size": 8, "learning_rate": 0.002, "binarize": { "calibration_utterances": 16, "dmd_weight": 0.5 } }
+            { "epochs": 2, "batch_size": 8, "learning_rate": 0.002, "binarize": { "calibration_utterances": 16, "hidden_weight": 1, "dmd_weight": 0.5 } }
             """);
         Teacher = CliRun.Of("train", "--data", DataDir, "--config", _temp["teacher.json"], "--out", TeacherDir);
         Student = CliRun.Of("binarize", "--teacher", TeacherDir, "--data", DataDir, "--config", StudentConfig, "--activation", "elastic", "--out", StudentDir);
