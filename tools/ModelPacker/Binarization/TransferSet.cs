@@ -59,17 +59,20 @@ public static class TransferSet
         var table = teacher.WordEmbeddings.Data;
         var norms = new float[v];
         for (int i = 0; i < v; i++) norms[i] = TensorPrimitives.Norm(table.AsSpan(i * e, e));
-        bool Special(int i) => Vocabulary.SpecialTokens.Contains(vocabulary[i]);
-        bool Continuation(int i) => vocabulary[i].StartsWith(Vocabulary.ContinuationPrefix, StringComparison.Ordinal);
+        // each piece's kind once (0: no neighbours, 1: word-initial, 2: "##"), not once per pair in the V² loop below
+        var kind = new byte[v];
+        for (int i = 0; i < v; i++)
+            kind[i] = Vocabulary.SpecialTokens.Contains(vocabulary[i]) || norms[i] == 0f ? (byte)0
+                : vocabulary[i].StartsWith(Vocabulary.ContinuationPrefix, StringComparison.Ordinal) ? (byte)2 : (byte)1;
         var result = new int[v][];
         Parallel.For(0, v, i =>
         {
-            if (Special(i) || norms[i] == 0f) { result[i] = []; return; }
+            if (kind[i] == 0) { result[i] = []; return; }
             var row = table.AsSpan(i * e, e);
             var best = new PriorityQueue<int, float>();
             for (int j = 0; j < v; j++)
             {
-                if (j == i || Special(j) || Continuation(j) != Continuation(i) || norms[j] == 0f) continue;
+                if (j == i || kind[j] != kind[i]) continue;
                 float cos = TensorPrimitives.Dot(row, table.AsSpan(j * e, e)) / (norms[i] * norms[j]);
                 best.Enqueue(j, cos);
                 if (best.Count > k) best.Dequeue();
