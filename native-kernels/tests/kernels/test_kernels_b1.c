@@ -182,6 +182,8 @@ static void test_gemm(void)
     gemm_case(2, 32, 64, 0, 2, 33, 2, P_OPPOSITE);
     gemm_case(2, 4, 512, 0, 2, 4, 2, P_OPPOSITE);
     gemm_case(40, 4, 32, 3, 40, 4, 37, P_RANDOM);                                  /* 128 x 128 tile of 37 rows */
+    for (uint32_t n = 1; n <= 5; n++) /* 4-word rows, tokens back to back (the Arm tile kernel): odd and even n */
+        for (int pat = 0; pat < P_COUNT; pat++) gemm_case(9, 4, n, 2, 7, 4, 6, pat);
     gemm_case(3, 0, 4, 0, 3, 0, 3, P_RANDOM);                                      /* no columns: all zero */
     for (uint32_t v = 0; v < n_variants; v++) {                                   /* n = 0 writes nothing */
         gacc[0] = GUARD_ACC;
