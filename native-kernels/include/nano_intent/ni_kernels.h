@@ -104,6 +104,9 @@ void ni_requant_tile_logits(const ni_tensor *t, uint32_t r0, uint32_t r1, const 
  * bits of those words are kept. (ni_bits_tile.c) */
 void ni_sign_tile_bits(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
                        uint32_t n, uint32_t *bits, uint32_t bits_stride);
+/* The same for accumulators of t's own GEMM (|acc| <= its encoding's acc_bound(cols); none: as above). */
+void ni_sign_tile_bits_gemm(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
+                            uint32_t n, uint32_t *bits, uint32_t bits_stride);
 /* The int8 values i (-128..127) whose test lut(i) >= threshold holds (lut NULL: i >= threshold), as an interval:
  * the test is (lo <= i <= hi) ^ invert (lo > hi: empty). */
 typedef struct ni_bit_interval {

@@ -158,45 +158,97 @@ static void emit_lt(const int32_t *acc, uint32_t acc_stride, uint32_t n, uint32_
         emit_lt_rows(acc, acc_stride, n, count, sh, a, fix, mask, bits + r0 / 32u, bits_stride);
 }
 
+/* emit_ge for the usual tile: 8 rows at a byte of the word (bit offset a multiple of 8), |acc| and |a| small. Each
+ * token's 8 bits are one byte store, no read-modify-write of the word. On Armv7E-M two rows share a word as int16
+ * lanes (rows j and j + 4): SSUB16 of (a - 1, acc) is negative in a lane exactly when acc >= a, and the four words'
+ * lane signs gather into the byte with ANDs and shifted ORs: ~27 instructions per token for 8 bits. Needs
+ * |a - 1 - acc| < 2^15 (bound <= NI_BITS_LANE_BOUND) and a little-endian word. Elsewhere the same bytes in C. */
+#define NI_BITS_LANE_BOUND 16383
+#if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32 && !defined(__ARM_BIG_ENDIAN) && defined(__GNUC__)
+#include <arm_acle.h>
+#define NI_BITS_LANES 1
+#endif
+/* lo and hi as the int16 lanes of one word (PKHBT). */
+NI_BITS_INLINE uint32_t lanes16(int32_t lo, int32_t hi) { return ((uint32_t)lo & 0xFFFFu) | (uint32_t)hi << 16; }
+
+static int emit_ge8_ok(uint32_t count, uint32_t sh, int32_t bound)
+{
+    const union { uint32_t w; uint8_t b[4]; } probe = { 1u }; /* byte 0 = the low bits of a word */
+    return count == 8u && sh % 8u == 0 && bound <= NI_BITS_LANE_BOUND && probe.b[0] == 1u;
+}
+
+static void emit_ge8(const int32_t *acc, uint32_t acc_stride, uint32_t n, const ni_row_test *rt, uint32_t flip,
+                     uint8_t *out, uint32_t out_stride)
+{
+#if defined(NI_BITS_LANES)
+    const uint32_t m = 0x80008000u;
+    uint32_t a[4];
+    for (uint32_t j = 0; j < 4; j++) a[j] = lanes16(rt[j].a - 1, rt[j + 4].a - 1);
+    const uint32_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
+    for (const int32_t *end = acc + n * acc_stride; acc != end; acc += acc_stride, out += out_stride) {
+        const uint32_t d0 = (uint32_t)__ssub16((int16x2_t)a0, (int16x2_t)lanes16(acc[0], acc[4]));
+        const uint32_t d1 = (uint32_t)__ssub16((int16x2_t)a1, (int16x2_t)lanes16(acc[1], acc[5]));
+        const uint32_t d2 = (uint32_t)__ssub16((int16x2_t)a2, (int16x2_t)lanes16(acc[2], acc[6]));
+        const uint32_t d3 = (uint32_t)__ssub16((int16x2_t)a3, (int16x2_t)lanes16(acc[3], acc[7]));
+        /* rows 0..3 at bits 12..15, rows 4..7 at bits 28..31 */
+        const uint32_t r = (d3 & m) | (d2 & m) >> 1 | (d1 & m) >> 2 | (d0 & m) >> 3;
+        *out = (uint8_t)((r >> 12 | r >> 24) ^ flip);
+    }
+#else
+    for (uint32_t k = 0; k < n; k++, acc += acc_stride, out += out_stride) {
+        uint32_t cur = 0;
+        for (uint32_t j = 0; j < 8u; j++) cur |= (uint32_t)(acc[j] >= rt[j].a) << j;
+        *out = (uint8_t)(cur ^ flip);
+    }
+#endif
+}
+
 /* Runs emit over the tile's word segments; `bounds` fills a[j], w[j] for rows [s0, s1), 0 = cannot. */
 typedef int (*ni_bounds_fn)(const ni_tensor *t, const ni_encoding_traits *e, int32_t bound, uint32_t s0, uint32_t s1,
                             const void *arg, ni_row_test *rt);
 
+/* acc + bias >= 0  <=>  acc >= -bias. bound 0: any int32 acc (emit_lt); else |acc| <= bound and -bias clamped to
+ * [-bound, bound + 1], an upper interval like the requantized tests'. */
 static int sign_bounds(const ni_tensor *t, const ni_encoding_traits *e, int32_t bound, uint32_t s0, uint32_t s1,
                        const void *arg, ni_row_test *rt)
 {
     (void)arg;
-    (void)bound;
     for (uint32_t r = s0; r < s1; r++) {
         const int32_t bias = e->row_params(t, r).bias;
         if (bias == INT32_MIN) return 0; /* -bias is no int32: the definition */
-        rt[r - s0].a = -bias;             /* acc + bias >= 0  <=>  acc >= -bias */
-        rt[r - s0].w = 0;
+        int32_t a = -bias;
+        if (bound > 0) a = a < -bound ? -bound : a > bound + 1 ? bound + 1 : a;
+        rt[r - s0].a = a;
+        rt[r - s0].w = bound > 0 ? (uint32_t)(bound + 1 - a) : 0u;
     }
     return 1;
 }
 
+/* exact: sign bits for any int32 acc (bounds get 0); else |acc| <= the encoding's acc_bound. */
 static int tile_bits(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
-                     uint32_t n, ni_bounds_fn bounds, const void *arg, int flip, uint32_t *bits, uint32_t bits_stride)
+                     uint32_t n, ni_bounds_fn bounds, const void *arg, int flip, int exact, uint32_t *bits,
+                     uint32_t bits_stride)
 {
     const ni_encoding_traits *e = ni_encoding_find(t->encoding);
-    const int sign = bounds == sign_bounds;
-    if (e->acc_bound == NULL && !sign) return 0;
+    if (e->acc_bound == NULL && !exact) return 0;
     /* interval widths (up to 2 bound + 1) and acc - a must stay in int32: wider tensors take the caller's path */
-    if (!sign && e->acc_bound(t->cols) > (uint32_t)((INT32_MAX - 1) / 2)) return 0;
-    const int32_t bound = sign ? 0 : (int32_t)e->acc_bound(t->cols);
+    if (!exact && e->acc_bound(t->cols) > (uint32_t)((INT32_MAX - 1) / 2)) return 0;
+    const int32_t bound = exact ? 0 : (int32_t)e->acc_bound(t->cols);
     ni_row_test rt[32];
     for (uint32_t s0 = r0; s0 < r1;) {
         const uint32_t s1 = r1 - s0 < 32u - s0 % 32u ? r1 : s0 + (32u - s0 % 32u);
         if (!bounds(t, e, bound, s0, s1, arg, rt)) return 0;
-        if (sign) {
+        if (exact) {
             emit_lt(acc + (s0 - r0), acc_stride, n, s0, s1, rt, flip, bits, bits_stride);
             s0 = s1;
             continue;
         }
         uint32_t upper = 1; /* every row's interval runs up to the bound: acc >= a */
         for (uint32_t j = 0; j < s1 - s0; j++) upper &= rt[j].w == (uint32_t)(bound + 1 - rt[j].a);
-        if (upper)
+        if (upper && emit_ge8_ok(s1 - s0, s0 % 32u, bound))
+            emit_ge8(acc + (s0 - r0), acc_stride, n, rt, flip ? 0xFFu : 0u,
+                     (uint8_t *)(void *)(bits + s0 / 32u) + (s0 % 32u) / 8u, 4u * bits_stride);
+        else if (upper)
             emit_ge(acc + (s0 - r0), acc_stride, n, s0, s1, rt, flip, bits, bits_stride);
         else
             emit(acc + (s0 - r0), acc_stride, n, s0, s1, rt, flip, bits, bits_stride);
@@ -227,10 +279,27 @@ static int interval_bounds(const ni_tensor *t, const ni_encoding_traits *e, int3
     return 1;
 }
 
+/* The definition, one bit at a time (a bias of INT32_MIN). */
+static void sign_bits_each(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
+                           uint32_t n, uint32_t *bits, uint32_t bits_stride);
+
 void ni_sign_tile_bits(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
                        uint32_t n, uint32_t *bits, uint32_t bits_stride)
 {
-    if (tile_bits(t, r0, r1, acc, acc_stride, n, sign_bounds, NULL, 0, bits, bits_stride)) return;
+    if (!tile_bits(t, r0, r1, acc, acc_stride, n, sign_bounds, NULL, 0, 1, bits, bits_stride))
+        sign_bits_each(t, r0, r1, acc, acc_stride, n, bits, bits_stride);
+}
+
+void ni_sign_tile_bits_gemm(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
+                            uint32_t n, uint32_t *bits, uint32_t bits_stride)
+{
+    if (!tile_bits(t, r0, r1, acc, acc_stride, n, sign_bounds, NULL, 0, 0, bits, bits_stride))
+        ni_sign_tile_bits(t, r0, r1, acc, acc_stride, n, bits, bits_stride);
+}
+
+static void sign_bits_each(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
+                           uint32_t n, uint32_t *bits, uint32_t bits_stride)
+{
     const ni_encoding_traits *e = ni_encoding_find(t->encoding); /* no accumulator bound: the definition */
     for (uint32_t r = r0; r < r1; r++) {
         const int32_t bias = e->row_params(t, r).bias;
@@ -245,5 +314,5 @@ void ni_sign_tile_bits(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32
 int ni_requant_tile_bits(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
                          uint32_t n, const ni_bit_interval *iv, uint32_t *bits, uint32_t bits_stride)
 {
-    return tile_bits(t, r0, r1, acc, acc_stride, n, interval_bounds, iv, iv->invert, bits, bits_stride);
+    return tile_bits(t, r0, r1, acc, acc_stride, n, interval_bounds, iv, iv->invert, 0, bits, bits_stride);
 }

@@ -57,7 +57,7 @@ static void apply_add_s16(const ni_epilogue *ep, const ni_tensor *t, uint32_t r0
 static void apply_sign_bits(const ni_epilogue *ep, const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc,
                             uint32_t acc_stride, uint32_t n)
 {
-    ni_sign_tile_bits(t, r0, r1, acc, acc_stride, n, ep->bits, ep->bits_stride);
+    ni_sign_tile_bits_gemm(t, r0, r1, acc, acc_stride, n, ep->bits, ep->bits_stride);
 }
 
 static void apply_logits(const ni_epilogue *ep, const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc,

@@ -220,9 +220,91 @@ static void test_widest_int8_rows(void)
     if (ni_requant_tile_bits(&t, 0, 8, acc, 8, 1, &iv, bits, WORDS)) CHECK((bits[0] & 0xFFu) == 0xFFu);
 }
 
+/* The runtime's usual tile, 8 rows at a byte of the word (r0 a multiple of 8: the lane kernel on Armv7E-M), against
+ * the definition: sign bits from ni_sign_tile_bits_gemm and requantized bits (plain, and inverted through a
+ * decreasing table), BINARY rows of 128 and 1024 columns with biases at and just past +-acc_bound (the clamps),
+ * at their int16 ends and small, every accumulator in -128..128 or +-1024, +-1023 and random ones. */
+static void test_byte_tiles(void)
+{
+    for (int c = 0; c < 400; c++) {
+        ni_tensor t = make_tensor(NI_ENC_BINARY, c % 4 == 3);
+        t.cols = c % 2 ? 1024u : COLS;
+        const ni_encoding_traits *e = ni_encoding_find(NI_ENC_BINARY);
+        const int32_t bound = (int32_t)e->acc_bound(t.cols);
+        for (uint32_t r = 0; r < ROWS; r++) { /* biases around the clamps */
+            static const int32_t pick[] = { 0, 1, -1, 2, -2 };
+            const int32_t b = r % 4 == 0 ? bound + pick[r / 4 % 5] : r % 4 == 1 ? -bound + pick[r / 4 % 5]
+                            : r % 8 == 2 ? (r % 16 == 2 ? 32767 : -32768) : rnd_in(-300, 300);
+            le16(params + 16 + 4 * r, b);
+        }
+        const uint32_t n = c % 2 ? 1 + rnd() % TOKENS : TOKENS, r0 = 8u * (rnd() % (COLS / 8u)), r1 = r0 + 8u;
+        for (uint32_t k = 0; k < n; k++)
+            for (uint32_t j = 0; j < 8u; j++) {
+                const uint32_t pick = rnd() % 6u;
+                acc[k * 8u + j] = t.cols == COLS ? -bound + (int32_t)k
+                                : pick == 0 ? bound : pick == 1 ? -bound : pick == 2 ? bound - 1 : pick == 3 ? -bound + 1
+                                : rnd_in(-bound, bound);
+            }
+        const int sign = c % 3 == 0;
+        ni_bit_interval iv = { 0, 0, 0 };
+        const int8_t *lut = NULL;
+        int32_t thr = rnd_in(-20, 20);
+        if (!sign) {
+            fill_table(c % 3 == 1 ? 0 : 2); /* identity: acc >= a; decreasing: the inverted test */
+            lut = c % 6 == 1 ? NULL : table;
+            if (c % 11 == 5) thr = c % 2 ? -128 : 127;
+            CHECK(ni_bit_interval_of(lut, thr, &iv));
+        }
+        memset(want, 0, sizeof want);
+        for (uint32_t k = 0; k < n; k++)
+            for (uint32_t r = r0; r < r1; r++) {
+                const ni_int8_row_params p = e->row_params(&t, r);
+                const int32_t a = acc[k * 8u + (r - r0)];
+                int bit;
+                if (sign) {
+                    bit = (int64_t)a + p.bias >= 0;
+                } else {
+                    const int32_t q = ni_sat8(ni_round_shift(((int64_t)a + p.bias) * p.multiplier, p.shift));
+                    bit = (lut ? lut[q + 128] : q) >= thr;
+                }
+                if (bit) want[k * WORDS + r / 32] |= 1u << (r % 32);
+            }
+        for (uint32_t i = 0; i < TOKENS * WORDS; i++) bits[i] = guard[i] = rnd();
+        if (sign) {
+            ni_sign_tile_bits_gemm(&t, r0, r1, acc, 8u, n, bits, WORDS);
+        } else if (!ni_requant_tile_bits(&t, r0, r1, acc, 8u, n, &iv, bits, WORDS)) {
+            CHECK(e->row_params(&t, r0).shift > 48); /* declined only for the shifts it leaves to the int8 path */
+            continue;
+        }
+        check_bits(n, r0, r1, sign ? "byte tile sign" : "byte tile requant", c);
+    }
+}
+
+/* ni_sign_tile_bits_gemm of an encoding whose bound is too wide for the lanes (INT8_ROW) or which has none: the
+ * same bits as the definition. */
+static void test_sign_gemm_wide(void)
+{
+    for (int c = 0; c < 100; c++) {
+        const ni_tensor t = make_tensor(NI_ENC_INT8_ROW, c % 2);
+        const ni_encoding_traits *e = ni_encoding_find(NI_ENC_INT8_ROW);
+        const uint32_t n = 1 + rnd() % TOKENS, r0 = 8u * (rnd() % 8u), r1 = r0 + (c % 3 ? 8u : 1 + rnd() % 16u);
+        fill_acc((int32_t)e->acc_bound(COLS), n, r1 - r0);
+        memset(want, 0, sizeof want);
+        for (uint32_t k = 0; k < n; k++)
+            for (uint32_t r = r0; r < r1; r++)
+                if ((int64_t)acc[k * (r1 - r0) + (r - r0)] + e->row_params(&t, r).bias >= 0)
+                    want[k * WORDS + r / 32] |= 1u << (r % 32);
+        for (uint32_t i = 0; i < TOKENS * WORDS; i++) bits[i] = guard[i] = rnd();
+        ni_sign_tile_bits_gemm(&t, r0, r1, acc, r1 - r0, n, bits, WORDS);
+        check_bits(n, r0, r1, "sign gemm int8", c);
+    }
+}
+
 int main(void)
 {
     test_sign();
+    test_byte_tiles();
+    test_sign_gemm_wide();
     test_interval_of();
     test_requant_bits();
     test_binary_always_handled();
