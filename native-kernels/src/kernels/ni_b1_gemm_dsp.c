@@ -7,7 +7,10 @@
  * words summed in nibbles (<= 8), the pairs in bytes (<= 32), and USAD8 against zero adds the four bytes. 44
  * instructions per token for 128 binary MACs (0.34 per MAC; 33 for three words). The functions are naked: the
  * loop needs all fourteen general registers, which a compiler-scheduled asm statement cannot be given.
- * Rows whose length leaves one or two words after the chunks of four finish them in C. */
+ * Rows whose length leaves one or two words after the chunks of four finish them in C.
+ *
+ * Tiles whose tokens' words lie back to back (x_words_stride = words, the runtime's packed inputs) of rows of 4, 8,
+ * 12 or 16 words run as one call over all rows (ni_b1_tile4_run, ni_b1_rows*_run below): no C loop per row. */
 #include <stddef.h>
 #include <stdint.h>
 #include "nano_intent/ni_kernels_b1.h"
@@ -121,16 +124,16 @@ NI_B1_SWEEP(ni_b1_sweep3_add)
  * which frees the register of the x step for the SWAR temporary), the second token's accumulator is addressed
  * by [r1, r3]. 35 instructions per token for the count, 3 to store it, 1.5 of loop; about 18 per row.
  * r0 x, r1 acc, r2 temporary, r3 acc_step, r4-r7 weight words, r8-r11 data, r12 zero, lr end of the row's
- * token pairs; the tile's state is in a ni_b1_tile4 whose address sits at [sp]. */
-typedef struct ni_b1_tile4 {
+ * token pairs; the tile's state is in a ni_b1_tile whose address sits at [sp]. */
+typedef struct ni_b1_tile {
     const uint32_t *w;  /* [0] the next row's weight words */
     const uint32_t *x;  /* [4] the first token's words */
     int32_t *acc;       /* [8] the next row's first accumulator */
     uint32_t acc_step;  /* [12] bytes between two tokens' accumulators */
-    uint32_t pair_span; /* [16] (n & ~1) * acc_step */
+    uint32_t pair_span; /* [16] (n & ~1) * acc_step (4-word rows), n * acc_step (longer rows) */
     uint32_t odd;       /* [20] n & 1 */
     int32_t *acc_end;   /* [24] the accumulator after the last row's (acc + rows) */
-} ni_b1_tile4;
+} ni_b1_tile;
 
 /* xa = nibble counts (<= 8) of xa and xb, both already xor'ed; r2 the temporary. */
 #define NI_B1_NIB2(xa, xb)                                                     \
@@ -166,8 +169,8 @@ typedef struct ni_b1_tile4 {
     "rsb r8, r8, #64\n\t"                                                     \
     "lsl r8, r8, #1\n\t"
 
-/* The tile of ni_b1_tile4 *s (r0): at least one row and one token. */
-__attribute__((naked, noinline)) static void ni_b1_tile4_run(ni_b1_tile4 *s __attribute__((unused)))
+/* The tile of ni_b1_tile *s (r0): at least one row and one token. */
+__attribute__((naked, noinline)) static void ni_b1_tile4_run(ni_b1_tile *s __attribute__((unused)))
 {
     __asm__ volatile(
         "push {r0, r4-r11, lr}\n\t"
@@ -211,6 +214,96 @@ __attribute__((naked, noinline)) static void ni_b1_tile4_run(ni_b1_tile4 *s __at
         "pop {r0, r4-r11, pc}\n\t");
 }
 
+/* Rows of 4 * C words (C = 2..4: FFN output of intermediate 256..512) whose tokens' words lie back to back, the
+ * whole tile in one call. Per token the row's C chunks are counted one after the other, weights and token words
+ * both read with LDM (the weights from flash again for every token: C loads instead of an accumulator load and
+ * store per chunk), the byte counts summed by USADA8, one store of the accumulator per token and row.
+ * r0 x, r1 w, r2-r5 the token's words, r6-r9 the weight words (then temporaries), r10 acc_step, r11 the count,
+ * r12 zero, lr the accumulator; [sp] the ni_b1_tile (w, x, acc, acc_step, pair_span = n * acc_step, -, acc_end),
+ * [sp + 4] the row's last accumulator + acc_step. */
+#define NI_B1_NIB2T(xa, xb, t)                                                 \
+    "and " t ", " xa ", #0xAAAAAAAA\n\t"                                       \
+    "sub " xa ", " xa ", " t ", lsr #1\n\t"                                    \
+    "and " t ", " xb ", #0xAAAAAAAA\n\t"                                       \
+    "sub " xb ", " xb ", " t ", lsr #1\n\t"                                    \
+    "and " t ", " xa ", #0xCCCCCCCC\n\t"                                       \
+    "and " xa ", " xa ", #0x33333333\n\t"                                      \
+    "add " xa ", " xa ", " t ", lsr #2\n\t"                                    \
+    "and " t ", " xb ", #0xCCCCCCCC\n\t"                                       \
+    "add " xa ", " xa ", " t ", lsr #2\n\t"                                    \
+    "and " xb ", " xb ", #0x33333333\n\t"                                      \
+    "add " xa ", " xa ", " xb "\n\t"
+
+/* r2 = byte counts (<= 32) of the next chunk of the token xor the next chunk of the row; r0, r1 advance. */
+#define NI_B1_CHUNK                                                            \
+    "ldm r0!, {r2-r5}\n\t"                                                    \
+    "ldm r1!, {r6-r9}\n\t"                                                    \
+    "eor r2, r2, r6\n\t"                                                      \
+    "eor r3, r3, r7\n\t"                                                      \
+    "eor r4, r4, r8\n\t"                                                      \
+    "eor r5, r5, r9\n\t"                                                      \
+    NI_B1_NIB2T("r2", "r3", "r6")                                              \
+    NI_B1_NIB2T("r4", "r5", "r7")                                              \
+    "and r6, r2, #0xF0F0F0F0\n\t"                                             \
+    "and r2, r2, #0x0F0F0F0F\n\t"                                             \
+    "add r2, r2, r6, lsr #4\n\t"                                              \
+    "and r6, r4, #0xF0F0F0F0\n\t"                                             \
+    "add r2, r2, r6, lsr #4\n\t"                                              \
+    "and r4, r4, #0x0F0F0F0F\n\t"                                             \
+    "add r2, r2, r4\n\t"
+#define NI_B1_CHUNK_FIRST NI_B1_CHUNK "usad8 r11, r2, r12\n\t"
+#define NI_B1_CHUNK_NEXT NI_B1_CHUNK "usada8 r11, r2, r12, r11\n\t"
+
+/* chunks: the C chunks' asm; half: 64 * C (acc = 2 * (half - count)); row_bytes: 16 * C. */
+#define NI_B1_ROWS_ASM(chunks, half, row_bytes)                                \
+    "push {r4-r11, lr}\n\t"                                                   \
+    "sub sp, sp, #12\n\t"                                                     \
+    "str r0, [sp]\n\t"                                                        \
+    "ldr r10, [r0, #12]\n\t"                                                  \
+    "mov r12, #0\n"                                                            \
+    "1:\n\t"                                                                  \
+    "ldr r6, [sp]\n\t"                                                        \
+    "ldr r1, [r6, #0]\n\t"                                                    \
+    "add r7, r1, #" row_bytes "\n\t"                                          \
+    "str r7, [r6, #0]\n\t"                                                    \
+    "ldr r0, [r6, #4]\n\t"                                                    \
+    "ldr lr, [r6, #8]\n\t"                                                    \
+    "add r7, lr, #4\n\t"                                                      \
+    "str r7, [r6, #8]\n\t"                                                    \
+    "ldr r7, [r6, #16]\n\t"                                                   \
+    "add r7, r7, lr\n\t"                                                      \
+    "str r7, [sp, #4]\n"                                                       \
+    "2:\n\t"                                                                  \
+    chunks                                                                     \
+    "rsb r11, r11, #" half "\n\t"                                             \
+    "lsl r11, r11, #1\n\t"                                                    \
+    "str r11, [lr]\n\t"                                                       \
+    "add lr, lr, r10\n\t"                                                     \
+    "sub r1, r1, #" row_bytes "\n\t"                                          \
+    "ldr r6, [sp, #4]\n\t"                                                    \
+    "cmp lr, r6\n\t"                                                          \
+    "bne 2b\n\t"                                                              \
+    "ldr r6, [sp]\n\t"                                                        \
+    "ldr r7, [r6, #8]\n\t"                                                    \
+    "ldr r8, [r6, #24]\n\t"                                                   \
+    "cmp r7, r8\n\t"                                                          \
+    "bne 1b\n\t"                                                              \
+    "add sp, sp, #12\n\t"                                                     \
+    "pop {r4-r11, pc}\n\t"
+
+__attribute__((naked, noinline)) static void ni_b1_rows8_run(ni_b1_tile *s __attribute__((unused)))
+{
+    __asm__ volatile(NI_B1_ROWS_ASM(NI_B1_CHUNK_FIRST NI_B1_CHUNK_NEXT, "128", "32"));
+}
+__attribute__((naked, noinline)) static void ni_b1_rows12_run(ni_b1_tile *s __attribute__((unused)))
+{
+    __asm__ volatile(NI_B1_ROWS_ASM(NI_B1_CHUNK_FIRST NI_B1_CHUNK_NEXT NI_B1_CHUNK_NEXT, "192", "48"));
+}
+__attribute__((naked, noinline)) static void ni_b1_rows16_run(ni_b1_tile *s __attribute__((unused)))
+{
+    __asm__ volatile(NI_B1_ROWS_ASM(NI_B1_CHUNK_FIRST NI_B1_CHUNK_NEXT NI_B1_CHUNK_NEXT NI_B1_CHUNK_NEXT, "256", "64"));
+}
+
 /* The last one or two words of a row (rows of 32 * (4k + 1 or 2) columns), in C. */
 static void ni_b1_tail(const uint32_t *wk, uint32_t m, int first, const uint32_t *xk, uint32_t xs, uint32_t n,
                        int32_t *a, uint32_t as)
@@ -230,16 +323,17 @@ void ni_b1_gemm_dsp(const uint32_t *w, uint32_t words, const uint32_t *xbits, ui
         ni_b1_gemm_swar(w, words, xbits, x_words_stride, n, r0, r1, acc, acc_stride);
         return;
     }
-    if (words == 4u && x_words_stride == 4u && r1 > r0) {
-        ni_b1_tile4 t;
-        t.w = w + (size_t)r0 * 4u;
+    if ((words == 4u || words == 8u || words == 12u || words == 16u) && x_words_stride == words && r1 > r0) {
+        ni_b1_tile t;
+        t.w = w + (size_t)r0 * words;
         t.x = xbits;
         t.acc = acc;
         t.acc_step = 4u * acc_stride;
-        t.pair_span = (n & ~1u) * t.acc_step;
+        t.pair_span = (words == 4u ? n & ~1u : n) * t.acc_step;
         t.odd = n & 1u;
         t.acc_end = acc + (r1 - r0);
-        ni_b1_tile4_run(&t);
+        (words == 4u ? ni_b1_tile4_run : words == 8u ? ni_b1_rows8_run : words == 12u ? ni_b1_rows12_run
+                                                                        : ni_b1_rows16_run)(&t);
         return;
     }
     ni_b1_sweep s;

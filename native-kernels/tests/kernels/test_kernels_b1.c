@@ -161,7 +161,7 @@ static void gemm_case(uint32_t rows, uint32_t words, uint32_t n, uint32_t r0, ui
 
 static void test_gemm(void)
 {
-    static const uint32_t words_list[] = { 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 32 };
+    static const uint32_t words_list[] = { 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 16, 32 };
     static const uint32_t n_list[] = { 1, 2, 16, 31, 32, 33 };
     for (uint32_t wi = 0; wi < sizeof words_list / sizeof words_list[0]; wi++) {
         uint32_t words = words_list[wi];
