@@ -58,17 +58,36 @@ typedef struct ni_at_least {
     int64_t vq;     /* the threshold on v */
     int32_t never;  /* q >= 128 */
     int32_t always; /* q <= -128 */
+    int32_t fits;   /* |vq| <= 2^30: at_least32 may take it */
 } ni_at_least;
+
+#define NI_VQ32_LIMIT ((int64_t)1 << 30)
 
 static int threshold_of(int32_t q, int32_t shift, ni_at_least *t)
 {
     t->always = q <= -128;
     t->never = q >= 128;
     t->vq = 0;
+    t->fits = 1;
     if (t->always || t->never) return 1;
     if (shift > 48) return 0; /* |q| * 2^s must fit int64 with room */
     t->vq = (int64_t)q * ((int64_t)1 << shift) - ((int64_t)1 << (shift - 1)) + (q <= 0);
+    t->fits = t->vq >= -NI_VQ32_LIMIT && t->vq <= NI_VQ32_LIMIT;
     return 1;
+}
+
+/* at_least for M > 0 and a threshold that fits (shifts up to 23, every BINARY row of the models so far): the
+ * smallest v with v * M >= vq is ceil(vq / M), one 32-bit division whatever the bias, and a = that v - bias
+ * clamped to [-bound, bound + 1]. */
+static int32_t at_least32(const ni_at_least *t, int32_t bias, int32_t multiplier, int32_t bound)
+{
+    if (t->always) return -bound;
+    if (t->never) return bound + 1;
+    const int32_t vq = (int32_t)t->vq;
+    const uint32_t m = (uint32_t)multiplier;
+    const int32_t v = vq > 0 ? (int32_t)(((uint32_t)vq - 1u) / m + 1u) : -(int32_t)((uint32_t)-vq / m);
+    const int64_t a = (int64_t)v - bias;
+    return a < -bound ? -bound : a > bound + 1 ? bound + 1 : (int32_t)a;
 }
 
 static int at_least(const ni_at_least *t, int32_t bias, int32_t multiplier, int32_t bound, int32_t *a)
@@ -261,7 +280,7 @@ static int interval_bounds(const ni_tensor *t, const ni_encoding_traits *e, int3
                            const void *arg, ni_row_test *rt)
 {
     const ni_bit_interval *iv = (const ni_bit_interval *)arg;
-    ni_at_least lo_t = { 0, 0, 0 }, hi_t = { 0, 0, 0 };
+    ni_at_least lo_t = { 0, 0, 0, 0 }, hi_t = { 0, 0, 0, 0 };
     int32_t shift = 0; /* the thresholds on v depend on the shift only: computed again when it changes */
     for (uint32_t r = s0; r < s1; r++) {
         const ni_int8_row_params p = e->row_params(t, r);
@@ -271,8 +290,13 @@ static int interval_bounds(const ni_tensor *t, const ni_encoding_traits *e, int3
             if (!threshold_of(iv->lo, shift, &lo_t) || !threshold_of(iv->hi + 1, shift, &hi_t)) return 0;
         }
         int32_t lo, hi1;
-        if (!at_least(&lo_t, p.bias, p.multiplier, bound, &lo) || !at_least(&hi_t, p.bias, p.multiplier, bound, &hi1))
+        if (p.multiplier > 0 && lo_t.fits && hi_t.fits) {
+            lo = at_least32(&lo_t, p.bias, p.multiplier, bound);
+            hi1 = at_least32(&hi_t, p.bias, p.multiplier, bound);
+        } else if (!at_least(&lo_t, p.bias, p.multiplier, bound, &lo) ||
+                   !at_least(&hi_t, p.bias, p.multiplier, bound, &hi1)) {
             return 0;
+        }
         rt[r - s0].a = lo;
         rt[r - s0].w = hi1 > lo ? (uint32_t)(hi1 - lo) : 0u; /* acc in [lo, hi1) */
     }
