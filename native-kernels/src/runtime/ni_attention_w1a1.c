@@ -1,6 +1,5 @@
 /* Attention block of NI_SCHEME_W1A1 (docs/numerics.md "Scheme W1A1: the layer"): Q, K, V as sign bits of their
  * binary linear layers (bit = acc + bias >= 0) in one pass over the tokens, then Bi-Attention (ni_b1_attention). */
-#include <string.h>
 #include "ni_attention_block.h"
 #include "ni_linear.h"
 #include "ni_profile.h"
@@ -40,9 +39,8 @@ static const uint8_t *run(const ni_model *m, const ni_arena_view *a, uint32_t n,
         }
         room += T * ni_input_bytes(t[i]);
     }
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 3; i++) { /* every bit of the n tokens' words is written by the sign epilogue */
         bits[i] = (uint32_t *)(void *)room;
-        memset(bits[i], 0, 4u * words * n);
         room += 4u * words * T;
     }
     const ni_epilogue ep[3] = { ni_epilogue_sign_bits(bits[0], words), ni_epilogue_sign_bits(bits[1], words),

@@ -261,7 +261,7 @@ static void test_attention(void)
 {
     static const uint32_t shapes[][3] = { /* n, hidden, heads */
         { 1, 32, 1 }, { 2, 64, 2 }, { 5, 64, 1 }, { 31, 128, 4 }, { 32, 128, 4 }, { 33, 128, 4 }, { 33, 128, 2 },
-        { 64, 64, 1 }, { 65, 192, 3 }, { 100, 96, 3 },
+        { 64, 64, 1 }, { 65, 192, 3 }, { 100, 96, 3 }, { 255, 64, 2 }, { 256, 32, 1 }, { 257, 32, 1 }, /* 32-dim heads */
     };
     for (uint32_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++) {
         uint32_t n = shapes[si][0], hidden = shapes[si][1], heads = shapes[si][2];
