@@ -32,29 +32,34 @@ static uint32_t ni_b1_planes_ge(const uint32_t *planes, uint32_t stride, uint32_
 /* Heads of 32 dimensions (one word each: dh = 32, the usual head): the same steps with the query's word in a
  * register, one load per key and value word and the count planes in a local array (no scratch to clear). */
 static void ni_b1_attention_bits_w1(const uint32_t *qbits, const uint32_t *kbits, const uint32_t *vbits, uint32_t n,
-                                    uint32_t words, uint32_t heads, uint32_t m, uint32_t limit1, int32_t ctx_threshold,
+                                    uint32_t words, uint32_t heads, uint32_t limit1, int32_t ctx_threshold,
                                     uint32_t *out)
 {
     for (uint32_t h = 0; h < heads; h++)
         for (uint32_t i = 0; i < n; i++) {
             const uint32_t q = qbits[(size_t)i * words + h];
             const uint32_t *kj = kbits + h, *vj = vbits + h;
-            uint32_t planes[NI_B1_COUNT_BITS] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, ones = 0;
+            uint32_t planes[NI_B1_COUNT_BITS], used = 0, ones = 0; /* planes from used up: zero, never written */
             for (uint32_t j = 0; j < n; j++, kj += words, vj += words) {
                 if (ni_b1_popcount(q ^ *kj) >= limit1) continue; /* a_ij = 0 */
                 ones++;
-                uint32_t carry = *vj;
-                for (uint32_t p = 0; carry != 0 && p < m; p++) {
+                uint32_t carry = *vj, p = 0;
+                for (; carry != 0 && p < used; p++) {
                     const uint32_t b = planes[p];
                     planes[p] = b ^ carry;
                     carry &= b;
                 }
+                if (carry != 0) planes[used++] = carry; /* p == used: counts <= n < 2^NI_B1_COUNT_BITS */
             }
             const int32_t sum = (int32_t)ones + ctx_threshold;
             const int32_t kk = sum <= 0 ? 0 : (sum + 1) / 2;
-            out[(size_t)i * words + h] = kk == 0 ? 0xFFFFFFFFu
-                                       : (uint32_t)kk > ones ? 0u
-                                       : ni_b1_planes_ge(planes, 1, m, (uint32_t)kk);
+            uint32_t ge = 0;
+            if (kk == 0) {
+                ge = 0xFFFFFFFFu;
+            } else if ((uint32_t)kk <= ones && ((uint32_t)kk >> used) == 0) { /* else every count < 2^used <= kk */
+                ge = ni_b1_planes_ge(planes, 1, used, (uint32_t)kk);
+            }
+            out[(size_t)i * words + h] = ge;
         }
 }
 
@@ -69,7 +74,7 @@ void ni_b1_attention_bits(const uint32_t *qbits, const uint32_t *kbits, const ui
                           : threshold < -(int32_t)dh ? dh + 1u
                           : (uint32_t)((int32_t)dh - threshold) / 2u + 1u; /* as ni_b1_attention */
     if (dw == 1 && ctx_threshold > -128) {
-        ni_b1_attention_bits_w1(qbits, kbits, vbits, n, words, heads, m, limit1, ctx_threshold, out);
+        ni_b1_attention_bits_w1(qbits, kbits, vbits, n, words, heads, limit1, ctx_threshold, out);
         return;
     }
     uint32_t *planes = scratch; /* planes[p * dw + dd] */
