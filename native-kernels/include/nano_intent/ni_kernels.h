@@ -96,6 +96,15 @@ void ni_requant_tile_s8_gemm(const ni_tensor *t, uint32_t r0, uint32_t r1, const
                              uint32_t n, int8_t *out, uint32_t out_stride);
 void ni_requant_tile_add_s16_gemm(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc,
                                   uint32_t acc_stride, uint32_t n, ni_requant res_rq, int16_t *io, uint32_t io_stride);
+/* The same with the residual term already in io (int16, from ni_widen_s8_lut16_in_place): io becomes
+ * sat16(v + io), which is ni_requant_tile_add_s16's value when io = round_shift(res * res_rq). */
+void ni_requant_tile_plus_s16(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
+                              uint32_t n, int16_t *io, uint32_t io_stride);
+void ni_requant_tile_plus_s16_gemm(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc,
+                                   uint32_t acc_stride, uint32_t n, int16_t *io, uint32_t io_stride);
+/* lut[i + 128] = round_shift(i * rq.multiplier, rq.shift) for int8 i: 1 when every one fits int16, else 0 (lut
+ * partly written). */
+int ni_requant_lut16(ni_requant rq, int16_t *lut);
 /* out[r] = clamp(v, +-NI_LOGIT_LIMIT) for one token: exit logits, Q16 nats. */
 void ni_requant_tile_logits(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, int32_t *out);
 #define NI_LOGIT_FRAC_BITS 16
@@ -134,6 +143,8 @@ void ni_embed_token_s16(const ni_tensor *word, const ni_tensor *pos, uint32_t to
 
 /* buf holds n int8 at its start; afterwards it holds the same n values as int16 (2n bytes). */
 void ni_widen_s8_in_place(void *buf, uint32_t n);
+/* The same through a table: value v becomes lut[v + 128] (the residual requantized: ni_requant_lut16). */
+void ni_widen_s8_lut16_in_place(void *buf, uint32_t n, const int16_t *lut);
 
 /* ---- normalisation and activations ---- */
 

@@ -140,6 +140,32 @@ static void tile_add_s16(const ni_tensor *t, uint32_t r0, uint32_t r1, const int
     }
 }
 
+/* tile_add_s16 with the residual already requantized in io (ni_requant_lut16): io = sat16(v + io). */
+static void tile_plus_s16(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
+                          uint32_t n, int16_t *io, uint32_t io_stride, uint32_t bound)
+{
+    const ni_encoding_traits *e = ni_encoding_find(t->encoding);
+    const int batched = n >= NI_RQ32_MIN_TOKENS;
+    for (uint32_t r = r0; r < r1; r++) {
+        const ni_int8_row_params p = e->row_params(t, r);
+        const int32_t *a = acc + (r - r0);
+        int16_t *o = io + r;
+        ni_rq32 q;
+        /* the value below 2^30 and |io| <= 2^15: the sum fits int32 */
+        if (batched && row_fits_32(p, bound, &q) && at32(&q)) {
+            const int32_t bias = p.bias;
+            const uint32_t m = q.m, up = q.up;
+            for (const int32_t *end = a + n * acc_stride; a != end; a += acc_stride, o += io_stride)
+                *o = (int16_t)sat16_32(rq32_at32(*a + bias, m, up) + *o);
+        } else if (batched && row_fits_32(p, bound, &q)) {
+            for (uint32_t k = 0; k < n; k++)
+                o[k * io_stride] = (int16_t)sat16_32(ni_rq32_apply(a[k * acc_stride] + p.bias, &q) + o[k * io_stride]);
+        } else {
+            for (uint32_t k = 0; k < n; k++) o[k * io_stride] = ni_sat16(value(a[k * acc_stride], p) + o[k * io_stride]);
+        }
+    }
+}
+
 /* The encoding's range when every accumulator of the tile lies in it (a caller's own values may not), else none. */
 static uint32_t bound_seen(const ni_tensor *t, const int32_t *acc, uint32_t acc_stride, uint32_t w, uint32_t n)
 {
@@ -173,6 +199,46 @@ void ni_requant_tile_add_s16_gemm(const ni_tensor *t, uint32_t r0, uint32_t r1, 
                                   uint32_t acc_stride, uint32_t n, ni_requant res_rq, int16_t *io, uint32_t io_stride)
 {
     tile_add_s16(t, r0, r1, acc, acc_stride, n, res_rq, io, io_stride, bound_of(ni_encoding_find(t->encoding), t));
+}
+
+void ni_requant_tile_plus_s16(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, uint32_t acc_stride,
+                              uint32_t n, int16_t *io, uint32_t io_stride)
+{
+    tile_plus_s16(t, r0, r1, acc, acc_stride, n, io, io_stride, bound_seen(t, acc, acc_stride, r1 - r0, n));
+}
+
+void ni_requant_tile_plus_s16_gemm(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc,
+                                   uint32_t acc_stride, uint32_t n, int16_t *io, uint32_t io_stride)
+{
+    tile_plus_s16(t, r0, r1, acc, acc_stride, n, io, io_stride, bound_of(ni_encoding_find(t->encoding), t));
+}
+
+int ni_requant_lut16(ni_requant rq, int16_t *lut)
+{
+    /* round_shift is odd (ties away from zero): v(-i) = -v(i). v(i) = (i M + 2^(s-1)) >> s, the sum kept as it
+     * grows by M; v rises with i (M >= 0), so v(128) decides whether -128 fits. */
+    if (rq.multiplier < 0 || rq.shift < 1 || rq.shift > 62) return 0;
+    const uint64_t m = (uint32_t)rq.multiplier;
+    uint64_t x = (uint64_t)1 << (rq.shift - 1);
+    if (((x + 128u * m) >> rq.shift) > 32768u) return 0;
+    lut[128] = 0;
+    for (uint32_t i = 1; i <= 128u; i++) {
+        x += m;
+        const int32_t v = (int32_t)(x >> rq.shift);
+        if (i < 128u) lut[128 + i] = (int16_t)v;
+        lut[128 - i] = (int16_t)-v;
+    }
+    return 1;
+}
+
+void ni_widen_s8_lut16_in_place(void *buf, uint32_t n, const int16_t *lut)
+{
+    const int8_t *s8 = (const int8_t *)buf; /* from the last value down, as ni_widen_s8_in_place */
+    int16_t *s16 = (int16_t *)buf;
+    for (uint32_t i = n; i-- > 0;) {
+        int8_t v = s8[i];
+        s16[i] = lut[v + 128];
+    }
 }
 
 void ni_requant_tile_logits(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc, int32_t *out)

@@ -54,6 +54,12 @@ static void apply_add_s16(const ni_epilogue *ep, const ni_tensor *t, uint32_t r0
     ni_requant_tile_add_s16_gemm(t, r0, r1, acc, acc_stride, n, ep->res_rq, ep->wide, ep->wide_stride);
 }
 
+static void apply_plus_s16(const ni_epilogue *ep, const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc,
+                           uint32_t acc_stride, uint32_t n)
+{
+    ni_requant_tile_plus_s16_gemm(t, r0, r1, acc, acc_stride, n, ep->wide, ep->wide_stride);
+}
+
 static void apply_sign_bits(const ni_epilogue *ep, const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t *acc,
                             uint32_t acc_stride, uint32_t n)
 {
@@ -95,6 +101,16 @@ ni_epilogue ni_epilogue_add_s16(int16_t *wide, uint32_t wide_stride, ni_requant 
     e.wide = wide;
     e.wide_stride = wide_stride;
     e.res_rq = res_rq;
+    return e;
+}
+
+ni_epilogue ni_epilogue_plus_s16(int16_t *wide, uint32_t wide_stride)
+{
+    ni_epilogue e;
+    memset(&e, 0, sizeof e);
+    e.apply = apply_plus_s16;
+    e.wide = wide;
+    e.wide_stride = wide_stride;
     return e;
 }
 

@@ -33,6 +33,8 @@ typedef struct ni_epilogue {
 ni_epilogue ni_epilogue_s8(uint8_t *out, uint32_t out_stride, const int8_t *lut, const ni_tensor *consumer,
                            int8_t *row_tmp);
 ni_epilogue ni_epilogue_add_s16(int16_t *wide, uint32_t wide_stride, ni_requant res_rq);
+/* wide already holds the requantized residual: wide = sat16(requantized tile + wide) */
+ni_epilogue ni_epilogue_plus_s16(int16_t *wide, uint32_t wide_stride);
 ni_epilogue ni_epilogue_sign_bits(uint32_t *bits, uint32_t bits_stride);
 ni_epilogue ni_epilogue_logits(int32_t *logits);
 

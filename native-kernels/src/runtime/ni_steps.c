@@ -72,13 +72,22 @@ int ni_embed(const ni_model *m, const int32_t *ids, uint32_t n, uint8_t *arena, 
 }
 
 /* One residual branch closed: wide (int16 [n][H], holding the branch input as int8 values) += requantized `t`
- * applied to `in`, then the LayerNorm writes the int8 result back into the first half of wide (h or a). */
+ * applied to `in`, then the LayerNorm writes the int8 result back into the first half of wide (h or a). The
+ * residual's requantization of the 256 int8 values is tabulated once (in the acc tile, free until the GEMM runs)
+ * and applied while widening, when every value fits int16; else each element takes it in the epilogue. */
 static void residual_layernorm(const ni_tensor *t, const uint8_t *in, uint32_t in_stride, ni_requant res_rq,
                                const ni_ln_param *ln, uint32_t n, const ni_arena_view *a, uint32_t H,
                                ni_profile_step_id ln_step)
 {
-    ni_widen_s8_in_place(a->hidden, n * H);
-    const ni_epilogue ep = ni_epilogue_add_s16(a->wide, H, res_rq);
+    int16_t *lut = (int16_t *)(void *)a->acc;
+    ni_epilogue ep;
+    if (4u * a->max_positions * a->tile_rows >= 2u * NI_LUT8_LEN && ni_requant_lut16(res_rq, lut)) {
+        ni_widen_s8_lut16_in_place(a->hidden, n * H, lut);
+        ep = ni_epilogue_plus_s16(a->wide, H);
+    } else {
+        ni_widen_s8_in_place(a->hidden, n * H);
+        ep = ni_epilogue_add_s16(a->wide, H, res_rq);
+    }
     ni_linear(t, in, in_stride, &ep, n, a);
     NI_PROFILE_STEP(ln_step);
     (void)ln_step;

@@ -203,13 +203,85 @@ static void test_tiles(void)
                     failures++;
                 }
             }
+
+        /* int16 output plus a residual term already in io (any int16) */
+        for (uint32_t i = 0; i < TOK * ROWS; i++) io[i] = io_in[i];
+        (gemm ? ni_requant_tile_plus_s16_gemm : ni_requant_tile_plus_s16)(&t, r0, r1, acc, w, n, io, ROWS);
+        for (uint32_t k = 0; k < n; k++)
+            for (uint32_t r = 0; r < ROWS; r++) {
+                int16_t want = io_in[k * ROWS + r];
+                if (r >= r0 && r < r1) {
+                    const ni_int8_row_params p = ni_encoding_find(enc)->row_params(&t, r);
+                    want = ni_sat16(rq((int64_t)acc[k * w + (r - r0)] + p.bias, p.multiplier, p.shift) + io_in[k * ROWS + r]);
+                }
+                if (io[k * ROWS + r] != want) {
+                    if (failures < 20) printf("FAIL plus_s16 case %d token %u row %u: %d, expected %d\n", c, (unsigned)k, (unsigned)r, io[k * ROWS + r], want);
+                    failures++;
+                }
+            }
     }
+}
+
+/* One residual requant: the table holds rq(i) for every int8 i exactly when all 256 fit int16 (else 0), and the
+ * widening through it gives each value's entry. */
+static int16_t lut[256];
+static union { int8_t s8[2 * 300]; int16_t s16[300]; } wbuf;
+static int lut_fits_seen, lut_declined_seen;
+static void check_lut(int32_t m, int32_t s)
+{
+    const ni_requant rq_ = { m, s };
+    int fits = 1;
+    for (int32_t i = -128; i <= 127; i++) {
+        const int64_t v = rq(i, m, s);
+        if (v < -32768 || v > 32767) fits = 0;
+    }
+    for (int i = 0; i < 256; i++) lut[i] = 0x5A5A;
+    const int got = ni_requant_lut16(rq_, lut);
+    if (got != fits) {
+        if (failures < 20) printf("FAIL lut16 M %d s %d: %d, expected %d\n", (int)m, (int)s, got, fits);
+        failures++;
+        return;
+    }
+    if (!got) { lut_declined_seen++; return; }
+    lut_fits_seen++;
+    for (int32_t i = -128; i <= 127; i++)
+        if (lut[i + 128] != rq(i, m, s)) {
+            if (failures < 20) printf("FAIL lut16 M %d s %d value %d: %d\n", (int)m, (int)s, (int)i, lut[i + 128]);
+            failures++;
+        }
+    const uint32_t n = 256u + rnd() % 44u; /* every value, then random ones; in place from the last down */
+    for (uint32_t i = 0; i < n; i++) wbuf.s8[i] = (int8_t)(i < 256u ? (int32_t)i - 128 : rnd_in(-128, 127));
+    int8_t copy[300];
+    memcpy(copy, wbuf.s8, n);
+    ni_widen_s8_lut16_in_place(wbuf.s8, n, lut);
+    for (uint32_t i = 0; i < n; i++) CHECK(wbuf.s16[i] == lut[copy[i] + 128]);
+}
+
+static void test_residual_lut(void)
+{
+    for (int32_t s = 1; s <= 22; s++) /* multipliers at the int16 limits of -128 (2^(s+8)) and 127 (32767 2^s / 127) */
+        for (int32_t d = -3; d <= 3; d++) {
+            const int64_t edges[2] = { ((int64_t)1 << (s + 8)) + d, (((int64_t)32767 << s) + 126) / 127 + d };
+            for (int e = 0; e < 2; e++)
+                if (edges[e] <= INT32_MAX) check_lut((int32_t)edges[e], s);
+        }
+    for (int c = 0; c < 2000; c++) { /* shifts 1..62, multipliers 0..2^31 - 1, ties */
+        const int32_t s = rnd_in(1, 62);
+        const int32_t m = c % 7 == 0 ? (c % 2 ? 0 : 0x7FFFFFFF) : c % 5 == 1 && s <= 31 ? (int32_t)(1u << (s - 1))
+                        : (int32_t)(rnd() >> rnd_in(1, 31));
+        check_lut(m, s);
+    }
+    CHECK(!ni_requant_lut16((ni_requant){ -1, 4 }, lut) && !ni_requant_lut16((ni_requant){ 1, 0 }, lut) &&
+          !ni_requant_lut16((ni_requant){ 1, 63 }, lut));
+    printf("residual tables: %d fit, %d declined\n", lut_fits_seen, lut_declined_seen);
+    CHECK(lut_fits_seen > 100 && lut_declined_seen > 100);
 }
 
 int main(void)
 {
     test_form_limits();
     test_tiles();
+    test_residual_lut();
     printf("%s\n", failures ? "FAILED" : "PASSED");
     return failures ? 1 : 0;
 }
