@@ -180,7 +180,7 @@ static void emit_lt(const int32_t *acc, uint32_t acc_stride, uint32_t n, uint32_
 /* emit_ge for the usual tile: 8 rows at a byte of the word (bit offset a multiple of 8), |acc| and |a| small. Each
  * token's 8 bits are one byte store, no read-modify-write of the word. On Armv7E-M two rows share a word as int16
  * lanes (rows j and j + 4): SSUB16 of (a - 1, acc) is negative in a lane exactly when acc >= a, and the four words'
- * lane signs gather into the byte with ANDs and shifted ORs: ~27 instructions per token for 8 bits. Needs
+ * lane signs gather into the byte with ANDs and shifted ORs: ~35 instructions per token for 8 bits. Needs
  * |a - 1 - acc| < 2^15 (bound <= NI_BITS_LANE_BOUND) and a little-endian word. Elsewhere the same bytes in C. */
 #define NI_BITS_LANE_BOUND 16383
 #if defined(__ARM_FEATURE_SIMD32) && __ARM_FEATURE_SIMD32 && !defined(__ARM_BIG_ENDIAN) && defined(__GNUC__)
@@ -252,7 +252,8 @@ static int tile_bits(const ni_tensor *t, uint32_t r0, uint32_t r1, const int32_t
     if (e->acc_bound == NULL && !exact) return 0;
     /* interval widths (up to 2 bound + 1) and acc - a must stay in int32: wider tensors take the caller's path */
     if (!exact && e->acc_bound(t->cols) > (uint32_t)((INT32_MAX - 1) / 2)) return 0;
-    const int32_t bound = exact ? 0 : (int32_t)e->acc_bound(t->cols);
+    int32_t bound = exact ? 0 : (int32_t)e->acc_bound(t->cols);
+    if (!exact && bound == 0) bound = 1; /* acc = 0 lies in [-1, 1] too; 0 would read as exact in sign_bounds */
     ni_row_test rt[32];
     for (uint32_t s0 = r0; s0 < r1;) {
         const uint32_t s1 = r1 - s0 < 32u - s0 % 32u ? r1 : s0 + (32u - s0 % 32u);
