@@ -19,6 +19,7 @@ public static class CommandTree
         CalibrateCommand.Create,
         FinetuneInt8Command.Create,
         BinarizeCommand.Create,
+        TeacherCommand.Create,
     ];
 
     public static RootCommand Build(CliEnvironment env)
