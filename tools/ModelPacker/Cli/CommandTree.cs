@@ -20,6 +20,7 @@ public static class CommandTree
         FinetuneInt8Command.Create,
         BinarizeCommand.Create,
         TeacherCommand.Create,
+        SplitsCommand.Create,
     ];
 
     public static RootCommand Build(CliEnvironment env)

@@ -45,7 +45,8 @@ public static class TeacherSummary
                 w.WriteNumber("l2", c.Options.L2);
                 w.WriteNumber("epochs", c.Options.Epochs);
                 w.WriteNumber("validation_accuracy", c.ValidationAccuracy);
-                w.WriteNumber("test_accuracy", c.TestAccuracy);
+                w.WriteNumber("test_accuracy", c.Test.Accuracy);
+                if (c.Test.InScopeAccuracy is { } inScope) w.WriteNumber("test_in_scope_accuracy", inScope);
                 w.WriteEndObject();
             }
             w.WriteEndArray();

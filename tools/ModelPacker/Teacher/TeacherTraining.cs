@@ -20,7 +20,7 @@ public sealed record TeacherResult(
 
 /// <summary>One fitted candidate head. Only <see cref="ValidationAccuracy"/> chooses; the test accuracy is reported
 /// so the choice can be compared with each alternative (e.g. plain logistic regression) afterwards.</summary>
-public sealed record HeadCandidate(HeadTrainingOptions Options, double ValidationAccuracy, double TestAccuracy);
+public sealed record HeadCandidate(HeadTrainingOptions Options, double ValidationAccuracy, ClassificationReport Test);
 
 /// <summary>
 /// Builds the teacher for a dataset: embeds every utterance of its three splits (through the cache), fits each
@@ -72,9 +72,10 @@ public static class TeacherTraining
             var head = HeadTrainer.Train(flatTrain, trainY, embedder.Dimension, labels.Length, options, cancellation);
             var teacher = new SentenceTeacherHead(embedder.EncoderId, labels, head, options);
             double accuracy = Accuracy(teacher.Predict(validationX), validationY);
-            double testAccuracy = Accuracy(teacher.Predict(testX), testY);
-            scores.Add(new HeadCandidate(options, accuracy, testAccuracy));
-            log?.Invoke($"head {options.Describe()}: validation accuracy {accuracy:P2} (test {testAccuracy:P2})");
+            var test = ClassificationReport.Compute(labels, testY, teacher.Predict(testX));
+            scores.Add(new HeadCandidate(options, accuracy, test));
+            log?.Invoke($"head {options.Describe()}: validation accuracy {accuracy:P2} (test {test.Accuracy:P2}" +
+                        (test.InScopeAccuracy is { } inScope ? $", in-scope {inScope:P2})" : ")"));
             if (accuracy > bestAccuracy)
             {
                 best = teacher;
