@@ -32,9 +32,9 @@ public static class TeacherTraining
     /// <summary>Logistic regression at three L2 strengths and a small MLP: cheap enough to try them all.</summary>
     public static IReadOnlyList<HeadTrainingOptions> DefaultCandidates { get; } =
     [
-        new() { Hidden = 0, L2 = 1e-5f },
-        new() { Hidden = 0, L2 = 1e-4f },
-        new() { Hidden = 0, L2 = 1e-3f },
+        new() { Hidden = 0, L2 = 0f, LearningRate = 1e-2f, Epochs = 40 },
+        new() { Hidden = 0, L2 = 1e-6f, LearningRate = 1e-2f, Epochs = 40 },
+        new() { Hidden = 0, L2 = 1e-5f, LearningRate = 1e-2f, Epochs = 40 },
         new() { Hidden = 512, L2 = 1e-4f, Epochs = 20 },
     ];
 
