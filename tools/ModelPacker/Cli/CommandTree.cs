@@ -19,6 +19,8 @@ public static class CommandTree
         CalibrateCommand.Create,
         FinetuneInt8Command.Create,
         BinarizeCommand.Create,
+        TeacherCommand.Create,
+        SplitsCommand.Create,
     ];
 
     public static RootCommand Build(CliEnvironment env)
