@@ -148,6 +148,37 @@ public class NativeTokenizerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void CTokenizer_AndTheImageReference_UseTheHeadersSpecialIdsAndWordLimit()
+    {
+        // A header whose ids are not the strings' names and whose word limit is 6 code points: the C tokenizer and
+        // the C# reference of the read image (IntegerImage.Classifier) must both follow the header.
+        var vocab = Vocabulary.Load(Path.Combine(TestPaths.RepoRoot, "models", "snips", "vocab.txt"));
+        var plain = ImageReader.Read(ImageWithVocabulary(vocab, 32), "image").Content;
+        var v = plain.VocabularySettings;
+        var content = new ImageContent
+        {
+            Dims = plain.Dims, ArenaBytes = plain.ArenaBytes, Tensors = plain.Tensors, QuantParams = plain.QuantParams,
+            Vocabulary = plain.Vocabulary, Labels = plain.Labels, Thresholds = plain.Thresholds,
+            VocabularySettings = v with { UnkId = v.MaskId, ClsId = v.SepId, SepId = v.ClsId, MaxWordChars = 6 },
+        };
+        var image = ImageWriter.Build(content);
+        var read = IntegerImage.FromContent(ImageReader.Read(image, "image").Content, "image");
+        var reference = read.Classifier();
+        using var native = new NativeTokenizer(image);
+        int unknown = 0;
+        foreach (var text in TokenizerHardCases.All().Concat(Utterances().Take(3000).Select(u => u.Text)))
+        {
+            var want = reference.Encode(text);
+            Assert.Equal(want, native.Tokenize(Encoding.UTF8.GetBytes(text), 32));
+            Assert.Equal(v.SepId, want[0]);
+            if (want.Contains(v.MaskId)) unknown++;
+        }
+        Assert.True(unknown > 500, $"only {unknown} texts have a word over 6 characters"); // the limit was exercised
+        // and a read image writes the same header back
+        Assert.Equal(content.VocabularySettings, ImageReader.Read(read.Build(), "image").Content.VocabularySettings);
+    }
+
+    [Fact]
     public void CTokenizer_RejectsBadArguments()
     {
         var vocab = Vocabulary.Load(Path.Combine(TestPaths.RepoRoot, "models", "snips", "vocab.txt"));

@@ -7,8 +7,15 @@ public sealed record ImageTensor(ushort Id, EncodedTensor Tensor);
 
 /// <summary>What the device tokenizer needs besides the entries.</summary>
 public sealed record VocabularySettings(
-    ushort PadId, ushort UnkId, ushort ClsId, ushort SepId, ushort MaskId, ushort MaxWordChars = 100,
-    uint Flags = FlashImageFormat.VocabFlagLowercase | FlashImageFormat.VocabFlagStripAccents);
+    ushort PadId, ushort UnkId, ushort ClsId, ushort SepId, ushort MaskId, ushort MaxWordChars = DefaultVocabulary.MaxWordChars,
+    uint Flags = DefaultVocabulary.Flags);
+
+/// <summary>BERT's uncased tokenizer, which the packer writes unless told otherwise.</summary>
+public static class DefaultVocabulary
+{
+    public const ushort MaxWordChars = 100;
+    public const uint Flags = FlashImageFormat.VocabFlagLowercase | FlashImageFormat.VocabFlagStripAccents;
+}
 
 /// <summary>An utterance's token ids and the integer reference's expected logits [L][C] and entropies [L].</summary>
 public sealed record TestVector(ushort[] Tokens, int[][] Logits, int[] Entropies);

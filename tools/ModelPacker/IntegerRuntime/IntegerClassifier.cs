@@ -1,3 +1,4 @@
+using ModelPacker.FlashImage;
 using ModelPacker.Evaluation;
 using ModelPacker.Text;
 
@@ -14,14 +15,14 @@ public sealed class IntegerClassifier : IIntentClassifier
     private readonly ThreadLocal<IntegerAlbert> _runtime;
 
     public IntegerClassifier(IntegerModel model, Vocabulary vocabulary, IReadOnlyList<string> labels, IReadOnlyList<int> thresholdsQ16,
-        NormalizerTable? normalizer = null)
+        NormalizerTable? normalizer = null, int maxWordChars = DefaultVocabulary.MaxWordChars)
     {
         if (labels.Count != model.Dims.NumLabels) throw new ArgumentException($"{labels.Count} labels for a model with {model.Dims.NumLabels}");
         if (thresholdsQ16.Count != model.Dims.NumLayers) throw new ArgumentException($"{thresholdsQ16.Count} thresholds for {model.Dims.NumLayers} layers");
         Model = model;
         Labels = labels;
         ThresholdsQ16 = thresholdsQ16;
-        _tokenizer = new WordPieceTokenizer(vocabulary, normalizer: normalizer);
+        _tokenizer = new WordPieceTokenizer(vocabulary, maxInputCharsPerWord: maxWordChars, normalizer: normalizer);
         _runtime = new ThreadLocal<IntegerAlbert>(() => new IntegerAlbert(model));
     }
 

@@ -18,6 +18,10 @@ public sealed class IntegerImage
     public IReadOnlyList<TestVector>? TestVectors { get; init; }
     public uint BoardId { get; init; }
     public uint Flags { get; init; }
+    /// <summary>A word of more code points than this is one [UNK] (the VOCABULARY header's max_word_chars).</summary>
+    public ushort MaxWordChars { get; init; } = DefaultVocabulary.MaxWordChars;
+    /// <summary>The VOCABULARY header's tokenizer flags (lower-casing, accent stripping).</summary>
+    public uint VocabularyFlags { get; init; } = DefaultVocabulary.Flags;
     /// <summary>The image's NORMALIZER table (read from an image); null: generated from the vocabulary flags when
     /// written, BertNormalizer when tokenizing.</summary>
     public NormalizerTable? Normalizer { get; init; }
@@ -38,7 +42,8 @@ public sealed class IntegerImage
             Tensors = tensors,
             QuantParams = m.QuantParams.ToBytes(),
             Vocabulary = v.Tokens,
-            VocabularySettings = new VocabularySettings((ushort)v.PadId, (ushort)v.UnkId, (ushort)v.ClsId, (ushort)v.SepId, (ushort)v.MaskId),
+            VocabularySettings = new VocabularySettings((ushort)v.PadId, (ushort)v.UnkId, (ushort)v.ClsId, (ushort)v.SepId, (ushort)v.MaskId,
+                MaxWordChars, VocabularyFlags),
             Labels = Labels,
             Thresholds = ThresholdsQ16,
             TestVectors = image.TestVectors,
@@ -64,18 +69,22 @@ public sealed class IntegerImage
         return new IntegerImage
         {
             Model = Model.WithWordRows(oldOf, "image"),
-            Vocabulary = Vocabulary.FromTokens(order.Select(i => Vocabulary[i])),
+            Vocabulary = Vocabulary.FromTokens(order.Select(i => Vocabulary[i]), new(newOf[Vocabulary.PadId],
+                newOf[Vocabulary.UnkId], newOf[Vocabulary.ClsId], newOf[Vocabulary.SepId], newOf[Vocabulary.MaskId])),
             Labels = Labels,
             ThresholdsQ16 = ThresholdsQ16,
             TestVectors = TestVectors?.Select(t => t with { Tokens = t.Tokens.Select(id => (ushort)newOf[id]).ToArray() }).ToList(),
             BoardId = BoardId,
             Flags = Flags,
+            MaxWordChars = MaxWordChars,
+            VocabularyFlags = VocabularyFlags,
             Normalizer = Normalizer,
         };
     }
 
     public static IntegerImage FromContent(ImageContent c, string source)
     {
+        var vs = c.VocabularySettings;
         var model = IntegerModel.FromTensors(c.Dims, c.Tensors.ToDictionary(t => t.Id, t => t.Tensor),
             QuantParams.FromBytes(c.QuantParams, c.Dims, source), source);
         if (c.ArenaBytes != model.ArenaBytes)
@@ -83,12 +92,15 @@ public sealed class IntegerImage
         return new IntegerImage
         {
             Model = model,
-            Vocabulary = Vocabulary.FromTokens(c.Vocabulary), // token id = index, as in the image
+            // token id = index, and the special ids and word limit of the header: what the device tokenizer uses
+            Vocabulary = Vocabulary.FromTokens(c.Vocabulary, new(vs.PadId, vs.UnkId, vs.ClsId, vs.SepId, vs.MaskId)),
             Labels = c.Labels,
             ThresholdsQ16 = c.Thresholds,
             TestVectors = c.TestVectors,
             BoardId = c.BoardId,
             Flags = c.Flags,
+            MaxWordChars = vs.MaxWordChars,
+            VocabularyFlags = vs.Flags,
             Normalizer = c.Normalizer,
         };
     }
@@ -106,5 +118,5 @@ public sealed class IntegerImage
     }
 
     /// <summary>The classifier; it tokenizes with the image's NORMALIZER table when there is one, as the device does.</summary>
-    public IntegerClassifier Classifier() => new(Model, Vocabulary, Labels, ThresholdsQ16, Normalizer);
+    public IntegerClassifier Classifier() => new(Model, Vocabulary, Labels, ThresholdsQ16, Normalizer, MaxWordChars);
 }

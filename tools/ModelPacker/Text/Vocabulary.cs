@@ -5,7 +5,8 @@ namespace ModelPacker.Text;
 
 /// <summary>
 /// A WordPiece vocabulary in BERT's vocab.txt format: one token per line, id = 0-based line number. Continuation
-/// pieces start with "##". The five special tokens are found by name, wherever they are.
+/// pieces start with "##". The five special tokens are found by name, wherever they are, unless an image's header
+/// gives their ids (<see cref="FromTokens"/>).
 /// </summary>
 public sealed class Vocabulary
 {
@@ -20,7 +21,7 @@ public sealed class Vocabulary
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _wordStart;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _continuation; // keyed without "##"
 
-    private Vocabulary(string[] tokens, string source)
+    private Vocabulary(string[] tokens, string source, SpecialIds? given = null)
     {
         _tokens = tokens;
         _ids = new Dictionary<string, int>(tokens.Length, StringComparer.Ordinal);
@@ -35,12 +36,24 @@ public sealed class Vocabulary
         _wordStart = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
         _continuation = continuation.GetAlternateLookup<ReadOnlySpan<char>>();
 
+        if (given is { } g)
+        {
+            foreach (int id in (int[])[g.Pad, g.Unk, g.Cls, g.Sep, g.Mask])
+                if ((uint)id >= (uint)tokens.Length) throw Error(source, -1, $"special token id {id} outside the {tokens.Length} tokens");
+            (PadId, UnkId, ClsId, SepId, MaskId) = (g.Pad, g.Unk, g.Cls, g.Sep, g.Mask);
+            return;
+        }
         PadId = Special(Pad, source);
         UnkId = Special(Unk, source);
         ClsId = Special(Cls, source);
         SepId = Special(Sep, source);
         MaskId = Special(Mask, source);
     }
+
+    /// <summary>The five special tokens' ids, as an image's VOCABULARY header states them.</summary>
+    public readonly record struct SpecialIds(int Pad, int Unk, int Cls, int Sep, int Mask);
+
+    public SpecialIds Specials => new(PadId, UnkId, ClsId, SepId, MaskId);
 
     private int Special(string token, string source) =>
         _ids.TryGetValue(token, out int id) ? id : throw Error(source, -1, $"missing special token {token}");
@@ -68,7 +81,9 @@ public sealed class Vocabulary
     /// <summary>Looks up a continuation piece given WITHOUT its "##" prefix.</summary>
     internal bool TryGetContinuationId(ReadOnlySpan<char> piece, out int id) => _continuation.TryGetValue(piece, out id);
 
-    public static Vocabulary FromTokens(IEnumerable<string> tokens)
+    /// <summary>A vocabulary built in memory; the special tokens are found by name unless <paramref name="specials"/>
+    /// gives their ids (an image's header does: the device uses those, whatever strings they name).</summary>
+    public static Vocabulary FromTokens(IEnumerable<string> tokens, SpecialIds? specials = null)
     {
         var array = tokens.ToArray();
         for (int i = 0; i < array.Length; i++)
@@ -77,7 +92,7 @@ public sealed class Vocabulary
             if (array[i].AsSpan().IndexOfAny('\n', '\r') >= 0)
                 throw new ArgumentException($"vocabulary token {i}: contains a line break");
         }
-        return new Vocabulary(array, "");
+        return new Vocabulary(array, "", specials);
     }
 
     /// <summary>Reads vocab.txt (UTF-8, LF or CRLF). An empty line or a duplicate token is an error.</summary>

@@ -16,7 +16,7 @@ public sealed class WordPieceTokenizer
     public WordPieceTokenizer(Vocabulary vocab, bool lowerCase = true, int maxInputCharsPerWord = 100, NormalizerTable? normalizer = null)
     {
         ArgumentNullException.ThrowIfNull(vocab);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxInputCharsPerWord, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxInputCharsPerWord); // 0: every word is [UNK], as on the device
         Vocabulary = vocab;
         _lowerCase = lowerCase;
         _maxInputCharsPerWord = maxInputCharsPerWord;
