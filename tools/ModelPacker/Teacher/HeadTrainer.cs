@@ -1,4 +1,5 @@
 using ModelPacker.Numerics;
+using ModelPacker.Training;
 
 namespace ModelPacker.Teacher;
 
@@ -17,8 +18,7 @@ public static class HeadTrainer
         var head = new SoftmaxHead(dimension, options.Hidden, classes);
         head.Initialise(options.Seed);
         var gradients = head.NewBuffers();
-        var m = head.NewBuffers();
-        var v = head.NewBuffers();
+        var adam = new AdamW(head.Tensors, Beta1, Beta2, Epsilon, weightDecay: 0f); // L2 is in the loss
 
         int batch = Math.Min(options.BatchSize, n);
         int stepsPerEpoch = (n + batch - 1) / batch;
@@ -42,28 +42,10 @@ public static class HeadTrainer
                 head.LossAndGradient(xb.AsSpan(0, b * dimension), yb.AsSpan(0, b), options.L2, gradients);
                 step++;
                 float lr = options.LearningRate * (1f - (float)(step - 1) / totalSteps);
-                AdamStep(head, gradients, m, v, lr, step);
+                adam.Step(head.Tensors, gradients, lr);
             }
         }
         return head;
-    }
-
-    private static void AdamStep(SoftmaxHead head, float[][] g, float[][] m, float[][] v, float lr, long step)
-    {
-        float c1 = 1f - MathF.Pow(Beta1, step), c2 = 1f - MathF.Pow(Beta2, step);
-        for (int p = 0; p < g.Length; p++)
-        {
-            var w = head.Tensors[p].Data;
-            var gp = g[p];
-            var mp = m[p];
-            var vp = v[p];
-            for (int i = 0; i < w.Length; i++)
-            {
-                mp[i] = Beta1 * mp[i] + (1 - Beta1) * gp[i];
-                vp[i] = Beta2 * vp[i] + (1 - Beta2) * gp[i] * gp[i];
-                w[i] -= lr * (mp[i] / c1) / (MathF.Sqrt(vp[i] / c2) + Epsilon);
-            }
-        }
     }
 
     private static void Shuffle(int[] order, int seed, int epoch)

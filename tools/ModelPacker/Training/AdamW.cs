@@ -15,24 +15,37 @@ public sealed class AdamW
     private long _t;
 
     public AdamW(AlbertParameters p, float beta1, float beta2, float eps, float weightDecay)
+        : this(p.All, beta1, beta2, eps, weightDecay) { }
+
+    /// <summary>Adam over any list of tensors (e.g. the teacher's head, with <paramref name="weightDecay"/> 0).</summary>
+    public AdamW(IReadOnlyList<NamedTensor> tensors, float beta1, float beta2, float eps, float weightDecay)
     {
-        _m = p.All.Select(t => new float[t.Length]).ToArray();
-        _v = p.All.Select(t => new float[t.Length]).ToArray();
-        _decay = p.All.Select(t => t.Shape.Length > 1).ToArray();
+        _m = tensors.Select(t => new float[t.Length]).ToArray();
+        _v = tensors.Select(t => new float[t.Length]).ToArray();
+        _decay = tensors.Select(Decays).ToArray();
         (_beta1, _beta2, _eps, _weightDecay) = (beta1, beta2, eps, weightDecay);
     }
 
     public static bool Decays(NamedTensor t) => t.Shape.Length > 1;
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Step(AlbertParameters p, AlbertParameters grads, float lr)
+    {
+        var all = p.All; var gAll = grads.All;
+        Step(all.Count, k => all[k].Data, k => gAll[k].Data, lr);
+    }
+
+    /// <summary>One step of <paramref name="tensors"/> (the list this optimizer was made for) by <paramref name="gradients"/>, in the same order.</summary>
+    public void Step(IReadOnlyList<NamedTensor> tensors, IReadOnlyList<float[]> gradients, float lr) =>
+        Step(tensors.Count, k => tensors[k].Data, k => gradients[k], lr);
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void Step(int count, Func<int, float[]> weights, Func<int, float[]> gradients, float lr)
     {
         _t++;
         float c1 = 1f / (1f - MathF.Pow(_beta1, _t)), c2 = 1f / (1f - MathF.Pow(_beta2, _t));
-        var all = p.All; var gAll = grads.All;
-        Parallel.For(0, all.Count, k =>
+        Parallel.For(0, count, k =>
         {
-            var w = all[k].Data; var g = gAll[k].Data; var m = _m[k]; var v = _v[k];
+            var w = weights(k); var g = gradients(k); var m = _m[k]; var v = _v[k];
             float decay = _decay[k] ? 1f - lr * _weightDecay : 1f;
             for (int i = 0; i < w.Length; i++)
             {
