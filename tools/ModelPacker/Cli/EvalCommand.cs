@@ -47,8 +47,8 @@ internal static class EvalCommand
                 env.Error.WriteLine($"warning: {dataPath}: {report.UnknownLabels.Count} intent(s) the model does not know, counted as errors: " +
                                     string.Join(", ", report.UnknownLabels.Take(10)));
             var summary = new EvalSummary(result.GetValue(model)!, dataPath, splitName, report);
-            var early = classifier is IntegerRuntime.IntegerClassifier ic
-                ? IntegerRuntime.EarlyExitStatistics.Measure(ic, examples, cancellation) : null;
+            var ic = classifier as IntegerRuntime.IntegerClassifier;
+            var early = ic is not null ? IntegerRuntime.EarlyExitStatistics.Measure(ic, examples, cancellation) : null;
             if (asJson)
             {
                 var node = System.Text.Json.Nodes.JsonNode.Parse(summary.ToJson(result.GetValue(top)))!;
@@ -56,6 +56,14 @@ internal static class EvalCommand
                 {
                     node["early_exit_accuracy"] = early.Accuracy;
                     node["mean_layers"] = early.MeanLayers;
+                    var a = early.Answers;
+                    node["answers"] = new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["rejection"] = a.Rule.Describe(ic!.Labels),
+                        ["in_scope_accuracy"] = a.InScopeAccuracy,
+                        ["out_of_scope_recall"] = a.OutOfScopeRecall,
+                        ["in_scope_unknown"] = a.InScopeRejectedShare,
+                    };
                 }
                 env.Out.WriteLine(node.ToJsonString());
             }
@@ -63,8 +71,14 @@ internal static class EvalCommand
             {
                 summary.Print(env.Console, result.GetValue(top));
                 if (early is not null)
+                {
                     env.Console.MarkupLine($"Early exit (integer runtime, image thresholds): accuracy [bold]{early.Accuracy:P2}[/], " +
                                            $"mean {early.MeanLayers:F2} of {classifier.ExitCount} layers");
+                    var a = early.Answers;
+                    env.Console.MarkupLine(Markup.Escape($"Answers (early exit, unknown when {a.Rule.Describe(ic!.Labels)}): in-scope accuracy {a.InScopeAccuracy:P2}" +
+                                                         (a.OutOfScopeRecall is { } r ? $", out-of-scope recall {r:P2} ({a.OutOfScope} utterances)" : "") +
+                                                         $", in scope answered unknown {a.InScopeRejectedShare:P2}"));
+                }
             }
             return ExitCodes.Success;
         })));

@@ -38,7 +38,7 @@ internal static class VerifyCommand
                 return ExitCodes.Success;
             }
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var failures = TestVectorBuilder.Verify(image.Model, vectors);
+            var failures = TestVectorBuilder.Verify(image.Model, vectors, image.Rejection);
             double perSecond = vectors.Count / clock.Elapsed.TotalSeconds;
             if (failures.Count > 0)
             {

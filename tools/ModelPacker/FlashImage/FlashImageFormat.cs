@@ -42,8 +42,11 @@ public static class FlashImageFormat
     public const int VocabMaxTokenBytes = 255;
 
     public const int LabelsHeaderSize = 8, LabelEntrySize = 8, MaxLabelBytes = 255;
-    public const int ThresholdsHeaderSize = 8;
+    public const int ThresholdsHeaderSize = 8, ThrCount = 0, ThrRejectKind = 4;
+    // The rejection fields after the L exit thresholds (when reject_kind is not None), offsets from their start.
+    public const int RejectionFieldsSize = 8, RejThreshold = 0, RejUnknownLabel = 4, RejectKindMax = 2;
     public const int TestVectorsHeaderSize = 16, TestVectorHeaderSize = 8;
+    public const uint TestVectorsFlagAnswers = 0x1, TestVectorsFlagsKnown = 0x1;
 
     // NORMALIZER: header, ranges (u32 first code point | props << 24), mappings (u32 code point | length << 24,
     // u32 value), pool of u32 code points.

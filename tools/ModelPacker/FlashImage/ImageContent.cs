@@ -17,8 +17,10 @@ public static class DefaultVocabulary
     public const uint Flags = FlashImageFormat.VocabFlagLowercase | FlashImageFormat.VocabFlagStripAccents;
 }
 
-/// <summary>An utterance's token ids and the integer reference's expected logits [L][C] and entropies [L].</summary>
-public sealed record TestVector(ushort[] Tokens, int[][] Logits, int[] Entropies);
+/// <summary>An utterance's token ids and the integer reference's expected logits [L][C] and entropies [L]; and,
+/// when not null, the answer [L] of each exit under the image's rejection rule (a label index or
+/// <see cref="RejectionRule.Unknown"/>).</summary>
+public sealed record TestVector(ushort[] Tokens, int[][] Logits, int[] Entropies, int[]? Answers = null);
 
 /// <summary>Everything an image holds; ImageWriter lays it out, ImageReader returns it.</summary>
 public sealed class ImageContent
@@ -38,6 +40,8 @@ public sealed class ImageContent
     public required IReadOnlyList<string> Labels { get; init; }
     /// <summary>Exit entropy threshold per layer, fixed point as docs/numerics.md defines the entropy.</summary>
     public required IReadOnlyList<int> Thresholds { get; init; }
+    /// <summary>When an answer is "unknown" (THRESHOLDS' rejection fields); <see cref="RejectionRule.None"/>: never.</summary>
+    public RejectionRule Rejection { get; init; } = RejectionRule.None;
     /// <summary>Null: no TEST_VECTORS section. Empty list: the section with zero records.</summary>
     public IReadOnlyList<TestVector>? TestVectors { get; init; }
     /// <summary>The NORMALIZER section; null: the writer generates it from the vocabulary flags

@@ -24,6 +24,7 @@ public static class ImageReader
         private readonly List<TensorPlacement> _placements = [];
         private readonly List<ImageTensor> _tensors = [];
         private ModelDims _dims = null!;
+        private RejectionRule _rejection = RejectionRule.None;
 
         private InvalidDataException Fail(NiStatus st, string where, string what) =>
             FlashImageError.Create(st, $"{source}: {where}: {what} ({st.CName()})");
@@ -64,7 +65,7 @@ public static class ImageReader
                 {
                     BoardId = U32(HdrBoardId), ArenaBytes = U32(HdrArenaBytes), Flags = U32(HdrFlags), Dims = _dims,
                     Tensors = _tensors, QuantParams = qpBytes, Vocabulary = vocab, VocabularySettings = settings,
-                    Labels = labels, Thresholds = thresholds, TestVectors = vectors, Normalizer = normalizer,
+                    Labels = labels, Thresholds = thresholds, Rejection = _rejection, TestVectors = vectors, Normalizer = normalizer,
                 },
             };
         }
@@ -311,10 +312,17 @@ public static class ImageReader
             var s = _sec[(int)SectionKind.Thresholds]!;
             const string W = "THRESHOLDS";
             if (s.Length < ThresholdsHeaderSize) throw Fail(NiStatus.SectionFormat, W, "shorter than its header");
-            if (U32(s.Offset + 4) != 0) throw Fail(NiStatus.Reserved, W, "reserved not zero");
-            if (U32(s.Offset) != (uint)_dims.NumLayers || s.Length != ThresholdsHeaderSize + 4 * _dims.NumLayers)
-                throw Fail(NiStatus.Thresholds, W, $"{U32(s.Offset)} thresholds in {s.Length} bytes, MODEL says {_dims.NumLayers} layers");
-            return Enumerable.Range(0, _dims.NumLayers).Select(l => I32(s.Offset + ThresholdsHeaderSize + 4 * l)).ToList();
+            uint kind = U32(s.Offset + ThrRejectKind);
+            if (kind > RejectKindMax) throw Fail(NiStatus.Thresholds, W, $"reject_kind {kind} unknown (0..{RejectKindMax})");
+            int end = ThresholdsHeaderSize + 4 * _dims.NumLayers, want = end + (kind == 0 ? 0 : RejectionFieldsSize);
+            if (U32(s.Offset + ThrCount) != (uint)_dims.NumLayers || s.Length != want)
+                throw Fail(NiStatus.Thresholds, W, $"{U32(s.Offset + ThrCount)} thresholds in {s.Length} bytes, MODEL says {_dims.NumLayers} layers" +
+                                                   (kind == 0 ? "" : " and rejection fields"));
+            var list = Enumerable.Range(0, _dims.NumLayers).Select(l => I32(s.Offset + ThresholdsHeaderSize + 4 * l)).ToList();
+            _rejection = kind == 0 ? RejectionRule.None
+                : new RejectionRule((RejectKind)kind, I32(s.Offset + end + RejThreshold), I32(s.Offset + end + RejUnknownLabel));
+            if (_rejection.Problem(_dims.NumLabels) is { } problem) throw Fail(NiStatus.Thresholds, W, problem);
+            return list;
         }
 
         private ModelPacker.Text.NormalizerTable Normalizer()
@@ -333,7 +341,9 @@ public static class ImageReader
             uint len = (uint)s.Length;
             int L = _dims.NumLayers, C = _dims.NumLabels;
             if (len < TestVectorsHeaderSize) throw Fail(NiStatus.SectionFormat, W, "shorter than its header");
-            if (U32(o + 12) != 0) throw Fail(NiStatus.Reserved, W, "reserved not zero");
+            uint flags = U32(o + 12);
+            if ((flags & ~TestVectorsFlagsKnown) != 0) throw Fail(NiStatus.Flags, W, $"unknown flags 0x{flags:X8}");
+            bool answers = (flags & TestVectorsFlagAnswers) != 0;
             if (U32(o + 4) != (uint)L || U32(o + 8) != (uint)C) throw Fail(NiStatus.TestVectors, W, $"{U32(o + 4)} layers x {U32(o + 8)} labels, MODEL says {L} x {C}");
             uint count = U32(o), off = TestVectorsHeaderSize;
             var list = new List<TestVector>();
@@ -344,7 +354,7 @@ public static class ImageReader
                 int r = o + (int)off;
                 uint rec = U32(r), t = U16(r + 4);
                 if (U16(r + 6) != 0) throw Fail(NiStatus.Reserved, w, "reserved not zero");
-                if (t == 0 || t > (uint)_dims.MaxPositions || rec != (uint)ImageWriter.TestVectorRecordLength((int)t, _dims) || rec > len - off)
+                if (t == 0 || t > (uint)_dims.MaxPositions || rec != (uint)ImageWriter.TestVectorRecordLength((int)t, _dims, answers) || rec > len - off)
                     throw Fail(NiStatus.TestVectors, w, $"{t} tokens in a {rec}-byte record");
                 var tokens = new ushort[t];
                 for (int k = 0; k < t; k++)
@@ -358,7 +368,18 @@ public static class ImageReader
                 for (int l = 0; l < L; l++) { logits[l] = new int[C]; for (int c = 0; c < C; c++) { logits[l][c] = I32(at); at += 4; } }
                 var ent = new int[L];
                 for (int l = 0; l < L; l++) { ent[l] = I32(at); at += 4; }
-                list.Add(new TestVector(tokens, logits, ent));
+                int[]? ans = null;
+                if (answers)
+                {
+                    ans = new int[L];
+                    for (int l = 0; l < L; l++)
+                    {
+                        ans[l] = I32(at);
+                        at += 4;
+                        if (ans[l] < RejectionRule.Unknown || ans[l] >= C) throw Fail(NiStatus.TestVectors, w, $"layer {l} answer {ans[l]} outside -1..{C - 1}");
+                    }
+                }
+                list.Add(new TestVector(tokens, logits, ent, ans));
                 off += rec;
             }
             if (off != len) throw Fail(NiStatus.TestVectors, W, $"records end at {off}, the section at {len}");

@@ -35,7 +35,7 @@ public static class ImageWriter
             (SectionKind.QuantParams, content.QuantParams.ToArray()),
             (SectionKind.Vocabulary, VocabularySection.Build(content.Vocabulary, content.VocabularySettings)),
             (SectionKind.Labels, LabelsSection(content.Labels)),
-            (SectionKind.Thresholds, ThresholdsSection(content.Thresholds)),
+            (SectionKind.Thresholds, ThresholdsSection(content.Thresholds, content.Rejection)),
         };
         if (content.TestVectors != null) sections.Add((SectionKind.TestVectors, TestVectorsSection(content.TestVectors, d)));
         // Generated from the flags and pruned to what the vocabulary can tell apart (same token ids for every text).
@@ -169,32 +169,46 @@ public static class ImageWriter
         return b;
     }
 
-    private static byte[] ThresholdsSection(IReadOnlyList<int> thresholds)
+    private static byte[] ThresholdsSection(IReadOnlyList<int> thresholds, RejectionRule rejection)
     {
-        var b = new byte[ThresholdsHeaderSize + 4 * thresholds.Count];
-        BinaryPrimitives.WriteUInt32LittleEndian(b, (uint)thresholds.Count);
+        int end = ThresholdsHeaderSize + 4 * thresholds.Count;
+        // an image that never rejects has no rejection fields: the layout of images written before they existed
+        var b = new byte[end + (rejection.Kind == RejectKind.None ? 0 : RejectionFieldsSize)];
+        BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(ThrCount), (uint)thresholds.Count);
+        BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(ThrRejectKind), (uint)rejection.Kind);
         for (int i = 0; i < thresholds.Count; i++) BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(ThresholdsHeaderSize + 4 * i), thresholds[i]);
+        if (rejection.Kind != RejectKind.None)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(end + RejThreshold), rejection.ThresholdQ16);
+            BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(end + RejUnknownLabel), rejection.UnknownLabel);
+        }
         return b;
     }
 
     /// <summary>Bytes of one test vector record with <paramref name="tokens"/> tokens.</summary>
-    public static int TestVectorRecordLength(int tokens, ModelDims d) =>
-        TestVectorHeaderSize + Align(2 * tokens, 4) + 4 * d.NumLayers * d.NumLabels + 4 * d.NumLayers;
+    public static int TestVectorRecordLength(int tokens, ModelDims d, bool answers) =>
+        TestVectorHeaderSize + Align(2 * tokens, 4) + 4 * d.NumLayers * d.NumLabels + 4 * d.NumLayers * (answers ? 2 : 1);
 
     private static byte[] TestVectorsSection(IReadOnlyList<TestVector> vectors, ModelDims d)
     {
-        var b = new byte[TestVectorsHeaderSize + vectors.Sum(v => TestVectorRecordLength(v.Tokens.Length, d))];
+        // every record carries answers, or none does (the section's flag says which)
+        bool answers = vectors.Count > 0 && vectors[0].Answers is not null;
+        if (vectors.Any(v => (v.Answers is not null) != answers))
+            throw new InvalidDataException("test vectors: some carry answers and some do not");
+        var b = new byte[TestVectorsHeaderSize + vectors.Sum(v => TestVectorRecordLength(v.Tokens.Length, d, answers))];
         var s = b.AsSpan();
         BinaryPrimitives.WriteUInt32LittleEndian(s, (uint)vectors.Count);
         BinaryPrimitives.WriteUInt32LittleEndian(s[4..], (uint)d.NumLayers);
         BinaryPrimitives.WriteUInt32LittleEndian(s[8..], (uint)d.NumLabels);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[12..], answers ? TestVectorsFlagAnswers : 0);
         int cur = TestVectorsHeaderSize;
         for (int i = 0; i < vectors.Count; i++)
         {
             var v = vectors[i];
             if (v.Logits.Length != d.NumLayers || v.Logits.Any(l => l.Length != d.NumLabels) || v.Entropies.Length != d.NumLayers)
                 throw new InvalidDataException($"test vector {i}: needs {d.NumLayers} x {d.NumLabels} logits and {d.NumLayers} entropies");
-            int rec = TestVectorRecordLength(v.Tokens.Length, d);
+            if (answers && v.Answers!.Length != d.NumLayers) throw new InvalidDataException($"test vector {i}: needs {d.NumLayers} answers");
+            int rec = TestVectorRecordLength(v.Tokens.Length, d, answers);
             var r = s.Slice(cur, rec);
             BinaryPrimitives.WriteUInt32LittleEndian(r, (uint)rec);
             BinaryPrimitives.WriteUInt16LittleEndian(r[4..], (ushort)v.Tokens.Length);
@@ -203,6 +217,7 @@ public static class ImageWriter
             foreach (var layer in v.Logits)
                 foreach (int x in layer) { BinaryPrimitives.WriteInt32LittleEndian(r[o..], x); o += 4; }
             foreach (int x in v.Entropies) { BinaryPrimitives.WriteInt32LittleEndian(r[o..], x); o += 4; }
+            if (answers) foreach (int x in v.Answers!) { BinaryPrimitives.WriteInt32LittleEndian(r[o..], x); o += 4; }
             cur += rec;
         }
         return b;

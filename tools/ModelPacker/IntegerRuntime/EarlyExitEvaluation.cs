@@ -1,9 +1,13 @@
 using ModelPacker.Data;
+using ModelPacker.FlashImage;
+using ModelPacker.Quantization;
 
 namespace ModelPacker.IntegerRuntime;
 
-/// <summary>Accuracy of the device loop (early exit with the image's thresholds) and the mean layers it runs.</summary>
-public sealed record EarlyExitStatistics(int Count, int Correct, double MeanLayers, int[] ExitHistogram)
+/// <summary>Accuracy of the device loop (early exit with the image's thresholds), the mean layers it runs, and what
+/// its answers score under the image's rejection rule (in-scope accuracy and out-of-scope recall, "unknown"
+/// counting as wrong in scope and right out of scope).</summary>
+public sealed record EarlyExitStatistics(int Count, int Correct, double MeanLayers, int[] ExitHistogram, RejectionPoint Answers)
 {
     public double Accuracy => Count == 0 ? 0 : (double)Correct / Count;
 
@@ -12,14 +16,19 @@ public sealed record EarlyExitStatistics(int Count, int Correct, double MeanLaye
         var labelIds = classifier.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i);
         var exitLayer = new int[examples.Count];
         var right = new bool[examples.Count];
+        var samples = new RejectionSample[examples.Count];
         Parallel.For(0, examples.Count, new ParallelOptions { CancellationToken = ct }, i =>
         {
             var r = classifier.ClassifyEarlyExit(classifier.Encode(examples[i].Text));
             exitLayer[i] = r.ExitLayer;
-            right[i] = labelIds.TryGetValue(examples[i].Label, out int id) && r.Final.Predicted == id;
+            int gold = labelIds.TryGetValue(examples[i].Label, out int id) ? id : -1;
+            right[i] = r.Final.Predicted == gold;
+            samples[i] = new RejectionSample(r.Final.Predicted, gold, examples[i].Label == IntentDataset.OutOfScopeLabel,
+                r.Final.EntropyQ16, classifier.ConfidenceQ16(r.Final));
         });
         var hist = new int[classifier.ExitCount];
         foreach (int l in exitLayer) hist[l]++;
-        return new EarlyExitStatistics(examples.Count, right.Count(x => x), examples.Count == 0 ? 0 : exitLayer.Average(l => l + 1.0), hist);
+        return new EarlyExitStatistics(examples.Count, right.Count(x => x), examples.Count == 0 ? 0 : exitLayer.Average(l => l + 1.0), hist,
+            RejectionSweep.Evaluate(samples, classifier.Rejection));
     }
 }

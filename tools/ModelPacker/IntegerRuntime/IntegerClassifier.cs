@@ -29,6 +29,8 @@ public sealed class IntegerClassifier : IIntentClassifier
     public IntegerModel Model { get; }
     public IReadOnlyList<string> Labels { get; }
     public IReadOnlyList<int> ThresholdsQ16 { get; }
+    /// <summary>The image's rejection rule: when the device loop's answer is "unknown".</summary>
+    public RejectionRule Rejection { get; init; } = RejectionRule.None;
     public int ExitCount => Model.Dims.NumLayers;
     public int[] Encode(string text) => _tokenizer.Encode(text, Model.Dims.MaxPositions);
 
@@ -47,6 +49,15 @@ public sealed class IntegerClassifier : IIntentClassifier
     /// <summary>The device loop with these (or the image's) thresholds.</summary>
     public EarlyExitResult ClassifyEarlyExit(int[] tokenIds, IReadOnlyList<int>? thresholdsQ16 = null) =>
         _runtime.Value!.Classify(tokenIds, thresholdsQ16 ?? ThresholdsQ16);
+
+    /// <summary>The answer of an exit under <paramref name="rule"/> (default: the image's): its label index or
+    /// <see cref="RejectionRule.Unknown"/>.</summary>
+    public int Answer(ExitOutput exit, RejectionRule? rule = null) =>
+        IntegerKernels.Answer(rule ?? Rejection, exit.LogitsQ16, exit.EntropyQ16, Model.QuantParams.Exp2Frac);
+
+    /// <summary>Softmax probability of the exit's argmax, Q16, as the device computes it.</summary>
+    public int ConfidenceQ16(ExitOutput exit) =>
+        IntegerKernels.ConfidenceQ16(exit.LogitsQ16, exit.LogitsQ16.Length, Model.QuantParams.Exp2Frac, out _);
 
     public static float[][] ToFloat(ExitOutput[] exits) =>
         exits.Select(e => e.LogitsQ16.Select(v => v / 65536f).ToArray()).ToArray();

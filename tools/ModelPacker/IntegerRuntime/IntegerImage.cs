@@ -15,6 +15,8 @@ public sealed class IntegerImage
     public required IReadOnlyList<string> Labels { get; init; }
     /// <summary>Exit entropy thresholds, Q16 nats (stop when entropy &lt; threshold).</summary>
     public required IReadOnlyList<int> ThresholdsQ16 { get; init; }
+    /// <summary>When the answer is "unknown" (THRESHOLDS' rejection fields; None in an image never calibrated for it).</summary>
+    public RejectionRule Rejection { get; init; } = RejectionRule.None;
     public IReadOnlyList<TestVector>? TestVectors { get; init; }
     public uint BoardId { get; init; }
     public uint Flags { get; init; }
@@ -46,6 +48,7 @@ public sealed class IntegerImage
                 MaxWordChars, VocabularyFlags),
             Labels = Labels,
             Thresholds = ThresholdsQ16,
+            Rejection = Rejection,
             TestVectors = image.TestVectors,
             Normalizer = Normalizer,
         };
@@ -73,6 +76,7 @@ public sealed class IntegerImage
                 newOf[Vocabulary.UnkId], newOf[Vocabulary.ClsId], newOf[Vocabulary.SepId], newOf[Vocabulary.MaskId])),
             Labels = Labels,
             ThresholdsQ16 = ThresholdsQ16,
+            Rejection = Rejection,
             TestVectors = TestVectors?.Select(t => t with { Tokens = t.Tokens.Select(id => (ushort)newOf[id]).ToArray() }).ToList(),
             BoardId = BoardId,
             Flags = Flags,
@@ -96,6 +100,7 @@ public sealed class IntegerImage
             Vocabulary = Vocabulary.FromTokens(c.Vocabulary, new(vs.PadId, vs.UnkId, vs.ClsId, vs.SepId, vs.MaskId)),
             Labels = c.Labels,
             ThresholdsQ16 = c.Thresholds,
+            Rejection = c.Rejection,
             TestVectors = c.TestVectors,
             BoardId = c.BoardId,
             Flags = c.Flags,
@@ -118,5 +123,13 @@ public sealed class IntegerImage
     }
 
     /// <summary>The classifier; it tokenizes with the image's NORMALIZER table when there is one, as the device does.</summary>
-    public IntegerClassifier Classifier() => new(Model, Vocabulary, Labels, ThresholdsQ16, Normalizer, MaxWordChars);
+    public IntegerClassifier Classifier() => new(Model, Vocabulary, Labels, ThresholdsQ16, Normalizer, MaxWordChars) { Rejection = Rejection };
+
+    /// <summary>The test vectors with every exit's answer under <paramref name="rule"/> (from their stored logits and
+    /// entropies), for an image whose rejection rule changes.</summary>
+    public IReadOnlyList<TestVector>? TestVectorsAnswering(RejectionRule rule) =>
+        TestVectors?.Select(t => t with
+        {
+            Answers = t.Logits.Select((logits, l) => IntegerKernels.Answer(rule, logits, t.Entropies[l], Model.QuantParams.Exp2Frac)).ToArray(),
+        }).ToList();
 }

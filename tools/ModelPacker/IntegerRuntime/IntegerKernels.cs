@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using ModelPacker.Encodings;
+using ModelPacker.FlashImage;
 using ModelPacker.IntegerRuntime.Kernels;
 
 namespace ModelPacker.IntegerRuntime;
@@ -177,5 +178,31 @@ public static class IntegerKernels
         long log2z = (long)(k - 30) * 65536 + log2Frac[(int)((z >> (k - 8)) & 255)];
         long lnz = FixedPoint.RoundShift(log2z * Ln2Q16, 16);
         return (int)(lnz + FixedPoint.DivRound(s, z));
+    }
+
+    /// <summary>Softmax probability of the argmax (the first largest logit) in Q16, from the entropy's exp terms: 1..65536
+    /// (ni_confidence_q16).</summary>
+    public static int ConfidenceQ16(ReadOnlySpan<int> logits, int n, ReadOnlySpan<int> exp2Frac, out int argmax)
+    {
+        argmax = 0;
+        for (int j = 1; j < n; j++) if (logits[j] > logits[argmax]) argmax = j;
+        int m = logits[argmax];
+        long z = 0;
+        for (int j = 0; j < n; j++)
+        {
+            long d = (long)m - logits[j];
+            long t = FixedPoint.RoundShift(d * Log2EQ16, 16);
+            long ip = t >> 16;
+            z += ip >= 31 ? 0 : exp2Frac[(int)((t >> 8) & 255)] >> (int)ip;
+        }
+        return (int)FixedPoint.DivRound((long)exp2Frac[0] * 65536, z);
+    }
+
+    /// <summary>The answer of an exit under an image's rejection rule: a label index or <see cref="RejectionRule.Unknown"/>
+    /// (ni_exit_answer).</summary>
+    public static int Answer(RejectionRule rule, ReadOnlySpan<int> logits, int entropyQ16, ReadOnlySpan<int> exp2Frac)
+    {
+        int confidence = ConfidenceQ16(logits, logits.Length, exp2Frac, out int argmax);
+        return rule.Answer(argmax, entropyQ16, confidence);
     }
 }

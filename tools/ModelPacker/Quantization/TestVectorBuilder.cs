@@ -8,7 +8,7 @@ public static class TestVectorBuilder
 {
     /// <summary><paramref name="count"/> utterances spread over <paramref name="utterances"/>, plus (when count ≥ 2)
     /// one sequence of exactly max_positions tokens so the arena's full size is exercised.</summary>
-    public static List<TestVector> Build(IntegerModel model, IReadOnlyList<int[]> utterances, int count)
+    public static List<TestVector> Build(IntegerModel model, IReadOnlyList<int[]> utterances, int count, RejectionRule? rejection = null)
     {
         var chosen = new List<int[]>();
         if (count <= 0 || utterances.Count == 0) return [];
@@ -26,12 +26,13 @@ public static class TestVectorBuilder
         {
             var exits = runtime.RunAll(ids);
             return new TestVector(ids.Select(i => (ushort)i).ToArray(), exits.Select(e => e.LogitsQ16).ToArray(),
-                exits.Select(e => e.EntropyQ16).ToArray());
+                exits.Select(e => e.EntropyQ16).ToArray(),
+                exits.Select(e => IntegerKernels.Answer(rejection ?? RejectionRule.None, e.LogitsQ16, e.EntropyQ16, model.QuantParams.Exp2Frac)).ToArray());
         }).ToList();
     }
 
     /// <summary>Runs every vector through the reference; one mismatch per differing (vector, layer), in order; empty when all match.</summary>
-    public static List<TestVectorMismatch> Verify(IntegerModel model, IReadOnlyList<TestVector> vectors)
+    public static List<TestVectorMismatch> Verify(IntegerModel model, IReadOnlyList<TestVector> vectors, RejectionRule? rejection = null)
     {
         var failures = new List<TestVectorMismatch>();
         var runtime = new IntegerAlbert(model);
@@ -40,8 +41,13 @@ public static class TestVectorBuilder
             var v = vectors[i];
             var exits = runtime.RunAll(v.Tokens.Select(t => (int)t).ToArray());
             for (int l = 0; l < exits.Length; l++)
+            {
                 if (TestVectorMismatch.Compare(i, l, v.Logits[l], exits[l].LogitsQ16, v.Entropies[l], exits[l].EntropyQ16) is { } m)
                     failures.Add(m);
+                int answer = IntegerKernels.Answer(rejection ?? RejectionRule.None, exits[l].LogitsQ16, exits[l].EntropyQ16, model.QuantParams.Exp2Frac);
+                if (v.Answers is not null && v.Answers[l] != answer)
+                    failures.Add(new TestVectorMismatch(i, l, $"answer is {answer}, expected {v.Answers[l]}"));
+            }
         }
         return failures;
     }

@@ -14,17 +14,24 @@ public static class ThresholdSweep
     /// <param name="correct">[utterance][layer] whether that exit's prediction is right.</param>
     public static ExitOperatingPoint Evaluate(int[][] entropies, bool[][] correct, int[] thresholds)
     {
-        int n = entropies.Length, last = thresholds.Length - 1;
+        int n = entropies.Length;
         long layers = 0, right = 0;
         for (int i = 0; i < n; i++)
         {
-            int exit = last;
-            for (int l = 0; l < last; l++)
-                if (entropies[i][l] < thresholds[l]) { exit = l; break; }
+            int exit = ExitLayer(entropies[i], thresholds);
             layers += exit + 1;
             if (correct[i][exit]) right++;
         }
         return new ExitOperatingPoint((int[])thresholds.Clone(), n == 0 ? 0 : (double)right / n, n == 0 ? 0 : (double)layers / n);
+    }
+
+    /// <summary>The layer the device loop stops at: the first whose entropy is below its threshold, else the last.</summary>
+    public static int ExitLayer(int[] entropies, int[] thresholds)
+    {
+        int last = thresholds.Length - 1;
+        for (int l = 0; l < last; l++)
+            if (entropies[l] < thresholds[l]) return l;
+        return last;
     }
 
     /// <summary>Candidate thresholds: 0 (never exit) and the midpoints between observed entropies' quantiles.</summary>
