@@ -103,8 +103,11 @@ int ni_fuzz_open_and_walk(const uint8_t *image, uint32_t size)
     while (ni_test_vector_next(&img, &it, &tv)) {
         for (i = 0; i < tv.token_count; i++) sink += ni_test_vector_token(&tv, i);
         for (l = 0; l < img.dims.num_layers; l++) {
+            int32_t answer = 0;
             sink += (uint32_t)ni_test_vector_entropy(&img, &tv, l);
             for (c = 0; c < img.dims.num_labels; c++) sink += (uint32_t)ni_test_vector_logit(&img, &tv, l, c);
+            if (ni_test_vector_answer(&img, &tv, l, &answer)) sink += (uint32_t)answer;
+            sink += (uint32_t)ni_image_answer(&img, l % img.dims.num_labels, ni_test_vector_entropy(&img, &tv, l), 32768);
         }
     }
     tokenize_text(&img, image + size / 3, size - size / 3);

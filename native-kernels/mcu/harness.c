@@ -1,6 +1,7 @@
 /* Bare-metal harness: runs every test vector of the image linked into flash (image_blob.S) through the step API
- * exactly as the device does, and checks the int32 logits and entropies of every layer against the expected ones
- * stored in the image (computed by the C# reference runtime when the image was packed).
+ * exactly as the device does, and checks the int32 logits and entropies of every layer, and each exit's answer under
+ * the image's rejection rule (a label or unknown, when the vectors carry answers), against the expected ones stored
+ * in the image (computed by the C# reference runtime when the image was packed).
  *
  * Per utterance two passes:
  *   full depth  ni_embed, then ni_run_layer(l) + ni_exit_head(l) for every layer, each layer's logits checked;
@@ -35,6 +36,7 @@ static int32_t logits[NI_MAX_LABELS];
 static int32_t token_ids[256];
 
 static int failures;
+static uint32_t unknown_answers;
 
 #ifdef NI_MCU_PROFILE_GEMM
 /* Built with -Wl,--wrap=ni_gemm_s8,--wrap=ni_b1_gemm (NI_MCU_PROFILE=ON): every GEMM tile of the runtime, int8 and
@@ -151,16 +153,17 @@ static int check_layer(const ni_test_vector *tv, uint32_t layer, uint32_t n_labe
                layer, entropy, want_entropy);
         bad = 1;
     }
+    int32_t want_answer, answer = 0;
+    if (ni_test_vector_answer(&model.image, tv, layer, &want_answer)) {
+        int st = ni_exit_answer(&model, logits, n_labels, entropy, &answer);
+        if (st != NI_OK || answer != want_answer) {
+            printf("FAIL utterance %" PRIu32 " layer %" PRIu32 ": answer %" PRId32 " (%s), expected %" PRId32 "\n",
+                   tv->index, layer, answer, ni_status_name((ni_status)st), want_answer);
+            bad = 1;
+        }
+    }
     failures += bad;
     return bad;
-}
-
-static uint32_t argmax(const int32_t *v, uint32_t n)
-{
-    uint32_t best = 0;
-    for (uint32_t i = 1; i < n; i++)
-        if (v[i] > v[best]) best = i;
-    return best;
 }
 
 int main(void)
@@ -238,6 +241,7 @@ int main(void)
 
         /* early exit, as the firmware runs it: stop at the first layer under its threshold */
         uint32_t exit_layer = layers - 1;
+        int32_t answer = 0;
         t = ni_mcu_count();
         st = ni_embed(&model, token_ids, tv.token_count, arena, arena_len);
         for (uint32_t l = 0; st == NI_OK && l < layers; l++) {
@@ -247,13 +251,15 @@ int main(void)
             if (st == NI_OK) st = ni_exit_threshold(&model, l, &threshold);
             if (st == NI_OK && entropy < threshold) { exit_layer = l; break; }
         }
+        if (st == NI_OK) st = ni_exit_answer(&model, logits, n_labels, entropy, &answer);
         uint64_t early = ni_mcu_count() - t;
         if (st != NI_OK) { fail_status("early-exit loop", tv.index, exit_layer, st); continue; }
         check_layer(&tv, exit_layer, n_labels, entropy); /* the logits it stopped with */
 
-        const char *label = "?";
-        uint32_t label_len = 1;
-        ni_label(&model, argmax(logits, n_labels), &label, &label_len);
+        const char *label = "(unknown)";
+        uint32_t label_len = 9;
+        if (answer == NI_ANSWER_UNKNOWN) unknown_answers++;
+        else ni_label(&model, (uint32_t)answer, &label, &label_len);
         printf("utterance %" PRIu32 ": tokens %" PRIu32 " exit layer %" PRIu32 "/%" PRIu32 " label %.*s "
                "instructions early %" PRIu64 " full %" PRIu64 "%s\n", tv.index, tv.token_count, exit_layer + 1,
                layers, (int)label_len, label, early, full, failures != failures_before ? " MISMATCH" : "");
@@ -279,7 +285,7 @@ int main(void)
            utterances ? (sum_exit_layers * 100u / utterances) % 100u : 0, layers);
     printf(", exits per layer");
     for (uint32_t l = 0; l < layers; l++) printf(" %" PRIu32, exits_per_layer[l]);
-    printf("\n");
+    printf(", answered unknown %" PRIu32 "\n", unknown_answers);
     if (utterances)
         printf("instructions %s: open %" PRIu64 ", per utterance full depth mean %" PRIu64 ", early exit mean %" PRIu64
                " min %" PRIu64 " max %" PRIu64 ", arena %" PRIu32 " bytes, image %" PRIu32 " bytes\n",

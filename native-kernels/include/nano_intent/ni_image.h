@@ -199,9 +199,32 @@ typedef enum ni_exit_part {
 #define NI_LABEL_ENTRY_SIZE 8               /* u32 string offset (from section start), u32 length */
 #define NI_MAX_LABEL_BYTES 255
 
-#define NI_THRESHOLDS_HEADER_SIZE 8         /* u32 count (== L), u32 reserved; then count x int32 */
+#define NI_THRESHOLDS_HEADER_SIZE 8         /* u32 count (== L), u32 reject_kind; then count x int32, then the
+                                               rejection fields when reject_kind is not NI_REJECT_NONE */
+#define NI_THR_COUNT 0                      /* u32 */
+#define NI_THR_REJECT_KIND 4                /* u32 ni_reject_kind */
+#define NI_REJECTION_FIELDS_SIZE 8          /* after the L thresholds; offsets below from their start */
+#define NI_REJ_THRESHOLD 0                  /* int32, Q16: confidence 0..65536, or entropy >= 0 */
+#define NI_REJ_UNKNOWN_LABEL 4              /* int32: the model's out-of-scope label (answered unknown), or NI_LABEL_NONE */
+#define NI_REJECT_KIND_MAX 2
+#define NI_CONFIDENCE_ONE_Q16 65536         /* confidence 1.0, the largest confidence threshold */
 
-#define NI_TEST_VECTORS_HEADER_SIZE 16      /* u32 count, u32 layers (== L), u32 labels (== C), u32 reserved */
+/* When an exit's answer is unknown (ni_exit_answer): never, when the argmax's softmax probability (Q16) is below the
+ * threshold, or when the exit entropy (Q16 nats) is above it; and always when the argmax is the unknown label. */
+typedef enum ni_reject_kind {
+    NI_REJECT_NONE = 0,
+    NI_REJECT_CONFIDENCE = 1,
+    NI_REJECT_ENTROPY = 2
+} ni_reject_kind;
+
+typedef enum ni_answer_code {
+    NI_ANSWER_UNKNOWN = -1,                 /* the reserved answer "I don't know" */
+    NI_LABEL_NONE = -1                      /* unknown_label: the model has no out-of-scope label */
+} ni_answer_code;
+
+#define NI_TEST_VECTORS_HEADER_SIZE 16      /* u32 count, u32 layers (== L), u32 labels (== C), u32 flags */
+#define NI_TEST_VECTORS_FLAG_ANSWERS 0x1u   /* every record ends with L int32 answers (label index or -1) */
+#define NI_TEST_VECTORS_FLAGS_KNOWN 0x1u
 #define NI_TEST_VECTOR_HEADER_SIZE 8        /* u32 record length, u16 token count (1..P), u16 reserved */
 
 /* ---- NORMALIZER ------------------------------------------------------------------------------------------ */
@@ -365,7 +388,11 @@ typedef struct ni_image {
     /* labels, thresholds, test vectors */
     const uint8_t *label_entries;
     const uint8_t *thresholds;              /* L little-endian int32 */
+    uint32_t reject_kind;                   /* ni_reject_kind; NI_REJECT_NONE when the image has no rejection fields */
+    int32_t reject_threshold;               /* Q16 */
+    int32_t unknown_label;                  /* a label index, or NI_LABEL_NONE */
     uint32_t test_vector_count;             /* 0 when the section is absent */
+    uint32_t test_vector_flags;             /* NI_TEST_VECTORS_FLAG_ANSWERS */
     const uint8_t *test_vectors;            /* first record */
     /* normalizer */
     uint32_t norm_range_count;
@@ -405,6 +432,10 @@ int ni_image_label(const ni_image *img, uint32_t index, const uint8_t **utf8, ui
 /* Exit entropy threshold of layer l (fixed point per docs/numerics.md); 0 when l >= L. */
 int32_t ni_image_threshold(const ni_image *img, uint32_t layer);
 
+/* The answer of an exit whose argmax label, entropy and confidence (Q16) are given, under the image's rejection
+ * rule: the argmax, or NI_ANSWER_UNKNOWN. */
+int32_t ni_image_answer(const ni_image *img, uint32_t argmax, int32_t entropy_q16, int32_t confidence_q16);
+
 /* ---- test vectors ---------------------------------------------------------------------------------------- */
 
 typedef struct ni_test_vector {
@@ -413,6 +444,7 @@ typedef struct ni_test_vector {
     const uint8_t *tokens;                  /* token_count little-endian u16 */
     const uint8_t *logits;                  /* L x C little-endian int32, layer-major */
     const uint8_t *entropies;               /* L little-endian int32 */
+    const uint8_t *answers;                 /* L little-endian int32; NULL when the section carries none */
 } ni_test_vector;
 
 typedef struct ni_test_vector_iter {
@@ -426,6 +458,9 @@ int ni_test_vector_next(const ni_image *img, ni_test_vector_iter *it, ni_test_ve
 uint16_t ni_test_vector_token(const ni_test_vector *tv, uint32_t i);
 int32_t ni_test_vector_logit(const ni_image *img, const ni_test_vector *tv, uint32_t layer, uint32_t label);
 int32_t ni_test_vector_entropy(const ni_image *img, const ni_test_vector *tv, uint32_t layer);
+/* 1 and the expected answer of the layer's exit in *answer (label index or NI_ANSWER_UNKNOWN), 0 when the vector
+ * carries no answers. */
+int ni_test_vector_answer(const ni_image *img, const ni_test_vector *tv, uint32_t layer, int32_t *answer);
 
 /* ---- checksums (exposed for the packer's tests and the firmware) ---------------------------------------- */
 

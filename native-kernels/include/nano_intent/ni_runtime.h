@@ -1,6 +1,7 @@
 /* The step API the firmware calls through native interop (docs/numerics.md, "Runtime"). The early-exit loop lives
  * in the caller:
  *     ni_embed(ids) ; for l in 0..L-1 { ni_run_layer(l); ni_exit_head(l, logits, &entropy); if entropy < thr[l] stop }
+ *     ni_exit_answer(logits, entropy, &answer)    (a label index, or NI_ANSWER_UNKNOWN: out of scope)
  * All state lives in the caller's arena of ni_arena_bytes(model) bytes; nothing is allocated, no float is used,
  * and the image is only read (embeddings and weights stay in flash). */
 #ifndef NANO_INTENT_NI_RUNTIME_H
@@ -78,6 +79,12 @@ int ni_run_layer(const ni_model *model, uint32_t layer, uint8_t *arena, uint32_t
 /* Exit head after `layer` (ni_run_layer(layer) must be the last layer run): Q16 logits and Q16 entropy (nats). */
 int ni_exit_head(const ni_model *model, uint32_t layer, uint8_t *arena, uint32_t arena_len, int32_t *logits,
                  uint32_t n_labels, int32_t *entropy_q16);
+
+/* The answer of an exit from the logits and entropy ni_exit_head wrote: *answer = the argmax label (the first largest
+ * logit), or NI_ANSWER_UNKNOWN when the image's rejection rule (THRESHOLDS) rejects it (the confidence it compares
+ * is ni_confidence_q16's). Call it on the exit the early-exit loop stopped at. NI_ERR_LABELS_COUNT when n_labels is
+ * not the model's label count. */
+int ni_exit_answer(const ni_model *model, const int32_t *logits, uint32_t n_labels, int32_t entropy_q16, int32_t *answer);
 
 /* Index of a WordPiece token (exact bytes, e.g. "##ing") in the vocabulary, -1 when absent. */
 int32_t ni_vocab_lookup(const ni_model *model, const char *utf8, uint32_t len);

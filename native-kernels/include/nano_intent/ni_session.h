@@ -4,6 +4,7 @@
  * movable) memory is kept across calls. The early-exit loop stays in the caller:
  *     n = ni_session_begin(text) ; for l in 0..L-1 { ni_session_run_layer(l);
  *                                   e = ni_session_exit_head(l, logits, C, stats); if e < threshold[l] stop }
+ *     answer = stats[NI_STAT_ANSWER]   (a label index, or NI_ANSWER_UNKNOWN: out of scope)
  * Every function returns NI_OK (0), a non-negative value, or a negative ni_status (ni_status_name names it). */
 #ifndef NANO_INTENT_NI_SESSION_H
 #define NANO_INTENT_NI_SESSION_H
@@ -36,7 +37,10 @@ enum ni_session_info_index {
     NI_INFO_ARENA_CAPACITY = 7,  /* NI_SESSION_ARENA_BYTES */
     NI_INFO_BOARD_ID = 8,        /* the image's board id */
     NI_INFO_FLAGS = 9,           /* the image's header flags (NI_FLAG_THRESHOLDS_CALIBRATED) */
-    NI_INFO_COUNT = 10
+    NI_INFO_REJECT_KIND = 10,    /* ni_reject_kind of the image's out-of-scope rule (NI_REJECT_NONE: never unknown) */
+    NI_INFO_REJECT_THRESHOLD = 11, /* its threshold, Q16 (confidence or entropy in nats) */
+    NI_INFO_UNKNOWN_LABEL = 12,  /* the label answered as unknown, or NI_LABEL_NONE */
+    NI_INFO_COUNT = 13
 };
 
 /* Indexes of ni_session_exit_head's stats. */
@@ -44,7 +48,8 @@ enum ni_session_stat_index {
     NI_STAT_ENTROPY_Q16 = 0,     /* exit entropy, Q16 nats (ni_exit_head) */
     NI_STAT_ARGMAX = 1,          /* index of the largest logit (the first one on ties) */
     NI_STAT_CONFIDENCE_Q16 = 2,  /* softmax probability of the argmax label, Q16 (integer exp as the entropy) */
-    NI_STAT_COUNT = 3
+    NI_STAT_ANSWER = 3,          /* the argmax, or NI_ANSWER_UNKNOWN when the image's rejection rule rejects this exit */
+    NI_STAT_COUNT = 4
 };
 
 /* Opens the image at image[0..len) (4-byte aligned; it must stay mapped until ni_session_close): validates it

@@ -88,6 +88,9 @@ static void run_vector(const ni_image *img, const ni_test_vector *tv, const char
         int32_t a = stats[NI_STAT_ARGMAX];
         bad |= a < 0 || (uint32_t)a >= C || stats[NI_STAT_CONFIDENCE_Q16] <= 0 || stats[NI_STAT_CONFIDENCE_Q16] > 65536;
         for (uint32_t c = 0; !bad && c < C; c++) bad |= logits[c] > logits[a] || (logits[c] == logits[a] && c < (uint32_t)a);
+        int32_t want;
+        if (ni_test_vector_answer(img, tv, l, &want)) bad |= stats[NI_STAT_ANSWER] != want; /* the C# reference's answer */
+        else bad |= stats[NI_STAT_ANSWER] != a;                                             /* an image that never rejects */
         if (bad) {
             printf("vector %u layer %u: logits, entropy or stats differ from the reference\n", (unsigned)tv->index,
                    (unsigned)l);

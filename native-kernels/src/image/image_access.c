@@ -43,6 +43,15 @@ int32_t ni_image_threshold(const ni_image *img, uint32_t layer)
     return ni_rd32s(img->thresholds + 4u * layer);
 }
 
+int32_t ni_image_answer(const ni_image *img, uint32_t argmax, int32_t entropy_q16, int32_t confidence_q16)
+{
+    if (img == NULL || img->reject_kind == NI_REJECT_NONE) return (int32_t)argmax;
+    if (img->unknown_label >= 0 && argmax == (uint32_t)img->unknown_label) return NI_ANSWER_UNKNOWN;
+    if (img->reject_kind == NI_REJECT_CONFIDENCE)
+        return confidence_q16 < img->reject_threshold ? NI_ANSWER_UNKNOWN : (int32_t)argmax;
+    return entropy_q16 > img->reject_threshold ? NI_ANSWER_UNKNOWN : (int32_t)argmax;
+}
+
 void ni_test_vector_begin(const ni_image *img, ni_test_vector_iter *it)
 {
     (void)img;
@@ -65,6 +74,7 @@ int ni_test_vector_next(const ni_image *img, ni_test_vector_iter *it, ni_test_ve
     out->tokens = r + NI_TEST_VECTOR_HEADER_SIZE;
     out->logits = out->tokens + ((2u * t + 3u) & ~3u);
     out->entropies = out->logits + 4u * ll * cc;
+    out->answers = (img->test_vector_flags & NI_TEST_VECTORS_FLAG_ANSWERS) ? out->entropies + 4u * ll : NULL;
     it->next_index++;
     it->next_offset += ni_rd32(r);
     return 1;
@@ -85,6 +95,13 @@ int32_t ni_test_vector_entropy(const ni_image *img, const ni_test_vector *tv, ui
 {
     if (img == NULL || tv == NULL || layer >= img->dims.num_layers) return 0;
     return ni_rd32s(tv->entropies + 4u * layer);
+}
+
+int ni_test_vector_answer(const ni_image *img, const ni_test_vector *tv, uint32_t layer, int32_t *answer)
+{
+    if (img == NULL || tv == NULL || tv->answers == NULL || answer == NULL || layer >= img->dims.num_layers) return 0;
+    *answer = ni_rd32s(tv->answers + 4u * layer);
+    return 1;
 }
 
 uint32_t ni_image_struct_bytes(void) { return (uint32_t)sizeof(ni_image); }

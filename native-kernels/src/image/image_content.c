@@ -77,29 +77,46 @@ ni_status ni_image_check_thresholds(ni_image *img)
 {
     const uint8_t *s = img->sections[NI_SECTION_THRESHOLDS].data;
     uint32_t len = img->sections[NI_SECTION_THRESHOLDS].length;
+    uint32_t kind, end = NI_THRESHOLDS_HEADER_SIZE + 4u * img->dims.num_layers;
+    int32_t threshold = 0, label = NI_LABEL_NONE;
     if (len < NI_THRESHOLDS_HEADER_SIZE) return NI_ERR_SECTION_FORMAT;
-    if (ni_rd32(s + 4) != 0) return NI_ERR_RESERVED;
-    if (ni_rd32(s) != img->dims.num_layers || len != NI_THRESHOLDS_HEADER_SIZE + 4u * img->dims.num_layers)
+    kind = ni_rd32(s + NI_THR_REJECT_KIND);
+    if (kind > NI_REJECT_KIND_MAX) return NI_ERR_THRESHOLDS;
+    /* an image that never rejects ends after the thresholds (images written before rejection existed) */
+    if (ni_rd32(s + NI_THR_COUNT) != img->dims.num_layers ||
+        len != end + (kind == NI_REJECT_NONE ? 0u : NI_REJECTION_FIELDS_SIZE))
         return NI_ERR_THRESHOLDS;
+    if (kind != NI_REJECT_NONE) {
+        threshold = ni_rd32s(s + end + NI_REJ_THRESHOLD);
+        label = ni_rd32s(s + end + NI_REJ_UNKNOWN_LABEL);
+        if (threshold < 0 || (kind == NI_REJECT_CONFIDENCE && threshold > NI_CONFIDENCE_ONE_Q16)) return NI_ERR_THRESHOLDS;
+        if (label < NI_LABEL_NONE || (label >= 0 && (uint32_t)label >= img->dims.num_labels)) return NI_ERR_THRESHOLDS;
+    }
     img->thresholds = s + NI_THRESHOLDS_HEADER_SIZE;
+    img->reject_kind = kind;
+    img->reject_threshold = threshold;
+    img->unknown_label = label;
     return NI_OK;
 }
 
-/* Bytes of one test vector record with t tokens. */
-static uint32_t record_length(const ni_model_dims *d, uint32_t t)
+/* Bytes of one test vector record with t tokens (and L answers when the section carries them). */
+static uint32_t record_length(const ni_model_dims *d, uint32_t t, int answers)
 {
     return NI_TEST_VECTOR_HEADER_SIZE + ((2u * t + 3u) & ~3u) + 4u * d->num_layers * d->num_labels +
-           4u * d->num_layers;
+           4u * d->num_layers * (answers ? 2u : 1u);
 }
 
 ni_status ni_image_check_test_vectors(ni_image *img)
 {
     const uint8_t *s = img->sections[NI_SECTION_TEST_VECTORS].data;
-    uint32_t len = img->sections[NI_SECTION_TEST_VECTORS].length, count, off, i, k;
+    uint32_t len = img->sections[NI_SECTION_TEST_VECTORS].length, count, off, i, k, flags;
+    int answers;
     const ni_model_dims *d = &img->dims;
     if (s == NULL) return NI_OK; /* optional */
     if (len < NI_TEST_VECTORS_HEADER_SIZE) return NI_ERR_SECTION_FORMAT;
-    if (ni_rd32(s + 12) != 0) return NI_ERR_RESERVED;
+    flags = ni_rd32(s + 12);
+    if ((flags & ~NI_TEST_VECTORS_FLAGS_KNOWN) != 0) return NI_ERR_FLAGS;
+    answers = (flags & NI_TEST_VECTORS_FLAG_ANSWERS) != 0;
     if (ni_rd32(s + 4) != d->num_layers || ni_rd32(s + 8) != d->num_labels) return NI_ERR_TEST_VECTORS;
     count = ni_rd32(s);
     off = NI_TEST_VECTORS_HEADER_SIZE;
@@ -111,15 +128,24 @@ ni_status ni_image_check_test_vectors(ni_image *img)
         rec = ni_rd32(r);
         t = ni_rd16(r + 4);
         if (ni_rd16(r + 6) != 0) return NI_ERR_RESERVED;
-        if (t == 0 || t > d->max_positions || rec != record_length(d, t) || rec > len - off)
+        if (t == 0 || t > d->max_positions || rec != record_length(d, t, answers) || rec > len - off)
             return NI_ERR_TEST_VECTORS;
         for (k = 0; k < t; k++)
             if (ni_rd16(r + NI_TEST_VECTOR_HEADER_SIZE + 2u * k) >= d->vocab_size) return NI_ERR_TEST_VECTOR_TOKEN;
         if ((t & 1u) && ni_rd16(r + NI_TEST_VECTOR_HEADER_SIZE + 2u * t) != 0) return NI_ERR_RESERVED;
+        if (answers) {
+            /* the answers are the record's last L words: a label index or NI_ANSWER_UNKNOWN */
+            const uint8_t *a = r + rec - 4u * d->num_layers;
+            for (k = 0; k < d->num_layers; k++) {
+                int32_t v = ni_rd32s(a + 4u * k);
+                if (v < NI_ANSWER_UNKNOWN || (v >= 0 && (uint32_t)v >= d->num_labels)) return NI_ERR_TEST_VECTORS;
+            }
+        }
         off += rec;
     }
     if (off != len) return NI_ERR_TEST_VECTORS;
     img->test_vector_count = count;
+    img->test_vector_flags = flags;
     img->test_vectors = s + NI_TEST_VECTORS_HEADER_SIZE;
     return NI_OK;
 }

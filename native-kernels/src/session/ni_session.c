@@ -78,6 +78,9 @@ int ni_session_info(int32_t *values, uint32_t n)
         [NI_INFO_ARENA_CAPACITY] = (int32_t)sizeof arena_words,
         [NI_INFO_BOARD_ID] = (int32_t)img->board_id,
         [NI_INFO_FLAGS] = (int32_t)img->flags,
+        [NI_INFO_REJECT_KIND] = (int32_t)img->reject_kind,
+        [NI_INFO_REJECT_THRESHOLD] = img->reject_threshold,
+        [NI_INFO_UNKNOWN_LABEL] = img->unknown_label,
     };
     uint32_t k = n < NI_INFO_COUNT ? n : NI_INFO_COUNT;
     for (uint32_t i = 0; i < k; i++) values[i] = all[i];
@@ -153,6 +156,7 @@ int ni_session_exit_head(uint32_t layer, int32_t *logits, uint32_t n, int32_t *s
         [NI_STAT_ENTROPY_Q16] = entropy,
         [NI_STAT_ARGMAX] = (int32_t)argmax,
         [NI_STAT_CONFIDENCE_Q16] = confidence,
+        [NI_STAT_ANSWER] = ni_image_answer(&model.image, argmax, entropy, confidence),
     };
     uint32_t k = n_stats < NI_STAT_COUNT ? n_stats : NI_STAT_COUNT;
     for (uint32_t i = 0; i < k; i++) stats[i] = all[i];

@@ -29,6 +29,9 @@ tb_options tb_w1a1_options(void)
     o.dims.intermediate_size = 96;
     o.dims.scheme = NI_SCHEME_W1A1;
     o.seed = 777u;
+    o.reject_kind = NI_REJECT_CONFIDENCE;
+    o.reject_threshold = 32768;
+    o.unknown_label = NI_LABEL_NONE;
     return o;
 }
 
@@ -51,6 +54,10 @@ tb_options tb_default_options(void)
     o.with_test_vectors = 1;
     o.board_id = 0;
     o.arena_bytes = 4096;
+    o.reject_kind = NI_REJECT_ENTROPY;
+    o.reject_threshold = 2 << 16;
+    o.unknown_label = 2;
+    o.with_answers = 1;
     return o;
 }
 
@@ -282,17 +289,25 @@ static uint32_t write_labels(uint8_t *s, uint32_t room, const ni_model_dims *d)
     return cur;
 }
 
-static uint32_t write_thresholds(uint8_t *s, uint32_t room, const ni_model_dims *d)
+static uint32_t write_thresholds(uint8_t *s, uint32_t room, const tb_options *opt)
 {
-    uint32_t l, n = NI_THRESHOLDS_HEADER_SIZE + 4u * d->num_layers;
+    const ni_model_dims *d = &opt->dims;
+    uint32_t l, end = NI_THRESHOLDS_HEADER_SIZE + 4u * d->num_layers;
+    uint32_t n = end + (opt->reject_kind == NI_REJECT_NONE ? 0u : NI_REJECTION_FIELDS_SIZE);
     if (n > room) return 0;
     memset(s, 0, n);
-    tb_wr32(s, d->num_layers);
+    tb_wr32(s + NI_THR_COUNT, d->num_layers);
+    tb_wr32(s + NI_THR_REJECT_KIND, opt->reject_kind);
     for (l = 0; l < d->num_layers; l++) tb_wr32(s + 8 + 4 * l, (uint32_t)(20000 + 1000 * (int32_t)l));
+    if (opt->reject_kind != NI_REJECT_NONE) {
+        tb_wr32(s + end + NI_REJ_THRESHOLD, (uint32_t)opt->reject_threshold);
+        tb_wr32(s + end + NI_REJ_UNKNOWN_LABEL, (uint32_t)opt->unknown_label);
+    }
     return n;
 }
 
-static uint32_t write_test_vectors(uint8_t *s, uint32_t room, const ni_model_dims *d, uint32_t count, uint32_t *rng)
+static uint32_t write_test_vectors(uint8_t *s, uint32_t room, const ni_model_dims *d, uint32_t count, int answers,
+                                   uint32_t *rng)
 {
     uint32_t cur = NI_TEST_VECTORS_HEADER_SIZE, i, k;
     if (cur > room) return 0;
@@ -300,10 +315,12 @@ static uint32_t write_test_vectors(uint8_t *s, uint32_t room, const ni_model_dim
     tb_wr32(s, count);
     tb_wr32(s + 4, d->num_layers);
     tb_wr32(s + 8, d->num_labels);
+    tb_wr32(s + 12, answers ? NI_TEST_VECTORS_FLAG_ANSWERS : 0u);
     for (i = 0; i < count; i++) {
         uint32_t t = 3u + i % (d->max_positions - 2u); /* 3..P tokens */
         uint32_t tok_bytes = (2u * t + 3u) & ~3u;
-        uint32_t rec = NI_TEST_VECTOR_HEADER_SIZE + tok_bytes + 4u * d->num_layers * d->num_labels + 4u * d->num_layers;
+        uint32_t rec = NI_TEST_VECTOR_HEADER_SIZE + tok_bytes + 4u * d->num_layers * d->num_labels +
+                       4u * d->num_layers * (answers ? 2u : 1u);
         uint8_t *r = s + cur;
         if (cur + rec > room) return 0;
         memset(r, 0, rec);
@@ -313,6 +330,9 @@ static uint32_t write_test_vectors(uint8_t *s, uint32_t room, const ni_model_dim
             tb_wr16(r + 8 + 2 * k, k == 0 ? 2u : (k == t - 1 ? 3u : 5u + tb_rng_next(rng) % (d->vocab_size - 5u)));
         for (k = 0; k < d->num_layers * d->num_labels + d->num_layers; k++)
             tb_wr32(r + 8 + tok_bytes + 4 * k, tb_rng_next(rng) - (1u << 23));
+        /* answers: -1 (unknown) .. C-1 */
+        for (k = 0; answers && k < d->num_layers; k++)
+            tb_wr32(r + rec - 4u * d->num_layers + 4 * k, tb_rng_next(rng) % (d->num_labels + 1u) - 1u);
         cur += rec;
     }
     return cur;
@@ -399,8 +419,8 @@ uint32_t tb_build(uint8_t *buf, uint32_t cap, const tb_options *opt, tb_layout *
         case NI_SECTION_QUANT_PARAMS: n = tb_quant_params(s, cap - off, d); break;
         case NI_SECTION_VOCABULARY: n = write_vocab(s, cap - off, d); break;
         case NI_SECTION_LABELS: n = write_labels(s, cap - off, d); break;
-        case NI_SECTION_THRESHOLDS: n = write_thresholds(s, cap - off, d); break;
-        case NI_SECTION_TEST_VECTORS: n = write_test_vectors(s, cap - off, d, opt->test_vectors, &rng); break;
+        case NI_SECTION_THRESHOLDS: n = write_thresholds(s, cap - off, opt); break;
+        case NI_SECTION_TEST_VECTORS: n = write_test_vectors(s, cap - off, d, opt->test_vectors, opt->with_answers, &rng); break;
         case NI_SECTION_NORMALIZER: n = tb_normalizer(s, cap - off); break;
         }
         if (n == 0) return 0;

@@ -20,11 +20,17 @@ typedef struct tb_options {
     int with_test_vectors;
     uint32_t board_id;
     uint32_t arena_bytes;
+    uint32_t reject_kind;       /* ni_reject_kind; NI_REJECT_NONE writes THRESHOLDS without rejection fields */
+    int32_t reject_threshold;
+    int32_t unknown_label;
+    int with_answers;           /* test vector records end with L answers (NI_TEST_VECTORS_FLAG_ANSWERS) */
 } tb_options;
 
-/* Small dims every test uses: V=40, E=8, H=8, heads=2, I=16, L=2, P=8, C=3, scheme INT8. */
+/* Small dims every test uses: V=40, E=8, H=8, heads=2, I=16, L=2, P=8, C=3, scheme INT8; rejection by entropy
+ * above 2 nats or label 2, test vectors with answers. */
 tb_options tb_default_options(void);
-/* The same with scheme W1A1 and E=32, H=64, heads=2 (head size 32), I=96: 1-bit tensors, int8 classifiers. */
+/* The same with scheme W1A1 and E=32, H=64, heads=2 (head size 32), I=96: 1-bit tensors, int8 classifiers;
+ * rejection by confidence below 0.5 and no unknown label. */
 tb_options tb_w1a1_options(void);
 /* The attention threshold the builder writes into a W1A1 model's QUANT_PARAMS. */
 #define TB_W1A1_ATTN_THRESHOLD 2

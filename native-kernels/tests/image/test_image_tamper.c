@@ -56,6 +56,41 @@ static void expect(ni_status want, const char *what)
 }
 
 static void add32(uint8_t *p, int32_t d) { tb_wr32(p, ni_rd32(p) + (uint32_t)d); }
+
+/* THRESHOLDS' rejection fields (the default image: L = 2, C = 3, entropy above 2 nats or label 2). */
+static uint8_t *rej(uint32_t field) { return sec(NI_SECTION_THRESHOLDS) + NI_THRESHOLDS_HEADER_SIZE + 4u * 2u + field; }
+static void rejection_cases(void)
+{
+    ni_image img;
+    CHECK(ni_image_open(buf, len, &img) == NI_OK && img.reject_kind == NI_REJECT_ENTROPY &&
+          img.reject_threshold == (2 << 16) && img.unknown_label == 2);
+    CHECK(ni_image_answer(&img, 1, 2 << 16, 1) == 1 && ni_image_answer(&img, 1, (2 << 16) + 1, 65536) == NI_ANSWER_UNKNOWN);
+    CHECK(ni_image_answer(&img, 2, 0, 65536) == NI_ANSWER_UNKNOWN);
+    tb_wr32(sec(NI_SECTION_THRESHOLDS) + NI_THR_REJECT_KIND, 3); expect(NI_ERR_THRESHOLDS, "reject_kind 3");
+    tb_wr32(sec(NI_SECTION_THRESHOLDS) + NI_THR_REJECT_KIND, 0x100u); expect(NI_ERR_THRESHOLDS, "reject_kind 0x100");
+    tb_wr32(sec(NI_SECTION_THRESHOLDS) + NI_THR_REJECT_KIND, NI_REJECT_NONE); expect(NI_ERR_THRESHOLDS, "no rejection kind but its fields");
+    /* an entropy threshold of 2 nats read as a confidence is above 1.0 */
+    tb_wr32(sec(NI_SECTION_THRESHOLDS) + NI_THR_REJECT_KIND, NI_REJECT_CONFIDENCE); expect(NI_ERR_THRESHOLDS, "confidence threshold 131072");
+    tb_wr32(sec(NI_SECTION_THRESHOLDS) + NI_THR_REJECT_KIND, NI_REJECT_CONFIDENCE);
+    tb_wr32(rej(NI_REJ_THRESHOLD), NI_CONFIDENCE_ONE_Q16); expect(NI_OK, "confidence threshold 65536");
+    tb_wr32(sec(NI_SECTION_THRESHOLDS) + NI_THR_REJECT_KIND, NI_REJECT_CONFIDENCE);
+    tb_wr32(rej(NI_REJ_THRESHOLD), NI_CONFIDENCE_ONE_Q16 + 1); expect(NI_ERR_THRESHOLDS, "confidence threshold 65537");
+    tb_wr32(rej(NI_REJ_THRESHOLD), (uint32_t)-1); expect(NI_ERR_THRESHOLDS, "entropy threshold -1");
+    tb_wr32(rej(NI_REJ_THRESHOLD), 0x80000000u); expect(NI_ERR_THRESHOLDS, "entropy threshold -2^31");
+    tb_wr32(rej(NI_REJ_THRESHOLD), 0); expect(NI_OK, "entropy threshold 0");
+    tb_wr32(rej(NI_REJ_THRESHOLD), 0x7FFFFFFFu); expect(NI_OK, "entropy threshold 2^31-1");
+    tb_wr32(rej(NI_REJ_UNKNOWN_LABEL), 3); expect(NI_ERR_THRESHOLDS, "unknown label 3 for C = 3");
+    tb_wr32(rej(NI_REJ_UNKNOWN_LABEL), (uint32_t)-2); expect(NI_ERR_THRESHOLDS, "unknown label -2");
+    tb_wr32(rej(NI_REJ_UNKNOWN_LABEL), 0x80000000u); expect(NI_ERR_THRESHOLDS, "unknown label -2^31");
+    tb_wr32(rej(NI_REJ_UNKNOWN_LABEL), (uint32_t)NI_LABEL_NONE); expect(NI_OK, "no unknown label");
+    tb_wr32(rej(NI_REJ_UNKNOWN_LABEL), 0); expect(NI_OK, "unknown label 0");
+    /* an image that never rejects: no rejection fields, and a kind without them is short */
+    opt.reject_kind = NI_REJECT_NONE;
+    len = tb_build(buf, sizeof buf, &opt, &lay);
+    CHECK(lay.section_length[NI_SECTION_THRESHOLDS] == NI_THRESHOLDS_HEADER_SIZE + 8u);
+    CHECK(ni_image_open(buf, len, &img) == NI_OK && img.reject_kind == NI_REJECT_NONE && ni_image_answer(&img, 2, 1 << 30, 1) == 2);
+    tb_wr32(sec(NI_SECTION_THRESHOLDS) + NI_THR_REJECT_KIND, NI_REJECT_ENTROPY); expect(NI_ERR_THRESHOLDS, "rejection kind without its fields");
+}
 static void wr24(uint8_t *p, uint32_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); }
 
 /* Gives NORMALIZER range i another kind, its start unchanged. */
@@ -375,12 +410,18 @@ int main(void)
     tb_wr32(label(2) + 4, 0); expect(NI_ERR_LABELS, "empty label");
     sec(NI_SECTION_LABELS)[ni_rd32(label(0))] = 0xC0; expect(NI_ERR_UTF8, "overlong UTF-8 label");
     tb_wr32(sec(NI_SECTION_THRESHOLDS), 3); expect(NI_ERR_THRESHOLDS, "3 thresholds for L = 2");
-    sec(NI_SECTION_THRESHOLDS)[7] = 1; expect(NI_ERR_RESERVED, "thresholds reserved");
+    rejection_cases();
 
     /* test vectors */
     tb_wr32(sec(NI_SECTION_TEST_VECTORS) + 4, 3); expect(NI_ERR_TEST_VECTORS, "layers 3 for L = 2");
     tb_wr32(sec(NI_SECTION_TEST_VECTORS) + 8, 2); expect(NI_ERR_TEST_VECTORS, "labels 2 for C = 3");
-    sec(NI_SECTION_TEST_VECTORS)[12] = 1; expect(NI_ERR_RESERVED, "test vectors reserved");
+    sec(NI_SECTION_TEST_VECTORS)[12] = 2; expect(NI_ERR_FLAGS, "test vectors flag 0x2");
+    sec(NI_SECTION_TEST_VECTORS)[15] = 0x80; expect(NI_ERR_FLAGS, "test vectors flag 0x80000000");
+    sec(NI_SECTION_TEST_VECTORS)[12] = 0; expect(NI_ERR_TEST_VECTORS, "records with answers, flag cleared");
+    tb_wr32(record(1) + ni_rd32(record(1)) - 4, 3); expect(NI_ERR_TEST_VECTORS, "answer 3 for C = 3");
+    tb_wr32(record(1) + ni_rd32(record(1)) - 8, (uint32_t)-2); expect(NI_ERR_TEST_VECTORS, "answer -2");
+    tb_wr32(record(1) + ni_rd32(record(1)) - 4, (uint32_t)NI_ANSWER_UNKNOWN); expect(NI_OK, "answer unknown");
+    tb_wr32(record(1) + ni_rd32(record(1)) - 4, 2); expect(NI_OK, "answer C - 1");
     add32(sec(NI_SECTION_TEST_VECTORS), 1); expect(NI_ERR_TEST_VECTORS, "count + 1");
     add32(sec(NI_SECTION_TEST_VECTORS), -1); expect(NI_ERR_TEST_VECTORS, "count - 1 leaves bytes");
     tb_wr32(sec(NI_SECTION_TEST_VECTORS), 0xFFFFFFFFu); expect(NI_ERR_TEST_VECTORS, "count 2^32-1");

@@ -105,6 +105,21 @@ static void check_image(const tb_options *o)
     for (l = 0; l < d->num_layers; l++) CHECK(ni_image_threshold(&img, l) == (int32_t)(20000 + 1000 * l));
     CHECK(ni_image_threshold(&img, d->num_layers) == 0);
 
+    /* the rejection rule as written, and the answers it gives at and around its threshold */
+    CHECK(img.reject_kind == o->reject_kind && img.reject_threshold == (o->reject_kind ? o->reject_threshold : 0));
+    CHECK(img.unknown_label == (o->reject_kind ? o->unknown_label : NI_LABEL_NONE));
+    if (o->reject_kind == NI_REJECT_CONFIDENCE) {
+        CHECK(ni_image_answer(&img, 1, 0, o->reject_threshold) == 1);
+        CHECK(ni_image_answer(&img, 1, 0, o->reject_threshold - 1) == NI_ANSWER_UNKNOWN);
+    } else if (o->reject_kind == NI_REJECT_ENTROPY) {
+        CHECK(ni_image_answer(&img, 1, o->reject_threshold, 1) == 1);
+        CHECK(ni_image_answer(&img, 1, o->reject_threshold + 1, 65536) == NI_ANSWER_UNKNOWN);
+    } else {
+        CHECK(ni_image_answer(&img, 1, 0x7FFFFFFF, 0) == 1);
+    }
+    if (o->reject_kind != NI_REJECT_NONE && o->unknown_label >= 0)
+        CHECK(ni_image_answer(&img, (uint32_t)o->unknown_label, 0, 65536) == NI_ANSWER_UNKNOWN);
+
     /* test vectors: count, tokens [CLS] .. [SEP], values read back at the bytes the builder wrote */
     n = 0;
     ni_test_vector_begin(&img, &it);
@@ -114,6 +129,13 @@ static void check_image(const tb_options *o)
         CHECK(ni_test_vector_logit(&img, &tv, 1, 2) == ni_rd32s(tv.logits + 4 * (1 * d->num_labels + 2)));
         CHECK(ni_test_vector_entropy(&img, &tv, 1) == ni_rd32s(tv.entropies + 4));
         CHECK(tv.entropies == tv.logits + 4 * d->num_layers * d->num_labels);
+        {
+            int32_t a = 99;
+            CHECK(ni_test_vector_answer(&img, &tv, 1, &a) == (o->with_answers ? 1 : 0));
+            CHECK(o->with_answers ? a == ni_rd32s(tv.entropies + 4 * d->num_layers + 4) && a >= -1 && a < (int32_t)d->num_labels
+                                  : a == 99 && tv.answers == NULL);
+            CHECK(ni_test_vector_answer(&img, &tv, d->num_layers, &a) == 0);
+        }
         n++;
     }
     CHECK(n == (o->with_test_vectors ? o->test_vectors : 0u));
@@ -129,6 +151,10 @@ int main(void)
     check_image(&o);
     o = tb_default_options();
     o.test_vectors = 0;
+    check_image(&o);
+    /* the layout of images written before rejection and answers: no rejection fields, records without answers */
+    o = tb_default_options();
+    o.reject_kind = NI_REJECT_NONE; o.with_answers = 0;
     check_image(&o);
     /* a larger shape: 4 layers, 5 labels, 96 tokens, board id set */
     o = tb_default_options();

@@ -1,5 +1,6 @@
 /* Runs every test vector of every image given (files, or directories of *.nii) through the C step API and compares
- * the int32 logits and entropies of every layer with what the C# reference embedded. Exit 0 only when every image
+ * the int32 logits and entropies of every layer, and each exit's answer under the image's rejection rule (a label or
+ * unknown, when the vectors carry answers), with what the C# reference embedded. Exit 0 only when every image
  * opened and held at least one test vector, and all matched. (A host test program: it reads files with stdio and
  * malloc; the library does not.) */
 #include <dirent.h>
@@ -9,7 +10,7 @@
 #include <sys/stat.h>
 #include "nano_intent/ni_runtime.h"
 
-static long vectors_run, mismatches, images_run;
+static long vectors_run, mismatches, images_run, answers_checked, unknown_answers;
 
 static uint8_t *read_file(const char *path, uint32_t *len)
 {
@@ -61,6 +62,17 @@ static int run_image(const char *path)
                        (long)ni_test_vector_entropy(&model.image, &tv, l));
                 mismatches++;
             }
+            int32_t want, answer = 0;
+            if (ni_test_vector_answer(&model.image, &tv, l, &want)) {
+                st = ni_exit_answer(&model, logits, C, entropy, &answer);
+                if (st != NI_OK || answer != want) {
+                    printf("%s: vector %u layer %u: answer %ld (%s), expected %ld\n", path, tv.index, l, (long)answer,
+                           ni_status_name((ni_status)st), (long)want);
+                    mismatches++;
+                }
+                answers_checked++;
+                if (want == NI_ANSWER_UNKNOWN) unknown_answers++;
+            }
         }
         count++;
     }
@@ -97,6 +109,7 @@ int main(int argc, char **argv)
         if (d != NULL) closedir(d);
     }
     if (vectors_run == 0) { printf("no test vectors ran: pack images with test vectors first (scripts/pack-test-images.sh)\n"); return 1; }
-    printf("runtime vectors: %ld images, %ld vectors, %ld mismatches\n", images_run, vectors_run, mismatches);
+    printf("runtime vectors: %ld images, %ld vectors, %ld answers (%ld unknown), %ld mismatches\n", images_run, vectors_run,
+           answers_checked, unknown_answers, mismatches);
     return failed || mismatches ? 1 : 0;
 }
