@@ -34,6 +34,8 @@ internal sealed class ImageTamper(byte[] image)
     public int VocabSuffix(int e) => e + 1 + (Image[e] >> 4 == VocabLengthEscape ? 1 : 0) + ((Image[e] & 0xF) == VocabLengthEscape ? 1 : 0);
     public int VocabSuffixLength(int e) => (Image[e] & 0xF) == VocabLengthEscape ? Image[VocabSuffix(e) - 1] : Image[e] & 0xF;
     public int Label(int i) => Sec(SectionKind.Labels) + LabelsHeaderSize + i * LabelEntrySize;
+    /// <summary>THRESHOLDS' rejection fields: the section's last <see cref="RejectionFieldsSize"/> bytes.</summary>
+    public int Rejection() => Sec(SectionKind.Thresholds) + SecLen(SectionKind.Thresholds) - RejectionFieldsSize;
     public int Record(int i)
     {
         int r = Sec(SectionKind.TestVectors) + TestVectorsHeaderSize;
@@ -186,6 +188,20 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("label-empty", t => t.W32(t.Label(2) + 4, 0), NiStatus.Labels);
         yield return ("label-overlong-utf8", t => t.Image[t.Sec(SectionKind.Labels) + (int)t.U32(t.Label(0))] = 0xC0, NiStatus.Utf8);
         yield return ("thresholds-3", t => t.W32(t.Sec(SectionKind.Thresholds), 3), NiStatus.Thresholds);
+        yield return ("reject-kind-3", t => t.W32(t.Sec(SectionKind.Thresholds) + ThrRejectKind, 3), NiStatus.Thresholds);
+        yield return ("reject-kind-none-with-fields", t => t.W32(t.Sec(SectionKind.Thresholds) + ThrRejectKind, 0), NiStatus.Thresholds);
+        yield return ("confidence-threshold-65537", t =>
+        {
+            t.W32(t.Sec(SectionKind.Thresholds) + ThrRejectKind, (uint)RejectKind.Confidence);
+            t.W32(t.Rejection() + RejThreshold, 65537);
+        }, NiStatus.Thresholds);
+        yield return ("entropy-threshold-negative", t => t.W32(t.Rejection() + RejThreshold, 0xFFFFFFFF), NiStatus.Thresholds);
+        yield return ("unknown-label-3", t => t.W32(t.Rejection() + RejUnknownLabel, 3), NiStatus.Thresholds);
+        yield return ("unknown-label-minus-2", t => t.W32(t.Rejection() + RejUnknownLabel, 0xFFFFFFFE), NiStatus.Thresholds);
+        yield return ("test-vectors-flag-2", t => t.W32(t.Sec(SectionKind.TestVectors) + 12, 3), NiStatus.Flags);
+        yield return ("test-vectors-answers-flag-cleared", t => t.W32(t.Sec(SectionKind.TestVectors) + 12, 0), NiStatus.TestVectors);
+        yield return ("answer-3", t => t.W32(t.Record(1) + (int)t.U32(t.Record(1)) - 4, 3), NiStatus.TestVectors);
+        yield return ("answer-minus-2", t => t.W32(t.Record(2) + (int)t.U32(t.Record(2)) - 8, 0xFFFFFFFE), NiStatus.TestVectors);
         yield return ("test-vector-layers-3", t => t.W32(t.Sec(SectionKind.TestVectors) + 4, 3), NiStatus.TestVectors);
         yield return ("test-vector-count-plus-1", t => t.Add32(t.Sec(SectionKind.TestVectors), 1), NiStatus.TestVectors);
         yield return ("record-length-plus-4", t => t.Add32(t.Record(1), 4), NiStatus.TestVectors);

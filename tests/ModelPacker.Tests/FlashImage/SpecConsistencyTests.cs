@@ -68,6 +68,11 @@ public partial class SpecConsistencyTests
             ["NI_LABELS_HEADER_SIZE"] = LabelsHeaderSize, ["NI_LABEL_ENTRY_SIZE"] = LabelEntrySize, ["NI_MAX_LABEL_BYTES"] = MaxLabelBytes,
             ["NI_THRESHOLDS_HEADER_SIZE"] = ThresholdsHeaderSize, ["NI_TEST_VECTORS_HEADER_SIZE"] = TestVectorsHeaderSize,
             ["NI_TEST_VECTOR_HEADER_SIZE"] = TestVectorHeaderSize,
+            ["NI_THR_COUNT"] = ThrCount, ["NI_THR_REJECT_KIND"] = ThrRejectKind, ["NI_REJECTION_FIELDS_SIZE"] = RejectionFieldsSize,
+            ["NI_REJ_THRESHOLD"] = RejThreshold, ["NI_REJ_UNKNOWN_LABEL"] = RejUnknownLabel, ["NI_REJECT_KIND_MAX"] = RejectKindMax,
+            ["NI_CONFIDENCE_ONE_Q16"] = RejectionRule.ConfidenceOne, ["NI_ANSWER_UNKNOWN"] = RejectionRule.Unknown,
+            ["NI_LABEL_NONE"] = RejectionRule.NoLabel, ["NI_TEST_VECTORS_FLAG_ANSWERS"] = TestVectorsFlagAnswers,
+            ["NI_TEST_VECTORS_FLAGS_KNOWN"] = TestVectorsFlagsKnown,
             ["NI_NORM_HEADER_SIZE"] = NormHeaderSize, ["NI_NORM_RANGE_COUNT"] = NormRangeCount, ["NI_NORM_MAP_COUNT"] = NormMapCount,
             ["NI_NORM_POOL_COUNT"] = NormPoolCount, ["NI_NORM_RESERVED"] = NormReserved, ["NI_NORM_RANGE_SIZE"] = NormRangeSize,
             ["NI_NORM_MAP_SIZE"] = NormMapSize, ["NI_NORM_POOL_SIZE"] = NormPoolSize, ["NI_NORM_KIND_SHIFT"] = NormKindShift,
@@ -84,6 +89,7 @@ public partial class SpecConsistencyTests
         };
         foreach (var k in Enum.GetValues<SectionKind>()) d["NI_SECTION_" + ImageReader.SectionName(k)] = (long)k;
         foreach (var e in Enum.GetValues<TensorEncoding>()) d["NI_ENC_" + EncodingCName(e)] = (long)e;
+        foreach (var k in Enum.GetValues<RejectKind>()) d["NI_REJECT_" + k.ToString().ToUpperInvariant()] = (long)k;
         foreach (var sc in Enum.GetValues<SchemeId>()) d["NI_SCHEME_" + sc.ToString().ToUpperInvariant()] = (long)sc;
         foreach (var t in Enum.GetValues<TensorId>()) d["NI_TENSOR_" + Snake(t.ToString())] = (long)t;
         foreach (var s in Enum.GetValues<NiStatus>()) d[s.CName()] = (long)s;
@@ -324,6 +330,9 @@ public partial class SpecConsistencyTests
     [InlineData("Tensor entry (32 bytes)", TensorEntrySize)]
     [InlineData("## VOCABULARY", VocabHeaderSize)]
     [InlineData("## NORMALIZER", NormHeaderSize)]
+    [InlineData("## THRESHOLDS", ThresholdsHeaderSize)]
+    [InlineData("Rejection fields", RejectionFieldsSize)]
+    [InlineData("## TEST_VECTORS (optional)", TestVectorsHeaderSize)]
     public void DocFieldTablesAreContiguousAndMatchOffsets(string heading, int size)
     {
         var rows = Table(heading, "offset | size");
@@ -342,6 +351,12 @@ public partial class SpecConsistencyTests
                 (off["magic"], off["version"], off["header_size"], off["board_id"], off["total_length"], off["arena_bytes"], off["flags"]));
             Assert.Equal((HdrSectionCount, HdrSectionEntrySize, HdrSectionTableOffset, HdrHeaderCrc, HdrReserved0, HdrSha256, HdrReserved1),
                 (off["section_count"], off["section_entry_size"], off["section_table_offset"], off["header_crc32"], off["reserved0"], off["sha256"], off["reserved1"]));
+        }
+        if (heading.StartsWith("## THRESHOLDS") || heading.StartsWith("Rejection"))
+        {
+            var off = rows.Where(r => int.TryParse(r[1], out _)).ToDictionary(r => r[3], r => int.Parse(r[0], CultureInfo.InvariantCulture));
+            if (heading.StartsWith("## THRESHOLDS")) Assert.Equal((ThrCount, ThrRejectKind), (off["count"], off["reject_kind"]));
+            else Assert.Equal((RejThreshold, RejUnknownLabel), (off["reject_threshold"], off["unknown_label"]));
         }
         if (heading.StartsWith("Tensor entry"))
         {

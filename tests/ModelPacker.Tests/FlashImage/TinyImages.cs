@@ -51,7 +51,8 @@ internal static class TinyImages
             {
                 var ids = RandomUtterance(rng, config.VocabSize, 3 + i % (config.MaxPositionEmbeddings - 2));
                 var exits = runtime.RunAll(ids);
-                return new TestVector(ids.Select(x => (ushort)x).ToArray(), exits.Select(e => e.LogitsQ16).ToArray(), exits.Select(e => e.EntropyQ16).ToArray());
+                return new TestVector(ids.Select(x => (ushort)x).ToArray(), exits.Select(e => e.LogitsQ16).ToArray(), exits.Select(e => e.EntropyQ16).ToArray(),
+                    exits.Select(e => IntegerKernels.Answer(Rejection(config.NumLabels), e.LogitsQ16, e.EntropyQ16, m.QuantParams.Exp2Frac)).ToArray());
             }).ToList();
         }
         return new ImageContent
@@ -65,9 +66,13 @@ internal static class TinyImages
             VocabularySettings = Settings(config.VocabSize),
             Labels = config.Labels,
             Thresholds = Enumerable.Range(0, dims.NumLayers).Select(l => 20000 + 1000 * l).ToList(),
+            Rejection = Rejection(config.NumLabels),
             TestVectors = vectors,
         };
     }
+
+    /// <summary>The int8 tiny image's rejection rule: entropy above 0.9 nats (of at most ln C), or the last label.</summary>
+    public static RejectionRule Rejection(int labels) => new(RejectKind.Entropy, 58982, labels - 1);
 
     /// <summary>The tiny image of a scheme the tamper cases change: the int8 ALBERT of <see cref="RandomAlbert"/>
     /// (seed 1), or a W1A1 model of random binary tensors (E 32, H 64, two heads of 32, I 96, three layers) with

@@ -25,7 +25,7 @@ public class IntegerImageTests
         Assert.Equal(image.Model.QuantParams.ToBytes(), back.Model.QuantParams.ToBytes());
         Assert.Equal(image.Model.Query.Data, back.Model.Query.Data);
         Assert.Equal(image.Model.Exits[^1].Classifier.Params, back.Model.Exits[^1].Classifier.Params);
-        Assert.Empty(TestVectorBuilder.Verify(back.Model, back.TestVectors!));
+        Assert.Empty(TestVectorBuilder.Verify(back.Model, back.TestVectors!, back.Rejection));
 
         using var native = NativeImage.Open(bytes);
         Assert.Equal(image.Model.ArenaBytes, native.ArenaBytes);
@@ -36,8 +36,12 @@ public class IntegerImageTests
             {
                 Assert.Equal(v.Logits[l], got[l].LogitsQ16);
                 Assert.Equal(v.Entropies[l], got[l].EntropyQ16);
+                Assert.Equal(v.Answers![l], native.Answer(got[l].LogitsQ16, got[l].EntropyQ16));
             }
         }
+        if (act == "w1a1") // the confidence rule answered unknown somewhere, and not everywhere
+            Assert.True(back.TestVectors!.SelectMany(v => v.Answers!).Distinct().Count() > 1 &&
+                        back.TestVectors!.Any(v => v.Answers!.Contains(RejectionRule.Unknown)), "the test vectors never exercise the rejection");
         // the image's ids are the ranks in UTF-8 order; each string kept its embedding row (the test vectors, computed
         // on the checkpoint's ids and moved with the strings, reproduce above)
         for (int id = 0; id < back.Vocabulary.Count; id++) Assert.Equal(id, native.VocabLookup(back.Vocabulary[id]));

@@ -200,6 +200,25 @@ public class KernelBitExactnessTests
         Assert.InRange(IntegerKernels.EntropyQ16(uniform, 151, exp2, log2) / 65536.0, Math.Log(151) - 0.002, Math.Log(151) + 0.002);
     }
 
+    [Fact]
+    public void ConfidenceMatchesAndIsTheSoftmaxOfTheArgmax()
+    {
+        var r = new Random(16);
+        var exp2 = Tables.Exp2Frac();
+        for (int k = 0; k < 500; k++)
+        {
+            int c = r.Next(2, 200);
+            var logits = Enumerable.Range(0, c).Select(_ => r.Next(-IntegerKernels.LogitLimit, IntegerKernels.LogitLimit) >> r.Next(0, 16)).ToArray();
+            if (k % 5 == 0) logits[r.Next(c)] = logits.Max(); // ties: the first maximum is the argmax in both
+            int conf = IntegerKernels.ConfidenceQ16(logits, c, exp2, out int argmax);
+            Assert.Equal(conf, NativeKernels.Confidence(logits, exp2, out int nativeArgmax));
+            Assert.Equal(argmax, nativeArgmax);
+            Assert.Equal(Array.IndexOf(logits, logits.Max()), argmax);
+            double m = logits.Max() / 65536.0, exact = 1 / logits.Sum(z => Math.Exp(z / 65536.0 - m));
+            Assert.InRange(conf / 65536.0, exact * 0.99 - 1e-4, exact * 1.01 + 1e-4);
+        }
+    }
+
     private static double ExactEntropy(int[] logitsQ16)
     {
         double m = logitsQ16.Max() / 65536.0;

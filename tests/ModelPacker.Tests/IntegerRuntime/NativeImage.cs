@@ -44,7 +44,7 @@ internal sealed unsafe class NativeImage : IDisposable
     }
 
     /// <summary>Opens the image file in the C runtime (ni_open validates it first), asserts that every one of its test
-    /// vectors gives the recorded logits and entropy at every layer, and leaves a copy named
+    /// vectors gives the recorded logits, entropy and answer at every layer, and leaves a copy named
     /// <paramref name="runtimeName"/> in <see cref="RuntimeTestImages.Dir"/> for ctest runtime_vectors (host and QEMU).</summary>
     public static void AssertReproducesTestVectors(string path, string runtimeName)
     {
@@ -58,6 +58,7 @@ internal sealed unsafe class NativeImage : IDisposable
             {
                 Assert.Equal(v.Logits[l], got[l].LogitsQ16);
                 Assert.Equal(v.Entropies[l], got[l].EntropyQ16);
+                Assert.Equal(v.Answers![l], native.Answer(got[l].LogitsQ16, got[l].EntropyQ16));
             }
         }
         Directory.CreateDirectory(RuntimeTestImages.Dir);
@@ -84,6 +85,16 @@ internal sealed unsafe class NativeImage : IDisposable
             }
         }
         return r;
+    }
+
+    /// <summary>ni_exit_answer: the label or -1 (unknown) the image's rejection rule gives this exit.</summary>
+    public int Answer(int[] logits, int entropyQ16)
+    {
+        int answer, st;
+        fixed (int* pl = logits)
+            st = ((delegate* unmanaged<IntPtr, int*, uint, int, int*, int>)NativeKernels.Fn("ni_exit_answer"))(_model, pl, (uint)logits.Length, entropyQ16, &answer);
+        if (st != 0) throw new InvalidOperationException($"ni_exit_answer returned {st}");
+        return answer;
     }
 
     public int VocabLookup(string token)

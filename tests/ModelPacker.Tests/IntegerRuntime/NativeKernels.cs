@@ -101,6 +101,16 @@ internal static unsafe class NativeKernels
             return ((delegate* unmanaged<int*, uint, int*, int*, int>)Fn("ni_entropy_q16"))(pl, (uint)logits.Length, pe, pg);
     }
 
+    public static int Confidence(int[] logits, int[] exp2, out int argmax)
+    {
+        uint a;
+        int c;
+        fixed (int* pl = logits, pe = exp2)
+            c = ((delegate* unmanaged<int*, uint, int*, uint*, int>)Fn("ni_confidence_q16"))(pl, (uint)logits.Length, pe, &a);
+        argmax = (int)a;
+        return c;
+    }
+
     public static void EmbedToken(EncodedTensor word, EncodedTensor pos, int token, int position, short[] output)
     {
         using var w = new NativeTensor(word);

@@ -1,3 +1,4 @@
+using ModelPacker.FlashImage;
 using ModelPacker.IntegerRuntime;
 using ModelPacker.Model;
 using ModelPacker.Quantization;
@@ -33,7 +34,7 @@ internal static class TestModels
 
     /// <summary>An image of <paramref name="model"/> with a synthetic vocabulary (words <paramref name="wordPrefix"/>N),
     /// labels, and test vectors of the C# reference on random sequences.</summary>
-    public static IntegerImage ImageOf(IntegerModel model, int seed, string wordPrefix, int vectors)
+    public static IntegerImage ImageOf(IntegerModel model, int seed, string wordPrefix, int vectors, RejectionRule? rejection = null)
     {
         var words = Vocabulary.SpecialTokens.Concat(Enumerable.Range(0, model.Dims.VocabSize - 5).Select(i => i % 3 == 0 ? $"##{wordPrefix}{i}" : $"{wordPrefix}{i}"));
         var seqs = RandomSequences(seed + 7, 40, model.Dims.VocabSize, model.Dims.MaxPositions);
@@ -43,7 +44,8 @@ internal static class TestModels
             Vocabulary = Vocabulary.FromTokens(words),
             Labels = Enumerable.Range(0, model.Dims.NumLabels).Select(i => $"intent{i}").ToArray(),
             ThresholdsQ16 = new int[model.Dims.NumLayers],
-            TestVectors = TestVectorBuilder.Build(model, seqs, vectors),
+            Rejection = rejection ?? RejectionRule.None,
+            TestVectors = TestVectorBuilder.Build(model, seqs, vectors, rejection),
         };
     }
 

@@ -136,7 +136,7 @@ public class W1A1RuntimeTests
         Assert.Equal(image.Model.QuantParams.ToBytes(), back.Model.QuantParams.ToBytes());
         Assert.Equal(-5, back.Model.QuantParams.AttentionThreshold);
         Assert.Equal(12, back.TestVectors!.Count);
-        Assert.Empty(TestVectorBuilder.Verify(back.Model, back.TestVectors!));
+        Assert.Empty(TestVectorBuilder.Verify(back.Model, back.TestVectors!, back.Rejection));
     }
 
     [Fact]

@@ -46,8 +46,19 @@ internal static class W1A1TestModels
         return IntegerModel.FromTensors(d, tensors, QuantParams(rng, d, attentionThreshold), $"random W1A1 model {seed}");
     }
 
-    /// <summary>A W1A1 model (attn_threshold −5) with a synthetic vocabulary, labels and test vectors of the C# reference.</summary>
-    public static IntegerImage Image(int seed, int vectors = 12) => TestModels.ImageOf(Random(seed, attentionThreshold: -5), seed, "b", vectors);
+    /// <summary>A W1A1 model (attn_threshold −5) with a synthetic vocabulary, labels and test vectors of the C# reference;
+    /// it answers unknown below the median confidence of its test vectors' exits (so their answers exercise the
+    /// confidence rule both ways).</summary>
+    public static IntegerImage Image(int seed, int vectors = 12)
+    {
+        var model = Random(seed, attentionThreshold: -5);
+        var plain = TestModels.ImageOf(model, seed, "b", vectors);
+        var confidences = plain.TestVectors!.SelectMany(v => v.Logits)
+            .Select(l => IntegerKernels.ConfidenceQ16(l, l.Length, model.QuantParams.Exp2Frac, out _)).Order().ToList();
+        var rule = new ModelPacker.FlashImage.RejectionRule(ModelPacker.FlashImage.RejectKind.Confidence,
+            confidences.Count == 0 ? 0 : confidences[confidences.Count / 2], -1);
+        return TestModels.ImageOf(model, seed, "b", vectors, rule);
+    }
 
     /// <summary>A random binary_sign tensor (Q, K, V): ±1 weights, threshold −6..6, biases within ±cols/4.</summary>
     public static EncodedTensor Sign(Random rng, int rows, int cols)
