@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using ModelPacker.Evaluation;
+using ModelPacker.FlashImage;
 using ModelPacker.IntegerRuntime;
 using Spectre.Console;
 
@@ -40,7 +41,13 @@ internal static class ClassifyCommand
     {
         /// <summary>Index of the exit the device stops at (images: early exit by entropy threshold); null = last.</summary>
         public int? EarlyExit { get; init; }
+        /// <summary>Images: whether the image's rejection rule answers unknown at the exit the device stops at.</summary>
+        public bool Unknown { get; init; }
+        /// <summary>Images: the rule, as <see cref="RejectionRule.Describe"/> prints it.</summary>
+        public string? Rejection { get; init; }
         public ExitAnswer Final => Exits[EarlyExit ?? Exits.Count - 1];
+        /// <summary>The answer: the final exit's intent, or <see cref="RejectionRule.UnknownName"/>.</summary>
+        public string Answer => Unknown ? RejectionRule.UnknownName : Final.Intent;
         private bool FromImage => EarlyExit is not null;
 
         public static Prediction Of(IIntentClassifier classifier, string text)
@@ -71,7 +78,13 @@ internal static class ClassifyCommand
                 int entropyQ16 = outputs[l].EntropyQ16;
                 exits.Add(new ExitAnswer(l + 1, classifier.Labels[top], p[top], entropyQ16 / 65536.0, entropyQ16, classifier.ThresholdsQ16[l]));
             }
-            return new Prediction(text, exits) { EarlyExit = classifier.ClassifyEarlyExit(ids).ExitLayer };
+            var early = classifier.ClassifyEarlyExit(ids);
+            return new Prediction(text, exits)
+            {
+                EarlyExit = early.ExitLayer,
+                Unknown = classifier.Answer(early.Final) == RejectionRule.Unknown,
+                Rejection = classifier.Rejection.Describe(classifier.Labels),
+            };
         }
 
         public string ToJson()
@@ -81,9 +94,15 @@ internal static class ClassifyCommand
             {
                 w.WriteStartObject();
                 w.WriteString("text", Text);
-                w.WriteString("intent", Final.Intent);
+                w.WriteString("intent", Answer);
                 w.WriteNumber("confidence", Final.Confidence);
                 w.WriteNumber("exit_layer", Final.Layer);
+                if (FromImage)
+                {
+                    w.WriteBoolean("unknown", Unknown);
+                    w.WriteString("predicted", Final.Intent);
+                    w.WriteString("unknown_when", Rejection);
+                }
                 w.WriteStartArray("exits");
                 foreach (var e in Exits)
                 {
@@ -105,8 +124,9 @@ internal static class ClassifyCommand
         public void Print(IAnsiConsole console)
         {
             var grid = new Grid().AddColumn().AddColumn();
-            grid.AddRow("Intent", $"[bold]{Markup.Escape(Final.Intent)}[/]");
+            grid.AddRow("Intent", $"[bold]{Markup.Escape(Answer)}[/]" + (Unknown ? Markup.Escape($" (the model says {Final.Intent})") : ""));
             grid.AddRow("Confidence", $"{Final.Confidence:P2}");
+            if (FromImage) grid.AddRow("Unknown when", Markup.Escape(Rejection!));
             if (FromImage) grid.AddRow("Exit layer", $"{Final.Layer} of {Exits.Count} (early exit, integer runtime)");
             console.Write(grid);
             var table = new Table().AddColumn("exit layer").AddColumn("top intent").AddColumn(new TableColumn("confidence").RightAligned());

@@ -20,6 +20,8 @@ public sealed record RejectionRule(RejectKind Kind, int ThresholdQ16, int Unknow
 {
     /// <summary>The reserved answer "I don't know" (NI_ANSWER_UNKNOWN).</summary>
     public const int Unknown = -1;
+    /// <summary>How tools print the unknown answer (in parentheses: no label of a dataset is taken for it).</summary>
+    public const string UnknownName = "(unknown)";
     /// <summary>No out-of-scope label (NI_LABEL_NONE).</summary>
     public const int NoLabel = -1;
     /// <summary>Confidence 1.0 in Q16: the largest confidence threshold (it rejects every answer below certainty).</summary>
@@ -53,9 +55,11 @@ public sealed record RejectionRule(RejectKind Kind, int ThresholdQ16, int Unknow
     public string Describe(IReadOnlyList<string>? labels = null)
     {
         if (Kind == RejectKind.None) return "never";
-        string rule = Kind == RejectKind.Confidence ? $"confidence < {ThresholdQ16 / 65536.0:F4}" : $"entropy > {ThresholdQ16 / 65536.0:F4} nats";
-        if (UnknownLabel == NoLabel) return rule;
+        // a threshold nothing crosses (confidence 0, entropy 2^31 - 1) leaves only the label
+        string? rule = Kind == RejectKind.Confidence ? ThresholdQ16 == 0 ? null : $"confidence < {ThresholdQ16 / 65536.0:F4}"
+            : ThresholdQ16 == int.MaxValue ? null : $"entropy > {ThresholdQ16 / 65536.0:F4} nats";
+        if (UnknownLabel == NoLabel) return rule ?? "never";
         string name = labels is not null && UnknownLabel < labels.Count ? labels[UnknownLabel] : UnknownLabel.ToString();
-        return $"{rule}, or the label '{name}'";
+        return rule is null ? $"the label '{name}'" : $"{rule}, or the label '{name}'";
     }
 }

@@ -50,18 +50,25 @@ public static class RejectionSweep
     public static RejectionRule Never(RejectKind kind, int unknownLabel) =>
         new(kind, kind == RejectKind.Confidence ? 0 : int.MaxValue, unknownLabel);
 
-    /// <summary>Every threshold that separates two observed scores, ascending in how much it rejects.</summary>
+    /// <summary>Every threshold that separates two observed scores, and the one past them all, ascending in how much it
+    /// rejects: each distinct rejection set once.</summary>
     public static IEnumerable<RejectionRule> Candidates(IReadOnlyList<RejectionSample> samples, RejectKind kind, int unknownLabel)
     {
         yield return Never(kind, unknownLabel);
         if (kind == RejectKind.Confidence)
+        {
             // reject when confidence < t: t = an observed confidence keeps it and everything above
-            foreach (int c in samples.Select(s => s.ConfidenceQ16).Distinct().Order().Skip(1))
-                yield return new RejectionRule(kind, c, unknownLabel);
+            var seen = samples.Select(s => s.ConfidenceQ16).Distinct().Order().ToList();
+            foreach (int c in seen.Skip(1)) yield return new RejectionRule(kind, c, unknownLabel);
+            if (seen.Count > 0 && seen[^1] < RejectionRule.ConfidenceOne) yield return new RejectionRule(kind, seen[^1] + 1, unknownLabel);
+        }
         else
+        {
             // reject when entropy > t: t = an observed entropy keeps it and everything below
-            foreach (int e in samples.Select(s => s.EntropyQ16).Distinct().OrderDescending().Skip(1))
-                yield return new RejectionRule(kind, e, unknownLabel);
+            var seen = samples.Select(s => s.EntropyQ16).Distinct().OrderDescending().ToList();
+            foreach (int e in seen.Skip(1)) yield return new RejectionRule(kind, e, unknownLabel);
+            if (seen.Count > 0 && seen[^1] > 0) yield return new RejectionRule(kind, seen[^1] - 1, unknownLabel);
+        }
     }
 
     public static RejectionPoint Choose(IReadOnlyList<RejectionSample> samples, RejectKind kind, int unknownLabel, double maxInScopeDrop)
