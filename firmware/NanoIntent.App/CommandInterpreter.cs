@@ -65,8 +65,9 @@ namespace NanoIntent.App
         /// <summary>"BookRestaurant confidence 0.981 exit layer 2 of 6 entropy 0.094 nats": one classification. The
         /// console counts layers from 1, as `modelpacker classify` prints them (IntentResult.ExitLayer counts from 0).</summary>
         public string Describe(IntentResult r) =>
-            r.Intent + " confidence " + TextFormat.Q16(r.ConfidenceQ16) + " exit layer " + (r.ExitLayer + 1).ToString() + " of " +
-            _classifier.Info.Layers.ToString() + " entropy " + TextFormat.Q16(r.EntropyQ16(r.ExitLayer)) + " nats";
+            r.Intent + (r.IsUnknown ? " (model: " + r.Predicted + ")" : "") + " confidence " + TextFormat.Q16(r.ConfidenceQ16) +
+            " exit layer " + (r.ExitLayer + 1).ToString() + " of " + _classifier.Info.Layers.ToString() + " entropy " +
+            TextFormat.Q16(r.EntropyQ16(r.ExitLayer)) + " nats";
 
         private void Threshold(string argument)
         {
@@ -106,6 +107,20 @@ namespace NanoIntent.App
             string intents = "intents:";
             for (int i = 0; i < _classifier.LabelCount; i++) intents += " " + _classifier.Label(i);
             _out.WriteLine(intents);
+            _out.WriteLine("unknown when: " + Rejection(m));
+        }
+
+        /// <summary>The image's out-of-scope rule: "never", "entropy above 3.627 nats or label oos", ….</summary>
+        private string Rejection(ModelInfo m)
+        {
+            if (m.RejectKind == ModelInfo.RejectNone) return "never";
+            string label = m.UnknownLabel >= 0 ? "label " + _classifier.Label(m.UnknownLabel) : "";
+            // a threshold nothing crosses (confidence 0, entropy 2^31 - 1) leaves only the label
+            bool never = m.RejectKind == ModelInfo.RejectConfidence ? m.RejectThresholdQ16 == 0 : m.RejectThresholdQ16 == int.MaxValue;
+            string rule = never ? "" : m.RejectKind == ModelInfo.RejectConfidence ? "confidence below " + TextFormat.Q16(m.RejectThresholdQ16)
+                : "entropy above " + TextFormat.Q16(m.RejectThresholdQ16) + " nats";
+            if (rule.Length == 0) return label.Length == 0 ? "never" : label;
+            return label.Length == 0 ? rule : rule + " or " + label;
         }
 
         private string Thresholds()

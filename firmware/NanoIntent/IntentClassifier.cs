@@ -4,7 +4,8 @@ namespace NanoIntent
 {
     /// <summary>
     /// Classifies text with the flash image's model through the native session: Begin, then for each layer RunLayer
-    /// and ExitHead until the exit entropy falls under that layer's threshold (the last layer always answers).
+    /// and ExitHead until the exit entropy falls under that layer's threshold (the last layer always answers); that
+    /// exit's answer is its label, or "unknown" when the image's out-of-scope rule rejects it (IntentResult.IsUnknown).
     /// The native session holds one model per process, so one classifier can be open at a time (a second open fails
     /// with NI_ERR_ALREADY_OPEN and leaves the first one working). After the first call, Classify allocates nothing.
     /// Empty text is classified like any other: the tokenizer gives [CLS] [SEP] and the model answers for that, as
@@ -87,10 +88,13 @@ namespace NanoIntent
                 if (layer == last || entropy < _thresholdsQ16[layer]) break;
                 layer++;
             }
-            int label = _stats[NativeIndexes.StatArgmax];
+            int label = _stats[NativeIndexes.StatArgmax], answer = _stats[NativeIndexes.StatAnswer];
             r.ExitLayer = layer;
-            r.LabelIndex = label;
-            r.Intent = _labels[label];
+            r.PredictedIndex = label;
+            r.Predicted = _labels[label];
+            // the native session applies the image's out-of-scope rule to the exit it stopped at
+            r.LabelIndex = answer == NativeIndexes.AnswerUnknown ? IntentResult.UnknownIndex : answer;
+            r.Intent = answer == NativeIndexes.AnswerUnknown ? IntentResult.UnknownIntent : _labels[answer];
             r.ConfidenceQ16 = _stats[NativeIndexes.StatConfidenceQ16];
             return r;
         }

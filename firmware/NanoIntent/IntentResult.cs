@@ -16,10 +16,22 @@ namespace NanoIntent
             LayerEntropyQ16 = new int[layers];
         }
 
-        /// <summary>The intent's label as the image names it ("BookRestaurant").</summary>
+        /// <summary><see cref="LabelIndex"/> of the answer "I don't know".</summary>
+        public const int UnknownIndex = -1;
+        /// <summary><see cref="Intent"/> of the answer "I don't know" (in parentheses: not a label name).</summary>
+        public const string UnknownIntent = "(unknown)";
+
+        /// <summary>The intent's label as the image names it ("BookRestaurant"), or <see cref="UnknownIntent"/>.</summary>
         public string Intent { get; internal set; }
+        /// <summary>The intent's label index, or <see cref="UnknownIndex"/>.</summary>
         public int LabelIndex { get; internal set; }
-        /// <summary>Softmax probability of the intent at the exit layer, Q16 (65536 = 1), the runtime's integer exp.</summary>
+        /// <summary>True when the image's out-of-scope rule answered "I don't know" (<see cref="ModelInfo.RejectKind"/>):
+        /// the exit was too unsure, or the model predicted its own out-of-scope label.</summary>
+        public bool IsUnknown => LabelIndex == UnknownIndex;
+        /// <summary>What the model predicted at the exit layer, unknown or not: its label and index.</summary>
+        public string Predicted { get; internal set; }
+        public int PredictedIndex { get; internal set; }
+        /// <summary>Softmax probability of the predicted label at the exit layer, Q16 (65536 = 1), the runtime's integer exp.</summary>
         public int ConfidenceQ16 { get; internal set; }
         public double Confidence => Q16.ToDouble(ConfidenceQ16);
         /// <summary>The layer (0-based) whose exit answered.</summary>

@@ -15,6 +15,9 @@ namespace NanoIntent
             ArenaCapacity = v[NativeIndexes.InfoArenaCapacity];
             BoardId = v[NativeIndexes.InfoBoardId];
             Flags = v[NativeIndexes.InfoFlags];
+            RejectKind = v[NativeIndexes.InfoRejectKind];
+            RejectThresholdQ16 = v[NativeIndexes.InfoRejectThreshold];
+            UnknownLabel = v[NativeIndexes.InfoUnknownLabel];
         }
 
         public int Layers { get; }
@@ -29,5 +32,18 @@ namespace NanoIntent
         public int ArenaCapacity { get; }
         public int BoardId { get; }
         public int Flags { get; }
+
+        /// <summary><see cref="RejectKind"/> values (ni_reject_kind).</summary>
+        public const int RejectNone = NativeIndexes.RejectNone, RejectConfidence = NativeIndexes.RejectConfidence,
+            RejectEntropy = NativeIndexes.RejectEntropy;
+
+        /// <summary>The image's out-of-scope rule: <see cref="RejectNone"/> never answers unknown, <see cref="RejectConfidence"/>
+        /// below a confidence, <see cref="RejectEntropy"/> above an entropy (<see cref="RejectThresholdQ16"/>); see
+        /// <see cref="IntentResult.IsUnknown"/>.</summary>
+        public int RejectKind { get; }
+        /// <summary>Confidence (Q16, 65536 = 1) or entropy (Q16 nats) threshold of <see cref="RejectKind"/>.</summary>
+        public int RejectThresholdQ16 { get; }
+        /// <summary>The label whose prediction is answered unknown too (the model's own out-of-scope class), or -1.</summary>
+        public int UnknownLabel { get; }
     }
 }

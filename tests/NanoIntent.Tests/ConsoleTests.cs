@@ -73,11 +73,12 @@ public sealed class ConsoleTests : IDisposable
     {
         var lines = Run("info");
         var m = _classifier.Info;
-        Assert.Equal(4, lines.Count);
+        Assert.Equal(5, lines.Count);
         Assert.StartsWith($"model: {m.Layers} layers, {m.Labels} intents, hidden {m.HiddenSize}, vocabulary {m.VocabSize}", lines[0]);
         Assert.Equal($"sizes: image {new FileInfo(TestImages.Default).Length} bytes, arena {m.ArenaBytes} of {m.ArenaCapacity} bytes", lines[1]);
         Assert.StartsWith("thresholds (nats, per layer): ", lines[2]);
         Assert.Equal("intents: " + string.Join(" ", TestImages.Reference(TestImages.Default).Labels), lines[3]);
+        Assert.Equal("unknown when: never", lines[4]); // the bundled SNIPS image: no out-of-scope rule
     }
 
     [Fact]

@@ -5,8 +5,9 @@ namespace NanoIntent.Tests;
 
 /// <summary>
 /// The host emulator's library (C# early-exit loop over the native session) answers exactly as the C# integer
-/// reference (IntegerAlbert with the image's thresholds) on every test utterance: token count, exit layer, and the
-/// Q16 logits and entropy of every layer computed.
+/// reference (IntegerAlbert with the image's thresholds) on every test utterance: token count, exit layer, the
+/// Q16 logits and entropy of every layer computed, and the answer under the image's out-of-scope rule (a label or
+/// unknown; the packed CLINC150 image is calibrated with one, the bundled SNIPS image has none).
 /// </summary>
 [Collection(NativeSessionCollection.Name)]
 public sealed class ReferenceEquivalenceTests
@@ -33,8 +34,11 @@ public sealed class ReferenceEquivalenceTests
             Assert.Equal(reference.ThresholdsQ16[l], classifier.ThresholdQ16(l));
         for (int i = 0; i < reference.Labels.Count; i++) Assert.Equal(reference.Labels[i], classifier.Label(i));
 
+        Assert.Equal((int)reference.Rejection.Kind, classifier.Info.RejectKind);
+        Assert.Equal(reference.Rejection.ThresholdQ16, classifier.Info.RejectThresholdQ16);
+        Assert.Equal(reference.Rejection.UnknownLabel, classifier.Info.UnknownLabel);
         var tokenIds = new int[classifier.Info.MaxPositions];
-        int outOfScope = 0;
+        int outOfScope = 0, unknown = 0;
         for (int i = 0; i < examples.Count; i++)
         {
             string where = $"{dataset} test #{i} '{examples[i].Text}'";
@@ -50,9 +54,17 @@ public sealed class ReferenceEquivalenceTests
                 Assert.True(e.Exits[l].LogitsQ16.AsSpan().SequenceEqual(r.LogitsQ16(l)), $"{where}: layer {l} logits differ");
                 Assert.True(e.Exits[l].EntropyQ16 == r.EntropyQ16(l), $"{where}: layer {l} entropy {r.EntropyQ16(l)}, reference {e.Exits[l].EntropyQ16}");
             }
-            Assert.True(reference.Labels[e.Final.Predicted] == r.Intent, $"{where}: intent {r.Intent}, reference {reference.Labels[e.Final.Predicted]}");
+            Assert.True(reference.Labels[e.Final.Predicted] == r.Predicted, $"{where}: predicted {r.Predicted}, reference {reference.Labels[e.Final.Predicted]}");
+            int answer = reference.Answer(e.Final);
+            Assert.True(answer == r.LabelIndex, $"{where}: answer {r.LabelIndex} ({r.Intent}), reference {answer}");
+            Assert.Equal(answer == ModelPacker.FlashImage.RejectionRule.Unknown ? IntentResult.UnknownIntent : reference.Labels[answer], r.Intent);
+            if (r.IsUnknown) unknown++;
             if (examples[i].Label == IntentDataset.OutOfScopeLabel) outOfScope++;
         }
-        if (dataset == "clinc150") Assert.True(outOfScope > 0, "the CLINC150 test split has no out-of-scope utterances");
+        if (dataset == "clinc150")
+        {
+            Assert.True(outOfScope > 0, "the CLINC150 test split has no out-of-scope utterances");
+            Assert.True(unknown > 0, "the calibrated CLINC150 image never answered unknown");
+        }
     }
 }

@@ -2,7 +2,8 @@ using System.Device.Gpio;
 
 namespace NanoIntent.Device
 {
-    /// <summary>One LED per intent group: label index modulo the number of LEDs lights one of them.</summary>
+    /// <summary>One LED per intent group: label index modulo the number of LEDs lights one of them; the unknown answer
+    /// (index -1) lights none.</summary>
     internal sealed class IntentLeds
     {
         private readonly GpioPin[] _pins;
@@ -16,7 +17,7 @@ namespace NanoIntent.Device
 
         internal void Show(int labelIndex)
         {
-            int on = labelIndex % _pins.Length;
+            int on = labelIndex < 0 ? -1 : labelIndex % _pins.Length;
             for (int i = 0; i < _pins.Length; i++) _pins[i].Write(i == on ? PinValue.High : PinValue.Low);
         }
     }
