@@ -35,6 +35,8 @@ public class InspectCommandTests
             Assert.Contains("Météo", output);
             Assert.Contains("0.3052", output); // 20000 / 65536
             Assert.Contains("Test vectors: 3 utterances", output);
+            Assert.Contains("expected logits, entropies and answers at each of 2 layers", output);
+            Assert.Contains("Unknown when: entropy > 0.9000 nats, or the label 'Météo'", output); // TinyImages.Rejection
             var n = ImageReader.Read(image, path).Content.Normalizer!;
             Assert.Contains($"Normalizer: {n.RangeCount:N0} ranges, {n.MapCount:N0} mappings, {n.PoolCount:N0} pool code points ({n.ByteLength:N0} bytes)", output);
             Assert.Contains("V=40 E=8 H=8 heads=2 I=16 L=2 P=8 C=3, GeluTanh, scheme int8", output);

@@ -37,7 +37,7 @@ public sealed class RejectionSweepTests
             return reject ? -1 : s.Predicted;
         }
         (int, int, int) Score(int t) => (
-            samples.Count(s => s.OutOfScope && Answer(s, t) == -1),
+            samples.Count(s => s.OutOfScope && (Answer(s, t) == -1 || Answer(s, t) == s.Gold)),
             samples.Count(s => !s.OutOfScope && Answer(s, t) == s.Gold),
             samples.Count(s => !s.OutOfScope && Answer(s, t) == -1));
         // every threshold the format allows over the scores' range: entropy >= 0, confidence 0..65536

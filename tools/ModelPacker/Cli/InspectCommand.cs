@@ -94,11 +94,12 @@ internal static class InspectCommand
             thresholds.AddRow((l + 1).ToString(CultureInfo.InvariantCulture), c.Thresholds[l].ToString(CultureInfo.InvariantCulture),
                 (c.Thresholds[l] / 65536.0).ToString("0.0000", CultureInfo.InvariantCulture));
         console.Write(thresholds);
+        console.WriteLine($"Unknown when: {c.Rejection.Describe(c.Labels)}");
 
         if (c.TestVectors == null) console.WriteLine("Test vectors: none");
         else
             console.WriteLine($"Test vectors: {c.TestVectors.Count} utterances, " +
                               (c.TestVectors.Count == 0 ? "" : $"{c.TestVectors.Min(t => t.Tokens.Length)}..{c.TestVectors.Max(t => t.Tokens.Length)} tokens, ") +
-                              $"expected logits and entropies at each of {d.NumLayers} layers");
+                              $"expected logits, entropies{(c.TestVectors.Count > 0 && c.TestVectors[0].Answers is not null ? " and answers" : "")} at each of {d.NumLayers} layers");
     }
 }

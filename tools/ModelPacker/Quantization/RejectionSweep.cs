@@ -7,8 +7,8 @@ namespace ModelPacker.Quantization;
 public readonly record struct RejectionSample(int Predicted, int Gold, bool OutOfScope, int EntropyQ16, int ConfidenceQ16);
 
 /// <summary>What a rejection rule does on a split: in-scope accuracy (an "unknown" answer is wrong) and out-of-scope
-/// recall (an "unknown" answer is right; null without out-of-scope utterances), as Larson et al. (2019) score them,
-/// and the share of in-scope utterances answered "unknown".</summary>
+/// recall (an "unknown" answer, or the model's own out-of-scope label, is right; null without out-of-scope
+/// utterances), as Larson et al. (2019) score them, and the share of in-scope utterances answered "unknown".</summary>
 public sealed record RejectionPoint(RejectionRule Rule, int InScope, int InScopeCorrect, int OutOfScope, int OutOfScopeCaught, int InScopeRejected)
 {
     public double InScopeAccuracy => InScope == 0 ? 0 : (double)InScopeCorrect / InScope;
@@ -34,7 +34,8 @@ public static class RejectionSweep
             if (s.OutOfScope)
             {
                 oos++;
-                if (answer == RejectionRule.Unknown) caught++;
+                // unknown, or the model's own out-of-scope label where the rule leaves it a label (no rule)
+                if (answer == RejectionRule.Unknown || answer == s.Gold) caught++;
             }
             else
             {
