@@ -62,6 +62,8 @@ internal static class BinarizeCommand
             BinarizeConfig.UseTeacherShape(trainConfig, checkpoint.Config);
             if (trainConfig.IntermediateSize > FlashImageFormat.MaxDim)
                 throw new InvalidDataException($"{configPath}: binarize.ffn_width {trainConfig.Binarize.FfnWidth} makes the FFN {trainConfig.IntermediateSize} wide; an image holds at most {FlashImageFormat.MaxDim}");
+            if (trainConfig.EmbeddingSize > FlashImageFormat.MaxDim)
+                throw new InvalidDataException($"{configPath}: binarize.embedding_width {trainConfig.Binarize.EmbeddingWidth} makes the embedding {trainConfig.EmbeddingSize} wide; an image holds at most {FlashImageFormat.MaxDim}");
             LoadedCheckpoint? start = null;
             if (result.GetValue(init) is { } initDir)
             {
