@@ -8,7 +8,7 @@ namespace ModelPacker.Binarization;
 
 /// <summary>
 /// fp32 teacher → w1a1 student: the student starts from the teacher's weights (token type 0 folded into the position
-/// rows), its input binarizers are calibrated, then it trains with the labels and <see cref="Distillation"/> from the
+/// rows; its FFN and embedding optionally widened, <see cref="StudentWidening"/>), its input binarizers are calibrated, then it trains with the labels and <see cref="Distillation"/> from the
 /// teacher, keeping the epoch whose binarized validation accuracy (last exit) is best.
 /// </summary>
 public static class BinarizationPipeline
@@ -19,6 +19,8 @@ public static class BinarizationPipeline
         var settings = config.Binarize ?? throw new ArgumentException("the training config has no binarize section");
         config.Validate();
         var student = Student(teacher, new BinarizationSettings { ActivationBinarizer = settings.ActivationBinarizer });
+        if (settings.FfnWidth > 1) student = StudentWidening.WidenFfn(student, settings.FfnWidth, StudentWidening.DefaultNoise, config.Seed);
+        if (settings.EmbeddingWidth > 1) student = StudentWidening.WidenEmbedding(student, settings.EmbeddingWidth, StudentWidening.DefaultNoise, config.Seed);
         if (init is not null) StartFrom(student, init);
         var tokenizer = new WordPieceTokenizer(vocabulary);
         var labelIds = teacher.Config.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i, StringComparer.Ordinal);

@@ -4,6 +4,7 @@ using ModelPacker.Binarization;
 using ModelPacker.Checkpoints;
 using ModelPacker.Data;
 using ModelPacker.Evaluation;
+using ModelPacker.FlashImage;
 using ModelPacker.Model;
 using ModelPacker.Training;
 using Spectre.Console;
@@ -59,6 +60,10 @@ internal static class BinarizeCommand
             trainConfig.Binarize ??= new BinarizeConfig();
             if (result.GetValue(activation) is { } a) trainConfig.Binarize.ActivationBinarizer = a;
             BinarizeConfig.UseTeacherShape(trainConfig, checkpoint.Config);
+            if (trainConfig.IntermediateSize > FlashImageFormat.MaxDim)
+                throw new InvalidDataException($"{configPath}: binarize.ffn_width {trainConfig.Binarize.FfnWidth} makes the FFN {trainConfig.IntermediateSize} wide; an image holds at most {FlashImageFormat.MaxDim}");
+            if (trainConfig.EmbeddingSize > FlashImageFormat.MaxDim)
+                throw new InvalidDataException($"{configPath}: binarize.embedding_width {trainConfig.Binarize.EmbeddingWidth} makes the embedding {trainConfig.EmbeddingSize} wide; an image holds at most {FlashImageFormat.MaxDim}");
             LoadedCheckpoint? start = null;
             if (result.GetValue(init) is { } initDir)
             {
@@ -80,7 +85,7 @@ internal static class BinarizeCommand
         var b = config.Binarize!;
         var header = new Grid().AddColumn().AddColumn();
         header.AddRow("Data", Markup.Escape($"{dataset.Name}: {dataset.Train.Count} train, {dataset.Validation.Count} validation, {dataset.Test.Count} test utterances"));
-        header.AddRow("Student", Markup.Escape($"w1a1 of the teacher (L={config.NumHiddenLayers} H={config.HiddenSize} E={config.EmbeddingSize}), " +
+        header.AddRow("Student", Markup.Escape($"w1a1 of the teacher (L={config.NumHiddenLayers} H={config.HiddenSize} E={config.EmbeddingSize} FFN={config.IntermediateSize}), " +
                                                $"{b.ActivationBinarizer} input binarizers, Bi-Attention" +
                                                (init is null ? "" : ", started from --init")));
         header.AddRow("Loss", Markup.Escape($"CE + {b.KdWeight}·KD(T={b.KdTemperature}) + {b.HiddenWeight}·hidden MSE + {b.DmdWeight}·DMD"));

@@ -26,6 +26,12 @@ public sealed class BinarizeConfig
     /// <summary>Perturbed copies of each training utterance added as a transfer set labelled by the teacher
     /// (<see cref="Binarization.TransferSet"/>); 0 = none.</summary>
     public int TransferCopies;
+    /// <summary>The student's FFN is this many times as wide as the teacher's, started as copies of the teacher's
+    /// units (<see cref="Binarization.StudentWidening"/>): more 1-bit capacity where the arena barely grows with it.
+    /// 1 = the teacher's width.</summary>
+    public int FfnWidth = 1;
+    /// <summary>The same for the factorized embedding (E): more sign bits per word piece and position.</summary>
+    public int EmbeddingWidth = 1;
 
     /// <summary>What <c>modelpacker binarize</c> uses without --config: the SNIPS settings measured in
     /// docs/results.md (model size always comes from the teacher).</summary>
@@ -39,8 +45,8 @@ public sealed class BinarizeConfig
     /// <summary>Takes the model's size from the teacher (a binarized model has its teacher's shape).</summary>
     public static void UseTeacherShape(TrainConfig config, AlbertConfig teacher)
     {
-        config.VocabSize = teacher.VocabSize; config.EmbeddingSize = teacher.EmbeddingSize; config.HiddenSize = teacher.HiddenSize;
-        config.NumAttentionHeads = teacher.NumAttentionHeads; config.IntermediateSize = teacher.IntermediateSize;
+        config.VocabSize = teacher.VocabSize; config.EmbeddingSize = teacher.EmbeddingSize * (config.Binarize?.EmbeddingWidth ?? 1); config.HiddenSize = teacher.HiddenSize;
+        config.NumAttentionHeads = teacher.NumAttentionHeads; config.IntermediateSize = teacher.IntermediateSize * (config.Binarize?.FfnWidth ?? 1);
         config.NumHiddenLayers = teacher.NumHiddenLayers; config.MaxLength = teacher.MaxPositionEmbeddings; config.HiddenAct = teacher.HiddenAct;
     }
 
@@ -55,5 +61,7 @@ public sealed class BinarizeConfig
         Require(DmdWeight >= 0 && float.IsFinite(DmdWeight), "dmd_weight", "must be >= 0");
         Require(CalibrationUtterances is > 0 and <= 100_000, "calibration_utterances", "must be in 1..100000");
         Require(TransferCopies is >= 0 and <= 16, "transfer_copies", "must be in 0..16");
+        Require(FfnWidth is >= 1 and <= 8, "ffn_width", "must be in 1..8");
+        Require(EmbeddingWidth is >= 1 and <= 8, "embedding_width", "must be in 1..8");
     }
 }
