@@ -94,4 +94,27 @@ public class TrainWithTeacherTests(SnipsTeacherFixture f) : IClassFixture<SnipsT
         Assert.Equal(2, run.ExitCode);
         Assert.Equal($"error: {config}: the distil section needs a teacher (--teacher dir)", Assert.Single(run.ErrorLines));
     }
+
+    [Fact]
+    public void Binarize_adds_the_sentence_teacher_to_the_fp32_teachers_losses()
+    {
+        string fp32Config = f["w1a1-sizes.json"], fp32 = f["fp32"], student = f["w1a1"];
+        File.WriteAllText(fp32Config, """
+            { "vocab_size": 200, "embedding_size": 32, "hidden_size": 32, "num_attention_heads": 1, "intermediate_size": 32,
+              "num_hidden_layers": 2, "max_length": 16, "epochs": 2, "batch_size": 8, "min_token_frequency": 1 }
+            """);
+        var teacher = CliRun.Of("train", "--data", f.Data, "--config", fp32Config, "--out", fp32);
+        Assert.True(teacher.ExitCode == 0, teacher.Error);
+        string studentConfig = f["w1a1.json"];
+        File.WriteAllText(studentConfig, """{ "epochs": 2, "batch_size": 8, "distil": { "projection": "shared", "transfer_copies": 1 } }""");
+        var run = CliRun.Of("binarize", "--teacher", fp32, "--data", f.Data, "--config", studentConfig, "--sentence-teacher", f.TeacherDir,
+            "--cache", f.Cache, "--out", student);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Matches(@"Teacher +.*: 21 utterances \+ \d+ transfer copies", run.Out);
+        Assert.Contains("+ sentence teacher: 1·KD(T=1) + 1·(1 − cos) (shared projection)", run.Out);
+        string kept = File.ReadAllText(Path.Combine(student, TrainCommand.TrainConfigFile));
+        Assert.Contains("\"projection\": \"shared\"", kept);
+        Assert.Contains("\"binarize\": {", kept);
+        Assert.NotNull(CheckpointDirectory.Load(student).Config.Binarization);
+    }
 }
