@@ -51,4 +51,22 @@ public class DistillationLossTests
         Xunit.Assert.Equal(0, DirectionMatching.Add(scaled, te, t, d, d, 1f, ds, scratch), 9);
         Xunit.Assert.All(ds, g => Xunit.Assert.True(Math.Abs(g) < 1e-5f));
     }
+
+    [Fact]
+    public void CosineLossGradientAndValue()
+    {
+        var z = Random(9, 6, 2f); var e = Random(9, 7);
+        double Loss() => CosineLoss.Add(z, e, 0.6f, new float[9]);
+        var dz = Enumerable.Repeat(0.25f, 9).ToArray();
+        double loss = CosineLoss.Add(z, e, 0.6f, dz);
+        for (int i = 0; i < 9; i++) dz[i] -= 0.25f; // it accumulated onto 0.25
+        Assert("cosine dz", z, dz, Enumerable.Range(0, 9), Loss, absTol: 1e-4);
+        double cos = Dot(z, e) / Math.Sqrt(Dot(z, z) * Dot(e, e));
+        Xunit.Assert.Equal(0.6 * (1 - cos), loss, 6);
+        // direction only: a scaled copy of e costs nothing and gets no gradient; the opposite direction costs 2
+        var same = new float[9];
+        Xunit.Assert.Equal(0, CosineLoss.Add(e.Select(v => 3f * v).ToArray(), e, 1f, same), 6);
+        Xunit.Assert.All(same, g => Xunit.Assert.True(Math.Abs(g) < 1e-6f));
+        Xunit.Assert.Equal(2, CosineLoss.Add(e.Select(v => -v).ToArray(), e, 1f, new float[9]), 6);
+    }
 }

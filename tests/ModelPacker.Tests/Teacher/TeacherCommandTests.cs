@@ -98,7 +98,7 @@ public class TeacherCommandTests : IDisposable
 
     /// <summary>The first train + validation + test utterances of each SNIPS intent in train.jsonl, as a dataset
     /// directory with all three splits.</summary>
-    private static void WriteSnipsSubset(string dir, int train, int validation, int test)
+    internal static void WriteSnipsSubset(string dir, int train, int validation, int test)
     {
         var snips = ExampleFileReader.Read(Path.Combine(TestPaths.Dataset("snips"), "train.jsonl"), new DatasetOptions());
         var byIntent = snips.GroupBy(e => e.Label).OrderBy(g => g.Key, StringComparer.Ordinal)

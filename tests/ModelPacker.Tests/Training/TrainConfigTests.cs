@@ -49,6 +49,11 @@ public class TrainConfigTests
     [InlineData("{ \"binarize\": { \"kd_weight\": -1 } }", "binarize.kd_weight")]
     [InlineData("{ \"binarize\": { \"activation_binarizer\": \"relu\" } }", "binarize.activation_binarizer")]
     [InlineData("{ \"binarize\": { \"dmd\": 1 } }", "dmd")]
+    [InlineData("{ \"distil\": { \"temperature\": 0 } }", "distil.temperature")]
+    [InlineData("{ \"distil\": { \"projection\": \"both\" } }", "distil.projection")]
+    [InlineData("{ \"distil\": { \"transfer_copies\": 17 } }", "distil.transfer_copies")]
+    [InlineData("{ \"distil\": { \"word_dropout\": 1 } }", "distil.word_dropout")]
+    [InlineData("{ \"distil\": { \"cosine_weight\": 1 } }", "cosine_weight")]
     public void BadConfigIsAOneLineErrorNamingTheFile(string json, string mention)
     {
         string path = Write(json);
@@ -76,5 +81,17 @@ public class TrainConfigTests
         Assert.Equal(c.ToJson(), again.ToJson());
         Assert.Contains("\"dmd_weight\": 0.25", c.ToJson());
         Assert.DoesNotContain("binarize", TrainConfig.Default.ToJson());
+    }
+
+    [Fact]
+    public void DistilSectionRoundTripsAndIsAbsentFromPlainConfigs()
+    {
+        var c = TrainConfig.Load(Write("{ \"distil\": { \"projection\": \"shared\", \"transfer_copies\": 2 } }"));
+        Assert.Equal(DistilConfig.Shared, c.Distil!.Projection);
+        Assert.Equal(2, c.Distil.TransferCopies);
+        Assert.Equal(new DistilConfig().RepresentationWeight, c.Distil.RepresentationWeight);
+        Assert.Equal(c.ToJson(), TrainConfig.Load(Write(c.ToJson())).ToJson());
+        Assert.Contains("\"representation_weight\": 1", c.ToJson());
+        Assert.DoesNotContain("distil", TrainConfig.Default.ToJson());
     }
 }

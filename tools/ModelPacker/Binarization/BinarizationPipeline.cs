@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ModelPacker.Data;
+using ModelPacker.Distilling;
 using ModelPacker.Model;
 using ModelPacker.Text;
 using ModelPacker.Training;
@@ -8,13 +9,15 @@ namespace ModelPacker.Binarization;
 
 /// <summary>
 /// fp32 teacher → w1a1 student: the student starts from the teacher's weights (token type 0 folded into the position
-/// rows; its FFN and embedding optionally widened, <see cref="StudentWidening"/>), its input binarizers are calibrated, then it trains with the labels and <see cref="Distillation"/> from the
-/// teacher, keeping the epoch whose binarized validation accuracy (last exit) is best.
+/// rows; its FFN and embedding optionally widened, <see cref="StudentWidening"/>), its input binarizers are calibrated,
+/// then it trains with the labels and <see cref="Distillation"/> from the teacher (and, given a <see cref="DistilSet"/>,
+/// from a sentence teacher too), keeping the epoch whose binarized validation accuracy (last exit) is best. The distil
+/// set must be built from the training utterances whose intent the teacher knows, in order.
 /// </summary>
 public static class BinarizationPipeline
 {
     public static TrainedModel Run(AlbertParameters teacher, Vocabulary vocabulary, IntentDataset data, TrainConfig config,
-        IProgress<TrainProgress>? progress = null, CancellationToken ct = default, AlbertParameters? init = null)
+        IProgress<TrainProgress>? progress = null, CancellationToken ct = default, AlbertParameters? init = null, DistilSet? distil = null)
     {
         var settings = config.Binarize ?? throw new ArgumentException("the training config has no binarize section");
         config.Validate();
@@ -25,7 +28,9 @@ public static class BinarizationPipeline
         var tokenizer = new WordPieceTokenizer(vocabulary);
         var labelIds = teacher.Config.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i, StringComparer.Ordinal);
         bool Known(IntentExample e) => labelIds.ContainsKey(e.Label);
-        var (trainX, trainY) = TrainingPipeline.Encode(data.Train.Where(Known).ToList(), tokenizer, labelIds, teacher.Config.MaxPositionEmbeddings);
+        var (trainX, trainY) = distil is null
+            ? TrainingPipeline.Encode(data.Train.Where(Known).ToList(), tokenizer, labelIds, teacher.Config.MaxPositionEmbeddings)
+            : TrainingPipeline.Encode(distil, tokenizer, teacher.Config.MaxPositionEmbeddings);
         var (valX, valY) = TrainingPipeline.Encode(data.Validation.Where(Known).ToList(), tokenizer, labelIds, teacher.Config.MaxPositionEmbeddings);
         if (trainX.Length == 0) throw new InvalidDataException($"{data.SourcePath}: no training utterance carries one of the teacher's intents");
         if (settings.TransferCopies > 0)
@@ -36,7 +41,8 @@ public static class BinarizationPipeline
 
         if (student.Config.Binarization!.BinarizesInputs)
             InputBinarizerCalibration.Run(student, trainX.Take(settings.CalibrationUtterances).ToList());
-        var distillation = new Distillation(teacher, settings, config.ResolvedExitLossWeights(), config.GradientShards);
+        IAuxiliaryLoss distillation = new Distillation(teacher, settings, config.ResolvedExitLossWeights(), config.GradientShards);
+        if (distil is not null) distillation = new CombinedLoss(distillation, TrainingPipeline.SentenceLoss(distil, config));
         return TrainingPipeline.Train(student, vocabulary, config, trainX, trainY, valX, valY, progress, ct, auxiliary: distillation);
     }
 

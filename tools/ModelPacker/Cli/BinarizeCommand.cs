@@ -40,12 +40,19 @@ internal static class BinarizeCommand
             Description = "Start the student from an earlier binarize run of the same teacher (multi-step distillation: a run with --activation none first)",
             HelpName = "dir",
         };
+        var sentenceTeacher = new Option<string?>("--sentence-teacher")
+        {
+            Description = "Also distil a sentence-encoder teacher (a directory written by modelpacker teacher on this data), as train --teacher does " +
+                          "(settings: the config's distil section)",
+            HelpName = "dir",
+        };
+        var cache = SentenceTeacherOptions.Cache();
         var output = new Option<string>("--out") { Description = "Checkpoint directory to write", Required = true, HelpName = "dir" };
         var textColumn = CommonOptions.TextColumn();
         var labelColumn = CommonOptions.LabelColumn();
         var command = new Command("binarize", "Train the fully binarized (w1a1, BiBERT) model of a checkpoint by distillation")
         {
-            teacher, data, config, activation, init, output, textColumn, labelColumn,
+            teacher, data, config, activation, init, sentenceTeacher, cache, output, textColumn, labelColumn,
         };
         command.SetAction((result, cancellation) => Task.FromResult(CommandRunner.Execute(env, () =>
         {
@@ -73,14 +80,17 @@ internal static class BinarizeCommand
                 if (!start.Vocabulary.Tokens.SequenceEqual(checkpoint.Vocabulary.Tokens))
                     throw new InvalidDataException($"{initConfig}: --init's vocabulary differs from the teacher's");
             }
+            string? sentenceDir = result.GetValue(sentenceTeacher);
+            if (trainConfig.Distil is not null && sentenceDir is null)
+                throw new UsageException($"{configPath}: the distil section needs a sentence teacher (--sentence-teacher dir)");
             var dataset = DatasetLoader.Load(result.GetValue(data)!, CommonOptions.DatasetOptions(result, textColumn, labelColumn));
-            return Run(env, checkpoint, dataset, trainConfig, configPath, outDir, cancellation, start);
+            return Run(env, checkpoint, dataset, trainConfig, configPath, outDir, cancellation, start, sentenceDir, result.GetValue(cache));
         })));
         return command;
     }
 
     private static int Run(CliEnvironment env, LoadedCheckpoint teacher, IntentDataset dataset, TrainConfig config, string? configPath,
-        string outDir, CancellationToken cancellation, LoadedCheckpoint? init)
+        string outDir, CancellationToken cancellation, LoadedCheckpoint? init, string? sentenceDir, string? cacheDir)
     {
         var b = config.Binarize!;
         var header = new Grid().AddColumn().AddColumn();
@@ -88,14 +98,19 @@ internal static class BinarizeCommand
         header.AddRow("Student", Markup.Escape($"w1a1 of the teacher (L={config.NumHiddenLayers} H={config.HiddenSize} E={config.EmbeddingSize} FFN={config.IntermediateSize}), " +
                                                $"{b.ActivationBinarizer} input binarizers, Bi-Attention" +
                                                (init is null ? "" : ", started from --init")));
-        header.AddRow("Loss", Markup.Escape($"CE + {b.KdWeight}·KD(T={b.KdTemperature}) + {b.HiddenWeight}·hidden MSE + {b.DmdWeight}·DMD"));
+        header.AddRow("Loss", Markup.Escape($"CE + {b.KdWeight}·KD(T={b.KdTemperature}) + {b.HiddenWeight}·hidden MSE + {b.DmdWeight}·DMD" +
+                                            (sentenceDir is null ? "" : " + sentence teacher: " + SentenceTeacherOptions.Describe(config.Distil ?? new DistilConfig()))));
         header.AddRow("Training", Markup.Escape($"{config.Epochs} epochs, batch {config.BatchSize}, learning rate {config.LearningRate}, seed {config.Seed}" +
                                                 (configPath is null ? " (default config)" : $" ({configPath})")));
         env.Console.Write(header);
 
         var clock = Stopwatch.StartNew();
+        // The sentence teacher's targets cover the training utterances the fp32 teacher's intents include, in order.
+        var labels = teacher.Config.Labels;
+        var distil = sentenceDir is null ? null
+            : SentenceTeacherOptions.Prepare(env, sentenceDir, cacheDir, dataset.Train.Where(e => labels.Contains(e.Label)).ToList(), labels, config, cancellation);
         var trained = TrainingProgressView.Run(env, progress =>
-            BinarizationPipeline.Run(teacher.Parameters, teacher.Vocabulary, dataset, config, progress, cancellation, init?.Parameters));
+            BinarizationPipeline.Run(teacher.Parameters, teacher.Vocabulary, dataset, config, progress, cancellation, init?.Parameters, distil));
         var time = clock.Elapsed;
         cancellation.ThrowIfCancellationRequested();
         CheckpointDirectory.Save(outDir, trained.Parameters, trained.Vocabulary,

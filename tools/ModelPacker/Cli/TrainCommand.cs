@@ -33,22 +33,31 @@ internal static class TrainCommand
             Required = true,
             HelpName = "dir",
         };
+        var teacher = new Option<string?>("--teacher")
+        {
+            Description = "Also distil a sentence-encoder teacher (a directory written by modelpacker teacher on this data): its soft labels, " +
+                          "its sentence embeddings and a transfer set it labels (settings: the config's distil section)",
+            HelpName = "dir",
+        };
+        var cache = SentenceTeacherOptions.Cache();
         var command = new Command("train", "Train an intent classifier and write a checkpoint directory")
         {
-            data, config, textColumn, labelColumn, output,
+            data, config, teacher, cache, textColumn, labelColumn, output,
         };
         command.SetAction((result, cancellation) => Task.FromResult(CommandRunner.Execute(env, () =>
             Run(env, result.GetValue(data)!, result.GetValue(config), CommonOptions.DatasetOptions(result, textColumn, labelColumn),
-                result.GetValue(output)!, cancellation))));
+                result.GetValue(output)!, result.GetValue(teacher), result.GetValue(cache), cancellation))));
         return command;
     }
 
     private static int Run(CliEnvironment env, string dataPath, string? configPath, DatasetOptions datasetOptions, string outDir,
-        CancellationToken cancellation)
+        string? teacherDir, string? cacheDir, CancellationToken cancellation)
     {
         // Fail before hours of training, not after.
         CheckOutput(outDir);
         var trainConfig = configPath is null ? TrainConfig.Default : TrainConfig.Load(configPath);
+        if (trainConfig.Distil is not null && teacherDir is null)
+            throw new UsageException($"{configPath}: the distil section needs a teacher (--teacher dir)");
         var dataset = DatasetLoader.Load(dataPath, datasetOptions);
         if (dataset.Train.Count == 0) throw new InvalidDataException($"{dataPath}: no training utterances");
 
@@ -60,10 +69,14 @@ internal static class TrainCommand
                                              $"vocabulary up to {trainConfig.VocabSize}"));
         header.AddRow("Training", Markup.Escape($"{trainConfig.Epochs} epochs, batch {trainConfig.BatchSize}, seed {trainConfig.Seed}" +
                                                 (configPath is null ? " (default config)" : $" ({configPath})")));
+        if (teacherDir is not null)
+            header.AddRow("Distillation", Markup.Escape("CE + " + SentenceTeacherOptions.Describe(trainConfig.Distil ?? new DistilConfig())));
         env.Console.Write(header);
 
         var clock = Stopwatch.StartNew();
-        var trained = TrainingProgressView.Run(env, progress => TrainingPipeline.Run(dataset, trainConfig, progress, cancellation));
+        var distil = teacherDir is null ? null
+            : SentenceTeacherOptions.Prepare(env, teacherDir, cacheDir, dataset.Train, dataset.Labels, trainConfig, cancellation);
+        var trained = TrainingProgressView.Run(env, progress => TrainingPipeline.Run(dataset, trainConfig, progress, cancellation, distil));
         var trainingTime = clock.Elapsed;
         cancellation.ThrowIfCancellationRequested();
 

@@ -34,8 +34,9 @@ public sealed class AlbertComputation
     private float[] _dh = [], _dt = [], _dI = [], _dq = [], _dk = [], _dv = [], _dctx = [], _dS = [], _dS2 = [], _dE = [], _scratch = [], _row = [];
     // Binarized model: signs of one sequence's q, k, v; gradient of a binarized layer input
     private float[] _signs = [], _dXb = [];
-    // Gradients added from outside (distillation) into the layer outputs h_0..h_L and into the pre-sign Q, K, V
-    private float[][] _gHid = [], _gQ = [], _gK = [], _gV = [];
+    // Gradients added from outside (distillation) into the layer outputs h_0..h_L, into the pre-sign Q, K, V and
+    // into each exit's pooled output
+    private float[][] _gHid = [], _gQ = [], _gK = [], _gV = [], _gPool = [];
     private bool _extraGradients;
 
     public AlbertComputation(AlbertConfig config)
@@ -60,6 +61,8 @@ public sealed class AlbertComputation
     public ReadOnlySpan<float> Value(int l) => _v[l].AsSpan(0, _batch.TokenCount * _h);
     /// <summary>Whether token row q is a real token (not [PAD]).</summary>
     public bool IsToken(int q) => _keep[q];
+    /// <summary>Pooled output tanh(W·h[CLS] + b) [sequences, H] of exit l (before the classifier's dropout).</summary>
+    public ReadOnlySpan<float> Pooled(int exit) => _pooled[exit].AsSpan(0, _batch.Count * _h);
 
     /// <summary>dLoss/dlogits of exit <paramref name="exit"/> as <see cref="Loss"/> left it; other losses add to it.</summary>
     public Span<float> LogitsGradient(int exit) => _dLogits[exit].AsSpan(0, _batch.Count * _labels);
@@ -69,6 +72,12 @@ public sealed class AlbertComputation
     public Span<float> QueryGradient(int l) => Extra(_gQ, l);
     public Span<float> KeyGradient(int l) => Extra(_gK, l);
     public Span<float> ValueGradient(int l) => Extra(_gV, l);
+    /// <summary>Gradient that <see cref="Backward"/> adds into exit l's pooled output [sequences, H].</summary>
+    public Span<float> PooledGradient(int exit)
+    {
+        if (!_extraGradients) { ClearExtraGradients(); _extraGradients = true; }
+        return _gPool[exit].AsSpan(0, _batch.Count * _h);
+    }
 
     private Span<float> Extra(float[][] buffers, int l)
     {
@@ -79,6 +88,7 @@ public sealed class AlbertComputation
     private void ClearExtraGradients()
     {
         foreach (var b in (float[][])[.. _gHid, .. _gQ, .. _gK, .. _gV]) b.AsSpan(0, _batch.TokenCount * _h).Clear();
+        foreach (var b in _gPool) b.AsSpan(0, _batch.Count * _h).Clear();
     }
 
     /// <summary>Runs the model. <paramref name="dropout"/> null = inference (no dropout).</summary>
@@ -255,6 +265,7 @@ public sealed class AlbertComputation
         var dp = _dS2.AsSpan(0, s * _h);
         Gemm.LinearBackwardInput(_dLogits[l], cl.W, dp, s, _h, _labels, accumulate: false);
         DropoutBackward(dp, _poolMask[l], s * _h, _dropout?.Classifier ?? 0);
+        if (_extraGradients) TensorPrimitives.Add(dp, _gPool[l].AsSpan(0, s * _h), dp);
         Activations.TanhBackward(dp, _pooled[l].AsSpan(0, s * _h), dp);
         Gemm.LinearBackwardWeight(dp, Input(_cls[l], _clsIn[l]), g.PoolerWeight.Data, g.PoolerBias.Data, s, _h, _h, _scratch);
         var dcls = _dS.AsSpan(0, s * _h);
@@ -423,6 +434,7 @@ public sealed class AlbertComputation
         _signs = binary ? A(3L * n * _h) : [];
         _dXb = binary ? A((long)tokens * widest) : [];
         _gHid = PerLayer(_l + 1, n * _h); _gQ = PerLayer(_l, n * _h); _gK = PerLayer(_l, n * _h); _gV = PerLayer(_l, n * _h);
+        _gPool = PerLayer(_l, s * _h);
         _extraGradients = false;
     }
 }

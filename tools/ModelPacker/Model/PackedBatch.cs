@@ -7,7 +7,8 @@ namespace ModelPacker.Model;
 /// </summary>
 public sealed class PackedBatch
 {
-    public PackedBatch(IReadOnlyList<int[]> sequences, IReadOnlyList<int>? labels = null, int firstExampleIndex = 0)
+    public PackedBatch(IReadOnlyList<int[]> sequences, IReadOnlyList<int>? labels = null, int firstExampleIndex = 0,
+        IReadOnlyList<int>? exampleIds = null)
     {
         Offsets = new int[sequences.Count + 1];
         for (int s = 0; s < sequences.Count; s++)
@@ -20,6 +21,8 @@ public sealed class PackedBatch
         Labels = labels?.ToArray() ?? new int[sequences.Count];
         if (Labels.Length != sequences.Count) throw new ArgumentException("one label per sequence is required");
         FirstExampleIndex = firstExampleIndex;
+        ExampleIds = exampleIds?.ToArray();
+        if (ExampleIds is not null && ExampleIds.Length != sequences.Count) throw new ArgumentException("one example id per sequence is required");
     }
 
     public int[] Tokens { get; }
@@ -27,6 +30,9 @@ public sealed class PackedBatch
     public int[] Labels { get; }
     /// <summary>Index of the first sequence within its training batch (seeds per-example dropout streams).</summary>
     public int FirstExampleIndex { get; }
+    /// <summary>Index of each sequence in the training set, when the trainer knows it (per-example distillation
+    /// targets are looked up by it).</summary>
+    public int[]? ExampleIds { get; }
     public int Count => Offsets.Length - 1;
     public int TokenCount => Tokens.Length;
     public int Length(int s) => Offsets[s + 1] - Offsets[s];

@@ -12,4 +12,8 @@ public interface IAuxiliaryLoss
     /// step batch size), into its gradient buffers (<see cref="AlbertComputation.LogitsGradient"/>, ...); returns the
     /// scaled loss. <paramref name="shard"/> (0 ≤ shard &lt; shards) lets it keep one workspace per parallel slice.</summary>
     double Add(int shard, AlbertComputation student, float scale);
+
+    /// <summary>Called once per step after the student's update, with its learning rate: a loss with trainable
+    /// parameters of its own (a projection used only in training) updates them here.</summary>
+    void Step(float learningRate) { }
 }

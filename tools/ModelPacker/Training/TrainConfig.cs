@@ -52,6 +52,10 @@ public sealed class TrainConfig
     /// <summary>Distillation of a w1a1 student (<c>modelpacker binarize</c>); absent for plain training.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public BinarizeConfig? Binarize;
+    /// <summary>Distillation from a sentence-encoder teacher (<c>train --teacher</c>); absent = the defaults of
+    /// <see cref="DistilConfig"/> when a teacher is given.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DistilConfig? Distil;
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -121,6 +125,7 @@ public sealed class TrainConfig
             Require(w.All(x => x >= 0 && float.IsFinite(x)) && w.Sum() > 0, "exit_loss_weights", "must be non-negative with a positive sum");
         }
         Binarize?.Validate(source);
+        Distil?.Validate(source);
     }
 
     /// <summary>The loss weight of every exit.</summary>

@@ -50,10 +50,12 @@ public sealed class Trainer
 
     public readonly record struct StepResult(double Loss, int Correct, int Count, int Tokens);
 
-    public StepResult Step(IReadOnlyList<int[]> sequences, IReadOnlyList<int> labels)
+    /// <param name="exampleIds">Training-set index of each sequence (for an auxiliary loss with per-example targets).</param>
+    public StepResult Step(IReadOnlyList<int[]> sequences, IReadOnlyList<int> labels, IReadOnlyList<int>? exampleIds = null)
     {
         int b = sequences.Count;
         if (b == 0 || labels.Count != b) throw new ArgumentException("a step needs one label per sequence and at least one sequence");
+        if (exampleIds is not null && exampleIds.Count != b) throw new ArgumentException("a step needs one example id per sequence");
         var weights = new ModelWeights(Parameters, Transform);
         int shards = Math.Min(_work.Length, b);
         var dropout = new DropoutSettings(_cfg.HiddenDropout, _cfg.AttentionDropout, _cfg.ClassifierDropout, _cfg.Seed, StepCount);
@@ -66,7 +68,8 @@ public sealed class Trainer
             var seqs = new int[end - start][];
             var labs = new int[end - start];
             for (int j = start; j < end; j++) { seqs[j - start] = WithTokenDropout(sequences[j], j); labs[j - start] = labels[j]; }
-            var batch = new PackedBatch(seqs, labs, start);
+            int[]? ids = exampleIds is null ? null : Enumerable.Range(start, end - start).Select(j => exampleIds[j]).ToArray();
+            var batch = new PackedBatch(seqs, labs, start, ids);
             foreach (var t in _grads[i].All) Array.Clear(t.Data);
             _work[i].Forward(weights, batch, dropout);
             losses[i] = _work[i].Loss(_exitWeights, _cfg.LabelSmoothing, scale, out correct[i]);
@@ -84,6 +87,7 @@ public sealed class Trainer
         LastGradientNorm = AdamW.ClipGlobalNorm(_grads[0], _cfg.ClipNorm);
         LastLearningRate = _schedule.At(StepCount);
         _adam.Step(Parameters, _grads[0], LastLearningRate);
+        _auxiliary?.Step(LastLearningRate);
         StepCount++;
         return new StepResult(losses.Sum(), correct.Sum(), b, CountTokens(sequences));
     }

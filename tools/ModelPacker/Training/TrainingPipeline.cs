@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ModelPacker.Data;
+using ModelPacker.Distilling;
 using ModelPacker.Model;
 using ModelPacker.Text;
 
@@ -7,25 +8,38 @@ namespace ModelPacker.Training;
 
 /// <summary>
 /// Dataset → WordPiece vocabulary (train texts only) → token ids → random init → training → the weights of the
-/// epoch with the best validation accuracy (last exit).
+/// epoch with the best validation accuracy (last exit). With a <see cref="DistilSet"/> the student also learns from a
+/// sentence teacher (<see cref="SentenceDistillation"/>) on the training utterances and their transfer set.
 /// </summary>
 public static class TrainingPipeline
 {
-    public static TrainedModel Run(IntentDataset data, TrainConfig config, IProgress<TrainProgress>? progress = null, CancellationToken ct = default)
+    /// <param name="distil">The training utterances (data.Train, in order) and their transfer set with the teacher's
+    /// targets; null = labels only.</param>
+    public static TrainedModel Run(IntentDataset data, TrainConfig config, IProgress<TrainProgress>? progress = null, CancellationToken ct = default,
+        DistilSet? distil = null)
     {
         config.Validate();
         if (data.Train.Count == 0) throw new InvalidDataException($"{data.SourcePath}: the training split is empty");
         var vocab = WordPieceTrainer.Train(data.Train.Select(e => e.Text), config.VocabSize, config.MinTokenFrequency);
         var tokenizer = new WordPieceTokenizer(vocab);
         var labelIds = data.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i, StringComparer.Ordinal);
-        var (trainX, trainY) = Encode(data.Train, tokenizer, labelIds, config.MaxLength);
+        var (trainX, trainY) = distil is null ? Encode(data.Train, tokenizer, labelIds, config.MaxLength) : Encode(distil, tokenizer, config.MaxLength);
         var (valX, valY) = Encode(data.Validation, tokenizer, labelIds, config.MaxLength);
 
         var albert = config.ToAlbertConfig(vocab.Count, data.Labels);
         var p = new AlbertParameters(albert);
         p.InitializeRandom(config.Seed);
-        return Train(p, vocab, config, trainX, trainY, valX, valY, progress, ct);
+        return Train(p, vocab, config, trainX, trainY, valX, valY, progress, ct, auxiliary: distil is null ? null : SentenceLoss(distil, config));
     }
+
+    /// <summary>The distil set's texts as token ids, with its labels.</summary>
+    public static (int[][] Ids, int[] Labels) Encode(DistilSet distil, WordPieceTokenizer tokenizer, int maxLength) =>
+        (distil.Texts.Select(t => tokenizer.Encode(t, maxLength)).ToArray(), distil.Labels);
+
+    /// <summary>The sentence teacher's losses with <paramref name="config"/>'s settings (its distil section, or the defaults).</summary>
+    public static SentenceDistillation SentenceLoss(DistilSet distil, TrainConfig config) =>
+        new(distil.Targets, config.Distil ?? new DistilConfig(), config.ResolvedExitLossWeights(), config.HiddenSize, config.GradientShards,
+            config.Seed, config.WeightDecay);
 
     public static (int[][] Ids, int[] Labels) Encode(IReadOnlyList<IntentExample> examples, WordPieceTokenizer tokenizer,
         IReadOnlyDictionary<string, int> labelIds, int maxLength)
@@ -64,7 +78,7 @@ public static class TrainingPipeline
             foreach (var idx in batches)
             {
                 ct.ThrowIfCancellationRequested();
-                var r = trainer.Step(idx.Select(i => trainX[i]).ToArray(), idx.Select(i => trainY[i]).ToArray());
+                var r = trainer.Step(idx.Select(i => trainX[i]).ToArray(), idx.Select(i => trainY[i]).ToArray(), idx);
                 lossSum += r.Loss * r.Count; correct += r.Correct; seen += r.Count;
                 step++;
                 if (progress is not null && (step % 10 == 0 || step == totalSteps))

@@ -1,0 +1,120 @@
+using ModelPacker.Checkpoints;
+using ModelPacker.Cli;
+using ModelPacker.Model;
+using ModelPacker.Teacher;
+using ModelPacker.Tests.Checkpoints;
+using ModelPacker.Tests.Teacher;
+
+namespace ModelPacker.Tests.Cli;
+
+/// <summary>35 real SNIPS utterances (3 train, 1 validation, 1 test per intent) and a teacher fitted on them with the
+/// packaged encoder, shared by the tests of <c>train --teacher</c>.</summary>
+public sealed class SnipsTeacherFixture : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public SnipsTeacherFixture()
+    {
+        TeacherCommandTests.WriteSnipsSubset(Data, train: 3, validation: 1, test: 1);
+        TinyIntentData.WriteConfig(Config);
+        File.WriteAllText(Config, File.ReadAllText(Config).Replace("\"vocab_size\": 64", "\"vocab_size\": 200")); // SNIPS's characters need more
+        var run = CliRun.Of("teacher", "--data", Data, "--out", TeacherDir, "--cache", Cache);
+        if (run.ExitCode != 0) throw new InvalidOperationException(run.Error);
+    }
+
+    public string Data => _temp["snips-35"];
+    public string Config => _temp["tiny.json"];
+    public string TeacherDir => _temp["teacher"];
+    public string Cache => _temp["cache"];
+    public string this[string name] => _temp[name];
+
+    public void Dispose() => _temp.Dispose();
+}
+
+public class TrainWithTeacherTests(SnipsTeacherFixture f) : IClassFixture<SnipsTeacherFixture>
+{
+    [Fact]
+    public void Trains_with_the_teacher_writes_a_plain_checkpoint_and_repeats_from_the_cache()
+    {
+        string outDir = f["distilled"];
+        var run = CliRun.Of("train", "--data", f.Data, "--config", f.Config, "--teacher", f.TeacherDir, "--cache", f.Cache, "--out", outDir);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal("", run.Error);
+        Assert.Matches(@"Teacher +.*: 21 utterances \+ \d+ transfer copies; \d+ encoded", run.Out);
+        Assert.Contains("CE + 1·KD(T=1) + 1·(1 − cos) (per exit projection)", run.Out);
+        Assert.Contains("Test accuracy", run.Out);
+        // The settings are kept with the checkpoint; the projections are not in it.
+        Assert.Contains("\"distil\": {", File.ReadAllText(Path.Combine(outDir, TrainCommand.TrainConfigFile)));
+        var checkpoint = CheckpointDirectory.Load(outDir);
+        Assert.Empty(checkpoint.Warnings);
+        var names = SafeTensorsReader.Read(Path.Combine(outDir, CheckpointDirectory.WeightsFile)).Entries.Select(e => e.Name).Order();
+        Assert.Equal(new AlbertParameters(checkpoint.Config).All.Select(t => t.Name).Order(), names);
+
+        // Again: the transfer set is the same (seeded), so every text comes from the cache, and so do the weights.
+        string again = f["again"];
+        var second = CliRun.Of("train", "--data", f.Data, "--config", f.Config, "--teacher", f.TeacherDir, "--cache", f.Cache, "--out", again);
+        Assert.True(second.ExitCode == 0, second.Error);
+        Assert.Matches(@"Teacher +.*transfer copies; 0 encoded", second.Out);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(outDir, CheckpointDirectory.WeightsFile)), File.ReadAllBytes(Path.Combine(again, CheckpointDirectory.WeightsFile)));
+    }
+
+    [Fact]
+    public void A_teacher_of_other_intents_is_one_line_naming_its_head_file_and_no_output()
+    {
+        string other = f["other-teacher"];
+        Directory.CreateDirectory(other);
+        var head = TeacherHeadFile.Read(Path.Combine(f.TeacherDir, TeacherHeadFile.FileName));
+        var labels = head.Labels.Select(l => l == "PlayMusic" ? "PlaySong" : l).ToArray();
+        string file = Path.Combine(other, TeacherHeadFile.FileName);
+        TeacherHeadFile.Write(file, head with { Labels = labels });
+        string outDir = f["never"];
+        var run = CliRun.Of("train", "--data", f.Data, "--config", f.Config, "--teacher", other, "--cache", f.Cache, "--out", outDir);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal($"error: {file}: the teacher's 7 intents are not the data's 7 (the data's 'PlayMusic' missing; 'PlaySong' not in the data); " +
+                     "fit the teacher on this data (modelpacker teacher)", Assert.Single(run.ErrorLines));
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public void A_missing_teacher_is_one_line_naming_the_file_and_no_output()
+    {
+        string missing = f["no-teacher"], outDir = f["never2"];
+        var run = CliRun.Of("train", "--data", f.Data, "--config", f.Config, "--teacher", missing, "--cache", f.Cache, "--out", outDir);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal($"error: {Path.Combine(missing, TeacherHeadFile.FileName)}: no such teacher head file", Assert.Single(run.ErrorLines));
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public void A_distil_section_without_a_teacher_is_a_usage_error()
+    {
+        string config = f["distil.json"];
+        File.WriteAllText(config, File.ReadAllText(f.Config).TrimEnd().TrimEnd('}') + ", \"distil\": { \"transfer_copies\": 0 } }");
+        var run = CliRun.Of("train", "--data", f.Data, "--config", config, "--out", f["never3"]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"error: {config}: the distil section needs a teacher (--teacher dir)", Assert.Single(run.ErrorLines));
+    }
+
+    [Fact]
+    public void Binarize_adds_the_sentence_teacher_to_the_fp32_teachers_losses()
+    {
+        string fp32Config = f["w1a1-sizes.json"], fp32 = f["fp32"], student = f["w1a1"];
+        File.WriteAllText(fp32Config, """
+            { "vocab_size": 200, "embedding_size": 32, "hidden_size": 32, "num_attention_heads": 1, "intermediate_size": 32,
+              "num_hidden_layers": 2, "max_length": 16, "epochs": 2, "batch_size": 8, "min_token_frequency": 1 }
+            """);
+        var teacher = CliRun.Of("train", "--data", f.Data, "--config", fp32Config, "--out", fp32);
+        Assert.True(teacher.ExitCode == 0, teacher.Error);
+        string studentConfig = f["w1a1.json"];
+        File.WriteAllText(studentConfig, """{ "epochs": 2, "batch_size": 8, "distil": { "projection": "shared", "transfer_copies": 1 } }""");
+        var run = CliRun.Of("binarize", "--teacher", fp32, "--data", f.Data, "--config", studentConfig, "--sentence-teacher", f.TeacherDir,
+            "--cache", f.Cache, "--out", student);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Matches(@"Teacher +.*: 21 utterances \+ \d+ transfer copies", run.Out);
+        Assert.Contains("+ sentence teacher: 1·KD(T=1) + 1·(1 − cos) (shared projection)", run.Out);
+        string kept = File.ReadAllText(Path.Combine(student, TrainCommand.TrainConfigFile));
+        Assert.Contains("\"projection\": \"shared\"", kept);
+        Assert.Contains("\"binarize\": {", kept);
+        Assert.NotNull(CheckpointDirectory.Load(student).Config.Binarization);
+    }
+}

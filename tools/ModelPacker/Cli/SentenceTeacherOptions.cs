@@ -1,0 +1,38 @@
+using System.CommandLine;
+using System.Diagnostics;
+using ModelPacker.Data;
+using ModelPacker.Distilling;
+using ModelPacker.Teacher;
+using ModelPacker.Training;
+
+namespace ModelPacker.Cli;
+
+/// <summary>How <c>train --teacher</c> and <c>binarize --sentence-teacher</c> open a directory written by
+/// <c>modelpacker teacher</c> and turn it into the targets of the training utterances and their transfer set.</summary>
+internal static class SentenceTeacherOptions
+{
+    public static Option<string?> Cache() => new("--cache")
+    {
+        Description = "Directory of the teacher's embedding cache (default: $MODELPACKER_CACHE, $XDG_CACHE_HOME/modelpacker or ~/.cache/modelpacker)",
+        HelpName = "dir",
+    };
+
+    /// <summary>Opens the teacher, checks its intents against <paramref name="labels"/>, builds the distil set with
+    /// the config's distil section (set to the defaults when absent) and prints what it cost.</summary>
+    public static DistilSet Prepare(CliEnvironment env, string teacherDir, string? cacheDir, IReadOnlyList<IntentExample> train, string[] labels,
+        TrainConfig config, CancellationToken cancellation)
+    {
+        config.Distil ??= new DistilConfig();
+        using var teacher = SentenceTeacher.Open(teacherDir, cacheDir ?? TeacherCache.DefaultDirectory());
+        var clock = Stopwatch.StartNew();
+        var set = DistilSet.Build(teacher, Path.Combine(teacherDir, TeacherHeadFile.FileName), train, labels, config.Distil, config.Seed, cancellation);
+        var e = teacher.Embedder;
+        env.Out.WriteLine($"Teacher        {teacherDir}: {set.Originals} utterances + {set.Augmented} transfer copies; " +
+                          $"{e.Encoded} encoded in {e.EncodingTime.TotalSeconds:F1} s, {e.Hits} from the cache; ready in {clock.Elapsed.TotalSeconds:F1} s");
+        return set;
+    }
+
+    public static string Describe(DistilConfig d) =>
+        $"{d.SoftLabelWeight}·KD(T={d.Temperature}) + {d.RepresentationWeight}·(1 − cos) ({d.Projection.Replace('_', ' ')} projection), " +
+        $"{d.TransferCopies} transfer cop{(d.TransferCopies == 1 ? "y" : "ies")} per utterance";
+}
