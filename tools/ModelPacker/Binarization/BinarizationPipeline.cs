@@ -18,7 +18,7 @@ public static class BinarizationPipeline
     {
         var settings = config.Binarize ?? throw new ArgumentException("the training config has no binarize section");
         config.Validate();
-        var student = Student(teacher, new BinarizationSettings { ActivationBinarizer = settings.ActivationBinarizer });
+        var student = Student(teacher, new BinarizationSettings { ActivationBinarizer = settings.ActivationBinarizer, PoolerInput = settings.PoolerInput });
         if (init is not null) StartFrom(student, init);
         var tokenizer = new WordPieceTokenizer(vocabulary);
         var labelIds = teacher.Config.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i, StringComparer.Ordinal);
@@ -41,12 +41,13 @@ public static class BinarizationPipeline
     /// <summary>
     /// Multi-step distillation (BiT): the student's latent weights, biases, LayerNorms and classifiers start from an
     /// earlier binarized run of the same teacher (typically one with full-precision layer inputs); its input binarizers
-    /// are calibrated afresh. The earlier run must have the student's shape and tensor names.
+    /// (and the poolers' int8 input step) are calibrated afresh. The earlier run must have the student's shape and tensor names.
     /// </summary>
     public static void StartFrom(AlbertParameters student, AlbertParameters init)
     {
         if (init.Config.Binarization is null) throw new ArgumentException("the --init checkpoint is not binarized (it has no binarization section)");
         var binarizers = student.InputBinarizers.SelectMany(b => new[] { b.Alpha.Name, b.Beta.Name }).ToHashSet(StringComparer.Ordinal);
+        if (student.PoolerInputScale is { } scale) binarizers.Add(scale.Name);   // calibrated afresh as well
         foreach (var t in student.All)
         {
             if (binarizers.Contains(t.Name)) continue;
