@@ -20,12 +20,15 @@ typedef struct tb_options {
     int with_test_vectors;
     uint32_t board_id;
     uint32_t arena_bytes;
+    uint8_t pooler_encoding;    /* 0: the scheme's; else every exit pooler carries this one (W1A1: NI_ENC_BINARY_S8) */
 } tb_options;
 
 /* Small dims every test uses: V=40, E=8, H=8, heads=2, I=16, L=2, P=8, C=3, scheme INT8. */
 tb_options tb_default_options(void);
 /* The same with scheme W1A1 and E=32, H=64, heads=2 (head size 32), I=96: 1-bit tensors, int8 classifiers. */
 tb_options tb_w1a1_options(void);
+/* tb_w1a1_options with every pooler NI_ENC_BINARY_S8 (1-bit weights over the int8 h[CLS]). */
+tb_options tb_w1a1_s8_options(void);
 /* The attention threshold the builder writes into a W1A1 model's QUANT_PARAMS. */
 #define TB_W1A1_ATTN_THRESHOLD 2
 
