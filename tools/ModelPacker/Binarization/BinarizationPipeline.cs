@@ -77,6 +77,7 @@ public static class BinarizationPipeline
             System.Numerics.Tensors.TensorPrimitives.Add(row, typeZero, row);
         }
         Array.Clear(student.TokenTypeEmbeddings.Data);
+        if (student.PoolerInputScale is { } scale) scale.Data[0] = AlbertParameters.ProvisionalPoolerInputScale;
         return student;
     }
 }

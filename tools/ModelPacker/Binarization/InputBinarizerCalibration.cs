@@ -6,8 +6,8 @@ namespace ModelPacker.Binarization;
 /// <summary>
 /// Starting values of the input binarizers: alpha_x = mean |x − beta| of the layer's input over calibration
 /// utterances run through the binarized student itself (the attention context of a binary model has nothing in common
-/// with the teacher's). Inputs depend on the alphas upstream, so the pass is repeated. With pooler_input "int8" the
-/// last pass also sets the poolers' int8 step S = max |h| / 127 over every layer input h_0..h_{L-1} and the [CLS] rows
+/// with the teacher's). Inputs depend on the alphas upstream, so the pass is repeated. With pooler_input "int8" one
+/// more pass then sets the poolers' int8 step S = max |h| / 127 over every layer input h_0..h_{L-1} and the [CLS] rows
 /// of h_L, the residual stream's range as the packer's calibration measures it (docs/numerics.md).
 /// </summary>
 public static class InputBinarizerCalibration
@@ -20,13 +20,10 @@ public static class InputBinarizerCalibration
         var sums = new double[binarizers.Count];
         var counts = new long[binarizers.Count];
         var betas = binarizers.Select(b => b.Beta.Data[0]).ToArray();
-        int qkv = binarizers.ToList().IndexOf(student.QkvInput!);
-        double maxH = 0;
         var computation = new AlbertComputation(student.Config)
         {
             InputObserver = (i, x) =>
             {
-                if (i == qkv) maxH = Math.Max(maxH, TensorPrimitives.MaxMagnitude(x));
                 double s = 0;
                 foreach (float v in x) s += Math.Abs(v - betas[i]);
                 sums[i] += s;
@@ -36,20 +33,31 @@ public static class InputBinarizerCalibration
         for (int pass = 0; pass < passes; pass++)
         {
             Array.Clear(sums); Array.Clear(counts);
-            maxH = 0;
             var weights = new ModelWeights(student);
             for (int start = 0; start < utterances.Count; start += chunk)
-            {
-                var batch = new PackedBatch(utterances.Skip(start).Take(chunk).ToList());
-                computation.Forward(weights, batch);
-                var last = computation.Hidden(student.Config.NumHiddenLayers);
-                int h = student.Config.HiddenSize;
-                for (int q = 0; q < batch.Count; q++) maxH = Math.Max(maxH, TensorPrimitives.MaxMagnitude(last.Slice(batch.Offsets[q] * h, h)));
-            }
+                computation.Forward(weights, new PackedBatch(utterances.Skip(start).Take(chunk).ToList()));
             for (int i = 0; i < binarizers.Count; i++)
                 if (counts[i] > 0 && sums[i] > 0) binarizers[i].Alpha.Data[0] = (float)(sums[i] / counts[i]);
         }
-        // h does not depend on the poolers, so S is set once, from the last pass
-        if (student.PoolerInputScale is { } scale && maxH > 0) scale.Data[0] = (float)(maxH / 127.0);
+        if (student.PoolerInputScale is { } scale) scale.Data[0] = PoolerInputStep(student, utterances, chunk);
+    }
+
+    /// <summary>max |h| / 127 over h_0..h_{L−1} (every token) and the [CLS] rows of h_L with the final alphas (h does not
+    /// depend on the poolers).</summary>
+    private static float PoolerInputStep(AlbertParameters student, IReadOnlyList<int[]> utterances, int chunk)
+    {
+        int h = student.Config.HiddenSize, layers = student.Config.NumHiddenLayers;
+        var computation = new AlbertComputation(student.Config);
+        var weights = new ModelWeights(student);
+        double max = 0;
+        for (int start = 0; start < utterances.Count; start += chunk)
+        {
+            var batch = new PackedBatch(utterances.Skip(start).Take(chunk).ToList());
+            computation.Forward(weights, batch);
+            for (int l = 0; l < layers; l++) max = Math.Max(max, TensorPrimitives.MaxMagnitude(computation.Hidden(l)));
+            for (int q = 0; q < batch.Count; q++)
+                max = Math.Max(max, TensorPrimitives.MaxMagnitude(computation.Hidden(layers).Slice(batch.Offsets[q] * h, h)));
+        }
+        return max > 0 ? (float)(max / 127.0) : student.PoolerInputScale!.Data[0];
     }
 }

@@ -74,7 +74,6 @@ public sealed class AlbertParameters
         if (config.Binarization is { PoolerReadsInt8: true })
         {
             PoolerInputScale = new("albert.encoder.pooler_input_scale", 1);
-            PoolerInputScale.Data[0] = ProvisionalPoolerInputScale;
         }
         InputBinarizers = new[] { EmbeddingProjectionInput, QkvInput, AttentionOutputInput, FfnInput, FfnOutputInput }
             .Concat(Exits.Select(e => e.PoolerInput)).OfType<InputBinarizerParameters>().ToArray();
@@ -118,7 +117,8 @@ public sealed class AlbertParameters
     /// stream's scale, max |h| / 127 over the calibration utterances as the packer measures it. Not trained.
     /// </summary>
     public NamedTensor? PoolerInputScale { get; }
-    /// <summary>S before calibration: the int8 grid of ±4, about a LayerNorm output's range.</summary>
+    /// <summary>S before calibration (a new student, a random initialisation): the int8 grid of ±4, about a LayerNorm
+    /// output's range. A gradient buffer's S stays 0.</summary>
     public const float ProvisionalPoolerInputScale = 4f / 127;
     /// <summary>Every input binarizer (empty in the fp32 model); the index is the binarizer's id in the passes.</summary>
     public IReadOnlyList<InputBinarizerParameters> InputBinarizers { get; }
