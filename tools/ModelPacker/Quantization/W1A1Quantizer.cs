@@ -10,7 +10,8 @@ namespace ModelPacker.Quantization;
 /// A trained w1a1 model to scheme W1A1 (docs/numerics.md, "Calibration and quantization of scheme W1A1"): every
 /// linear layer and embedding table as row-centred sign bits with per-row scale alpha_r (the forward's own
 /// binarization), each layer's input threshold from its learned beta on its input site's int8 grid, biases in
-/// accumulator units of alpha_r·alpha_x (int16), one shift per tensor. The LayerNorms, tables, residual
+/// accumulator units of alpha_r·alpha_x (int16), one shift per tensor; a checkpoint with pooler_input "int8" gets
+/// binary_s8 poolers over the int8 h[CLS] (units of alpha_r·S_h, no threshold). The LayerNorms, tables, residual
 /// requantizations and the int8 exit classifiers are the int8 quantizer's.
 /// </summary>
 public static class W1A1Quantizer
