@@ -9,7 +9,9 @@
 # being the model's name up to its first '-'. Also checks that the image's test accuracy (integer reference) is
 # within 0.5 percentage points of the float checkpoint's (int8), 1 point (w1a1).
 # Then trains a tiny w1a1 model on SNIPS (a small teacher, one epoch, binarized for one epoch: about a minute) and
-# packs it as tiny-w1a1.nii, so the runtime vectors cover scheme W1A1 with trained weights on every target.
+# packs it as tiny-w1a1.nii, so the runtime vectors cover scheme W1A1 with trained weights on every target; and the
+# same student with its poolers over the int8 h[CLS] (binarize.pooler_input "int8", encoding binary_s8) as
+# tiny-w1a1-s8.nii.
 # Exits non-zero when a train, pack, verify or accuracy check fails.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -61,5 +63,19 @@ JSON
   dotnet "$dll" pack --model "$tiny/student" --scheme w1a1 --calibration-data "$datasets/snips" --test-vectors 32 --out "$out/tiny-w1a1.nii"
 fi
 dotnet "$dll" verify "$out/tiny-w1a1.nii"
+packed=$((packed + 1))
+if [ ! -f "$out/tiny-w1a1-s8.nii" ] || [ "$dll" -nt "$out/tiny-w1a1-s8.nii" ]; then
+  [ -d "$tiny/teacher" ] || dotnet "$dll" train --data "$datasets/snips" --config "$tiny/teacher.json" --out "$tiny/teacher" >"$tiny/train.log"
+  cat >"$tiny/student-s8.json" <<'JSON'
+{ "epochs": 1, "batch_size": 32, "learning_rate": 0.002, "binarize": { "activation_binarizer": "sign", "pooler_input": "int8", "calibration_utterances": 64 } }
+JSON
+  echo "pack-test-images: tiny w1a1 model with int8-input poolers on snips -> $out/tiny-w1a1-s8.nii"
+  rm -rf "$tiny/student-s8"
+  dotnet "$dll" binarize --teacher "$tiny/teacher" --data "$datasets/snips" --config "$tiny/student-s8.json" --out "$tiny/student-s8" >"$tiny/binarize-s8.log"
+  dotnet "$dll" pack --model "$tiny/student-s8" --scheme w1a1 --calibration-data "$datasets/snips" --test-vectors 32 --out "$out/tiny-w1a1-s8.nii"
+fi
+dotnet "$dll" verify "$out/tiny-w1a1-s8.nii"
+dotnet "$dll" inspect "$out/tiny-w1a1-s8.nii" | grep -q binary_s8 \
+  || { echo "pack-test-images: tiny-w1a1-s8.nii has no binary_s8 pooler"; exit 1; }
 packed=$((packed + 1))
 echo "pack-test-images: $packed model image(s) in $out"

@@ -168,7 +168,8 @@ static uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v;
  *   INT8_ROW per row: |bias| <= 2^30, multiplier >= 0, shift 1..62
  *   BINARY header: act_threshold -128..127, shift 1..62, reserved 0; rows: any int16 bias, uint16 multiplier
  *   BINARY_EMBED header: shift 0..7, reserved 0; rows: any uint8 magnitude
- *   BINARY_SIGN header: act_threshold -128..127, reserved 0; rows: any int16 bias */
+ *   BINARY_SIGN header: act_threshold -128..127, reserved 0; rows: any int16 bias
+ *   BINARY_S8 header: shift 1..62, reserved 0; rows: any int16 bias, uint16 multiplier */
 static void fill_params(src *s, uint8_t encoding, uint8_t *p, uint32_t len, uint32_t rows)
 {
     fill_bytes(s, p, len);
@@ -179,6 +180,11 @@ static void fill_params(src *s, uint8_t encoding, uint8_t *p, uint32_t len, uint
     }
     if (encoding == NI_ENC_BINARY_SIGN) {
         wr32(p, (uint32_t)((int32_t)(rd32(p) % 256u) - 128));
+        wr32(p + 4, 0);
+        return;
+    }
+    if (encoding == NI_ENC_BINARY_S8) {
+        wr32(p, 1u + rd32(p) % 62u);
         wr32(p + 4, 0);
         return;
     }
@@ -212,8 +218,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint32_t dlen[9 + 2 * NI_MAX_LAYERS], plen[9 + 2 * NI_MAX_LAYERS];
     uint8_t enc[9 + 2 * NI_MAX_LAYERS];
     uint64_t bytes = (uint64_t)qlen + arena_len;
+    /* the scheme's pooler alternative (W1A1: BINARY_S8 over the int8 h[CLS]) on the poolers of every other exit, as
+     * the input's next byte says */
+    const uint8_t alternative = ni_scheme_find(d.scheme)->pooler_alternative, alt_bits = (uint8_t)take8(&s);
     for (uint32_t k = 0; k < nt; k++) {
         enc[k] = ni_tensor_encoding(&d, t[k].id);
+        if (alternative != 0 && t[k].id >= NI_TENSOR_EXIT_BASE &&
+            (t[k].id - NI_TENSOR_EXIT_BASE) % NI_TENSOR_EXIT_STRIDE == NI_EXIT_POOLER &&
+            (alt_bits >> ((t[k].id - NI_TENSOR_EXIT_BASE) / NI_TENSOR_EXIT_STRIDE % 8u) & 1u))
+            enc[k] = alternative;
         if (!ni_encoding_find(enc[k])->sizes(t[k].rows, t[k].cols, &dlen[k], &plen[k])) return 0;
         bytes += (uint64_t)dlen[k] + plen[k];
     }

@@ -66,6 +66,15 @@ typedef struct ni_int8_row_params {
 #define NI_BINARY_SIGN_HEADER_BYTES 8u
 #define NI_BINARY_SIGN_ROW_BYTES 2u
 
+/* ---- NI_ENC_BINARY_S8 (src/kernels/encodings/ni_enc_binary_s8.c) ----
+ * data = the rows of NI_ENC_BINARY; params = an 8-byte header {int32 shift 1..62, int32 0} then one {int16 bias,
+ * uint16 multiplier} per row (params_len = 8 + 4 rows). The GEMM multiplies the int8 input as it is (acc = sum of +-x);
+ * its packed input is one 16-entry int16 table per 4 columns (ni_b1s8_tables), 8 bytes a column. Pooler tensors of a
+ * scheme whose pooler_alternative it is only (no embed_add). */
+#define NI_BINARY_S8_HEADER_BYTES 8u
+#define NI_BINARY_S8_ROW_BYTES 4u
+#define NI_BINARY_S8_TABLE_BYTES_PER_COL 8u
+
 /* One weight tensor: pointers into the image (or into memory for models built in RAM), untyped. */
 typedef struct ni_tensor {
     uint8_t encoding;                   /* ni_encoding */
@@ -107,7 +116,7 @@ typedef struct ni_encoding_traits {
     int (*input_threshold)(const ni_tensor *t, int32_t *threshold);
 } ni_encoding_traits;
 
-/* The table's row for an encoding id; NULL for an id without one (the reserved ids 3..7, 0, 8..255). */
+/* The table's row for an encoding id; NULL for an id without one (0, the reserved ids 3..7, 11..255). */
 const ni_encoding_traits *ni_encoding_find(uint8_t id);
 
 /* ---- model rules: one dims validator, one tensor validator (the loader and ni_model_bind both call them) ---- */
@@ -122,7 +131,8 @@ int ni_tensor_shape(const ni_model_dims *dims, uint32_t id, uint32_t *rows, uint
 uint8_t ni_tensor_encoding(const ni_model_dims *dims, uint32_t id);
 
 /* Checks a tensor entry against the model, in the loader's order: NI_ERR_TENSOR_SHAPE, NI_ERR_TENSOR_ENCODING
- * (unknown, or not the scheme's), NI_ERR_TENSOR_SIZE (data_len / params_len). dims must be valid and id known. */
+ * (unknown, or neither the scheme's nor, for a pooler, its pooler_alternative), NI_ERR_TENSOR_SIZE (data_len /
+ * params_len). dims must be valid and id known. */
 ni_status ni_tensor_check_format(const ni_model_dims *dims, uint32_t id, uint8_t encoding, uint32_t rows, uint32_t cols,
                                  uint32_t data_len, uint32_t params_len);
 /* The encoding's validate on the params: NI_OK or NI_ERR_TENSOR_PARAMS. */

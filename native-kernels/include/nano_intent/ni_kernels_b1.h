@@ -39,6 +39,20 @@ void ni_b1_gemm_dsp(const uint32_t *w, uint32_t words, const uint32_t *xbits, ui
                     uint32_t r0, uint32_t r1, int32_t *acc, uint32_t acc_stride);
 #endif
 
+/* 1-bit weights over int8 inputs (NI_ENC_BINARY_S8): sum_c w[r][c] * x[c] with w in +-1, by table lookup. The input
+ * is cut into groups of 4 columns; group g's table holds, for each 4-bit weight pattern m (bit i = column 4g + i),
+ * T[16 g + m] = sum_i (bit i of m ? x[4g + i] : -x[4g + i]), |T| <= 512. A weight row then costs one lookup and one
+ * add per 4 columns. */
+
+/* tables[16 g + m] for the cols / 4 groups of x (cols a multiple of 4). */
+void ni_b1s8_tables(const int8_t *x, uint32_t cols, int16_t *tables);
+
+/* acc[t * acc_stride + (r - r0)] = sum_g T_t[16 g + ((w_r[g / 8] >> 4 (g % 8)) & 15)] = sum_c w[r][c] * x_t[c] for
+ * tokens t < n and rows r0 <= r < r1. Weight row r is the `words` words at w + r * words; token t's tables (words * 128
+ * entries) start at tables + t * tables_stride. */
+void ni_b1s8_gemm(const uint32_t *w, uint32_t words, const int16_t *tables, uint32_t tables_stride, uint32_t n,
+                  uint32_t r0, uint32_t r1, int32_t *acc, uint32_t acc_stride);
+
 /* Scratch ni_b1_attention needs, in bytes (a multiple of 4): one head's V bit planes over the n positions, one
  * attention row and a 32 x 32 transpose tile. 0 when hidden is not heads x (a multiple of 32). */
 uint32_t ni_b1_attention_scratch_bytes(uint32_t n, uint32_t hidden, uint32_t heads);

@@ -20,6 +20,8 @@ typedef struct ni_scheme_traits {
     uint8_t classifier_encoding;       /* NI_EXIT_CLASSIFIER of every exit */
     uint8_t embedding_encoding;        /* the word and position embedding tables (looked up, never a GEMM operand) */
     uint8_t projection_encoding;       /* Q, K and V, the attention block's projections */
+    uint8_t pooler_alternative;        /* an encoding a pooler may carry instead of weight_encoding (W1A1: BINARY_S8, 1-bit
+                                        * weights over the int8 h[CLS]); 0: none */
     uint32_t qparams_tables;           /* QUANT_PARAMS `tables`: the optional blocks this scheme reads (NI_QP_TABLE_*) */
     uint8_t uses_attn_threshold;       /* 1: QUANT_PARAMS attn_threshold in [-head size, head size]; 0: it is 0 */
     const struct ni_attention_block *attention;

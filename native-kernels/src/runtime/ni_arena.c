@@ -32,9 +32,10 @@ void ni_arena_layout_of(const ni_model_dims *d, ni_arena_layout *o)
     buf = max2(buf, S + input_rows_bytes(w, H, T, 1));                    /* context, Dense's packed input */
     buf = max2(buf, input_rows_bytes(w, I, T, 0));                        /* GELU output, FfnOutput's input */
     buf = max2(buf, input_rows_bytes(c, H, 1, 0));                        /* the classifier's input row */
-    /* wide also holds one token's embedding sums (int64, 8-aligned: up to 4 bytes skipped), int16 row and LayerNorm
+    /* wide's spare half also holds a pooler's packed input row; wide also holds one token's embedding sums (int64, 8-aligned: up to 4 bytes skipped), int16 row and LayerNorm
      * row before h exists */
     uint32_t wide = max2(2u * S, 4u + 8u * E + align4(2u * E) + align4(E));
+    if (s->pooler_alternative != 0) wide = max2(wide, S + input_rows_bytes(s->pooler_alternative, H, 1, 0)); /* spare: its input */
     uint32_t off = NI_ARENA_HEADER_BYTES;
     o->tile_rows = R;
     o->wide = off; off += wide;

@@ -48,6 +48,11 @@ static int is_embedding_table(uint32_t id)
     return id == NI_TENSOR_WORD_EMBEDDINGS || id == NI_TENSOR_POSITION_EMBEDDINGS;
 }
 
+static int is_pooler(uint32_t id)
+{
+    return id >= NI_TENSOR_EXIT_BASE && (id - NI_TENSOR_EXIT_BASE) % NI_TENSOR_EXIT_STRIDE == NI_EXIT_POOLER;
+}
+
 uint8_t ni_tensor_encoding(const ni_model_dims *d, uint32_t id)
 {
     const ni_scheme_traits *s = ni_scheme_find(d->scheme);
@@ -66,7 +71,9 @@ ni_status ni_tensor_check_format(const ni_model_dims *d, uint32_t id, uint8_t en
     if (!ni_tensor_shape(d, id, &want_rows, &want_cols) || rows != want_rows || cols != want_cols)
         return NI_ERR_TENSOR_SHAPE;
     const ni_encoding_traits *e = ni_encoding_find(encoding);
-    if (e == NULL || encoding != ni_tensor_encoding(d, id)) return NI_ERR_TENSOR_ENCODING;
+    const uint8_t alternative = is_pooler(id) ? ni_scheme_find(d->scheme)->pooler_alternative : 0;
+    if (e == NULL || (encoding != ni_tensor_encoding(d, id) && (alternative == 0 || encoding != alternative)))
+        return NI_ERR_TENSOR_ENCODING;
     /* what the runtime does with the tensor must exist in its encoding: a lookup, or a GEMM (BINARY_EMBED has no GEMM,
      * BINARY_SIGN no embedding rows) */
     if (is_embedding_table(id) ? e->embed_add == NULL : e->gemm == NULL) return NI_ERR_TENSOR_ENCODING;

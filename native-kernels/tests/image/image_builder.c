@@ -35,6 +35,14 @@ tb_options tb_w1a1_options(void)
     return o;
 }
 
+tb_options tb_w1a1_s8_options(void)
+{
+    tb_options o = tb_w1a1_options();
+    o.pooler_encoding = NI_ENC_BINARY_S8;
+    o.seed = 778u;
+    return o;
+}
+
 tb_options tb_default_options(void)
 {
     tb_options o;
@@ -121,6 +129,17 @@ void tb_fill_params(uint8_t encoding, uint8_t *p, uint32_t len, uint32_t *rng)
             tb_wr16(p + j, (tb_rng_next(rng) % 61u) - 30u);
         return;
     }
+    if (encoding == NI_ENC_BINARY_S8) {
+        /* header {shift 16..23, 0}, then {int16 bias, uint16 multiplier} per row (acc up to 128 x cols) */
+        if (len < NI_BINARY_S8_HEADER_BYTES) return;
+        tb_wr32(p, 16u + tb_rng_next(rng) % 8u);
+        tb_wr32(p + 4, 0);
+        for (j = NI_BINARY_S8_HEADER_BYTES; j + NI_BINARY_S8_ROW_BYTES <= len; j += NI_BINARY_S8_ROW_BYTES) {
+            tb_wr16(p + j, (tb_rng_next(rng) % 2001u) - 1000u);
+            tb_wr16(p + j + 2, tb_rng_next(rng) & 0xFFFFu);
+        }
+        return;
+    }
     if (encoding == NI_ENC_BINARY) {
         /* header {act_threshold -8..8, shift 12..19, 0, 0}, then {int16 bias, uint16 multiplier} per row */
         if (len < NI_BINARY_HEADER_BYTES) return;
@@ -167,7 +186,8 @@ static uint32_t tensor_list(uint16_t kind, const ni_model_dims *d, tb_tensor *t)
 }
 
 /* Writes a tensor-table section at s; returns its length (0 if it would pass end). */
-static uint32_t write_tensors(uint8_t *s, uint32_t room, uint16_t kind, const ni_model_dims *d, uint32_t *rng)
+static uint32_t write_tensors(uint8_t *s, uint32_t room, uint16_t kind, const ni_model_dims *d, uint8_t pooler_encoding,
+                              uint32_t *rng)
 {
     tb_tensor t[2 * NI_MAX_LAYERS];
     uint32_t n = tensor_list(kind, d, t), i, cur, dl, pl, j;
@@ -179,7 +199,8 @@ static uint32_t write_tensors(uint8_t *s, uint32_t room, uint16_t kind, const ni
     for (i = 0; i < n; i++) {
         uint8_t *e = s + NI_TENSOR_TABLE_HEADER_SIZE + i * NI_TENSOR_ENTRY_SIZE;
         uint32_t doff, poff;
-        const uint8_t enc = ni_tensor_encoding(d, t[i].id);
+        const int pooler = t[i].id >= NI_TENSOR_EXIT_BASE && (t[i].id - NI_TENSOR_EXIT_BASE) % NI_TENSOR_EXIT_STRIDE == NI_EXIT_POOLER;
+        const uint8_t enc = pooler && pooler_encoding != 0 ? pooler_encoding : ni_tensor_encoding(d, t[i].id);
         if (ni_encoding_find(enc) == NULL || !ni_encoding_find(enc)->sizes(t[i].rows, t[i].cols, &dl, &pl)) return 0;
         doff = align32(cur);
         poff = pl ? align32(doff + dl) : 0;
@@ -408,7 +429,7 @@ uint32_t tb_build(uint8_t *buf, uint32_t cap, const tb_options *opt, tb_layout *
         if (off > cap) return 0;
         switch (kind) {
         case NI_SECTION_EMBEDDINGS: case NI_SECTION_LAYER: case NI_SECTION_EXIT_HEADS:
-            n = write_tensors(s, cap - off, (uint16_t)kind, d, &rng); break;
+            n = write_tensors(s, cap - off, (uint16_t)kind, d, opt->pooler_encoding, &rng); break;
         case NI_SECTION_MODEL:
             if (cap - off < NI_MODEL_SIZE) return 0;
             tb_wr32(s, d->vocab_size); tb_wr32(s + 4, d->embedding_size); tb_wr32(s + 8, d->hidden_size);

@@ -24,6 +24,7 @@ typedef struct tb_options {
     int32_t reject_threshold;
     int32_t unknown_label;
     int with_answers;           /* test vector records end with L answers (NI_TEST_VECTORS_FLAG_ANSWERS) */
+    uint8_t pooler_encoding;    /* 0: the scheme's; else every exit pooler carries this one (W1A1: NI_ENC_BINARY_S8) */
 } tb_options;
 
 /* Small dims every test uses: V=40, E=8, H=8, heads=2, I=16, L=2, P=8, C=3, scheme INT8; rejection by entropy
@@ -32,6 +33,8 @@ tb_options tb_default_options(void);
 /* The same with scheme W1A1 and E=32, H=64, heads=2 (head size 32), I=96: 1-bit tensors, int8 classifiers;
  * rejection by confidence below 0.5 and no unknown label. */
 tb_options tb_w1a1_options(void);
+/* tb_w1a1_options with every pooler NI_ENC_BINARY_S8 (1-bit weights over the int8 h[CLS]). */
+tb_options tb_w1a1_s8_options(void);
 /* The attention threshold the builder writes into a W1A1 model's QUANT_PARAMS. */
 #define TB_W1A1_ATTN_THRESHOLD 2
 

@@ -35,5 +35,8 @@ int main(int argc, char **argv)
     n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || n > 16384 || write(argv[1], "seed-w1a1.nimg", buf, n);
     o.with_test_vectors = 0; o.dims.num_layers = 1; o.dims.num_heads = 1; o.dims.intermediate_size = 32;
     n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || n > 16384 || write(argv[1], "seed-w1a1-small.nimg", buf, n);
+    o = tb_w1a1_s8_options(); /* poolers over the int8 h[CLS] (NI_ENC_BINARY_S8) */
+    o.dims.num_layers = 1; o.test_vectors = 2;
+    n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || n > 16384 || write(argv[1], "seed-w1a1-s8.nimg", buf, n);
     return err;
 }

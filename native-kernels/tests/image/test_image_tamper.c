@@ -240,6 +240,51 @@ static void w1a1_cases(void)
     fresh();
 }
 
+/* W1A1 poolers over the int8 h[CLS] (NI_ENC_BINARY_S8): allowed on the poolers only, each exit on its own; sizes
+ * {the rows of BINARY, 8 + 4 rows params}; params {shift 1..62, 0, {int16 bias, uint16 multiplier} a row}. */
+static void w1a1_s8_cases(void)
+{
+    uint32_t i;
+    make = tb_w1a1_options;
+    fresh();
+    /* a BINARY pooler retagged: BINARY_S8 is allowed there, its sizes are not BINARY's */
+    tensor(NI_SECTION_EXIT_HEADS, 0)[NI_TEN_ENCODING] = NI_ENC_BINARY_S8; expect(NI_ERR_TENSOR_SIZE, "BINARY pooler retagged BINARY_S8");
+    make = tb_w1a1_s8_options;
+    fresh();
+    CHECK(tensor(NI_SECTION_EXIT_HEADS, 0)[NI_TEN_ENCODING] == NI_ENC_BINARY_S8);
+    CHECK(tensor(NI_SECTION_EXIT_HEADS, 2)[NI_TEN_ENCODING] == NI_ENC_BINARY_S8);
+    expect(NI_OK, "untampered W1A1 with BINARY_S8 poolers");
+    for (i = 0; i < NI_LAYER_TENSOR_COUNT; i++) {
+        tensor(NI_SECTION_LAYER, i)[NI_TEN_ENCODING] = NI_ENC_BINARY_S8;
+        expect(NI_ERR_TENSOR_ENCODING, "BINARY_S8 layer tensor");
+    }
+    for (i = 0; i < NI_EMBEDDING_TENSOR_COUNT; i++) {
+        tensor(NI_SECTION_EMBEDDINGS, i)[NI_TEN_ENCODING] = NI_ENC_BINARY_S8;
+        expect(NI_ERR_TENSOR_ENCODING, "BINARY_S8 embedding table or mapping_in");
+    }
+    tensor(NI_SECTION_EXIT_HEADS, 1)[NI_TEN_ENCODING] = NI_ENC_BINARY_S8; expect(NI_ERR_TENSOR_ENCODING, "BINARY_S8 classifier");
+    tensor(NI_SECTION_EXIT_HEADS, 0)[NI_TEN_ENCODING] = NI_ENC_BINARY; expect(NI_ERR_TENSOR_SIZE, "BINARY_S8 pooler retagged BINARY");
+    tensor(NI_SECTION_EXIT_HEADS, 0)[NI_TEN_ENCODING] = NI_ENC_BINARY_SIGN; expect(NI_ERR_TENSOR_ENCODING, "BINARY_SIGN pooler");
+    CHECK(ni_rd32(tensor(NI_SECTION_EXIT_HEADS, 0) + NI_TEN_DATA_LENGTH) == 64u * 64u / 8u);
+    CHECK(ni_rd32(tensor(NI_SECTION_EXIT_HEADS, 0) + NI_TEN_PARAMS_LENGTH) == 8u + 4u * 64u);
+    add32(tensor(NI_SECTION_EXIT_HEADS, 0) + NI_TEN_DATA_LENGTH, -4); expect(NI_ERR_TENSOR_SIZE, "BINARY_S8 data length - 4");
+    add32(tensor(NI_SECTION_EXIT_HEADS, 2) + NI_TEN_PARAMS_LENGTH, 4); expect(NI_ERR_TENSOR_SIZE, "BINARY_S8 params length + 4");
+    add32(tensor(NI_SECTION_EXIT_HEADS, 0) + NI_TEN_PARAMS_LENGTH, -4); expect(NI_ERR_TENSOR_SIZE, "BINARY_S8 params length - 4");
+    tb_wr32(params(NI_SECTION_EXIT_HEADS, 0), 0); expect(NI_ERR_TENSOR_PARAMS, "BINARY_S8 shift 0");
+    tb_wr32(params(NI_SECTION_EXIT_HEADS, 0), 63); expect(NI_ERR_TENSOR_PARAMS, "BINARY_S8 shift 63");
+    tb_wr32(params(NI_SECTION_EXIT_HEADS, 2), 0x80000001u); expect(NI_ERR_TENSOR_PARAMS, "BINARY_S8 shift -2^31 + 1");
+    tb_wr32(params(NI_SECTION_EXIT_HEADS, 0), 62); expect(NI_OK, "BINARY_S8 shift 62");
+    tb_wr32(params(NI_SECTION_EXIT_HEADS, 0), 1); expect(NI_OK, "BINARY_S8 shift 1");
+    params(NI_SECTION_EXIT_HEADS, 2)[7] = 0x80; expect(NI_ERR_TENSOR_PARAMS, "BINARY_S8 reserved");
+    tb_wr16(params(NI_SECTION_EXIT_HEADS, 0) + 8, 0x8000u); tb_wr16(params(NI_SECTION_EXIT_HEADS, 0) + 10, 0xFFFFu);
+    tb_wr16(params(NI_SECTION_EXIT_HEADS, 0) + 8 + 4 * 63, 0x7FFFu); tb_wr16(params(NI_SECTION_EXIT_HEADS, 0) + 10 + 4 * 63, 0);
+    expect(NI_OK, "BINARY_S8 biases -32768 and 32767, multipliers 65535 and 0");
+    /* in an INT8 model no tensor may carry it */
+    make = tb_default_options;
+    fresh();
+    tensor(NI_SECTION_EXIT_HEADS, 0)[NI_TEN_ENCODING] = NI_ENC_BINARY_S8; expect(NI_ERR_TENSOR_ENCODING, "BINARY_S8 pooler in an INT8 model");
+}
+
 int main(void)
 {
     ni_image img;
@@ -467,5 +512,6 @@ int main(void)
     wr24(nmap(29), 0xDFFFu); expect(NI_ERR_NORMALIZER, "surrogate in the pool");
     wr24(nmap(29) + NI_NORM_POOL_SIZE, 0x110000u); expect(NI_ERR_NORMALIZER, "pool code point past U+10FFFF");
     w1a1_cases();
+    w1a1_s8_cases();
     return ni_test_finish("image_tamper");
 }

@@ -64,7 +64,7 @@ static void check_image(const tb_options *o)
             CHECK(t != NULL && t->rows == d->num_labels && t->cols == d->hidden_size && t->id == NI_TENSOR_EXIT(l, 1));
             CHECK(t != NULL && t->encoding == NI_ENC_INT8_ROW); /* classifiers stay int8 in every scheme */
             t = ni_image_tensor(&img, NI_TENSOR_EXIT(l, NI_EXIT_POOLER));
-            CHECK(t != NULL && t->encoding == ni_tensor_encoding(d, NI_TENSOR_EXIT(l, NI_EXIT_POOLER)));
+            CHECK(t != NULL && t->encoding == (o->pooler_encoding ? o->pooler_encoding : ni_tensor_encoding(d, NI_TENSOR_EXIT(l, NI_EXIT_POOLER))));
         }
         CHECK(ni_image_tensor(&img, NI_TENSOR_EXIT(d->num_layers, NI_EXIT_POOLER)) == NULL);
         CHECK(ni_image_tensor(&img, NI_TENSOR_EXIT(0, 2)) == NULL);
@@ -164,6 +164,8 @@ int main(void)
     check_image(&o);
     /* scheme W1A1: 1-bit tensors everywhere but the classifiers */
     o = tb_w1a1_options();
+    check_image(&o);
+    o = tb_w1a1_s8_options(); /* every pooler NI_ENC_BINARY_S8 */
     check_image(&o);
     o.dims.num_heads = 1; o.dims.max_positions = 40; o.test_vectors = 5;
     check_image(&o);

@@ -120,7 +120,8 @@ static void test_binary_encoding(void)
     enum { ROWS = 5, COLS = 96, W = COLS / 32, N = 3 };
     const ni_encoding_traits *e = ni_encoding_find(NI_ENC_BINARY);
     CHECK(e != NULL && e->id == NI_ENC_BINARY && ni_encoding_find(NI_ENC_INT8_ROW)->id == NI_ENC_INT8_ROW);
-    for (uint8_t id = 3; id < 255; id++) CHECK(ni_encoding_find(id) == NULL || id == NI_ENC_BINARY_EMBED || id == NI_ENC_BINARY_SIGN);
+    for (uint8_t id = 3; id < 255; id++)
+        CHECK(ni_encoding_find(id) == NULL || id == NI_ENC_BINARY_EMBED || id == NI_ENC_BINARY_SIGN || id == NI_ENC_BINARY_S8);
     CHECK(ni_encoding_find(0) == NULL);
     uint32_t dl = 0, pl = 0;
     CHECK(e->sizes(ROWS, COLS, &dl, &pl) && dl == ROWS * COLS / 8 && pl == 16 + 4 * ROWS);
@@ -225,6 +226,57 @@ static void test_binary_embed_encoding(void)
     }
 }
 
+/* NI_ENC_BINARY_S8 through the encoding table: sizes, validate, row params, the packed input (group tables, built
+ * whole or tile by tile), the GEMM against sum_c w*x over int8 x, no embedding rows, not a bit input. */
+static void test_binary_s8_encoding(void)
+{
+    enum { ROWS = 5, COLS = 64, W = COLS / 32, N = 2 };
+    const ni_encoding_traits *e = ni_encoding_find(NI_ENC_BINARY_S8);
+    CHECK(e != NULL && e->id == NI_ENC_BINARY_S8 && e->embed_add == NULL && e->pack_input != NULL && e->gemm != NULL);
+    uint32_t dl = 0, pl = 0;
+    CHECK(e->sizes(ROWS, COLS, &dl, &pl) && dl == ROWS * COLS / 8 && pl == 8 + 4 * ROWS);
+    CHECK(!e->sizes(0x40000000u, 1024, &dl, &pl));
+    static uint32_t pw[(8 + 4 * ROWS) / 4], data[ROWS * W];
+    uint8_t *p = (uint8_t *)pw;
+    memset(p, 0, sizeof pw);
+    wr32(p, 17);
+    for (int r = 0; r < ROWS; r++) { wr16(p + 8 + 4 * r, (uint32_t)(r * 1000 - 2000)); wr16(p + 10 + 4 * r, 40000u + r); }
+    CHECK(e->validate(p, pl, ROWS, COLS));
+    CHECK(!e->validate(p, pl, ROWS, 48));
+    CHECK(!e->validate(p, pl, ROWS, 1056));
+    CHECK(!e->validate(p, pl + 4, ROWS, COLS));
+    CHECK(!e->validate(NULL, pl, ROWS, COLS));
+    wr32(p, 0); CHECK(!e->validate(p, pl, ROWS, COLS));
+    wr32(p, 63); CHECK(!e->validate(p, pl, ROWS, COLS));
+    wr32(p, 62); CHECK(e->validate(p, pl, ROWS, COLS)); wr32(p, 17);
+    wr32(p + 4, 1); CHECK(!e->validate(p, pl, ROWS, COLS)); wr32(p + 4, 0);
+    for (int i = 0; i < ROWS * W; i++) data[i] = rnd() ^ (rnd() << 16);
+    const ni_tensor t = { NI_ENC_BINARY_S8, (const uint8_t *)data, p, dl, pl, ROWS, COLS };
+    CHECK(ni_tensor_check_params(&t) == NI_OK);
+    ni_int8_row_params rp = e->row_params(&t, 4);
+    CHECK(rp.bias == 2000 && rp.multiplier == 40004 && rp.shift == 17 && e->row_params(&t, 0).bias == -2000);
+    int32_t thr;
+    CHECK(e->input_threshold(&t, &thr) == 0 && e->acc_bound(COLS) == 128u * COLS);
+    static int8_t x[N * COLS];
+    static int16_t tab[N * COLS * 4], tab2[N * COLS * 4];
+    fill(x, sizeof x);
+    x[0] = -128; x[1] = 127;
+    CHECK(e->input_bytes(COLS) == 8u * COLS);
+    for (int k = 0; k < N; k++) e->pack_input(&t, x + k * COLS, 0, COLS, (uint8_t *)(tab + k * COLS * 4));
+    memset(tab2, 0xA5, sizeof tab2);
+    for (int k = 0; k < N; k++) /* tiles of 8 columns (two groups) */
+        for (uint32_t c0 = 0; c0 < COLS; c0 += 8) e->pack_input(&t, x + k * COLS + c0, c0, 8, (uint8_t *)(tab2 + k * COLS * 4));
+    CHECK(memcmp(tab, tab2, sizeof tab) == 0);
+    int32_t acc[N * 8];
+    e->gemm(&t, (const uint8_t *)tab, 8u * COLS, N, 1, 5, acc, 8);
+    for (int k = 0; k < N; k++)
+        for (int r = 1; r < 5; r++) {
+            int32_t s = 0;
+            for (int c = 0; c < COLS; c++) s += ((data[r * W + c / 32] >> (c % 32) & 1u) ? 1 : -1) * x[k * COLS + c];
+            CHECK(acc[k * 8 + (r - 1)] == s);
+        }
+}
+
 static void test_layernorm(void)
 {
     enum { N = 16 };
@@ -315,6 +367,7 @@ int main(void)
     test_requant_tile();
     test_binary_encoding();
     test_binary_embed_encoding();
+    test_binary_s8_encoding();
     test_layernorm();
     test_layernorm_variance();
     test_entropy();

@@ -1,7 +1,8 @@
 /* The 1-bit kernels (ni_kernels_b1.h) against a naive definition written here element by element in +-1
  * arithmetic: bit-packing, every GEMM variant built for this target (portable SWAR, the dispatch, the Arm DSP asm,
  * x86 POPCNT) and Bi-Attention, on random and edge inputs (all ones, all zeros, w = x and w = ~x, threshold
- * extremes, n = 1 / 32 / 33 / 512, partial row ranges, strides wider than the data). Every write outside the
+ * extremes, n = 1 / 32 / 33 / 512, partial row ranges, strides wider than the data), and the GEMM of 1-bit weights
+ * over int8 inputs (ni_b1s8_*: -128 / 127 / 0 inputs, all-ones and all-zeros rows). Every write outside the
  * documented outputs is caught by guard values. Runs on the host and, cross-built, under QEMU (tests/mcu). */
 #include <stdio.h>
 #include <string.h>
@@ -284,12 +285,83 @@ static void test_attention(void)
     CHECK(ni_b1_attention_scratch_bytes(32, 128, 0) == 0);
 }
 
+/* ---- 1-bit weights over int8 inputs (NI_ENC_BINARY_S8) ---- */
+
+enum { S8_MAX_WORDS = 32, S8_MAX_ROWS = 9, S8_MAX_N = 3 };
+
+static void s8_case(uint32_t rows, uint32_t words, uint32_t n, uint32_t r0, uint32_t r1, int wpat, int xpat)
+{
+    static uint32_t w[S8_MAX_ROWS * S8_MAX_WORDS];
+    static int8_t x[S8_MAX_N][32 * S8_MAX_WORDS];
+    static int16_t tab[S8_MAX_N * (128 * S8_MAX_WORDS + 16)];
+    static int32_t acc[S8_MAX_N * 12];
+    const uint32_t cols = 32u * words, tstride = 128u * words + 16u; /* 16 guard entries between tokens */
+    for (uint32_t i = 0; i < rows * words; i++)
+        w[i] = wpat == P_ONES ? 0xFFFFFFFFu : wpat == P_ZEROS ? 0u : wpat == P_SPARSE ? (rnd() & rnd() & rnd()) : rnd_word();
+    for (uint32_t t = 0; t < n; t++)
+        for (uint32_t c = 0; c < cols; c++)
+            x[t][c] = (int8_t)(xpat == 0 ? (int)(rnd() % 256u) - 128 : xpat == 1 ? -128 : xpat == 2 ? 127 : xpat == 3 ? 0
+                                          : (c & 1u) ? 127 : -128);
+    for (uint32_t i = 0; i < sizeof tab / sizeof tab[0]; i++) tab[i] = 0x5A5A;
+    for (uint32_t t = 0; t < n; t++) ni_b1s8_tables(x[t], cols, tab + t * tstride);
+    for (uint32_t t = 0; t < n; t++) {
+        for (uint32_t g = 0; g < cols / 4u; g++)
+            for (uint32_t m = 0; m < 16u; m++) {
+                int32_t want = 0;
+                for (uint32_t i = 0; i < 4u; i++) want += (m >> i & 1u) ? x[t][4u * g + i] : -x[t][4u * g + i];
+                CHECK_EQ(tab[t * tstride + 16u * g + m], want, "b1s8 table", t, g, m);
+            }
+        for (uint32_t i = 128u * words; i < tstride; i++) CHECK_EQ(tab[t * tstride + i], 0x5A5A, "b1s8 table guard", t, i, 0);
+    }
+    for (uint32_t i = 0; i < sizeof acc / sizeof acc[0]; i++) acc[i] = GUARD_ACC;
+    ni_b1s8_gemm(w, words, tab, tstride, n, r0, r1, acc, 12);
+    for (uint32_t t = 0; t < n; t++)
+        for (uint32_t k = 0; k < 12u; k++) {
+            const uint32_t r = r0 + k;
+            if (r >= r1) { CHECK_EQ(acc[t * 12u + k], GUARD_ACC, "b1s8 gemm guard", t, k, 0); continue; }
+            int32_t want = 0;
+            for (uint32_t c = 0; c < cols; c++) want += pm1(w + r * words, c) * x[t][c];
+            CHECK_EQ(acc[t * 12u + k], want, "b1s8 gemm", t, r, words);
+        }
+}
+
+static void test_b1s8(void)
+{
+    static const uint32_t shapes[][5] = { /* rows, words, n, r0, r1 */
+        { 1, 1, 1, 0, 1 }, { 4, 4, 1, 0, 4 }, { 9, 4, 3, 2, 9 }, { 5, 32, 2, 1, 4 }, { 3, 3, 1, 0, 3 },
+    };
+    for (uint32_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+        for (int wp = P_RANDOM; wp < P_COUNT; wp++)
+            for (int xp = 0; xp < 5; xp++)
+                if (wp != P_EQUAL && wp != P_OPPOSITE)
+                    s8_case(shapes[s][0], shapes[s][1], shapes[s][2], shapes[s][3], shapes[s][4], wp, xp);
+    /* the extremes by value: a row of +1 over 1024 inputs of -128 is -131072, of 127 is 130048 */
+    static uint32_t ones[32];
+    static int8_t lo[1024], hi[1024];
+    static int16_t tl[128 * 32], th[128 * 32];
+    int32_t a = 0;
+    memset(ones, 0xFF, sizeof ones);
+    memset(lo, -128, sizeof lo);
+    memset(hi, 127, sizeof hi);
+    ni_b1s8_tables(lo, 1024, tl);
+    ni_b1s8_tables(hi, 1024, th);
+    CHECK(tl[15] == -512 && tl[0] == 512 && th[15] == 508 && th[0] == -508);
+    ni_b1s8_gemm(ones, 32, tl, 0, 1, 0, 1, &a, 1);
+    CHECK(a == -131072);
+    ni_b1s8_gemm(ones, 32, th, 0, 1, 0, 1, &a, 1);
+    CHECK(a == 130048);
+    memset(ones, 0, sizeof ones);
+    ni_b1s8_gemm(ones, 32, th, 0, 1, 0, 1, &a, 1);
+    CHECK(a == -130048);
+}
+
 int main(void)
 {
     init_variants();
     test_pack();
     test_gemm();
     test_attention();
+    test_b1s8();
     if (failures) {
         printf("%d failures\n", failures);
         return 1;

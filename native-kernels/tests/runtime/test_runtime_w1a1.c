@@ -8,7 +8,9 @@
  * by its definition. Logits and entropies must agree at every layer. Two positions counts give two tile shapes
  * (P = 8: 32-row tiles; P = 40: 4-row tiles, so sign bits and packed inputs are written a part of a word at a time),
  * the attention threshold takes several values, and Q, K and V's act_thresholds are all different, all equal or
- * two equal (the runtime packs the layer input once per distinct threshold). */
+ * two equal (the runtime packs the layer input once per distinct threshold). Some cases give exit poolers
+ * NI_ENC_BINARY_S8 (1-bit weights over the int8 h[CLS]), one with P = 3, where the pooler's group tables (8 bytes a
+ * column) outgrow the spare half of the arena's wide region and the arena grows for them. */
 #include <stdio.h>
 #include <string.h>
 #include "nano_intent/ni_kernels.h"
@@ -38,6 +40,11 @@ static int32_t bin_bias(const tensor_buf *t, uint32_t r) { int16_t v; memcpy(&v,
 static int32_t sign_bias(const tensor_buf *t, uint32_t r) { int16_t v; memcpy(&v, (const uint8_t *)t->params + 8 + 2 * r, 2); return v; }
 static int32_t bin_mult(const tensor_buf *t, uint32_t r) { uint16_t v; memcpy(&v, (const uint8_t *)t->params + 18 + 4 * r, 2); return v; }
 
+/* BINARY_S8 (poolers over the int8 h[CLS]): header {shift, 0}, then {int16 bias, uint16 multiplier} a row */
+static int32_t s8_shift(const tensor_buf *t) { int32_t v; memcpy(&v, t->params, 4); return v; }
+static int32_t s8_bias(const tensor_buf *t, uint32_t r) { int16_t v; memcpy(&v, (const uint8_t *)t->params + 8 + 4 * r, 2); return v; }
+static int32_t s8_mult(const tensor_buf *t, uint32_t r) { uint16_t v; memcpy(&v, (const uint8_t *)t->params + 10 + 4 * r, 2); return v; }
+
 static int32_t emb_shift(const tensor_buf *t) { int32_t v; memcpy(&v, t->params, 4); return v; }
 static int32_t emb_mag(const tensor_buf *t, uint32_t r) { return ((const uint8_t *)t->params)[8 + r]; }
 
@@ -61,6 +68,20 @@ static void make_sign(tensor_buf *t, uint32_t id, uint32_t rows, uint32_t cols)
     wr32(p, (uint32_t)((int32_t)(rnd() % 9) - 4));
     wr32(p + 4, 0);
     for (uint32_t r = 0; r < rows; r++) wr16(p + 8 + 2 * r, (uint32_t)((int32_t)(rnd() % 21) - 10));
+}
+
+/* BINARY_S8: sign bits over int8 inputs, {shift 15, 0}; acc is a sum of +-x (a few hundred), outputs a few tens */
+static void make_s8(tensor_buf *t, uint32_t id, uint32_t rows, uint32_t cols)
+{
+    t->id = id; t->rows = rows; t->cols = cols; t->enc = NI_ENC_BINARY_S8;
+    for (uint32_t i = 0; i < rows * cols / 32; i++) t->data[i] = rnd() ^ (rnd() << 12);
+    uint8_t *p = (uint8_t *)t->params;
+    wr32(p, 15u);
+    wr32(p + 4, 0);
+    for (uint32_t r = 0; r < rows; r++) {
+        wr16(p + 8 + 4 * r, (uint32_t)((int32_t)(rnd() % 401) - 200));
+        wr16(p + 10 + 4 * r, 1500u + rnd() % 3500u);
+    }
 }
 
 static void make_binary(tensor_buf *t, uint32_t id, uint32_t rows, uint32_t cols)
@@ -193,7 +214,15 @@ static void naive_run(const int32_t *ids, uint32_t n, int32_t threshold, int32_t
             layernorm(wide, full_ln, H, h[t]);
         }
         const tensor_buf *pool = find(NI_TENSOR_EXIT(l, NI_EXIT_POOLER)), *cls = find(NI_TENSOR_EXIT(l, NI_EXIT_CLASSIFIER));
-        for (uint32_t r = 0; r < H; r++) p[r] = tanh_tables[l * 256 + sat8(bin_value(pool, r, h[0])) + 128];
+        for (uint32_t r = 0; r < H; r++) {
+            int64_t v;
+            if (pool->enc == NI_ENC_BINARY_S8) { /* +-x over the int8 h[CLS] as it is */
+                int32_t sum = 0;
+                for (uint32_t c = 0; c < H; c++) sum += wbit(pool, r, c) ? h[0][c] : -h[0][c];
+                v = rq((int64_t)sum + s8_bias(pool, r), s8_mult(pool, r), s8_shift(pool));
+            } else v = bin_value(pool, r, h[0]);
+            p[r] = tanh_tables[l * 256 + sat8(v) + 128];
+        }
         for (uint32_t r = 0; r < C; r++) {
             const int8_t *w = (const int8_t *)cls->data + r * H;
             const uint8_t *pp = (const uint8_t *)cls->params + 12 * r;
@@ -212,7 +241,7 @@ static void naive_run(const int32_t *ids, uint32_t n, int32_t threshold, int32_t
 static ni_model model;
 static uint32_t arena_words[16384 / 4];
 
-static int build(uint32_t positions, int32_t threshold, uint32_t qkv)
+static int build(uint32_t positions, int32_t threshold, uint32_t qkv, uint32_t s8_poolers)
 {
     ni_model_dims d = { V, E, H, HEADS, I, L, positions, C, NI_ACT_GELU_TANH, NI_SCHEME_W1A1 };
     uint32_t k = 0;
@@ -228,7 +257,8 @@ static int build(uint32_t positions, int32_t threshold, uint32_t qkv)
     make_binary(&tensors[k++], NI_TENSOR_FFN, I, H);
     make_binary(&tensors[k++], NI_TENSOR_FFN_OUTPUT, H, I);
     for (uint32_t l = 0; l < L; l++) {
-        make_binary(&tensors[k++], NI_TENSOR_EXIT(l, NI_EXIT_POOLER), H, H);
+        if (s8_poolers >> l & 1u) make_s8(&tensors[k++], NI_TENSOR_EXIT(l, NI_EXIT_POOLER), H, H);
+        else make_binary(&tensors[k++], NI_TENSOR_EXIT(l, NI_EXIT_POOLER), H, H);
         make_int8(&tensors[k++], NI_TENSOR_EXIT(l, NI_EXIT_CLASSIFIER), C, H);
     }
     if (ni_model_init(&model, &d) != NI_OK) return 0;
@@ -314,9 +344,12 @@ static void compare(uint32_t positions, int32_t threshold)
 
 int main(void)
 {
-    static const struct { uint32_t positions; int32_t threshold; } cases[] = { { 8, 0 }, { 8, 6 }, { 40, -4 }, { 40, 0 } };
+    /* s8: a bit per exit whose pooler is BINARY_S8 */
+    static const struct { uint32_t positions; int32_t threshold; uint32_t s8; } cases[] = {
+        { 8, 0, 0 }, { 8, 6, 0 }, { 40, -4, 0 }, { 40, 0, 0 }, { 8, 1, 1 }, { 40, 0, 3 }, { 3, 0, 2 },
+    };
     for (uint32_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-        if (!build(cases[k].positions, cases[k].threshold, k)) { printf("FAIL cannot build the model\n"); return 1; }
+        if (!build(cases[k].positions, cases[k].threshold, k, cases[k].s8)) { printf("FAIL cannot build the model\n"); return 1; }
         compare(cases[k].positions, cases[k].threshold);
     }
     printf("runtime w1a1: %s\n", failures ? "FAILED" : "ok");

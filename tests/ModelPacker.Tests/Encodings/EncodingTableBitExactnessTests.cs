@@ -74,6 +74,13 @@ public unsafe class EncodingTableBitExactnessTests
             return new QuantizedTensor(rows, cols, w, Enumerable.Range(0, rows).Select(_ =>
                 new RowParams(r.Next(short.MinValue, short.MaxValue + 1), 1, 1)).ToArray(), r.Next(-128, 128));
         }
+        if (e.Id == TensorEncoding.BinaryS8)   // int8 input, no threshold: one shift, int16 bias and uint16 multiplier a row
+        {
+            for (int k = 0; k < w.Length; k++) w[k] = r.Next(2) == 0 ? (sbyte)-1 : (sbyte)1;
+            int shift = r.Next(1, 63);
+            return new QuantizedTensor(rows, cols, w, Enumerable.Range(0, rows).Select(_ =>
+                new RowParams(r.Next(short.MinValue, short.MaxValue + 1), r.Next(0, 1 << 16), shift)).ToArray());
+        }
         if (e.PacksInput)
         {
             for (int k = 0; k < w.Length; k++) w[k] = r.Next(2) == 0 ? (sbyte)-1 : (sbyte)1;
@@ -186,7 +193,8 @@ public unsafe class EncodingTableBitExactnessTests
             foreach (var tid in TensorNames.Required(d).Take(12))
             {
                 var exp = TensorNames.Expected(tid, d)!.Value;
-                var enc = r.Next(0, 6) is var e && e >= 4 ? (e == 4 ? TensorEncoding.BinaryEmbed : TensorEncoding.BinarySign) : (TensorEncoding)e;
+                var enc = r.Next(0, 7) is var e && e >= 4
+                    ? (e == 4 ? TensorEncoding.BinaryEmbed : e == 5 ? TensorEncoding.BinarySign : TensorEncoding.BinaryS8) : (TensorEncoding)e;
                 int rows = exp.Rows + (r.Next(8) == 0 ? 1 : 0), cols = exp.Cols;
                 var sizes = TensorEncodings.Find(enc)?.Sizes(rows, cols) ?? (0, 0);
                 int data = sizes.Data + (r.Next(8) == 0 ? -4 : 0), prm = sizes.Params + (r.Next(8) == 0 ? 4 : 0);

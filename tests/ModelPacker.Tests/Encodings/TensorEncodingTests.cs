@@ -30,6 +30,13 @@ public class TensorEncodingTests
             var sp = Enumerable.Range(0, rows).Select(_ => new RowParams(r.Next(short.MinValue, short.MaxValue + 1), 1, 1)).ToArray();
             return new QuantizedTensor(rows, cols, w, sp, r.Next(-128, 128));
         }
+        if (e == TensorEncoding.BinaryS8)     // binary's rows over an int8 input: no threshold
+        {
+            for (int k = 0; k < w.Length; k++) w[k] = r.Next(2) == 0 ? (sbyte)-1 : (sbyte)1;
+            int shift = r.Next(1, 63);
+            var s8 = Enumerable.Range(0, rows).Select(_ => new RowParams(r.Next(short.MinValue, short.MaxValue + 1), r.Next(0, ushort.MaxValue + 1), shift)).ToArray();
+            return new QuantizedTensor(rows, cols, w, s8);
+        }
         if (e == TensorEncoding.Binary)
         {
             for (int k = 0; k < w.Length; k++) w[k] = r.Next(2) == 0 ? (sbyte)-1 : (sbyte)1;
@@ -51,13 +58,14 @@ public class TensorEncodingTests
     [Fact]
     public void TheTableHasEveryImplementedEncodingOnceAndNoReservedOne()
     {
-        Assert.Equal([TensorEncoding.Int8Row, TensorEncoding.Binary, TensorEncoding.BinaryEmbed, TensorEncoding.BinarySign], TensorEncodings.Implemented.Select(e => e.Id));
-        Assert.Equal([true, true, false, true], TensorEncodings.Implemented.Select(e => e.HasGemm));
-        Assert.Equal([true, true, true, false], TensorEncodings.Implemented.Select(e => e.HasEmbed));
-        Assert.Equal([false, true, true], TensorEncodings.Implemented.Where(e => e.HasGemm).Select(e => e.PacksInput));
+        Assert.Equal([TensorEncoding.Int8Row, TensorEncoding.Binary, TensorEncoding.BinaryEmbed, TensorEncoding.BinarySign, TensorEncoding.BinaryS8],
+            TensorEncodings.Implemented.Select(e => e.Id));
+        Assert.Equal([true, true, false, true, true], TensorEncodings.Implemented.Select(e => e.HasGemm));
+        Assert.Equal([true, true, true, false, false], TensorEncodings.Implemented.Select(e => e.HasEmbed));
+        Assert.Equal([false, true, true, true], TensorEncodings.Implemented.Where(e => e.HasGemm).Select(e => e.PacksInput));
         foreach (var id in new[] { TensorEncoding.Gobo3, TensorEncoding.Int4, TensorEncoding.Ipq, TensorEncoding.AdaptivFloat, TensorEncoding.Fp32, (TensorEncoding)0, (TensorEncoding)200 })
             Assert.Null(TensorEncodings.Find(id));
-        Assert.Equal(["int8_row", "binary", "binary_embed", "binary_sign"], TensorEncodings.Implemented.Select(e => e.Name));
+        Assert.Equal(["int8_row", "binary", "binary_embed", "binary_sign", "binary_s8"], TensorEncodings.Implemented.Select(e => e.Name));
     }
 
     [Theory]
@@ -268,5 +276,40 @@ public class TensorEncodingTests
         Assert.Equal("reserved header field not zero", BinarySignEncoding.Instance.ValidateParams([0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0], 2, 32));
         Assert.False(BinarySignEncoding.Instance.HasEmbed);
         Assert.Throws<InvalidOperationException>(() => BinarySignEncoding.Instance.EmbedAdd(t, 0, new long[32]));
+    }
+
+    [Fact]
+    public void BinaryS8IsSignWordsThenAShiftAndABiasAndMultiplierARowOverTheInt8InputAsItIs()
+    {
+        var w = new sbyte[2 * 32];
+        Array.Fill(w, (sbyte)1);
+        w[1] = -1;
+        var q = new QuantizedTensor(2, 32, w, [new(-300, 40000, 17), new(32767, 65535, 17)]);
+        var t = BinaryS8Encoding.Instance.Encode(q, "pool");
+        Assert.Equal(8 + 2 * 4, t.Params.Length);
+        Assert.Equal([17, 0], Enumerable.Range(0, 2).Select(k => BinaryPrimitives.ReadInt32LittleEndian(t.Params.AsSpan(4 * k))));
+        Assert.Equal(new RowParams(32767, 65535, 17), t.RowParams(1));
+        Assert.Equal(BinaryEncoding.Instance.Encode(q with { InputThreshold = 0 }, "b").Data, t.Data);
+        // x = 1..32: row 0 is Σx − 2·x[1] = 528 − 4; the -128 and 127 extremes exactly
+        var x = Enumerable.Range(1, 32).Select(v => (sbyte)v).ToArray();
+        var input = new byte[BinaryS8Encoding.Instance.InputBytes(32)];
+        BinaryS8Encoding.Instance.PackInput(t, x, 0, 32, input);
+        var acc = new int[2];
+        BinaryS8Encoding.Instance.Gemm(t, input, input.Length, 1, 0, 2, acc, 2);
+        Assert.Equal([524, 528], acc);
+        Array.Fill(x, (sbyte)-128);
+        BinaryS8Encoding.Instance.PackInput(t, x, 0, 32, input);
+        BinaryS8Encoding.Instance.Gemm(t, input, input.Length, 1, 0, 2, acc, 2);
+        Assert.Equal([-128 * 30, -128 * 32], acc);
+        Assert.Contains("pool: binary_s8 multiplies its int8 input as it is", Assert.Throws<InvalidDataException>(() =>
+            BinaryS8Encoding.Instance.Encode(q with { InputThreshold = 3 }, "pool")).Message);
+        Assert.Contains("pool: row 1 has shift 9", Assert.Throws<InvalidDataException>(() =>
+            BinaryS8Encoding.Instance.Encode(q with { RowParams = [new(0, 1, 17), new(0, 1, 9)] }, "pool")).Message);
+        Assert.Equal("shift 0 outside 1..62", BinaryS8Encoding.Instance.ValidateParams([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 2, 32));
+        Assert.Equal("reserved header field not zero", BinaryS8Encoding.Instance.ValidateParams([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 2, 32));
+        Assert.Equal("40 columns: binary_s8 needs a multiple of 32 up to 1024", BinaryS8Encoding.Instance.ValidateParams(t.Params, 2, 40));
+        Assert.Throws<ArgumentException>(() => BinaryS8Encoding.Instance.PackInput(t, x.AsSpan(0, 6), 2, 6, input));   // part of a group
+        Assert.False(BinaryS8Encoding.Instance.HasEmbed);
+        Assert.Throws<InvalidOperationException>(() => BinaryS8Encoding.Instance.EmbedAdd(t, 0, new long[32]));
     }
 }

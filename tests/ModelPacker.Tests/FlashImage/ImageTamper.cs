@@ -72,8 +72,8 @@ internal sealed class ImageTamper(byte[] image)
             .Concat(W1A1Cases().Select(c => ("w1a1-" + c.Name, c.Change, c.Want, SchemeId.W1A1)));
 
     /// <summary>Cases on a scheme-W1A1 image (word and position embeddings binary_embed; mapping-in, LAYER entries Q,
-    /// K, V, Dense, Ffn, FfnOutput and the poolers binary; exit classifiers int8_row; QUANT_PARAMS without the softmax
-    /// block).</summary>
+    /// K, V, Dense, Ffn, FfnOutput and the poolers binary, but the last exit's pooler binary_s8; exit classifiers
+    /// int8_row; QUANT_PARAMS without the softmax block).</summary>
     private static IEnumerable<(string Name, Action<ImageTamper> Change, NiStatus Want)> W1A1Cases()
     {
         yield return ("intermediate-100", t => t.W32(t.Sec(SectionKind.Model) + 16, 100), NiStatus.ModelDims);
@@ -106,6 +106,16 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("binary-sign-reserved", t => t.Image[t.Params(SectionKind.Layer, 0) + 6] = 1, NiStatus.TensorParams);
         yield return ("binary-shift-63", t => t.W32(t.Params(SectionKind.ExitHeads, 2) + 4, 63), NiStatus.TensorParams);
         yield return ("binary-reserved", t => t.Image[t.Params(SectionKind.Embeddings, 2) + 12] = 1, NiStatus.TensorParams);
+        yield return ("dense-as-binary-s8", t => t.Image[t.Tensor(SectionKind.Layer, 3) + TenEncoding] = (byte)TensorEncoding.BinaryS8, NiStatus.TensorEncoding);
+        yield return ("mapping-in-as-binary-s8", t => t.Image[t.Tensor(SectionKind.Embeddings, 2) + TenEncoding] = (byte)TensorEncoding.BinaryS8, NiStatus.TensorEncoding);
+        yield return ("classifier-as-binary-s8", t => t.Image[t.Tensor(SectionKind.ExitHeads, 3) + TenEncoding] = (byte)TensorEncoding.BinaryS8, NiStatus.TensorEncoding);
+        yield return ("binary-pooler-as-binary-s8", t => t.Image[t.Tensor(SectionKind.ExitHeads, 0) + TenEncoding] = (byte)TensorEncoding.BinaryS8, NiStatus.TensorSize);
+        yield return ("binary-s8-pooler-as-binary", t => t.Image[t.Tensor(SectionKind.ExitHeads, 4) + TenEncoding] = (byte)TensorEncoding.Binary, NiStatus.TensorSize);
+        yield return ("binary-s8-data-length-minus-4", t => t.Add32(t.Tensor(SectionKind.ExitHeads, 4) + TenDataLength, -4), NiStatus.TensorSize);
+        yield return ("binary-s8-params-length-plus-4", t => t.Add32(t.Tensor(SectionKind.ExitHeads, 4) + TenParamsLength, 4), NiStatus.TensorSize);
+        yield return ("binary-s8-shift-0", t => t.W32(t.Params(SectionKind.ExitHeads, 4), 0), NiStatus.TensorParams);
+        yield return ("binary-s8-shift-63", t => t.W32(t.Params(SectionKind.ExitHeads, 4), 63), NiStatus.TensorParams);
+        yield return ("binary-s8-reserved", t => t.Image[t.Params(SectionKind.ExitHeads, 4) + 4] = 1, NiStatus.TensorParams);
         yield return ("attn-threshold-33", t => t.W32(t.Sec(SectionKind.QuantParams) + 8, 33), NiStatus.QuantParams);
         yield return ("attn-threshold-minus-33", t => t.W32(t.Sec(SectionKind.QuantParams) + 8, unchecked((uint)-33)), NiStatus.QuantParams);
     }
@@ -152,6 +162,7 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("encoding-0", t => t.Image[t.Tensor(SectionKind.Embeddings, 1) + TenEncoding] = 0, NiStatus.TensorEncoding);
         yield return ("query-as-binary", t => t.Image[t.Tensor(SectionKind.Layer, 0) + TenEncoding] = (byte)TensorEncoding.Binary, NiStatus.TensorEncoding);
         yield return ("scheme-w1a1", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.W1A1), NiStatus.ModelDims);   // H 8
+        yield return ("pooler-as-binary-s8", t => t.Image[t.Tensor(SectionKind.ExitHeads, 0) + TenEncoding] = (byte)TensorEncoding.BinaryS8, NiStatus.TensorEncoding);
         yield return ("scheme-3", t => t.W32(t.Sec(SectionKind.Model) + 36, 3), NiStatus.ModelDims);
         yield return ("quant-params-attn-threshold-1", t => t.W32(t.Sec(SectionKind.QuantParams) + 8, 1), NiStatus.QuantParams);
         yield return ("quant-params-no-softmax-table", t => t.W32(t.Sec(SectionKind.QuantParams) + 4, 0), NiStatus.QuantTables);

@@ -100,6 +100,7 @@ public partial class SpecConsistencyTests
     private static string EncodingCName(TensorEncoding e) => e switch
     {
         TensorEncoding.Int8Row => "INT8_ROW", TensorEncoding.AdaptivFloat => "ADAPTIVFLOAT", TensorEncoding.BinaryEmbed => "BINARY_EMBED", TensorEncoding.BinarySign => "BINARY_SIGN",
+        TensorEncoding.BinaryS8 => "BINARY_S8",
         _ => e.ToString().ToUpperInvariant(),
     };
 
@@ -212,6 +213,9 @@ public partial class SpecConsistencyTests
             ["NI_BINARY_EMBED_MAX_SHIFT"] = ModelPacker.Encodings.BinaryEmbedEncoding.MaxShift,
             ["NI_BINARY_SIGN_HEADER_BYTES"] = ModelPacker.Encodings.BinarySignEncoding.HeaderBytes,
             ["NI_BINARY_SIGN_ROW_BYTES"] = ModelPacker.Encodings.BinarySignEncoding.RowBytes,
+            ["NI_BINARY_S8_HEADER_BYTES"] = ModelPacker.Encodings.BinaryS8Encoding.HeaderBytes,
+            ["NI_BINARY_S8_ROW_BYTES"] = ModelPacker.Encodings.BinaryS8Encoding.RowBytes,
+            ["NI_BINARY_S8_TABLE_BYTES_PER_COL"] = ModelPacker.Encodings.BinaryS8Encoding.TableBytesPerCol,
             ["NI_QP_TABLE_SOFTMAX"] = (long)QuantTables.Softmax,
             ["NI_BINARY_MIN_THRESHOLD"] = ModelPacker.Encodings.BinaryEncoding.MinThreshold, ["NI_BINARY_MAX_THRESHOLD"] = ModelPacker.Encodings.BinaryEncoding.MaxThreshold,
             ["NI_LN_GAIN_SHIFT"] = ModelPacker.IntegerRuntime.IntegerKernels.LnGainShift, ["NI_LN_XN_FRAC_BITS"] = ModelPacker.IntegerRuntime.IntegerKernels.LnNormFracBits,
@@ -276,6 +280,23 @@ public partial class SpecConsistencyTests
     }
 
     [Fact]
+    public void NumericsBinaryS8ParamsTableIsTheCodecsLayout()
+    {
+        // docs/numerics.md section 3f: i32 shift at 0, i32 reserved at 4, then {i16 bias, u16 multiplier} a row at 8 + 4r
+        var numerics = File.ReadAllText(Path.Combine(Root, "docs/numerics.md"));
+        var lines = numerics[numerics.IndexOf("## 3f.", StringComparison.Ordinal)..].Split('\n');
+        int start = Array.FindIndex(lines, l => l.StartsWith("| offset | type | field", StringComparison.Ordinal));
+        var rows = lines.Skip(start + 2).TakeWhile(l => l.StartsWith('|'))
+            .Select(l => l.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray()).ToList();
+        int h = ModelPacker.Encodings.BinaryS8Encoding.HeaderBytes, rb = ModelPacker.Encodings.BinaryS8Encoding.RowBytes;
+        Assert.Equal(["0", "4", $"{h} + {rb}r", $"{h + 2} + {rb}r"], rows.Select(r => r[0]));
+        Assert.Equal(["i32", "i32", "i16", "u16"], rows.Select(r => r[1]));
+        var t = ModelPacker.Encodings.BinaryS8Encoding.Instance.Encode(new ModelPacker.Encodings.QuantizedTensor(1, 32,
+            Enumerable.Repeat((sbyte)1, 32).ToArray(), [new(-2, 513, 9)]), "t");
+        Assert.Equal([9, 0, 0, 0, 0, 0, 0, 0, 0xFE, 0xFF, 0x01, 0x02], t.Params.Select(b => (int)b));
+    }
+
+    [Fact]
     public void DocSchemeTablesEqualTheCSharpSchemeTable()
     {
         var schemes = Table("### Schemes", "value | name");
@@ -299,7 +320,13 @@ public partial class SpecConsistencyTests
             for (int col = 1; col < header.Length; col++)
             {
                 var scheme = Schemes.Get(Enum.GetValues<SchemeId>().Single(sc => "NI_SCHEME_" + sc.ToString().ToUpperInvariant() == header[col]));
-                foreach (var id in ids) Assert.Equal(r[col], "NI_ENC_" + EncodingCName(scheme.EncodingOf(id)));
+                // a cell may list alternatives ("`NI_ENC_BINARY` or `NI_ENC_BINARY_S8`": a pooler's pooler_alternative)
+                var cell = r[col].Split(" or ").Select(c => c.Trim().Trim('`')).ToList();
+                foreach (var id in ids)
+                {
+                    var allowed = Enum.GetValues<TensorEncoding>().Where(e => scheme.Allows(id, e)).Select(e => "NI_ENC_" + EncodingCName(e));
+                    Assert.Equal(allowed.Order(), cell.Order());
+                }
             }
             covered.UnionWith(ids);
         }

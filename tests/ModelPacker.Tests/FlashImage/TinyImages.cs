@@ -75,8 +75,8 @@ internal static class TinyImages
     public static RejectionRule Rejection(int labels) => new(RejectKind.Entropy, 58982, labels - 1);
 
     /// <summary>The tiny image of a scheme the tamper cases change: the int8 ALBERT of <see cref="RandomAlbert"/>
-    /// (seed 1), or a W1A1 model of random binary tensors (E 32, H 64, two heads of 32, I 96, three layers) with
-    /// three test vectors of the C# reference.</summary>
+    /// (seed 1), or a W1A1 model of random binary tensors (E 32, H 64, two heads of 32, I 96, three layers; the last
+    /// exit's pooler binary_s8) with three test vectors of the C# reference.</summary>
     public static ImageContent Random(SchemeId scheme) => scheme switch
     {
         SchemeId.Int8 => RandomAlbert(seed: 1),
@@ -84,7 +84,8 @@ internal static class TinyImages
         _ => throw new ArgumentOutOfRangeException(nameof(scheme)),
     };
 
-    private static readonly Lazy<ImageContent> W1A1Image = new(() => W1A1TestModels.Image(seed: 8, vectors: 3).ToContent());
+    // the last exit's pooler over the int8 h[CLS] (binary_s8), the others over sign bits (binary)
+    private static readonly Lazy<ImageContent> W1A1Image = new(() => W1A1TestModels.Image(seed: 8, vectors: 3, s8Poolers: 0b100).ToContent());
 
     /// <summary>[CLS] random word-piece ids [SEP], exactly <paramref name="length"/> tokens.</summary>
     private static int[] RandomUtterance(Random rng, int vocab, int length) =>

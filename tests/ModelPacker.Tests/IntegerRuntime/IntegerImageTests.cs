@@ -16,10 +16,17 @@ public class IntegerImageTests
     [InlineData(21, "gelu_new")]
     [InlineData(22, "gelu")]
     [InlineData(23, "w1a1")]
+    [InlineData(24, "w1a1-s8")]
     public void TheCRuntimeReproducesEveryTestVectorOfAnImage(int seed, string act)
     {
-        // "w1a1": a scheme-W1A1 model of random binary tensors (int8 exit classifiers), Bi-Attention
-        var image = act == "w1a1" ? W1A1TestModels.Image(seed) : RandomImage(seed, act);
+        // "w1a1": a scheme-W1A1 model of random binary tensors (int8 exit classifiers), Bi-Attention; "w1a1-s8": the
+        // same with the poolers of exits 1 and 2 over the int8 h[CLS] (binary_s8)
+        var image = act switch
+        {
+            "w1a1" => W1A1TestModels.Image(seed),
+            "w1a1-s8" => W1A1TestModels.Image(seed, s8Poolers: 0b110),
+            _ => RandomImage(seed, act),
+        };
         var bytes = image.Build();
         var back = IntegerImage.FromContent(ImageReader.Read(bytes, "image").Content, "image");
         Assert.Equal(image.Model.QuantParams.ToBytes(), back.Model.QuantParams.ToBytes());

@@ -11,6 +11,7 @@ public class ModelBitExactnessTests
     [InlineData(13, "w1a1")]
     [InlineData(14, "w1a1")]
     [InlineData(15, "w1a1-wide")]
+    [InlineData(16, "w1a1-s8")]
     public void RandomModelsAgreeAtEveryLayer(int seed, string act)
     {
         // "w1a1": random binary tensors (int8 exit classifiers), Bi-Attention, attn_threshold -2 or 3; "w1a1-wide":
@@ -19,6 +20,8 @@ public class ModelBitExactnessTests
         {
             "w1a1" => W1A1TestModels.Random(seed, attentionThreshold: seed == 13 ? -2 : 3),
             "w1a1-wide" => W1A1TestModels.Random(seed, W1A1TestModels.Dims(h: 128, heads: 2, i: 128, positions: 40), attentionThreshold: 1),
+            // poolers of exits 0 and 2 over the int8 h[CLS] (binary_s8), exit 1's over its sign bits
+            "w1a1-s8" => W1A1TestModels.Random(seed, attentionThreshold: 2, s8Poolers: 0b101),
             _ => TestModels.RandomQuantized(seed, act),
         };
         using var native = new NativeModel(m);

@@ -94,9 +94,10 @@ public class W1A1RuntimeTests
     [InlineData(1, 0)]
     [InlineData(2, -6)]
     [InlineData(3, 10)]
-    public void IntegerAlbertComputesTheSpecsW1A1LayerAtEveryExit(int seed, int attentionThreshold)
+    [InlineData(4, 1, 0b011)]
+    public void IntegerAlbertComputesTheSpecsW1A1LayerAtEveryExit(int seed, int attentionThreshold, int s8Poolers = 0)
     {
-        var m = W1A1TestModels.Random(seed, attentionThreshold: attentionThreshold);
+        var m = W1A1TestModels.Random(seed, attentionThreshold: attentionThreshold, s8Poolers: s8Poolers);
         var runtime = new IntegerAlbert(m);
         var seqs = TestModels.RandomSequences(seed + 50, 20, m.Dims.VocabSize, m.Dims.MaxPositions)
             .Append(Enumerable.Range(0, m.Dims.MaxPositions).Select(i => i % m.Dims.VocabSize).ToArray()).ToArray();
@@ -157,5 +158,18 @@ public class W1A1RuntimeTests
         var thr = Assert.Throws<InvalidDataException>(() => IntegerModel.FromTensors(m.Dims, m.Tensors(), W1A1TestModels.Random(5, attentionThreshold: 33).QuantParams, "model"));
         Assert.Contains("attn_threshold 33 outside +-32", thr.Message);
         Assert.Contains("multiples of 32", Assert.Throws<InvalidDataException>(() => (W1A1TestModels.Dims() with { IntermediateSize = 100 }).Validate("dims")).Message);
+        // binary_s8 (1-bit weights over int8 inputs) belongs to the poolers: anywhere else, or in an INT8 model, a named error
+        var s8 = W1A1TestModels.BinaryS8(new Random(1), m.Ffn.Rows, m.Ffn.Cols, bias: 10, scale: 0.1);
+        tensors = m.Tensors().ToDictionary();
+        tensors[(ushort)TensorId.Ffn] = s8;
+        e = Assert.Throws<InvalidDataException>(() => IntegerModel.FromTensors(m.Dims, tensors, m.QuantParams, "model"));
+        Assert.Equal("model: tensor Ffn: encoding binary_s8 is for exit poolers only; scheme w1a1 stores this tensor as binary", e.Message);
+        mixed = int8.Tensors().ToDictionary();
+        mixed[FlashImageFormat.ExitTensor(0, ExitPart.Pooler)] = W1A1TestModels.BinaryS8(new Random(2), int8.Dims.HiddenSize, int8.Dims.HiddenSize, 10, 0.1);
+        e = Assert.Throws<InvalidDataException>(() => IntegerModel.FromTensors(int8.Dims, mixed, int8.QuantParams, "model"));
+        Assert.StartsWith("model: tensor Exit0.Pooler: encoding binary_s8, scheme int8 stores this tensor as int8_row", e.Message);
+        tensors = m.Tensors().ToDictionary();
+        tensors[FlashImageFormat.ExitTensor(1, ExitPart.Pooler)] = W1A1TestModels.BinaryS8(new Random(3), m.Dims.HiddenSize, m.Dims.HiddenSize, 10, 0.1);
+        Assert.Equal(TensorEncoding.BinaryS8, IntegerModel.FromTensors(m.Dims, tensors, m.QuantParams, "model").Exits[1].Pooler.Encoding);
     }
 }

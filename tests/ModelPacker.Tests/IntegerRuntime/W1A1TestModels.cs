@@ -16,7 +16,9 @@ internal static class W1A1TestModels
     public static ModelDims Dims(int vocab = 60, int e = 32, int h = 64, int heads = 2, int i = 96, int layers = 3, int positions = 12, int labels = 5) =>
         new(vocab, e, h, heads, i, layers, positions, labels, ActivationId.GeluTanh, SchemeId.W1A1);
 
-    public static IntegerModel Random(int seed, ModelDims? dims = null, int attentionThreshold = 0)
+    /// <summary><paramref name="s8Poolers"/>: a bit per exit whose pooler reads the int8 h[CLS] (binary_s8) instead of
+    /// its sign bits (binary).</summary>
+    public static IntegerModel Random(int seed, ModelDims? dims = null, int attentionThreshold = 0, int s8Poolers = 0)
     {
         var d = dims ?? Dims();
         var rng = new Random(seed);
@@ -40,7 +42,9 @@ internal static class W1A1TestModels
         };
         for (int l = 0; l < d.NumLayers; l++)
         {
-            tensors[FlashImageFormat.ExitTensor(l, ExitPart.Pooler)] = Linear(d.HiddenSize, d.HiddenSize, s(d.HiddenSize));
+            tensors[FlashImageFormat.ExitTensor(l, ExitPart.Pooler)] = (s8Poolers >> l & 1) != 0
+                ? BinaryS8(rng, d.HiddenSize, d.HiddenSize, bias: 4 * d.HiddenSize, scale: 1.5 / Math.Sqrt(d.HiddenSize))
+                : Linear(d.HiddenSize, d.HiddenSize, s(d.HiddenSize));
             tensors[FlashImageFormat.ExitTensor(l, ExitPart.Classifier)] = Int8Classifier(rng, d.NumLabels, d.HiddenSize);
         }
         return IntegerModel.FromTensors(d, tensors, QuantParams(rng, d, attentionThreshold), $"random W1A1 model {seed}");
@@ -49,15 +53,27 @@ internal static class W1A1TestModels
     /// <summary>A W1A1 model (attn_threshold −5) with a synthetic vocabulary, labels and test vectors of the C# reference;
     /// it answers unknown below the median confidence of its test vectors' exits (so their answers exercise the
     /// confidence rule both ways).</summary>
-    public static IntegerImage Image(int seed, int vectors = 12)
+    public static IntegerImage Image(int seed, int vectors = 12, int s8Poolers = 0)
     {
-        var model = Random(seed, attentionThreshold: -5);
+        var model = Random(seed, attentionThreshold: -5, s8Poolers: s8Poolers);
         var plain = TestModels.ImageOf(model, seed, "b", vectors);
         var confidences = plain.TestVectors!.SelectMany(v => v.Logits)
             .Select(l => IntegerKernels.ConfidenceQ16(l, l.Length, model.QuantParams.Exp2Frac, out _)).Order().ToList();
         var rule = new ModelPacker.FlashImage.RejectionRule(ModelPacker.FlashImage.RejectKind.Confidence,
             confidences.Count == 0 ? 0 : confidences[confidences.Count / 2], -1);
         return TestModels.ImageOf(model, seed, "b", vectors, rule);
+    }
+
+    /// <summary>A random binary_s8 tensor (a pooler over the int8 h[CLS]): ±1 weights, biases within ±bias, row r's
+    /// multiplier scale · 2^14 · (0.5..1.5), one shift 14.</summary>
+    public static EncodedTensor BinaryS8(Random rng, int rows, int cols, int bias, double scale)
+    {
+        const int Shift = 14;
+        var w = new sbyte[rows * cols];
+        for (int k = 0; k < w.Length; k++) w[k] = rng.Next(2) == 0 ? (sbyte)-1 : (sbyte)1;
+        var p = Enumerable.Range(0, rows).Select(_ => new RowParams(rng.Next(-bias, bias + 1),
+            (int)Math.Clamp(scale * (1 << Shift) * (0.5 + rng.NextDouble()), 0, ushort.MaxValue), Shift)).ToArray();
+        return BinaryS8Encoding.Instance.Encode(new QuantizedTensor(rows, cols, w, p), "random binary_s8 tensor");
     }
 
     /// <summary>A random binary_sign tensor (Q, K, V): ±1 weights, threshold −6..6, biases within ±cols/4.</summary>

@@ -21,7 +21,7 @@ public static class BinarizationPipeline
     {
         var settings = config.Binarize ?? throw new ArgumentException("the training config has no binarize section");
         config.Validate();
-        var student = Student(teacher, new BinarizationSettings { ActivationBinarizer = settings.ActivationBinarizer });
+        var student = Student(teacher, new BinarizationSettings { ActivationBinarizer = settings.ActivationBinarizer, PoolerInput = settings.PoolerInput });
         if (settings.FfnWidth > 1) student = StudentWidening.WidenFfn(student, settings.FfnWidth, StudentWidening.DefaultNoise, config.Seed);
         if (settings.EmbeddingWidth > 1) student = StudentWidening.WidenEmbedding(student, settings.EmbeddingWidth, StudentWidening.DefaultNoise, config.Seed);
         if (init is not null) StartFrom(student, init);
@@ -49,12 +49,13 @@ public static class BinarizationPipeline
     /// <summary>
     /// Multi-step distillation (BiT): the student's latent weights, biases, LayerNorms and classifiers start from an
     /// earlier binarized run of the same teacher (typically one with full-precision layer inputs); its input binarizers
-    /// are calibrated afresh. The earlier run must have the student's shape and tensor names.
+    /// (and the poolers' int8 input step) are calibrated afresh. The earlier run must have the student's shape and tensor names.
     /// </summary>
     public static void StartFrom(AlbertParameters student, AlbertParameters init)
     {
         if (init.Config.Binarization is null) throw new ArgumentException("the --init checkpoint is not binarized (it has no binarization section)");
         var binarizers = student.InputBinarizers.SelectMany(b => new[] { b.Alpha.Name, b.Beta.Name }).ToHashSet(StringComparer.Ordinal);
+        if (student.PoolerInputScale is { } scale) binarizers.Add(scale.Name);   // calibrated afresh as well
         foreach (var t in student.All)
         {
             if (binarizers.Contains(t.Name)) continue;
@@ -84,6 +85,7 @@ public static class BinarizationPipeline
             System.Numerics.Tensors.TensorPrimitives.Add(row, typeZero, row);
         }
         Array.Clear(student.TokenTypeEmbeddings.Data);
+        if (student.PoolerInputScale is { } scale) scale.Data[0] = AlbertParameters.ProvisionalPoolerInputScale;
         return student;
     }
 }

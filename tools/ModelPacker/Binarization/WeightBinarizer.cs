@@ -8,13 +8,17 @@ namespace ModelPacker.Binarization;
 /// and the word and position embeddings, become alpha_r·sign(w_r − mu_r) per row; the token type embeddings are 0
 /// (the teacher's type-0 row is folded into the position rows when binarization starts); the exit classifiers, biases
 /// and LayerNorms stay fp32. Gradients: straight-through for the signs (<see cref="Binarize.RowCentredSignBackward"/>);
-/// none for the token types, nor for the input binarizers the variant does not learn.
+/// none for the token types, nor for the input binarizers the variant does not learn. With pooler_input "int8" the
+/// poolers' input h[CLS] is rounded to the int8 grid of step <see cref="AlbertParameters.PoolerInputScale"/> (as the
+/// device's residual stream holds it; straight-through, and S is not trained).
 /// </summary>
 public sealed class WeightBinarizer : IWeightTransform
 {
     private readonly HashSet<string> _binary = new(StringComparer.Ordinal);
     private readonly HashSet<string> _frozen = new(StringComparer.Ordinal);
     private readonly string _tokenTypes;
+    private readonly HashSet<string> _int8Input = new(StringComparer.Ordinal);
+    private readonly float _int8Step;
 
     public WeightBinarizer(AlbertParameters p)
     {
@@ -25,6 +29,14 @@ public sealed class WeightBinarizer : IWeightTransform
             p.WordEmbeddings, p.PositionEmbeddings, p.EmbeddingProjectionWeight, p.QueryWeight, p.KeyWeight, p.ValueWeight,
             p.AttentionOutputWeight, p.FfnWeight, p.FfnOutputWeight,
         }.Concat(p.Exits.Select(e => e.PoolerWeight)).Select(t => t.Name));
+        if (p.PoolerInputScale is { } scale)
+        {
+            _frozen.Add(scale.Name);
+            _int8Step = scale.Data[0];
+            if (settings.BinarizesInputs) _int8Input.UnionWith(p.Exits.Select(e => e.PoolerWeight.Name));
+            if (!(_int8Step > 0) || !float.IsFinite(_int8Step))
+                throw new InvalidDataException($"tensor '{scale.Name}' = {_int8Step}: the poolers' int8 input step must be positive and finite");
+        }
         foreach (var b in p.InputBinarizers)
         {
             if (!settings.LearnsActivationBinarizers) _frozen.Add(b.Alpha.Name);
@@ -42,8 +54,21 @@ public sealed class WeightBinarizer : IWeightTransform
         else master.Data.AsSpan().CopyTo(effective);
     }
 
-    /// <summary>The exit classifiers' inputs stay fp32; every other linear input has its own binarizer.</summary>
-    public void TransformLinearInput(string weightName, Span<float> input) { }
+    /// <summary>The exit classifiers' inputs stay fp32; an int8 pooler input is rounded to its grid,
+    /// sat8(round(x / S))·S (rounding half away from zero, as the device's LayerNorm output); every other linear input
+    /// has its own binarizer.</summary>
+    public void TransformLinearInput(string weightName, Span<float> input)
+    {
+        if (!_int8Input.Contains(weightName)) return;
+        Int8Grid(input, _int8Step);
+    }
+
+    /// <summary>x ← sat8(round(x / step))·step in place.</summary>
+    public static void Int8Grid(Span<float> x, float step)
+    {
+        for (int i = 0; i < x.Length; i++)
+            x[i] = (float)(Math.Clamp(Math.Round(x[i] / (double)step, MidpointRounding.AwayFromZero), -128, 127) * step);
+    }
 
     public void TransformGradient(NamedTensor master, Span<float> gradient)
     {

@@ -35,6 +35,11 @@ internal static class BinarizeCommand
             Description = "Input binarizer, overriding the config's: elastic (learned scale and threshold), sign, or none (full-precision layer inputs: a first step for --init, not packable)",
         };
         activation.AcceptOnlyFromAmong(BinarizationSettings.Elastic, BinarizationSettings.Sign, BinarizationSettings.None);
+        var poolerInput = new Option<string?>("--pooler-input")
+        {
+            Description = "What the exit poolers read, overriding the config's: binary (h[CLS] binarized) or int8 (1-bit pooler weights over the int8 h[CLS])",
+        };
+        poolerInput.AcceptOnlyFromAmong(BinarizationSettings.PoolerBinary, BinarizationSettings.PoolerInt8);
         var init = new Option<string?>("--init")
         {
             Description = "Start the student from an earlier binarize run of the same teacher (multi-step distillation: a run with --activation none first)",
@@ -52,7 +57,7 @@ internal static class BinarizeCommand
         var labelColumn = CommonOptions.LabelColumn();
         var command = new Command("binarize", "Train the fully binarized (w1a1, BiBERT) model of a checkpoint by distillation")
         {
-            teacher, data, config, activation, init, sentenceTeacher, cache, output, textColumn, labelColumn,
+            teacher, data, config, activation, poolerInput, init, sentenceTeacher, cache, output, textColumn, labelColumn,
         };
         command.SetAction((result, cancellation) => Task.FromResult(CommandRunner.Execute(env, () =>
         {
@@ -66,6 +71,7 @@ internal static class BinarizeCommand
             var trainConfig = configPath is null ? BinarizeConfig.DefaultTrainConfig() : TrainConfig.Load(configPath);
             trainConfig.Binarize ??= new BinarizeConfig();
             if (result.GetValue(activation) is { } a) trainConfig.Binarize.ActivationBinarizer = a;
+            if (result.GetValue(poolerInput) is { } pi) trainConfig.Binarize.PoolerInput = pi;
             BinarizeConfig.UseTeacherShape(trainConfig, checkpoint.Config);
             if (trainConfig.IntermediateSize > FlashImageFormat.MaxDim)
                 throw new InvalidDataException($"{configPath}: binarize.ffn_width {trainConfig.Binarize.FfnWidth} makes the FFN {trainConfig.IntermediateSize} wide; an image holds at most {FlashImageFormat.MaxDim}");
@@ -96,7 +102,7 @@ internal static class BinarizeCommand
         var header = new Grid().AddColumn().AddColumn();
         header.AddRow("Data", Markup.Escape($"{dataset.Name}: {dataset.Train.Count} train, {dataset.Validation.Count} validation, {dataset.Test.Count} test utterances"));
         header.AddRow("Student", Markup.Escape($"w1a1 of the teacher (L={config.NumHiddenLayers} H={config.HiddenSize} E={config.EmbeddingSize} FFN={config.IntermediateSize}), " +
-                                               $"{b.ActivationBinarizer} input binarizers, Bi-Attention" +
+                                               $"{b.ActivationBinarizer} input binarizers, {b.PoolerInput} pooler input, Bi-Attention" +
                                                (init is null ? "" : ", started from --init")));
         header.AddRow("Loss", Markup.Escape($"CE + {b.KdWeight}·KD(T={b.KdTemperature}) + {b.HiddenWeight}·hidden MSE + {b.DmdWeight}·DMD" +
                                             (sentenceDir is null ? "" : " + sentence teacher: " + SentenceTeacherOptions.Describe(config.Distil ?? new DistilConfig()))));

@@ -24,7 +24,9 @@ public static class ModelValidator
             return new Failure(NiStatus.TensorShape, $"shape [{rows}, {cols}], the MODEL dims demand [{exp.Value.Rows}, {exp.Value.Cols}]");
         if (TensorEncodings.Find(encoding) is not { } enc) return new Failure(NiStatus.TensorEncoding, $"encoding {(byte)encoding} is not supported");
         var scheme = Schemes.Get(d.Scheme);
-        if (scheme.EncodingOf(id) != encoding)
+        if (!scheme.Allows(id, encoding) && encoding == scheme.PoolerAlternative)
+            return new Failure(NiStatus.TensorEncoding, $"encoding {enc.Name} is for exit poolers only; scheme {scheme.Name} stores this tensor as {TensorEncodings.Get(scheme.EncodingOf(id)).Name}");
+        if (!scheme.Allows(id, encoding))
             return new Failure(NiStatus.TensorEncoding, $"encoding {enc.Name}, scheme {scheme.Name} stores this tensor as {TensorEncodings.Get(scheme.EncodingOf(id)).Name}");
         if (Scheme.IsEmbeddingTable(id) ? !enc.HasEmbed : !enc.HasGemm)
             return new Failure(NiStatus.TensorEncoding, Scheme.IsEmbeddingTable(id)

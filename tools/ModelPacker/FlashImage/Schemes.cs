@@ -8,8 +8,18 @@ namespace ModelPacker.FlashImage;
 /// attn_threshold is used, and the attention block. Nothing else differs between schemes (docs/numerics.md).
 /// </summary>
 public sealed record Scheme(SchemeId Id, string Name, int DimMultiple, TensorEncoding Weights, TensorEncoding Classifiers,
-    TensorEncoding Embeddings, TensorEncoding Projections, QuantTables Tables, bool UsesAttentionThreshold, IAttentionBlock Attention)
+    TensorEncoding Embeddings, TensorEncoding Projections, TensorEncoding PoolerAlternative, QuantTables Tables, bool UsesAttentionThreshold,
+    IAttentionBlock Attention)
 {
+    /// <summary>An exit's pooler: the one tensor that may carry <see cref="PoolerAlternative"/> instead of its scheme encoding.</summary>
+    public static bool IsPooler(ushort tensorId) =>
+        tensorId >= FlashImageFormat.TensorExitBase && (tensorId - FlashImageFormat.TensorExitBase) % FlashImageFormat.TensorExitStride == (int)ExitPart.Pooler;
+
+    /// <summary>Whether tensor <paramref name="tensorId"/> may carry <paramref name="encoding"/>: its <see cref="EncodingOf"/>,
+    /// or for a pooler the scheme's <see cref="PoolerAlternative"/> (W1A1: binary_s8, 1-bit weights over the int8 h[CLS]).</summary>
+    public bool Allows(ushort tensorId, TensorEncoding encoding) =>
+        encoding == EncodingOf(tensorId) || (IsPooler(tensorId) && PoolerAlternative != 0 && encoding == PoolerAlternative);
+
     /// <summary>The word and position embedding tables: looked up row by row, never GEMM operands.</summary>
     public static bool IsEmbeddingTable(ushort tensorId) =>
         tensorId is (ushort)TensorId.WordEmbeddings or (ushort)TensorId.PositionEmbeddings;
@@ -44,9 +54,9 @@ public sealed record Scheme(SchemeId Id, string Name, int DimMultiple, TensorEnc
 public static class Schemes
 {
     public static readonly Scheme Int8 = new(SchemeId.Int8, "int8", 4, TensorEncoding.Int8Row, TensorEncoding.Int8Row,
-        TensorEncoding.Int8Row, TensorEncoding.Int8Row, QuantTables.Softmax, false, SoftmaxAttentionBlock.Instance);
+        TensorEncoding.Int8Row, TensorEncoding.Int8Row, 0, QuantTables.Softmax, false, SoftmaxAttentionBlock.Instance);
     public static readonly Scheme W1A1 = new(SchemeId.W1A1, "w1a1", 32, TensorEncoding.Binary, TensorEncoding.Int8Row,
-        TensorEncoding.BinaryEmbed, TensorEncoding.BinarySign, QuantTables.None, true, BiAttentionBlock.Instance);
+        TensorEncoding.BinaryEmbed, TensorEncoding.BinarySign, TensorEncoding.BinaryS8, QuantTables.None, true, BiAttentionBlock.Instance);
     private static readonly Scheme[] All = [Int8, W1A1];
 
     public static Scheme? Find(SchemeId id) => All.FirstOrDefault(s => s.Id == id);

@@ -7,7 +7,8 @@ namespace ModelPacker.IntegerRuntime;
 /// The arena of the C step API (src/runtime/ni_arena.c), byte offsets from its start, each region 4-aligned;
 /// T = max_positions, S = T·H:
 /// <list type="bullet">
-/// <item>Wide, 2·S: h int8 [T][H] in its first half (the spare half after it is free while it holds no int16), the
+/// <item>Wide, 2·S (at least S + a pooler's packed input row): h int8 [T][H] in its first half (the spare half after it
+/// is free while it holds no int16), the
 /// int16 residual sums [T][H] over all of it, and before h exists one token's embedding sums (int64, 8-aligned in C:
 /// up to 4 bytes skipped), int16 row and LayerNorm row;</item>
 /// <item>Buf: one buffer per phase (mapping_in's input, the attention block's buffers, the context and Dense's
@@ -39,7 +40,9 @@ public sealed record ArenaLayout(int Wide, int WideBytes, int Buf, int BufBytes,
         buf = Math.Max(buf, S + (w.PacksInput ? T * w.InputBytes(H) : 0));     // context, Dense's packed input
         buf = Math.Max(buf, T * w.InputBytes(I));                              // GELU output, FfnOutput's input
         buf = Math.Max(buf, c.InputBytes(H));                                  // the classifier's input row
-        int wideBytes = Math.Max(2 * S, 4 + EmbeddingRowBytes(E));
+        // the spare half of Wide holds a pooler's packed input row (binary_s8's tables are 8 bytes a column)
+        int pooler = scheme.PoolerAlternative == 0 ? 0 : TensorEncodings.Get(scheme.PoolerAlternative).InputBytes(H);
+        int wideBytes = Math.Max(Math.Max(2 * S, S + pooler), 4 + EmbeddingRowBytes(E));
         int off = HeaderBytes;
         int wide = off; off += wideBytes;
         int bufAt = off; off += Align4(buf);
@@ -61,7 +64,7 @@ public sealed class ArenaView
         int s = d.MaxPositions * d.HiddenSize;
         Hidden = Bytes.AsMemory(Layout.Wide, s);
         Wide = Bytes.AsMemory(Layout.Wide, Layout.WideBytes);
-        Spare = Bytes.AsMemory(Layout.Wide + s, s);
+        Spare = Bytes.AsMemory(Layout.Wide + s, Layout.WideBytes - s);
         Buf = Bytes.AsMemory(Layout.Buf, Layout.BufBytes);
         Acc = Bytes.AsMemory(Layout.Acc, 4 * d.MaxPositions * Layout.TileRows);
         Row = Bytes.AsMemory(Layout.Row, Layout.RowBytes);

@@ -68,8 +68,12 @@ public sealed class AlbertParameters
                 PoolerBias = new(pool + "bias", h),
                 ClassifierWeight = new(cls + "weight", c, h),
                 ClassifierBias = new(cls + "bias", c),
-                PoolerInput = config.Binarization is null ? null : new(pool, false),
+                PoolerInput = config.Binarization is null || config.Binarization.PoolerReadsInt8 ? null : new(pool, false),
             };
+        }
+        if (config.Binarization is { PoolerReadsInt8: true })
+        {
+            PoolerInputScale = new("albert.encoder.pooler_input_scale", 1);
         }
         InputBinarizers = new[] { EmbeddingProjectionInput, QkvInput, AttentionOutputInput, FfnInput, FfnOutputInput }
             .Concat(Exits.Select(e => e.PoolerInput)).OfType<InputBinarizerParameters>().ToArray();
@@ -108,6 +112,14 @@ public sealed class AlbertParameters
     public InputBinarizerParameters? AttentionOutputInput { get; }
     public InputBinarizerParameters? FfnInput { get; }
     public InputBinarizerParameters? FfnOutputInput { get; }
+    /// <summary>
+    /// The step S of the int8 grid the poolers read h[CLS] on (pooler_input "int8"; null otherwise): the residual
+    /// stream's scale, max |h| / 127 over the calibration utterances as the packer measures it. Not trained.
+    /// </summary>
+    public NamedTensor? PoolerInputScale { get; }
+    /// <summary>S before calibration (a new student, a random initialisation): the int8 grid of ±4, about a LayerNorm
+    /// output's range. A gradient buffer's S stays 0.</summary>
+    public const float ProvisionalPoolerInputScale = 4f / 127;
     /// <summary>Every input binarizer (empty in the fp32 model); the index is the binarizer's id in the passes.</summary>
     public IReadOnlyList<InputBinarizerParameters> InputBinarizers { get; }
 
@@ -120,7 +132,7 @@ public sealed class AlbertParameters
     public long ParameterCount => All.Sum(t => (long)t.Length);
 
     /// <summary>BERT initialisation: N(0, initializer_range) for matrices, LayerNorm gain 1, biases 0, binarizers
-    /// alpha 1 and beta 0.</summary>
+    /// alpha 1 and beta 0, the poolers' int8 input step provisional.</summary>
     public void InitializeRandom(int seed)
     {
         var rng = new Random(seed);
@@ -131,6 +143,8 @@ public sealed class AlbertParameters
                 for (int j = 0; j < t.Length; j++) t.Data[j] = std * NextGaussian(rng);
             else if (t.Name.Contains("LayerNorm.weight") || t.Name.Contains("layer_norm.weight") || t.Name.EndsWith("act_alpha"))
                 Array.Fill(t.Data, 1f);
+            else if (t == PoolerInputScale)
+                t.Data[0] = ProvisionalPoolerInputScale;
             else
                 Array.Clear(t.Data);
         }
@@ -154,6 +168,7 @@ public sealed class AlbertParameters
         };
         foreach (var e in Exits) list.AddRange([e.PoolerWeight, e.PoolerBias, e.ClassifierWeight, e.ClassifierBias]);
         foreach (var b in InputBinarizers) list.AddRange([b.Alpha, b.Beta]);
+        if (PoolerInputScale is not null) list.Add(PoolerInputScale);
         return list;
     }
 }

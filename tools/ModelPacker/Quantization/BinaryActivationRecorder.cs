@@ -28,7 +28,8 @@ public sealed class BinaryActivationRecorder : SiteRanges
         var b = p.InputBinarizers.ToList();
         _embeddingIn = b.IndexOf(p.EmbeddingProjectionInput!); _qkvIn = b.IndexOf(p.QkvInput!);
         _denseIn = b.IndexOf(p.AttentionOutputInput!); _ffnIn = b.IndexOf(p.FfnInput!); _ffnOutIn = b.IndexOf(p.FfnOutputInput!);
-        for (int l = 0; l < p.Exits.Length; l++) _poolerExit[b.IndexOf(p.Exits[l].PoolerInput!)] = l;
+        for (int l = 0; l < p.Exits.Length; l++)
+            if (p.Exits[l].PoolerInput is { } pool) _poolerExit[b.IndexOf(pool)] = l;
         _computation = new AlbertComputation(p.Config) { InputObserver = Observe };
     }
 
@@ -40,6 +41,24 @@ public sealed class BinaryActivationRecorder : SiteRanges
         for (int l = 0; l < _p.Config.NumHiddenLayers; l++)
         {
             Max(ref Query, _computation.Query(l)); Max(ref Key, _computation.Key(l)); Max(ref Value, _computation.Value(l));
+        }
+        if (_p.PoolerInputScale is not null) RecordInt8Poolers(utterances.Count);
+    }
+
+    /// <summary>Poolers over the int8 h[CLS] (no binarizer, so not observed): the [CLS] rows of h_1..h_L widen the
+    /// residual stream's range, and the pooler's output over them as the forward rounds them sets the tanh input's.</summary>
+    private void RecordInt8Poolers(int sequences)
+    {
+        int h = _p.Config.HiddenSize;
+        var cls = new float[sequences * h];
+        for (int l = 0; l < _p.Exits.Length; l++)
+        {
+            var hidden = _computation.Hidden(l + 1);
+            for (int q = 0; q < sequences; q++) hidden.Slice(_computation.Batch.Offsets[q] * h, h).CopyTo(cls.AsSpan(q * h, h));
+            Max(ref Hidden, cls);
+            var pool = _w.Poolers[l];
+            _w.Transform!.TransformLinearInput(pool.Name, cls);
+            TanhInput[l] = Math.Max(TanhInput[l], ActivationRecorder.LinearMax(pool.W, pool.Out, pool.In, pool.B, cls, []));
         }
     }
 

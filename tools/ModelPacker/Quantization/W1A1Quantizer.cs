@@ -10,7 +10,8 @@ namespace ModelPacker.Quantization;
 /// A trained w1a1 model to scheme W1A1 (docs/numerics.md, "Calibration and quantization of scheme W1A1"): every
 /// linear layer and embedding table as row-centred sign bits with per-row scale alpha_r (the forward's own
 /// binarization), each layer's input threshold from its learned beta on its input site's int8 grid, biases in
-/// accumulator units of alpha_r·alpha_x (int16), one shift per tensor. The LayerNorms, tables, residual
+/// accumulator units of alpha_r·alpha_x (int16), one shift per tensor; a checkpoint with pooler_input "int8" gets
+/// binary_s8 poolers over the int8 h[CLS] (units of alpha_r·S_h, no threshold). The LayerNorms, tables, residual
 /// requantizations and the int8 exit classifiers are the int8 quantizer's.
 /// </summary>
 public static class W1A1Quantizer
@@ -31,7 +32,9 @@ public static class W1A1Quantizer
         var qp = Int8Quantizer.QuantParamsOf(p, s, settings.AttentionThreshold, Scheme);
         var exits = new IntegerExit[c.NumHiddenLayers];
         for (int l = 0; l < exits.Length; l++)
-            exits[l] = new IntegerExit(Linear(p.Exits[l].PoolerWeight, w.Poolers[l], Threshold(w.Poolers[l], s.Hidden), s.TanhInput[l]),
+            exits[l] = new IntegerExit(settings.PoolerReadsInt8
+                    ? PoolerOverInt8(p.Exits[l].PoolerWeight, w.Poolers[l], s.Hidden, s.TanhInput[l])
+                    : Linear(p.Exits[l].PoolerWeight, w.Poolers[l], Threshold(w.Poolers[l], s.Hidden), s.TanhInput[l]),
                 Int8Quantizer.Classifier(p.Exits[l]));
         var model = new IntegerModel
         {
@@ -106,10 +109,16 @@ public static class W1A1Quantizer
     public static EncodedTensor SignOutput(NamedTensor master, LinearWeights layer, int threshold, double outScale) =>
         Encode(master, layer, threshold, outScale, signOutput: true);
 
-    private static EncodedTensor Encode(NamedTensor master, LinearWeights layer, int threshold, double outScale, bool signOutput)
+    /// <summary>A pooler over the int8 h[CLS] (pooler_input "int8", binary_s8): acc = Σc ±q_c in units of alpha_r·S_h,
+    /// out = rq(acc + bias_r; alpha_r·S_h / S_out) with bias_r = round(b_r / (alpha_r·S_h)).</summary>
+    public static EncodedTensor PoolerOverInt8(NamedTensor master, LinearWeights layer, double hiddenScale, double outScale) =>
+        Encode(master, layer, null, outScale, signOutput: false, inputScale: hiddenScale);
+
+    private static EncodedTensor Encode(NamedTensor master, LinearWeights layer, int? threshold, double outScale, bool signOutput,
+        double? inputScale = null)
     {
         var (signs, alpha) = SignRows(master);
-        double alphaX = InputOf(layer).Alpha;
+        double alphaX = inputScale ?? InputOf(layer).Alpha;
         var unit = alpha.Select(a => a * alphaX).ToArray();
         var (multipliers, shift) = Multipliers(unit.Select(u => u / outScale).ToArray(), master.Name);
         var prm = new RowParams[master.Rows];
@@ -118,10 +127,10 @@ public static class W1A1Quantizer
             double b = layer.B[r] / unit[r];
             b = signOutput ? Math.Floor(b) : Math.Round(b, MidpointRounding.AwayFromZero);
             if (!(Math.Abs(b) <= short.MaxValue))
-                throw new InvalidDataException($"{master.Name}: row {r} bias {layer.B[r]:G4} is {b:G4} units of alpha_r·alpha_x = {unit[r]:G3}, outside int16 (row scale nearly zero?)");
+                throw new InvalidDataException($"{master.Name}: row {r} bias {layer.B[r]:G4} is {b:G4} units of alpha_r·{(inputScale is null ? "alpha_x" : "S_h")} = {unit[r]:G3}, outside int16 (row scale nearly zero?)");
             prm[r] = signOutput ? new RowParams((int)b, 1, 1) : new RowParams((int)b, multipliers[r], shift);
         }
-        var encoding = signOutput ? Scheme.Projections : Scheme.Weights;
+        var encoding = signOutput ? Scheme.Projections : inputScale is null ? Scheme.Weights : Scheme.PoolerAlternative;
         return TensorEncodings.Get(encoding).Encode(new QuantizedTensor(master.Rows, master.Cols, signs, prm, threshold), master.Name);
     }
 

@@ -15,6 +15,9 @@ public sealed class BinarizeConfig
     /// measured better on SNIPS (docs/results.md). "none" keeps layer inputs full precision: a first training step
     /// only, whose weights start a sign or elastic run (<c>binarize --init</c>).</summary>
     public string ActivationBinarizer = BinarizationSettings.Sign;
+    /// <summary>"binary" (h[CLS] binarized like every layer input) or "int8" (the poolers' 1-bit weights over the
+    /// int8 h[CLS]; docs/results.md, "1-bit poolers over the int8 h[CLS]").</summary>
+    public string PoolerInput = BinarizationSettings.PoolerBinary;
     public float KdWeight = 1f;
     public float KdTemperature = 1f;
     /// <summary>Hidden-state MSE and DMD are off by default: with weight 1 they held the student back on both sets
@@ -55,6 +58,8 @@ public sealed class BinarizeConfig
         void Require(bool ok, string key, string what) { if (!ok) throw new InvalidDataException($"{source}: binarize.{key} {what}"); }
         Require(ActivationBinarizer is BinarizationSettings.Elastic or BinarizationSettings.Sign or BinarizationSettings.None,
             "activation_binarizer", $"'{ActivationBinarizer}' must be {BinarizationSettings.Elastic}, {BinarizationSettings.Sign} or {BinarizationSettings.None}");
+        Require(PoolerInput is BinarizationSettings.PoolerBinary or BinarizationSettings.PoolerInt8,
+            "pooler_input", $"'{PoolerInput}' must be {BinarizationSettings.PoolerBinary} or {BinarizationSettings.PoolerInt8}");
         Require(KdWeight >= 0 && float.IsFinite(KdWeight), "kd_weight", "must be >= 0");
         Require(KdTemperature > 0 && float.IsFinite(KdTemperature), "kd_temperature", "must be positive");
         Require(HiddenWeight >= 0 && float.IsFinite(HiddenWeight), "hidden_weight", "must be >= 0");
