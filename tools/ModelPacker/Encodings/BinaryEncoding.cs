@@ -41,10 +41,28 @@ public sealed class BinaryEncoding : ITensorEncoding
         return null;
     }
 
-    public RowParams RowParams(EncodedTensor t, int row)
+    public RowParams RowParams(EncodedTensor t, int row) => ReadRowParams(t.Params.AsSpan(HeaderBytes), row, Shift(t.Params));
+
+    /// <summary>Writes {int16 bias, uint16 multiplier} per row after the header (BINARY's and BINARY_S8's row
+    /// params), checking that every row has the tensor's one shift and that each field fits.</summary>
+    internal static void WriteRowParams(QuantizedTensor q, Span<byte> rows, int shift, string what, string encoding)
     {
-        var r = t.Params.AsSpan(HeaderBytes + row * RowBytes);
-        return new RowParams(BinaryPrimitives.ReadInt16LittleEndian(r), BinaryPrimitives.ReadUInt16LittleEndian(r[2..]), Shift(t.Params));
+        for (int r = 0; r < q.Rows; r++)
+        {
+            var p = q.RowParams[r];
+            if (p.Shift != shift) throw new InvalidDataException($"{what}: row {r} has shift {p.Shift}, {encoding} stores one shift per tensor ({shift})");
+            if (p.Bias is < short.MinValue or > short.MaxValue) throw new InvalidDataException($"{what}: row {r} bias {p.Bias} does not fit int16");
+            if (p.Multiplier is < 0 or > ushort.MaxValue) throw new InvalidDataException($"{what}: row {r} multiplier {p.Multiplier} does not fit uint16");
+            BinaryPrimitives.WriteInt16LittleEndian(rows[(r * RowBytes)..], (short)p.Bias);
+            BinaryPrimitives.WriteUInt16LittleEndian(rows[(r * RowBytes + 2)..], (ushort)p.Multiplier);
+        }
+    }
+
+    /// <summary>Row <paramref name="row"/>'s {int16 bias, uint16 multiplier} of <see cref="WriteRowParams"/>.</summary>
+    internal static RowParams ReadRowParams(ReadOnlySpan<byte> rows, int row, int shift)
+    {
+        var r = rows[(row * RowBytes)..];
+        return new RowParams(BinaryPrimitives.ReadInt16LittleEndian(r), BinaryPrimitives.ReadUInt16LittleEndian(r[2..]), shift);
     }
 
     public EncodedTensor Encode(QuantizedTensor q, string what)
@@ -60,15 +78,7 @@ public sealed class BinaryEncoding : ITensorEncoding
         var prm = new byte[HeaderBytes + q.Rows * RowBytes];
         BinaryPrimitives.WriteInt32LittleEndian(prm, thr);
         BinaryPrimitives.WriteInt32LittleEndian(prm.AsSpan(4), shift);
-        for (int r = 0; r < q.Rows; r++)
-        {
-            var p = q.RowParams[r];
-            if (p.Shift != shift) throw new InvalidDataException($"{what}: row {r} has shift {p.Shift}, binary stores one shift per tensor ({shift})");
-            if (p.Bias is < short.MinValue or > short.MaxValue) throw new InvalidDataException($"{what}: row {r} bias {p.Bias} does not fit int16");
-            if (p.Multiplier is < 0 or > ushort.MaxValue) throw new InvalidDataException($"{what}: row {r} multiplier {p.Multiplier} does not fit uint16");
-            BinaryPrimitives.WriteInt16LittleEndian(prm.AsSpan(HeaderBytes + r * RowBytes), (short)p.Bias);
-            BinaryPrimitives.WriteUInt16LittleEndian(prm.AsSpan(HeaderBytes + r * RowBytes + 2), (ushort)p.Multiplier);
-        }
+        WriteRowParams(q, prm.AsSpan(HeaderBytes), shift, what, Name);
         return new EncodedTensor(Id, q.Rows, q.Cols, SignWords(q, what), prm);
     }
 

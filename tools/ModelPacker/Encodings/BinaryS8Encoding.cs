@@ -15,7 +15,7 @@ namespace ModelPacker.Encodings;
 public sealed class BinaryS8Encoding : ITensorEncoding
 {
     public static readonly BinaryS8Encoding Instance = new();
-    public const int HeaderBytes = 8, RowBytes = 4, WordBits = BinaryEncoding.WordBits, MaxCols = BinaryEncoding.MaxCols;
+    public const int HeaderBytes = 8, RowBytes = BinaryEncoding.RowBytes, WordBits = BinaryEncoding.WordBits, MaxCols = BinaryEncoding.MaxCols;
     /// <summary>Input bytes per column: a 16-entry int16 table per 4 columns.</summary>
     public const int TableBytesPerCol = BinaryS8Kernels.TableEntries * 2 / BinaryS8Kernels.GroupCols;
 
@@ -41,11 +41,7 @@ public sealed class BinaryS8Encoding : ITensorEncoding
         return null; // every int16 bias and uint16 multiplier is valid: |acc + bias| <= 128·1024 + 2^15
     }
 
-    public RowParams RowParams(EncodedTensor t, int row)
-    {
-        var r = t.Params.AsSpan(HeaderBytes + row * RowBytes);
-        return new RowParams(BinaryPrimitives.ReadInt16LittleEndian(r), BinaryPrimitives.ReadUInt16LittleEndian(r[2..]), Shift(t.Params));
-    }
+    public RowParams RowParams(EncodedTensor t, int row) => BinaryEncoding.ReadRowParams(t.Params.AsSpan(HeaderBytes), row, Shift(t.Params));
 
     public EncodedTensor Encode(QuantizedTensor q, string what)
     {
@@ -58,15 +54,7 @@ public sealed class BinaryS8Encoding : ITensorEncoding
         if (shift is < 1 or > 62) throw new InvalidDataException($"{what}: shift {shift} outside 1..62");
         var prm = new byte[HeaderBytes + q.Rows * RowBytes];
         BinaryPrimitives.WriteInt32LittleEndian(prm, shift);
-        for (int r = 0; r < q.Rows; r++)
-        {
-            var p = q.RowParams[r];
-            if (p.Shift != shift) throw new InvalidDataException($"{what}: row {r} has shift {p.Shift}, binary_s8 stores one shift per tensor ({shift})");
-            if (p.Bias is < short.MinValue or > short.MaxValue) throw new InvalidDataException($"{what}: row {r} bias {p.Bias} does not fit int16");
-            if (p.Multiplier is < 0 or > ushort.MaxValue) throw new InvalidDataException($"{what}: row {r} multiplier {p.Multiplier} does not fit uint16");
-            BinaryPrimitives.WriteInt16LittleEndian(prm.AsSpan(HeaderBytes + r * RowBytes), (short)p.Bias);
-            BinaryPrimitives.WriteUInt16LittleEndian(prm.AsSpan(HeaderBytes + r * RowBytes + 2), (ushort)p.Multiplier);
-        }
+        BinaryEncoding.WriteRowParams(q, prm.AsSpan(HeaderBytes), shift, what, Name);
         return new EncodedTensor(Id, q.Rows, q.Cols, BinaryEncoding.SignWords(q, what), prm);
     }
 
