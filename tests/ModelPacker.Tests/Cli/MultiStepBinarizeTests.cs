@@ -32,6 +32,24 @@ public class MultiStepBinarizeTests(BinarizeFixture fixture) : IClassFixture<Bin
         Assert.Contains("started from --init", second.Out);
         var packed = CliRun.Of("pack", "--model", temp["step2"], "--calibration-data", fixture.DataDir, "--test-vectors", "2", "--out", temp["y.nii"]);
         Assert.True(packed.ExitCode == 0, packed.Error);
+
+        // the first step as the teacher assistant of another second step
+        var assisted = CliRun.Of("binarize", "--teacher", fixture.TeacherDir, "--data", fixture.DataDir, "--config", fixture.StudentConfig,
+            "--activation", "sign", "--init", temp["step1"], "--assistant", temp["step1"], "--out", temp["step2a"]);
+        Assert.True(assisted.ExitCode == 0, assisted.Error);
+        Assert.Contains("from the --assistant", assisted.Out);
+        Assert.True(File.Exists(Path.Combine(temp["step2a"], "model.safetensors")));
+    }
+
+    [Fact]
+    public void An_fp32_assistant_is_a_one_line_error_before_training()
+    {
+        using var temp = new TempDirectory();
+        var run = CliRun.Of("binarize", "--teacher", fixture.TeacherDir, "--data", fixture.DataDir, "--assistant", fixture.TeacherDir, "--out", temp["out"]);
+        Assert.Equal(1, run.ExitCode);
+        string line = Assert.Single(run.ErrorLines);
+        Assert.Equal($"error: {Path.Combine(fixture.TeacherDir, "config.json")}: --assistant needs a binarized checkpoint (a binarize run)", line);
+        Assert.False(Directory.Exists(temp["out"]));
     }
 
     [Fact]

@@ -11,13 +11,15 @@ namespace ModelPacker.Binarization;
 /// fp32 teacher → w1a1 student: the student starts from the teacher's weights (token type 0 folded into the position
 /// rows; its FFN and embedding optionally widened, <see cref="StudentWidening"/>), its input binarizers are calibrated,
 /// then it trains with the labels and <see cref="Distillation"/> from the teacher (and, given a <see cref="DistilSet"/>,
-/// from a sentence teacher too), keeping the epoch whose binarized validation accuracy (last exit) is best. The distil
+/// from a sentence teacher too; given an assistant — an earlier binarized run of the same teacher — the logits, hidden
+/// and DMD terms come from it instead, BiT's multi-step distillation), keeping the epoch whose binarized validation accuracy (last exit) is best. The distil
 /// set must be built from the training utterances whose intent the teacher knows, in order.
 /// </summary>
 public static class BinarizationPipeline
 {
     public static TrainedModel Run(AlbertParameters teacher, Vocabulary vocabulary, IntentDataset data, TrainConfig config,
-        IProgress<TrainProgress>? progress = null, CancellationToken ct = default, AlbertParameters? init = null, DistilSet? distil = null)
+        IProgress<TrainProgress>? progress = null, CancellationToken ct = default, AlbertParameters? init = null, DistilSet? distil = null,
+        AlbertParameters? assistant = null)
     {
         var settings = config.Binarize ?? throw new ArgumentException("the training config has no binarize section");
         config.Validate();
@@ -41,7 +43,7 @@ public static class BinarizationPipeline
 
         if (student.Config.Binarization!.BinarizesInputs)
             InputBinarizerCalibration.Run(student, trainX.Take(settings.CalibrationUtterances).ToList());
-        IAuxiliaryLoss distillation = new Distillation(teacher, settings, config.ResolvedExitLossWeights(), config.GradientShards);
+        IAuxiliaryLoss distillation = new Distillation(assistant ?? teacher, settings, config.ResolvedExitLossWeights(), config.GradientShards);
         if (distil is not null) distillation = new CombinedLoss(distillation, TrainingPipeline.SentenceLoss(distil, config));
         return TrainingPipeline.Train(student, vocabulary, config, trainX, trainY, valX, valY, progress, ct, auxiliary: distillation);
     }

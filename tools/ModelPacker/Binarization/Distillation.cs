@@ -5,7 +5,7 @@ using ModelPacker.Training;
 namespace ModelPacker.Binarization;
 
 /// <summary>
-/// The teacher's part of the w1a1 student's loss (<see cref="BinarizeConfig"/>): the fp32 teacher runs on the same
+/// The teacher's part of the w1a1 student's loss (<see cref="BinarizeConfig"/>): the fp32 teacher (or a binarized assistant, <see cref="BinarizationPipeline"/>) runs on the same
 /// batch (no dropout) and the student is pulled towards its logits at every exit, its hidden states h_0..h_L and the
 /// directions of its Q, K and V similarity matrices (DMD) at every layer. Padding rows ([PAD] after the last real
 /// token) are left out of the hidden and DMD terms.
@@ -21,7 +21,6 @@ public sealed class Distillation : IAuxiliaryLoss
 
     public Distillation(AlbertParameters teacher, BinarizeConfig config, float[] exitWeights, int shards)
     {
-        if (teacher.Config.Binarization is not null) throw new ArgumentException("the teacher must be the fp32 model");
         _cfg = config;
         _exitWeights = exitWeights;
         _teacher = new ModelWeights(teacher);

@@ -45,6 +45,12 @@ internal static class BinarizeCommand
             Description = "Start the student from an earlier binarize run of the same teacher (multi-step distillation: a run with --activation none first)",
             HelpName = "dir",
         };
+        var assistant = new Option<string?>("--assistant")
+        {
+            Description = "Distil the logits (and hidden states, DMD) from an earlier binarize run of the same teacher instead of the fp32 teacher: " +
+                          "a teacher assistant, typically the --init run (multi-step distillation)",
+            HelpName = "dir",
+        };
         var sentenceTeacher = new Option<string?>("--sentence-teacher")
         {
             Description = "Also distil a sentence-encoder teacher (a directory written by modelpacker teacher on this data), as train --teacher does " +
@@ -57,7 +63,7 @@ internal static class BinarizeCommand
         var labelColumn = CommonOptions.LabelColumn();
         var command = new Command("binarize", "Train the fully binarized (w1a1, BiBERT) model of a checkpoint by distillation")
         {
-            teacher, data, config, activation, poolerInput, init, sentenceTeacher, cache, output, textColumn, labelColumn,
+            teacher, data, config, activation, poolerInput, init, assistant, sentenceTeacher, cache, output, textColumn, labelColumn,
         };
         command.SetAction((result, cancellation) => Task.FromResult(CommandRunner.Execute(env, () =>
         {
@@ -86,17 +92,28 @@ internal static class BinarizeCommand
                 if (!start.Vocabulary.Tokens.SequenceEqual(checkpoint.Vocabulary.Tokens))
                     throw new InvalidDataException($"{initConfig}: --init's vocabulary differs from the teacher's");
             }
+            LoadedCheckpoint? helper = null;
+            if (result.GetValue(assistant) is { } assistantDir)
+            {
+                helper = CheckpointDirectory.Load(assistantDir);
+                string assistantConfig = Path.Combine(assistantDir, CheckpointDirectory.ConfigFile);
+                if (helper.Config.Binarization is null) throw new InvalidDataException($"{assistantConfig}: --assistant needs a binarized checkpoint (a binarize run)");
+                if (!helper.Vocabulary.Tokens.SequenceEqual(checkpoint.Vocabulary.Tokens))
+                    throw new InvalidDataException($"{assistantConfig}: --assistant's vocabulary differs from the teacher's");
+                if (!helper.Config.Labels.SequenceEqual(checkpoint.Config.Labels))
+                    throw new InvalidDataException($"{assistantConfig}: --assistant's intents differ from the teacher's");
+            }
             string? sentenceDir = result.GetValue(sentenceTeacher);
             if (trainConfig.Distil is not null && sentenceDir is null)
                 throw new UsageException($"{configPath}: the distil section needs a sentence teacher (--sentence-teacher dir)");
             var dataset = DatasetLoader.Load(result.GetValue(data)!, CommonOptions.DatasetOptions(result, textColumn, labelColumn));
-            return Run(env, checkpoint, dataset, trainConfig, configPath, outDir, cancellation, start, sentenceDir, result.GetValue(cache));
+            return Run(env, checkpoint, dataset, trainConfig, configPath, outDir, cancellation, start, helper, sentenceDir, result.GetValue(cache));
         })));
         return command;
     }
 
     private static int Run(CliEnvironment env, LoadedCheckpoint teacher, IntentDataset dataset, TrainConfig config, string? configPath,
-        string outDir, CancellationToken cancellation, LoadedCheckpoint? init, string? sentenceDir, string? cacheDir)
+        string outDir, CancellationToken cancellation, LoadedCheckpoint? init, LoadedCheckpoint? assistant, string? sentenceDir, string? cacheDir)
     {
         var b = config.Binarize!;
         var header = new Grid().AddColumn().AddColumn();
@@ -105,6 +122,7 @@ internal static class BinarizeCommand
                                                $"{b.ActivationBinarizer} input binarizers, {b.PoolerInput} pooler input, Bi-Attention" +
                                                (init is null ? "" : ", started from --init")));
         header.AddRow("Loss", Markup.Escape($"CE + {b.KdWeight}·KD(T={b.KdTemperature}) + {b.HiddenWeight}·hidden MSE + {b.DmdWeight}·DMD" +
+                                            (assistant is null ? "" : " from the --assistant") +
                                             (sentenceDir is null ? "" : " + sentence teacher: " + SentenceTeacherOptions.Describe(config.Distil ?? new DistilConfig()))));
         header.AddRow("Training", Markup.Escape($"{config.Epochs} epochs, batch {config.BatchSize}, learning rate {config.LearningRate}, seed {config.Seed}" +
                                                 (configPath is null ? " (default config)" : $" ({configPath})")));
@@ -116,7 +134,7 @@ internal static class BinarizeCommand
         var distil = sentenceDir is null ? null
             : SentenceTeacherOptions.Prepare(env, sentenceDir, cacheDir, dataset.Train.Where(e => labels.Contains(e.Label)).ToList(), labels, config, cancellation);
         var trained = TrainingProgressView.Run(env, progress =>
-            BinarizationPipeline.Run(teacher.Parameters, teacher.Vocabulary, dataset, config, progress, cancellation, init?.Parameters, distil));
+            BinarizationPipeline.Run(teacher.Parameters, teacher.Vocabulary, dataset, config, progress, cancellation, init?.Parameters, distil, assistant?.Parameters));
         var time = clock.Elapsed;
         cancellation.ThrowIfCancellationRequested();
         CheckpointDirectory.Save(outDir, trained.Parameters, trained.Vocabulary,
