@@ -7,7 +7,8 @@
 # runtime_vectors_<name> (one per models/<name>, failing when the image is missing) then runs those vectors through
 # the C step API. Calibration data: ../shared/datasets/<dataset> (or $NANO_INTENT_DATASETS/<dataset>), <dataset>
 # being the model's name up to its first '-'. Also checks that the image's test accuracy (integer reference) is
-# within 0.5 percentage points of the float checkpoint's (int8), 1 point (w1a1).
+# within 0.5 percentage points of the float checkpoint's (int8), 1 point (w1a1). Packs models/snips in scheme af8 too
+# (snips-af8.nii, AdaptivFloat linear weights), checked and within 0.5 points as well.
 # Then trains a tiny w1a1 model on SNIPS (a small teacher, one epoch, binarized for one epoch: about a minute) and
 # packs it as tiny-w1a1.nii, so the runtime vectors cover scheme W1A1 with trained weights on every target; and the
 # same student with its poolers over the int8 h[CLS] (binarize.pooler_input "int8", encoding binary_s8) as
@@ -22,6 +23,23 @@ dll="tools/ModelPacker/bin/Release/net10.0/modelpacker.dll"
 [ -f "$dll" ] || dotnet build tools/ModelPacker -c Release -nologo -v quiet >/dev/null
 mkdir -p "$out"
 packed=0
+
+# check_accuracy name scheme float-model image dataset: the image's test accuracy (integer reference) against the
+# float checkpoint's; fails beyond 0.5 pt (int8, af8) or 1 pt (w1a1).
+check_accuracy() {
+  local float image
+  float="$(dotnet "$dll" eval --model "$3" --data "$5" --json)"
+  image="$(dotnet "$dll" eval --model "$4" --data "$5" --json)"
+  python3 - "$1" "$2" "$float" "$image" <<'PY'
+import json, sys
+name, scheme = sys.argv[1], sys.argv[2]
+fl, im = json.loads(sys.argv[3])["accuracy"] * 100, json.loads(sys.argv[4])["accuracy"] * 100
+allowed = 1.0 if scheme == "w1a1" else 0.5
+print(f"pack-test-images: {name}: test accuracy float {fl:.2f} %, {scheme} image {im:.2f} % ({im - fl:+.2f} pt)")
+if im < fl - allowed:
+    sys.exit(f"pack-test-images: {name}: the {scheme} image loses more than {allowed} pt against the float checkpoint")
+PY
+}
 for dir in models/*/; do
   [ -f "$dir/config.json" ] || continue
   name="$(basename "$dir")"
@@ -31,20 +49,24 @@ for dir in models/*/; do
   dotnet "$dll" pack --model "$dir" --calibration-data "$datasets/$dataset" --test-vectors 64 --out "$out/$name.nii"
   dotnet "$dll" calibrate --image "$out/$name.nii" --data "$datasets/$dataset" | grep -E "^(full depth|out-of-scope rejection)"
   dotnet "$dll" verify "$out/$name.nii"
-  float="$(dotnet "$dll" eval --model "$dir" --data "$datasets/$dataset" --json)"
-  image="$(dotnet "$dll" eval --model "$out/$name.nii" --data "$datasets/$dataset" --json)"
   scheme=int8; grep -q '"binarization"' "$dir/config.json" && scheme=w1a1
-  python3 - "$name" "$scheme" "$float" "$image" <<'PY'
-import json, sys
-name, scheme = sys.argv[1], sys.argv[2]
-fl, im = json.loads(sys.argv[3])["accuracy"] * 100, json.loads(sys.argv[4])["accuracy"] * 100
-allowed = 1.0 if scheme == "w1a1" else 0.5
-print(f"pack-test-images: {name}: test accuracy float {fl:.2f} %, {scheme} image {im:.2f} % ({im - fl:+.2f} pt)")
-if im < fl - allowed:
-    sys.exit(f"pack-test-images: {name}: the {scheme} image loses more than {allowed} pt against the float checkpoint")
-PY
+  check_accuracy "$name" "$scheme" "$dir" "$out/$name.nii" "$datasets/$dataset"
   packed=$((packed + 1))
 done
+
+# The SNIPS teacher in scheme af8 (AdaptivFloat linear weights, NI_ENC_ADAPTIVFLOAT) as snips-af8.nii, so the runtime
+# vectors run its kernels with trained weights on the host and every QEMU target; within 0.5 pt of the float model.
+af8="$out/snips-af8.nii"
+if [ -d models/snips ]; then
+  if [ ! -f "$af8" ] || [ "$dll" -nt "$af8" ] || [ -n "$(find models/snips -newer "$af8" -print -quit)" ]; then
+    echo "pack-test-images: models/snips in scheme af8 -> $af8"
+    dotnet "$dll" pack --model models/snips --scheme af8 --calibration-data "$datasets/snips" --test-vectors 64 --out "$af8"
+  fi
+  dotnet "$dll" verify "$af8"
+  dotnet "$dll" inspect "$af8" | grep -q adaptivfloat || { echo "pack-test-images: snips-af8.nii has no adaptivfloat tensor"; exit 1; }
+  check_accuracy snips-af8 af8 models/snips "$af8" "$datasets/snips"
+  packed=$((packed + 1))
+fi
 
 # A tiny trained w1a1 image (trained weights, not random ones, through the W1A1 runtime on every target).
 tiny="$root/build/tiny-w1a1"

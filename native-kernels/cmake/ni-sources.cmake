@@ -18,7 +18,7 @@ file(GLOB_RECURSE NI_LIBRARY_SOURCES CONFIGURE_DEPENDS ${NI_ROOT}/src/*.c)
 function(ni_kernel_definitions out cpu)
   set(defs "")
   if(cpu MATCHES "^cortex-m(4|7|33|35p|55|85)")
-    list(APPEND defs NI_HAVE_GEMM_S8_DSP NI_HAVE_B1_GEMM_DSP)
+    list(APPEND defs NI_HAVE_GEMM_S8_DSP NI_HAVE_B1_GEMM_DSP NI_HAVE_AF8_GEMM_DSP)
   endif()
   if(cpu STREQUAL "" AND CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64|i[3-6]86|x86)$"
      AND CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")

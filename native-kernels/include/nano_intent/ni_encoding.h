@@ -75,6 +75,15 @@ typedef struct ni_int8_row_params {
 #define NI_BINARY_S8_ROW_BYTES 4u
 #define NI_BINARY_S8_TABLE_BYTES_PER_COL 8u
 
+/* ---- NI_ENC_ADAPTIVFLOAT (src/kernels/encodings/ni_enc_adaptivfloat.c) ----
+ * data = rows*cols AdaptivFloat bytes (sign | 3-bit exponent | 4-bit mantissa, ni_kernels_af8.h), row-major; params =
+ * an 8-byte header {int32 multiplier >= 0, int32 shift 1..62}, one for the tensor (it folds in the tensor's
+ * power-of-two unit), then one int32 bias per row (|bias| <= 2^30): params_len = 8 + 4 rows. cols % 4 == 0 and cols
+ * <= 1024, so |acc| <= 3968 * 128 * 1024 < 2^29. */
+#define NI_AF8_HEADER_BYTES 8u
+#define NI_AF8_ROW_BYTES 4u
+#define NI_AF8_MAX_COLS 1024u
+
 /* One weight tensor: pointers into the image (or into memory for models built in RAM), untyped. */
 typedef struct ni_tensor {
     uint8_t encoding;                   /* ni_encoding */
@@ -116,7 +125,7 @@ typedef struct ni_encoding_traits {
     int (*input_threshold)(const ni_tensor *t, int32_t *threshold);
 } ni_encoding_traits;
 
-/* The table's row for an encoding id; NULL for an id without one (0, the reserved ids 3..7, 11..255). */
+/* The table's row for an encoding id; NULL for an id without one (0, the reserved ids 3, 4, 5, 7, 11..255). */
 const ni_encoding_traits *ni_encoding_find(uint8_t id);
 
 /* ---- model rules: one dims validator, one tensor validator (the loader and ni_model_bind both call them) ---- */

@@ -91,9 +91,10 @@ typedef enum ni_activation {
 /* The scheme decides which encoding each tensor carries and the attention block (docs/flash-image.md, "Schemes"). */
 typedef enum ni_scheme {
     NI_SCHEME_INT8 = 1,                     /* int8 weights per row, integer activations, softmax attention */
-    NI_SCHEME_W1A1 = 2                      /* 1-bit weights and activations (BiBERT), Bi-Attention; exit classifiers int8 */
+    NI_SCHEME_W1A1 = 2,                     /* 1-bit weights and activations (BiBERT), Bi-Attention; exit classifiers int8 */
+    NI_SCHEME_AF8 = 4                       /* AdaptivFloat linear weights, int8 activations, softmax attention */
 } ni_scheme;
-#define NI_SCHEME_MAX 2
+#define NI_SCHEME_MAX 4
 
 /* The MODEL section: 16 little-endian u32 in this order (the first 10 named, 6 reserved zero). */
 typedef struct ni_model_dims {
@@ -137,7 +138,7 @@ typedef enum ni_encoding {
     NI_ENC_GOBO3 = 3,                       /* reserved: 3-bit dictionary + outliers (GOBO) */
     NI_ENC_INT4 = 4,                        /* reserved: int4 weights */
     NI_ENC_IPQ = 5,                         /* reserved: iPQ codebooks */
-    NI_ENC_ADAPTIVFLOAT = 6,                /* reserved: AdaptivFloat */
+    NI_ENC_ADAPTIVFLOAT = 6,                /* AdaptivFloat 8-bit weights (1-3-4), per-row power-of-two unit in params */
     NI_ENC_FP32 = 7,                        /* reserved: fp32 (host comparisons only, never on the device path) */
     NI_ENC_BINARY_EMBED = 8,                /* 1-bit embedding table: sign bits, a 1-byte magnitude per row */
     NI_ENC_BINARY_SIGN = 9,                 /* 1-bit weights whose output is only the sign of acc + bias (W1A1 Q, K, V) */

@@ -11,6 +11,9 @@ static const ni_scheme_traits schemes[] = {
      * (BINARY_S8) instead of its sign bits */
     { NI_SCHEME_W1A1, "w1a1", 32u, NI_ENC_BINARY, NI_ENC_INT8_ROW, NI_ENC_BINARY_EMBED, NI_ENC_BINARY_SIGN, NI_ENC_BINARY_S8, 0, 1,
       &ni_attention_bi },
+    /* the int8 layer with AdaptivFloat linear weights; embedding tables and exit classifiers stay int8 rows */
+    { NI_SCHEME_AF8, "af8", 4u, NI_ENC_ADAPTIVFLOAT, NI_ENC_INT8_ROW, NI_ENC_INT8_ROW, NI_ENC_ADAPTIVFLOAT, 0, NI_QP_TABLE_SOFTMAX, 0,
+      &ni_attention_softmax_s8 },
 };
 
 const ni_scheme_traits *ni_scheme_find(uint32_t id)

@@ -43,6 +43,14 @@ tb_options tb_w1a1_s8_options(void)
     return o;
 }
 
+tb_options tb_af8_options(void)
+{
+    tb_options o = tb_default_options();
+    o.dims.scheme = NI_SCHEME_AF8;
+    o.seed = 779u;
+    return o;
+}
+
 tb_options tb_default_options(void)
 {
     tb_options o;
@@ -138,6 +146,15 @@ void tb_fill_params(uint8_t encoding, uint8_t *p, uint32_t len, uint32_t *rng)
             tb_wr16(p + j, (tb_rng_next(rng) % 2001u) - 1000u);
             tb_wr16(p + j + 2, tb_rng_next(rng) & 0xFFFFu);
         }
+        return;
+    }
+    if (encoding == NI_ENC_ADAPTIVFLOAT) {
+        /* header {multiplier >= 0, shift 20..39}, then one int32 bias per row */
+        if (len < NI_AF8_HEADER_BYTES) return;
+        tb_wr32(p, (tb_rng_next(rng) & 0x3FFFFFFFu) + 1u);
+        tb_wr32(p + 4, 20u + tb_rng_next(rng) % 20u);
+        for (j = NI_AF8_HEADER_BYTES; j + NI_AF8_ROW_BYTES <= len; j += NI_AF8_ROW_BYTES)
+            tb_wr32(p + j, (tb_rng_next(rng) % 2001u) - 1000u);
         return;
     }
     if (encoding == NI_ENC_BINARY) {

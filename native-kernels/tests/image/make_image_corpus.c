@@ -1,5 +1,5 @@
 /* Writes the libFuzzer seed corpus for the image loader: valid images of a few shapes and both schemes (INT8, and
- * W1A1 with its 1-bit tensors; with and without test vectors) into <dir>/seed-*.nimg. */
+ * W1A1 with its 1-bit tensors, AF8 with its AdaptivFloat tensors; with and without test vectors) into <dir>/seed-*.nimg. */
 #include <stdio.h>
 #include "image_builder.h"
 
@@ -38,5 +38,7 @@ int main(int argc, char **argv)
     o = tb_w1a1_s8_options(); /* poolers over the int8 h[CLS] (NI_ENC_BINARY_S8) */
     o.dims.num_layers = 1; o.test_vectors = 2;
     n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || n > 16384 || write(argv[1], "seed-w1a1-s8.nimg", buf, n);
+    o = tb_af8_options(); /* AdaptivFloat linear tensors (NI_ENC_ADAPTIVFLOAT) */
+    n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || n > 16384 || write(argv[1], "seed-af8.nimg", buf, n);
     return err;
 }

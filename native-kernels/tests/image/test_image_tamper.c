@@ -285,6 +285,47 @@ static void w1a1_s8_cases(void)
     tensor(NI_SECTION_EXIT_HEADS, 0)[NI_TEN_ENCODING] = NI_ENC_BINARY_S8; expect(NI_ERR_TENSOR_ENCODING, "BINARY_S8 pooler in an INT8 model");
 }
 
+/* Scheme AF8 (NI_ENC_ADAPTIVFLOAT on mapping_in, Q, K, V, Dense, FFN, FFN output and the poolers): sizes {rows x cols,
+ * 8 + 4 rows}; params {multiplier >= 0, shift 1..62, one int32 bias a row, |bias| <= 2^30}; every code byte valid. */
+static void af8_cases(void)
+{
+    uint32_t i;
+    make = tb_af8_options;
+    fresh();
+    expect(NI_OK, "untampered AF8");
+    CHECK(tensor(NI_SECTION_LAYER, 4)[NI_TEN_ENCODING] == NI_ENC_ADAPTIVFLOAT);
+    CHECK(ni_rd32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH) == 16u * 8u);
+    CHECK(ni_rd32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_PARAMS_LENGTH) == 8u + 4u * 16u);
+    for (i = 0; i < NI_LAYER_TENSOR_COUNT; i++) {
+        tensor(NI_SECTION_LAYER, i)[NI_TEN_ENCODING] = NI_ENC_INT8_ROW;
+        expect(NI_ERR_TENSOR_ENCODING, "INT8_ROW layer tensor in an AF8 model");
+    }
+    tensor(NI_SECTION_EMBEDDINGS, 0)[NI_TEN_ENCODING] = NI_ENC_ADAPTIVFLOAT; expect(NI_ERR_TENSOR_ENCODING, "AF8 word embeddings");
+    tensor(NI_SECTION_EMBEDDINGS, 1)[NI_TEN_ENCODING] = NI_ENC_ADAPTIVFLOAT; expect(NI_ERR_TENSOR_ENCODING, "AF8 position embeddings");
+    tensor(NI_SECTION_EXIT_HEADS, 1)[NI_TEN_ENCODING] = NI_ENC_ADAPTIVFLOAT; expect(NI_ERR_TENSOR_ENCODING, "AF8 classifier");
+    tensor(NI_SECTION_EXIT_HEADS, 0)[NI_TEN_ENCODING] = NI_ENC_BINARY_S8; expect(NI_ERR_TENSOR_ENCODING, "BINARY_S8 pooler in AF8");
+    tb_wr32(sec(NI_SECTION_MODEL) + 36, NI_SCHEME_INT8); expect(NI_ERR_TENSOR_ENCODING, "AF8 tensors in an INT8 model");
+    tb_wr32(sec(NI_SECTION_MODEL) + 36, 3); expect(NI_ERR_MODEL_DIMS, "scheme 3");
+    tb_wr32(sec(NI_SECTION_MODEL) + 36, 5); expect(NI_ERR_MODEL_DIMS, "scheme 5");
+    add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH, -4); expect(NI_ERR_TENSOR_SIZE, "AF8 data length - 4");
+    add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_PARAMS_LENGTH, 4); expect(NI_ERR_TENSOR_SIZE, "AF8 params length + 4");
+    add32(tensor(NI_SECTION_EXIT_HEADS, 0) + NI_TEN_PARAMS_LENGTH, -4); expect(NI_ERR_TENSOR_SIZE, "AF8 params length - 4");
+    tb_wr32(params(NI_SECTION_LAYER, 0), 0x80000000u); expect(NI_ERR_TENSOR_PARAMS, "AF8 multiplier -2^31");
+    tb_wr32(params(NI_SECTION_LAYER, 1) + 4, 0); expect(NI_ERR_TENSOR_PARAMS, "AF8 shift 0");
+    tb_wr32(params(NI_SECTION_LAYER, 2) + 4, 63); expect(NI_ERR_TENSOR_PARAMS, "AF8 shift 63");
+    tb_wr32(params(NI_SECTION_LAYER, 3) + 8 + 4 * 7, (1u << 30) + 1u); expect(NI_ERR_TENSOR_PARAMS, "AF8 bias 2^30 + 1");
+    tb_wr32(params(NI_SECTION_EMBEDDINGS, 2) + 8, (uint32_t)-(1L << 30) - 1u); expect(NI_ERR_TENSOR_PARAMS, "AF8 bias -2^30 - 1");
+    tb_wr32(params(NI_SECTION_LAYER, 3) + 8 + 4 * 7, 1u << 30); tb_wr32(params(NI_SECTION_LAYER, 3) + 8, (uint32_t)-(1L << 30));
+    tb_wr32(params(NI_SECTION_LAYER, 3), 0x7FFFFFFFu); tb_wr32(params(NI_SECTION_LAYER, 3) + 4, 62);
+    expect(NI_OK, "AF8 biases +-2^30, multiplier 2^31 - 1, shift 62");
+    memset((uint8_t *)(sec(NI_SECTION_LAYER) + ni_rd32(tensor(NI_SECTION_LAYER, 5) + NI_TEN_DATA_OFFSET)), 0x80, 8u * 16u);
+    expect(NI_OK, "AF8 codes 0x80 (zero)");
+    /* an INT8 model may not carry it */
+    make = tb_default_options;
+    fresh();
+    tensor(NI_SECTION_LAYER, 2)[NI_TEN_ENCODING] = NI_ENC_ADAPTIVFLOAT; expect(NI_ERR_TENSOR_ENCODING, "AF8 value in an INT8 model");
+}
+
 int main(void)
 {
     ni_image img;
@@ -513,5 +554,6 @@ int main(void)
     wr24(nmap(29) + NI_NORM_POOL_SIZE, 0x110000u); expect(NI_ERR_NORMALIZER, "pool code point past U+10FFFF");
     w1a1_cases();
     w1a1_s8_cases();
+    af8_cases();
     return ni_test_finish("image_tamper");
 }

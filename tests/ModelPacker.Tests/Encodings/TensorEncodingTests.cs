@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using ModelPacker.Encodings;
 using ModelPacker.FlashImage;
 using ModelPacker.IntegerRuntime;
+using ModelPacker.IntegerRuntime.Kernels;
 
 namespace ModelPacker.Tests.Encodings;
 
@@ -45,9 +46,17 @@ public class TensorEncodingTests
             return new QuantizedTensor(rows, cols, w, bp, r.Next(-128, 128));
         }
         for (int k = 0; k < w.Length; k++) w[k] = (sbyte)r.Next(-128, 128);
+        if (e == TensorEncoding.AdaptivFloat) // codes; one multiplier and shift for the tensor
+        {
+            int mult = r.Next(0, int.MaxValue), shift = r.Next(1, 63);
+            return new QuantizedTensor(rows, cols, w, Enumerable.Range(0, rows).Select(_ => new RowParams(r.Next(-(1 << 30), 1 << 30), mult, shift)).ToArray());
+        }
         var p = Enumerable.Range(0, rows).Select(_ => new RowParams(r.Next(-(1 << 30), 1 << 30), r.Next(0, int.MaxValue), r.Next(1, 63))).ToArray();
         return new QuantizedTensor(rows, cols, w, p);
     }
+
+    /// <summary>What the GEMM multiplies for stored weight w: the AdaptivFloat code's value, else w itself.</summary>
+    private static int WeightValue(TensorEncoding e, sbyte w) => e == TensorEncoding.AdaptivFloat ? AdaptivFloatKernels.Values[(byte)w] : w;
 
     public static TheoryData<TensorEncoding> Encodings() => new(TensorEncodings.Implemented.Select(e => e.Id));
     /// <summary>The encodings that are GEMM operands (binary_embed is only looked up).</summary>
@@ -58,14 +67,14 @@ public class TensorEncodingTests
     [Fact]
     public void TheTableHasEveryImplementedEncodingOnceAndNoReservedOne()
     {
-        Assert.Equal([TensorEncoding.Int8Row, TensorEncoding.Binary, TensorEncoding.BinaryEmbed, TensorEncoding.BinarySign, TensorEncoding.BinaryS8],
+        Assert.Equal([TensorEncoding.Int8Row, TensorEncoding.Binary, TensorEncoding.BinaryEmbed, TensorEncoding.BinarySign, TensorEncoding.BinaryS8, TensorEncoding.AdaptivFloat],
             TensorEncodings.Implemented.Select(e => e.Id));
-        Assert.Equal([true, true, false, true, true], TensorEncodings.Implemented.Select(e => e.HasGemm));
-        Assert.Equal([true, true, true, false, false], TensorEncodings.Implemented.Select(e => e.HasEmbed));
-        Assert.Equal([false, true, true, true], TensorEncodings.Implemented.Where(e => e.HasGemm).Select(e => e.PacksInput));
-        foreach (var id in new[] { TensorEncoding.Gobo3, TensorEncoding.Int4, TensorEncoding.Ipq, TensorEncoding.AdaptivFloat, TensorEncoding.Fp32, (TensorEncoding)0, (TensorEncoding)200 })
+        Assert.Equal([true, true, false, true, true, true], TensorEncodings.Implemented.Select(e => e.HasGemm));
+        Assert.Equal([true, true, true, false, false, false], TensorEncodings.Implemented.Select(e => e.HasEmbed));
+        Assert.Equal([false, true, true, true, false], TensorEncodings.Implemented.Where(e => e.HasGemm).Select(e => e.PacksInput));
+        foreach (var id in new[] { TensorEncoding.Gobo3, TensorEncoding.Int4, TensorEncoding.Ipq, TensorEncoding.Fp32, (TensorEncoding)0, (TensorEncoding)200 })
             Assert.Null(TensorEncodings.Find(id));
-        Assert.Equal(["int8_row", "binary", "binary_embed", "binary_sign", "binary_s8"], TensorEncodings.Implemented.Select(e => e.Name));
+        Assert.Equal(["int8_row", "binary", "binary_embed", "binary_sign", "binary_s8", "adaptivfloat"], TensorEncodings.Implemented.Select(e => e.Name));
     }
 
     [Theory]
@@ -120,7 +129,7 @@ public class TensorEncodingTests
                 for (int row = r0; row < r1; row++)
                 {
                     long want = 0;
-                    for (int c = 0; c < cols; c++) want += q.Weights[row * cols + c] * q.InputValue(x[tok * xStride + c]);
+                    for (int c = 0; c < cols; c++) want += WeightValue(id, q.Weights[row * cols + c]) * q.InputValue(x[tok * xStride + c]);
                     Assert.Equal(want, acc[tok * accStride + row - r0]);
                 }
             for (int tok = 0; tok < n; tok++)                                   // outside the tile: untouched
@@ -146,6 +155,45 @@ public class TensorEncodingTests
             for (int c = 0; c < q.Cols; c++)
                 Assert.Equal(c - 30 + FixedPoint.RoundShift((long)q.Weights[row * q.Cols + c] * p.Multiplier, p.Shift), output[c]);
         }
+    }
+
+    [Fact]
+    public void AdaptivFloatIsOneCodeByteAWeightThenOneRequantizationAndABiasARow()
+    {
+        var w = new sbyte[] { 0x00, 0x01, 0x7F, unchecked((sbyte)0x80), unchecked((sbyte)0xFF), 0x10, 0x20, 0x0F };
+        var t = AdaptivFloatEncoding.Instance.Encode(new QuantizedTensor(2, 4, w, [new RowParams(-7, 1 << 30, 40), new RowParams(1 << 30, 1 << 30, 40)]), "t");
+        Assert.Equal(w.Select(v => (byte)v), t.Data);
+        Assert.Equal([1 << 30, 40, -7, 1 << 30], Enumerable.Range(0, 4).Select(k => BinaryPrimitives.ReadInt32LittleEndian(t.Params.AsSpan(4 * k))));
+        Assert.Equal(new RowParams(1 << 30, 1 << 30, 40), t.RowParams(1));
+        // the table: zero codes, the smallest and largest magnitudes, a sign, one binade up
+        Assert.Equal([0, 17, 3968, 0, -3968, 32, 64, 31], w.Select(v => (int)AdaptivFloatKernels.Values[(byte)v]));
+        Assert.False(AdaptivFloatEncoding.Instance.HasEmbed);
+        var shifts = new QuantizedTensor(2, 4, w, [new RowParams(0, 5, 40), new RowParams(0, 5, 41)]);
+        Assert.Equal("ffn: row 1 requantizes by (5, 41), row 0 by (5, 40); adaptivfloat has one for the tensor",
+            Assert.Throws<InvalidDataException>(() => AdaptivFloatEncoding.Instance.Encode(shifts, "ffn")).Message);
+        Assert.Contains("ffn: 6 columns", Assert.Throws<InvalidDataException>(() => AdaptivFloatEncoding.Instance.Encode(
+            new QuantizedTensor(1, 6, new sbyte[6], [new RowParams(0, 5, 40)]), "ffn")).Message);
+    }
+
+    [Fact]
+    public void AdaptivFloatParamsValidationNamesTheField()
+    {
+        var t = AdaptivFloatEncoding.Instance.Encode(RandomTensor(TensorEncoding.AdaptivFloat, 4, 64, new Random(4)), "t");
+        string? Check(Action<byte[]> change, int cols = 64)
+        {
+            var p = (byte[])t.Params.Clone();
+            change(p);
+            return AdaptivFloatEncoding.Instance.ValidateParams(p, 4, cols);
+        }
+        Assert.Null(Check(_ => { }));
+        Assert.Equal("multiplier -1 < 0", Check(p => BinaryPrimitives.WriteInt32LittleEndian(p, -1)));
+        Assert.Equal("shift 0 outside 1..62", Check(p => BinaryPrimitives.WriteInt32LittleEndian(p.AsSpan(4), 0)));
+        Assert.Equal("shift 63 outside 1..62", Check(p => BinaryPrimitives.WriteInt32LittleEndian(p.AsSpan(4), 63)));
+        Assert.Equal("row 2: bias 1073741825 outside +-2^30", Check(p => BinaryPrimitives.WriteInt32LittleEndian(p.AsSpan(16), (1 << 30) + 1)));
+        Assert.Null(Check(p => BinaryPrimitives.WriteInt32LittleEndian(p.AsSpan(16), -(1 << 30))));
+        Assert.Equal("66 columns: adaptivfloat needs a multiple of 4 up to 1024", Check(_ => { }, cols: 66));
+        Assert.Equal("1028 columns: adaptivfloat needs a multiple of 4 up to 1024", Check(_ => { }, cols: 1028));
+        Assert.Equal("params are 23 bytes, 4 rows need 24", AdaptivFloatEncoding.Instance.ValidateParams(t.Params.AsSpan(0, 23), 4, 64));
     }
 
     [Fact]

@@ -216,6 +216,9 @@ public partial class SpecConsistencyTests
             ["NI_BINARY_S8_HEADER_BYTES"] = ModelPacker.Encodings.BinaryS8Encoding.HeaderBytes,
             ["NI_BINARY_S8_ROW_BYTES"] = ModelPacker.Encodings.BinaryS8Encoding.RowBytes,
             ["NI_BINARY_S8_TABLE_BYTES_PER_COL"] = ModelPacker.Encodings.BinaryS8Encoding.TableBytesPerCol,
+            ["NI_AF8_HEADER_BYTES"] = ModelPacker.Encodings.AdaptivFloatEncoding.HeaderBytes,
+            ["NI_AF8_ROW_BYTES"] = ModelPacker.Encodings.AdaptivFloatEncoding.RowBytes,
+            ["NI_AF8_MAX_COLS"] = ModelPacker.Encodings.AdaptivFloatEncoding.MaxCols,
             ["NI_QP_TABLE_SOFTMAX"] = (long)QuantTables.Softmax,
             ["NI_BINARY_MIN_THRESHOLD"] = ModelPacker.Encodings.BinaryEncoding.MinThreshold, ["NI_BINARY_MAX_THRESHOLD"] = ModelPacker.Encodings.BinaryEncoding.MaxThreshold,
             ["NI_LN_GAIN_SHIFT"] = ModelPacker.IntegerRuntime.IntegerKernels.LnGainShift, ["NI_LN_XN_FRAC_BITS"] = ModelPacker.IntegerRuntime.IntegerKernels.LnNormFracBits,
@@ -294,6 +297,23 @@ public partial class SpecConsistencyTests
         var t = ModelPacker.Encodings.BinaryS8Encoding.Instance.Encode(new ModelPacker.Encodings.QuantizedTensor(1, 32,
             Enumerable.Repeat((sbyte)1, 32).ToArray(), [new(-2, 513, 9)]), "t");
         Assert.Equal([9, 0, 0, 0, 0, 0, 0, 0, 0xFE, 0xFF, 0x01, 0x02], t.Params.Select(b => (int)b));
+    }
+
+    [Fact]
+    public void NumericsAdaptivFloatParamsTableIsTheCodecsLayout()
+    {
+        // docs/numerics.md section 3g: i32 multiplier at 0, i32 shift at 4, then one i32 bias a row at 8 + 4r
+        var numerics = File.ReadAllText(Path.Combine(Root, "docs/numerics.md"));
+        var lines = numerics[numerics.IndexOf("## 3g.", StringComparison.Ordinal)..].Split('\n');
+        int start = Array.FindIndex(lines, l => l.StartsWith("| offset | type | field", StringComparison.Ordinal));
+        var rows = lines.Skip(start + 2).TakeWhile(l => l.StartsWith('|'))
+            .Select(l => l.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray()).ToList();
+        int h = ModelPacker.Encodings.AdaptivFloatEncoding.HeaderBytes, rb = ModelPacker.Encodings.AdaptivFloatEncoding.RowBytes;
+        Assert.Equal(["0", "4", $"{h} + {rb}r"], rows.Select(r => r[0]));
+        Assert.Equal(["i32", "i32", "i32"], rows.Select(r => r[1]));
+        var t = ModelPacker.Encodings.AdaptivFloatEncoding.Instance.Encode(new ModelPacker.Encodings.QuantizedTensor(2, 4,
+            new sbyte[8], [new(-2, 513, 9), new(3, 513, 9)]), "t");
+        Assert.Equal([513, 9, -2, 3], Enumerable.Range(0, 4).Select(k => BitConverter.ToInt32(t.Params, 4 * k)));
     }
 
     [Fact]

@@ -88,6 +88,37 @@ public class KernelBitExactnessTests
         Assert.Equal(16384 * cols, a[0]);
     }
 
+    [Theory]
+    [InlineData(1, 4, 1)]
+    [InlineData(7, 36, 3)]
+    [InlineData(33, 128, 12)]
+    [InlineData(3, 1024, 2)]
+    [InlineData(40, 384, 32)]
+    public void AdaptivFloatGemmMatchesForEveryTileIncludingTheLargestMagnitudes(int rows, int cols, int n)
+    {
+        var r = new Random(20250601 + rows * 4099 + cols);
+        var w = RandS8(rows * cols, r);   // every code byte, zero codes included
+        int xStride = cols + 4 * r.Next(0, 3);
+        var x = RandS8(n * xStride, r);
+        foreach (var fn in new[] { "ni_af8_gemm", "ni_af8_gemm_ref" })
+            for (int r0 = 0; r0 < rows; r0 += 5)
+            {
+                int r1 = Math.Min(rows, r0 + r.Next(1, 9)), stride = r1 - r0 + r.Next(0, 2);
+                var yc = new int[n * stride];
+                var ycs = new int[n * stride];
+                NativeKernels.Gemm(w, cols, x, xStride, n, r0, r1, yc, stride, fn);
+                AdaptivFloatKernels.Gemm((byte[])(Array)w, cols, x, xStride, n, r0, r1, ycs, stride);
+                Assert.Equal(ycs, yc);
+            }
+        Array.Fill(w, unchecked((sbyte)0xFF)); Array.Fill(x, (sbyte)-128);   // -3968 x -128 in every column
+        var a = new int[n * rows];
+        var b = new int[n * rows];
+        NativeKernels.Gemm(w, cols, x, xStride, n, 0, rows, a, rows, "ni_af8_gemm");
+        AdaptivFloatKernels.Gemm((byte[])(Array)w, cols, x, xStride, n, 0, rows, b, rows);
+        Assert.Equal(b, a);
+        Assert.Equal(3968 * 128 * cols, a[^1]);
+    }
+
     private static RowParams[] RandParams(int n, Random r) => Enumerable.Range(0, n)
         .Select(_ => new RowParams(r.Next(-(1 << 30), 1 << 30) >> r.Next(0, 30), r.Next(0, int.MaxValue), r.Next(20, 50))).ToArray();
 
@@ -98,6 +129,9 @@ public class KernelBitExactnessTests
         int shift = r.Next(1, 63);
         var bp = Enumerable.Range(0, rows).Select(_ => new RowParams(r.Next(short.MinValue, short.MaxValue + 1), r.Next(0, ushort.MaxValue + 1), shift)).ToArray();
         yield return BinaryEncoding.Instance.Encode(new QuantizedTensor(rows, 32, Enumerable.Repeat((sbyte)1, 32 * rows).ToArray(), bp, 0), "binary");
+        var one = RandParams(1, r)[0];
+        yield return AdaptivFloatEncoding.Instance.Encode(new QuantizedTensor(rows, 4, new sbyte[4 * rows],
+            RandParams(rows, r).Select(p => p with { Multiplier = one.Multiplier, Shift = one.Shift }).ToArray()), "adaptivfloat");
     }
 
     [Fact]

@@ -12,6 +12,7 @@ public class ModelBitExactnessTests
     [InlineData(14, "w1a1")]
     [InlineData(15, "w1a1-wide")]
     [InlineData(16, "w1a1-s8")]
+    [InlineData(17, "af8")]
     public void RandomModelsAgreeAtEveryLayer(int seed, string act)
     {
         // "w1a1": random binary tensors (int8 exit classifiers), Bi-Attention, attn_threshold -2 or 3; "w1a1-wide":
@@ -22,6 +23,7 @@ public class ModelBitExactnessTests
             "w1a1-wide" => W1A1TestModels.Random(seed, W1A1TestModels.Dims(h: 128, heads: 2, i: 128, positions: 40), attentionThreshold: 1),
             // poolers of exits 0 and 2 over the int8 h[CLS] (binary_s8), exit 1's over its sign bits
             "w1a1-s8" => W1A1TestModels.Random(seed, attentionThreshold: 2, s8Poolers: 0b101),
+            "af8" => TestModels.RandomAf8(seed), // AdaptivFloat linear weights, the int8 layer
             _ => TestModels.RandomQuantized(seed, act),
         };
         using var native = new NativeModel(m);

@@ -65,4 +65,12 @@ internal static class TestModels
         var scales = Calibrator.Calibrate(p, RandomSequences(seed + 1, 40, p.Config.VocabSize, p.Config.MaxPositionEmbeddings));
         return Int8Quantizer.Quantize(p, scales);
     }
+
+    /// <summary>A random model in scheme af8 (AdaptivFloat linear weights), calibrated as <see cref="RandomQuantized"/>.</summary>
+    public static IntegerModel RandomAf8(int seed)
+    {
+        var p = RandomParameters(seed);
+        var scales = Calibrator.Calibrate(p, RandomSequences(seed + 1, 40, p.Config.VocabSize, p.Config.MaxPositionEmbeddings));
+        return AdaptivFloatQuantizer.Quantize(p, scales);
+    }
 }

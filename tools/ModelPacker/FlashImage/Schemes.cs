@@ -57,7 +57,10 @@ public static class Schemes
         TensorEncoding.Int8Row, TensorEncoding.Int8Row, 0, QuantTables.Softmax, false, SoftmaxAttentionBlock.Instance);
     public static readonly Scheme W1A1 = new(SchemeId.W1A1, "w1a1", 32, TensorEncoding.Binary, TensorEncoding.Int8Row,
         TensorEncoding.BinaryEmbed, TensorEncoding.BinarySign, TensorEncoding.BinaryS8, QuantTables.None, true, BiAttentionBlock.Instance);
-    private static readonly Scheme[] All = [Int8, W1A1];
+    /// <summary>The int8 layer with AdaptivFloat linear weights; embedding tables and exit classifiers stay int8 rows.</summary>
+    public static readonly Scheme Af8 = new(SchemeId.Af8, "af8", 4, TensorEncoding.AdaptivFloat, TensorEncoding.Int8Row,
+        TensorEncoding.Int8Row, TensorEncoding.AdaptivFloat, 0, QuantTables.Softmax, false, SoftmaxAttentionBlock.Instance);
+    private static readonly Scheme[] All = [Int8, W1A1, Af8];
 
     public static Scheme? Find(SchemeId id) => All.FirstOrDefault(s => s.Id == id);
     public static Scheme Get(SchemeId id) => Find(id) ?? throw new InvalidDataException($"scheme {(uint)id} is unknown");

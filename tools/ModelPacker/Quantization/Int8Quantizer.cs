@@ -15,10 +15,20 @@ public static class Int8Quantizer
     /// <summary>The scheme this quantizer produces; every tensor gets the encoding the scheme gives it.</summary>
     public static readonly Scheme Scheme = Schemes.Int8;
 
-    public static IntegerModel Quantize(AlbertParameters p, ActivationScales s)
+    /// <summary>A linear layer [out, in] with its bias, quantized between two calibrated activation scales.</summary>
+    public delegate EncodedTensor LinearQuantizer(NamedTensor weight, NamedTensor bias, double inScale, double outScale);
+
+    public static IntegerModel Quantize(AlbertParameters p, ActivationScales s) => Quantize(p, s, Scheme, Linear);
+
+    /// <summary>
+    /// The int8 model with its linear layers (mapping-in, Q, K, V, dense, FFN, FFN output, the poolers) quantized by
+    /// <paramref name="linear"/> into <paramref name="scheme"/>'s encoding: the embedding tables and exit classifiers
+    /// stay int8 rows, activations, QUANT_PARAMS and the softmax attention are the int8 scheme's (scheme af8).
+    /// </summary>
+    public static IntegerModel Quantize(AlbertParameters p, ActivationScales s, Scheme scheme, LinearQuantizer linear)
     {
         var c = p.Config;
-        var dims = ValidDims(c, Scheme);
+        var dims = ValidDims(c, scheme);
         // Token type 0 is the same for every token: fold it into the position rows.
         var pos = new float[c.MaxPositionEmbeddings * c.EmbeddingSize];
         for (int r = 0; r < c.MaxPositionEmbeddings; r++)
@@ -27,20 +37,20 @@ public static class Int8Quantizer
 
         var exits = new IntegerExit[c.NumHiddenLayers];
         for (int l = 0; l < exits.Length; l++)
-            exits[l] = new IntegerExit(Linear(p.Exits[l].PoolerWeight, p.Exits[l].PoolerBias, s.Hidden, s.TanhInput[l]), Classifier(p.Exits[l]));
-        var qp = QuantParamsOf(p, s);
+            exits[l] = new IntegerExit(linear(p.Exits[l].PoolerWeight, p.Exits[l].PoolerBias, s.Hidden, s.TanhInput[l]), Classifier(p.Exits[l]));
+        var qp = QuantParamsOf(p, s, 0, scheme);
         var model = new IntegerModel
         {
             Dims = dims,
             WordEmbeddings = Embedding(p.WordEmbeddings.Data, c.VocabSize, c.EmbeddingSize, s.EmbeddingSum, p.WordEmbeddings.Name),
             PositionEmbeddings = Embedding(pos, c.MaxPositionEmbeddings, c.EmbeddingSize, s.EmbeddingSum, p.PositionEmbeddings.Name),
-            EmbeddingMappingIn = Linear(p.EmbeddingProjectionWeight, p.EmbeddingProjectionBias, s.EmbeddingNorm, s.Hidden),
-            Query = Linear(p.QueryWeight, p.QueryBias, s.Hidden, s.Query),
-            Key = Linear(p.KeyWeight, p.KeyBias, s.Hidden, s.Key),
-            Value = Linear(p.ValueWeight, p.ValueBias, s.Hidden, s.Value),
-            AttentionDense = Linear(p.AttentionOutputWeight, p.AttentionOutputBias, s.Context, s.AttentionSum),
-            Ffn = Linear(p.FfnWeight, p.FfnBias, s.AttentionNorm, s.GeluInput),
-            FfnOutput = Linear(p.FfnOutputWeight, p.FfnOutputBias, s.GeluOutput, s.FullSum),
+            EmbeddingMappingIn = linear(p.EmbeddingProjectionWeight, p.EmbeddingProjectionBias, s.EmbeddingNorm, s.Hidden),
+            Query = linear(p.QueryWeight, p.QueryBias, s.Hidden, s.Query),
+            Key = linear(p.KeyWeight, p.KeyBias, s.Hidden, s.Key),
+            Value = linear(p.ValueWeight, p.ValueBias, s.Hidden, s.Value),
+            AttentionDense = linear(p.AttentionOutputWeight, p.AttentionOutputBias, s.Context, s.AttentionSum),
+            Ffn = linear(p.FfnWeight, p.FfnBias, s.AttentionNorm, s.GeluInput),
+            FfnOutput = linear(p.FfnOutputWeight, p.FfnOutputBias, s.GeluOutput, s.FullSum),
             Exits = exits,
             QuantParams = qp,
         };
