@@ -8,7 +8,7 @@ namespace ModelPacker.Cli;
 
 /// <summary>
 /// The teacher <c>train</c> uses when no <c>--teacher</c> is given: the directory <c>modelpacker teacher</c> would
-/// write for this data, kept under the embedding cache in teachers/&lt;dataset&gt;-&lt;hash&gt;, where the hash covers the
+/// write for this data (the same head; the test split is not encoded, so teacher.json has no test scores), kept under the embedding cache in teachers/&lt;dataset&gt;-&lt;hash&gt;, where the hash covers the
 /// encoder, the intents and every utterance of the three splits. The first run fits it (encoding what the cache
 /// lacks); later runs on the same data reuse it.
 /// </summary>
@@ -28,7 +28,7 @@ internal static class CachedTeacher
             return dir;
         }
         var embedder = new CachedEmbedder(encoder, EmbeddingCacheFile.PathFor(cacheDir, encoder.EncoderId));
-        var run = TeacherTraining.Run(data, embedder, null, null, cancellation);
+        var run = TeacherTraining.Run(data, embedder, null, null, cancellation, scoreTest: false);
         string summary = TeacherSummary.ToJson(run, data.SourcePath);
         AtomicDirectory.Publish(dir, d => File.Exists(Path.Combine(d, TeacherHeadFile.FileName)), temp =>
         {
