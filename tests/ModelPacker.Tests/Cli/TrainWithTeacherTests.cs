@@ -90,6 +90,17 @@ public class TrainWithTeacherTests(SnipsTeacherFixture f) : IClassFixture<SnipsT
         Assert.Equal(File.ReadAllBytes(Path.Combine(first, CheckpointDirectory.WeightsFile)), File.ReadAllBytes(Path.Combine(second, CheckpointDirectory.WeightsFile)));
     }
 
+    [Fact]
+    public void The_recipe_counts_the_transfer_copies_the_config_asks_for_in_an_epochs_steps()
+    {
+        string config = f["no-copies.json"];
+        File.WriteAllText(config, File.ReadAllText(f.Config).TrimEnd().TrimEnd('}') + ", \"distil\": { \"transfer_copies\": 0 } }");
+        var run = CliRun.Of("train", "--data", f.Data, "--config", config, "--teacher", f.TeacherDir, "--cache", f.Cache, "--out", f["no-copies"]);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("= 875 steps at 1 per epoch, within", run.Out); // 21 utterances in batches of 32; with a copy each, 2
+        Assert.Matches(@"Teacher +.*: 21 utterances \+ 0 transfer copies", run.Out);
+    }
+
     private static TrainConfig TrainConfig_(string checkpoint) => TrainConfig.Load(Path.Combine(checkpoint, TrainCommand.TrainConfigFile));
 
     [Fact]

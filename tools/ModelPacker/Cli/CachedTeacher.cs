@@ -14,14 +14,14 @@ namespace ModelPacker.Cli;
 /// </summary>
 internal static class CachedTeacher
 {
-    public static string Directory(string cacheDir, IntentDataset data, string encoderId) =>
+    public static string PathFor(string cacheDir, IntentDataset data, string encoderId) =>
         Path.Combine(cacheDir, "teachers", $"{Safe(data.Name)}-{Key(data, encoderId)}");
 
     /// <summary>The teacher directory for <paramref name="data"/>, fitted with <paramref name="encoder"/> when it is not
     /// in the cache yet; prints one line saying which.</summary>
     public static string Ensure(CliEnvironment env, IntentDataset data, string cacheDir, ISentenceEmbedder encoder, CancellationToken cancellation)
     {
-        string dir = Directory(cacheDir, data, encoder.EncoderId);
+        string dir = PathFor(cacheDir, data, encoder.EncoderId);
         if (File.Exists(Path.Combine(dir, TeacherHeadFile.FileName)))
         {
             env.Out.WriteLine($"Teacher head   {dir} (fitted earlier on this data)");

@@ -62,12 +62,14 @@ internal static class TrainCommand
         // Fail before hours of training, not after.
         CheckOutput(outDir);
         bool withTeacher = teacherDir != NoTeacher;
-        if (configPath is not null) TrainConfig.Load(configPath); // a bad file fails before the data is read
+        // A bad file fails before the data is read; its transfer copies (if it sets them) count in the recipe's epochs.
+        var fileConfig = configPath is null ? null : TrainConfig.Load(configPath);
+        int transferCopies = withTeacher ? (fileConfig?.Distil ?? new DistilConfig()).TransferCopies : 0;
         var dataset = DatasetLoader.Load(dataPath, datasetOptions);
         if (dataset.Train.Count == 0) throw new InvalidDataException($"{dataPath}: no training utterances");
 
         var clock = Stopwatch.StartNew();
-        var (trainConfig, choices) = DefaultRecipe.Choose(dataset, withTeacher ? new DistilConfig().TransferCopies : 0);
+        var (trainConfig, choices) = DefaultRecipe.Choose(dataset, transferCopies);
         IReadOnlyList<string> overridden = [];
         if (configPath is not null) (trainConfig, overridden) = TrainConfig.LoadOverrides(configPath, trainConfig);
         if (trainConfig.Distil is not null && !withTeacher)
