@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job on the bundled default model (models/snips, trained from SNIPS with configs/snips.json):
+# The main job on the bundled default model (models/snips, trained from SNIPS with models/snips/train_config.json):
 #   1. classify a few utterances with the fp32 checkpoint (every exit layer's intent and entropy);
 #   2. pack it into an int8 flash image for the ESP32-WROVER profile, calibrate the early-exit thresholds on the
 #      validation split, and verify the image (structure, CRCs, embedded test vectors);

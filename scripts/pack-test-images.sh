@@ -80,14 +80,14 @@ JSON
 { "epochs": 1, "batch_size": 32, "learning_rate": 0.002, "binarize": { "activation_binarizer": "elastic", "calibration_utterances": 64 } }
 JSON
   echo "pack-test-images: tiny w1a1 model on snips -> $out/tiny-w1a1.nii"
-  dotnet "$dll" train --data "$datasets/snips" --config "$tiny/teacher.json" --out "$tiny/teacher" >"$tiny/train.log"
+  dotnet "$dll" train --data "$datasets/snips" --config "$tiny/teacher.json" --teacher none --out "$tiny/teacher" >"$tiny/train.log"
   dotnet "$dll" binarize --teacher "$tiny/teacher" --data "$datasets/snips" --config "$tiny/student.json" --out "$tiny/student" >"$tiny/binarize.log"
   dotnet "$dll" pack --model "$tiny/student" --scheme w1a1 --calibration-data "$datasets/snips" --test-vectors 32 --out "$out/tiny-w1a1.nii"
 fi
 dotnet "$dll" verify "$out/tiny-w1a1.nii"
 packed=$((packed + 1))
 if [ ! -f "$out/tiny-w1a1-s8.nii" ] || [ "$dll" -nt "$out/tiny-w1a1-s8.nii" ]; then
-  [ -d "$tiny/teacher" ] || dotnet "$dll" train --data "$datasets/snips" --config "$tiny/teacher.json" --out "$tiny/teacher" >"$tiny/train.log"
+  [ -d "$tiny/teacher" ] || dotnet "$dll" train --data "$datasets/snips" --config "$tiny/teacher.json" --teacher none --out "$tiny/teacher" >"$tiny/train.log"
   cat >"$tiny/student-s8.json" <<'JSON'
 { "epochs": 1, "batch_size": 32, "learning_rate": 0.002, "binarize": { "activation_binarizer": "sign", "pooler_input": "int8", "calibration_utterances": 64 } }
 JSON

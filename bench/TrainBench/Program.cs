@@ -1,5 +1,5 @@
 // Training throughput of the tiny ALBERT, cold and steady (full training runs: `modelpacker train`).
-//   throughput [--config configs/snips.json] [--data <dataset>] [--window 40] [--tolerance 3] [--max-warmup-steps 1200]
+//   throughput [--config models/snips/train_config.json] [--data <dataset>] [--window 40] [--tolerance 3] [--max-warmup-steps 1200]
 //              [--steady-steps <one epoch>]
 //   → table + bench/results/train-throughput.{md,json}
 using System.Diagnostics;
@@ -16,7 +16,7 @@ string repo = RepoRoot.Find();
 string datasets = Environment.GetEnvironmentVariable("NANO_INTENT_DATASETS") ?? Path.GetFullPath(Path.Combine(repo, "..", "shared", "datasets"));
 try
 {
-    var options = BenchOptions.Parse(args, Path.Combine(repo, "configs", "snips.json"), Path.Combine(datasets, "snips"));
+    var options = BenchOptions.Parse(args, Path.Combine(repo, "models", "snips", "train_config.json"), Path.Combine(datasets, "snips"));
     // A mistyped path must not silently benchmark the built-in defaults.
     if (!File.Exists(options.ConfigPath)) throw new InvalidDataException($"{options.ConfigPath}: no such training config (--config)");
     return Throughput(options, TrainConfig.Load(options.ConfigPath));

@@ -2,19 +2,19 @@
 # The real epoch time, to set against TrainBench's implied one: runs `modelpacker train` (built with
 # `dotnet build nano.sln -c Release`), reads the per-epoch table it prints (cumulative time at the end of each epoch,
 # after that epoch's validation pass) and writes bench/results/train-epoch-time.md with the command and the load.
-#   bench/TrainBench/real-epoch-time.sh [dataset dir] [config]     (defaults: ../shared/datasets/snips, configs/snips.json)
+#   bench/TrainBench/real-epoch-time.sh [dataset dir] [config]     (defaults: ../shared/datasets/snips, models/snips/train_config.json: the bundled model's labels-only config)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 data="${1:-${NANO_INTENT_DATASETS:-$root/../shared/datasets}/snips}"
-config="${2:-configs/snips.json}"
+config="${2:-models/snips/train_config.json}"
 dll=tools/ModelPacker/bin/Release/net10.0/modelpacker.dll
 [[ -f "$dll" ]] || { echo "error: $dll missing: run dotnet build nano.sln -c Release first" >&2; exit 1; }
 work="$(mktemp -d "${TMPDIR:-/tmp}/real-epoch-time.XXXXXX")"
 tmp=
 pid=
 trap '[[ -n "$pid" ]] && kill "$pid" 2>/dev/null; rm -rf "$work" ${tmp:+"$tmp"}' EXIT
-command="dotnet $dll train --data $data --config $config --out $work/model"
+command="dotnet $dll train --data $data --config $config --teacher none --out $work/model"
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 started="$(date -u '+%Y-%m-%d %H:%M UTC')"
 # While it runs, note wall time and the process's CPU ticks when each epoch's first progress line appears (after

@@ -19,7 +19,7 @@ public sealed class BinarizeFixture : IDisposable
         File.WriteAllText(StudentConfig, """
             { "epochs": 2, "batch_size": 8, "learning_rate": 0.002, "binarize": { "calibration_utterances": 16, "hidden_weight": 1, "dmd_weight": 0.5 } }
             """);
-        Teacher = CliRun.Of("train", "--data", DataDir, "--config", _temp["teacher.json"], "--out", TeacherDir);
+        Teacher = CliRun.Of("train", "--data", DataDir, "--config", _temp["teacher.json"], "--teacher", "none", "--out", TeacherDir);
         Student = CliRun.Of("binarize", "--teacher", TeacherDir, "--data", DataDir, "--config", StudentConfig, "--activation", "elastic", "--out", StudentDir);
     }
 

@@ -12,7 +12,7 @@ public sealed class CliFixture : IDisposable
         DataDir = TinyIntentData.WriteDataset(_temp["data"]);
         ConfigPath = TinyIntentData.WriteConfig(_temp["tiny.json"]);
         ModelDir = _temp["model"];
-        Train = CliRun.Of("train", "--data", DataDir, "--config", ConfigPath, "--out", ModelDir);
+        Train = CliRun.Of("train", "--data", DataDir, "--config", ConfigPath, "--teacher", "none", "--out", ModelDir);
     }
 
     public string DataDir { get; }

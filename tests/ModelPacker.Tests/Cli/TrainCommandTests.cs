@@ -31,7 +31,7 @@ public class TrainCommandTests(CliFixture fixture) : IClassFixture<CliFixture>
         using var temp = new TempDirectory();
         string data = TinyIntentData.WriteDataset(temp["data"]);
         File.AppendAllText(Path.Combine(data, "train.jsonl"), "{\"text\": \"broken\", \n");
-        var run = CliRun.Of("train", "--data", data, "--config", fixture.ConfigPath, "--out", temp["out"]);
+        var run = CliRun.Of("train", "--data", data, "--config", fixture.ConfigPath, "--teacher", "none", "--out", temp["out"]);
         Assert.Equal(1, run.ExitCode);
         var line = Assert.Single(run.ErrorLines);
         Assert.StartsWith("error: " + Path.Combine(data, "train.jsonl") + ":", line);
@@ -44,7 +44,7 @@ public class TrainCommandTests(CliFixture fixture) : IClassFixture<CliFixture>
     {
         using var temp = new TempDirectory();
         File.WriteAllText(temp["bad.json"], "{ \"epochs\": 0 }");
-        var run = CliRun.Of("train", "--data", fixture.DataDir, "--config", temp["bad.json"], "--out", temp["out"]);
+        var run = CliRun.Of("train", "--data", fixture.DataDir, "--config", temp["bad.json"], "--teacher", "none", "--out", temp["out"]);
         Assert.Equal(1, run.ExitCode);
         var line = Assert.Single(run.ErrorLines);
         Assert.Contains(temp["bad.json"], line);
@@ -68,7 +68,7 @@ public class TrainCommandTests(CliFixture fixture) : IClassFixture<CliFixture>
         using var temp = new TempDirectory();
         Directory.CreateDirectory(temp["keep"]);
         File.WriteAllText(Path.Combine(temp["keep"], "thesis.tex"), "precious");
-        var run = CliRun.Of("train", "--data", fixture.DataDir, "--config", fixture.ConfigPath, "--out", temp["keep"]);
+        var run = CliRun.Of("train", "--data", fixture.DataDir, "--config", fixture.ConfigPath, "--teacher", "none", "--out", temp["keep"]);
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("is not a checkpoint directory", Assert.Single(run.ErrorLines));
         Assert.Equal("", run.Out);
@@ -120,7 +120,7 @@ public class InteractiveProgressTests(CliFixture fixture) : IClassFixture<CliFix
         });
         var env = new ModelPacker.Cli.CliEnvironment { Out = output, Error = error, Console = console, Interactive = true };
 
-        int code = ModelPacker.Cli.CommandTree.Run(["train", "--data", fixture.DataDir, "--config", fixture.ConfigPath, "--out", temp["m"]], env);
+        int code = ModelPacker.Cli.CommandTree.Run(["train", "--data", fixture.DataDir, "--config", fixture.ConfigPath, "--teacher", "none", "--out", temp["m"]], env);
         Assert.True(code == 0, error.ToString());
         Assert.Contains("epoch 3/3", output.ToString());
         Assert.Contains("left", output.ToString());

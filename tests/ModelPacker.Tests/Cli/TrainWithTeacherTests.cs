@@ -1,4 +1,6 @@
 using ModelPacker.Checkpoints;
+using ModelPacker.Data;
+using ModelPacker.Training;
 using ModelPacker.Cli;
 using ModelPacker.Model;
 using ModelPacker.Teacher;
@@ -59,6 +61,49 @@ public class TrainWithTeacherTests(SnipsTeacherFixture f) : IClassFixture<SnipsT
     }
 
     [Fact]
+    public void Without_teacher_train_fits_one_in_the_cache_then_reuses_it_and_the_config_overrides_the_recipe()
+    {
+        string first = f["default-1"], second = f["default-2"];
+        var run = CliRun.Of("train", "--data", f.Data, "--config", f.Config, "--cache", f.Cache, "--out", first);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal("", run.Error);
+        string teachers = Path.Combine(f.Cache, "teachers");
+        string dir = Assert.Single(Directory.GetDirectories(teachers));
+        Assert.True(File.Exists(Path.Combine(dir, TeacherHeadFile.FileName)));
+        Assert.Contains($"Teacher head   {dir}: ", run.Out);
+        Assert.Contains("CE + 1·KD(T=1)", run.Out);
+        Assert.Matches(@"Recipe +vocab \d+ \(from ", run.Out);
+        Assert.Matches(@"max_length \d+ \(from [^—]*— overridden", run.Out);
+        Assert.Matches(@"Overrides +vocab_size, embedding_size", run.Out);
+
+        // Keys the config leaves out are the recipe's: this data has 3 utterances per intent, so dropout 0.05, not 0.1.
+        var kept = TrainConfig_(first);
+        var (recipe, _) = DefaultRecipe.Choose(DatasetLoader.Load(f.Data), 1);
+        Assert.Equal(recipe.TokenDropout, kept.TokenDropout);
+        Assert.Equal(0.05f, kept.AttentionDropout);
+        Assert.Equal(16, kept.MaxLength);
+
+        var again = CliRun.Of("train", "--data", f.Data, "--config", f.Config, "--cache", f.Cache, "--out", second);
+        Assert.True(again.ExitCode == 0, again.Error);
+        Assert.Contains($"Teacher head   {dir} (fitted earlier on this data)", again.Out);
+        Assert.Single(Directory.GetDirectories(teachers));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(first, CheckpointDirectory.WeightsFile)), File.ReadAllBytes(Path.Combine(second, CheckpointDirectory.WeightsFile)));
+    }
+
+    [Fact]
+    public void The_recipe_counts_the_transfer_copies_the_config_asks_for_in_an_epochs_steps()
+    {
+        string config = f["no-copies.json"];
+        File.WriteAllText(config, File.ReadAllText(f.Config).TrimEnd().TrimEnd('}') + ", \"distil\": { \"transfer_copies\": 0 } }");
+        var run = CliRun.Of("train", "--data", f.Data, "--config", config, "--teacher", f.TeacherDir, "--cache", f.Cache, "--out", f["no-copies"]);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("= 875 steps at 1 per epoch, within", run.Out); // 21 utterances in batches of 32; with a copy each, 2
+        Assert.Matches(@"Teacher +.*: 21 utterances \+ 0 transfer copies", run.Out);
+    }
+
+    private static TrainConfig TrainConfig_(string checkpoint) => TrainConfig.Load(Path.Combine(checkpoint, TrainCommand.TrainConfigFile));
+
+    [Fact]
     public void A_teacher_of_other_intents_is_one_line_naming_its_head_file_and_no_output()
     {
         string other = f["other-teacher"];
@@ -90,9 +135,9 @@ public class TrainWithTeacherTests(SnipsTeacherFixture f) : IClassFixture<SnipsT
     {
         string config = f["distil.json"];
         File.WriteAllText(config, File.ReadAllText(f.Config).TrimEnd().TrimEnd('}') + ", \"distil\": { \"transfer_copies\": 0 } }");
-        var run = CliRun.Of("train", "--data", f.Data, "--config", config, "--out", f["never3"]);
+        var run = CliRun.Of("train", "--data", f.Data, "--config", config, "--teacher", "none", "--out", f["never3"]);
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal($"error: {config}: the distil section needs a teacher (--teacher dir)", Assert.Single(run.ErrorLines));
+        Assert.Equal($"error: {config}: the distil section needs a teacher (not --teacher none)", Assert.Single(run.ErrorLines));
     }
 
     [Fact]
@@ -103,7 +148,7 @@ public class TrainWithTeacherTests(SnipsTeacherFixture f) : IClassFixture<SnipsT
             { "vocab_size": 200, "embedding_size": 32, "hidden_size": 32, "num_attention_heads": 1, "intermediate_size": 32,
               "num_hidden_layers": 2, "max_length": 16, "epochs": 2, "batch_size": 8, "min_token_frequency": 1 }
             """);
-        var teacher = CliRun.Of("train", "--data", f.Data, "--config", fp32Config, "--out", fp32);
+        var teacher = CliRun.Of("train", "--data", f.Data, "--config", fp32Config, "--teacher", "none", "--out", fp32);
         Assert.True(teacher.ExitCode == 0, teacher.Error);
         string studentConfig = f["w1a1.json"];
         File.WriteAllText(studentConfig, """{ "epochs": 2, "batch_size": 8, "distil": { "projection": "shared", "transfer_copies": 1 } }""");

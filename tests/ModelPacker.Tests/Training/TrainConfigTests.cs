@@ -14,17 +14,57 @@ public class TrainConfigTests
     [Fact]
     public void BundledConfigsLoad()
     {
-        foreach (var name in new[] { "snips.json", "clinc150.json", "banking77.json" })
+        foreach (var name in new[] { "snips", "clinc150", "snips-w1a1" })
         {
-            var path = Path.Combine(TestPaths.RepoRoot, "configs", name);
+            var path = Path.Combine(TestPaths.RepoRoot, "models", name, "train_config.json");
             var c = TrainConfig.Load(path);
             var albert = c.ToAlbertConfig(1000, ["a", "b"]);
             Assert.Equal(c.HiddenSize, albert.HiddenSize);
             Assert.Equal(c.MaxLength, albert.MaxPositionEmbeddings);
         }
-        // The default is the SNIPS configuration.
-        var snips = TrainConfig.Load(Path.Combine(TestPaths.RepoRoot, "configs", "snips.json"));
+        // The built-in defaults are the bundled SNIPS model's configuration (labels only).
+        var snips = TrainConfig.Load(Path.Combine(TestPaths.RepoRoot, "models", "snips", "train_config.json"));
         Assert.Equal(TrainConfig.Default.ToJson(), snips.ToJson());
+    }
+
+    [Fact]
+    public void Overrides_change_only_the_keys_the_file_sets_inside_sections_too()
+    {
+        var baseConfig = new TrainConfig { Epochs = 17, MaxLength = 56, TokenDropout = 0.05f, Distil = new DistilConfig { TransferCopies = 2 } };
+        var (c, keys) = TrainConfig.LoadOverrides(Write("{ \"epochs\": 5, \"seed\": 42, \"distil\": { \"temperature\": 2 } }"), baseConfig);
+        Assert.Equal(["epochs", "seed", "distil.temperature"], keys);
+        Assert.Equal(5, c.Epochs);
+        Assert.Equal(42, c.Seed);
+        Assert.Equal(2f, c.Distil!.Temperature);
+        Assert.Equal(2, c.Distil.TransferCopies); // kept from the base, beside the overridden temperature
+        Assert.Equal(56, c.MaxLength);
+        Assert.Equal(0.05f, c.TokenDropout);
+        // Everything else is the base's: only the three keys differ from it.
+        var expected = new TrainConfig { Epochs = 5, Seed = 42, MaxLength = 56, TokenDropout = 0.05f, Distil = new DistilConfig { TransferCopies = 2, Temperature = 2 } };
+        Assert.Equal(expected.ToJson(), c.ToJson());
+        Assert.Equal(17, baseConfig.Epochs); // the base is not modified
+    }
+
+    [Fact]
+    public void An_empty_override_file_is_the_base()
+    {
+        var baseConfig = new TrainConfig { Epochs = 9, InitializerRange = 0.05f };
+        var (c, keys) = TrainConfig.LoadOverrides(Write("{ }"), baseConfig);
+        Assert.Empty(keys);
+        Assert.Equal(baseConfig.ToJson(), c.ToJson());
+    }
+
+    [Theory]
+    [InlineData("{ \"epoch\": 5 }", "epoch")]
+    [InlineData("{ \"epochs\": 0 }", "epochs")]
+    [InlineData("{ \"num_attention_heads\": 3 }", "num_attention_heads")]
+    public void Bad_overrides_are_one_line_errors_naming_the_file_and_key(string json, string key)
+    {
+        string path = Write(json);
+        var e = Assert.Throws<InvalidDataException>(() => TrainConfig.LoadOverrides(path, new TrainConfig()));
+        Assert.StartsWith(path, e.Message);
+        Assert.Contains(key, e.Message);
+        Assert.DoesNotContain("\n", e.Message);
     }
 
     [Fact]

@@ -20,10 +20,16 @@ internal static class SentenceTeacherOptions
     /// <summary>Opens the teacher, checks its intents against <paramref name="labels"/>, builds the distil set with
     /// the config's distil section (set to the defaults when absent) and prints what it cost.</summary>
     public static DistilSet Prepare(CliEnvironment env, string teacherDir, string? cacheDir, IReadOnlyList<IntentExample> train, string[] labels,
-        TrainConfig config, CancellationToken cancellation)
+        TrainConfig config, CancellationToken cancellation) =>
+        Prepare(env, teacherDir, cacheDir, train, labels, config, new MiniLmEmbedder(), cancellation);
+
+    /// <summary>As above with an encoder already open (disposed here, with the teacher).</summary>
+    public static DistilSet Prepare(CliEnvironment env, string teacherDir, string? cacheDir, IReadOnlyList<IntentExample> train, string[] labels,
+        TrainConfig config, ISentenceEmbedder encoder, CancellationToken cancellation)
     {
         config.Distil ??= new DistilConfig();
-        using var teacher = SentenceTeacher.Open(teacherDir, cacheDir ?? TeacherCache.DefaultDirectory());
+        using var teacher = new SentenceTeacher(TeacherHeadFile.Read(Path.Combine(teacherDir, TeacherHeadFile.FileName)), encoder,
+            cacheDir ?? TeacherCache.DefaultDirectory());
         var clock = Stopwatch.StartNew();
         var set = DistilSet.Build(teacher, Path.Combine(teacherDir, TeacherHeadFile.FileName), train, labels, config.Distil, config.Seed, cancellation);
         var e = teacher.Embedder;

@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using ModelPacker.Checkpoints;
 using ModelPacker.Data;
+using ModelPacker.Distilling;
 using ModelPacker.Evaluation;
+using ModelPacker.Teacher;
 using ModelPacker.Training;
 using Spectre.Console;
 
@@ -22,7 +24,7 @@ internal static class TrainCommand
         var data = CommonOptions.Data("Training data");
         var config = new Option<string?>("--config")
         {
-            Description = "Training configuration JSON (model size, epochs, learning rate, ...); default: the built-in defaults",
+            Description = "Overrides of the default recipe (JSON: only the keys it sets change, e.g. {\"epochs\": 30}); default: the recipe's values, chosen from the data",
             HelpName = "file",
         };
         var textColumn = CommonOptions.TextColumn();
@@ -35,8 +37,9 @@ internal static class TrainCommand
         };
         var teacher = new Option<string?>("--teacher")
         {
-            Description = "Also distil a sentence-encoder teacher (a directory written by modelpacker teacher on this data): its soft labels, " +
-                          "its sentence embeddings and a transfer set it labels (settings: the config's distil section)",
+            Description = "The sentence-encoder teacher to distil (a directory written by modelpacker teacher on this data): its soft labels, " +
+                          "its sentence embeddings and a transfer set it labels (settings: the config's distil section). " +
+                          "Default: the teacher fitted on this data in the cache, fitted there first if missing; 'none': labels only",
             HelpName = "dir",
         };
         var cache = SentenceTeacherOptions.Cache();
@@ -50,32 +53,56 @@ internal static class TrainCommand
         return command;
     }
 
+    /// <summary>The <c>--teacher</c> value that trains on the labels alone.</summary>
+    public const string NoTeacher = "none";
+
     private static int Run(CliEnvironment env, string dataPath, string? configPath, DatasetOptions datasetOptions, string outDir,
         string? teacherDir, string? cacheDir, CancellationToken cancellation)
     {
         // Fail before hours of training, not after.
         CheckOutput(outDir);
-        var trainConfig = configPath is null ? TrainConfig.Default : TrainConfig.Load(configPath);
-        if (trainConfig.Distil is not null && teacherDir is null)
-            throw new UsageException($"{configPath}: the distil section needs a teacher (--teacher dir)");
+        bool withTeacher = teacherDir != NoTeacher;
+        // A bad file fails before the data is read; its transfer copies (if it sets them) count in the recipe's epochs.
+        var fileConfig = configPath is null ? null : TrainConfig.Load(configPath);
+        int transferCopies = withTeacher ? (fileConfig?.Distil ?? new DistilConfig()).TransferCopies : 0;
         var dataset = DatasetLoader.Load(dataPath, datasetOptions);
         if (dataset.Train.Count == 0) throw new InvalidDataException($"{dataPath}: no training utterances");
+
+        var clock = Stopwatch.StartNew();
+        var (trainConfig, choices) = DefaultRecipe.Choose(dataset, transferCopies);
+        IReadOnlyList<string> overridden = [];
+        if (configPath is not null) (trainConfig, overridden) = TrainConfig.LoadOverrides(configPath, trainConfig);
+        if (trainConfig.Distil is not null && !withTeacher)
+            throw new UsageException($"{configPath}: the distil section needs a teacher (not --teacher {NoTeacher})");
 
         var header = new Grid().AddColumn().AddColumn();
         header.AddRow("Data", Markup.Escape($"{dataset.Name}: {dataset.Train.Count} train, {dataset.Validation.Count} validation, " +
                                             $"{dataset.Test.Count} test utterances, {dataset.Labels.Length} intents"));
+        for (int i = 0; i < choices.Count; i++)
+        {
+            var c = choices[i];
+            bool over = c.ConfigKeys.Any(overridden.Contains);
+            header.AddRow(i == 0 ? "Recipe" : "", Markup.Escape($"{c.Name} {c.Value} ({c.Reason})" + (over ? " — overridden" : "")));
+        }
+        if (overridden.Count > 0) header.AddRow("Overrides", Markup.Escape($"{string.Join(", ", overridden)} ({configPath})"));
         header.AddRow("Model", Markup.Escape($"ALBERT L={trainConfig.NumHiddenLayers} H={trainConfig.HiddenSize} E={trainConfig.EmbeddingSize} " +
                                              $"heads={trainConfig.NumAttentionHeads} FFN={trainConfig.IntermediateSize} max length {trainConfig.MaxLength}, " +
                                              $"vocabulary up to {trainConfig.VocabSize}"));
-        header.AddRow("Training", Markup.Escape($"{trainConfig.Epochs} epochs, batch {trainConfig.BatchSize}, seed {trainConfig.Seed}" +
-                                                (configPath is null ? " (default config)" : $" ({configPath})")));
-        if (teacherDir is not null)
-            header.AddRow("Distillation", Markup.Escape("CE + " + SentenceTeacherOptions.Describe(trainConfig.Distil ?? new DistilConfig())));
+        header.AddRow("Training", Markup.Escape($"{trainConfig.Epochs} epochs, batch {trainConfig.BatchSize}, seed {trainConfig.Seed}, " +
+                                                $"dropout {trainConfig.HiddenDropout}/{trainConfig.AttentionDropout}/{trainConfig.TokenDropout} " +
+                                                $"(hidden/attention/token), init {trainConfig.InitializerRange}"));
+        header.AddRow("Distillation", Markup.Escape(withTeacher ? "CE + " + SentenceTeacherOptions.Describe(trainConfig.Distil ?? new DistilConfig())
+            : $"none (--teacher {NoTeacher}): labels only"));
         env.Console.Write(header);
 
-        var clock = Stopwatch.StartNew();
-        var distil = teacherDir is null ? null
-            : SentenceTeacherOptions.Prepare(env, teacherDir, cacheDir, dataset.Train, dataset.Labels, trainConfig, cancellation);
+        DistilSet? distil = null;
+        if (withTeacher)
+        {
+            string cache = cacheDir ?? TeacherCache.DefaultDirectory();
+            var encoder = new MiniLmEmbedder();
+            string dir = teacherDir ?? CachedTeacher.Ensure(env, dataset, cache, encoder, cancellation);
+            distil = SentenceTeacherOptions.Prepare(env, dir, cache, dataset.Train, dataset.Labels, trainConfig, encoder, cancellation);
+        }
         var trained = TrainingProgressView.Run(env, progress => TrainingPipeline.Run(dataset, trainConfig, progress, cancellation, distil));
         var trainingTime = clock.Elapsed;
         cancellation.ThrowIfCancellationRequested();

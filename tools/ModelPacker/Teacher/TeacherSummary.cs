@@ -12,14 +12,18 @@ public static class TeacherSummary
     public static IEnumerable<string> Lines(TeacherResult r, string data)
     {
         yield return $"Teacher        {r.Teacher.EncoderId} + {r.Teacher.Options.Describe()} (chosen on validation)";
-        yield return $"Data           {data}: {r.Train.Count} train, {r.Validation.Count} validation, {r.Test.Count} test, {r.Teacher.Labels.Length} intents";
-        foreach (var (split, report) in new[] { ("Train", r.Train), ("Validation", r.Validation), ("Test", r.Test) })
+        yield return $"Data           {data}: {r.Train.Count} train, {r.Validation.Count} validation, {r.Test?.Count ?? 0} test, {r.Teacher.Labels.Length} intents";
+        foreach (var (split, report) in Splits(r, "Train", "Validation", "Test"))
             yield return $"{split + " accuracy",-22} {report.Accuracy:P2} ({report.Correct}/{report.Count})" + Scope(report);
         yield return $"Encoding       {r.Encoded} encoded in {r.EncodingTime.TotalSeconds:F1} s" +
                      (r.Encoded > 0 ? $" ({r.Encoded / Math.Max(r.EncodingTime.TotalSeconds, 1e-9):F0}/s)" : "") +
                      $", {r.CacheHits} cache hits of {r.Utterances}";
         yield return $"Head fitting   {r.Candidates.Count} candidates in {r.HeadTime.TotalSeconds:F1} s";
     }
+
+    /// <summary>The scored splits (the test split only when it was scored).</summary>
+    private static IEnumerable<(string Name, ClassificationReport Report)> Splits(TeacherResult r, string train, string validation, string test) =>
+        r.Test is null ? [(train, r.Train), (validation, r.Validation)] : [(train, r.Train), (validation, r.Validation), (test, r.Test)];
 
     private static string Scope(ClassificationReport report) =>
         (report.InScopeAccuracy is { } inScope ? $", in-scope {inScope:P2}" : "") +
@@ -45,12 +49,12 @@ public static class TeacherSummary
                 w.WriteNumber("l2", c.Options.L2);
                 w.WriteNumber("epochs", c.Options.Epochs);
                 w.WriteNumber("validation_accuracy", c.ValidationAccuracy);
-                w.WriteNumber("test_accuracy", c.Test.Accuracy);
-                if (c.Test.InScopeAccuracy is { } inScope) w.WriteNumber("test_in_scope_accuracy", inScope);
+                if (c.Test is { } test) w.WriteNumber("test_accuracy", test.Accuracy);
+                if (c.Test?.InScopeAccuracy is { } inScope) w.WriteNumber("test_in_scope_accuracy", inScope);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
-            foreach (var (split, report) in new[] { ("train", r.Train), ("validation", r.Validation), ("test", r.Test) })
+            foreach (var (split, report) in Splits(r, "train", "validation", "test"))
             {
                 w.WriteStartObject(split);
                 w.WriteNumber("n", report.Count);

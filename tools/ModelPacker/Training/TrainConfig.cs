@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using ModelPacker.Model;
 
@@ -6,8 +7,9 @@ namespace ModelPacker.Training;
 
 /// <summary>
 /// Model size and training hyper-parameters, read from the JSON file given to <c>modelpacker train --config</c>
-/// (snake_case keys, e.g. <c>"hidden_size": 128</c>). Every key is optional; the defaults are the SNIPS default
-/// (configs/snips.json).
+/// (snake_case keys, e.g. <c>"hidden_size": 128</c>). Every key is optional. <c>train</c> starts from
+/// <see cref="DefaultRecipe"/> and applies the file as overrides (<see cref="LoadOverrides"/>); the field defaults
+/// are the bundled SNIPS model's settings (models/snips/train_config.json) and what other commands start from.
 /// </summary>
 public sealed class TrainConfig
 {
@@ -90,6 +92,35 @@ public sealed class TrainConfig
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Reads a config file as overrides of <paramref name="baseConfig"/>: only the keys the file sets change
+    /// (inside "distil" and "binarize" too); returns the result and the keys set, validated like <see cref="Load"/>.</summary>
+    public static (TrainConfig Config, IReadOnlyList<string> Keys) LoadOverrides(string path, TrainConfig baseConfig)
+    {
+        Load(path); // the same one-line errors (unknown keys, types, ranges of the file's own values)
+        var overrides = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions
+            { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject
+            ?? throw new InvalidDataException($"{path}: the training config must be a JSON object");
+        var merged = JsonNode.Parse(baseConfig.ToJson())!.AsObject();
+        var keys = new List<string>();
+        foreach (var (key, value) in overrides)
+        {
+            if (value is JsonObject section && merged[key] is JsonObject current)
+                foreach (var (inner, innerValue) in section)
+                {
+                    current[inner] = innerValue?.DeepClone();
+                    keys.Add($"{key}.{inner}");
+                }
+            else
+            {
+                merged[key] = value?.DeepClone();
+                keys.Add(key);
+            }
+        }
+        var cfg = JsonSerializer.Deserialize<TrainConfig>(merged, Json)!;
+        cfg.Validate(path);
+        return (cfg, keys);
+    }
 
     public void Validate(string source = "training config")
     {
