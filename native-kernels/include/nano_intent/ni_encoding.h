@@ -96,7 +96,8 @@ typedef struct ni_tensor {
 typedef struct ni_encoding_traits {
     uint8_t id;
     const char *name;
-    /* Byte lengths of data and params for rows x cols; 0 when the sizes overflow 32 bits. */
+    /* Byte lengths of data and params for rows x cols (for a variable-length encoding, the least lengths: see
+     * validate_data); 0 when the sizes overflow 32 bits. */
     int (*sizes)(uint32_t rows, uint32_t cols, uint32_t *data_len, uint32_t *params_len);
     /* 1 when params (params_len bytes, 4-aligned offset) are valid for rows x cols, including the shape limits the
      * kernels need (e.g. cols % 32 for BINARY). */
@@ -123,6 +124,12 @@ typedef struct ni_encoding_traits {
     /* 1 when each input element is one bit, set when the int8 value x >= *threshold (then pack_input writes those
      * bits and a producer may write them straight from its accumulators); 0 when the input is not a threshold. */
     int (*input_threshold)(const ni_tensor *t, int32_t *threshold);
+    /* NULL for a fixed-length encoding: data_len and params_len are exactly what sizes gives. Non-NULL for an encoding
+     * whose lengths depend on its content (outlier lists, kept weights): sizes gives the least lengths, and after
+     * validate passed the loader calls this on the whole tensor; it returns NI_OK only when every byte a kernel will
+     * read lies inside data/params and the lengths are exactly what the content declares (NI_ERR_TENSOR_SIZE), and
+     * the content is within the kernels' bounds (NI_ERR_TENSOR_PARAMS). */
+    ni_status (*validate_data)(const ni_tensor *t);
 } ni_encoding_traits;
 
 /* The table's row for an encoding id; NULL for an id without one (0, the reserved ids 3, 4, 5, 7, 11..255). */
@@ -141,10 +148,11 @@ uint8_t ni_tensor_encoding(const ni_model_dims *dims, uint32_t id);
 
 /* Checks a tensor entry against the model, in the loader's order: NI_ERR_TENSOR_SHAPE, NI_ERR_TENSOR_ENCODING
  * (unknown, or neither the scheme's nor, for a pooler, its pooler_alternative), NI_ERR_TENSOR_SIZE (data_len /
- * params_len). dims must be valid and id known. */
+ * params_len: as sizes gives, or at least that for a variable-length encoding). dims must be valid and id known. */
 ni_status ni_tensor_check_format(const ni_model_dims *dims, uint32_t id, uint8_t encoding, uint32_t rows, uint32_t cols,
                                  uint32_t data_len, uint32_t params_len);
-/* The encoding's validate on the params: NI_OK or NI_ERR_TENSOR_PARAMS. */
+/* The encoding's validate on the params (NI_ERR_TENSOR_PARAMS), then for a variable-length encoding its validate_data
+ * on the whole tensor (NI_ERR_TENSOR_SIZE or NI_ERR_TENSOR_PARAMS); NI_OK when both pass. */
 ni_status ni_tensor_check_params(const ni_tensor *t);
 
 /* ---- QUANT_PARAMS (docs/numerics.md, section 6) ---- */

@@ -78,7 +78,9 @@ ni_status ni_tensor_check_format(const ni_model_dims *d, uint32_t id, uint8_t en
      * BINARY_SIGN no embedding rows) */
     if (is_embedding_table(id) ? e->embed_add == NULL : e->gemm == NULL) return NI_ERR_TENSOR_ENCODING;
     if (!e->sizes(rows, cols, &want_data, &want_params)) return NI_ERR_TENSOR_ENCODING;
-    if (data_len != want_data || params_len != want_params) return NI_ERR_TENSOR_SIZE;
+    if (e->validate_data == NULL ? (data_len != want_data || params_len != want_params)
+                                 : (data_len < want_data || params_len < want_params))
+        return NI_ERR_TENSOR_SIZE;
     return NI_OK;
 }
 
@@ -87,5 +89,5 @@ ni_status ni_tensor_check_params(const ni_tensor *t)
     const ni_encoding_traits *e = ni_encoding_find(t->encoding);
     if (e == NULL || !e->validate(t->params_len ? t->params : NULL, t->params_len, t->rows, t->cols))
         return NI_ERR_TENSOR_PARAMS;
-    return NI_OK;
+    return e->validate_data != NULL ? e->validate_data(t) : NI_OK;
 }

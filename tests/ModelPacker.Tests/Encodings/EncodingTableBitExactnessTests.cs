@@ -13,7 +13,7 @@ namespace ModelPacker.Tests.Encodings;
 /// </summary>
 public unsafe class EncodingTableBitExactnessTests
 {
-    /// <summary>ni_encoding_traits: u8 id, name, then seven function pointers (pointer-aligned).</summary>
+    /// <summary>ni_encoding_traits: u8 id, name, then ten function pointers (pointer-aligned).</summary>
     [StructLayout(LayoutKind.Sequential)]
     private struct Traits
     {
@@ -26,6 +26,9 @@ public unsafe class EncodingTableBitExactnessTests
         public delegate* unmanaged<NativeTensor.Struct*, sbyte*, uint, uint, byte*, void> PackInput;
         public delegate* unmanaged<NativeTensor.Struct*, byte*, uint, uint, uint, uint, int*, uint, void> Gemm;
         public delegate* unmanaged<NativeTensor.Struct*, uint, long*, void> EmbedAdd;
+        public delegate* unmanaged<uint, uint> AccBound;
+        public delegate* unmanaged<NativeTensor.Struct*, int*, int> InputThreshold;
+        public delegate* unmanaged<NativeTensor.Struct*, int> ValidateData;
     }
 
     private static Traits* Find(int id) => ((delegate* unmanaged<byte, Traits*>)NativeKernels.Fn("ni_encoding_find"))((byte)id);
@@ -43,6 +46,8 @@ public unsafe class EncodingTableBitExactnessTests
             Assert.Equal(cs!.Name.ToUpperInvariant(), Marshal.PtrToStringUTF8((IntPtr)c->Name));
             Assert.Equal(!cs.HasGemm, c->Gemm == null);   // an embedding-only encoding has no GEMM traits at all
             Assert.Equal(!cs.HasEmbed, c->EmbedAdd == null);
+            Assert.Equal(cs.HasGemm, c->AccBound != null);
+            Assert.Equal(cs.VariableLength, c->ValidateData != null);   // both sides accept lengths beyond Sizes, or neither
             if (!cs.HasGemm) Assert.True(c->PackInput == null && c->InputBytes == null);
             else Assert.Equal(!cs.PacksInput, c->PackInput == null);
             foreach (int cols in new[] { 4, 32, 96, 1024, 4096 })

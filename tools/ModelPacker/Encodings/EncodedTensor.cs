@@ -15,14 +15,11 @@ public sealed record EncodedTensor(TensorEncoding Encoding, int Rows, int Cols, 
     /// <summary>Bias, multiplier and shift of row <paramref name="row"/> (what the requantization after the GEMM uses).</summary>
     public RowParams RowParams(int row) => Traits.RowParams(this, row);
 
-    /// <summary>Null when sizes and params are what the encoding demands for this shape, else a one-line reason.</summary>
+    /// <summary>Null when sizes, params and (for a variable-length encoding) data are what the encoding demands for this
+    /// shape, else a one-line reason.</summary>
     public string? Problem()
     {
         if (TensorEncodings.Find(Encoding) is not { } enc) return $"encoding {(byte)Encoding} is not supported";
-        var sizes = enc.Sizes(Rows, Cols);
-        if (sizes == null) return $"[{Rows}, {Cols}] is too large for encoding {enc.Name}";
-        if (Data.Length != sizes.Value.Data || Params.Length != sizes.Value.Params)
-            return $"data/params {Data.Length}/{Params.Length} bytes, encoding {enc.Name} needs {sizes.Value.Data}/{sizes.Value.Params}";
-        return enc.ValidateParams(Params, Rows, Cols);
+        return (ModelValidator.Lengths(enc, Rows, Cols, Data.Length, Params.Length) ?? ModelValidator.Content(this))?.Message;
     }
 }

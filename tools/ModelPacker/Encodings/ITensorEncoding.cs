@@ -13,8 +13,20 @@ public interface ITensorEncoding
     /// <summary>The spec's name: "int8_row", "binary", "binary_embed", "binary_sign", "binary_s8", "adaptivfloat".</summary>
     string Name { get; }
 
-    /// <summary>(data bytes, params bytes) of a rows x cols tensor; null when they do not fit 32 bits.</summary>
+    /// <summary>(data bytes, params bytes) of a rows x cols tensor (for a <see cref="VariableLength"/> encoding the least
+    /// lengths); null when they do not fit 32 bits.</summary>
     (int Data, int Params)? Sizes(int rows, int cols);
+
+    /// <summary>False (the default): data and params are exactly <see cref="Sizes"/> long. True for an encoding whose lengths
+    /// depend on its content (outlier lists, kept weights): <see cref="Sizes"/> gives the least lengths and
+    /// <see cref="ValidateData"/> checks the whole tensor, as C's validate_data is non-NULL.</summary>
+    bool VariableLength => false;
+
+    /// <summary>For a <see cref="VariableLength"/> encoding, after <see cref="ValidateParams"/> passed: null when every byte the
+    /// kernels read lies inside data and params and the lengths are exactly what the content declares (else
+    /// <see cref="NiStatus.TensorSize"/>) and the content is within the kernels' bounds (else
+    /// <see cref="NiStatus.TensorParams"/>), with a one-line reason. Fixed-length encodings: always null.</summary>
+    (NiStatus Status, string Message)? ValidateData(EncodedTensor t) => null;
 
     /// <summary>Null when the params (of the length <see cref="Sizes"/> gives) and the shape are valid, else a one-line reason.</summary>
     string? ValidateParams(ReadOnlySpan<byte> parameters, int rows, int cols);

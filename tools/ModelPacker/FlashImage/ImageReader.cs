@@ -201,9 +201,9 @@ public static class ImageReader
                     if (poff < cursor) throw Fail(NiStatus.TensorOverlap, tw, $"params at {poff} overlap what ends at {cursor}");
                     cursor = poff + plen;
                 }
-                var prm = b.AsSpan(o + (int)poff, (int)plen);
-                if (ModelValidator.Params(enc, prm, (int)rows, (int)cols) is { } perr) throw Fail(perr.Status, tw, perr.Message);
-                _tensors.Add(new ImageTensor(id, new EncodedTensor(enc, (int)rows, (int)cols, b.AsSpan(o + (int)doff, (int)dlen).ToArray(), prm.ToArray())));
+                var tensor = new EncodedTensor(enc, (int)rows, (int)cols, b.AsSpan(o + (int)doff, (int)dlen).ToArray(), b.AsSpan(o + (int)poff, (int)plen).ToArray());
+                if (ModelValidator.Content(tensor) is { } perr) throw Fail(perr.Status, tw, perr.Message);
+                _tensors.Add(new ImageTensor(id, tensor));
                 _placements.Add(new TensorPlacement(id, kind, (int)doff, (int)dlen, (int)poff, (int)plen));
                 prevId = id;
             }

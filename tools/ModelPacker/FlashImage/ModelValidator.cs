@@ -32,19 +32,30 @@ public static class ModelValidator
             return new Failure(NiStatus.TensorEncoding, Scheme.IsEmbeddingTable(id)
                 ? $"encoding {enc.Name} has no embedding rows; this tensor is an embedding table"
                 : $"encoding {enc.Name} has no GEMM; this tensor is a GEMM operand");
+        return Lengths(enc, rows, cols, dataLength, paramsLength);
+    }
+
+    /// <summary>Data and params lengths against the encoding's sizes: equal, or at least those of a variable-length encoding.</summary>
+    public static Failure? Lengths(ITensorEncoding enc, long rows, long cols, long dataLength, long paramsLength)
+    {
         if (enc.Sizes((int)rows, (int)cols) is not { } sizes) return new Failure(NiStatus.TensorEncoding, $"[{rows}, {cols}] is too large for encoding {enc.Name}");
-        if (dataLength != sizes.Data || paramsLength != sizes.Params)
-            return new Failure(NiStatus.TensorSize, $"data/params {dataLength}/{paramsLength} bytes, encoding {enc.Name} needs {sizes.Data}/{sizes.Params}");
+        if (enc.VariableLength ? dataLength < sizes.Data || paramsLength < sizes.Params : dataLength != sizes.Data || paramsLength != sizes.Params)
+            return new Failure(NiStatus.TensorSize, $"data/params {dataLength}/{paramsLength} bytes, encoding {enc.Name} needs " +
+                                                    (enc.VariableLength ? $"at least {sizes.Data}/{sizes.Params}" : $"{sizes.Data}/{sizes.Params}"));
         return null;
     }
 
-    /// <summary>The params' values (after <see cref="Entry"/> passed).</summary>
-    public static Failure? Params(TensorEncoding encoding, ReadOnlySpan<byte> parameters, int rows, int cols) =>
-        TensorEncodings.Get(encoding).ValidateParams(parameters, rows, cols) is { } p ? new Failure(NiStatus.TensorParams, p) : null;
+    /// <summary>The params' values, then for a variable-length encoding the whole tensor (after <see cref="Entry"/> passed).</summary>
+    public static Failure? Content(EncodedTensor t)
+    {
+        var enc = TensorEncodings.Get(t.Encoding);
+        if (enc.ValidateParams(t.Params, t.Rows, t.Cols) is { } p) return new Failure(NiStatus.TensorParams, p);
+        return enc.ValidateData(t) is { } d ? new Failure(d.Status, d.Message) : null;
+    }
 
     /// <summary>Every check of one tensor held in memory.</summary>
     public static Failure? Tensor(ModelDims d, ushort id, EncodedTensor t) =>
-        Entry(d, id, t.Encoding, t.Rows, t.Cols, t.Data.Length, t.Params.Length) ?? Params(t.Encoding, t.Params, t.Rows, t.Cols);
+        Entry(d, id, t.Encoding, t.Rows, t.Cols, t.Data.Length, t.Params.Length) ?? Content(t);
 
     public static Failure? QuantParams(ReadOnlySpan<byte> section, ModelDims d) =>
         IntegerRuntime.QuantParams.Problem(section, d) is { } p ? new Failure(p.Status, p.Message) : null;

@@ -60,5 +60,5 @@ static int input_threshold(const ni_tensor *t, int32_t *threshold)
 /* No embed_add: the schemes keep the embedding tables in INT8_ROW (docs/numerics.md section 3g). */
 const ni_encoding_traits ni_enc_adaptivfloat = {
     NI_ENC_ADAPTIVFLOAT, "ADAPTIVFLOAT", sizes, validate, row_params, input_bytes, NULL, gemm, NULL, acc_bound,
-    input_threshold,
+    input_threshold, NULL /* fixed length */,
 };

@@ -93,5 +93,5 @@ int ni_enc_b1_input_threshold(const ni_tensor *t, int32_t *threshold)
 
 const ni_encoding_traits ni_enc_binary = {
     NI_ENC_BINARY, "BINARY", sizes, validate, row_params, ni_enc_b1_input_bytes, ni_enc_b1_pack_input, ni_enc_b1_gemm,
-    embed_add, ni_enc_b1_acc_bound, ni_enc_b1_input_threshold,
+    embed_add, ni_enc_b1_acc_bound, ni_enc_b1_input_threshold, NULL /* fixed length */,
 };

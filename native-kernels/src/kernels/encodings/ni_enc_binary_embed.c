@@ -36,5 +36,5 @@ static void embed_add(const ni_tensor *t, uint32_t row, int64_t *out)
 }
 
 const ni_encoding_traits ni_enc_binary_embed = {
-    NI_ENC_BINARY_EMBED, "BINARY_EMBED", sizes, validate, row_params, NULL, NULL, NULL, embed_add, NULL, NULL,
+    NI_ENC_BINARY_EMBED, "BINARY_EMBED", sizes, validate, row_params, NULL, NULL, NULL, embed_add, NULL, NULL, NULL /* fixed length */,
 };

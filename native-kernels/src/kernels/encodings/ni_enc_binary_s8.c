@@ -56,5 +56,5 @@ static int input_threshold(const ni_tensor *t, int32_t *threshold)
 
 const ni_encoding_traits ni_enc_binary_s8 = {
     NI_ENC_BINARY_S8, "BINARY_S8", sizes, validate, row_params, input_bytes, pack_input, gemm, NULL, acc_bound,
-    input_threshold,
+    input_threshold, NULL /* fixed length */,
 };

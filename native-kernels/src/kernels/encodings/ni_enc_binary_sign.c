@@ -29,5 +29,5 @@ static ni_int8_row_params row_params(const ni_tensor *t, uint32_t row)
 
 const ni_encoding_traits ni_enc_binary_sign = {
     NI_ENC_BINARY_SIGN, "BINARY_SIGN", sizes, validate, row_params, ni_enc_b1_input_bytes, ni_enc_b1_pack_input,
-    ni_enc_b1_gemm, NULL, ni_enc_b1_acc_bound, ni_enc_b1_input_threshold,
+    ni_enc_b1_gemm, NULL, ni_enc_b1_acc_bound, ni_enc_b1_input_threshold, NULL /* fixed length */,
 };

@@ -59,5 +59,5 @@ static int input_threshold(const ni_tensor *t, int32_t *threshold)
 
 const ni_encoding_traits ni_enc_int8_row = {
     NI_ENC_INT8_ROW, "INT8_ROW", sizes, validate, row_params, input_bytes, NULL, gemm, embed_add, acc_bound,
-    input_threshold,
+    input_threshold, NULL /* fixed length */,
 };
