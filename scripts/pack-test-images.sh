@@ -55,33 +55,24 @@ for dir in models/*/; do
   packed=$((packed + 1))
 done
 
-# The SNIPS teacher in scheme af8 (AdaptivFloat linear weights, NI_ENC_ADAPTIVFLOAT) as snips-af8.nii, so the runtime
-# vectors run its kernels with trained weights on the host and every QEMU target; within 0.5 pt of the float model.
-af8="$out/snips-af8.nii"
-if [ -d models/snips ]; then
-  if [ ! -f "$af8" ] || [ "$dll" -nt "$af8" ] || [ -n "$(find models/snips -newer "$af8" -print -quit)" ]; then
-    echo "pack-test-images: models/snips in scheme af8 -> $af8"
-    dotnet "$dll" pack --model models/snips --scheme af8 --calibration-data "$datasets/snips" --test-vectors 64 --out "$af8"
+# pack_snips_scheme scheme tensor-pattern: the SNIPS teacher packed in another post-training scheme as
+# snips-<scheme>.nii (repacked when the packer or the model changed), so the runtime vectors run its kernels with
+# trained weights on the host and every QEMU target; verified, checked to carry the scheme's encoding (inspect's
+# tensor table matches tensor-pattern) and checked against the float model.
+pack_snips_scheme() {
+  local scheme="$1" image="$out/snips-$1.nii"
+  if [ ! -f "$image" ] || [ "$dll" -nt "$image" ] || [ -n "$(find models/snips -newer "$image" -print -quit)" ]; then
+    echo "pack-test-images: models/snips in scheme $scheme -> $image"
+    dotnet "$dll" pack --model models/snips --scheme "$scheme" --calibration-data "$datasets/snips" --test-vectors 64 --out "$image"
   fi
-  dotnet "$dll" verify "$af8"
-  dotnet "$dll" inspect "$af8" | grep -q adaptivfloat || { echo "pack-test-images: snips-af8.nii has no adaptivfloat tensor"; exit 1; }
-  check_accuracy snips-af8 af8 models/snips "$af8" "$datasets/snips"
+  dotnet "$dll" verify "$image"
+  dotnet "$dll" inspect "$image" | grep -q "$2" || { echo "pack-test-images: snips-$scheme.nii has no $2 tensor"; exit 1; }
+  check_accuracy "snips-$scheme" "$scheme" models/snips "$image" "$datasets/snips"
   packed=$((packed + 1))
-fi
-
-# The SNIPS teacher in scheme gobo3 (GOBO 3-bit linear weights with outlier lists, NI_ENC_GOBO3) as snips-gobo3.nii,
-# so the runtime vectors run its kernels with trained weights on the host and every QEMU target; within 1 pt of the
-# float model (issue 13).
-gobo3="$out/snips-gobo3.nii"
+}
 if [ -d models/snips ]; then
-  if [ ! -f "$gobo3" ] || [ "$dll" -nt "$gobo3" ] || [ -n "$(find models/snips -newer "$gobo3" -print -quit)" ]; then
-    echo "pack-test-images: models/snips in scheme gobo3 -> $gobo3"
-    dotnet "$dll" pack --model models/snips --scheme gobo3 --calibration-data "$datasets/snips" --test-vectors 64 --out "$gobo3"
-  fi
-  dotnet "$dll" verify "$gobo3"
-  dotnet "$dll" inspect "$gobo3" | grep -q "AttentionQuery.*gobo3" || { echo "pack-test-images: snips-gobo3.nii has no gobo3 tensor"; exit 1; }
-  check_accuracy snips-gobo3 gobo3 models/snips "$gobo3" "$datasets/snips"
-  packed=$((packed + 1))
+  pack_snips_scheme af8 adaptivfloat                 # AdaptivFloat linear weights (NI_ENC_ADAPTIVFLOAT), within 0.5 pt
+  pack_snips_scheme gobo3 "AttentionQuery.*gobo3"    # GOBO 3-bit linear weights + outliers (NI_ENC_GOBO3), within 1 pt
 fi
 
 # A tiny trained w1a1 image (trained weights, not random ones, through the W1A1 runtime on every target).

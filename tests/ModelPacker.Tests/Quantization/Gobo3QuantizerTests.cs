@@ -87,35 +87,10 @@ public class Gobo3QuantizerTests(CliFixture fixture) : IClassFixture<CliFixture>
     }
 
     [Fact]
-    public void ABiasBeyond2To30AccumulatorUnitsIsAPackingErrorNamingTheTensorAndRow()
-    {
-        var w = new NamedTensor("ffn.weight", 2, 4);
-        var b = new NamedTensor("ffn.bias", 2);
-        w.Data[0] = 1e-6f;
-        b.Data[1] = 1e6f;
-        var ex = Assert.Throws<InvalidDataException>(() => Gobo3Quantizer.Linear(w, b, 1e-3, 1.0));
-        Assert.StartsWith("ffn.bias: bias 1000000 of row 1", ex.Message);
-    }
+    public void ABiasBeyond2To30AccumulatorUnitsIsAPackingErrorNamingTheTensorAndRow() =>
+        SchemePacking.ABiasBeyond2To30AccumulatorUnitsIsAnError(Gobo3Quantizer.Linear);
 
     [Fact]
-    public void PackSchemeGobo3WritesAnImageTheCRuntimeReproducesAndInspectNamesTheEncoding()
-    {
-        Assert.Equal(0, fixture.Train.ExitCode);
-        string path = fixture.Path("tiny-gobo3.nii");
-        var run = CliRun.Of("pack", "--model", fixture.ModelDir, "--scheme", "gobo3", "--calibration-data", fixture.DataDir, "--test-vectors", "6", "--out", path);
-        Assert.True(run.ExitCode == 0, run.Error);
-        Assert.Contains("gobo3: V=", run.Out);
-        var image = IntegerImage.Read(path);
-        Assert.Equal(SchemeId.Gobo3, image.Model.Dims.Scheme);
-        Assert.Equal(TensorEncoding.Gobo3, image.Model.Ffn.Encoding);
-        Assert.Equal(TensorEncoding.Int8Row, image.Model.WordEmbeddings.Encoding);
-        var verify = CliRun.Of("verify", path);
-        Assert.True(verify.ExitCode == 0, verify.Error);
-        Assert.Contains("6 test vectors match", verify.Out);
-        NativeImage.AssertReproducesTestVectors(path, "cli-tiny-gobo3.nii");
-        var inspect = CliRun.Of("inspect", path);
-        Assert.True(inspect.ExitCode == 0, inspect.Error);
-        Assert.Contains("scheme gobo3", inspect.Out);
-        Assert.Contains("gobo3", inspect.Out);
-    }
+    public void PackSchemeGobo3WritesAnImageTheCRuntimeReproducesAndInspectNamesTheEncoding() =>
+        SchemePacking.PackWritesAnImageTheCRuntimeReproduces(fixture, Schemes.Gobo3, TensorEncoding.Gobo3);
 }

@@ -69,14 +69,8 @@ static ni_status validate_data(const ni_tensor *t)
 
 static ni_int8_row_params row_params(const ni_tensor *t, uint32_t row)
 {
-    ni_int8_row_params p;
-    p.bias = ni_enc_rd32(t->params + NI_GOBO3_HEADER_BYTES + (size_t)row * NI_GOBO3_ROW_BYTES);
-    p.multiplier = ni_enc_rd32(t->params);
-    p.shift = ni_enc_rd32(t->params + 4);
-    return p;
+    return ni_enc_tensor_rq_row_params(t, NI_GOBO3_HEADER_BYTES, row);
 }
-
-static uint32_t input_bytes(uint32_t cols) { return cols; } /* the int8 row as it is; cols % 4 == 0 */
 
 static void gemm(const ni_tensor *t, const uint8_t *in, uint32_t in_stride, uint32_t n, uint32_t r0, uint32_t r1,
                  int32_t *acc, uint32_t acc_stride)
@@ -92,15 +86,8 @@ static void gemm(const ni_tensor *t, const uint8_t *in, uint32_t in_stride, uint
 
 static uint32_t acc_bound(uint32_t cols) { return (uint32_t)NI_GOBO3_MAX_VALUE * 128u * cols; } /* < 2^29 */
 
-static int input_threshold(const ni_tensor *t, int32_t *threshold)
-{
-    (void)t;
-    (void)threshold;
-    return 0; /* the input is the int8 row itself */
-}
-
 /* No embed_add: the scheme keeps the embedding tables in INT8_ROW (docs/numerics.md section 3h). */
 const ni_encoding_traits ni_enc_gobo3 = {
-    NI_ENC_GOBO3, "GOBO3", sizes, validate, row_params, input_bytes, NULL, gemm, NULL, acc_bound, input_threshold,
-    validate_data,
+    NI_ENC_GOBO3, "GOBO3", sizes, validate, row_params, ni_enc_s8_input_bytes, NULL, gemm, NULL, acc_bound,
+    ni_enc_s8_input_threshold, validate_data,
 };

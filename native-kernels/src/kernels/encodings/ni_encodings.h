@@ -28,6 +28,12 @@ int ni_enc_b1_sizes(uint32_t rows, uint32_t cols, uint32_t header, uint32_t row_
 int ni_enc_b1_shape_ok(const uint8_t *params, uint32_t params_len, uint32_t rows, uint32_t cols, uint32_t header,
                        uint32_t row_bytes);
 
+/* The traits of encodings whose params are a {int32 multiplier, int32 shift} header for the whole tensor and then an
+ * int32 bias a row at header + 4 r, over the int8 input as it is (ni_enc_adaptivfloat.c): ADAPTIVFLOAT and GOBO3. */
+ni_int8_row_params ni_enc_tensor_rq_row_params(const ni_tensor *t, uint32_t header, uint32_t row);
+uint32_t ni_enc_s8_input_bytes(uint32_t cols);
+int ni_enc_s8_input_threshold(const ni_tensor *t, int32_t *threshold);
+
 /* Little-endian readers of params bytes (the loader calls validate on bytes it has not yet vouched for). */
 static inline int32_t ni_enc_rd32(const uint8_t *p)
 {
