@@ -231,7 +231,7 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("query-as-binary", t => t.Image[t.Tensor(SectionKind.Layer, 0) + TenEncoding] = (byte)TensorEncoding.Binary, NiStatus.TensorEncoding);
         yield return ("scheme-w1a1", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.W1A1), NiStatus.ModelDims);   // H 8
         yield return ("pooler-as-binary-s8", t => t.Image[t.Tensor(SectionKind.ExitHeads, 0) + TenEncoding] = (byte)TensorEncoding.BinaryS8, NiStatus.TensorEncoding);
-        yield return ("scheme-5", t => t.W32(t.Sec(SectionKind.Model) + 36, 5), NiStatus.ModelDims);
+        yield return ("scheme-99", t => t.W32(t.Sec(SectionKind.Model) + 36, 99), NiStatus.ModelDims);
         yield return ("scheme-af8", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.Af8), NiStatus.TensorEncoding);
         yield return ("ffn-as-adaptivfloat", t => t.Image[t.Tensor(SectionKind.Layer, 4) + TenEncoding] = (byte)TensorEncoding.AdaptivFloat, NiStatus.TensorEncoding);
         yield return ("quant-params-attn-threshold-1", t => t.W32(t.Sec(SectionKind.QuantParams) + 8, 1), NiStatus.QuantParams);
