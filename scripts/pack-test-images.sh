@@ -8,7 +8,8 @@
 # the C step API. Calibration data: ../shared/datasets/<dataset> (or $NANO_INTENT_DATASETS/<dataset>), <dataset>
 # being the model's name up to its first '-'. Also checks that the image's test accuracy (integer reference) is
 # within 0.5 percentage points of the float checkpoint's (int8), 1 point (w1a1). Packs models/snips in scheme af8 too
-# (snips-af8.nii, AdaptivFloat linear weights), checked and within 0.5 points as well.
+# (snips-af8.nii, AdaptivFloat linear weights), checked and within 0.5 points as well, and in scheme gobo3
+# (snips-gobo3.nii, GOBO 3-bit linear weights with outliers), checked and within 1 point.
 # Then trains a tiny w1a1 model on SNIPS (a small teacher, one epoch, binarized for one epoch: about a minute) and
 # packs it as tiny-w1a1.nii, so the runtime vectors cover scheme W1A1 with trained weights on every target; and the
 # same student with its poolers over the int8 h[CLS] (binarize.pooler_input "int8", encoding binary_s8) as
@@ -25,7 +26,7 @@ mkdir -p "$out"
 packed=0
 
 # check_accuracy name scheme float-model image dataset: the image's test accuracy (integer reference) against the
-# float checkpoint's; fails beyond 0.5 pt (int8, af8) or 1 pt (w1a1).
+# float checkpoint's; fails beyond 0.5 pt (int8, af8) or 1 pt (w1a1, gobo3).
 check_accuracy() {
   local float image
   float="$(dotnet "$dll" eval --model "$3" --data "$5" --json)"
@@ -34,7 +35,7 @@ check_accuracy() {
 import json, sys
 name, scheme = sys.argv[1], sys.argv[2]
 fl, im = json.loads(sys.argv[3])["accuracy"] * 100, json.loads(sys.argv[4])["accuracy"] * 100
-allowed = 1.0 if scheme == "w1a1" else 0.5
+allowed = 1.0 if scheme in ("w1a1", "gobo3") else 0.5
 print(f"pack-test-images: {name}: test accuracy float {fl:.2f} %, {scheme} image {im:.2f} % ({im - fl:+.2f} pt)")
 if im < fl - allowed:
     sys.exit(f"pack-test-images: {name}: the {scheme} image loses more than {allowed} pt against the float checkpoint")
@@ -54,18 +55,24 @@ for dir in models/*/; do
   packed=$((packed + 1))
 done
 
-# The SNIPS teacher in scheme af8 (AdaptivFloat linear weights, NI_ENC_ADAPTIVFLOAT) as snips-af8.nii, so the runtime
-# vectors run its kernels with trained weights on the host and every QEMU target; within 0.5 pt of the float model.
-af8="$out/snips-af8.nii"
-if [ -d models/snips ]; then
-  if [ ! -f "$af8" ] || [ "$dll" -nt "$af8" ] || [ -n "$(find models/snips -newer "$af8" -print -quit)" ]; then
-    echo "pack-test-images: models/snips in scheme af8 -> $af8"
-    dotnet "$dll" pack --model models/snips --scheme af8 --calibration-data "$datasets/snips" --test-vectors 64 --out "$af8"
+# pack_snips_scheme scheme tensor-pattern: the SNIPS teacher packed in another post-training scheme as
+# snips-<scheme>.nii (repacked when the packer or the model changed), so the runtime vectors run its kernels with
+# trained weights on the host and every QEMU target; verified, checked to carry the scheme's encoding (inspect's
+# tensor table matches tensor-pattern) and checked against the float model.
+pack_snips_scheme() {
+  local scheme="$1" image="$out/snips-$1.nii"
+  if [ ! -f "$image" ] || [ "$dll" -nt "$image" ] || [ -n "$(find models/snips -newer "$image" -print -quit)" ]; then
+    echo "pack-test-images: models/snips in scheme $scheme -> $image"
+    dotnet "$dll" pack --model models/snips --scheme "$scheme" --calibration-data "$datasets/snips" --test-vectors 64 --out "$image"
   fi
-  dotnet "$dll" verify "$af8"
-  dotnet "$dll" inspect "$af8" | grep -q adaptivfloat || { echo "pack-test-images: snips-af8.nii has no adaptivfloat tensor"; exit 1; }
-  check_accuracy snips-af8 af8 models/snips "$af8" "$datasets/snips"
+  dotnet "$dll" verify "$image"
+  dotnet "$dll" inspect "$image" | grep -q "$2" || { echo "pack-test-images: snips-$scheme.nii has no $2 tensor"; exit 1; }
+  check_accuracy "snips-$scheme" "$scheme" models/snips "$image" "$datasets/snips"
   packed=$((packed + 1))
+}
+if [ -d models/snips ]; then
+  pack_snips_scheme af8 adaptivfloat                 # AdaptivFloat linear weights (NI_ENC_ADAPTIVFLOAT), within 0.5 pt
+  pack_snips_scheme gobo3 "AttentionQuery.*gobo3"    # GOBO 3-bit linear weights + outliers (NI_ENC_GOBO3), within 1 pt
 fi
 
 # A tiny trained w1a1 image (trained weights, not random ones, through the W1A1 runtime on every target).

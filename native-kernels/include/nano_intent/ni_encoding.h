@@ -84,6 +84,20 @@ typedef struct ni_int8_row_params {
 #define NI_AF8_ROW_BYTES 4u
 #define NI_AF8_MAX_COLS 1024u
 
+/* ---- NI_ENC_GOBO3 (src/kernels/encodings/ni_enc_gobo3.c, docs/numerics.md section 3h) ----
+ * data = rows x 3 * ceil(cols / 8) bytes of 3-bit centroid indices (8 indices per 3 bytes: index j of a group is bits
+ * 3j..3j+2 of b0 | b1 << 8 | b2 << 16; a row whose cols is not a multiple of 8 ends with 4 padding indices the kernels
+ * ignore), then outlier_count outliers of 6 bytes {u16 row, u16 col, i16 value}, sorted by (row, col) with no two
+ * equal, whose index slot holds 0 (the kernels add (value - centroid[0]) * x). params = a 28-byte header {int32
+ * multiplier >= 0, int32 shift 1..62, u32 outlier_count, int16 centroid[8]}, then one int32 bias per row (|bias| <=
+ * 2^30): params_len = 28 + 4 rows. |centroid|, |value| <= 4095, cols % 4 == 0, cols <= 1024, so |acc| <= 4095 * 128 *
+ * 1024 < 2^29 and every partial sum < 2^31 (docs/numerics.md section 3h). Variable length: sizes gives data_len for
+ * no outliers; validate_data checks data_len = that + 6 outlier_count and every outlier. */
+#define NI_GOBO3_HEADER_BYTES 28u
+#define NI_GOBO3_ROW_BYTES 4u
+#define NI_GOBO3_OUTLIER_BYTES 6u
+#define NI_GOBO3_MAX_COLS 1024u
+
 /* One weight tensor: pointers into the image (or into memory for models built in RAM), untyped. */
 typedef struct ni_tensor {
     uint8_t encoding;                   /* ni_encoding */
@@ -132,7 +146,7 @@ typedef struct ni_encoding_traits {
     ni_status (*validate_data)(const ni_tensor *t);
 } ni_encoding_traits;
 
-/* The table's row for an encoding id; NULL for an id without one (0, the reserved ids 3, 4, 5, 7, 11..255). */
+/* The table's row for an encoding id; NULL for an id without one (0, the reserved ids 4, 5, 7, 11..255). */
 const ni_encoding_traits *ni_encoding_find(uint8_t id);
 
 /* ---- model rules: one dims validator, one tensor validator (the loader and ni_model_bind both call them) ---- */

@@ -92,7 +92,8 @@ typedef enum ni_activation {
 typedef enum ni_scheme {
     NI_SCHEME_INT8 = 1,                     /* int8 weights per row, integer activations, softmax attention */
     NI_SCHEME_W1A1 = 2,                     /* 1-bit weights and activations (BiBERT), Bi-Attention; exit classifiers int8 */
-    NI_SCHEME_AF8 = 4                       /* AdaptivFloat linear weights, int8 activations, softmax attention */
+    NI_SCHEME_AF8 = 4,                      /* AdaptivFloat linear weights, int8 activations, softmax attention */
+    NI_SCHEME_GOBO3 = 3                     /* GOBO 3-bit linear weights + outliers, int8 activations, softmax attention */
 } ni_scheme;
 #define NI_SCHEME_MAX 4
 
@@ -135,7 +136,7 @@ typedef struct ni_model_dims {
 typedef enum ni_encoding {
     NI_ENC_INT8_ROW = 1,                    /* int8 weights, per-row scale (+ bias) in params */
     NI_ENC_BINARY = 2,                      /* 1-bit weights (BiBERT): sign bits, per-row scale (+ bias) in params */
-    NI_ENC_GOBO3 = 3,                       /* reserved: 3-bit dictionary + outliers (GOBO) */
+    NI_ENC_GOBO3 = 3,                       /* GOBO: 3-bit indices into 8 int16 centroids + a sparse list of outliers */
     NI_ENC_INT4 = 4,                        /* reserved: int4 weights */
     NI_ENC_IPQ = 5,                         /* reserved: iPQ codebooks */
     NI_ENC_ADAPTIVFLOAT = 6,                /* AdaptivFloat 8-bit weights (1-3-4), per-row power-of-two unit in params */

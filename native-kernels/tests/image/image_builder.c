@@ -51,6 +51,34 @@ tb_options tb_af8_options(void)
     return o;
 }
 
+tb_options tb_gobo3_options(void)
+{
+    tb_options o = tb_default_options();
+    o.dims.scheme = NI_SCHEME_GOBO3;
+    o.seed = 883u;
+    return o;
+}
+
+uint32_t tb_gobo3_outliers(uint32_t rows) { return rows < 3u ? rows : 3u; }
+
+/* The outlier list after the indices (whose slots it clears to 0) and its count in params. */
+static void write_gobo3_outliers(uint8_t *data, uint8_t *params, uint32_t rows, uint32_t cols)
+{
+    const uint32_t row_bytes = 3u * ((cols + 7u) / 8u), n = tb_gobo3_outliers(rows);
+    uint8_t *o = data + rows * row_bytes;
+    tb_wr32(params + 8, n);
+    for (uint32_t r = 0; r < n; r++, o += NI_GOBO3_OUTLIER_BYTES) {
+        const uint32_t c = (5u * r + 1u) % cols;
+        uint8_t *g = data + r * row_bytes + 3u * (c / 8u);
+        uint32_t v = (uint32_t)g[0] | (uint32_t)g[1] << 8 | (uint32_t)g[2] << 16;
+        v &= ~(7u << (3u * (c % 8u)));
+        g[0] = (uint8_t)v; g[1] = (uint8_t)(v >> 8); g[2] = (uint8_t)(v >> 16);
+        tb_wr16(o, r);
+        tb_wr16(o + 2, c);
+        tb_wr16(o + 4, (uint32_t)(4095 - 100 * (int32_t)r));
+    }
+}
+
 tb_options tb_default_options(void)
 {
     tb_options o;
@@ -157,6 +185,18 @@ void tb_fill_params(uint8_t encoding, uint8_t *p, uint32_t len, uint32_t *rng)
             tb_wr32(p + j, (tb_rng_next(rng) % 2001u) - 1000u);
         return;
     }
+    if (encoding == NI_ENC_GOBO3) {
+        /* header {multiplier >= 0, shift 20..39, outlier count 0 (write_gobo3_outliers sets it), 8 centroids within
+         * +-4095}, then one int32 bias per row */
+        if (len < NI_GOBO3_HEADER_BYTES) return;
+        tb_wr32(p, (tb_rng_next(rng) & 0x3FFFFFFFu) + 1u);
+        tb_wr32(p + 4, 20u + tb_rng_next(rng) % 20u);
+        tb_wr32(p + 8, 0);
+        for (j = 0; j < 8; j++) tb_wr16(p + 12 + 2 * j, (tb_rng_next(rng) % 8191u) - 4095u);
+        for (j = NI_GOBO3_HEADER_BYTES; j + NI_GOBO3_ROW_BYTES <= len; j += NI_GOBO3_ROW_BYTES)
+            tb_wr32(p + j, (tb_rng_next(rng) % 2001u) - 1000u);
+        return;
+    }
     if (encoding == NI_ENC_BINARY) {
         /* header {act_threshold -8..8, shift 12..19, 0, 0}, then {int16 bias, uint16 multiplier} per row */
         if (len < NI_BINARY_HEADER_BYTES) return;
@@ -219,6 +259,7 @@ static uint32_t write_tensors(uint8_t *s, uint32_t room, uint16_t kind, const ni
         const int pooler = t[i].id >= NI_TENSOR_EXIT_BASE && (t[i].id - NI_TENSOR_EXIT_BASE) % NI_TENSOR_EXIT_STRIDE == NI_EXIT_POOLER;
         const uint8_t enc = pooler && pooler_encoding != 0 ? pooler_encoding : ni_tensor_encoding(d, t[i].id);
         if (ni_encoding_find(enc) == NULL || !ni_encoding_find(enc)->sizes(t[i].rows, t[i].cols, &dl, &pl)) return 0;
+        if (enc == NI_ENC_GOBO3) dl += tb_gobo3_outliers(t[i].rows) * NI_GOBO3_OUTLIER_BYTES;
         doff = align32(cur);
         poff = pl ? align32(doff + dl) : 0;
         cur = pl ? poff + pl : doff + dl;
@@ -233,6 +274,7 @@ static uint32_t write_tensors(uint8_t *s, uint32_t room, uint16_t kind, const ni
         tb_wr32(e + NI_TEN_PARAMS_LENGTH, pl);
         for (j = 0; j < dl; j++) s[doff + j] = (uint8_t)tb_rng_next(rng);
         tb_fill_params(enc, s + poff, pl, rng);
+        if (enc == NI_ENC_GOBO3) write_gobo3_outliers(s + doff, s + poff, t[i].rows, t[i].cols);
     }
     return cur;
 }

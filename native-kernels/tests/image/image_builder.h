@@ -37,6 +37,12 @@ tb_options tb_w1a1_options(void);
 tb_options tb_w1a1_s8_options(void);
 /* tb_default_options with scheme AF8: AdaptivFloat linear tensors, int8 embedding tables and exit classifiers. */
 tb_options tb_af8_options(void);
+/* tb_default_options with scheme GOBO3: GOBO linear tensors (random indices and centroids, the outliers
+ * tb_gobo3_outliers gives), int8 embedding tables and exit classifiers. */
+tb_options tb_gobo3_options(void);
+/* Outliers the builder writes into a GOBO3 tensor of this many rows: one in each of the first min(rows, 3) rows, at
+ * column (5 r + 1) % cols, value 4095 - 100 r. */
+uint32_t tb_gobo3_outliers(uint32_t rows);
 /* The attention threshold the builder writes into a W1A1 model's QUANT_PARAMS. */
 #define TB_W1A1_ATTN_THRESHOLD 2
 

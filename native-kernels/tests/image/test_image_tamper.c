@@ -305,7 +305,7 @@ static void af8_cases(void)
     tensor(NI_SECTION_EXIT_HEADS, 1)[NI_TEN_ENCODING] = NI_ENC_ADAPTIVFLOAT; expect(NI_ERR_TENSOR_ENCODING, "AF8 classifier");
     tensor(NI_SECTION_EXIT_HEADS, 0)[NI_TEN_ENCODING] = NI_ENC_BINARY_S8; expect(NI_ERR_TENSOR_ENCODING, "BINARY_S8 pooler in AF8");
     tb_wr32(sec(NI_SECTION_MODEL) + 36, NI_SCHEME_INT8); expect(NI_ERR_TENSOR_ENCODING, "AF8 tensors in an INT8 model");
-    tb_wr32(sec(NI_SECTION_MODEL) + 36, 3); expect(NI_ERR_MODEL_DIMS, "scheme 3");
+    tb_wr32(sec(NI_SECTION_MODEL) + 36, NI_SCHEME_GOBO3); expect(NI_ERR_TENSOR_ENCODING, "AF8 tensors in a GOBO3 model");
     tb_wr32(sec(NI_SECTION_MODEL) + 36, 5); expect(NI_ERR_MODEL_DIMS, "scheme 5");
     add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH, -4); expect(NI_ERR_TENSOR_SIZE, "AF8 data length - 4");
     add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_PARAMS_LENGTH, 4); expect(NI_ERR_TENSOR_SIZE, "AF8 params length + 4");
@@ -324,6 +324,72 @@ static void af8_cases(void)
     make = tb_default_options;
     fresh();
     tensor(NI_SECTION_LAYER, 2)[NI_TEN_ENCODING] = NI_ENC_ADAPTIVFLOAT; expect(NI_ERR_TENSOR_ENCODING, "AF8 value in an INT8 model");
+}
+
+/* Scheme GOBO3 (NI_ENC_GOBO3 on mapping_in, Q, K, V, Dense, FFN, FFN output and the poolers; the builder writes
+ * min(rows, 3) outliers): lengths exactly {rows x 3 ceil(cols / 8) + 6 outliers, 28 + 4 rows} (NI_ERR_TENSOR_SIZE);
+ * params {multiplier >= 0, shift 1..62, |centroid| <= 4095, |bias| <= 2^30} and outliers inside the tensor, sorted,
+ * unique, |value| <= 4095, index slot 0 (NI_ERR_TENSOR_PARAMS). */
+static uint8_t *gobo3_outlier(uint32_t i) /* outlier i of the FFN (16 x 8: 3 index bytes a row) */
+{
+    return sec(NI_SECTION_LAYER) + ni_rd32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_OFFSET) + 16u * 3u + 6u * i;
+}
+
+static void gobo3_cases(void)
+{
+    uint32_t i;
+    make = tb_gobo3_options;
+    fresh();
+    expect(NI_OK, "untampered GOBO3");
+    CHECK(tensor(NI_SECTION_LAYER, 4)[NI_TEN_ENCODING] == NI_ENC_GOBO3);
+    CHECK(ni_rd32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH) == 16u * 3u + 3u * 6u);
+    CHECK(ni_rd32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_PARAMS_LENGTH) == 28u + 4u * 16u);
+    CHECK(ni_rd32(params(NI_SECTION_LAYER, 4) + 8) == 3u && ni_rd16(gobo3_outlier(2)) == 2u && ni_rd16(gobo3_outlier(2) + 2) == 3u);
+    for (i = 0; i < NI_LAYER_TENSOR_COUNT; i++) {
+        tensor(NI_SECTION_LAYER, i)[NI_TEN_ENCODING] = NI_ENC_INT8_ROW;
+        expect(NI_ERR_TENSOR_ENCODING, "INT8_ROW layer tensor in a GOBO3 model");
+    }
+    tensor(NI_SECTION_EMBEDDINGS, 0)[NI_TEN_ENCODING] = NI_ENC_GOBO3; expect(NI_ERR_TENSOR_ENCODING, "GOBO3 word embeddings");
+    tensor(NI_SECTION_EXIT_HEADS, 1)[NI_TEN_ENCODING] = NI_ENC_GOBO3; expect(NI_ERR_TENSOR_ENCODING, "GOBO3 classifier");
+    tensor(NI_SECTION_EXIT_HEADS, 0)[NI_TEN_ENCODING] = NI_ENC_ADAPTIVFLOAT; expect(NI_ERR_TENSOR_ENCODING, "AF8 pooler in GOBO3");
+    tb_wr32(sec(NI_SECTION_MODEL) + 36, NI_SCHEME_AF8); expect(NI_ERR_TENSOR_ENCODING, "GOBO3 tensors in an AF8 model");
+    /* lengths against the count */
+    add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH, -6); expect(NI_ERR_TENSOR_SIZE, "GOBO3 data one outlier short");
+    add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH, 6); expect(NI_ERR_TENSOR_SIZE, "GOBO3 data one outlier long");
+    add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH, -1); expect(NI_ERR_TENSOR_SIZE, "GOBO3 data length - 1");
+    tb_wr32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH, 47); expect(NI_ERR_TENSOR_SIZE, "GOBO3 data shorter than its indices");
+    add32(params(NI_SECTION_LAYER, 4) + 8, 1); expect(NI_ERR_TENSOR_SIZE, "GOBO3 outlier count + 1");
+    add32(params(NI_SECTION_LAYER, 4) + 8, -1); expect(NI_ERR_TENSOR_SIZE, "GOBO3 outlier count - 1");
+    tb_wr32(params(NI_SECTION_LAYER, 4) + 8, 0xFFFFFFFFu); expect(NI_ERR_TENSOR_SIZE, "GOBO3 outlier count 2^32 - 1");
+    add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_PARAMS_LENGTH, 4); expect(NI_ERR_TENSOR_SIZE, "GOBO3 params length + 4");
+    add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_PARAMS_LENGTH, -4); expect(NI_ERR_TENSOR_SIZE, "GOBO3 params length - 4");
+    /* the outliers */
+    tb_wr16(gobo3_outlier(2), 16); expect(NI_ERR_TENSOR_PARAMS, "GOBO3 outlier row = rows");
+    tb_wr16(gobo3_outlier(0) + 2, 8); expect(NI_ERR_TENSOR_PARAMS, "GOBO3 outlier col = cols");
+    tb_wr16(gobo3_outlier(1), 0); tb_wr16(gobo3_outlier(1) + 2, 1); expect(NI_ERR_TENSOR_PARAMS, "GOBO3 duplicate outlier");
+    tb_wr16(gobo3_outlier(1), 0); tb_wr16(gobo3_outlier(1) + 2, 0); expect(NI_ERR_TENSOR_PARAMS, "GOBO3 outliers out of order");
+    tb_wr16(gobo3_outlier(1) + 4, 4096); expect(NI_ERR_TENSOR_PARAMS, "GOBO3 outlier value 4096");
+    tb_wr16(gobo3_outlier(1) + 4, (uint32_t)-4096); expect(NI_ERR_TENSOR_PARAMS, "GOBO3 outlier value -4096");
+    sec(NI_SECTION_LAYER)[ni_rd32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_OFFSET)] |= 1u << 3; /* row 0 col 1 */
+    expect(NI_ERR_TENSOR_PARAMS, "GOBO3 outlier slot index 1");
+    /* params */
+    tb_wr32(params(NI_SECTION_LAYER, 0), 0x80000000u); expect(NI_ERR_TENSOR_PARAMS, "GOBO3 multiplier -2^31");
+    tb_wr32(params(NI_SECTION_LAYER, 1) + 4, 0); expect(NI_ERR_TENSOR_PARAMS, "GOBO3 shift 0");
+    tb_wr32(params(NI_SECTION_LAYER, 2) + 4, 63); expect(NI_ERR_TENSOR_PARAMS, "GOBO3 shift 63");
+    tb_wr16(params(NI_SECTION_LAYER, 3) + 12 + 2 * 7, 4096); expect(NI_ERR_TENSOR_PARAMS, "GOBO3 centroid 7 = 4096");
+    tb_wr16(params(NI_SECTION_EMBEDDINGS, 2) + 12, (uint32_t)-4096); expect(NI_ERR_TENSOR_PARAMS, "GOBO3 centroid 0 = -4096");
+    tb_wr32(params(NI_SECTION_LAYER, 3) + 28 + 4 * 7, (1u << 30) + 1u); expect(NI_ERR_TENSOR_PARAMS, "GOBO3 bias 2^30 + 1");
+    for (i = 0; i < 8; i++) tb_wr16(params(NI_SECTION_LAYER, 4) + 12 + 2 * i, (i & 1) ? 4095u : (uint32_t)-4095);
+    tb_wr16(gobo3_outlier(0) + 4, (uint32_t)-4095); tb_wr16(gobo3_outlier(1) + 4, 4095);
+    tb_wr32(params(NI_SECTION_LAYER, 4), 0x7FFFFFFFu); tb_wr32(params(NI_SECTION_LAYER, 4) + 4, 62);
+    expect(NI_OK, "GOBO3 centroids and outliers +-4095, multiplier 2^31 - 1, shift 62");
+    /* no outliers at all */
+    tb_wr32(params(NI_SECTION_LAYER, 4) + 8, 0); add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH, -18);
+    expect(NI_OK, "GOBO3 FFN without outliers");
+    /* an INT8 model may not carry it */
+    make = tb_default_options;
+    fresh();
+    tensor(NI_SECTION_LAYER, 2)[NI_TEN_ENCODING] = NI_ENC_GOBO3; expect(NI_ERR_TENSOR_ENCODING, "GOBO3 value in an INT8 model");
 }
 
 int main(void)
@@ -555,5 +621,6 @@ int main(void)
     w1a1_cases();
     w1a1_s8_cases();
     af8_cases();
+    gobo3_cases();
     return ni_test_finish("image_tamper");
 }

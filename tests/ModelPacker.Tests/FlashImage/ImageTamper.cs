@@ -70,7 +70,55 @@ internal sealed class ImageTamper(byte[] image)
     public static IEnumerable<(string Name, Action<ImageTamper> Change, NiStatus Want, SchemeId Scheme)> Cases() =>
         Int8Cases().Select(c => (c.Name, c.Change, c.Want, SchemeId.Int8))
             .Concat(W1A1Cases().Select(c => ("w1a1-" + c.Name, c.Change, c.Want, SchemeId.W1A1)))
-            .Concat(Af8Cases().Select(c => ("af8-" + c.Name, c.Change, c.Want, SchemeId.Af8)));
+            .Concat(Af8Cases().Select(c => ("af8-" + c.Name, c.Change, c.Want, SchemeId.Af8)))
+            .Concat(Gobo3Cases().Select(c => ("gobo3-" + c.Name, c.Change, c.Want, SchemeId.Gobo3)));
+
+    /// <summary>GOBO tensor i of a section: where its outlier list starts (after rows × 3⌈cols/8⌉ index bytes).</summary>
+    public int Gobo3Outliers(SectionKind kind, int i) =>
+        Sec(kind) + (int)U32(Tensor(kind, i) + TenDataOffset) + (int)U32(Tensor(kind, i) + TenRows) * 3 * (((int)U32(Tensor(kind, i) + TenCols) + 7) / 8);
+
+    /// <summary>Cases on a scheme-gobo3 image (the af8 image's ALBERT with mapping-in, Q, K, V, Dense, Ffn, FfnOutput and
+    /// the poolers gobo3, each with outliers; embedding tables and exit classifiers int8_row). Layer tensor 4 (Ffn,
+    /// [16, 8]) has at least two outliers.</summary>
+    private static IEnumerable<(string Name, Action<ImageTamper> Change, NiStatus Want)> Gobo3Cases()
+    {
+        const int ffn = 4;
+        int Count(ImageTamper t) => (int)t.U32(t.Params(SectionKind.Layer, ffn) + 8);
+        yield return ("multiplier-negative", t => t.W32(t.Params(SectionKind.Layer, 3), 0x80000000), NiStatus.TensorParams);
+        yield return ("shift-63", t => t.W32(t.Params(SectionKind.ExitHeads, 0) + 4, 63), NiStatus.TensorParams);
+        yield return ("centroid-4096", t => t.W16(t.Params(SectionKind.Layer, 1) + 12 + 2 * 5, 4096), NiStatus.TensorParams);
+        yield return ("centroid-minus-4096", t => t.W16(t.Params(SectionKind.Embeddings, 2) + 12, unchecked((uint)-4096)), NiStatus.TensorParams);
+        yield return ("bias-above-2^30", t => t.W32(t.Params(SectionKind.Layer, 5) + 28 + 4, (1u << 30) + 1), NiStatus.TensorParams);
+        yield return ("params-length-plus-4", t => t.Add32(t.Tensor(SectionKind.Layer, 1) + TenParamsLength, 4), NiStatus.TensorSize);
+        yield return ("params-length-minus-4", t => t.Add32(t.Tensor(SectionKind.Layer, 1) + TenParamsLength, -4), NiStatus.TensorSize);
+        yield return ("data-one-outlier-short", t => t.Add32(t.Tensor(SectionKind.Layer, ffn) + TenDataLength, -6), NiStatus.TensorSize);
+        yield return ("data-length-plus-1", t => t.Add32(t.Tensor(SectionKind.Layer, ffn) + TenDataLength, 1), NiStatus.TensorSize);
+        yield return ("outlier-count-plus-1", t => t.Add32(t.Params(SectionKind.Layer, ffn) + 8, 1), NiStatus.TensorSize);
+        yield return ("outlier-count-huge", t => t.W32(t.Params(SectionKind.Layer, ffn) + 8, 0xFFFFFFFF), NiStatus.TensorSize);
+        yield return ("outlier-row-out-of-range", t => t.W16(t.Gobo3Outliers(SectionKind.Layer, ffn) + 6 * (Count(t) - 1), 16), NiStatus.TensorParams);
+        yield return ("outlier-col-out-of-range", t => t.W16(t.Gobo3Outliers(SectionKind.Layer, ffn) + 2, 8), NiStatus.TensorParams);
+        yield return ("outlier-value-4096", t => t.W16(t.Gobo3Outliers(SectionKind.Layer, ffn) + 4, 4096), NiStatus.TensorParams);
+        yield return ("outliers-duplicate", t => t.Image.AsSpan(t.Gobo3Outliers(SectionKind.Layer, ffn), 4).CopyTo(t.Image.AsSpan(t.Gobo3Outliers(SectionKind.Layer, ffn) + 6)), NiStatus.TensorParams);
+        yield return ("outliers-unsorted", t =>
+        {
+            int o = t.Gobo3Outliers(SectionKind.Layer, ffn);
+            var first = t.Image.AsSpan(o, 6).ToArray();
+            t.Image.AsSpan(o + 6, 6).CopyTo(t.Image.AsSpan(o));
+            first.CopyTo(t.Image.AsSpan(o + 6));
+        }, NiStatus.TensorParams);
+        yield return ("outlier-slot-not-0", t =>
+        {
+            int o = t.Gobo3Outliers(SectionKind.Layer, ffn), r = t.U16(o), c = t.U16(o + 2);
+            int bit = 3 * c, at = t.Sec(SectionKind.Layer) + (int)t.U32(t.Tensor(SectionKind.Layer, ffn) + TenDataOffset) + r * 3 + bit / 8;
+            t.Image[at] |= (byte)(1 << (bit % 8));
+        }, NiStatus.TensorParams);
+        yield return ("ffn-as-int8-row", t => t.Image[t.Tensor(SectionKind.Layer, ffn) + TenEncoding] = (byte)TensorEncoding.Int8Row, NiStatus.TensorEncoding);
+        yield return ("ffn-as-adaptivfloat", t => t.Image[t.Tensor(SectionKind.Layer, ffn) + TenEncoding] = (byte)TensorEncoding.AdaptivFloat, NiStatus.TensorEncoding);
+        yield return ("word-embeddings-as-gobo3", t => t.Image[t.Tensor(SectionKind.Embeddings, 0) + TenEncoding] = (byte)TensorEncoding.Gobo3, NiStatus.TensorEncoding);
+        yield return ("classifier-as-gobo3", t => t.Image[t.Tensor(SectionKind.ExitHeads, 1) + TenEncoding] = (byte)TensorEncoding.Gobo3, NiStatus.TensorEncoding);
+        yield return ("scheme-af8", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.Af8), NiStatus.TensorEncoding);
+        yield return ("quant-params-no-softmax-table", t => t.W32(t.Sec(SectionKind.QuantParams) + 4, 0), NiStatus.QuantTables);
+    }
 
     /// <summary>Cases on a scheme-af8 image (the int8 tiny ALBERT with mapping-in, Q, K, V, Dense, Ffn, FfnOutput and
     /// the poolers adaptivfloat; embedding tables and exit classifiers int8_row).</summary>
@@ -183,7 +231,7 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("query-as-binary", t => t.Image[t.Tensor(SectionKind.Layer, 0) + TenEncoding] = (byte)TensorEncoding.Binary, NiStatus.TensorEncoding);
         yield return ("scheme-w1a1", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.W1A1), NiStatus.ModelDims);   // H 8
         yield return ("pooler-as-binary-s8", t => t.Image[t.Tensor(SectionKind.ExitHeads, 0) + TenEncoding] = (byte)TensorEncoding.BinaryS8, NiStatus.TensorEncoding);
-        yield return ("scheme-3", t => t.W32(t.Sec(SectionKind.Model) + 36, 3), NiStatus.ModelDims);
+        yield return ("scheme-99", t => t.W32(t.Sec(SectionKind.Model) + 36, 99), NiStatus.ModelDims);
         yield return ("scheme-af8", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.Af8), NiStatus.TensorEncoding);
         yield return ("ffn-as-adaptivfloat", t => t.Image[t.Tensor(SectionKind.Layer, 4) + TenEncoding] = (byte)TensorEncoding.AdaptivFloat, NiStatus.TensorEncoding);
         yield return ("quant-params-attn-threshold-1", t => t.W32(t.Sec(SectionKind.QuantParams) + 8, 1), NiStatus.QuantParams);

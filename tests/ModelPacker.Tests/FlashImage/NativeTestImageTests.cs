@@ -27,6 +27,7 @@ public class NativeTestImageTests
             ["four-layers-board-3.nimg"] = TinyImages.RandomAlbert(seed: 4, config: TinyImages.TinyConfig(layers: 4, labels: 7), boardId: 3),
             ["tiny-random-w1a1.nimg"] = TinyImages.Random(SchemeId.W1A1),
             ["tiny-random-af8.nimg"] = TinyImages.Random(SchemeId.Af8),
+            ["tiny-random-gobo3.nimg"] = TinyImages.Random(SchemeId.Gobo3),
         };
         foreach (var (name, content) in valid)
         {

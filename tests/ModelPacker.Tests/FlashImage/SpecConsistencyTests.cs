@@ -219,6 +219,10 @@ public partial class SpecConsistencyTests
             ["NI_AF8_HEADER_BYTES"] = ModelPacker.Encodings.AdaptivFloatEncoding.HeaderBytes,
             ["NI_AF8_ROW_BYTES"] = ModelPacker.Encodings.AdaptivFloatEncoding.RowBytes,
             ["NI_AF8_MAX_COLS"] = ModelPacker.Encodings.AdaptivFloatEncoding.MaxCols,
+            ["NI_GOBO3_HEADER_BYTES"] = ModelPacker.Encodings.Gobo3Encoding.HeaderBytes,
+            ["NI_GOBO3_ROW_BYTES"] = ModelPacker.Encodings.Gobo3Encoding.RowBytes,
+            ["NI_GOBO3_OUTLIER_BYTES"] = ModelPacker.Encodings.Gobo3Encoding.OutlierBytes,
+            ["NI_GOBO3_MAX_COLS"] = ModelPacker.Encodings.Gobo3Encoding.MaxCols,
             ["NI_QP_TABLE_SOFTMAX"] = (long)QuantTables.Softmax,
             ["NI_BINARY_MIN_THRESHOLD"] = ModelPacker.Encodings.BinaryEncoding.MinThreshold, ["NI_BINARY_MAX_THRESHOLD"] = ModelPacker.Encodings.BinaryEncoding.MaxThreshold,
             ["NI_LN_GAIN_SHIFT"] = ModelPacker.IntegerRuntime.IntegerKernels.LnGainShift, ["NI_LN_XN_FRAC_BITS"] = ModelPacker.IntegerRuntime.IntegerKernels.LnNormFracBits,
@@ -314,6 +318,30 @@ public partial class SpecConsistencyTests
         var t = ModelPacker.Encodings.AdaptivFloatEncoding.Instance.Encode(new ModelPacker.Encodings.QuantizedTensor(2, 4,
             new sbyte[8], [new(-2, 513, 9), new(3, 513, 9)]), "t");
         Assert.Equal([513, 9, -2, 3], Enumerable.Range(0, 4).Select(k => BitConverter.ToInt32(t.Params, 4 * k)));
+    }
+
+    [Fact]
+    public void NumericsGobo3ParamsTableIsTheCodecsLayout()
+    {
+        // docs/numerics.md section 3h: i32 multiplier at 0, i32 shift at 4, u32 outlier count at 8, i16 centroid k at
+        // 12 + 2k, then one i32 bias a row at 28 + 4r
+        var numerics = File.ReadAllText(Path.Combine(Root, "docs/numerics.md"));
+        var lines = numerics[numerics.IndexOf("## 3h.", StringComparison.Ordinal)..].Split('\n');
+        int start = Array.FindIndex(lines, l => l.StartsWith("| offset | type | field", StringComparison.Ordinal));
+        var rows = lines.Skip(start + 2).TakeWhile(l => l.StartsWith('|'))
+            .Select(l => l.Trim().Trim('|').Split('|').Select(c => c.Trim()).ToArray()).ToList();
+        int h = ModelPacker.Encodings.Gobo3Encoding.HeaderBytes, rb = ModelPacker.Encodings.Gobo3Encoding.RowBytes;
+        Assert.Equal(["0", "4", "8", "12 + 2k", $"{h} + {rb}r"], rows.Select(r => r[0]));
+        Assert.Equal(["i32", "i32", "u32", "i16", "i32"], rows.Select(r => r[1]));
+        var t = ModelPacker.Encodings.Gobo3Encoding.Pack(new ModelPacker.Encodings.Gobo3Tensor(2, 4, new byte[8], [-1, 2, 3, 4, 5, 6, 7, 4095],
+            [new(1, 3, -5)], [-2, 3], 513, 9), "t");
+        Assert.Equal([513, 9, 1], Enumerable.Range(0, 3).Select(k => BitConverter.ToInt32(t.Params, 4 * k)));
+        Assert.Equal([-1, 4095], new[] { 12, 26 }.Select(o => (int)BitConverter.ToInt16(t.Params, o)));
+        Assert.Equal([-2, 3], new[] { 28, 32 }.Select(o => BitConverter.ToInt32(t.Params, o)));
+        // the kernel header's bound is the codec's
+        var k = File.ReadAllText(Path.Combine(Root, "native-kernels/include/nano_intent/ni_kernels_gobo3.h"));
+        Assert.Contains($"#define NI_GOBO3_MAX_VALUE {ModelPacker.Encodings.Gobo3Tensor.MaxValue} ", k);
+        Assert.Contains($"#define NI_GOBO3_CENTROIDS {ModelPacker.Encodings.Gobo3Tensor.Centroids}u", k);
     }
 
     [Fact]

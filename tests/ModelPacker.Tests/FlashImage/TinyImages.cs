@@ -34,14 +34,15 @@ internal static class TinyImages
         }
     }
 
-    private static ImageContent Build(int seed, AlbertConfig config, bool testVectors, uint boardId, bool af8 = false)
+    private static ImageContent Build(int seed, AlbertConfig config, bool testVectors, uint boardId, bool af8 = false, bool gobo3 = false)
     {
         var p = new AlbertParameters(config);
         p.InitializeRandom(seed);
+        if (gobo3) WithOutliers(p);
         var rng = new Random(seed);
         var calibration = Enumerable.Range(0, 16).Select(_ => RandomUtterance(rng, config.VocabSize, config.MaxPositionEmbeddings)).ToList();
         var scales = Calibrator.Calibrate(p, calibration);
-        var m = af8 ? AdaptivFloatQuantizer.Quantize(p, scales) : Int8Quantizer.Quantize(p, scales);
+        var m = af8 ? AdaptivFloatQuantizer.Quantize(p, scales) : gobo3 ? Gobo3Quantizer.Quantize(p, scales) : Int8Quantizer.Quantize(p, scales);
         var dims = m.Dims;
         var tensors = m.Tensors().Select(kv => new ImageTensor(kv.Key, kv.Value)).ToList();
         List<TestVector>? vectors = null;
@@ -78,16 +79,32 @@ internal static class TinyImages
     /// <summary>The tiny image of a scheme the tamper cases change: the int8 ALBERT of <see cref="RandomAlbert"/>
     /// (seed 1), a W1A1 model of random binary tensors (E 32, H 64, two heads of 32, I 96, three layers; the last
     /// exit's pooler binary_s8) with three test vectors of the C# reference, or the same ALBERT as the int8 one in
-    /// scheme af8.</summary>
+    /// scheme af8, or in scheme gobo3 (with two outliers in every GOBO tensor).</summary>
     public static ImageContent Random(SchemeId scheme) => scheme switch
     {
         SchemeId.Int8 => RandomAlbert(seed: 1),
         SchemeId.W1A1 => W1A1Image.Value,
         SchemeId.Af8 => Af8Image.Value,
+        SchemeId.Gobo3 => Gobo3Image.Value,
         _ => throw new ArgumentOutOfRangeException(nameof(scheme)),
     };
 
     private static readonly Lazy<ImageContent> Af8Image = new(() => Build(1, TinyConfig(), testVectors: true, boardId: 0, af8: true));
+    private static readonly Lazy<ImageContent> Gobo3Image = new(() => Build(1, TinyConfig(), testVectors: true, boardId: 0, gobo3: true));
+
+    /// <summary>Weights 1 and 7 of every GOBO tensor (mapping-in, the layer's linear layers, the poolers) made 8 times the
+    /// tensor's largest magnitude, so each has two outliers for the tamper cases (a tiny random tensor may have none).</summary>
+    private static void WithOutliers(AlbertParameters p)
+    {
+        var linear = new[] { p.EmbeddingProjectionWeight, p.QueryWeight, p.KeyWeight, p.ValueWeight, p.AttentionOutputWeight, p.FfnWeight, p.FfnOutputWeight }
+            .Concat(p.Exits.Select(e => e.PoolerWeight));
+        foreach (var w in linear)
+        {
+            float max = w.Data.Max(Math.Abs);
+            w.Data[1] = 8 * max;
+            w.Data[7] = -8 * max;
+        }
+    }
 
     // the last exit's pooler over the int8 h[CLS] (binary_s8), the others over sign bits (binary)
     private static readonly Lazy<ImageContent> W1A1Image = new(() => W1A1TestModels.Image(seed: 8, vectors: 3, s8Poolers: 0b100).ToContent());

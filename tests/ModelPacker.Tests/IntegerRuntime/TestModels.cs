@@ -73,4 +73,16 @@ internal static class TestModels
         var scales = Calibrator.Calibrate(p, RandomSequences(seed + 1, 40, p.Config.VocabSize, p.Config.MaxPositionEmbeddings));
         return AdaptivFloatQuantizer.Quantize(p, scales);
     }
+
+    /// <summary>A random model in scheme gobo3 (GOBO linear weights), calibrated as <see cref="RandomQuantized"/>; the
+    /// Gaussian weights give a tensor a few outliers (|z| above about 3.5), and the FFN, Q and a pooler get one each for sure.</summary>
+    public static IntegerModel RandomGobo3(int seed)
+    {
+        var p = RandomParameters(seed);
+        p.FfnWeight.Data[5] = 3f;
+        p.QueryWeight.Data[9] = -3f;
+        p.Exits[1].PoolerWeight.Data[2] = 3f;
+        var scales = Calibrator.Calibrate(p, RandomSequences(seed + 1, 40, p.Config.VocabSize, p.Config.MaxPositionEmbeddings));
+        return Gobo3Quantizer.Quantize(p, scales);
+    }
 }

@@ -105,35 +105,10 @@ public class AdaptivFloatTests(CliFixture fixture) : IClassFixture<CliFixture>
     }
 
     [Fact]
-    public void ABiasBeyond2To30AccumulatorUnitsIsAPackingErrorNamingTheTensorAndRow()
-    {
-        var w = new NamedTensor("ffn.weight", 2, 4);
-        var b = new NamedTensor("ffn.bias", 2);
-        w.Data[0] = 1e-6f;
-        b.Data[1] = 1e6f;
-        var ex = Assert.Throws<InvalidDataException>(() => AdaptivFloatQuantizer.Linear(w, b, 1e-3, 1.0));
-        Assert.StartsWith("ffn.bias: bias 1000000 of row 1", ex.Message);
-    }
+    public void ABiasBeyond2To30AccumulatorUnitsIsAPackingErrorNamingTheTensorAndRow() =>
+        SchemePacking.ABiasBeyond2To30AccumulatorUnitsIsAnError(AdaptivFloatQuantizer.Linear);
 
     [Fact]
-    public void PackSchemeAf8WritesAnImageTheCRuntimeReproducesAndInspectNamesTheEncoding()
-    {
-        Assert.Equal(0, fixture.Train.ExitCode);
-        string path = fixture.Path("tiny-af8.nii");
-        var run = CliRun.Of("pack", "--model", fixture.ModelDir, "--scheme", "af8", "--calibration-data", fixture.DataDir, "--test-vectors", "6", "--out", path);
-        Assert.True(run.ExitCode == 0, run.Error);
-        Assert.Contains("af8: V=", run.Out);
-        var image = IntegerImage.Read(path);
-        Assert.Equal(SchemeId.Af8, image.Model.Dims.Scheme);
-        Assert.Equal(TensorEncoding.AdaptivFloat, image.Model.Ffn.Encoding);
-        Assert.Equal(TensorEncoding.Int8Row, image.Model.WordEmbeddings.Encoding);
-        var verify = CliRun.Of("verify", path);
-        Assert.True(verify.ExitCode == 0, verify.Error);
-        Assert.Contains("6 test vectors match", verify.Out);
-        NativeImage.AssertReproducesTestVectors(path, "cli-tiny-af8.nii");
-        var inspect = CliRun.Of("inspect", path);
-        Assert.True(inspect.ExitCode == 0, inspect.Error);
-        Assert.Contains("scheme af8", inspect.Out);
-        Assert.Contains("adaptivfloat", inspect.Out);
-    }
+    public void PackSchemeAf8WritesAnImageTheCRuntimeReproducesAndInspectNamesTheEncoding() =>
+        SchemePacking.PackWritesAnImageTheCRuntimeReproduces(fixture, Schemes.Af8, TensorEncoding.AdaptivFloat);
 }

@@ -31,16 +31,21 @@ static int validate(const uint8_t *params, uint32_t params_len, uint32_t rows, u
     return 1; /* every code byte is valid (0x80 is zero, as 0x00) */
 }
 
-static ni_int8_row_params row_params(const ni_tensor *t, uint32_t row)
+ni_int8_row_params ni_enc_tensor_rq_row_params(const ni_tensor *t, uint32_t header, uint32_t row)
 {
     ni_int8_row_params p;
-    p.bias = ni_enc_rd32(t->params + NI_AF8_HEADER_BYTES + (size_t)row * NI_AF8_ROW_BYTES);
+    p.bias = ni_enc_rd32(t->params + header + (size_t)row * 4u);
     p.multiplier = ni_enc_rd32(t->params);
     p.shift = ni_enc_rd32(t->params + 4);
     return p;
 }
 
-static uint32_t input_bytes(uint32_t cols) { return cols; } /* the int8 row as it is; cols % 4 == 0 */
+static ni_int8_row_params row_params(const ni_tensor *t, uint32_t row)
+{
+    return ni_enc_tensor_rq_row_params(t, NI_AF8_HEADER_BYTES, row);
+}
+
+uint32_t ni_enc_s8_input_bytes(uint32_t cols) { return cols; } /* the int8 row as it is; cols % 4 == 0 */
 
 static void gemm(const ni_tensor *t, const uint8_t *in, uint32_t in_stride, uint32_t n, uint32_t r0, uint32_t r1,
                  int32_t *acc, uint32_t acc_stride)
@@ -50,7 +55,7 @@ static void gemm(const ni_tensor *t, const uint8_t *in, uint32_t in_stride, uint
 
 static uint32_t acc_bound(uint32_t cols) { return (uint32_t)NI_AF8_MAX_MAGNITUDE * 128u * cols; } /* < 2^29 */
 
-static int input_threshold(const ni_tensor *t, int32_t *threshold)
+int ni_enc_s8_input_threshold(const ni_tensor *t, int32_t *threshold)
 {
     (void)t;
     (void)threshold;
@@ -59,6 +64,6 @@ static int input_threshold(const ni_tensor *t, int32_t *threshold)
 
 /* No embed_add: the schemes keep the embedding tables in INT8_ROW (docs/numerics.md section 3g). */
 const ni_encoding_traits ni_enc_adaptivfloat = {
-    NI_ENC_ADAPTIVFLOAT, "ADAPTIVFLOAT", sizes, validate, row_params, input_bytes, NULL, gemm, NULL, acc_bound,
-    input_threshold, NULL /* fixed length */,
+    NI_ENC_ADAPTIVFLOAT, "ADAPTIVFLOAT", sizes, validate, row_params, ni_enc_s8_input_bytes, NULL, gemm, NULL, acc_bound,
+    ni_enc_s8_input_threshold, NULL /* fixed length */,
 };
