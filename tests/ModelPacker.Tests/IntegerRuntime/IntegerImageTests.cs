@@ -18,6 +18,7 @@ public class IntegerImageTests
     [InlineData(23, "w1a1")]
     [InlineData(24, "w1a1-s8")]
     [InlineData(25, "af8")]
+    [InlineData(26, "sparse-embed")]
     public void TheCRuntimeReproducesEveryTestVectorOfAnImage(int seed, string act)
     {
         // "w1a1": a scheme-W1A1 model of random binary tensors (int8 exit classifiers), Bi-Attention; "w1a1-s8": the
@@ -27,6 +28,7 @@ public class IntegerImageTests
             "w1a1" => W1A1TestModels.Image(seed),
             "w1a1-s8" => W1A1TestModels.Image(seed, s8Poolers: 0b110),
             "af8" => TestModels.ImageOf(TestModels.RandomAf8(seed), seed, "w", 12),
+            "sparse-embed" => TestModels.ImageOf(TestModels.RandomSparseEmbed(seed, 0.3, ModelPacker.Quantization.EmbeddingPruningMode.Row), seed, "w", 12),
             _ => RandomImage(seed, act),
         };
         var bytes = image.Build();
