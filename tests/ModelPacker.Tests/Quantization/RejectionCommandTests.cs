@@ -72,6 +72,12 @@ public class RejectionCommandTests(CliFixture fixture) : IClassFixture<CliFixtur
         Assert.Equal(scored.InScopeAccuracy, answers.GetProperty("in_scope_accuracy").GetDouble(), 9);
         Assert.Equal(scored.OutOfScopeRecall!.Value, answers.GetProperty("out_of_scope_recall").GetDouble(), 9);
         Assert.Equal(scored.InScopeRejectedShare, answers.GetProperty("in_scope_unknown").GetDouble(), 9);
+        // early-exit accuracy over the in-scope utterances alone: the label the device loop ends at, rejection aside
+        var classifier = image.Classifier();
+        var inScope = test.Where(e => e.Label != IntentDataset.OutOfScopeLabel).ToList();
+        Assert.True(inScope.Count > 0 && inScope.Count < test.Count);
+        int inScopeRight = inScope.Count(e => classifier.Labels[classifier.ClassifyEarlyExit(classifier.Encode(e.Text)).Final.Predicted] == e.Label);
+        Assert.Equal(inScopeRight / (double)inScope.Count, JsonDocument.Parse(eval.Out).RootElement.GetProperty("early_exit_in_scope_accuracy").GetDouble(), 12);
 
         // classify: the reserved answer exactly where the rule says so, and the model's label elsewhere
         var c = image.Classifier();

@@ -55,6 +55,7 @@ internal static class EvalCommand
                 if (early is not null)
                 {
                     node["early_exit_accuracy"] = early.Accuracy;
+                    if (early.InScopeAccuracy is { } inScope) node["early_exit_in_scope_accuracy"] = inScope;
                     node["mean_layers"] = early.MeanLayers;
                     var a = early.Answers;
                     node["answers"] = new System.Text.Json.Nodes.JsonObject
@@ -73,6 +74,7 @@ internal static class EvalCommand
                 if (early is not null)
                 {
                     env.Console.MarkupLine($"Early exit (integer runtime, image thresholds): accuracy [bold]{early.Accuracy:P2}[/], " +
+                                           (early.InScopeAccuracy is { } inScope ? $"in scope [bold]{inScope:P2}[/], " : "") +
                                            $"mean {early.MeanLayers:F2} of {classifier.ExitCount} layers");
                     var a = early.Answers;
                     env.Console.MarkupLine(Markup.Escape($"Answers (early exit, unknown when {a.Rule.Describe(ic!.Labels)}): in-scope accuracy {a.InScopeAccuracy:P2}" +

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The compression report (issue 13): for one dataset and its teacher, packs every variant of bench/report/variants.tsv
+# (every scheme that exists, from models/<dataset> and its binarized student models/<dataset>-w1a1), calibrates each
+# image's early exits, evaluates it with the integer reference (= the device), counts its Cortex-M4 instructions per
+# utterance under QEMU (-icount shift=0, the mcu harness on its 32 test vectors, full depth and early exit), and writes
+#   bench/results/report-<dataset>.md  the table: accuracy (fp32 checkpoint, image at full depth, with early exit),
+#                                      mean exit layer, image / embedding / weight / arena bytes, Cortex-M4 instructions
+#   docs/report/<dataset>.png          accuracy against image bytes, the Pareto front marked (gnuplot)
+# and puts the table and the plot into docs/results.md between the markers <!-- report:<dataset>:begin/end -->.
+#   bench/report/run.sh snips|clinc150|<dataset dir name> [variant ...]   (default: every variant for the dataset)
+# Images and logs stay in build/report/<dataset>/. Prints one progress line per step.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+[ $# -ge 1 ] || { echo "usage: bench/report/run.sh <dataset> [variant ...]" >&2; exit 2; }
+dataset="$1"; shift
+only=("$@")
+data="${NANO_INTENT_DATASETS:-$root/../shared/datasets}/$dataset"
+[ -d "$data" ] || { echo "bench/report: no dataset at $data" >&2; exit 1; }
+[ -d "models/$dataset" ] || { echo "bench/report: no teacher at models/$dataset" >&2; exit 1; }
+source scripts/lib/apt-install.sh
+need=()
+command -v gnuplot >/dev/null || need+=(gnuplot-nox)
+command -v arm-none-eabi-gcc >/dev/null || need+=(gcc-arm-none-eabi libnewlib-arm-none-eabi)
+dpkg -s picolibc-arm-none-eabi >/dev/null 2>&1 || need+=(picolibc-arm-none-eabi)
+command -v qemu-system-arm >/dev/null || need+=(qemu-system-arm)
+command -v cmake >/dev/null || need+=(cmake make)
+apt_install bench/report "${need[@]}"
+
+work="$root/build/report/$dataset"
+mkdir -p "$work"
+progress() { echo "[report $dataset $(date -u +%H:%M:%S)] $*"; }
+progress "building modelpacker"
+dotnet build tools/ModelPacker -c Release -nologo -v quiet >/dev/null
+mp=(dotnet "$root/tools/ModelPacker/bin/Release/net10.0/modelpacker.dll")
+
+# the variants for this dataset
+names=(); checkpoints=(); drops=(); options=()
+while IFS=$'\t' read -r name checkpoint sets drop opts; do
+  [[ -z "$name" || "$name" == \#* ]] && continue
+  [[ "$sets" == "*" || ",$sets," == *",$dataset,"* ]] || continue
+  if [ ${#only[@]} -gt 0 ] && [[ ! " ${only[*]} " == *" $name "* ]]; then continue; fi
+  case "$checkpoint" in
+    teacher) dir="models/$dataset" ;;
+    w1a1) dir="models/$dataset-w1a1" ;;
+    *) echo "bench/report: variants.tsv: $name: unknown checkpoint '$checkpoint'" >&2; exit 1 ;;
+  esac
+  names+=("$name"); checkpoints+=("$dir"); drops+=("$drop"); options+=("$opts")
+done < bench/report/variants.tsv
+[ ${#names[@]} -gt 0 ] || { echo "bench/report: no variant of bench/report/variants.tsv applies to $dataset" >&2; exit 1; }
+
+# pack, calibrate, evaluate, inspect
+mcu_images=()
+for i in "${!names[@]}"; do
+  name="${names[$i]}"; dir="${checkpoints[$i]}"; v="$work/$name"
+  rm -f "$v".*
+  if [ ! -d "$dir" ]; then
+    progress "$name: skipped, no checkpoint at $dir"
+    echo "$dir" >"$v.missing"
+    continue
+  fi
+  progress "$name: pack ${options[$i]}"
+  # shellcheck disable=SC2086 # the options column is a list of arguments
+  "${mp[@]}" pack --model "$dir" ${options[$i]} --calibration-data "$data" --test-vectors 32 --out "$v.nimg" >"$v.pack.log"
+  progress "$name: calibrate early exits (max drop ${drops[$i]} pt)"
+  "${mp[@]}" calibrate --image "$v.nimg" --data "$data" --max-accuracy-drop "${drops[$i]}" >"$v.calibrate.log"
+  progress "$name: eval (integer reference)"
+  "${mp[@]}" eval --model "$v.nimg" --data "$data" --json >"$v.eval.json"
+  ckey="$(echo "$dir" | tr '/' '_')"
+  if [ ! -f "$work/$ckey.float.json" ]; then
+    progress "$name: eval $dir (fp32)"
+    "${mp[@]}" eval --model "$dir" --data "$data" --json >"$work/$ckey.float.json"
+  fi
+  cp "$work/$ckey.float.json" "$v.float.json"
+  "${mp[@]}" inspect "$v.nimg" >"$v.inspect.txt"
+  mcu_images+=("${dataset}_${name}=$v.nimg")
+done
+
+# Cortex-M4 instruction counts: one harness per image
+if [ ${#mcu_images[@]} -gt 0 ]; then
+  m4="$work/m4"
+  progress "Cortex-M4: building ${#mcu_images[@]} harnesses"
+  cmake -S native-kernels -B "$m4" -DCMAKE_BUILD_TYPE=Release -DCMAKE_TOOLCHAIN_FILE="$root/native-kernels/cmake/arm-cortex-m4.cmake" \
+    -DNI_MCU_IMAGES="$(IFS=';'; echo "${mcu_images[*]}")" >"$work/m4-configure.log"
+  targets=(); for e in "${mcu_images[@]}"; do targets+=("ni_harness_${e%%=*}"); done
+  cmake --build "$m4" -j2 --target "${targets[@]}" >"$work/m4-build.log"
+  for e in "${mcu_images[@]}"; do
+    n="${e%%=*}"
+    progress "Cortex-M4: ${n#"${dataset}_"} under QEMU"
+    ctest --test-dir "$m4" -R "^mcu_cortex-m4_image_${n}\$" -V --timeout 1800 >"$work/${n#"${dataset}_"}.m4.log" ||
+      { tail -20 "$work/${n#"${dataset}_"}.m4.log"; echo "bench/report: the Cortex-M4 harness of $n failed" >&2; exit 1; }
+  done
+fi
+
+progress "writing bench/results/report-$dataset.md, docs/report/$dataset.png and docs/results.md"
+mkdir -p docs/report bench/results
+python3 bench/report/compose.py "$dataset" "$work" "${names[@]}"
+gnuplot -e "points='$work/points.dat'; front='$work/front.dat'; out='$work/plot.png'; title='$dataset'" bench/report/plot.gp
+{ cat "$work/report.md"; echo; echo "![$dataset: accuracy against image bytes](report/$dataset.png)"; } >"$work/for-results.md"
+{ echo "# Compression report: $dataset ($(date -u +%Y-%m-%d), bench/report/run.sh $dataset)"; echo
+  cat "$work/report.md"; echo; echo "![$dataset: accuracy against image bytes](../../docs/report/$dataset.png)"; } >"$work/bench.md"
+mv "$work/plot.png" "docs/report/$dataset.png.tmp" && mv "docs/report/$dataset.png.tmp" "docs/report/$dataset.png"
+mv "$work/bench.md" "bench/results/report-$dataset.md.tmp" && mv "bench/results/report-$dataset.md.tmp" "bench/results/report-$dataset.md"
+python3 bench/report/splice.py docs/results.md "$dataset" "$work/for-results.md"
+cat "bench/results/report-$dataset.md"
