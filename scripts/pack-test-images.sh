@@ -9,7 +9,8 @@
 # being the model's name up to its first '-'. Also checks that the image's test accuracy (integer reference) is
 # within 0.5 percentage points of the float checkpoint's (int8), 1 point (w1a1). Packs models/snips in scheme af8 too
 # (snips-af8.nii, AdaptivFloat linear weights), checked and within 0.5 points as well, and in scheme gobo3
-# (snips-gobo3.nii, GOBO 3-bit linear weights with outliers), checked and within 1 point.
+# (snips-gobo3.nii, GOBO 3-bit linear weights with outliers), checked and within 1 point; and with its word embeddings
+# pruned to 40 % (snips-emb40.nii, int8_sparse_embed), within 1 point of the int8 image.
 # Then trains a tiny w1a1 model on SNIPS (a small teacher, one epoch, binarized for one epoch: about a minute) and
 # packs it as tiny-w1a1.nii, so the runtime vectors cover scheme W1A1 with trained weights on every target; and the
 # same student with its poolers over the int8 h[CLS] (binarize.pooler_input "int8", encoding binary_s8) as
@@ -73,6 +74,29 @@ pack_snips_scheme() {
 if [ -d models/snips ]; then
   pack_snips_scheme af8 adaptivfloat                 # AdaptivFloat linear weights (NI_ENC_ADAPTIVFLOAT), within 0.5 pt
   pack_snips_scheme gobo3 "AttentionQuery.*gobo3"    # GOBO 3-bit linear weights + outliers (NI_ENC_GOBO3), within 1 pt
+fi
+
+# The SNIPS teacher with its word embeddings magnitude-pruned to 40 % (NI_ENC_INT8_SPARSE_EMBED) as snips-emb40.nii, so the
+# runtime vectors run the sparse lookup with trained weights on the host and every QEMU target; within 1 pt of the
+# unpruned int8 image (docs/results.md, "Pruned word embeddings").
+emb40="$out/snips-emb40.nii"
+if [ -d models/snips ]; then
+  if [ ! -f "$emb40" ] || [ "$dll" -nt "$emb40" ] || [ -n "$(find models/snips -newer "$emb40" -print -quit)" ]; then
+    echo "pack-test-images: models/snips with word embeddings pruned to 40 % -> $emb40"
+    dotnet "$dll" pack --model models/snips --embedding-density 0.4 --calibration-data "$datasets/snips" --test-vectors 64 --out "$emb40"
+  fi
+  dotnet "$dll" verify "$emb40"
+  dotnet "$dll" inspect "$emb40" | grep -q int8_sparse_embed || { echo "pack-test-images: snips-emb40.nii has no int8_sparse_embed tensor"; exit 1; }
+  dense="$(dotnet "$dll" eval --model "$out/snips.nii" --data "$datasets/snips" --json)"
+  pruned="$(dotnet "$dll" eval --model "$emb40" --data "$datasets/snips" --json)"
+  python3 - "$dense" "$pruned" <<'PY'
+import json, sys
+de, pr = json.loads(sys.argv[1])["accuracy"] * 100, json.loads(sys.argv[2])["accuracy"] * 100
+print(f"pack-test-images: snips-emb40: test accuracy int8 image {de:.2f} %, embeddings at 40 % {pr:.2f} % ({pr - de:+.2f} pt)")
+if pr < de - 1.0:
+    sys.exit("pack-test-images: snips-emb40: pruning the word embeddings to 40 % loses more than 1 pt against the int8 image")
+PY
+  packed=$((packed + 1))
 fi
 
 # A tiny trained w1a1 image (trained weights, not random ones, through the W1A1 runtime on every target).

@@ -236,6 +236,27 @@ static void fill_params(src *s, uint8_t encoding, uint8_t *p, uint32_t len, uint
     }
 }
 
+/* NI_ENC_INT8_SPARSE_EMBED (a word table's embedding_alternative): row offsets, then per row a bitmap drawn from the
+ * input (bits past cols cleared) and that many drawn values; the offsets exact. Returns the data length, at most
+ * sparse_max_bytes. */
+static uint32_t sparse_max_bytes(uint32_t rows, uint32_t cols) { return rows * (4u + (cols + 7u) / 8u + cols); }
+static uint32_t fill_sparse_embed(src *s, uint8_t *w, uint32_t rows, uint32_t cols)
+{
+    const uint32_t bb = (cols + 7u) / 8u, pad = bb * 8u - cols;
+    uint32_t at = rows * 4u;
+    for (uint32_t r = 0; r < rows; r++) {
+        uint32_t kept = 0;
+        wr32(w + 4u * r, at);
+        fill_bytes(s, w + at, bb);
+        if (pad != 0) w[at + bb - 1u] &= (uint8_t)(0xFFu >> pad);
+        for (uint32_t i = 0; i < bb; i++)
+            for (uint32_t b = w[at + i]; b != 0; b &= b - 1u) kept++;
+        fill_bytes(s, w + at + bb, kept);
+        at += bb + kept;
+    }
+    return at;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     src s = { data, size, 0 };
@@ -253,13 +274,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* the scheme's pooler alternative (W1A1: BINARY_S8 over the int8 h[CLS]) on the poolers of every other exit, as
      * the input's next byte says */
     const uint8_t alternative = ni_scheme_find(d.scheme)->pooler_alternative, alt_bits = (uint8_t)take8(&s);
+    const uint8_t embedding_alternative = ni_scheme_find(d.scheme)->embedding_alternative;
     for (uint32_t k = 0; k < nt; k++) {
         enc[k] = ni_tensor_encoding(&d, t[k].id);
         if (alternative != 0 && t[k].id >= NI_TENSOR_EXIT_BASE &&
             (t[k].id - NI_TENSOR_EXIT_BASE) % NI_TENSOR_EXIT_STRIDE == NI_EXIT_POOLER &&
             (alt_bits >> ((t[k].id - NI_TENSOR_EXIT_BASE) / NI_TENSOR_EXIT_STRIDE % 8u) & 1u))
             enc[k] = alternative;
+        if (t[k].id == NI_TENSOR_WORD_EMBEDDINGS && embedding_alternative != 0 && (alt_bits & 0x80u))
+            enc[k] = embedding_alternative; /* pruned word rows, as the same byte's top bit says */
         if (!ni_encoding_find(enc[k])->sizes(t[k].rows, t[k].cols, &dlen[k], &plen[k])) return 0;
+        if (enc[k] == NI_ENC_INT8_SPARSE_EMBED) dlen[k] = sparse_max_bytes(t[k].rows, t[k].cols); /* the budget's bound */
         bytes += (uint64_t)dlen[k] + plen[k];
     }
     if (bytes > FUZZ_MAX_BYTES) return 0;
@@ -280,7 +305,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         p[k] = malloc(plen[k]);
         ok = w[k] && p[k];
         if (!ok) break;
-        fill_bytes(&s, w[k], dlen[k]);
+        if (enc[k] == NI_ENC_INT8_SPARSE_EMBED) dlen[k] = fill_sparse_embed(&s, w[k], t[k].rows, t[k].cols);
+        else fill_bytes(&s, w[k], dlen[k]);
         fill_params(&s, enc[k], p[k], plen[k], t[k].rows);
         if (ni_model_set_tensor(&m, t[k].id, enc[k], w[k], dlen[k], p[k], plen[k], t[k].rows, t[k].cols) != NI_OK) abort();
     }

@@ -97,6 +97,14 @@ typedef struct ni_int8_row_params {
 #define NI_GOBO3_ROW_BYTES 4u
 #define NI_GOBO3_OUTLIER_BYTES 6u
 #define NI_GOBO3_MAX_COLS 1024u
+/* ---- NI_ENC_INT8_SPARSE_EMBED (src/kernels/encodings/ni_enc_int8_sparse_embed.c) ----
+ * A pruned int8 embedding table, read in place one row at a time. data = rows little-endian uint32 row offsets (from
+ * the start of data), then the rows back to back: row r = a bitmap of ceil(cols/8) bytes (bit c % 8 of byte c / 8 set:
+ * column c is kept; bits past cols are 0) and then the kept int8 values in column order, popcount(bitmap) bytes.
+ * Offsets are exact: offset[0] = 4 rows, offset[r+1] = offset[r] + ceil(cols/8) + kept(r), data_len = the end of the
+ * last row (the least data_len, every row empty, is 4 rows + rows * ceil(cols/8)). params = one ni_int8_row_params per
+ * row as NI_ENC_INT8_ROW (bias 0 in embedding tables). A column not kept adds 0. Embedding tables only (no gemm). */
+#define NI_SPARSE_EMBED_OFFSET_BYTES 4u
 
 /* One weight tensor: pointers into the image (or into memory for models built in RAM), untyped. */
 typedef struct ni_tensor {
@@ -146,7 +154,7 @@ typedef struct ni_encoding_traits {
     ni_status (*validate_data)(const ni_tensor *t);
 } ni_encoding_traits;
 
-/* The table's row for an encoding id; NULL for an id without one (0, the reserved ids 4, 5, 7, 11..255). */
+/* The table's row for an encoding id; NULL for an id without one (0, the reserved ids 4, 5, 7, 12..255). */
 const ni_encoding_traits *ni_encoding_find(uint8_t id);
 
 /* ---- model rules: one dims validator, one tensor validator (the loader and ni_model_bind both call them) ---- */
@@ -161,7 +169,8 @@ int ni_tensor_shape(const ni_model_dims *dims, uint32_t id, uint32_t *rows, uint
 uint8_t ni_tensor_encoding(const ni_model_dims *dims, uint32_t id);
 
 /* Checks a tensor entry against the model, in the loader's order: NI_ERR_TENSOR_SHAPE, NI_ERR_TENSOR_ENCODING
- * (unknown, or neither the scheme's nor, for a pooler, its pooler_alternative), NI_ERR_TENSOR_SIZE (data_len /
+ * (unknown, or neither the scheme's nor, for a pooler, its pooler_alternative, nor, for the word embeddings,
+ * its embedding_alternative), NI_ERR_TENSOR_SIZE (data_len /
  * params_len: as sizes gives, or at least that for a variable-length encoding). dims must be valid and id known. */
 ni_status ni_tensor_check_format(const ni_model_dims *dims, uint32_t id, uint8_t encoding, uint32_t rows, uint32_t cols,
                                  uint32_t data_len, uint32_t params_len);

@@ -143,7 +143,8 @@ typedef enum ni_encoding {
     NI_ENC_FP32 = 7,                        /* reserved: fp32 (host comparisons only, never on the device path) */
     NI_ENC_BINARY_EMBED = 8,                /* 1-bit embedding table: sign bits, a 1-byte magnitude per row */
     NI_ENC_BINARY_SIGN = 9,                 /* 1-bit weights whose output is only the sign of acc + bias (W1A1 Q, K, V) */
-    NI_ENC_BINARY_S8 = 10                   /* 1-bit weights over int8 inputs (a W1A1 pooler over the int8 h[CLS]) */
+    NI_ENC_BINARY_S8 = 10,                  /* 1-bit weights over int8 inputs (a W1A1 pooler over the int8 h[CLS]) */
+    NI_ENC_INT8_SPARSE_EMBED = 11           /* pruned int8 embedding rows: row offsets, per row a bitmap + kept int8 */
 } ni_encoding;
 
 /* Tensor ids. Logical shapes [rows, cols] are demanded by the MODEL dims (docs/flash-image.md); a linear

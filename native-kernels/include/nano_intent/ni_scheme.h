@@ -25,6 +25,8 @@ typedef struct ni_scheme_traits {
     uint32_t qparams_tables;           /* QUANT_PARAMS `tables`: the optional blocks this scheme reads (NI_QP_TABLE_*) */
     uint8_t uses_attn_threshold;       /* 1: QUANT_PARAMS attn_threshold in [-head size, head size]; 0: it is 0 */
     const struct ni_attention_block *attention;
+    uint8_t embedding_alternative;     /* an encoding the word embedding table may carry instead of embedding_encoding
+                                        * (INT8, AF8: INT8_SPARSE_EMBED, pruned rows read in place); 0: none */
 } ni_scheme_traits;
 
 /* The table's row for a scheme id; NULL for an unknown id. */

@@ -71,7 +71,9 @@ ni_status ni_tensor_check_format(const ni_model_dims *d, uint32_t id, uint8_t en
     if (!ni_tensor_shape(d, id, &want_rows, &want_cols) || rows != want_rows || cols != want_cols)
         return NI_ERR_TENSOR_SHAPE;
     const ni_encoding_traits *e = ni_encoding_find(encoding);
-    const uint8_t alternative = is_pooler(id) ? ni_scheme_find(d->scheme)->pooler_alternative : 0;
+    const ni_scheme_traits *s = ni_scheme_find(d->scheme);
+    const uint8_t alternative = is_pooler(id) ? s->pooler_alternative
+                                : id == NI_TENSOR_WORD_EMBEDDINGS ? s->embedding_alternative : 0;
     if (e == NULL || (encoding != ni_tensor_encoding(d, id) && (alternative == 0 || encoding != alternative)))
         return NI_ERR_TENSOR_ENCODING;
     /* what the runtime does with the tensor must exist in its encoding: a lookup, or a GEMM (BINARY_EMBED has no GEMM,

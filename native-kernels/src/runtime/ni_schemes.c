@@ -6,17 +6,17 @@
 
 static const ni_scheme_traits schemes[] = {
     { NI_SCHEME_INT8, "int8", 4u, NI_ENC_INT8_ROW, NI_ENC_INT8_ROW, NI_ENC_INT8_ROW, NI_ENC_INT8_ROW, 0, NI_QP_TABLE_SOFTMAX, 0,
-      &ni_attention_softmax_s8 },
+      &ni_attention_softmax_s8, NI_ENC_INT8_SPARSE_EMBED },
     /* Bi-Attention keeps only the sign of Q, K, V: BINARY_SIGN stores no multiplier; a pooler may read the int8 h[CLS]
      * (BINARY_S8) instead of its sign bits */
     { NI_SCHEME_W1A1, "w1a1", 32u, NI_ENC_BINARY, NI_ENC_INT8_ROW, NI_ENC_BINARY_EMBED, NI_ENC_BINARY_SIGN, NI_ENC_BINARY_S8, 0, 1,
-      &ni_attention_bi },
+      &ni_attention_bi, 0 },
     /* the int8 layer with AdaptivFloat linear weights; embedding tables and exit classifiers stay int8 rows */
     { NI_SCHEME_AF8, "af8", 4u, NI_ENC_ADAPTIVFLOAT, NI_ENC_INT8_ROW, NI_ENC_INT8_ROW, NI_ENC_ADAPTIVFLOAT, 0, NI_QP_TABLE_SOFTMAX, 0,
-      &ni_attention_softmax_s8 },
+      &ni_attention_softmax_s8, NI_ENC_INT8_SPARSE_EMBED },
     /* the int8 layer with GOBO 3-bit linear weights (+ outliers); embedding tables and exit classifiers stay int8 rows */
     { NI_SCHEME_GOBO3, "gobo3", 4u, NI_ENC_GOBO3, NI_ENC_INT8_ROW, NI_ENC_INT8_ROW, NI_ENC_GOBO3, 0, NI_QP_TABLE_SOFTMAX, 0,
-      &ni_attention_softmax_s8 },
+      &ni_attention_softmax_s8, NI_ENC_INT8_SPARSE_EMBED },
 };
 
 const ni_scheme_traits *ni_scheme_find(uint32_t id)

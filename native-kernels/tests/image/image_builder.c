@@ -79,6 +79,36 @@ static void write_gobo3_outliers(uint8_t *data, uint8_t *params, uint32_t rows, 
     }
 }
 
+tb_options tb_sparse_embed_options(void)
+{
+    tb_options o = tb_default_options();
+    o.word_encoding = NI_ENC_INT8_SPARSE_EMBED;
+    o.dims.embedding_size = 12; /* bitmaps of 2 bytes, 4 bits past cols */
+    o.seed = 780u;
+    return o;
+}
+
+uint32_t tb_sparse_embed_data(uint8_t *out, uint32_t room, uint32_t rows, uint32_t cols, uint32_t *rng)
+{
+    const uint32_t bb = (cols + 7u) / 8u;
+    uint32_t at = rows * NI_SPARSE_EMBED_OFFSET_BYTES, r, c;
+    if (at > room) return 0;
+    for (r = 0; r < rows; r++) {
+        const uint32_t keep_per_256 = r == 0 ? 0u : r == 1 ? 256u : tb_rng_next(rng) % 257u;
+        uint32_t bitmap = at;
+        if (at + bb + cols > room) return 0;
+        tb_wr32(out + r * NI_SPARSE_EMBED_OFFSET_BYTES, at);
+        memset(out + bitmap, 0, bb);
+        at += bb;
+        for (c = 0; c < cols; c++) {
+            if (tb_rng_next(rng) % 256u >= keep_per_256) continue;
+            out[bitmap + c / 8u] |= (uint8_t)(1u << (c % 8u));
+            out[at++] = (uint8_t)tb_rng_next(rng);
+        }
+    }
+    return at;
+}
+
 tb_options tb_default_options(void)
 {
     tb_options o;
@@ -244,7 +274,7 @@ static uint32_t tensor_list(uint16_t kind, const ni_model_dims *d, tb_tensor *t)
 
 /* Writes a tensor-table section at s; returns its length (0 if it would pass end). */
 static uint32_t write_tensors(uint8_t *s, uint32_t room, uint16_t kind, const ni_model_dims *d, uint8_t pooler_encoding,
-                              uint32_t *rng)
+                              uint8_t word_encoding, uint32_t *rng)
 {
     tb_tensor t[2 * NI_MAX_LAYERS];
     uint32_t n = tensor_list(kind, d, t), i, cur, dl, pl, j;
@@ -257,10 +287,15 @@ static uint32_t write_tensors(uint8_t *s, uint32_t room, uint16_t kind, const ni
         uint8_t *e = s + NI_TENSOR_TABLE_HEADER_SIZE + i * NI_TENSOR_ENTRY_SIZE;
         uint32_t doff, poff;
         const int pooler = t[i].id >= NI_TENSOR_EXIT_BASE && (t[i].id - NI_TENSOR_EXIT_BASE) % NI_TENSOR_EXIT_STRIDE == NI_EXIT_POOLER;
-        const uint8_t enc = pooler && pooler_encoding != 0 ? pooler_encoding : ni_tensor_encoding(d, t[i].id);
+        const uint8_t enc = pooler && pooler_encoding != 0 ? pooler_encoding
+                            : t[i].id == NI_TENSOR_WORD_EMBEDDINGS && word_encoding != 0 ? word_encoding
+                            : ni_tensor_encoding(d, t[i].id);
         if (ni_encoding_find(enc) == NULL || !ni_encoding_find(enc)->sizes(t[i].rows, t[i].cols, &dl, &pl)) return 0;
         if (enc == NI_ENC_GOBO3) dl += tb_gobo3_outliers(t[i].rows) * NI_GOBO3_OUTLIER_BYTES;
         doff = align32(cur);
+        if (enc == NI_ENC_INT8_SPARSE_EMBED) { /* its length is its content's */
+            if (doff > room || (dl = tb_sparse_embed_data(s + doff, room - doff, t[i].rows, t[i].cols, rng)) == 0) return 0;
+        }
         poff = pl ? align32(doff + dl) : 0;
         cur = pl ? poff + pl : doff + dl;
         if (cur > room) return 0;
@@ -272,7 +307,8 @@ static uint32_t write_tensors(uint8_t *s, uint32_t room, uint16_t kind, const ni
         tb_wr32(e + NI_TEN_DATA_LENGTH, dl);
         tb_wr32(e + NI_TEN_PARAMS_OFFSET, poff);
         tb_wr32(e + NI_TEN_PARAMS_LENGTH, pl);
-        for (j = 0; j < dl; j++) s[doff + j] = (uint8_t)tb_rng_next(rng);
+        if (enc != NI_ENC_INT8_SPARSE_EMBED)
+            for (j = 0; j < dl; j++) s[doff + j] = (uint8_t)tb_rng_next(rng);
         tb_fill_params(enc, s + poff, pl, rng);
         if (enc == NI_ENC_GOBO3) write_gobo3_outliers(s + doff, s + poff, t[i].rows, t[i].cols);
     }
@@ -488,7 +524,7 @@ uint32_t tb_build(uint8_t *buf, uint32_t cap, const tb_options *opt, tb_layout *
         if (off > cap) return 0;
         switch (kind) {
         case NI_SECTION_EMBEDDINGS: case NI_SECTION_LAYER: case NI_SECTION_EXIT_HEADS:
-            n = write_tensors(s, cap - off, (uint16_t)kind, d, opt->pooler_encoding, &rng); break;
+            n = write_tensors(s, cap - off, (uint16_t)kind, d, opt->pooler_encoding, opt->word_encoding, &rng); break;
         case NI_SECTION_MODEL:
             if (cap - off < NI_MODEL_SIZE) return 0;
             tb_wr32(s, d->vocab_size); tb_wr32(s + 4, d->embedding_size); tb_wr32(s + 8, d->hidden_size);

@@ -42,5 +42,7 @@ int main(int argc, char **argv)
     n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || n > 16384 || write(argv[1], "seed-af8.nimg", buf, n);
     o = tb_gobo3_options(); /* GOBO linear tensors with outlier lists (NI_ENC_GOBO3) */
     n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || n > 16384 || write(argv[1], "seed-gobo3.nimg", buf, n);
+    o = tb_sparse_embed_options(); /* pruned word embeddings (NI_ENC_INT8_SPARSE_EMBED) */
+    n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || n > 16384 || write(argv[1], "seed-sparse-embed.nimg", buf, n);
     return err;
 }

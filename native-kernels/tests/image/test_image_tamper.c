@@ -392,6 +392,45 @@ static void gobo3_cases(void)
     tensor(NI_SECTION_LAYER, 2)[NI_TEN_ENCODING] = NI_ENC_GOBO3; expect(NI_ERR_TENSOR_ENCODING, "GOBO3 value in an INT8 model");
 }
 
+/* NI_ENC_INT8_SPARSE_EMBED word embeddings (V = 40, E = 12: 2-byte bitmaps, 4 bits past cols): least sizes {44 V
+ * (data), 12 V (params)}; exact row offsets, kept counts = popcounts, data ending with the last row, no bit past cols;
+ * INT8_ROW params; only the word embeddings of an INT8, AF8 or GOBO3 model. */
+static uint8_t *word_data(void) { return sec(NI_SECTION_EMBEDDINGS) + ni_rd32(tensor(NI_SECTION_EMBEDDINGS, 0) + NI_TEN_DATA_OFFSET); }
+static void sparse_embed_cases(void)
+{
+    make = tb_sparse_embed_options;
+    fresh();
+    expect(NI_OK, "untampered INT8_SPARSE_EMBED");
+    CHECK(tensor(NI_SECTION_EMBEDDINGS, 0)[NI_TEN_ENCODING] == NI_ENC_INT8_SPARSE_EMBED);
+    const uint32_t dl = ni_rd32(tensor(NI_SECTION_EMBEDDINGS, 0) + NI_TEN_DATA_LENGTH);
+    CHECK(dl > 40u * 6u && ni_rd32(word_data()) == 40u * 4u);
+    CHECK(ni_rd32(tensor(NI_SECTION_EMBEDDINGS, 0) + NI_TEN_PARAMS_LENGTH) == 40u * 12u);
+    tensor(NI_SECTION_EMBEDDINGS, 1)[NI_TEN_ENCODING] = NI_ENC_INT8_SPARSE_EMBED; expect(NI_ERR_TENSOR_ENCODING, "sparse position embeddings");
+    tensor(NI_SECTION_EMBEDDINGS, 2)[NI_TEN_ENCODING] = NI_ENC_INT8_SPARSE_EMBED; expect(NI_ERR_TENSOR_ENCODING, "sparse mapping_in");
+    tensor(NI_SECTION_LAYER, 0)[NI_TEN_ENCODING] = NI_ENC_INT8_SPARSE_EMBED; expect(NI_ERR_TENSOR_ENCODING, "sparse query");
+    tb_wr32(sec(NI_SECTION_MODEL) + 36, NI_SCHEME_AF8); expect(NI_ERR_TENSOR_ENCODING, "INT8_ROW layer of an AF8 model (word table allowed)");
+    tb_wr32(tensor(NI_SECTION_EMBEDDINGS, 0) + NI_TEN_DATA_LENGTH, 40u * 6u - 1u); expect(NI_ERR_TENSOR_SIZE, "sparse data below the least length");
+    add32(tensor(NI_SECTION_EMBEDDINGS, 0) + NI_TEN_DATA_LENGTH, -1); expect(NI_ERR_TENSOR_SIZE, "sparse data length - 1");
+    add32(tensor(NI_SECTION_EMBEDDINGS, 0) + NI_TEN_PARAMS_LENGTH, -12); expect(NI_ERR_TENSOR_SIZE, "sparse params length - 12");
+    add32(tensor(NI_SECTION_EMBEDDINGS, 0) + NI_TEN_PARAMS_LENGTH, 12); expect(NI_ERR_TENSOR_PARAMS, "sparse params length + 12");
+    add32(word_data() + 4u * 7u, 1); expect(NI_ERR_TENSOR_SIZE, "sparse row 7 offset + 1");
+    add32(word_data() + 4u * 7u, -1); expect(NI_ERR_TENSOR_SIZE, "sparse row 7 offset - 1");
+    tb_wr32(word_data() + 4u * 39u, 0xFFFFFFF0u); expect(NI_ERR_TENSOR_SIZE, "sparse last row offset past data");
+    tb_wr32(word_data(), 0); expect(NI_ERR_TENSOR_SIZE, "sparse row 0 offset 0 (inside the offsets)");
+    word_data()[ni_rd32(word_data() + 4u * 5u)] ^= 0x01u; expect(NI_ERR_TENSOR_SIZE, "sparse row 5 bitmap bit flipped");
+    word_data()[ni_rd32(word_data() + 4u * 5u) + 1u] ^= 0x80u; expect(NI_ERR_TENSOR_PARAMS, "sparse row 5 keeps column 15 of 12");
+    word_data()[ni_rd32(word_data() + 4u * 39u) + 1u] ^= 0x10u; expect(NI_ERR_TENSOR_PARAMS, "sparse last row keeps column 12 of 12");
+    tb_wr32(params(NI_SECTION_EMBEDDINGS, 0) + 12u * 3u + 8u, 0); expect(NI_ERR_TENSOR_PARAMS, "sparse row 3 shift 0");
+    tb_wr32(params(NI_SECTION_EMBEDDINGS, 0) + 12u * 3u + 4u, 0x80000000u); expect(NI_ERR_TENSOR_PARAMS, "sparse row 3 multiplier < 0");
+    tb_wr32(params(NI_SECTION_EMBEDDINGS, 0), (1u << 30) + 1u); expect(NI_ERR_TENSOR_PARAMS, "sparse row 0 bias 2^30 + 1");
+    /* every value byte is a valid weight */
+    memset(word_data() + ni_rd32(word_data() + 4u) + 2u, 0x80, 12u); expect(NI_OK, "sparse row 1 (full) all -128");
+    /* a W1A1 model may not carry it */
+    make = tb_w1a1_options;
+    fresh();
+    tensor(NI_SECTION_EMBEDDINGS, 0)[NI_TEN_ENCODING] = NI_ENC_INT8_SPARSE_EMBED; expect(NI_ERR_TENSOR_ENCODING, "sparse word embeddings in W1A1");
+}
+
 int main(void)
 {
     ni_image img;
@@ -622,5 +661,6 @@ int main(void)
     w1a1_s8_cases();
     af8_cases();
     gobo3_cases();
+    sparse_embed_cases();
     return ni_test_finish("image_tamper");
 }

@@ -40,5 +40,6 @@ int main(void)
     check(tb_w1a1_s8_options()); /* 1-bit poolers over the int8 h[CLS] */
     check(tb_af8_options()); /* AdaptivFloat linear tensors */
     check(tb_gobo3_options()); /* GOBO linear tensors with outlier lists */
+    check(tb_sparse_embed_options()); /* pruned word embeddings (INT8_SPARSE_EMBED) */
     return ni_test_finish("image_truncation");
 }

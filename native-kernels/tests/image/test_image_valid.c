@@ -49,12 +49,17 @@ static void check_image(const tb_options *o)
         const ni_tensor_desc *t = ni_image_tensor(&img, NI_TENSOR_WORD_EMBEDDINGS);
         uint32_t dl = 0, pl = 0;
         CHECK(t != NULL && t->rows == d->vocab_size && t->cols == d->embedding_size);
-        CHECK(t != NULL && t->encoding == (d->scheme == NI_SCHEME_W1A1 ? NI_ENC_BINARY_EMBED : NI_ENC_INT8_ROW));
+        CHECK(t != NULL && t->encoding == (o->word_encoding ? o->word_encoding : d->scheme == NI_SCHEME_W1A1 ? NI_ENC_BINARY_EMBED : NI_ENC_INT8_ROW));
         CHECK(t != NULL && t->data >= buf + lay.section_offset[NI_SECTION_EMBEDDINGS] && (t->data - buf) % 32 == 0);
         CHECK(ni_encoding_find(t->encoding)->sizes(t->rows, t->cols, &dl, &pl));
-        CHECK(t != NULL && t->data_len == dl && t->params_len == pl && t->params != NULL);
         CHECK(pl == (d->scheme == NI_SCHEME_W1A1 ? 8 + d->vocab_size : 12 * d->vocab_size));
-        CHECK(t != NULL && dl == (d->scheme == NI_SCHEME_W1A1 ? d->vocab_size * d->embedding_size / 8 : d->vocab_size * d->embedding_size));
+        if (o->word_encoding == NI_ENC_INT8_SPARSE_EMBED) { /* variable length: at least the least sizes */
+            CHECK(t != NULL && t->data_len > dl && t->params_len == pl && t->params != NULL);
+            CHECK(dl == d->vocab_size * (4u + (d->embedding_size + 7u) / 8u));
+        } else {
+            CHECK(t != NULL && t->data_len == dl && t->params_len == pl && t->params != NULL);
+            CHECK(t != NULL && dl == (d->scheme == NI_SCHEME_W1A1 ? d->vocab_size * d->embedding_size / 8 : d->vocab_size * d->embedding_size));
+        }
         t = ni_image_tensor(&img, NI_TENSOR_FFN);
         CHECK(t != NULL && t->rows == d->intermediate_size && t->cols == d->hidden_size);
         t = ni_image_tensor(&img, NI_TENSOR_FFN_OUTPUT);
@@ -172,6 +177,7 @@ int main(void)
     o = tb_af8_options(); /* scheme AF8: AdaptivFloat linear tensors, int8 embedding tables and classifiers */
     check_image(&o);
     o = tb_gobo3_options(); /* scheme GOBO3: GOBO linear tensors with outlier lists, int8 embedding tables and classifiers */
+    o = tb_sparse_embed_options(); /* pruned word embeddings (INT8_SPARSE_EMBED) */
     check_image(&o);
     o = tb_default_options();
     o.dims.vocab_size = 300; o.dims.embedding_size = 16; o.dims.hidden_size = 32; o.dims.num_heads = 4;

@@ -66,6 +66,16 @@ public unsafe class EncodingTableBitExactnessTests
     private static QuantizedTensor RandomTensor(ITensorEncoding e, int rows, int cols, Random r)
     {
         var w = new sbyte[rows * cols];
+        if (e.Id == TensorEncoding.Int8SparseEmbed)   // int8 rows of random density (an empty row, a full one), int8_row params
+        {
+            for (int row = 0; row < rows; row++)
+            {
+                double density = row == 0 ? 0 : row == 1 ? 1 : r.NextDouble();
+                for (int k = 0; k < cols; k++) w[row * cols + k] = r.NextDouble() < density ? (sbyte)r.Next(-128, 128) : (sbyte)0;
+            }
+            return new QuantizedTensor(rows, cols, w, Enumerable.Range(0, rows).Select(_ =>
+                new RowParams(0, r.Next(0, int.MaxValue), r.Next(1, 63))).ToArray());
+        }
         if (!e.HasGemm)   // binary_embed: a magnitude byte per row and one shift (the largest magnitude >= 128 when shift > 0)
         {
             for (int k = 0; k < w.Length; k++) w[k] = r.Next(2) == 0 ? (sbyte)-1 : (sbyte)1;
@@ -209,8 +219,8 @@ public unsafe class EncodingTableBitExactnessTests
             foreach (var tid in TensorNames.Required(d).Take(12))
             {
                 var exp = TensorNames.Expected(tid, d)!.Value;
-                var enc = r.Next(0, 8) is var e && e >= 4
-                    ? (e == 4 ? TensorEncoding.BinaryEmbed : e == 5 ? TensorEncoding.BinarySign : e == 6 ? TensorEncoding.BinaryS8 : TensorEncoding.AdaptivFloat) : (TensorEncoding)e;
+                var enc = r.Next(0, 9) is var e && e >= 4
+                    ? (e == 4 ? TensorEncoding.BinaryEmbed : e == 5 ? TensorEncoding.BinarySign : e == 6 ? TensorEncoding.BinaryS8 : e == 7 ? TensorEncoding.AdaptivFloat : TensorEncoding.Int8SparseEmbed) : (TensorEncoding)e;
                 int rows = exp.Rows + (r.Next(8) == 0 ? 1 : 0), cols = exp.Cols;
                 var sizes = TensorEncodings.Find(enc)?.Sizes(rows, cols) ?? (0, 0);
                 int data = sizes.Data + (r.Next(8) == 0 ? -4 : 0), prm = sizes.Params + (r.Next(8) == 0 ? 4 : 0);
@@ -223,5 +233,36 @@ public unsafe class EncodingTableBitExactnessTests
         }
         Assert.InRange(valid, 50, 2900);
         Assert.True(entries > 500);
+    }
+
+    /// <summary>int8_sparse_embed's whole-tensor check (C validate_data, C# ValidateData) gives the same status on valid
+    /// tables and on tables with one byte, one offset or the length corrupted.</summary>
+    [Fact]
+    public void SparseEmbedValidateDataIsTheSameInCAndCSharp()
+    {
+        var cs = TensorEncodings.Get(TensorEncoding.Int8SparseEmbed);
+        var c = Find((int)TensorEncoding.Int8SparseEmbed);
+        var r = new Random(700);
+        var seen = new HashSet<NiStatus>();
+        for (int trial = 0; trial < 600; trial++)
+        {
+            int rows = r.Next(1, 9), cols = 4 * r.Next(1, 40);
+            var t = cs.Encode(RandomTensor(cs, rows, cols, r), "t");
+            var data = t.Data;
+            switch (trial % 5)
+            {
+                case 1: data[r.Next(data.Length)] ^= (byte)(1 << r.Next(8)); break;                                  // any bit
+                case 2: BitConverter.GetBytes(r.Next(0, data.Length + 8)).CopyTo(data, 4 * r.Next(rows)); break;   // an offset
+                case 3: data = data[..^1]; break;                                                                  // short
+                case 4: data = [.. data, 0]; break;                                                                // long
+            }
+            var bad = t with { Data = data };
+            using var nt = new NativeTensor(bad);
+            var want = (NiStatus)c->ValidateData(nt.Pointer);
+            var got = cs.ValidateData(bad)?.Status ?? NiStatus.Ok;
+            Assert.True(want == got, $"trial {trial}: C {want}, C# {got} ({cs.ValidateData(bad)?.Message})");
+            seen.Add(got);
+        }
+        Assert.Equal(new HashSet<NiStatus> { NiStatus.Ok, NiStatus.TensorSize, NiStatus.TensorParams }, seen);
     }
 }

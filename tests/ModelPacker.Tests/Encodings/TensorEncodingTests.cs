@@ -51,6 +51,8 @@ public class TensorEncodingTests
             int mult = r.Next(0, int.MaxValue), shift = r.Next(1, 63);
             return new QuantizedTensor(rows, cols, w, Enumerable.Range(0, rows).Select(_ => new RowParams(r.Next(-(1 << 30), 1 << 30), mult, shift)).ToArray());
         }
+        if (e == TensorEncoding.Int8SparseEmbed)   // pruned int8 rows: about 60 % zeros, row 0 empty
+            for (int k = 0; k < w.Length; k++) if (k < cols || r.Next(10) < 6) w[k] = 0;
         var p = Enumerable.Range(0, rows).Select(_ => new RowParams(r.Next(-(1 << 30), 1 << 30), r.Next(0, int.MaxValue), r.Next(1, 63))).ToArray();
         return new QuantizedTensor(rows, cols, w, p);
     }
@@ -69,14 +71,15 @@ public class TensorEncodingTests
     [Fact]
     public void TheTableHasEveryImplementedEncodingOnceAndNoReservedOne()
     {
-        Assert.Equal([TensorEncoding.Int8Row, TensorEncoding.Binary, TensorEncoding.BinaryEmbed, TensorEncoding.BinarySign, TensorEncoding.BinaryS8, TensorEncoding.AdaptivFloat, TensorEncoding.Gobo3],
+        Assert.Equal([TensorEncoding.Int8Row, TensorEncoding.Binary, TensorEncoding.BinaryEmbed, TensorEncoding.BinarySign, TensorEncoding.BinaryS8, TensorEncoding.AdaptivFloat, TensorEncoding.Gobo3, TensorEncoding.Int8SparseEmbed],
             TensorEncodings.Implemented.Select(e => e.Id));
-        Assert.Equal([true, true, false, true, true, true, true], TensorEncodings.Implemented.Select(e => e.HasGemm));
-        Assert.Equal([true, true, true, false, false, false, false], TensorEncodings.Implemented.Select(e => e.HasEmbed));
+        Assert.Equal([true, true, false, true, true, true, true, false], TensorEncodings.Implemented.Select(e => e.HasGemm));
+        Assert.Equal([true, true, true, false, false, false, false, true], TensorEncodings.Implemented.Select(e => e.HasEmbed));
+        Assert.Equal([false, false, false, false, false, false, true, true], TensorEncodings.Implemented.Select(e => e.VariableLength));
         Assert.Equal([false, true, true, true, false, false], TensorEncodings.Implemented.Where(e => e.HasGemm).Select(e => e.PacksInput));
         foreach (var id in new[] { TensorEncoding.Int4, TensorEncoding.Ipq, TensorEncoding.Fp32, (TensorEncoding)0, (TensorEncoding)200 })
             Assert.Null(TensorEncodings.Find(id));
-        Assert.Equal(["int8_row", "binary", "binary_embed", "binary_sign", "binary_s8", "adaptivfloat", "gobo3"], TensorEncodings.Implemented.Select(e => e.Name));
+        Assert.Equal(["int8_row", "binary", "binary_embed", "binary_sign", "binary_s8", "adaptivfloat", "gobo3", "int8_sparse_embed"], TensorEncodings.Implemented.Select(e => e.Name));
     }
 
     [Theory]
@@ -90,7 +93,10 @@ public class TensorEncodingTests
             var q = RandomTensor(id, rows, cols, r);
             var t = enc.Encode(q, "t");
             Assert.Equal((id, rows, cols), (t.Encoding, t.Rows, t.Cols));
-            Assert.Equal(enc.Sizes(rows, cols), (t.Data.Length, t.Params.Length));
+            var least = enc.Sizes(rows, cols)!.Value;
+            if (enc.VariableLength)   // int8_sparse_embed: the least data plus one byte per kept value
+                Assert.Equal((least.Data + q.Weights.Count(v => v != 0), least.Params), (t.Data.Length, t.Params.Length));
+            else Assert.Equal(least, (t.Data.Length, t.Params.Length));
             Assert.Null(enc.ValidateParams(t.Params, rows, cols));
             Assert.Null(t.Problem());
             var back = enc.Decode(t);

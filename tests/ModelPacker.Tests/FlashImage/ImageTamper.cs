@@ -137,7 +137,32 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("pooler-as-binary-s8", t => t.Image[t.Tensor(SectionKind.ExitHeads, 0) + TenEncoding] = (byte)TensorEncoding.BinaryS8, NiStatus.TensorEncoding);
         yield return ("scheme-int8", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.Int8), NiStatus.TensorEncoding);
         yield return ("quant-params-no-softmax-table", t => t.W32(t.Sec(SectionKind.QuantParams) + 4, 0), NiStatus.QuantTables);
+        foreach (var c in SparseEmbedCases()) yield return ("sparse-embed-" + c.Name, c.Change, c.Want);
     }
+
+    /// <summary>Where the word embeddings' data starts (an int8_sparse_embed table: row offsets, then per row a bitmap and
+    /// the kept values), and row r's record.</summary>
+    private int WordData() => Sec(SectionKind.Embeddings) + (int)U32(Tensor(SectionKind.Embeddings, 0) + TenDataOffset);
+    private int WordRow(int r) => WordData() + (int)U32(WordData() + 4 * r);
+
+    /// <summary>Cases on the af8 image's int8_sparse_embed word embeddings (E 32: 4-byte bitmaps).</summary>
+    private static IEnumerable<(string Name, Action<ImageTamper> Change, NiStatus Want)> SparseEmbedCases()
+    {
+        yield return ("data-length-minus-1", t => t.Add32(t.Tensor(SectionKind.Embeddings, 0) + TenDataLength, -1), NiStatus.TensorSize);
+        yield return ("data-below-least", t => t.W32(t.Tensor(SectionKind.Embeddings, 0) + TenDataLength, 3), NiStatus.TensorSize);
+        yield return ("params-length-minus-12", t => t.Add32(t.Tensor(SectionKind.Embeddings, 0) + TenParamsLength, -12), NiStatus.TensorSize);
+        yield return ("row-3-offset-plus-1", t => t.Add32(t.WordData() + 4 * 3, 1), NiStatus.TensorSize);
+        yield return ("row-0-offset-0", t => t.W32(t.WordData(), 0), NiStatus.TensorSize);
+        yield return ("last-row-offset-past-data", t => t.W32(t.WordData() + 4 * (TinyRows(t) - 1), 0xFFFFFFF0), NiStatus.TensorSize);
+        yield return ("row-4-bitmap-bit-flipped", t => t.Image[t.WordRow(4)] ^= 1, NiStatus.TensorSize);
+        yield return ("row-2-shift-0", t => t.W32(t.Params(SectionKind.Embeddings, 0) + 12 * 2 + 8, 0), NiStatus.TensorParams);
+        yield return ("row-2-multiplier-negative", t => t.W32(t.Params(SectionKind.Embeddings, 0) + 12 * 2 + 4, 0x80000000), NiStatus.TensorParams);
+        yield return ("position-embeddings-sparse", t => t.Image[t.Tensor(SectionKind.Embeddings, 1) + TenEncoding] = (byte)TensorEncoding.Int8SparseEmbed, NiStatus.TensorEncoding);
+        yield return ("mapping-in-sparse", t => t.Image[t.Tensor(SectionKind.Embeddings, 2) + TenEncoding] = (byte)TensorEncoding.Int8SparseEmbed, NiStatus.TensorEncoding);
+        yield return ("word-embeddings-as-int8-row", t => t.Image[t.Tensor(SectionKind.Embeddings, 0) + TenEncoding] = (byte)TensorEncoding.Int8Row, NiStatus.TensorSize);
+    }
+
+    private static int TinyRows(ImageTamper t) => (int)t.U32(t.Tensor(SectionKind.Embeddings, 0) + TenRows);
 
     /// <summary>Cases on a scheme-W1A1 image (word and position embeddings binary_embed; mapping-in, LAYER entries Q,
     /// K, V, Dense, Ffn, FfnOutput and the poolers binary, but the last exit's pooler binary_s8; exit classifiers
@@ -186,6 +211,7 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("binary-s8-reserved", t => t.Image[t.Params(SectionKind.ExitHeads, 4) + 4] = 1, NiStatus.TensorParams);
         yield return ("attn-threshold-33", t => t.W32(t.Sec(SectionKind.QuantParams) + 8, 33), NiStatus.QuantParams);
         yield return ("attn-threshold-minus-33", t => t.W32(t.Sec(SectionKind.QuantParams) + 8, unchecked((uint)-33)), NiStatus.QuantParams);
+        yield return ("word-embeddings-as-int8-sparse-embed", t => t.Image[t.Tensor(SectionKind.Embeddings, 0) + TenEncoding] = (byte)TensorEncoding.Int8SparseEmbed, NiStatus.TensorEncoding);
     }
 
     private static IEnumerable<(string Name, Action<ImageTamper> Change, NiStatus Want)> Int8Cases()
@@ -308,5 +334,7 @@ internal sealed class ImageTamper(byte[] image)
             Array.Copy(t.Image, b, t.Image, a, NormMapSize);
             tmp.CopyTo(t.Image, b);
         }, NiStatus.Normalizer);
+        yield return ("word-embeddings-as-int8-sparse-embed", t => t.Image[t.Tensor(SectionKind.Embeddings, 0) + TenEncoding] = (byte)TensorEncoding.Int8SparseEmbed, NiStatus.TensorSize);   // allowed, but int8 rows are no offsets
+        yield return ("position-embeddings-as-int8-sparse-embed", t => t.Image[t.Tensor(SectionKind.Embeddings, 1) + TenEncoding] = (byte)TensorEncoding.Int8SparseEmbed, NiStatus.TensorEncoding);
     }
 }

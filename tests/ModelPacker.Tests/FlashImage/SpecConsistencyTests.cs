@@ -100,7 +100,7 @@ public partial class SpecConsistencyTests
     private static string EncodingCName(TensorEncoding e) => e switch
     {
         TensorEncoding.Int8Row => "INT8_ROW", TensorEncoding.AdaptivFloat => "ADAPTIVFLOAT", TensorEncoding.BinaryEmbed => "BINARY_EMBED", TensorEncoding.BinarySign => "BINARY_SIGN",
-        TensorEncoding.BinaryS8 => "BINARY_S8",
+        TensorEncoding.BinaryS8 => "BINARY_S8", TensorEncoding.Int8SparseEmbed => "INT8_SPARSE_EMBED",
         _ => e.ToString().ToUpperInvariant(),
     };
 
@@ -223,6 +223,7 @@ public partial class SpecConsistencyTests
             ["NI_GOBO3_ROW_BYTES"] = ModelPacker.Encodings.Gobo3Encoding.RowBytes,
             ["NI_GOBO3_OUTLIER_BYTES"] = ModelPacker.Encodings.Gobo3Encoding.OutlierBytes,
             ["NI_GOBO3_MAX_COLS"] = ModelPacker.Encodings.Gobo3Encoding.MaxCols,
+            ["NI_SPARSE_EMBED_OFFSET_BYTES"] = ModelPacker.Encodings.Int8SparseEmbedEncoding.OffsetBytes,
             ["NI_QP_TABLE_SOFTMAX"] = (long)QuantTables.Softmax,
             ["NI_BINARY_MIN_THRESHOLD"] = ModelPacker.Encodings.BinaryEncoding.MinThreshold, ["NI_BINARY_MAX_THRESHOLD"] = ModelPacker.Encodings.BinaryEncoding.MaxThreshold,
             ["NI_LN_GAIN_SHIFT"] = ModelPacker.IntegerRuntime.IntegerKernels.LnGainShift, ["NI_LN_XN_FRAC_BITS"] = ModelPacker.IntegerRuntime.IntegerKernels.LnNormFracBits,

@@ -41,8 +41,11 @@ internal static class TinyImages
         if (gobo3) WithOutliers(p);
         var rng = new Random(seed);
         var calibration = Enumerable.Range(0, 16).Select(_ => RandomUtterance(rng, config.VocabSize, config.MaxPositionEmbeddings)).ToList();
+        // the af8 image's word embeddings are also pruned to 40 % and stored int8_sparse_embed (the scheme's embedding_alternative)
+        if (af8) EmbeddingPruning.Prune(p.WordEmbeddings.Data, config.VocabSize, config.EmbeddingSize, 0.4, EmbeddingPruningMode.Global);
         var scales = Calibrator.Calibrate(p, calibration);
-        var m = af8 ? AdaptivFloatQuantizer.Quantize(p, scales) : gobo3 ? Gobo3Quantizer.Quantize(p, scales) : Int8Quantizer.Quantize(p, scales);
+        var m = af8 ? EmbeddingPruning.Sparse(AdaptivFloatQuantizer.Quantize(p, scales), "tiny af8")
+              : gobo3 ? Gobo3Quantizer.Quantize(p, scales) : Int8Quantizer.Quantize(p, scales);
         var dims = m.Dims;
         var tensors = m.Tensors().Select(kv => new ImageTensor(kv.Key, kv.Value)).ToList();
         List<TestVector>? vectors = null;
@@ -79,7 +82,8 @@ internal static class TinyImages
     /// <summary>The tiny image of a scheme the tamper cases change: the int8 ALBERT of <see cref="RandomAlbert"/>
     /// (seed 1), a W1A1 model of random binary tensors (E 32, H 64, two heads of 32, I 96, three layers; the last
     /// exit's pooler binary_s8) with three test vectors of the C# reference, or the same ALBERT as the int8 one in
-    /// scheme af8, or in scheme gobo3 (with two outliers in every GOBO tensor).</summary>
+    /// scheme af8 with its word embeddings pruned to 40 % (int8_sparse_embed), or in scheme gobo3 (with two outliers in
+    /// every GOBO tensor).</summary>
     public static ImageContent Random(SchemeId scheme) => scheme switch
     {
         SchemeId.Int8 => RandomAlbert(seed: 1),

@@ -19,6 +19,7 @@ public class IntegerImageTests
     [InlineData(24, "w1a1-s8")]
     [InlineData(25, "af8")]
     [InlineData(26, "gobo3")]
+    [InlineData(27, "sparse-embed")]
     public void TheCRuntimeReproducesEveryTestVectorOfAnImage(int seed, string act)
     {
         // "w1a1": a scheme-W1A1 model of random binary tensors (int8 exit classifiers), Bi-Attention; "w1a1-s8": the
@@ -29,6 +30,7 @@ public class IntegerImageTests
             "w1a1-s8" => W1A1TestModels.Image(seed, s8Poolers: 0b110),
             "af8" => TestModels.ImageOf(TestModels.RandomAf8(seed), seed, "w", 12),
             "gobo3" => TestModels.ImageOf(TestModels.RandomGobo3(seed), seed, "w", 12),
+            "sparse-embed" => TestModels.ImageOf(TestModels.RandomSparseEmbed(seed, 0.3, ModelPacker.Quantization.EmbeddingPruningMode.Row), seed, "w", 12),
             _ => RandomImage(seed, act),
         };
         var bytes = image.Build();

@@ -14,6 +14,7 @@ public class ModelBitExactnessTests
     [InlineData(16, "w1a1-s8")]
     [InlineData(17, "af8")]
     [InlineData(18, "gobo3")]
+    [InlineData(19, "sparse-embed")]
     public void RandomModelsAgreeAtEveryLayer(int seed, string act)
     {
         // "w1a1": random binary tensors (int8 exit classifiers), Bi-Attention, attn_threshold -2 or 3; "w1a1-wide":
@@ -26,6 +27,7 @@ public class ModelBitExactnessTests
             "w1a1-s8" => W1A1TestModels.Random(seed, attentionThreshold: 2, s8Poolers: 0b101),
             "af8" => TestModels.RandomAf8(seed), // AdaptivFloat linear weights, the int8 layer
             "gobo3" => TestModels.RandomGobo3(seed), // GOBO linear weights with outliers, the int8 layer
+            "sparse-embed" => TestModels.RandomSparseEmbed(seed, 0.4, ModelPacker.Quantization.EmbeddingPruningMode.Global), // int8_sparse_embed word rows
             _ => TestModels.RandomQuantized(seed, act),
         };
         using var native = new NativeModel(m);

@@ -85,4 +85,14 @@ internal static class TestModels
         var scales = Calibrator.Calibrate(p, RandomSequences(seed + 1, 40, p.Config.VocabSize, p.Config.MaxPositionEmbeddings));
         return Gobo3Quantizer.Quantize(p, scales);
     }
+
+    /// <summary><see cref="RandomQuantized"/> with its word embeddings magnitude-pruned (fp32, before calibration) to
+    /// <paramref name="density"/> and stored as int8_sparse_embed.</summary>
+    public static IntegerModel RandomSparseEmbed(int seed, double density, EmbeddingPruningMode mode)
+    {
+        var p = RandomParameters(seed);
+        EmbeddingPruning.Prune(p.WordEmbeddings.Data, p.Config.VocabSize, p.Config.EmbeddingSize, density, mode);
+        var scales = Calibrator.Calibrate(p, RandomSequences(seed + 1, 40, p.Config.VocabSize, p.Config.MaxPositionEmbeddings));
+        return EmbeddingPruning.Sparse(Int8Quantizer.Quantize(p, scales), "random sparse-embed model");
+    }
 }

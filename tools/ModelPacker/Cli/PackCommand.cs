@@ -11,7 +11,8 @@ using Spectre.Console;
 namespace ModelPacker.Cli;
 
 /// <summary>
-/// <c>modelpacker pack --model dir [--scheme int8|w1a1|af8|gobo3] [--board name] [--calibration-data path] [--test-vectors N] --out file</c>:
+/// <c>modelpacker pack --model dir [--scheme int8|w1a1|af8|gobo3] [--board name] [--calibration-data path] [--test-vectors N]
+/// [--embedding-density d [--embedding-pruning global|row]] --out file</c>:
 /// quantization calibrated on training utterances (int8, af8 or gobo3 for an fp32 checkpoint, W1A1 for a binarized one: the
 /// checkpoint's config says which family, --scheme chooses af8 or gobo3 or confirms), test vectors from the integer reference, and the
 /// flash image, written atomically; prints the size of every section and the arena.
@@ -40,12 +41,23 @@ internal static class PackCommand
             HelpName = "min-count",
             Arity = ArgumentArity.ZeroOrOne,
         };
+        var density = new Option<double?>("--embedding-density")
+        {
+            Description = "Magnitude-prune the word embedding table to this share of its weights, (0, 1] (e.g. 0.4), and store it as int8_sparse_embed, read in place from flash (schemes int8, af8 and gobo3)",
+            HelpName = "d",
+        };
+        var pruningMode = new Option<string>("--embedding-pruning")
+        {
+            Description = "With --embedding-density: keep the largest magnitudes of the whole table (global) or the same share of every row (row)",
+            DefaultValueFactory = _ => "global",
+        };
+        pruningMode.AcceptOnlyFromAmong("global", "row");
         var output = new Option<string>("--out") { Description = "Image file to write", Required = true, HelpName = "file" };
         var textColumn = CommonOptions.TextColumn();
         var labelColumn = CommonOptions.LabelColumn();
         var command = new Command("pack", "Quantize a checkpoint (int8, af8 or gobo3, or w1a1 when it is binarized) and write a flash image")
         {
-            model, scheme, board, boards, calibration, calibrationCount, vectors, prune, output, textColumn, labelColumn,
+            model, scheme, board, boards, calibration, calibrationCount, vectors, prune, output, textColumn, labelColumn, density, pruningMode,
         };
         command.SetAction((result, cancellation) => Task.FromResult(CommandRunner.Execute(env, () =>
         {
@@ -53,6 +65,11 @@ internal static class PackCommand
             if (nVectors < 0) throw new UsageException("--test-vectors must be 0 or more");
             if (nCalib < 1) throw new UsageException("--calibration-utterances must be at least 1");
             int? minCount = result.GetResult(prune) is null ? null : MinCount(result.GetValue(prune));
+            double? embeddingDensity = result.GetValue(density);
+            if (embeddingDensity is { } ed && !(ed > 0 && ed <= 1)) throw new UsageException($"--embedding-density {ed} is not a share in (0, 1]");
+            if (embeddingDensity is null && result.GetResult(pruningMode) is { Implicit: false })
+                throw new UsageException("--embedding-pruning needs --embedding-density");
+            var mode = result.GetValue(pruningMode) == "row" ? EmbeddingPruningMode.Row : EmbeddingPruningMode.Global;
             string modelDir = result.GetValue(model)!, outPath = result.GetValue(output)!;
             var profile = result.GetValue(board) is { } b ? BoardProfile.Load(b, result.GetValue(boards)) : null;
             var checkpoint = CheckpointDirectory.Load(modelDir);
@@ -63,6 +80,11 @@ internal static class PackCommand
 
             var p = checkpoint.Parameters;
             var chosen = SchemeOf(p, result.GetValue(scheme), modelDir);
+            if (embeddingDensity is not null && chosen.EmbeddingAlternative != TensorEncoding.Int8SparseEmbed)
+                throw new UsageException($"--embedding-density: scheme {chosen.Name} has no pruned word embedding encoding (int8, af8 and gobo3 have int8_sparse_embed)");
+            // pruned in the fp32 table, before calibration: the embedding sum's scale is calibrated on what the image holds
+            long? keptWeights = embeddingDensity is { } d0
+                ? EmbeddingPruning.Prune(p.WordEmbeddings.Data, p.Config.VocabSize, p.Config.EmbeddingSize, d0, mode) : null;
             var vocabulary = checkpoint.Vocabulary;
             VocabularyPruning? pruning = null;
             if (minCount is { } min)
@@ -78,6 +100,7 @@ internal static class PackCommand
                 : chosen == Schemes.Gobo3 ? Gobo3Quantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet))
                 : Int8Quantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet));
             if (pruning is not null) integer = integer.WithWordRows(pruning.Kept, modelDir);
+            if (embeddingDensity is not null) integer = EmbeddingPruning.Sparse(integer, modelDir);
             cancellation.ThrowIfCancellationRequested();
             var tokenizer = new WordPieceTokenizer(vocabulary);
             var vectorSource = (data.Test.Count > 0 ? data.Test : data.Train)
@@ -95,9 +118,20 @@ internal static class PackCommand
             if (profile is not null) CheckBudgets(profile, bytes.Length, integer.ArenaBytes);
             ModelPacker.IO.AtomicFile.WriteAllBytes(outPath, bytes);
             PrintSizes(env, ImageReader.Read(bytes, outPath), integer, profile, calibrationSet.Count, dataPath, pruning, outPath);
+            if (embeddingDensity is { } dd)
+                PrintEmbeddingPruning(env, integer, dd, mode, keptWeights!.Value, (long)p.Config.VocabSize * p.Config.EmbeddingSize);
             return ExitCodes.Success;
         })));
         return command;
+    }
+
+    private static void PrintEmbeddingPruning(CliEnvironment env, IntegerModel model, double density, EmbeddingPruningMode mode, long kept, long total)
+    {
+        var words = model.WordEmbeddings;
+        long stored = Encodings.Int8SparseEmbedEncoding.KeptCount(words), dense = (long)words.Rows * words.Cols;
+        env.Console.MarkupLine(Markup.Escape($"word embeddings pruned to density {density:0.###} ({mode.ToString().ToLowerInvariant()}): kept {kept:N0} of {total:N0} weights; " +
+                                             $"int8_sparse_embed stores {stored:N0} non-zero of {dense:N0} ({(double)stored / dense:P1}), {words.Data.Length + words.Params.Length:N0} bytes " +
+                                             $"(int8_row: {dense + words.Params.Length:N0})"));
     }
 
     /// <summary>--prune-vocabulary's min-count: 1 when the option has no value, else a whole number of 1 or more.</summary>

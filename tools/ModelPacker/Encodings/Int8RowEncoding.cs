@@ -30,6 +30,13 @@ public sealed class Int8RowEncoding : ITensorEncoding
     {
         if (p.Length != rows * Encodings.RowParams.Bytes) return $"params are {p.Length} bytes, {rows} rows need {rows * Encodings.RowParams.Bytes}";
         if (cols == 0 || cols % 4 != 0 || cols > MaxCols) return $"{cols} columns: int8_row needs a multiple of 4 up to {MaxCols}";
+        return RowParamsProblem(p, rows);
+    }
+
+    /// <summary>Null when <paramref name="p"/> is one valid row params per row (the layout int8_sparse_embed shares), else why not.</summary>
+    public static string? RowParamsProblem(ReadOnlySpan<byte> p, int rows)
+    {
+        if (p.Length != (long)rows * Encodings.RowParams.Bytes) return $"params are {p.Length} bytes, {rows} rows need {(long)rows * Encodings.RowParams.Bytes}";
         for (int r = 0; r < rows; r++)
         {
             var rp = Read(p, r);
@@ -39,6 +46,8 @@ public sealed class Int8RowEncoding : ITensorEncoding
         }
         return null;
     }
+
+    public static RowParams ReadRowParams(ReadOnlySpan<byte> p, int r) => Read(p, r);
 
     private static RowParams Read(ReadOnlySpan<byte> p, int r)
     {
@@ -54,17 +63,23 @@ public sealed class Int8RowEncoding : ITensorEncoding
         if (q.InputThreshold != null) throw new InvalidDataException($"{what}: int8_row multiplies its input as it is; it has no input threshold");
         if (q.Weights.Length != q.Rows * q.Cols || q.RowParams.Length != q.Rows)
             throw new InvalidDataException($"{what}: [{q.Rows}, {q.Cols}] needs {q.Rows * q.Cols} weights and {q.Rows} row params, has {q.Weights.Length} and {q.RowParams.Length}");
-        var prm = new byte[q.Rows * Encodings.RowParams.Bytes];
-        for (int r = 0; r < q.Rows; r++)
+        return new EncodedTensor(Id, q.Rows, q.Cols, MemoryMarshal.AsBytes(q.Weights.AsSpan()).ToArray(), RowParamsBytes(q.RowParams, what));
+    }
+
+    /// <summary>The params bytes of <paramref name="rowParams"/> (one {bias, multiplier, shift} a row); throws naming a row out of range.</summary>
+    public static byte[] RowParamsBytes(RowParams[] rowParams, string what)
+    {
+        var prm = new byte[rowParams.Length * Encodings.RowParams.Bytes];
+        for (int r = 0; r < rowParams.Length; r++)
         {
-            var p = q.RowParams[r];
+            var p = rowParams[r];
             if (!p.IsValid) throw new InvalidDataException($"{what}: row {r} params (bias {p.Bias}, multiplier {p.Multiplier}, shift {p.Shift}) are out of range");
             var s = prm.AsSpan(r * Encodings.RowParams.Bytes);
             BinaryPrimitives.WriteInt32LittleEndian(s, p.Bias);
             BinaryPrimitives.WriteInt32LittleEndian(s[4..], p.Multiplier);
             BinaryPrimitives.WriteInt32LittleEndian(s[8..], p.Shift);
         }
-        return new EncodedTensor(Id, q.Rows, q.Cols, MemoryMarshal.AsBytes(q.Weights.AsSpan()).ToArray(), prm);
+        return prm;
     }
 
     public QuantizedTensor Decode(EncodedTensor t)

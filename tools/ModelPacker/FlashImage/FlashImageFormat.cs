@@ -79,7 +79,7 @@ public enum SectionKind : ushort
 
 public enum TensorEncoding : byte
 {
-    Int8Row = 1, Binary = 2, Gobo3 = 3, Int4 = 4, Ipq = 5, AdaptivFloat = 6, Fp32 = 7, BinaryEmbed = 8, BinarySign = 9, BinaryS8 = 10,
+    Int8Row = 1, Binary = 2, Gobo3 = 3, Int4 = 4, Ipq = 5, AdaptivFloat = 6, Fp32 = 7, BinaryEmbed = 8, BinarySign = 9, BinaryS8 = 10, Int8SparseEmbed = 11,
 }
 
 public enum TensorId : ushort

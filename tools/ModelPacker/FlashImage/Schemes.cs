@@ -5,11 +5,12 @@ namespace ModelPacker.FlashImage;
 /// <summary>
 /// One scheme (MODEL dims field <c>scheme</c>, C: ni_scheme_traits): the multiple E, H, I and the head size must be,
 /// the encoding every tensor id must carry, the optional QUANT_PARAMS tables it reads, whether QUANT_PARAMS'
-/// attn_threshold is used, and the attention block. Nothing else differs between schemes (docs/numerics.md).
+/// attn_threshold is used, and the attention block; <c>EmbeddingAlternative</c> is an encoding the word embedding table
+/// may carry instead of <c>Embeddings</c> (int8, af8: int8_sparse_embed, pruned rows read in place; 0: none). Nothing else differs between schemes (docs/numerics.md).
 /// </summary>
 public sealed record Scheme(SchemeId Id, string Name, int DimMultiple, TensorEncoding Weights, TensorEncoding Classifiers,
     TensorEncoding Embeddings, TensorEncoding Projections, TensorEncoding PoolerAlternative, QuantTables Tables, bool UsesAttentionThreshold,
-    IAttentionBlock Attention)
+    IAttentionBlock Attention, TensorEncoding EmbeddingAlternative = 0)
 {
     /// <summary>An exit's pooler: the one tensor that may carry <see cref="PoolerAlternative"/> instead of its scheme encoding.</summary>
     public static bool IsPooler(ushort tensorId) =>
@@ -18,7 +19,8 @@ public sealed record Scheme(SchemeId Id, string Name, int DimMultiple, TensorEnc
     /// <summary>Whether tensor <paramref name="tensorId"/> may carry <paramref name="encoding"/>: its <see cref="EncodingOf"/>,
     /// or for a pooler the scheme's <see cref="PoolerAlternative"/> (W1A1: binary_s8, 1-bit weights over the int8 h[CLS]).</summary>
     public bool Allows(ushort tensorId, TensorEncoding encoding) =>
-        encoding == EncodingOf(tensorId) || (IsPooler(tensorId) && PoolerAlternative != 0 && encoding == PoolerAlternative);
+        encoding == EncodingOf(tensorId) || (IsPooler(tensorId) && PoolerAlternative != 0 && encoding == PoolerAlternative)
+        || (tensorId == (ushort)TensorId.WordEmbeddings && EmbeddingAlternative != 0 && encoding == EmbeddingAlternative);
 
     /// <summary>The word and position embedding tables: looked up row by row, never GEMM operands.</summary>
     public static bool IsEmbeddingTable(ushort tensorId) =>
@@ -54,15 +56,15 @@ public sealed record Scheme(SchemeId Id, string Name, int DimMultiple, TensorEnc
 public static class Schemes
 {
     public static readonly Scheme Int8 = new(SchemeId.Int8, "int8", 4, TensorEncoding.Int8Row, TensorEncoding.Int8Row,
-        TensorEncoding.Int8Row, TensorEncoding.Int8Row, 0, QuantTables.Softmax, false, SoftmaxAttentionBlock.Instance);
+        TensorEncoding.Int8Row, TensorEncoding.Int8Row, 0, QuantTables.Softmax, false, SoftmaxAttentionBlock.Instance, TensorEncoding.Int8SparseEmbed);
     public static readonly Scheme W1A1 = new(SchemeId.W1A1, "w1a1", 32, TensorEncoding.Binary, TensorEncoding.Int8Row,
         TensorEncoding.BinaryEmbed, TensorEncoding.BinarySign, TensorEncoding.BinaryS8, QuantTables.None, true, BiAttentionBlock.Instance);
     /// <summary>The int8 layer with AdaptivFloat linear weights; embedding tables and exit classifiers stay int8 rows.</summary>
     public static readonly Scheme Af8 = new(SchemeId.Af8, "af8", 4, TensorEncoding.AdaptivFloat, TensorEncoding.Int8Row,
-        TensorEncoding.Int8Row, TensorEncoding.AdaptivFloat, 0, QuantTables.Softmax, false, SoftmaxAttentionBlock.Instance);
+        TensorEncoding.Int8Row, TensorEncoding.AdaptivFloat, 0, QuantTables.Softmax, false, SoftmaxAttentionBlock.Instance, TensorEncoding.Int8SparseEmbed);
     /// <summary>The int8 layer with GOBO 3-bit linear weights and outliers; embedding tables and exit classifiers stay int8 rows.</summary>
     public static readonly Scheme Gobo3 = new(SchemeId.Gobo3, "gobo3", 4, TensorEncoding.Gobo3, TensorEncoding.Int8Row,
-        TensorEncoding.Int8Row, TensorEncoding.Gobo3, 0, QuantTables.Softmax, false, SoftmaxAttentionBlock.Instance);
+        TensorEncoding.Int8Row, TensorEncoding.Gobo3, 0, QuantTables.Softmax, false, SoftmaxAttentionBlock.Instance, TensorEncoding.Int8SparseEmbed);
     private static readonly Scheme[] All = [Int8, W1A1, Af8, Gobo3];
 
     public static Scheme? Find(SchemeId id) => All.FirstOrDefault(s => s.Id == id);

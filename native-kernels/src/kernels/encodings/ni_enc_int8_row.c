@@ -16,7 +16,13 @@ static int validate(const uint8_t *params, uint32_t params_len, uint32_t rows, u
 {
     uint32_t data_len, expected;
     if (!sizes(rows, cols, &data_len, &expected) || params_len != expected) return 0;
-    if (cols == 0 || cols % 4 != 0 || cols > NI_INT8_ROW_MAX_COLS || (rows > 0 && params == NULL)) return 0;
+    if (cols == 0 || cols % 4 != 0 || cols > NI_INT8_ROW_MAX_COLS) return 0;
+    return ni_enc_int8_row_params_ok(params, params_len, rows);
+}
+
+int ni_enc_int8_row_params_ok(const uint8_t *params, uint32_t params_len, uint32_t rows)
+{
+    if ((uint64_t)rows * NI_INT8_ROW_PARAMS_BYTES != params_len || (rows > 0 && params == NULL)) return 0;
     for (uint32_t r = 0; r < rows; r++) {
         const uint8_t *p = params + (size_t)r * NI_INT8_ROW_PARAMS_BYTES;
         int32_t bias = ni_enc_rd32(p), mult = ni_enc_rd32(p + 4), shift = ni_enc_rd32(p + 8);

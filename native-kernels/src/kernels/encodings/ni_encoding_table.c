@@ -10,6 +10,7 @@ static const ni_encoding_traits *const table[] = {
     [NI_ENC_BINARY_S8] = &ni_enc_binary_s8,
     [NI_ENC_ADAPTIVFLOAT] = &ni_enc_adaptivfloat,
     [NI_ENC_GOBO3] = &ni_enc_gobo3,
+    [NI_ENC_INT8_SPARSE_EMBED] = &ni_enc_int8_sparse_embed,
 };
 
 const ni_encoding_traits *ni_encoding_find(uint8_t id)
