@@ -58,6 +58,9 @@ public sealed class TrainConfig
     /// <see cref="DistilConfig"/> when a teacher is given.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DistilConfig? Distil;
+    /// <summary>Learned attention spans (<c>modelpacker span</c>); absent for plain training.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public AttentionSpanConfig? AttentionSpan;
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -157,6 +160,7 @@ public sealed class TrainConfig
         }
         Binarize?.Validate(source);
         Distil?.Validate(source);
+        AttentionSpan?.Validate(source);
     }
 
     /// <summary>The loss weight of every exit.</summary>
