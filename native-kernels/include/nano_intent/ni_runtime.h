@@ -44,6 +44,7 @@ typedef struct ni_model {
     const ni_ln_param *emb_ln, *attn_ln, *full_ln;
     const int8_t *tanh_tables; /* [L][256] */
     ni_image image;            /* the validated image (loader's view): vocabulary, labels, thresholds */
+    const uint8_t *attention_spans; /* num_heads little-endian u16 (ATTENTION_SPAN); NULL: every head sees every key */
 } ni_model;
 
 /* Validates the image (ni_image_open: magic, version, lengths, offsets, alignment, CRCs) and fills *model.

@@ -32,6 +32,7 @@ int ni_open(const uint8_t *image, uint32_t len, ni_model *m)
     int bound = ok ? ni_model_bind(m, qp, qlen) : NI_ERR_MODEL;
     if (bound != NI_OK) { memset(m, 0, sizeof *m); return bound; }
     if (img->arena_bytes != ni_arena_bytes(m)) { memset(m, 0, sizeof *m); return NI_ERR_MODEL; }
+    m->attention_spans = img->attention_spans;
     return NI_OK;
 }
 

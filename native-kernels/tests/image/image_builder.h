@@ -25,6 +25,7 @@ typedef struct tb_options {
     int32_t unknown_label;
     int with_answers;           /* test vector records end with L answers (NI_TEST_VECTORS_FLAG_ANSWERS) */
     uint8_t pooler_encoding;    /* 0: the scheme's; else every exit pooler carries this one (W1A1: NI_ENC_BINARY_S8) */
+    const uint16_t *attention_spans; /* num_heads spans written as ATTENTION_SPAN; NULL omits the section */
 } tb_options;
 
 /* Small dims every test uses: V=40, E=8, H=8, heads=2, I=16, L=2, P=8, C=3, scheme INT8; rejection by entropy
@@ -37,6 +38,8 @@ tb_options tb_w1a1_options(void);
 tb_options tb_w1a1_s8_options(void);
 /* tb_default_options with scheme AF8: AdaptivFloat linear tensors, int8 embedding tables and exit classifiers. */
 tb_options tb_af8_options(void);
+/* tb_default_options with an ATTENTION_SPAN section: head 0 span 3, head 1 span 0 (skipped). */
+tb_options tb_span_options(void);
 /* The attention threshold the builder writes into a W1A1 model's QUANT_PARAMS. */
 #define TB_W1A1_ATTN_THRESHOLD 2
 

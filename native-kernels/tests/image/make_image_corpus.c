@@ -40,5 +40,7 @@ int main(int argc, char **argv)
     n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || n > 16384 || write(argv[1], "seed-w1a1-s8.nimg", buf, n);
     o = tb_af8_options(); /* AdaptivFloat linear tensors (NI_ENC_ADAPTIVFLOAT) */
     n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || n > 16384 || write(argv[1], "seed-af8.nimg", buf, n);
+    o = tb_span_options(); /* ATTENTION_SPAN */
+    n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || n > 16384 || write(argv[1], "seed-span.nimg", buf, n);
     return err;
 }
