@@ -13,6 +13,7 @@ public class ModelBitExactnessTests
     [InlineData(15, "w1a1-wide")]
     [InlineData(16, "w1a1-s8")]
     [InlineData(17, "af8")]
+    [InlineData(18, "span")]
     public void RandomModelsAgreeAtEveryLayer(int seed, string act)
     {
         // "w1a1": random binary tensors (int8 exit classifiers), Bi-Attention, attn_threshold -2 or 3; "w1a1-wide":
@@ -24,6 +25,7 @@ public class ModelBitExactnessTests
             // poolers of exits 0 and 2 over the int8 h[CLS] (binary_s8), exit 1's over its sign bits
             "w1a1-s8" => W1A1TestModels.Random(seed, attentionThreshold: 2, s8Poolers: 0b101),
             "af8" => TestModels.RandomAf8(seed), // AdaptivFloat linear weights, the int8 layer
+            "span" => TestModels.RandomWithSpans(seed), // attention spans 1, 3, 0 (skipped) and 12 (every key)
             _ => TestModels.RandomQuantized(seed, act),
         };
         using var native = new NativeModel(m);

@@ -86,11 +86,12 @@ public class AttentionSpanGradientTests
     }
 
     [Fact]
-    public void ClampKeepsSpansBetweenMinusRampAndMaxPositions()
+    public void ClampKeepsSpansBetweenOneMinusRampAndMaxPositions()
     {
         var p = WithSpans(2f, -7f, 30f);
         AttentionSpanTraining.Clamp(p);
-        Xunit.Assert.Equal([-2f, 8f], p.AttentionSpan!.Data);
+        Xunit.Assert.Equal([-1f, 8f], p.AttentionSpan!.Data);
+        Xunit.Assert.Equal(1, AttentionSpanSettings.HardSpan(-1f, 2f, 8));
     }
 
     [Theory]

@@ -3,7 +3,11 @@ using ModelPacker.Model;
 namespace ModelPacker.Training;
 
 /// <summary>The span parameters' share of a training step: the L1 penalty's loss and gradient, and the clamp to
-/// [−ramp, max_position_embeddings] after the update (below −ramp a head is dead whatever z is; above P it keeps every key).</summary>
+/// [1 − ramp, max_position_embeddings] after the update. Above P a span keeps every key. At 1 − ramp only the query's
+/// own key has a mask above 0 (hard span 1): below it the renormalised row stays all self until the mask reaches 0
+/// at −ramp, where the head dies at once; no gradient sees that cliff (the whole row is renormalised away), so
+/// training stops at span 1 and never kills a head (measured: penalty 0.003 without this bound killed all four
+/// heads of the SNIPS model, 14 % validation accuracy).</summary>
 public static class AttentionSpanTraining
 {
     /// <summary>Adds penalty·Σ_h (z_h + ramp) to the loss (returned) and its gradient to <paramref name="grads"/>.</summary>
@@ -24,7 +28,7 @@ public static class AttentionSpanTraining
     {
         if (p.AttentionSpan is not { } z) return;
         float ramp = p.Config.AttentionSpan!.Ramp, max = p.Config.MaxPositionEmbeddings;
-        for (int h = 0; h < z.Length; h++) z.Data[h] = Math.Clamp(z.Data[h], -ramp, max);
+        for (int h = 0; h < z.Length; h++) z.Data[h] = Math.Clamp(z.Data[h], 1 - ramp, max);
     }
 
     /// <summary>A copy of <paramref name="source"/> (a checkpoint without spans) with spans of ramp
