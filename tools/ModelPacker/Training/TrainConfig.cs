@@ -175,6 +175,7 @@ public sealed class TrainConfig
             IntermediateSize = IntermediateSize, NumHiddenLayers = NumHiddenLayers, MaxPositionEmbeddings = MaxLength,
             HiddenAct = HiddenAct, HiddenDropoutProb = HiddenDropout, AttentionProbsDropoutProb = AttentionDropout,
             ClassifierDropoutProb = ClassifierDropout, InitializerRange = InitializerRange, Labels = labels,
+            AttentionSpan = AttentionSpan is { } s ? new AttentionSpanSettings { Ramp = s.Ramp } : null,
         };
         c.Validate("training config");
         return c;
