@@ -9,9 +9,9 @@ public class SpanCommandTests(CliFixture fixture) : IClassFixture<CliFixture>
     [Fact]
     public void SpanLearnsSpansThatPackWritesIntoTheImage()
     {
-        Assert.Equal(0, fixture.Train.ExitCode);
         string tuned = fixture.Path("span"), image = fixture.Path("span.nii"), config = fixture.Path("span.json");
         File.WriteAllText(config, """{"epochs": 1, "attention_span": {"ramp": 2, "penalty": 0.05, "learning_rate": 1.0}}""");
+        Assert.Equal(0, fixture.Train.ExitCode);
         var run = CliRun.Of("span", "--model", fixture.ModelDir, "--data", fixture.DataDir, "--out", tuned, "--config", config);
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains("hard spans:", run.Out);
