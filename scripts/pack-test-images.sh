@@ -131,4 +131,26 @@ dotnet "$dll" verify "$out/tiny-w1a1-s8.nii"
 dotnet "$dll" inspect "$out/tiny-w1a1-s8.nii" | grep -q binary_s8 \
   || { echo "pack-test-images: tiny-w1a1-s8.nii has no binary_s8 pooler"; exit 1; }
 packed=$((packed + 1))
+
+# models/snips fine-tuned with learned attention spans (`modelpacker span`, one epoch) as snips-span.nii, so the
+# runtime vectors run the span windows (ATTENTION_SPAN) with trained spans on the host and every QEMU target; its
+# test accuracy within 0.5 pt of the span checkpoint's own fp32 (soft mask).
+span_dir="$root/build/snips-span"
+if [ -d models/snips ]; then
+  if [ ! -f "$out/snips-span.nii" ] || [ "$dll" -nt "$out/snips-span.nii" ]; then
+    mkdir -p "$span_dir"
+    cat >"$span_dir/span.json" <<'JSON'
+{ "epochs": 1, "attention_span": { "ramp": 4, "penalty": 0.0003, "learning_rate": 0.5 } }
+JSON
+    echo "pack-test-images: models/snips with attention spans -> $out/snips-span.nii"
+    rm -rf "$span_dir/model"
+    dotnet "$dll" span --model models/snips --data "$datasets/snips" --config "$span_dir/span.json" --out "$span_dir/model" >"$span_dir/span.log"
+    tail -n 1 "$span_dir/span.log"
+    dotnet "$dll" pack --model "$span_dir/model" --calibration-data "$datasets/snips" --test-vectors 64 --out "$out/snips-span.nii"
+  fi
+  dotnet "$dll" verify "$out/snips-span.nii"
+  dotnet "$dll" inspect "$out/snips-span.nii" | grep -q "^Attention spans (" || { echo "pack-test-images: snips-span.nii has no ATTENTION_SPAN"; exit 1; }
+  check_accuracy snips-span int8 "$span_dir/model" "$out/snips-span.nii" "$datasets/snips"
+  packed=$((packed + 1))
+fi
 echo "pack-test-images: $packed model image(s) in $out"

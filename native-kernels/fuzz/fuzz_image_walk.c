@@ -99,6 +99,7 @@ int ni_fuzz_open_and_walk(const uint8_t *image, uint32_t size)
     for (i = 0; i < img.dims.num_labels; i++)
         if (ni_image_label(&img, i, &lab, &n)) sink += lab[n - 1];
     for (l = 0; l <= img.dims.num_layers; l++) sink += (uint32_t)ni_image_threshold(&img, l);
+    for (l = 0; l <= img.dims.num_heads; l++) sink += ni_image_attention_span(&img, l); /* one past the last head too */
     ni_test_vector_begin(&img, &it);
     while (ni_test_vector_next(&img, &it, &tv)) {
         for (i = 0; i < tv.token_count; i++) sink += ni_test_vector_token(&tv, i);

@@ -1,7 +1,7 @@
 /* libFuzzer target of the integer runtime: the input chooses the scheme (INT8, W1A1, AF8 or GOBO3) and the model's dimensions
  * (within ni_dims_validate's limits, ni_image.h NI_MAX_*), every weight, row param, table and LayerNorm param
  * (mapped into the ranges ni_model_bind accepts for each tensor's encoding, docs/numerics.md), the sequence length
- * and the tokens; then embed, every layer and every exit head run. The claim under test: for ANY dims and params the validators accept, no kernel overflows (UBSan
+ * and the tokens, and for INT8 and AF8 half the time attention spans; then embed, every layer and every exit head run. The claim under test: for ANY dims and params the validators accept, no kernel overflows (UBSan
  * aborts on signed overflow and bad shifts) or reads/writes outside its buffers (ASan: every tensor, its params,
  * QUANT_PARAMS and the arena are separate exact-size heap blocks).
  *
@@ -297,9 +297,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (macs(&d, n, layers) > FUZZ_MAX_MACS) return 0;
 
     uint8_t *w[9 + 2 * NI_MAX_LAYERS] = { 0 }, *p[9 + 2 * NI_MAX_LAYERS] = { 0 };
-    uint8_t *qp = malloc(qlen), *arena = malloc(arena_len);
+    uint8_t *qp = malloc(qlen), *arena = malloc(arena_len), *spans = malloc(2u * d.num_heads);
     int32_t *ids = malloc(n * sizeof *ids), *logits = malloc(d.num_labels * sizeof *logits), entropy;
-    int ok = qp && arena && ids && logits;
+    int ok = qp && arena && ids && logits && spans;
     for (uint32_t k = 0; ok && k < nt; k++) {
         w[k] = malloc(dlen[k]);
         p[k] = malloc(plen[k]);
@@ -313,6 +313,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ok) {
         fill_qparams(&s, &d, qp, qlen);
         if (ni_model_bind(&m, qp, qlen) != NI_OK) abort(); /* every value is in range */
+        /* attention spans (softmax schemes, half the inputs): 0..max_positions per head, 0 skipping the head */
+        if (d.scheme != NI_SCHEME_W1A1 && (take8(&s) & 1u)) {
+            for (uint32_t h = 0; h < d.num_heads; h++) {
+                uint32_t span = log_range(&s, 0, d.max_positions);
+                spans[2u * h] = (uint8_t)span;
+                spans[2u * h + 1u] = (uint8_t)(span >> 8);
+            }
+            if (ni_model_set_attention_spans(&m, spans) != NI_OK) abort();
+        }
         for (uint32_t k = 0; k < n; k++) ids[k] = in_range(&s, 0, d.vocab_size - 1);
         if (ni_embed(&m, ids, n, arena, arena_len) != NI_OK) abort();
         for (uint32_t l = 0; l < layers; l++) {
@@ -322,6 +331,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     for (uint32_t k = 0; k < nt; k++) { free(w[k]); free(p[k]); }
-    free(qp); free(arena); free(ids); free(logits);
+    free(qp); free(arena); free(ids); free(logits); free(spans);
     return 0;
 }

@@ -69,9 +69,10 @@ typedef enum ni_section_kind {
     NI_SECTION_LABELS = 7,                  /* C UTF-8 strings */
     NI_SECTION_THRESHOLDS = 8,              /* L int32 exit entropy thresholds */
     NI_SECTION_TEST_VECTORS = 9,            /* optional: token ids -> expected logits and entropies per layer */
-    NI_SECTION_NORMALIZER = 10              /* the tokenizer's normalization: code point classes and mappings */
+    NI_SECTION_NORMALIZER = 10,             /* the tokenizer's normalization: code point classes and mappings */
+    NI_SECTION_ATTENTION_SPAN = 11          /* optional: the learned attention span of each head */
 } ni_section_kind;
-#define NI_SECTION_KIND_MAX 10
+#define NI_SECTION_KIND_MAX 11
 
 /* ---- MODEL section ------------------------------------------------------------------------------------- */
 
@@ -231,6 +232,11 @@ typedef enum ni_answer_code {
 #define NI_TEST_VECTORS_FLAGS_KNOWN 0x1u
 #define NI_TEST_VECTOR_HEADER_SIZE 8        /* u32 record length, u16 token count (1..P), u16 reserved */
 
+/* ATTENTION_SPAN: u32 count (== num_heads), u32 reserved; then count x u16 spans (each <= max_positions), zero
+ * padding to a multiple of 4 bytes. Query row i >= 1 of head h reads the keys j with |i - j| < span_h, [CLS]'s row
+ * (i = 0) every key; span 0 skips the head (context 0). Only schemes with the softmax attention. */
+#define NI_ATTENTION_SPAN_HEADER_SIZE 8
+
 /* ---- NORMALIZER ------------------------------------------------------------------------------------------ */
 
 /* Header, then range_count x 3-byte ranges, map_count x 6-byte mappings, pool_count x 3-byte code points, all
@@ -324,6 +330,7 @@ typedef enum ni_status {
     NI_ERR_BOARD = -44,                      /* ni_image_check_board: image built for another board */
     NI_ERR_NORMALIZER = -45,                 /* malformed NORMALIZER section */
     NI_ERR_QUANT_TABLES = -46,               /* QUANT_PARAMS tables bits not the scheme's (e.g. a W1A1 softmax table) */
+    NI_ERR_ATTENTION_SPAN = -47,             /* ATTENTION_SPAN: count != num_heads, wrong length, span > max_positions, or a scheme without softmax */
     /* Runtime codes (ni_runtime.h, docs/numerics.md): the step API on a validated image. One enum, so a
      * caller gets one name for every failure; the two ranges never collide. */
     NI_ERR_NULL = -100,                      /* a required pointer is NULL */
@@ -405,6 +412,8 @@ typedef struct ni_image {
     const uint8_t *norm_maps;
     uint32_t norm_pool_count;
     const uint8_t *norm_pool;
+    /* attention spans */
+    const uint8_t *attention_spans;         /* num_heads little-endian u16; NULL when the section is absent */
 } ni_image;
 
 /* sizeof(ni_image), for callers that allocate it without this header (the P/Invoke tests). */
@@ -435,6 +444,8 @@ int ni_image_label(const ni_image *img, uint32_t index, const uint8_t **utf8, ui
 
 /* Exit entropy threshold of layer l (fixed point per docs/numerics.md); 0 when l >= L. */
 int32_t ni_image_threshold(const ni_image *img, uint32_t layer);
+/* The attention span of head `head` (ATTENTION_SPAN), max_positions when the image has no spans. */
+uint32_t ni_image_attention_span(const ni_image *img, uint32_t head);
 
 /* The answer of an exit whose argmax label, entropy and confidence (Q16) are given, under the image's rejection
  * rule: the argmax, or NI_ANSWER_UNKNOWN. */

@@ -44,6 +44,7 @@ typedef struct ni_model {
     const ni_ln_param *emb_ln, *attn_ln, *full_ln;
     const int8_t *tanh_tables; /* [L][256] */
     ni_image image;            /* the validated image (loader's view): vocabulary, labels, thresholds */
+    const uint8_t *attention_spans; /* num_heads little-endian u16 (ATTENTION_SPAN); NULL: every head sees every key */
 } ni_model;
 
 /* Validates the image (ni_image_open: magic, version, lengths, offsets, alignment, CRCs) and fills *model.
@@ -63,6 +64,9 @@ uint32_t ni_model_struct_bytes(void);
 int ni_model_init(ni_model *model, const ni_model_dims *dims);
 int ni_model_set_tensor(ni_model *model, uint32_t tensor_id, uint8_t encoding, const uint8_t *data, uint32_t data_len,
                         const uint8_t *params, uint32_t params_len, uint32_t rows, uint32_t cols);
+/* Points the model at num_heads little-endian u16 attention spans (the ATTENTION_SPAN layout; NULL: every head sees
+ * every key); NI_ERR_MODEL for a span above max_positions. ni_open sets the image's. */
+int ni_model_set_attention_spans(ni_model *model, const uint8_t *spans);
 /* The model's slot for a tensor id; NULL for an id the model has no slot for. */
 ni_tensor *ni_model_tensor(ni_model *model, uint32_t tensor_id);
 

@@ -36,5 +36,6 @@ ni_status ni_image_check_labels(ni_image *img);
 ni_status ni_image_check_thresholds(ni_image *img);
 ni_status ni_image_check_test_vectors(ni_image *img);
 ni_status ni_image_check_normalizer(ni_image *img);
+ni_status ni_image_check_attention_span(ni_image *img);
 
 #endif

@@ -65,7 +65,8 @@ static ni_status check_section_table(const uint8_t *b, uint32_t total, uint32_t 
     }
     if (prev_end != total) return NI_ERR_SECTION_BOUNDS;
     for (i = 1; i <= NI_SECTION_KIND_MAX; i++)
-        if (i != NI_SECTION_TEST_VECTORS && img->sections[i].data == NULL) return NI_ERR_MISSING_SECTION;
+        if (i != NI_SECTION_TEST_VECTORS && i != NI_SECTION_ATTENTION_SPAN && img->sections[i].data == NULL)
+            return NI_ERR_MISSING_SECTION;
     return NI_OK;
 }
 
@@ -113,7 +114,8 @@ static ni_status open_checked(const uint8_t *b, uint32_t len, ni_image *img)
     if ((st = ni_image_check_labels(img)) != NI_OK) return st;
     if ((st = ni_image_check_thresholds(img)) != NI_OK) return st;
     if ((st = ni_image_check_test_vectors(img)) != NI_OK) return st;
-    return ni_image_check_normalizer(img);
+    if ((st = ni_image_check_normalizer(img)) != NI_OK) return st;
+    return ni_image_check_attention_span(img);
 }
 
 ni_status ni_image_open(const uint8_t *image, uint32_t len, ni_image *out)

@@ -51,6 +51,7 @@ const char *ni_status_name(ni_status status)
     case NI_ERR_BOARD: return "NI_ERR_BOARD";
     case NI_ERR_NORMALIZER: return "NI_ERR_NORMALIZER";
     case NI_ERR_QUANT_TABLES: return "NI_ERR_QUANT_TABLES";
+    case NI_ERR_ATTENTION_SPAN: return "NI_ERR_ATTENTION_SPAN";
     case NI_ERR_NULL: return "NI_ERR_NULL";
     case NI_ERR_ARENA_SMALL: return "NI_ERR_ARENA_SMALL";
     case NI_ERR_ARENA_STATE: return "NI_ERR_ARENA_STATE";

@@ -1,5 +1,6 @@
 /* Attention block of NI_SCHEME_INT8 (docs/numerics.md "Attention"): int8 Q, K, V in one pass over the tokens, then
  * per query row and head the integer softmax and its context. */
+#include <string.h>
 #include "ni_attention_block.h"
 #include "ni_linear.h"
 #include "ni_profile.h"
@@ -8,6 +9,16 @@
 static uint32_t buf_bytes(const ni_model_dims *d)
 {
     return 2u * d->max_positions * d->hidden_size + 4u * d->max_positions;
+}
+
+/* The keys [lo, hi) query row i of a head with that span reads (C#: SoftmaxAttentionBlock.Window): |i - j| < span,
+ * every key for [CLS] (i = 0), none for span 0. */
+static void span_window(uint32_t i, uint32_t n, uint32_t span, uint32_t *lo, uint32_t *hi)
+{
+    if (span == 0) { *lo = *hi = 0; return; }
+    if (i == 0) return;
+    *lo = i + 1u > span ? i + 1u - span : 0u;
+    *hi = i + span < n ? i + span : n;
 }
 
 static const uint8_t *run(const ni_model *m, const ni_arena_view *a, uint32_t n, uint32_t *stride_out)
@@ -25,10 +36,16 @@ static const uint8_t *run(const ni_model *m, const ni_arena_view *a, uint32_t n,
                                 ni_epilogue_s8((uint8_t *)v, H, NULL, NULL, NULL) };
     ni_linear_tiles(t, in, stride, ep, 3, n, a);
     NI_PROFILE_STEP(NI_STEP_ATTENTION);
-    /* Only the n real tokens exist, so no padding mask is needed. The context overwrites q row by row. */
+    /* Only the n real tokens exist, so no padding mask is needed. The context overwrites q row by row. With
+     * attention spans a row reads only the keys of its window, and a head of span 0 writes a context of 0. */
     for (uint32_t i = 0; i < n; i++)
-        for (uint32_t h = 0; h < m->dims.num_heads; h++)
-            ni_attention_head_s8(q + i * H + h * dh, k + h * dh, v + h * dh, H, n, dh, m->softmax, scores, q + i * H + h * dh);
+        for (uint32_t h = 0; h < m->dims.num_heads; h++) {
+            uint32_t lo = 0, hi = n;
+            int8_t *ctx = q + i * H + h * dh;
+            if (m->attention_spans != NULL) span_window(i, n, ni_rd16(m->attention_spans + 2u * h), &lo, &hi);
+            if (hi == lo) { memset(ctx, 0, dh); continue; }
+            ni_attention_head_s8(ctx, k + lo * H + h * dh, v + lo * H + h * dh, H, hi - lo, dh, m->softmax, scores, ctx);
+        }
     return ni_linear_input(&m->attn_out, q, H, n, a->buf + S, stride_out);
 }
 

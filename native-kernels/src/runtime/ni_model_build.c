@@ -52,6 +52,15 @@ int ni_model_set_tensor(ni_model *m, uint32_t id, uint8_t encoding, const uint8_
     return NI_OK;
 }
 
+int ni_model_set_attention_spans(ni_model *m, const uint8_t *spans)
+{
+    if (m == NULL) return NI_ERR_NULL;
+    for (uint32_t h = 0; spans != NULL && h < m->dims.num_heads; h++)
+        if (ni_rd16(spans + 2u * h) > m->dims.max_positions) return NI_ERR_MODEL;
+    m->attention_spans = spans;
+    return NI_OK;
+}
+
 /* The tensor ids of a model with these dims, in image order. */
 static uint32_t tensor_ids(const ni_model_dims *d, uint32_t *ids)
 {

@@ -32,7 +32,7 @@ int ni_open(const uint8_t *image, uint32_t len, ni_model *m)
     int bound = ok ? ni_model_bind(m, qp, qlen) : NI_ERR_MODEL;
     if (bound != NI_OK) { memset(m, 0, sizeof *m); return bound; }
     if (img->arena_bytes != ni_arena_bytes(m)) { memset(m, 0, sizeof *m); return NI_ERR_MODEL; }
-    return NI_OK;
+    return ni_model_set_attention_spans(m, img->attention_spans); /* validated by the loader */
 }
 
 int32_t ni_vocab_lookup(const ni_model *m, const char *utf8, uint32_t len)

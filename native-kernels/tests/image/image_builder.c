@@ -109,6 +109,15 @@ uint32_t tb_sparse_embed_data(uint8_t *out, uint32_t room, uint32_t rows, uint32
     return at;
 }
 
+tb_options tb_span_options(void)
+{
+    static const uint16_t spans[2] = { 3, 0 };
+    tb_options o = tb_default_options();
+    o.attention_spans = spans;
+    o.seed = 4242u;
+    return o;
+}
+
 tb_options tb_default_options(void)
 {
     tb_options o;
@@ -509,9 +518,18 @@ uint32_t tb_normalizer(uint8_t *s, uint32_t room)
     return n;
 }
 
+static uint32_t write_attention_spans(uint8_t *s, uint32_t room, const ni_model_dims *d, const uint16_t *spans)
+{
+    uint32_t n = NI_ATTENTION_SPAN_HEADER_SIZE + ((2u * d->num_heads + 3u) & ~3u), h;
+    if (n > room) return 0;
+    tb_wr32(s, d->num_heads);
+    for (h = 0; h < d->num_heads; h++) tb_wr16(s + NI_ATTENTION_SPAN_HEADER_SIZE + 2u * h, spans[h]);
+    return n;
+}
+
 uint32_t tb_build(uint8_t *buf, uint32_t cap, const tb_options *opt, tb_layout *layout)
 {
-    uint32_t rng = opt->seed, count = opt->with_test_vectors ? 10u : 9u, cur, kind, row = 0;
+    uint32_t rng = opt->seed, count = (opt->with_test_vectors ? 10u : 9u) + (opt->attention_spans ? 1u : 0u), cur, kind, row = 0;
     const ni_model_dims *d = &opt->dims;
     if (cap < NI_HEADER_SIZE + count * NI_SECTION_ENTRY_SIZE) return 0;
     memset(buf, 0, cap);
@@ -521,6 +539,7 @@ uint32_t tb_build(uint8_t *buf, uint32_t cap, const tb_options *opt, tb_layout *
         uint32_t off = align32(cur), n = 0;
         uint8_t *s = buf + off;
         if (kind == NI_SECTION_TEST_VECTORS && !opt->with_test_vectors) continue;
+        if (kind == NI_SECTION_ATTENTION_SPAN && opt->attention_spans == NULL) continue;
         if (off > cap) return 0;
         switch (kind) {
         case NI_SECTION_EMBEDDINGS: case NI_SECTION_LAYER: case NI_SECTION_EXIT_HEADS:
@@ -538,6 +557,7 @@ uint32_t tb_build(uint8_t *buf, uint32_t cap, const tb_options *opt, tb_layout *
         case NI_SECTION_THRESHOLDS: n = write_thresholds(s, cap - off, opt); break;
         case NI_SECTION_TEST_VECTORS: n = write_test_vectors(s, cap - off, d, opt->test_vectors, opt->with_answers, &rng); break;
         case NI_SECTION_NORMALIZER: n = tb_normalizer(s, cap - off); break;
+        case NI_SECTION_ATTENTION_SPAN: n = write_attention_spans(s, cap - off, d, opt->attention_spans); break;
         }
         if (n == 0) return 0;
         tb_wr16(buf + NI_HEADER_SIZE + row * NI_SECTION_ENTRY_SIZE + NI_SEC_KIND, kind);

@@ -26,6 +26,7 @@ typedef struct tb_options {
     int with_answers;           /* test vector records end with L answers (NI_TEST_VECTORS_FLAG_ANSWERS) */
     uint8_t pooler_encoding;    /* 0: the scheme's; else every exit pooler carries this one (W1A1: NI_ENC_BINARY_S8) */
     uint8_t word_encoding;      /* 0: the scheme's; else the word embeddings carry this one (NI_ENC_INT8_SPARSE_EMBED) */
+    const uint16_t *attention_spans; /* num_heads spans written as ATTENTION_SPAN; NULL omits the section */
 } tb_options;
 
 /* Small dims every test uses: V=40, E=8, H=8, heads=2, I=16, L=2, P=8, C=3, scheme INT8; rejection by entropy
@@ -50,6 +51,8 @@ tb_options tb_sparse_embed_options(void);
 /* Writes a valid NI_ENC_INT8_SPARSE_EMBED data block of rows x cols at out (row offsets, bitmaps, kept values, random
  * per-row density; row 0 empty, row 1 full); returns its length, 0 when room is too small. */
 uint32_t tb_sparse_embed_data(uint8_t *out, uint32_t room, uint32_t rows, uint32_t cols, uint32_t *rng);
+/* tb_default_options with an ATTENTION_SPAN section: head 0 span 3, head 1 span 0 (skipped). */
+tb_options tb_span_options(void);
 /* The attention threshold the builder writes into a W1A1 model's QUANT_PARAMS. */
 #define TB_W1A1_ATTN_THRESHOLD 2
 

@@ -44,5 +44,7 @@ int main(int argc, char **argv)
     n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || n > 16384 || write(argv[1], "seed-gobo3.nimg", buf, n);
     o = tb_sparse_embed_options(); /* pruned word embeddings (NI_ENC_INT8_SPARSE_EMBED) */
     n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || n > 16384 || write(argv[1], "seed-sparse-embed.nimg", buf, n);
+    o = tb_span_options(); /* ATTENTION_SPAN */
+    n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || n > 16384 || write(argv[1], "seed-span.nimg", buf, n);
     return err;
 }

@@ -30,14 +30,20 @@ static ni_status expected(const uint8_t *img, uint32_t len, const tb_layout *lay
     return NI_ERR_IMAGE_HASH; /* zero padding between sections: only the hash covers it */
 }
 
-static int check(tb_options o)
+/* Flips every bit of the image, or with tail_only the header, section table and the padding up to the first section
+ * and everything after NORMALIZER (the span image: the rest is the default image's, already flipped; under QEMU each
+ * flip costs a whole ni_image_open). */
+static int check_bits(tb_options o, int tail_only)
 {
     tb_layout lay;
     ni_image img;
     uint32_t len = tb_build(buf, sizeof buf, &o, &lay), at, bit, flips = 0, padding = 0;
+    uint32_t skip_from = lay.section_offset[NI_SECTION_EMBEDDINGS];
+    uint32_t skip_to = lay.section_offset[NI_SECTION_NORMALIZER] + lay.section_length[NI_SECTION_NORMALIZER];
     char what[96];
     CHECK(len > 0);
     for (at = 0; at < len; at++) {
+        if (tail_only && at >= skip_from && at < skip_to) continue;
         for (bit = 0; bit < 8; bit++) {
             ni_status want;
             buf[at] ^= (uint8_t)(1u << bit);
@@ -55,12 +61,14 @@ static int check(tb_options o)
     return 0;
 }
 
+static int check(tb_options o) { return check_bits(o, 0); }
+
 int main(void)
 {
     check(tb_default_options());
     check(tb_w1a1_options()); /* 1-bit tensors */
     check(tb_w1a1_s8_options()); /* 1-bit poolers over the int8 h[CLS] */
     check(tb_af8_options()); /* AdaptivFloat linear tensors */
-    check(tb_gobo3_options()); /* GOBO linear tensors with outlier lists */
+    check_bits(tb_span_options(), 1); /* ATTENTION_SPAN: header, table, the span section and the padding before it */
     return ni_test_finish("image_bitflip");
 }

@@ -431,6 +431,46 @@ static void sparse_embed_cases(void)
     tensor(NI_SECTION_EMBEDDINGS, 0)[NI_TEN_ENCODING] = NI_ENC_INT8_SPARSE_EMBED; expect(NI_ERR_TENSOR_ENCODING, "sparse word embeddings in W1A1");
 }
 
+/* ATTENTION_SPAN (head 0 span 3, head 1 span 0 in an INT8 model with 2 heads and P = 8): count == heads, length
+ * 8 + 4, reserved and padding 0, spans <= max_positions, a scheme with the softmax attention. */
+static void span_cases(void)
+{
+    uint8_t *s;
+    make = tb_span_options;
+    fresh();
+    expect(NI_OK, "untampered ATTENTION_SPAN");
+    s = sec(NI_SECTION_ATTENTION_SPAN);
+    CHECK(lay.section_length[NI_SECTION_ATTENTION_SPAN] == NI_ATTENTION_SPAN_HEADER_SIZE + 4u);
+    tb_wr16(s + 8, 8); tb_wr16(s + 10, 8); expect(NI_OK, "spans = max_positions");
+    tb_wr16(s + 8, 9); expect(NI_ERR_ATTENTION_SPAN, "span max_positions + 1");
+    tb_wr16(s + 10, 0xFFFFu); expect(NI_ERR_ATTENTION_SPAN, "span 65535");
+    tb_wr32(s, 1); expect(NI_ERR_ATTENTION_SPAN, "count 1 for 2 heads");
+    tb_wr32(s, 3); expect(NI_ERR_ATTENTION_SPAN, "count 3 for 2 heads");
+    tb_wr32(s + 4, 1); expect(NI_ERR_RESERVED, "span reserved");
+    add32(row(NI_SECTION_ATTENTION_SPAN) + NI_SEC_LENGTH, -4); len -= 4; tb_wr32(buf + NI_HDR_TOTAL_LENGTH, len);
+    expect(NI_ERR_ATTENTION_SPAN, "span section 4 bytes short");
+    add32(row(NI_SECTION_ATTENTION_SPAN) + NI_SEC_LENGTH, -8); len -= 8; tb_wr32(buf + NI_HDR_TOTAL_LENGTH, len);
+    expect(NI_ERR_SECTION_FORMAT, "span section shorter than its header");
+    tb_wr32(sec(NI_SECTION_MODEL) + 12, 4); /* 4 heads of 2: the head size breaks the dims first */
+    expect(NI_ERR_MODEL_DIMS, "heads 4");
+    opt = make(); /* one head: 2 bytes of padding */
+    opt.dims.num_heads = 1;
+    len = tb_build(buf, sizeof buf, &opt, &lay);
+    CHECK_STATUS(ni_image_open(buf, len, &(ni_image){ 0 }), NI_OK, "one head, span 3");
+    sec(NI_SECTION_ATTENTION_SPAN)[NI_ATTENTION_SPAN_HEADER_SIZE + 3] = 1;
+    expect(NI_ERR_RESERVED, "span padding not zero");
+    make = tb_w1a1_options; /* spans in a W1A1 model: no softmax attention to cut */
+    {
+        static const uint16_t w1a1_spans[2] = { 3, 3 };
+        opt = make();
+        opt.attention_spans = w1a1_spans;
+        len = tb_build(buf, sizeof buf, &opt, &lay);
+        expect(NI_ERR_ATTENTION_SPAN, "spans in a W1A1 model");
+    }
+    make = tb_default_options;
+    fresh();
+}
+
 int main(void)
 {
     ni_image img;
@@ -662,5 +702,6 @@ int main(void)
     af8_cases();
     gobo3_cases();
     sparse_embed_cases();
+    span_cases();
     return ni_test_finish("image_tamper");
 }

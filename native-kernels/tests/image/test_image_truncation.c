@@ -41,5 +41,6 @@ int main(void)
     check(tb_af8_options()); /* AdaptivFloat linear tensors */
     check(tb_gobo3_options()); /* GOBO linear tensors with outlier lists */
     check(tb_sparse_embed_options()); /* pruned word embeddings (INT8_SPARSE_EMBED) */
+    check(tb_span_options()); /* ATTENTION_SPAN */
     return ni_test_finish("image_truncation");
 }

@@ -71,7 +71,8 @@ internal sealed class ImageTamper(byte[] image)
         Int8Cases().Select(c => (c.Name, c.Change, c.Want, SchemeId.Int8))
             .Concat(W1A1Cases().Select(c => ("w1a1-" + c.Name, c.Change, c.Want, SchemeId.W1A1)))
             .Concat(Af8Cases().Select(c => ("af8-" + c.Name, c.Change, c.Want, SchemeId.Af8)))
-            .Concat(Gobo3Cases().Select(c => ("gobo3-" + c.Name, c.Change, c.Want, SchemeId.Gobo3)));
+            .Concat(Gobo3Cases().Select(c => ("gobo3-" + c.Name, c.Change, c.Want, SchemeId.Gobo3)))
+            .Concat(SpanCases().Select(c => ("span-" + c.Name, c.Change, c.Want, SchemeId.Int8)));
 
     /// <summary>GOBO tensor i of a section: where its outlier list starts (after rows × 3⌈cols/8⌉ index bytes).</summary>
     public int Gobo3Outliers(SectionKind kind, int i) =>
@@ -118,6 +119,18 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("classifier-as-gobo3", t => t.Image[t.Tensor(SectionKind.ExitHeads, 1) + TenEncoding] = (byte)TensorEncoding.Gobo3, NiStatus.TensorEncoding);
         yield return ("scheme-af8", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.Af8), NiStatus.TensorEncoding);
         yield return ("quant-params-no-softmax-table", t => t.W32(t.Sec(SectionKind.QuantParams) + 4, 0), NiStatus.QuantTables);
+    }
+
+    /// <summary>Cases on the int8 image with an ATTENTION_SPAN section (<see cref="TinyImages.WithSpans"/>: two heads,
+    /// spans 3 and 0, max_positions 8).</summary>
+    private static IEnumerable<(string Name, Action<ImageTamper> Change, NiStatus Want)> SpanCases()
+    {
+        yield return ("count-1", t => t.W32(t.Sec(SectionKind.AttentionSpan), 1), NiStatus.AttentionSpan);
+        yield return ("count-3", t => t.W32(t.Sec(SectionKind.AttentionSpan), 3), NiStatus.AttentionSpan);
+        yield return ("reserved", t => t.W32(t.Sec(SectionKind.AttentionSpan) + 4, 1), NiStatus.Reserved);
+        yield return ("above-max-positions", t => t.Image[t.Sec(SectionKind.AttentionSpan) + AttentionSpanHeaderSize] = 9, NiStatus.AttentionSpan);
+        yield return ("65535", t => { t.Image[t.Sec(SectionKind.AttentionSpan) + AttentionSpanHeaderSize + 2] = 0xFF; t.Image[t.Sec(SectionKind.AttentionSpan) + AttentionSpanHeaderSize + 3] = 0xFF; }, NiStatus.AttentionSpan);
+        yield return ("heads-1", t => t.W32(t.Sec(SectionKind.Model) + 12, 1), NiStatus.AttentionSpan); // one head of 8: valid dims, 2 spans
     }
 
     /// <summary>Cases on a scheme-af8 image (the int8 tiny ALBERT with mapping-in, Q, K, V, Dense, Ffn, FfnOutput and

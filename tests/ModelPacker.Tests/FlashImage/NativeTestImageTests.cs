@@ -28,6 +28,7 @@ public class NativeTestImageTests
             ["tiny-random-w1a1.nimg"] = TinyImages.Random(SchemeId.W1A1),
             ["tiny-random-af8.nimg"] = TinyImages.Random(SchemeId.Af8),
             ["tiny-random-gobo3.nimg"] = TinyImages.Random(SchemeId.Gobo3),
+            ["tiny-random-span.nimg"] = TinyImages.WithSpans(),
         };
         foreach (var (name, content) in valid)
         {
@@ -38,7 +39,7 @@ public class NativeTestImageTests
         int bad = 0;
         foreach (var (name, change, want, scheme) in ImageTamper.Cases())
         {
-            var t = new ImageTamper(ImageWriter.Build(TinyImages.Random(scheme)));
+            var t = new ImageTamper(ImageWriter.Build(TinyImages.TamperBase(name, scheme)));
             change(t);
             var image = t.Fixed();
             var ex = Assert.Throws<InvalidDataException>(() => ImageReader.Read(image, name));

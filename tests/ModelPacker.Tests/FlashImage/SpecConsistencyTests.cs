@@ -45,7 +45,7 @@ public partial class SpecConsistencyTests
             ["NI_HDR_RESERVED0"] = HdrReserved0, ["NI_HDR_SHA256"] = HdrSha256, ["NI_HDR_RESERVED1"] = HdrReserved1,
             ["NI_FLAG_THRESHOLDS_CALIBRATED"] = FlagThresholdsCalibrated, ["NI_FLAGS_KNOWN"] = FlagsKnown,
             ["NI_SEC_KIND"] = SecKind, ["NI_SEC_RESERVED"] = SecReserved, ["NI_SEC_OFFSET"] = SecOffset,
-            ["NI_SEC_LENGTH"] = SecLength, ["NI_SEC_CRC32"] = SecCrc32, ["NI_SECTION_KIND_MAX"] = (long)SectionKind.Normalizer,
+            ["NI_SEC_LENGTH"] = SecLength, ["NI_SEC_CRC32"] = SecCrc32, ["NI_SECTION_KIND_MAX"] = (long)SectionKind.AttentionSpan,
             ["NI_MODEL_SIZE"] = ModelSize, ["NI_MAX_LAYERS"] = MaxLayers, ["NI_MAX_VOCAB"] = MaxVocab,
             ["NI_MAX_POSITIONS"] = MaxPositions, ["NI_MAX_DIM"] = MaxDim, ["NI_ACT_MAX"] = ActivationMax, ["NI_SCHEME_MAX"] = SchemeMax,
             ["NI_ACT_GELU"] = (long)ActivationId.Gelu, ["NI_ACT_GELU_TANH"] = (long)ActivationId.GeluTanh,
@@ -72,7 +72,7 @@ public partial class SpecConsistencyTests
             ["NI_REJ_THRESHOLD"] = RejThreshold, ["NI_REJ_UNKNOWN_LABEL"] = RejUnknownLabel, ["NI_REJECT_KIND_MAX"] = RejectKindMax,
             ["NI_CONFIDENCE_ONE_Q16"] = RejectionRule.ConfidenceOne, ["NI_ANSWER_UNKNOWN"] = RejectionRule.Unknown,
             ["NI_LABEL_NONE"] = RejectionRule.NoLabel, ["NI_TEST_VECTORS_FLAG_ANSWERS"] = TestVectorsFlagAnswers,
-            ["NI_TEST_VECTORS_FLAGS_KNOWN"] = TestVectorsFlagsKnown,
+            ["NI_TEST_VECTORS_FLAGS_KNOWN"] = TestVectorsFlagsKnown, ["NI_ATTENTION_SPAN_HEADER_SIZE"] = AttentionSpanHeaderSize,
             ["NI_NORM_HEADER_SIZE"] = NormHeaderSize, ["NI_NORM_RANGE_COUNT"] = NormRangeCount, ["NI_NORM_MAP_COUNT"] = NormMapCount,
             ["NI_NORM_POOL_COUNT"] = NormPoolCount, ["NI_NORM_RESERVED"] = NormReserved, ["NI_NORM_RANGE_SIZE"] = NormRangeSize,
             ["NI_NORM_MAP_SIZE"] = NormMapSize, ["NI_NORM_POOL_SIZE"] = NormPoolSize, ["NI_NORM_KIND_SHIFT"] = NormKindShift,
@@ -149,7 +149,7 @@ public partial class SpecConsistencyTests
     public void DocSectionKindsAndEncodingsEqualCSharp()
     {
         var kinds = Table("Section kinds", "kind | name");
-        Assert.Equal(Enum.GetValues<SectionKind>().Select(k => ((int)k, "NI_SECTION_" + ImageReader.SectionName(k), k == SectionKind.TestVectors ? "no" : "yes")),
+        Assert.Equal(Enum.GetValues<SectionKind>().Select(k => ((int)k, "NI_SECTION_" + ImageReader.SectionName(k), k is SectionKind.TestVectors or SectionKind.AttentionSpan ? "no" : "yes")),
             kinds.Select(r => (int.Parse(r[0], CultureInfo.InvariantCulture), r[1], r[2])));
         var enc = Table("Encodings (`u8`)", "value | name");
         Assert.Equal(Enum.GetValues<TensorEncoding>().Select(e => ((int)e, "NI_ENC_" + EncodingCName(e))),
@@ -409,6 +409,7 @@ public partial class SpecConsistencyTests
     [InlineData("## THRESHOLDS", ThresholdsHeaderSize)]
     [InlineData("Rejection fields", RejectionFieldsSize)]
     [InlineData("## TEST_VECTORS (optional)", TestVectorsHeaderSize)]
+    [InlineData("## ATTENTION_SPAN (optional)", AttentionSpanHeaderSize)]
     public void DocFieldTablesAreContiguousAndMatchOffsets(string heading, int size)
     {
         var rows = Table(heading, "offset | size");

@@ -34,11 +34,13 @@ internal static class TinyImages
         }
     }
 
-    private static ImageContent Build(int seed, AlbertConfig config, bool testVectors, uint boardId, bool af8 = false, bool gobo3 = false)
+    private static ImageContent Build(int seed, AlbertConfig config, bool testVectors, uint boardId, bool af8 = false, bool gobo3 = false,
+        float[]? spans = null)
     {
         var p = new AlbertParameters(config);
         p.InitializeRandom(seed);
         if (gobo3) WithOutliers(p);
+        spans?.CopyTo(p.AttentionSpan!.Data, 0);
         var rng = new Random(seed);
         var calibration = Enumerable.Range(0, 16).Select(_ => RandomUtterance(rng, config.VocabSize, config.MaxPositionEmbeddings)).ToList();
         // the af8 image's word embeddings are also pruned to 40 % and stored int8_sparse_embed (the scheme's embedding_alternative)
@@ -73,8 +75,24 @@ internal static class TinyImages
             Thresholds = Enumerable.Range(0, dims.NumLayers).Select(l => 20000 + 1000 * l).ToList(),
             Rejection = Rejection(config.NumLabels),
             TestVectors = vectors,
+            AttentionSpans = m.AttentionSpans,
         };
     }
+
+    /// <summary>The int8 tiny ALBERT (seed 1) with learned spans z = (1, −2) at ramp 2: hard spans 3 and 0 (head 1
+    /// skipped), test vectors of the C# reference with those windows.</summary>
+    public static ImageContent WithSpans() => SpanImage.Value;
+
+    private static readonly Lazy<ImageContent> SpanImage = new(() =>
+    {
+        var config = TinyConfig();
+        config.AttentionSpan = new AttentionSpanSettings { Ramp = 2 };
+        return Build(1, config, testVectors: true, boardId: 0, spans: [1f, -2f]);
+    });
+
+    /// <summary>The image tamper case <paramref name="name"/> changes: <see cref="WithSpans"/> for the span cases,
+    /// else the scheme's <see cref="Random"/>.</summary>
+    public static ImageContent TamperBase(string name, SchemeId scheme) => name.StartsWith("span-", StringComparison.Ordinal) ? WithSpans() : Random(scheme);
 
     /// <summary>The int8 tiny image's rejection rule: entropy above 0.9 nats (of at most ln C), or the last label.</summary>
     public static RejectionRule Rejection(int labels) => new(RejectKind.Entropy, 58982, labels - 1);

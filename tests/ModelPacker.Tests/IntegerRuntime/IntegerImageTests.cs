@@ -19,7 +19,8 @@ public class IntegerImageTests
     [InlineData(24, "w1a1-s8")]
     [InlineData(25, "af8")]
     [InlineData(26, "gobo3")]
-    [InlineData(27, "sparse-embed")]
+    [InlineData(26, "sparse-embed")]
+    [InlineData(26, "span")]
     public void TheCRuntimeReproducesEveryTestVectorOfAnImage(int seed, string act)
     {
         // "w1a1": a scheme-W1A1 model of random binary tensors (int8 exit classifiers), Bi-Attention; "w1a1-s8": the
@@ -31,6 +32,7 @@ public class IntegerImageTests
             "af8" => TestModels.ImageOf(TestModels.RandomAf8(seed), seed, "w", 12),
             "gobo3" => TestModels.ImageOf(TestModels.RandomGobo3(seed), seed, "w", 12),
             "sparse-embed" => TestModels.ImageOf(TestModels.RandomSparseEmbed(seed, 0.3, ModelPacker.Quantization.EmbeddingPruningMode.Row), seed, "w", 12),
+            "span" => TestModels.ImageOf(TestModels.RandomWithSpans(seed), seed, "w", 12), // spans 1, 3, 0 (skipped), 12
             _ => RandomImage(seed, act),
         };
         var bytes = image.Build();
@@ -38,6 +40,7 @@ public class IntegerImageTests
         Assert.Equal(image.Model.QuantParams.ToBytes(), back.Model.QuantParams.ToBytes());
         Assert.Equal(image.Model.Query.Data, back.Model.Query.Data);
         Assert.Equal(image.Model.Exits[^1].Classifier.Params, back.Model.Exits[^1].Classifier.Params);
+        Assert.Equal(image.Model.AttentionSpans, back.Model.AttentionSpans);
         Assert.Empty(TestVectorBuilder.Verify(back.Model, back.TestVectors!, back.Rejection));
 
         using var native = NativeImage.Open(bytes);

@@ -14,7 +14,8 @@ public class ModelBitExactnessTests
     [InlineData(16, "w1a1-s8")]
     [InlineData(17, "af8")]
     [InlineData(18, "gobo3")]
-    [InlineData(19, "sparse-embed")]
+    [InlineData(18, "sparse-embed")]
+    [InlineData(18, "span")]
     public void RandomModelsAgreeAtEveryLayer(int seed, string act)
     {
         // "w1a1": random binary tensors (int8 exit classifiers), Bi-Attention, attn_threshold -2 or 3; "w1a1-wide":
@@ -28,6 +29,7 @@ public class ModelBitExactnessTests
             "af8" => TestModels.RandomAf8(seed), // AdaptivFloat linear weights, the int8 layer
             "gobo3" => TestModels.RandomGobo3(seed), // GOBO linear weights with outliers, the int8 layer
             "sparse-embed" => TestModels.RandomSparseEmbed(seed, 0.4, ModelPacker.Quantization.EmbeddingPruningMode.Global), // int8_sparse_embed word rows
+            "span" => TestModels.RandomWithSpans(seed), // attention spans 1, 3, 0 (skipped) and 12 (every key)
             _ => TestModels.RandomQuantized(seed, act),
         };
         using var native = new NativeModel(m);

@@ -28,6 +28,12 @@ internal sealed unsafe class NativeModel : IDisposable
         }
         var qp = m.QuantParams.ToBytes();
         Check(((delegate* unmanaged<IntPtr, byte*, uint, int>)NativeKernels.Fn("ni_model_bind"))(_model, (byte*)Pin(qp), (uint)qp.Length), "ni_model_bind");
+        if (m.AttentionSpans is { } spans)
+        {
+            var bytes16 = spans.SelectMany(s => new[] { (byte)s, (byte)(s >> 8) }).ToArray();
+            Check(((delegate* unmanaged<IntPtr, byte*, int>)NativeKernels.Fn("ni_model_set_attention_spans"))(_model, (byte*)Pin(bytes16)),
+                "ni_model_set_attention_spans");
+        }
         ArenaBytes = (int)((delegate* unmanaged<IntPtr, uint>)NativeKernels.Fn("ni_arena_bytes"))(_model);
         _arena = new byte[ArenaBytes + 16];
         Pin(_arena);

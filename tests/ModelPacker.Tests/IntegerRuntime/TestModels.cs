@@ -66,6 +66,17 @@ internal static class TestModels
         return Int8Quantizer.Quantize(p, scales);
     }
 
+    /// <summary>A random int8 model (4 heads, 12 positions) with learned spans at ramp 2 whose hard cuts are 1, 3, 0 and
+    /// 12: self only, a window of up to 5 keys, a skipped head, every key.</summary>
+    public static IntegerModel RandomWithSpans(int seed)
+    {
+        var p = ModelPacker.Training.AttentionSpanTraining.WithSpans(RandomParameters(seed), 2f);
+        float[] z = [-1f, 0.5f, -2f, 12f];
+        z.CopyTo(p.AttentionSpan!.Data, 0);
+        var scales = Calibrator.Calibrate(p, RandomSequences(seed + 1, 40, p.Config.VocabSize, p.Config.MaxPositionEmbeddings));
+        return Int8Quantizer.Quantize(p, scales);
+    }
+
     /// <summary>A random model in scheme af8 (AdaptivFloat linear weights), calibrated as <see cref="RandomQuantized"/>.</summary>
     public static IntegerModel RandomAf8(int seed)
     {

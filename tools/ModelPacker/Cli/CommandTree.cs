@@ -21,6 +21,7 @@ public static class CommandTree
         BinarizeCommand.Create,
         TeacherCommand.Create,
         SplitsCommand.Create,
+        SpanCommand.Create,
     ];
 
     public static RootCommand Build(CliEnvironment env)

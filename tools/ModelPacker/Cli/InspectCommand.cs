@@ -83,6 +83,9 @@ internal static class InspectCommand
                            (flags.Count == 0 ? "cased" : string.Join(", ", flags)));
         if (c.Normalizer is { } n)
             console.MarkupLine($"Normalizer: {Bytes(n.RangeCount)} ranges, {Bytes(n.MapCount)} mappings, {Bytes(n.PoolCount)} pool code points ({Bytes(n.ByteLength)} bytes)");
+        console.WriteLine(c.AttentionSpans is { } spans
+            ? $"Attention spans (keys within the distance, per head; [CLS] sees all; 0 = head skipped): {string.Join(", ", spans)} of {d.MaxPositions}"
+            : "Attention spans: none (every head sees every key)");
         console.WriteLine();
 
         var labels = new Table().Title("Labels").AddColumns("id", "label");

@@ -47,6 +47,7 @@ public static class FlashImageFormat
     public const int RejectionFieldsSize = 8, RejThreshold = 0, RejUnknownLabel = 4, RejectKindMax = 2;
     public const int TestVectorsHeaderSize = 16, TestVectorHeaderSize = 8;
     public const uint TestVectorsFlagAnswers = 0x1, TestVectorsFlagsKnown = 0x1;
+    public const int AttentionSpanHeaderSize = 8;
 
     // NORMALIZER: header, ranges (u32 first code point | props << 24), mappings (u32 code point | length << 24,
     // u32 value), pool of u32 code points.
@@ -74,7 +75,7 @@ public static class FlashImageFormat
 public enum SectionKind : ushort
 {
     Embeddings = 1, Model = 2, Layer = 3, ExitHeads = 4, QuantParams = 5, Vocabulary = 6, Labels = 7, Thresholds = 8,
-    TestVectors = 9, Normalizer = 10,
+    TestVectors = 9, Normalizer = 10, AttentionSpan = 11,
 }
 
 public enum TensorEncoding : byte
@@ -108,7 +109,7 @@ public enum NiStatus
     TensorUnknown = -25, MissingTensor = -26, TensorEncoding = -27, TensorShape = -28, TensorBounds = -29,
     TensorAlign = -30, TensorSize = -31, TensorOverlap = -32, QuantParams = -33, VocabCount = -34, VocabBounds = -35,
     VocabOrder = -36, VocabId = -37, Utf8 = -38, Labels = -39, Thresholds = -40, TestVectors = -41,
-    TestVectorToken = -42, TensorParams = -43, Board = -44, Normalizer = -45, QuantTables = -46,
+    TestVectorToken = -42, TensorParams = -43, Board = -44, Normalizer = -45, QuantTables = -46, AttentionSpan = -47,
     Null = -100, ArenaSmall = -101, ArenaState = -102, SeqLen = -103, TokenId = -104, LayerOrder = -105,
     LayerIndex = -106, LabelsCount = -107, Model = -108, Index = -109, Alignment = -110,
     NotOpen = -120, AlreadyOpen = -121, Partition = -122, Unsupported = -123, ArenaCapacity = -124, Buffer = -125,

@@ -48,6 +48,8 @@ public sealed class ImageContent
     /// (<see cref="ModelPacker.Text.NormalizerTable.ForFlags"/>) and prunes it to the vocabulary
     /// (<see cref="ModelPacker.Text.NormalizerTable.PrunedFor"/>). The reader always fills it.</summary>
     public ModelPacker.Text.NormalizerTable? Normalizer { get; init; }
+    /// <summary>The learned attention span of each head (ATTENTION_SPAN); null: no section, every key is seen.</summary>
+    public IReadOnlyList<int>? AttentionSpans { get; init; }
 
     public EncodedTensor Tensor(ushort id) =>
         Tensors.FirstOrDefault(t => t.Id == id)?.Tensor ?? throw new KeyNotFoundException($"no tensor {TensorNames.Name(id)}");

@@ -20,7 +20,7 @@ public static class ImageReader
 
     private sealed class Parser(byte[] b, string source)
     {
-        private readonly SectionInfo?[] _sec = new SectionInfo?[11];
+        private readonly SectionInfo?[] _sec = new SectionInfo?[(int)SectionKind.AttentionSpan + 1];
         private readonly List<TensorPlacement> _placements = [];
         private readonly List<ImageTensor> _tensors = [];
         private ModelDims _dims = null!;
@@ -53,6 +53,7 @@ public static class ImageReader
             var thresholds = Thresholds();
             var vectors = TestVectors();
             var normalizer = Normalizer();
+            var spans = AttentionSpans();
             return new ImageFile
             {
                 Length = b.Length,
@@ -66,6 +67,7 @@ public static class ImageReader
                     BoardId = U32(HdrBoardId), ArenaBytes = U32(HdrArenaBytes), Flags = U32(HdrFlags), Dims = _dims,
                     Tensors = _tensors, QuantParams = qpBytes, Vocabulary = vocab, VocabularySettings = settings,
                     Labels = labels, Thresholds = thresholds, Rejection = _rejection, TestVectors = vectors, Normalizer = normalizer,
+                    AttentionSpans = spans,
                 },
             };
         }
@@ -96,7 +98,7 @@ public static class ImageReader
             return count;
         }
 
-        private static string KindName(uint kind) => Enum.IsDefined(typeof(SectionKind), (ushort)kind) && kind <= (uint)SectionKind.Normalizer
+        private static string KindName(uint kind) => Enum.IsDefined(typeof(SectionKind), (ushort)kind) && kind <= (uint)SectionKind.AttentionSpan
             ? SectionName((SectionKind)kind) : $"section kind {kind}";
 
         public static string SectionName(SectionKind k) => k switch
@@ -104,7 +106,7 @@ public static class ImageReader
             SectionKind.Embeddings => "EMBEDDINGS", SectionKind.Model => "MODEL", SectionKind.Layer => "LAYER",
             SectionKind.ExitHeads => "EXIT_HEADS", SectionKind.QuantParams => "QUANT_PARAMS", SectionKind.Vocabulary => "VOCABULARY",
             SectionKind.Labels => "LABELS", SectionKind.Thresholds => "THRESHOLDS", SectionKind.TestVectors => "TEST_VECTORS",
-            SectionKind.Normalizer => "NORMALIZER",
+            SectionKind.Normalizer => "NORMALIZER", SectionKind.AttentionSpan => "ATTENTION_SPAN",
             _ => k.ToString(),
         };
 
@@ -117,7 +119,7 @@ public static class ImageReader
                 uint kind = U16(e + SecKind), off = U32(e + SecOffset), len = U32(e + SecLength);
                 string w = $"section table row {i} ({KindName(kind)})";
                 if (U16(e + SecReserved) != 0) throw Fail(NiStatus.Reserved, w, "reserved field not zero");
-                if (kind == 0 || kind > (uint)SectionKind.Normalizer) throw Fail(NiStatus.SectionKind, w, "unknown section kind");
+                if (kind == 0 || kind > (uint)SectionKind.AttentionSpan) throw Fail(NiStatus.SectionKind, w, "unknown section kind");
                 if (kind == prevKind) throw Fail(NiStatus.SectionDuplicate, w, "section appears twice");
                 if (kind < prevKind) throw Fail(NiStatus.SectionOrder, w, $"follows {KindName(prevKind)}; kinds must ascend");
                 if (off % SectionAlign != 0) throw Fail(NiStatus.SectionAlign, w, $"offset {off} is not a multiple of {SectionAlign}");
@@ -128,8 +130,8 @@ public static class ImageReader
                 prevEnd = off + len;
             }
             if (prevEnd != total) throw Fail(NiStatus.SectionBounds, "section table", $"last section ends at {prevEnd}, the image at {total}");
-            for (int k = 1; k <= (int)SectionKind.Normalizer; k++)
-                if (_sec[k] == null && k != (int)SectionKind.TestVectors) throw Fail(NiStatus.MissingSection, SectionName((SectionKind)k), "required section missing");
+            for (int k = 1; k <= (int)SectionKind.AttentionSpan; k++)
+                if (_sec[k] == null && k != (int)SectionKind.TestVectors && k != (int)SectionKind.AttentionSpan) throw Fail(NiStatus.MissingSection, SectionName((SectionKind)k), "required section missing");
         }
 
         private void Checksums()
@@ -330,6 +332,13 @@ public static class ImageReader
             var s = _sec[(int)SectionKind.Normalizer]!;
             var (table, st, err) = ModelPacker.Text.NormalizerTable.Parse(b.AsSpan(s.Offset, s.Length));
             return table ?? throw Fail(st, "NORMALIZER", err);
+        }
+
+        private int[]? AttentionSpans()
+        {
+            if (_sec[(int)SectionKind.AttentionSpan] is not { } s) return null; // optional
+            var (spans, st, msg) = AttentionSpanSection.Parse(b.AsSpan(s.Offset, s.Length), _dims);
+            return st == NiStatus.Ok ? spans : throw Fail(st, "ATTENTION_SPAN", msg);
         }
 
         private List<TestVector>? TestVectors()

@@ -42,6 +42,7 @@ public static class ImageWriter
         var normalizer = content.Normalizer ?? ModelPacker.Text.NormalizerTable.ForFlags(content.VocabularySettings.Flags)
             .PrunedFor(content.Vocabulary);
         sections.Add((SectionKind.Normalizer, normalizer.ToBytes()));
+        if (content.AttentionSpans != null) sections.Add((SectionKind.AttentionSpan, AttentionSpanSection.Build(content.AttentionSpans)));
 
         int tableEnd = HeaderSize + sections.Count * SectionEntrySize, cur = tableEnd;
         var offsets = new int[sections.Count];

@@ -51,6 +51,7 @@ public sealed class IntegerImage
             Rejection = Rejection,
             TestVectors = image.TestVectors,
             Normalizer = Normalizer,
+            AttentionSpans = m.AttentionSpans,
         };
     }
 
@@ -90,7 +91,7 @@ public sealed class IntegerImage
     {
         var vs = c.VocabularySettings;
         var model = IntegerModel.FromTensors(c.Dims, c.Tensors.ToDictionary(t => t.Id, t => t.Tensor),
-            QuantParams.FromBytes(c.QuantParams, c.Dims, source), source);
+            QuantParams.FromBytes(c.QuantParams, c.Dims, source), source, c.AttentionSpans);
         if (c.ArenaBytes != model.ArenaBytes)
             throw new InvalidDataException($"{source}: header arena_bytes {c.ArenaBytes} differs from the {model.ArenaBytes} bytes the runtime uses");
         return new IntegerImage

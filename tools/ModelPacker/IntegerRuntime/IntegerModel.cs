@@ -25,6 +25,8 @@ public sealed class IntegerModel
     public required EncodedTensor FfnOutput { get; init; }           // [H, I]
     public required IntegerExit[] Exits { get; init; }
     public required QuantParams QuantParams { get; init; }
+    /// <summary>The hard attention span of each head (docs/numerics.md "Adaptive attention span"); null: every key.</summary>
+    public IReadOnlyList<int>? AttentionSpans { get; init; }
 
     public Scheme Scheme => Schemes.Get(Dims.Scheme);
 
@@ -50,8 +52,10 @@ public sealed class IntegerModel
     }
 
     /// <summary>A model from tensors by image id (validated: throws a one-line error naming the tensor).</summary>
-    public static IntegerModel FromTensors(ModelDims d, IReadOnlyDictionary<ushort, EncodedTensor> tensors, QuantParams qp, string source)
+    public static IntegerModel FromTensors(ModelDims d, IReadOnlyDictionary<ushort, EncodedTensor> tensors, QuantParams qp, string source,
+        IReadOnlyList<int>? attentionSpans = null)
     {
+        if (attentionSpans is not null) AttentionSpanSection.Validate(attentionSpans, d, source);
         ModelValidator.Validate(d, tensors, qp.ToBytes(), source);
         EncodedTensor T(TensorId id) => tensors[(ushort)id];
         var exits = new IntegerExit[d.NumLayers];
@@ -62,7 +66,7 @@ public sealed class IntegerModel
             Dims = d, WordEmbeddings = T(TensorId.WordEmbeddings), PositionEmbeddings = T(TensorId.PositionEmbeddings),
             EmbeddingMappingIn = T(TensorId.EmbeddingMappingIn), Query = T(TensorId.AttentionQuery), Key = T(TensorId.AttentionKey),
             Value = T(TensorId.AttentionValue), AttentionDense = T(TensorId.AttentionDense), Ffn = T(TensorId.Ffn),
-            FfnOutput = T(TensorId.FfnOutput), Exits = exits, QuantParams = qp,
+            FfnOutput = T(TensorId.FfnOutput), Exits = exits, QuantParams = qp, AttentionSpans = attentionSpans,
         };
     }
 
@@ -82,7 +86,7 @@ public sealed class IntegerModel
         {
             [(ushort)TensorId.WordEmbeddings] = words.Traits.Encode(selected, "WordEmbeddings"),
         };
-        return FromTensors(Dims with { VocabSize = rows.Count }, tensors, QuantParams, source);
+        return FromTensors(Dims with { VocabSize = rows.Count }, tensors, QuantParams, source, AttentionSpans);
     }
 
     /// <summary>Throws a one-line error when the dims, a tensor (shape, encoding, sizes, params) or QUANT_PARAMS is invalid.</summary>
@@ -90,5 +94,6 @@ public sealed class IntegerModel
     {
         if (Exits.Length != Dims.NumLayers) throw new InvalidDataException($"{source}: {Exits.Length} exit heads for {Dims.NumLayers} layers");
         ModelValidator.Validate(Dims, Tensors(), QuantParams.ToBytes(), source);
+        if (AttentionSpans is not null) AttentionSpanSection.Validate(AttentionSpans, Dims, source);
     }
 }

@@ -24,7 +24,9 @@ public sealed class SoftmaxAttentionBlock : IAttentionBlock
         var strides = new int[3];
         for (int i = 0; i < 3; i++) (inputs[i], strides[i]) = TiledLinear.Input(t[i], a.Hidden, H, n, Memory<byte>.Empty);
         TiledLinear.Tiles(t, inputs, strides, [Epilogue.S8(q, H), Epilogue.S8(k, H), Epilogue.S8(v, H)], n, a);
-        // Only the n real tokens exist, so no padding mask is needed. The context overwrites q row by row.
+        // Only the n real tokens exist, so no padding mask is needed. The context overwrites q row by row. With
+        // attention spans a row reads only the keys of its window, and a head of span 0 writes a context of 0.
+        var spans = m.AttentionSpans;
         var qs = MemoryMarshal.Cast<byte, sbyte>(q.Span);
         var ks = MemoryMarshal.Cast<byte, sbyte>(k.Span);
         var vs = MemoryMarshal.Cast<byte, sbyte>(v.Span);
@@ -33,7 +35,14 @@ public sealed class SoftmaxAttentionBlock : IAttentionBlock
             for (int h = 0; h < d.NumHeads; h++)
             {
                 var qh = qs.Slice(i * H + h * dh, dh);
-                IntegerKernels.AttentionHead(qh, ks[(h * dh)..], vs[(h * dh)..], H, n, dh, m.QuantParams, scores, qh);
+                var (lo, hi) = spans is null ? (0, n) : Window(i, n, spans[h]);
+                if (hi == lo) { qh.Clear(); continue; }
+                IntegerKernels.AttentionHead(qh, ks[(lo * H + h * dh)..], vs[(lo * H + h * dh)..], H, hi - lo, dh, m.QuantParams, scores, qh);
             }
     }
+
+    /// <summary>The keys [lo, hi) query row <paramref name="i"/> of a head with span <paramref name="span"/> reads
+    /// (C: ni_span_window): |i − j| &lt; span, every key for [CLS] (i = 0), none for span 0.</summary>
+    public static (int Lo, int Hi) Window(int i, int n, int span) =>
+        span == 0 ? (0, 0) : i == 0 ? (0, n) : (Math.Max(0, i - span + 1), Math.Min(n, i + span));
 }

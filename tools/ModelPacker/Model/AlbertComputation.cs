@@ -157,7 +157,7 @@ public sealed class AlbertComputation
                 probsD = _probsD[l].AsSpan(po, pl);
             }
             MultiHeadAttention.Forward(_q[l].AsSpan(o * _h), _k[l].AsSpan(o * _h), _v[l].AsSpan(o * _h), t, _h, _heads,
-                _keep.AsSpan(o, t), probs, probsD, mask, _ctx[l].AsSpan(o * _h));
+                _keep.AsSpan(o, t), probs, probsD, mask, _ctx[l].AsSpan(o * _h), w.AttentionSpan, SpanRamp);
         }
         var ctxIn = LinearInput(_ctx[l], _ctxIn[l], n * _h, w.AttentionOutput);
         var r = _dt; // attention output, then residual sum
@@ -316,7 +316,8 @@ public sealed class AlbertComputation
             bool drop = (_dropout?.Attention ?? 0) > 0;
             MultiHeadAttention.Backward(_dctx.AsSpan(o * _h), _q[l].AsSpan(o * _h), _k[l].AsSpan(o * _h), _v[l].AsSpan(o * _h), t, _h, _heads,
                 probs, drop ? _probsD[l].AsSpan(po, pl) : probs, drop ? _probMask[l].AsSpan(po, pl) : Span<float>.Empty,
-                _dq.AsSpan(o * _h), _dk.AsSpan(o * _h), _dv.AsSpan(o * _h), _row);
+                _dq.AsSpan(o * _h), _dk.AsSpan(o * _h), _dv.AsSpan(o * _h), _row, w.AttentionSpan, SpanRamp,
+                g.AttentionSpan is { } dz ? dz.Data : Span<float>.Empty);
         }
         if (_extraGradients)
         {
@@ -393,6 +394,8 @@ public sealed class AlbertComputation
         p.Alpha.Data[0] += (float)dAlpha;
         p.Beta.Data[0] += (float)dBeta;
     }
+
+    private float SpanRamp => _c.AttentionSpan?.Ramp ?? 0f;
 
     private float[] Input(float[] x, float[] store) => _w.Transform is null && _w.Binarization is null ? x : store;
 

@@ -38,6 +38,10 @@ public sealed class AlbertConfig
     [JsonPropertyName("binarization")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public BinarizationSettings? Binarization { get; set; }
+    /// <summary>Null without spans; the ramp of the learned attention spans otherwise.</summary>
+    [JsonPropertyName("attention_span")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public AttentionSpanSettings? AttentionSpan { get; set; }
 
     [JsonIgnore] public int NumLabels => Id2Label.Count;
     [JsonIgnore] public int HeadSize => HiddenSize / NumAttentionHeads;
@@ -79,5 +83,7 @@ public sealed class AlbertConfig
         Require(HiddenAct is "gelu" or "gelu_new", $"hidden_act '{HiddenAct}' is not supported (use gelu or gelu_new)");
         Require(NumLabels >= 2, "id2label must name at least two labels");
         Binarization?.Validate(source, HeadSize);
+        AttentionSpan?.Validate(source);
+        Require(AttentionSpan is null || Binarization is null, "attention_span works with the softmax attention only, not with binarization");
     }
 }

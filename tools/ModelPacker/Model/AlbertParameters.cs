@@ -75,6 +75,7 @@ public sealed class AlbertParameters
         {
             PoolerInputScale = new("albert.encoder.pooler_input_scale", 1);
         }
+        if (config.AttentionSpan is not null) AttentionSpan = new(LayerPrefix + "attention.span", config.NumAttentionHeads);
         InputBinarizers = new[] { EmbeddingProjectionInput, QkvInput, AttentionOutputInput, FfnInput, FfnOutputInput }
             .Concat(Exits.Select(e => e.PoolerInput)).OfType<InputBinarizerParameters>().ToArray();
         All = BuildList();
@@ -120,6 +121,9 @@ public sealed class AlbertParameters
     /// <summary>S before calibration (a new student, a random initialisation): the int8 grid of ±4, about a LayerNorm
     /// output's range. A gradient buffer's S stays 0.</summary>
     public const float ProvisionalPoolerInputScale = 4f / 127;
+    /// <summary>The learned span z_h of each head in tokens (config <c>attention_span</c>; null otherwise), in
+    /// [−ramp, max_position_embeddings]; a new span starts at max_position_embeddings (every key kept).</summary>
+    public NamedTensor? AttentionSpan { get; }
     /// <summary>Every input binarizer (empty in the fp32 model); the index is the binarizer's id in the passes.</summary>
     public IReadOnlyList<InputBinarizerParameters> InputBinarizers { get; }
 
@@ -145,6 +149,8 @@ public sealed class AlbertParameters
                 Array.Fill(t.Data, 1f);
             else if (t == PoolerInputScale)
                 t.Data[0] = ProvisionalPoolerInputScale;
+            else if (t == AttentionSpan)
+                Array.Fill(t.Data, (float)Config.MaxPositionEmbeddings);
             else
                 Array.Clear(t.Data);
         }
@@ -169,6 +175,7 @@ public sealed class AlbertParameters
         foreach (var e in Exits) list.AddRange([e.PoolerWeight, e.PoolerBias, e.ClassifierWeight, e.ClassifierBias]);
         foreach (var b in InputBinarizers) list.AddRange([b.Alpha, b.Beta]);
         if (PoolerInputScale is not null) list.Add(PoolerInputScale);
+        if (AttentionSpan is not null) list.Add(AttentionSpan);
         return list;
     }
 }

@@ -72,6 +72,16 @@ public sealed class ModelWeights
         FullLayerNormBias = p.FullLayerNormBias.Data;
         Poolers = p.Exits.Select(e => new LinearWeights(e.PoolerWeight, e.PoolerBias, transform, Input(e.PoolerInput))).ToArray();
         Classifiers = p.Exits.Select(e => new LinearWeights(e.ClassifierWeight, e.ClassifierBias, transform)).ToArray();
+        if (p.AttentionSpan is { } span) AttentionSpan = CheckedSpans(span, p.Config);
+    }
+
+    private static float[] CheckedSpans(NamedTensor span, AlbertConfig c)
+    {
+        float ramp = c.AttentionSpan!.Ramp;
+        foreach (float z in span.Data)
+            if (!(z >= -ramp && z <= c.MaxPositionEmbeddings))
+                throw new InvalidDataException($"tensor '{span.Name}': span {z} is outside [-{ramp}, {c.MaxPositionEmbeddings}] (-ramp to max_position_embeddings)");
+        return span.Data;
     }
 
     /// <summary>The transform a model gets by default: none for fp32, the weight binarizer for w1a1.</summary>
@@ -110,4 +120,6 @@ public sealed class ModelWeights
     public float[] FullLayerNormBias { get; }
     public LinearWeights[] Poolers { get; }
     public LinearWeights[] Classifiers { get; }
+    /// <summary>The learned span of each head (null without <c>attention_span</c>); its ramp is the config's.</summary>
+    public float[]? AttentionSpan { get; }
 }

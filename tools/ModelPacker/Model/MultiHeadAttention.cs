@@ -6,7 +6,9 @@ namespace ModelPacker.Model;
 /// <summary>
 /// Scaled dot-product attention of one sequence over its own T rows, every head at once. q, k, v and ctx are
 /// [T, H] views (row stride H, head h in columns h·d..h·d+d); probabilities are [heads, T, T]. Keys whose
-/// <c>keep</c> flag is false (padding) get probability 0.
+/// <c>keep</c> flag is false (padding) get probability 0. With learned spans (one per head, <see cref="AttentionSpanSettings"/>)
+/// each row's probabilities are multiplied by the soft span mask and renormalised, a_ij = m_ij·p_ij / Σ_k m_ik·p_ik
+/// (a softmax of s_ij + log m_ij); a row whose mask is 0 everywhere (a dead head) is 0.
 /// </summary>
 public static class MultiHeadAttention
 {
@@ -14,7 +16,8 @@ public static class MultiHeadAttention
     /// weight V); pass the same span as <paramref name="probs"/> and an empty mask when there is no dropout.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Forward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, int t, int hidden, int heads,
-        ReadOnlySpan<bool> keep, Span<float> probs, Span<float> probsDropped, ReadOnlySpan<float> dropMask, Span<float> ctx)
+        ReadOnlySpan<bool> keep, Span<float> probs, Span<float> probsDropped, ReadOnlySpan<float> dropMask, Span<float> ctx,
+        ReadOnlySpan<float> spans = default, float ramp = 0)
     {
         int d = hidden / heads;
         float scale = 1f / MathF.Sqrt(d);
@@ -43,6 +46,7 @@ public static class MultiHeadAttention
                 }
                 float inv = 1f / sum;
                 TensorPrimitives.Multiply(row, inv, row);
+                if (!spans.IsEmpty) ApplySpan(row, i, spans[h], ramp);
                 var rowD = probsDropped.Slice((h * t + i) * t, t);
                 if (!dropMask.IsEmpty) TensorPrimitives.Multiply(row, dropMask.Slice((h * t + i) * t, t), rowD);
                 var ci = ctx.Slice(i * hidden + c0, d);
@@ -56,7 +60,8 @@ public static class MultiHeadAttention
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Backward(ReadOnlySpan<float> dctx, ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
         int t, int hidden, int heads, ReadOnlySpan<float> probs, ReadOnlySpan<float> probsDropped, ReadOnlySpan<float> dropMask,
-        Span<float> dq, Span<float> dk, Span<float> dv, Span<float> scratch)
+        Span<float> dq, Span<float> dk, Span<float> dv, Span<float> scratch,
+        ReadOnlySpan<float> spans = default, float ramp = 0, Span<float> dSpans = default)
     {
         int d = hidden / heads;
         float scale = 1f / MathF.Sqrt(d);
@@ -86,6 +91,7 @@ public static class MultiHeadAttention
                 if (!dropMask.IsEmpty) TensorPrimitives.Multiply(dp, dropMask.Slice((h * t + i) * t, t), dp);
                 // softmax backward: dS_j = P_j (dP_j − Σ P·dP), then the 1/√d scale
                 float dot = VectorMath.Dot(p, dp);
+                if (!spans.IsEmpty && i > 0) dSpans[h] += SpanGradient(p, dp, dot, i, spans[h], ramp);
                 var qi = q.Slice(i * hidden + c0, d);
                 var dqi = dq.Slice(i * hidden + c0, d);
                 for (int j = 0; j < t; j++)
@@ -98,5 +104,33 @@ public static class MultiHeadAttention
                 }
             }
         }
+    }
+
+    /// <summary>Multiplies the softmax row of query <paramref name="i"/> by the span mask and renormalises it.</summary>
+    private static void ApplySpan(Span<float> row, int i, float span, float ramp)
+    {
+        float sum = 0f;
+        for (int j = 0; j < row.Length; j++)
+        {
+            if (row[j] == 0f) continue;
+            row[j] *= AttentionSpanSettings.Mask(span, ramp, AttentionSpanSettings.Distance(i, j));
+            sum += row[j];
+        }
+        if (sum > 0f) TensorPrimitives.Multiply(row, 1f / sum, row);
+        else row.Clear();
+    }
+
+    /// <summary>dL/dz of one row (i ≥ 1; [CLS]'s uniform mask cancels in the renormalisation): with a = softmax(s + log m),
+    /// dL/dm_j = a_j (dP_j − Σ a·dP) / m_j, and dm_j/dz = 1/R where 0 &lt; m_j &lt; 1 (0 on the clamped parts).</summary>
+    private static float SpanGradient(ReadOnlySpan<float> a, ReadOnlySpan<float> dp, float dot, int i, float span, float ramp)
+    {
+        float g = 0f;
+        for (int j = 0; j < a.Length; j++)
+        {
+            if (a[j] == 0f) continue;
+            float m = AttentionSpanSettings.Mask(span, ramp, AttentionSpanSettings.Distance(i, j));
+            if (m < 1f) g += a[j] * (dp[j] - dot) / m;
+        }
+        return g / ramp;
     }
 }

@@ -53,10 +53,15 @@ public static class Int8Quantizer
             FfnOutput = linear(p.FfnOutputWeight, p.FfnOutputBias, s.GeluOutput, s.FullSum),
             Exits = exits,
             QuantParams = qp,
+            AttentionSpans = HardSpans(p),
         };
         model.Validate("quantized model");
         return model;
     }
+
+    /// <summary>The image's span of each head: the learned z cut hard where its soft mask reaches 0 (null without spans).</summary>
+    public static int[]? HardSpans(AlbertParameters p) => p.AttentionSpan is not { } z ? null
+        : z.Data.Select(v => AttentionSpanSettings.HardSpan(v, p.Config.AttentionSpan!.Ramp, p.Config.MaxPositionEmbeddings)).ToArray();
 
     /// <summary>Scale of the tanh table's output (the exit classifier's input): tanh ∈ [−1, 1] over int8.</summary>
     public const double TanhOutputScale = 1.0 / 127;

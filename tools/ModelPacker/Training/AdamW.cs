@@ -11,6 +11,7 @@ public sealed class AdamW
 {
     private readonly float[][] _m, _v;
     private readonly bool[] _decay;
+    private readonly float[] _rateScale;
     private readonly float _beta1, _beta2, _eps, _weightDecay;
     private long _t;
 
@@ -23,10 +24,15 @@ public sealed class AdamW
         _m = tensors.Select(t => new float[t.Length]).ToArray();
         _v = tensors.Select(t => new float[t.Length]).ToArray();
         _decay = tensors.Select(Decays).ToArray();
+        _rateScale = tensors.Select(_ => 1f).ToArray();
         (_beta1, _beta2, _eps, _weightDecay) = (beta1, beta2, eps, weightDecay);
     }
 
     public static bool Decays(NamedTensor t) => t.Shape.Length > 1;
+
+    /// <summary>Tensor <paramref name="index"/> (of the list this optimizer was made for) steps at
+    /// <paramref name="scale"/> times the learning rate.</summary>
+    public void ScaleRate(int index, float scale) => _rateScale[index] = scale;
 
     public void Step(AlbertParameters p, AlbertParameters grads, float lr)
     {
@@ -46,13 +52,13 @@ public sealed class AdamW
         Parallel.For(0, count, k =>
         {
             var w = weights(k); var g = gradients(k); var m = _m[k]; var v = _v[k];
-            float decay = _decay[k] ? 1f - lr * _weightDecay : 1f;
+            float decay = _decay[k] ? 1f - lr * _weightDecay : 1f, rate = lr * _rateScale[k];
             for (int i = 0; i < w.Length; i++)
             {
                 float gi = g[i];
                 float mi = m[i] = _beta1 * m[i] + (1 - _beta1) * gi;
                 float vi = v[i] = _beta2 * v[i] + (1 - _beta2) * gi * gi;
-                w[i] = w[i] * decay - lr * (mi * c1) / (MathF.Sqrt(vi * c2) + _eps);
+                w[i] = w[i] * decay - rate * (mi * c1) / (MathF.Sqrt(vi * c2) + _eps);
             }
         });
     }

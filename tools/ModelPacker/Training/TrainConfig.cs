@@ -58,6 +58,9 @@ public sealed class TrainConfig
     /// <see cref="DistilConfig"/> when a teacher is given.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DistilConfig? Distil;
+    /// <summary>Learned attention spans (<c>modelpacker span</c>); absent for plain training.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public AttentionSpanConfig? AttentionSpan;
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -157,6 +160,7 @@ public sealed class TrainConfig
         }
         Binarize?.Validate(source);
         Distil?.Validate(source);
+        AttentionSpan?.Validate(source);
     }
 
     /// <summary>The loss weight of every exit.</summary>
@@ -171,6 +175,7 @@ public sealed class TrainConfig
             IntermediateSize = IntermediateSize, NumHiddenLayers = NumHiddenLayers, MaxPositionEmbeddings = MaxLength,
             HiddenAct = HiddenAct, HiddenDropoutProb = HiddenDropout, AttentionProbsDropoutProb = AttentionDropout,
             ClassifierDropoutProb = ClassifierDropout, InitializerRange = InitializerRange, Labels = labels,
+            AttentionSpan = AttentionSpan is { } s ? new AttentionSpanSettings { Ramp = s.Ramp } : null,
         };
         c.Validate("training config");
         return c;

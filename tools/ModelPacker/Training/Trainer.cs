@@ -38,6 +38,8 @@ public sealed class Trainer
         int warmup = (int)Math.Round(cfg.WarmupFraction * totalSteps);
         _schedule = new LearningRateSchedule(cfg.LearningRate, totalSteps, warmup, cfg.Schedule == "cosine");
         _exitWeights = cfg.ResolvedExitLossWeights();
+        if (parameters.AttentionSpan is { } span && cfg.AttentionSpan is { } sc)
+            _adam.ScaleRate(parameters.All.ToList().IndexOf(span), sc.LearningRate / cfg.LearningRate);
     }
 
     public AlbertParameters Parameters { get; }
@@ -84,12 +86,14 @@ public sealed class Trainer
             for (int i = 1; i < shards; i++) TensorPrimitives.Add(dst, _grads[i].All[k].Data, dst);
             Transform?.TransformGradient(Parameters.All[k], dst);
         });
+        double spanLoss = AttentionSpanTraining.AddPenalty(Parameters, _grads[0], _cfg.AttentionSpan?.Penalty ?? 0);
         LastGradientNorm = AdamW.ClipGlobalNorm(_grads[0], _cfg.ClipNorm);
         LastLearningRate = _schedule.At(StepCount);
         _adam.Step(Parameters, _grads[0], LastLearningRate);
+        AttentionSpanTraining.Clamp(Parameters);
         _auxiliary?.Step(LastLearningRate);
         StepCount++;
-        return new StepResult(losses.Sum(), correct.Sum(), b, CountTokens(sequences));
+        return new StepResult(losses.Sum() + spanLoss, correct.Sum(), b, CountTokens(sequences));
     }
 
     /// <summary>Replaces word pieces (never [CLS] and [SEP] at the ends) by [UNK] with the configured probability,

@@ -55,10 +55,11 @@ public static class TrainingPipeline
         return (ids, labels);
     }
 
-    /// <summary>Trains <paramref name="p"/> in place on encoded data; returns the best epoch's weights.</summary>
+    /// <summary>Trains <paramref name="p"/> in place on encoded data; returns the best epoch's weights (the last
+    /// epoch's with <paramref name="keepLast"/>).</summary>
     public static TrainedModel Train(AlbertParameters p, Vocabulary vocab, TrainConfig config, int[][] trainX, int[] trainY,
         int[][] valX, int[] valY, IProgress<TrainProgress>? progress = null, CancellationToken ct = default, IWeightTransform? transform = null,
-        IAuxiliaryLoss? auxiliary = null)
+        IAuxiliaryLoss? auxiliary = null, bool keepLast = false)
     {
         int stepsPerEpoch = (trainX.Length + config.BatchSize - 1) / config.BatchSize;
         int totalSteps = stepsPerEpoch * config.Epochs;
@@ -87,7 +88,7 @@ public static class TrainingPipeline
             float valAcc = valX.Length > 0 ? Accuracy(new AlbertModel(p, transform), valX, valY) : (float)correct / seen;
             lastVal = valAcc;
             history.Add(new EpochSummary(epoch + 1, (float)(lossSum / seen), (float)correct / seen, valAcc, clock.Elapsed));
-            if (valAcc >= bestAcc)
+            if (valAcc >= bestAcc || keepLast)
             {
                 bestAcc = valAcc; bestEpoch = epoch + 1;
                 best = Clone(p);
