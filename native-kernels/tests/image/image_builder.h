@@ -37,6 +37,8 @@ tb_options tb_w1a1_options(void);
 tb_options tb_w1a1_s8_options(void);
 /* tb_default_options with scheme AF8: AdaptivFloat linear tensors, int8 embedding tables and exit classifiers. */
 tb_options tb_af8_options(void);
+/* tb_default_options with scheme INT4: int4 linear tensors, int8 embedding tables and exit classifiers. */
+tb_options tb_int4_options(void);
 /* The attention threshold the builder writes into a W1A1 model's QUANT_PARAMS. */
 #define TB_W1A1_ATTN_THRESHOLD 2
 

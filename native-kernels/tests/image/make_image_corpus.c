@@ -1,5 +1,5 @@
 /* Writes the libFuzzer seed corpus for the image loader: valid images of a few shapes and both schemes (INT8, and
- * W1A1 with its 1-bit tensors, AF8 with its AdaptivFloat tensors; with and without test vectors) into <dir>/seed-*.nimg. */
+ * W1A1 with its 1-bit tensors, AF8 with its AdaptivFloat tensors, INT4; with and without test vectors) into <dir>/seed-*.nimg. */
 #include <stdio.h>
 #include "image_builder.h"
 
@@ -40,5 +40,7 @@ int main(int argc, char **argv)
     n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || n > 16384 || write(argv[1], "seed-w1a1-s8.nimg", buf, n);
     o = tb_af8_options(); /* AdaptivFloat linear tensors (NI_ENC_ADAPTIVFLOAT) */
     n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || n > 16384 || write(argv[1], "seed-af8.nimg", buf, n);
+    o = tb_int4_options(); /* int4 linear tensors (NI_ENC_INT4) */
+    n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || n > 16384 || write(argv[1], "seed-int4.nimg", buf, n);
     return err;
 }

@@ -61,5 +61,6 @@ int main(void)
     check(tb_w1a1_options()); /* 1-bit tensors */
     check(tb_w1a1_s8_options()); /* 1-bit poolers over the int8 h[CLS] */
     check(tb_af8_options()); /* AdaptivFloat linear tensors */
+    check(tb_int4_options()); /* int4 linear tensors */
     return ni_test_finish("image_bitflip");
 }

@@ -17,6 +17,11 @@ static int validate(const uint8_t *params, uint32_t params_len, uint32_t rows, u
     uint32_t data_len, expected;
     if (!sizes(rows, cols, &data_len, &expected) || params_len != expected) return 0;
     if (cols == 0 || cols % 4 != 0 || cols > NI_INT8_ROW_MAX_COLS || (rows > 0 && params == NULL)) return 0;
+    return ni_enc_row_params_ok(params, rows);
+}
+
+int ni_enc_row_params_ok(const uint8_t *params, uint32_t rows)
+{
     for (uint32_t r = 0; r < rows; r++) {
         const uint8_t *p = params + (size_t)r * NI_INT8_ROW_PARAMS_BYTES;
         int32_t bias = ni_enc_rd32(p), mult = ni_enc_rd32(p + 4), shift = ni_enc_rd32(p + 8);
@@ -25,12 +30,14 @@ static int validate(const uint8_t *params, uint32_t params_len, uint32_t rows, u
     return 1;
 }
 
-static ni_int8_row_params row_params(const ni_tensor *t, uint32_t row)
+ni_int8_row_params ni_enc_row_params_at(const ni_tensor *t, uint32_t row)
 {
     ni_int8_row_params p;
     memcpy(&p, t->params + (size_t)row * NI_INT8_ROW_PARAMS_BYTES, sizeof p);
     return p;
 }
+
+static ni_int8_row_params row_params(const ni_tensor *t, uint32_t row) { return ni_enc_row_params_at(t, row); }
 
 static uint32_t input_bytes(uint32_t cols) { return cols; } /* cols % 4 == 0 */
 

@@ -9,6 +9,7 @@ static const ni_encoding_traits *const table[] = {
     [NI_ENC_BINARY_SIGN] = &ni_enc_binary_sign,
     [NI_ENC_BINARY_S8] = &ni_enc_binary_s8,
     [NI_ENC_ADAPTIVFLOAT] = &ni_enc_adaptivfloat,
+    [NI_ENC_INT4] = &ni_enc_int4,
 };
 
 const ni_encoding_traits *ni_encoding_find(uint8_t id)

@@ -10,6 +10,7 @@ extern const ni_encoding_traits ni_enc_binary_embed; /* ni_enc_binary_embed.c */
 extern const ni_encoding_traits ni_enc_binary_sign;  /* ni_enc_binary_sign.c */
 extern const ni_encoding_traits ni_enc_binary_s8;    /* ni_enc_binary_s8.c */
 extern const ni_encoding_traits ni_enc_adaptivfloat; /* ni_enc_adaptivfloat.c */
+extern const ni_encoding_traits ni_enc_int4;         /* ni_enc_int4.c */
 
 /* The traits of 1-bit rows whose params start with int32 act_threshold (ni_enc_binary.c): BINARY and BINARY_SIGN. */
 uint32_t ni_enc_b1_input_bytes(uint32_t cols);
@@ -26,6 +27,11 @@ int ni_enc_b1_sizes(uint32_t rows, uint32_t cols, uint32_t header, uint32_t row_
                     uint32_t *params_len);
 int ni_enc_b1_shape_ok(const uint8_t *params, uint32_t params_len, uint32_t rows, uint32_t cols, uint32_t header,
                        uint32_t row_bytes);
+
+/* Params of one ni_int8_row_params per row (ni_enc_int8_row.c), shared by INT8_ROW and INT4: 1 when every row's
+ * bias, multiplier and shift are within bounds; the params of output row `row`. */
+int ni_enc_row_params_ok(const uint8_t *params, uint32_t rows);
+ni_int8_row_params ni_enc_row_params_at(const ni_tensor *t, uint32_t row);
 
 /* Little-endian readers of params bytes (the loader calls validate on bytes it has not yet vouched for). */
 static inline int32_t ni_enc_rd32(const uint8_t *p)
