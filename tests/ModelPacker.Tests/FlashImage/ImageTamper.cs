@@ -70,7 +70,30 @@ internal sealed class ImageTamper(byte[] image)
     public static IEnumerable<(string Name, Action<ImageTamper> Change, NiStatus Want, SchemeId Scheme)> Cases() =>
         Int8Cases().Select(c => (c.Name, c.Change, c.Want, SchemeId.Int8))
             .Concat(W1A1Cases().Select(c => ("w1a1-" + c.Name, c.Change, c.Want, SchemeId.W1A1)))
-            .Concat(Af8Cases().Select(c => ("af8-" + c.Name, c.Change, c.Want, SchemeId.Af8)));
+            .Concat(Af8Cases().Select(c => ("af8-" + c.Name, c.Change, c.Want, SchemeId.Af8)))
+            .Concat(Int4Cases().Select(c => ("int4-" + c.Name, c.Change, c.Want, SchemeId.Int4)));
+
+    /// <summary>Cases on a scheme-int4 image (the int8 tiny ALBERT with mapping-in, Q, K, V, Dense, Ffn, FfnOutput and
+    /// the poolers int4, params {bias, multiplier, shift} a row; embedding tables and exit classifiers int8_row).</summary>
+    private static IEnumerable<(string Name, Action<ImageTamper> Change, NiStatus Want)> Int4Cases()
+    {
+        yield return ("multiplier-negative", t => t.W32(t.Params(SectionKind.Layer, 3) + 12 + 4, 0x80000000), NiStatus.TensorParams);
+        yield return ("shift-0", t => t.W32(t.Params(SectionKind.Layer, 4) + 8, 0), NiStatus.TensorParams);
+        yield return ("shift-63", t => t.W32(t.Params(SectionKind.ExitHeads, 0) + 12 * 2 + 8, 63), NiStatus.TensorParams);
+        yield return ("bias-above-2^30", t => t.W32(t.Params(SectionKind.Layer, 5) + 12, (1u << 30) + 1), NiStatus.TensorParams);
+        yield return ("bias-below-minus-2^30", t => t.W32(t.Params(SectionKind.Embeddings, 2), unchecked((uint)(-(1 << 30) - 1))), NiStatus.TensorParams);
+        yield return ("params-length-plus-12", t => t.Add32(t.Tensor(SectionKind.Layer, 1) + TenParamsLength, 12), NiStatus.TensorSize);
+        yield return ("data-length-minus-4", t => t.Add32(t.Tensor(SectionKind.Layer, 2) + TenDataLength, -4), NiStatus.TensorSize);
+        yield return ("data-length-of-int8-rows", t => t.W32(t.Tensor(SectionKind.Layer, 2) + TenDataLength, 2 * t.U32(t.Tensor(SectionKind.Layer, 2) + TenDataLength)), NiStatus.TensorSize);
+        yield return ("query-as-int8-row", t => t.Image[t.Tensor(SectionKind.Layer, 0) + TenEncoding] = (byte)TensorEncoding.Int8Row, NiStatus.TensorEncoding);
+        yield return ("ffn-as-adaptivfloat", t => t.Image[t.Tensor(SectionKind.Layer, 4) + TenEncoding] = (byte)TensorEncoding.AdaptivFloat, NiStatus.TensorEncoding);
+        yield return ("word-embeddings-as-int4", t => t.Image[t.Tensor(SectionKind.Embeddings, 0) + TenEncoding] = (byte)TensorEncoding.Int4, NiStatus.TensorEncoding);
+        yield return ("classifier-as-int4", t => t.Image[t.Tensor(SectionKind.ExitHeads, 1) + TenEncoding] = (byte)TensorEncoding.Int4, NiStatus.TensorEncoding);
+        yield return ("pooler-as-binary-s8", t => t.Image[t.Tensor(SectionKind.ExitHeads, 0) + TenEncoding] = (byte)TensorEncoding.BinaryS8, NiStatus.TensorEncoding);
+        yield return ("scheme-int8", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.Int8), NiStatus.TensorEncoding);
+        yield return ("scheme-af8", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.Af8), NiStatus.TensorEncoding);
+        yield return ("quant-params-no-softmax-table", t => t.W32(t.Sec(SectionKind.QuantParams) + 4, 0), NiStatus.QuantTables);
+    }
 
     /// <summary>Cases on a scheme-af8 image (the int8 tiny ALBERT with mapping-in, Q, K, V, Dense, Ffn, FfnOutput and
     /// the poolers adaptivfloat; embedding tables and exit classifiers int8_row).</summary>
@@ -185,6 +208,8 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("pooler-as-binary-s8", t => t.Image[t.Tensor(SectionKind.ExitHeads, 0) + TenEncoding] = (byte)TensorEncoding.BinaryS8, NiStatus.TensorEncoding);
         yield return ("scheme-3", t => t.W32(t.Sec(SectionKind.Model) + 36, 3), NiStatus.ModelDims);
         yield return ("scheme-af8", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.Af8), NiStatus.TensorEncoding);
+        yield return ("scheme-int4", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.Int4), NiStatus.TensorEncoding);
+        yield return ("ffn-as-int4", t => t.Image[t.Tensor(SectionKind.Layer, 4) + TenEncoding] = (byte)TensorEncoding.Int4, NiStatus.TensorEncoding);
         yield return ("ffn-as-adaptivfloat", t => t.Image[t.Tensor(SectionKind.Layer, 4) + TenEncoding] = (byte)TensorEncoding.AdaptivFloat, NiStatus.TensorEncoding);
         yield return ("quant-params-attn-threshold-1", t => t.W32(t.Sec(SectionKind.QuantParams) + 8, 1), NiStatus.QuantParams);
         yield return ("quant-params-no-softmax-table", t => t.W32(t.Sec(SectionKind.QuantParams) + 4, 0), NiStatus.QuantTables);

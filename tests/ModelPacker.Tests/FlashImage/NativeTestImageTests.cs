@@ -4,7 +4,7 @@ namespace ModelPacker.Tests.FlashImage;
 
 /// <summary>
 /// Writes images for the C loader's ctest image_csharp_images into native-kernels/build/test-images (or
-/// $NANO_INTENT_TEST_IMAGES): valid ones (tiny ALBERTs with random weights, int8, W1A1 and af8) must load in C, and
+/// $NANO_INTENT_TEST_IMAGES): valid ones (tiny ALBERTs with random weights, int8, W1A1, af8 and int4) must load in C, and
 /// bad-&lt;STATUS&gt;-&lt;case&gt;.nimg must fail in C with exactly the status the C# reader gives here.
 /// </summary>
 public class NativeTestImageTests
@@ -27,6 +27,7 @@ public class NativeTestImageTests
             ["four-layers-board-3.nimg"] = TinyImages.RandomAlbert(seed: 4, config: TinyImages.TinyConfig(layers: 4, labels: 7), boardId: 3),
             ["tiny-random-w1a1.nimg"] = TinyImages.Random(SchemeId.W1A1),
             ["tiny-random-af8.nimg"] = TinyImages.Random(SchemeId.Af8),
+            ["tiny-random-int4.nimg"] = TinyImages.Random(SchemeId.Int4),
         };
         foreach (var (name, content) in valid)
         {

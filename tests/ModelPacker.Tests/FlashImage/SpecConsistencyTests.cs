@@ -219,6 +219,7 @@ public partial class SpecConsistencyTests
             ["NI_AF8_HEADER_BYTES"] = ModelPacker.Encodings.AdaptivFloatEncoding.HeaderBytes,
             ["NI_AF8_ROW_BYTES"] = ModelPacker.Encodings.AdaptivFloatEncoding.RowBytes,
             ["NI_AF8_MAX_COLS"] = ModelPacker.Encodings.AdaptivFloatEncoding.MaxCols,
+            ["NI_INT4_MAX_COLS"] = ModelPacker.Encodings.Int4Encoding.MaxCols,
             ["NI_QP_TABLE_SOFTMAX"] = (long)QuantTables.Softmax,
             ["NI_BINARY_MIN_THRESHOLD"] = ModelPacker.Encodings.BinaryEncoding.MinThreshold, ["NI_BINARY_MAX_THRESHOLD"] = ModelPacker.Encodings.BinaryEncoding.MaxThreshold,
             ["NI_LN_GAIN_SHIFT"] = ModelPacker.IntegerRuntime.IntegerKernels.LnGainShift, ["NI_LN_XN_FRAC_BITS"] = ModelPacker.IntegerRuntime.IntegerKernels.LnNormFracBits,

@@ -34,14 +34,14 @@ internal static class TinyImages
         }
     }
 
-    private static ImageContent Build(int seed, AlbertConfig config, bool testVectors, uint boardId, bool af8 = false)
+    private static ImageContent Build(int seed, AlbertConfig config, bool testVectors, uint boardId, bool af8 = false, bool int4 = false)
     {
         var p = new AlbertParameters(config);
         p.InitializeRandom(seed);
         var rng = new Random(seed);
         var calibration = Enumerable.Range(0, 16).Select(_ => RandomUtterance(rng, config.VocabSize, config.MaxPositionEmbeddings)).ToList();
         var scales = Calibrator.Calibrate(p, calibration);
-        var m = af8 ? AdaptivFloatQuantizer.Quantize(p, scales) : Int8Quantizer.Quantize(p, scales);
+        var m = af8 ? AdaptivFloatQuantizer.Quantize(p, scales) : int4 ? Int4Quantizer.Quantize(p, scales) : Int8Quantizer.Quantize(p, scales);
         var dims = m.Dims;
         var tensors = m.Tensors().Select(kv => new ImageTensor(kv.Key, kv.Value)).ToList();
         List<TestVector>? vectors = null;
@@ -78,16 +78,18 @@ internal static class TinyImages
     /// <summary>The tiny image of a scheme the tamper cases change: the int8 ALBERT of <see cref="RandomAlbert"/>
     /// (seed 1), a W1A1 model of random binary tensors (E 32, H 64, two heads of 32, I 96, three layers; the last
     /// exit's pooler binary_s8) with three test vectors of the C# reference, or the same ALBERT as the int8 one in
-    /// scheme af8.</summary>
+    /// scheme af8 or int4.</summary>
     public static ImageContent Random(SchemeId scheme) => scheme switch
     {
         SchemeId.Int8 => RandomAlbert(seed: 1),
         SchemeId.W1A1 => W1A1Image.Value,
         SchemeId.Af8 => Af8Image.Value,
+        SchemeId.Int4 => Int4Image.Value,
         _ => throw new ArgumentOutOfRangeException(nameof(scheme)),
     };
 
     private static readonly Lazy<ImageContent> Af8Image = new(() => Build(1, TinyConfig(), testVectors: true, boardId: 0, af8: true));
+    private static readonly Lazy<ImageContent> Int4Image = new(() => Build(1, TinyConfig(), testVectors: true, boardId: 0, int4: true));
 
     // the last exit's pooler over the int8 h[CLS] (binary_s8), the others over sign bits (binary)
     private static readonly Lazy<ImageContent> W1A1Image = new(() => W1A1TestModels.Image(seed: 8, vectors: 3, s8Poolers: 0b100).ToContent());

@@ -5,7 +5,7 @@ using ModelPacker.Text;
 
 namespace ModelPacker.Tests.IntegerRuntime;
 
-/// <summary>Images of random int8, W1A1 and af8 models: codec round trip, and the C runtime opening the same bytes
+/// <summary>Images of random int8, W1A1, af8 and int4 models: codec round trip, and the C runtime opening the same bytes
 /// bit-exactly. The images stay in the runtime test directory for ctest runtime_vectors (host and QEMU).</summary>
 public class IntegerImageTests
 {
@@ -18,6 +18,7 @@ public class IntegerImageTests
     [InlineData(23, "w1a1")]
     [InlineData(24, "w1a1-s8")]
     [InlineData(25, "af8")]
+    [InlineData(26, "int4")]
     public void TheCRuntimeReproducesEveryTestVectorOfAnImage(int seed, string act)
     {
         // "w1a1": a scheme-W1A1 model of random binary tensors (int8 exit classifiers), Bi-Attention; "w1a1-s8": the
@@ -27,6 +28,7 @@ public class IntegerImageTests
             "w1a1" => W1A1TestModels.Image(seed),
             "w1a1-s8" => W1A1TestModels.Image(seed, s8Poolers: 0b110),
             "af8" => TestModels.ImageOf(TestModels.RandomAf8(seed), seed, "w", 12),
+            "int4" => TestModels.ImageOf(TestModels.RandomInt4(seed), seed, "w", 12),
             _ => RandomImage(seed, act),
         };
         var bytes = image.Build();

@@ -119,6 +119,37 @@ public class KernelBitExactnessTests
         Assert.Equal(3968 * 128 * cols, a[^1]);
     }
 
+    [Theory]
+    [InlineData(1, 4, 1)]
+    [InlineData(7, 36, 3)]
+    [InlineData(33, 128, 12)]
+    [InlineData(3, 1024, 2)]
+    [InlineData(40, 384, 32)]
+    public void Int4GemmMatchesForEveryTileIncludingTheExtremeWeights(int rows, int cols, int n)
+    {
+        var r = new Random(20261201 + rows * 4099 + cols);
+        var w = RandS8(rows * cols / 2, r);   // every byte: every pair of nibbles
+        int xStride = cols + 4 * r.Next(0, 3);
+        var x = RandS8(n * xStride, r);
+        foreach (var fn in new[] { "ni_int4_gemm", "ni_int4_gemm_ref" })
+            for (int r0 = 0; r0 < rows; r0 += 5)
+            {
+                int r1 = Math.Min(rows, r0 + r.Next(1, 9)), stride = r1 - r0 + r.Next(0, 2);
+                var yc = new int[n * stride];
+                var ycs = new int[n * stride];
+                NativeKernels.Gemm(w, cols, x, xStride, n, r0, r1, yc, stride, fn);
+                Int4Kernels.Gemm((byte[])(Array)w, cols, x, xStride, n, r0, r1, ycs, stride);
+                Assert.Equal(ycs, yc);
+            }
+        Array.Fill(w, unchecked((sbyte)0x88)); Array.Fill(x, (sbyte)-128);   // -8 x -128 in every column
+        var a = new int[n * rows];
+        var b = new int[n * rows];
+        NativeKernels.Gemm(w, cols, x, xStride, n, 0, rows, a, rows, "ni_int4_gemm");
+        Int4Kernels.Gemm((byte[])(Array)w, cols, x, xStride, n, 0, rows, b, rows);
+        Assert.Equal(b, a);
+        Assert.Equal(8 * 128 * cols, a[^1]);
+    }
+
     private static RowParams[] RandParams(int n, Random r) => Enumerable.Range(0, n)
         .Select(_ => new RowParams(r.Next(-(1 << 30), 1 << 30) >> r.Next(0, 30), r.Next(0, int.MaxValue), r.Next(20, 50))).ToArray();
 
@@ -132,6 +163,7 @@ public class KernelBitExactnessTests
         var one = RandParams(1, r)[0];
         yield return AdaptivFloatEncoding.Instance.Encode(new QuantizedTensor(rows, 4, new sbyte[4 * rows],
             RandParams(rows, r).Select(p => p with { Multiplier = one.Multiplier, Shift = one.Shift }).ToArray()), "adaptivfloat");
+        yield return Int4Encoding.Instance.Encode(new QuantizedTensor(rows, 4, new sbyte[4 * rows], RandParams(rows, r)), "int4");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using ModelPacker.IntegerRuntime;
+using ModelPacker.Quantization;
 
 namespace ModelPacker.Tests.IntegerRuntime;
 
@@ -13,6 +14,8 @@ public class ModelBitExactnessTests
     [InlineData(15, "w1a1-wide")]
     [InlineData(16, "w1a1-s8")]
     [InlineData(17, "af8")]
+    [InlineData(18, "int4")]
+    [InlineData(19, "int4-max")]
     public void RandomModelsAgreeAtEveryLayer(int seed, string act)
     {
         // "w1a1": random binary tensors (int8 exit classifiers), Bi-Attention, attn_threshold -2 or 3; "w1a1-wide":
@@ -24,6 +27,8 @@ public class ModelBitExactnessTests
             // poolers of exits 0 and 2 over the int8 h[CLS] (binary_s8), exit 1's over its sign bits
             "w1a1-s8" => W1A1TestModels.Random(seed, attentionThreshold: 2, s8Poolers: 0b101),
             "af8" => TestModels.RandomAf8(seed), // AdaptivFloat linear weights, the int8 layer
+            "int4" => TestModels.RandomInt4(seed), // int4 linear weights, the int8 layer
+            "int4-max" => TestModels.RandomInt4(seed, Int4Clip.Max),
             _ => TestModels.RandomQuantized(seed, act),
         };
         using var native = new NativeModel(m);

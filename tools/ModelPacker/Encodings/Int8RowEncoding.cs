@@ -30,6 +30,12 @@ public sealed class Int8RowEncoding : ITensorEncoding
     {
         if (p.Length != rows * Encodings.RowParams.Bytes) return $"params are {p.Length} bytes, {rows} rows need {rows * Encodings.RowParams.Bytes}";
         if (cols == 0 || cols % 4 != 0 || cols > MaxCols) return $"{cols} columns: int8_row needs a multiple of 4 up to {MaxCols}";
+        return RowsProblem(p, rows);
+    }
+
+    /// <summary>The check of rows·12 bytes of {bias, multiplier, shift} (int8_row's params, int4's too); null when valid.</summary>
+    internal static string? RowsProblem(ReadOnlySpan<byte> p, int rows)
+    {
         for (int r = 0; r < rows; r++)
         {
             var rp = Read(p, r);
@@ -40,7 +46,7 @@ public sealed class Int8RowEncoding : ITensorEncoding
         return null;
     }
 
-    private static RowParams Read(ReadOnlySpan<byte> p, int r)
+    internal static RowParams Read(ReadOnlySpan<byte> p, int r)
     {
         var s = p[(r * Encodings.RowParams.Bytes)..];
         return new RowParams(BinaryPrimitives.ReadInt32LittleEndian(s), BinaryPrimitives.ReadInt32LittleEndian(s[4..]),
@@ -54,17 +60,23 @@ public sealed class Int8RowEncoding : ITensorEncoding
         if (q.InputThreshold != null) throw new InvalidDataException($"{what}: int8_row multiplies its input as it is; it has no input threshold");
         if (q.Weights.Length != q.Rows * q.Cols || q.RowParams.Length != q.Rows)
             throw new InvalidDataException($"{what}: [{q.Rows}, {q.Cols}] needs {q.Rows * q.Cols} weights and {q.Rows} row params, has {q.Weights.Length} and {q.RowParams.Length}");
-        var prm = new byte[q.Rows * Encodings.RowParams.Bytes];
-        for (int r = 0; r < q.Rows; r++)
+        return new EncodedTensor(Id, q.Rows, q.Cols, MemoryMarshal.AsBytes(q.Weights.AsSpan()).ToArray(), WriteRows(q.RowParams, what));
+    }
+
+    /// <summary>rows·12 bytes of {bias, multiplier, shift} (int8_row's params, int4's too); throws on a row out of range.</summary>
+    internal static byte[] WriteRows(RowParams[] rows, string what)
+    {
+        var prm = new byte[rows.Length * Encodings.RowParams.Bytes];
+        for (int r = 0; r < rows.Length; r++)
         {
-            var p = q.RowParams[r];
+            var p = rows[r];
             if (!p.IsValid) throw new InvalidDataException($"{what}: row {r} params (bias {p.Bias}, multiplier {p.Multiplier}, shift {p.Shift}) are out of range");
             var s = prm.AsSpan(r * Encodings.RowParams.Bytes);
             BinaryPrimitives.WriteInt32LittleEndian(s, p.Bias);
             BinaryPrimitives.WriteInt32LittleEndian(s[4..], p.Multiplier);
             BinaryPrimitives.WriteInt32LittleEndian(s[8..], p.Shift);
         }
-        return new EncodedTensor(Id, q.Rows, q.Cols, MemoryMarshal.AsBytes(q.Weights.AsSpan()).ToArray(), prm);
+        return prm;
     }
 
     public QuantizedTensor Decode(EncodedTensor t)

@@ -60,7 +60,10 @@ public static class Schemes
     /// <summary>The int8 layer with AdaptivFloat linear weights; embedding tables and exit classifiers stay int8 rows.</summary>
     public static readonly Scheme Af8 = new(SchemeId.Af8, "af8", 4, TensorEncoding.AdaptivFloat, TensorEncoding.Int8Row,
         TensorEncoding.Int8Row, TensorEncoding.AdaptivFloat, 0, QuantTables.Softmax, false, SoftmaxAttentionBlock.Instance);
-    private static readonly Scheme[] All = [Int8, W1A1, Af8];
+    /// <summary>The int8 layer with int4 linear weights (per-row scales); embedding tables and exit classifiers stay int8 rows.</summary>
+    public static readonly Scheme Int4 = new(SchemeId.Int4, "int4", 4, TensorEncoding.Int4, TensorEncoding.Int8Row,
+        TensorEncoding.Int8Row, TensorEncoding.Int4, 0, QuantTables.Softmax, false, SoftmaxAttentionBlock.Instance);
+    private static readonly Scheme[] All = [Int8, W1A1, Af8, Int4];
 
     public static Scheme? Find(SchemeId id) => All.FirstOrDefault(s => s.Id == id);
     public static Scheme Get(SchemeId id) => Find(id) ?? throw new InvalidDataException($"scheme {(uint)id} is unknown");
