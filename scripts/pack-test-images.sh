@@ -8,7 +8,8 @@
 # the C step API. Calibration data: ../shared/datasets/<dataset> (or $NANO_INTENT_DATASETS/<dataset>), <dataset>
 # being the model's name up to its first '-'. Also checks that the image's test accuracy (integer reference) is
 # within 0.5 percentage points of the float checkpoint's (int8), 1 point (w1a1). Packs models/snips in scheme af8 too
-# (snips-af8.nii, AdaptivFloat linear weights), checked and within 0.5 points as well.
+# (snips-af8.nii, AdaptivFloat linear weights), checked and within 0.5 points as well, and in scheme int4
+# (snips-int4.nii, int4 linear weights, post-training), checked and within 1 point.
 # Then trains a tiny w1a1 model on SNIPS (a small teacher, one epoch, binarized for one epoch: about a minute) and
 # packs it as tiny-w1a1.nii, so the runtime vectors cover scheme W1A1 with trained weights on every target; and the
 # same student with its poolers over the int8 h[CLS] (binarize.pooler_input "int8", encoding binary_s8) as
@@ -25,7 +26,7 @@ mkdir -p "$out"
 packed=0
 
 # check_accuracy name scheme float-model image dataset: the image's test accuracy (integer reference) against the
-# float checkpoint's; fails beyond 0.5 pt (int8, af8) or 1 pt (w1a1).
+# float checkpoint's; fails beyond 0.5 pt (int8, af8) or 1 pt (w1a1, int4).
 check_accuracy() {
   local float image
   float="$(dotnet "$dll" eval --model "$3" --data "$5" --json)"
@@ -34,7 +35,7 @@ check_accuracy() {
 import json, sys
 name, scheme = sys.argv[1], sys.argv[2]
 fl, im = json.loads(sys.argv[3])["accuracy"] * 100, json.loads(sys.argv[4])["accuracy"] * 100
-allowed = 1.0 if scheme == "w1a1" else 0.5
+allowed = 1.0 if scheme in ("w1a1", "int4") else 0.5
 print(f"pack-test-images: {name}: test accuracy float {fl:.2f} %, {scheme} image {im:.2f} % ({im - fl:+.2f} pt)")
 if im < fl - allowed:
     sys.exit(f"pack-test-images: {name}: the {scheme} image loses more than {allowed} pt against the float checkpoint")
@@ -65,6 +66,20 @@ if [ -d models/snips ]; then
   dotnet "$dll" verify "$af8"
   dotnet "$dll" inspect "$af8" | grep -q adaptivfloat || { echo "pack-test-images: snips-af8.nii has no adaptivfloat tensor"; exit 1; }
   check_accuracy snips-af8 af8 models/snips "$af8" "$datasets/snips"
+  packed=$((packed + 1))
+fi
+
+# The SNIPS teacher in scheme int4 (int4 linear weights, NI_ENC_INT4, post-training) as snips-int4.nii, so the runtime
+# vectors run its kernels with trained weights on the host and every QEMU target; within 1 pt of the float model.
+int4="$out/snips-int4.nii"
+if [ -d models/snips ]; then
+  if [ ! -f "$int4" ] || [ "$dll" -nt "$int4" ] || [ -n "$(find models/snips -newer "$int4" -print -quit)" ]; then
+    echo "pack-test-images: models/snips in scheme int4 -> $int4"
+    dotnet "$dll" pack --model models/snips --scheme int4 --calibration-data "$datasets/snips" --test-vectors 64 --out "$int4"
+  fi
+  dotnet "$dll" verify "$int4"
+  dotnet "$dll" inspect "$int4" | grep -q int4 || { echo "pack-test-images: snips-int4.nii has no int4 tensor"; exit 1; }
+  check_accuracy snips-int4 int4 models/snips "$int4" "$datasets/snips"
   packed=$((packed + 1))
 fi
 
