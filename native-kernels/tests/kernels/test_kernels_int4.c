@@ -58,7 +58,7 @@ static void check_gemm(gemm_fn fn, const char *name, uint32_t rows, uint32_t col
         }
         for (uint32_t k = r1 - r0; k < acc_stride; k++) if (acc[t * acc_stride + k] != GUARD_ACC) bad++;
     }
-    if (bad) { printf("FAIL %s rows %u cols %u n %u [%u, %u): %d wrong\n", name, rows, cols, n, r0, r1, bad); failures++; }
+    if (bad) { printf("FAIL %s rows %u cols %u n %u [%u, %u): %d wrong\n", name, (unsigned)rows, (unsigned)cols, (unsigned)n, (unsigned)r0, (unsigned)r1, bad); failures++; }
 }
 
 static void test_gemm(gemm_fn fn, const char *name)
