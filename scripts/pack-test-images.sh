@@ -55,32 +55,27 @@ for dir in models/*/; do
   packed=$((packed + 1))
 done
 
+# pack_snips scheme encoding: the SNIPS teacher packed post-training in another scheme of an fp32 checkpoint as
+# snips-<scheme>.nii (repacked when the packer or the model is newer), verified, holding at least one tensor of
+# <encoding>, and within check_accuracy's bound of the float model.
+pack_snips() {
+  local image="$out/snips-$1.nii"
+  if [ ! -f "$image" ] || [ "$dll" -nt "$image" ] || [ -n "$(find models/snips -newer "$image" -print -quit)" ]; then
+    echo "pack-test-images: models/snips in scheme $1 -> $image"
+    dotnet "$dll" pack --model models/snips --scheme "$1" --calibration-data "$datasets/snips" --test-vectors 64 --out "$image"
+  fi
+  dotnet "$dll" verify "$image"
+  dotnet "$dll" inspect "$image" | grep -q "$2" || { echo "pack-test-images: snips-$1.nii has no $2 tensor"; exit 1; }
+  check_accuracy "snips-$1" "$1" models/snips "$image" "$datasets/snips"
+  packed=$((packed + 1))
+}
+
 # The SNIPS teacher in scheme af8 (AdaptivFloat linear weights, NI_ENC_ADAPTIVFLOAT) as snips-af8.nii, so the runtime
 # vectors run its kernels with trained weights on the host and every QEMU target; within 0.5 pt of the float model.
-af8="$out/snips-af8.nii"
+# And in scheme int4 (int4 linear weights, NI_ENC_INT4) as snips-int4.nii, the same way; within 1 pt.
 if [ -d models/snips ]; then
-  if [ ! -f "$af8" ] || [ "$dll" -nt "$af8" ] || [ -n "$(find models/snips -newer "$af8" -print -quit)" ]; then
-    echo "pack-test-images: models/snips in scheme af8 -> $af8"
-    dotnet "$dll" pack --model models/snips --scheme af8 --calibration-data "$datasets/snips" --test-vectors 64 --out "$af8"
-  fi
-  dotnet "$dll" verify "$af8"
-  dotnet "$dll" inspect "$af8" | grep -q adaptivfloat || { echo "pack-test-images: snips-af8.nii has no adaptivfloat tensor"; exit 1; }
-  check_accuracy snips-af8 af8 models/snips "$af8" "$datasets/snips"
-  packed=$((packed + 1))
-fi
-
-# The SNIPS teacher in scheme int4 (int4 linear weights, NI_ENC_INT4, post-training) as snips-int4.nii, so the runtime
-# vectors run its kernels with trained weights on the host and every QEMU target; within 1 pt of the float model.
-int4="$out/snips-int4.nii"
-if [ -d models/snips ]; then
-  if [ ! -f "$int4" ] || [ "$dll" -nt "$int4" ] || [ -n "$(find models/snips -newer "$int4" -print -quit)" ]; then
-    echo "pack-test-images: models/snips in scheme int4 -> $int4"
-    dotnet "$dll" pack --model models/snips --scheme int4 --calibration-data "$datasets/snips" --test-vectors 64 --out "$int4"
-  fi
-  dotnet "$dll" verify "$int4"
-  dotnet "$dll" inspect "$int4" | grep -q int4 || { echo "pack-test-images: snips-int4.nii has no int4 tensor"; exit 1; }
-  check_accuracy snips-int4 int4 models/snips "$int4" "$datasets/snips"
-  packed=$((packed + 1))
+  pack_snips af8 adaptivfloat
+  pack_snips int4 int4
 fi
 
 # A tiny trained w1a1 image (trained weights, not random ones, through the W1A1 runtime on every target).
