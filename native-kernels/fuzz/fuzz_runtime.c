@@ -1,4 +1,4 @@
-/* libFuzzer target of the integer runtime: the input chooses the scheme (INT8, W1A1, AF8 or GOBO3) and the model's dimensions
+/* libFuzzer target of the integer runtime: the input chooses the scheme (INT8, W1A1, AF8, GOBO3 or INT4) and the model's dimensions
  * (within ni_dims_validate's limits, ni_image.h NI_MAX_*), every weight, row param, table and LayerNorm param
  * (mapped into the ranges ni_model_bind accepts for each tensor's encoding, docs/numerics.md), the sequence length
  * and the tokens, and for INT8 and AF8 half the time attention spans; then embed, every layer and every exit head run. The claim under test: for ANY dims and params the validators accept, no kernel overflows (UBSan
@@ -94,8 +94,8 @@ static uint32_t min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
 /* The kind of model an input asks for (its first byte): most stay small so executions are fast. */
 typedef enum { SHAPE_SMALL, SHAPE_LONG, SHAPE_FULL } shape_class;
 
-/* Valid dims drawn from the input's first bytes; scheme W1A1 in 1 of 4 (dims multiples of 32, not 4), AF8 in 1 of 4,
- * GOBO3 in 1 of 4.
+/* Valid dims drawn from the input's first bytes; scheme W1A1 in 1 of 5 (dims multiples of 32, not 4), AF8, GOBO3 and INT4
+ * in 1 of 5 each.
  *   SMALL (6 in 8): dims <= 64 (W1A1: 128), <= 64 positions, <= 4 layers
  *   LONG  (1 in 8): 256..512 positions and a sequence that fills most of them, hidden size <= 16 (W1A1: 32),
  *                   <= 2 layers
@@ -104,8 +104,8 @@ static shape_class draw_dims(src *s, ni_model_dims *d)
 {
     uint32_t k = take8(s) % 8;
     shape_class c = k == 7 ? SHAPE_FULL : k == 6 ? SHAPE_LONG : SHAPE_SMALL;
-    const uint32_t pick = take8(s) % 4;
-    d->scheme = pick == 3 ? NI_SCHEME_W1A1 : pick == 2 ? NI_SCHEME_AF8 : pick == 1 ? NI_SCHEME_GOBO3 : NI_SCHEME_INT8;
+    const uint32_t pick = take8(s) % 5;
+    d->scheme = pick == 3 ? NI_SCHEME_W1A1 : pick == 2 ? NI_SCHEME_AF8 : pick == 1 ? NI_SCHEME_GOBO3 : pick == 4 ? NI_SCHEME_INT4 : NI_SCHEME_INT8;
     const uint32_t m = d->scheme == NI_SCHEME_W1A1 ? 32u : 4u; /* the scheme's multiple */
     uint32_t dim_max = c == SHAPE_FULL ? NI_MAX_DIM : (c == SHAPE_LONG ? 4u : 16u) * m;
     uint32_t heads = log_range(s, 1, c == SHAPE_LONG ? 2u : 16u), head_dim = m * log_range(s, 1, dim_max / m);
@@ -174,7 +174,8 @@ static uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v;
  *   BINARY_S8 header: shift 1..62, reserved 0; rows: any int16 bias, uint16 multiplier
  *   ADAPTIVFLOAT header: multiplier >= 0, shift 1..62; rows: |bias| <= 2^30
  *   GOBO3 header: multiplier >= 0, shift 1..62, 0 outliers (the data has the least length), centroids within +-4095;
- *         rows: |bias| <= 2^30 */
+ *         rows: |bias| <= 2^30
+ *   INT4: INT8_ROW's (the last branch) */
 static void fill_params(src *s, uint8_t encoding, uint8_t *p, uint32_t len, uint32_t rows)
 {
     fill_bytes(s, p, len);

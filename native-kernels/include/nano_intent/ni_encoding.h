@@ -105,6 +105,11 @@ typedef struct ni_int8_row_params {
  * last row (the least data_len, every row empty, is 4 rows + rows * ceil(cols/8)). params = one ni_int8_row_params per
  * row as NI_ENC_INT8_ROW (bias 0 in embedding tables). A column not kept adds 0. Embedding tables only (no gemm). */
 #define NI_SPARSE_EMBED_OFFSET_BYTES 4u
+/* ---- NI_ENC_INT4 (src/kernels/encodings/ni_enc_int4.c) ----
+ * data = rows * cols/2 bytes: 4-bit two's-complement weights, two per byte, column 2k in the low nibble of byte k of
+ * its row (ni_kernels_int4.h); params = one ni_int8_row_params per row, as INT8_ROW. cols % 4 == 0 (rows need no
+ * padding) and cols <= 1024, so |acc| <= 8 * 128 * 1024 = 2^20. */
+#define NI_INT4_MAX_COLS 1024u
 
 /* One weight tensor: pointers into the image (or into memory for models built in RAM), untyped. */
 typedef struct ni_tensor {
@@ -154,7 +159,7 @@ typedef struct ni_encoding_traits {
     ni_status (*validate_data)(const ni_tensor *t);
 } ni_encoding_traits;
 
-/* The table's row for an encoding id; NULL for an id without one (0, the reserved ids 4, 5, 7, 12..255). */
+/* The table's row for an encoding id; NULL for an id without one (0, the reserved ids 5, 7, 12..255). */
 const ni_encoding_traits *ni_encoding_find(uint8_t id);
 
 /* ---- model rules: one dims validator, one tensor validator (the loader and ni_model_bind both call them) ---- */

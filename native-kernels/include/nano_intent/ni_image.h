@@ -94,9 +94,10 @@ typedef enum ni_scheme {
     NI_SCHEME_INT8 = 1,                     /* int8 weights per row, integer activations, softmax attention */
     NI_SCHEME_W1A1 = 2,                     /* 1-bit weights and activations (BiBERT), Bi-Attention; exit classifiers int8 */
     NI_SCHEME_AF8 = 4,                      /* AdaptivFloat linear weights, int8 activations, softmax attention */
-    NI_SCHEME_GOBO3 = 3                     /* GOBO 3-bit linear weights + outliers, int8 activations, softmax attention */
+    NI_SCHEME_GOBO3 = 3,                    /* GOBO 3-bit linear weights + outliers, int8 activations, softmax attention */
+    NI_SCHEME_INT4 = 5                      /* int4 linear weights per row, int8 activations, softmax attention */
 } ni_scheme;
-#define NI_SCHEME_MAX 4
+#define NI_SCHEME_MAX 5
 
 /* The MODEL section: 16 little-endian u32 in this order (the first 10 named, 6 reserved zero). */
 typedef struct ni_model_dims {
@@ -138,7 +139,7 @@ typedef enum ni_encoding {
     NI_ENC_INT8_ROW = 1,                    /* int8 weights, per-row scale (+ bias) in params */
     NI_ENC_BINARY = 2,                      /* 1-bit weights (BiBERT): sign bits, per-row scale (+ bias) in params */
     NI_ENC_GOBO3 = 3,                       /* GOBO: 3-bit indices into 8 int16 centroids + a sparse list of outliers */
-    NI_ENC_INT4 = 4,                        /* reserved: int4 weights */
+    NI_ENC_INT4 = 4,                        /* int4 weights, two per byte, one {bias, multiplier, shift} per row */
     NI_ENC_IPQ = 5,                         /* reserved: iPQ codebooks */
     NI_ENC_ADAPTIVFLOAT = 6,                /* AdaptivFloat 8-bit weights (1-3-4), per-row power-of-two unit in params */
     NI_ENC_FP32 = 7,                        /* reserved: fp32 (host comparisons only, never on the device path) */

@@ -11,17 +11,15 @@
 #include "ni_smlad_rows4.h"
 
 #if defined(__OPTIMIZE__) /* -O0 builds take the portable kernel for every row (see ni_gemm_s8_dsp) */
-static void rows4(const uint8_t *w, uint32_t cols, uint32_t r, uint32_t c0, uint32_t nc, const int8_t *x,
-                  uint32_t x_stride, uint32_t n, int32_t *acc, uint32_t acc_stride, uint32_t *we)
+static void expand(const void *w, uint32_t cols, uint32_t r, uint32_t c0, uint32_t nc, uint32_t *we)
 {
     for (uint32_t k = 0; k < nc / 4; k++)
         for (uint32_t j = 0; j < 4; j++) {
-            const uint8_t *p = w + (size_t)(r + j) * cols + c0 + 4 * k;
+            const uint8_t *p = (const uint8_t *)w + (size_t)(r + j) * cols + c0 + 4 * k;
             /* the even pair: columns 0 and 2 (low, high halfword), the odd pair: columns 1 and 3 */
             we[8 * k + 2 * j] = (uint16_t)ni_af8_values[p[0]] | (uint32_t)(uint16_t)ni_af8_values[p[2]] << 16;
             we[8 * k + 2 * j + 1] = (uint16_t)ni_af8_values[p[1]] | (uint32_t)(uint16_t)ni_af8_values[p[3]] << 16;
         }
-    ni_smlad_rows4_tokens(we, c0, nc, x, x_stride, n, acc, acc_stride);
 }
 #endif
 
@@ -30,12 +28,7 @@ void ni_af8_gemm_dsp(const uint8_t *w, uint32_t cols, const int8_t *x, uint32_t 
 {
     uint32_t r = r0;
 #if defined(__OPTIMIZE__)
-    uint32_t we[8 * NI_DSP_COLS / 4]; /* word-aligned, as LDRD requires */
-    for (; r + 4 <= r1; r += 4)
-        for (uint32_t c0 = 0; c0 < cols; c0 += NI_DSP_COLS) {
-            uint32_t nc = cols - c0 < NI_DSP_COLS ? cols - c0 : NI_DSP_COLS;
-            rows4(w, cols, r, c0, nc, x, x_stride, n, acc + (r - r0), acc_stride, we);
-        }
+    r = ni_smlad_gemm_rows4(expand, w, cols, x, x_stride, n, r0, r1, acc, acc_stride);
 #endif
     if (r < r1) ni_af8_gemm_ref(w, cols, x, x_stride, n, r, r1, acc + (r - r0), acc_stride); /* the last rows */
 }

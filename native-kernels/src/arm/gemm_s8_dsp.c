@@ -17,18 +17,15 @@
 #include "ni_smlad_rows4.h"
 
 #if defined(__OPTIMIZE__) /* -O0 builds run every row through the one-row loop (see ni_gemm_s8_dsp) */
-/* Rows r..r+3, columns [c0, c0 + nc): expanded once into we, then every token's sums over them added to acc (set
- * when c0 == 0). */
-static void ni_gemm_s8_dsp_rows4(const int8_t *w, uint32_t cols, uint32_t r, uint32_t c0, uint32_t nc, const int8_t *x,
-                                 uint32_t x_stride, uint32_t n, int32_t *acc, uint32_t acc_stride, uint32_t *we)
+/* Rows r..r+3, columns [c0, c0 + nc), sign-extended to halfword pairs for ni_smlad_gemm_rows4. */
+static void ni_gemm_s8_dsp_expand(const void *w, uint32_t cols, uint32_t r, uint32_t c0, uint32_t nc, uint32_t *we)
 {
     for (uint32_t k = 0; k < nc / 4; k++)
         for (uint32_t j = 0; j < 4; j++) {
-            uint32_t v = ni_load_u32(w + (size_t)(r + j) * cols + c0 + 4 * k);
+            uint32_t v = ni_load_u32((const int8_t *)w + (size_t)(r + j) * cols + c0 + 4 * k);
             we[8 * k + 2 * j] = __sxtb16(v);
             we[8 * k + 2 * j + 1] = ni_sxtb16_ror8(v);
         }
-    ni_smlad_rows4_tokens(we, c0, nc, x, x_stride, n, acc, acc_stride);
 }
 #endif
 
@@ -39,12 +36,7 @@ void ni_gemm_s8_dsp(const int8_t *w, uint32_t cols, const int8_t *x, uint32_t x_
 #if defined(__OPTIMIZE__)
     /* Unoptimized builds (-O0, e.g. an nf-interpreter Debug build) keep the frame pointer and cannot give the asm
      * its registers; they take the one-row loop below for every row: slower, the same sums. */
-    uint32_t we[8 * NI_DSP_COLS / 4]; /* word-aligned, as LDRD requires */
-    for (; r + 4 <= r1; r += 4)
-        for (uint32_t c0 = 0; c0 < cols; c0 += NI_DSP_COLS) {
-            uint32_t nc = cols - c0 < NI_DSP_COLS ? cols - c0 : NI_DSP_COLS;
-            ni_gemm_s8_dsp_rows4(w, cols, r, c0, nc, x, x_stride, n, acc + (r - r0), acc_stride, we);
-        }
+    r = ni_smlad_gemm_rows4(ni_gemm_s8_dsp_expand, w, cols, x, x_stride, n, r0, r1, acc, acc_stride);
 #endif
     for (; r < r1; r++) { /* the last (r1 - r0) % 4 rows, one at a time */
         const int8_t *p0 = w + (size_t)r * cols;

@@ -17,10 +17,10 @@ static inline uint32_t pair(const int16_t *cent, uint32_t v, uint32_t a, uint32_
     return (uint16_t)cent[v >> (3 * a) & 7u] | (uint32_t)(uint16_t)cent[v >> (3 * b) & 7u] << 16;
 }
 
-static void rows4(const ni_gobo3_weights *w, uint32_t r, uint32_t c0, uint32_t nc, const int8_t *x, uint32_t x_stride,
-                  uint32_t n, int32_t *acc, uint32_t acc_stride, uint32_t *we)
+static void expand(const void *weights, uint32_t cols, uint32_t r, uint32_t c0, uint32_t nc, uint32_t *we)
 {
-    const uint32_t row_bytes = ni_gobo3_row_bytes(w->cols);
+    const ni_gobo3_weights *w = weights;
+    const uint32_t row_bytes = ni_gobo3_row_bytes(cols);
     const int16_t *cent = w->centroids;
     for (uint32_t j = 0; j < 4; j++) {
         const uint8_t *b = w->indices + (size_t)(r + j) * row_bytes + 3u * (c0 / 8u);
@@ -35,7 +35,6 @@ static void rows4(const ni_gobo3_weights *w, uint32_t r, uint32_t c0, uint32_t n
             }
         }
     }
-    ni_smlad_rows4_tokens(we, c0, nc, x, x_stride, n, acc, acc_stride);
 }
 #endif
 
@@ -44,12 +43,7 @@ void ni_gobo3_gemm_dsp(const ni_gobo3_weights *w, const int8_t *x, uint32_t x_st
 {
     uint32_t r = r0;
 #if defined(__OPTIMIZE__)
-    uint32_t we[8 * NI_DSP_COLS / 4]; /* word-aligned, as LDRD requires */
-    for (; r + 4 <= r1; r += 4)
-        for (uint32_t c0 = 0; c0 < w->cols; c0 += NI_DSP_COLS) {
-            const uint32_t nc = w->cols - c0 < NI_DSP_COLS ? w->cols - c0 : NI_DSP_COLS;
-            rows4(w, r, c0, nc, x, x_stride, n, acc + (r - r0), acc_stride, we);
-        }
+    r = ni_smlad_gemm_rows4(expand, w, w->cols, x, x_stride, n, r0, r1, acc, acc_stride);
     ni_gobo3_add_outliers(w, x, x_stride, n, r0, r, acc, acc_stride);
 #endif
     if (r < r1) ni_gobo3_gemm_ref(w, x, x_stride, n, r, r1, acc + (r - r0), acc_stride); /* the last rows */

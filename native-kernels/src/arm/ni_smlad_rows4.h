@@ -88,6 +88,28 @@ static inline void ni_smlad_rows4_tokens(const uint32_t *we, uint32_t c0, uint32
         o[3] = a3;
     }
 }
+
+/* Writes columns [c0, c0 + nc) of weight rows r..r+3 into `we` in the layout ni_smlad_rows4_tokens reads: the one part
+ * of a DSP GEMM that depends on its encoding. */
+typedef void (*ni_smlad_expand_fn)(const void *w, uint32_t cols, uint32_t r, uint32_t c0, uint32_t nc, uint32_t *we);
+
+/* The GEMMs' common driver: rows r0.. four at a time, NI_DSP_COLS columns at a time, each block expanded once and then
+ * run for every token into acc[t*acc_stride + (r - r0)]. Returns the first row it did not do (the last (r1 - r0) % 4
+ * rows are the caller's). Inlined, so the expansion is a direct call the compiler can inline too. */
+static inline uint32_t ni_smlad_gemm_rows4(ni_smlad_expand_fn expand, const void *w, uint32_t cols, const int8_t *x,
+                                           uint32_t x_stride, uint32_t n, uint32_t r0, uint32_t r1, int32_t *acc,
+                                           uint32_t acc_stride)
+{
+    uint32_t we[8 * NI_DSP_COLS / 4]; /* word-aligned, as LDRD requires */
+    uint32_t r = r0;
+    for (; r + 4 <= r1; r += 4)
+        for (uint32_t c0 = 0; c0 < cols; c0 += NI_DSP_COLS) {
+            uint32_t nc = cols - c0 < NI_DSP_COLS ? cols - c0 : NI_DSP_COLS;
+            expand(w, cols, r, c0, nc, we);
+            ni_smlad_rows4_tokens(we, c0, nc, x, x_stride, n, acc + (r - r0), acc_stride);
+        }
+    return r;
+}
 #endif
 
 #endif

@@ -2,6 +2,7 @@
  * tested against. A weight row is decoded 64 columns at a time into int16 and then serves every token, so each code
  * is read from flash and looked up once per utterance. Integer sums are exact: any blocking gives the same int32. */
 #include "nano_intent/ni_kernels_af8.h"
+#include "ni_gemm_s16_rows.h"
 
 /* Code c: sign bit 7, E = bits 4..6, M = bits 0..3; (E, M) = (0, 0) is zero (no denormals). */
 #define NI_AF8_MAG(c) (((c) & 0x7F) == 0 ? 0 : (16 + ((c) & 15)) << (((c) >> 4) & 7))
@@ -23,12 +24,7 @@ void ni_af8_gemm_ref(const uint8_t *w, uint32_t cols, const int8_t *x, uint32_t 
         for (uint32_t c0 = 0; c0 < cols; c0 += NI_AF8_CHUNK) {
             const uint32_t nc = cols - c0 < NI_AF8_CHUNK ? cols - c0 : NI_AF8_CHUNK;
             for (uint32_t c = 0; c < nc; c++) v[c] = ni_af8_values[row[c0 + c]];
-            for (uint32_t t = 0; t < n; t++) {
-                const int8_t *xt = x + t * x_stride + c0;
-                int32_t s = c0 == 0 ? 0 : acc[t * acc_stride + (r - r0)];
-                for (uint32_t c = 0; c < nc; c++) s += (int32_t)v[c] * xt[c];
-                acc[t * acc_stride + (r - r0)] = s;
-            }
+            ni_gemm_s16_chunk(v, c0, nc, x, x_stride, n, acc + (r - r0), acc_stride);
         }
     }
 }

@@ -88,6 +88,14 @@ tb_options tb_sparse_embed_options(void)
     return o;
 }
 
+tb_options tb_int4_options(void)
+{
+    tb_options o = tb_default_options();
+    o.dims.scheme = NI_SCHEME_INT4;
+    o.seed = 780u;
+    return o;
+}
+
 uint32_t tb_sparse_embed_data(uint8_t *out, uint32_t room, uint32_t rows, uint32_t cols, uint32_t *rng)
 {
     const uint32_t bb = (cols + 7u) / 8u;
@@ -248,7 +256,7 @@ void tb_fill_params(uint8_t encoding, uint8_t *p, uint32_t len, uint32_t *rng)
         }
         return;
     }
-    /* INT8_ROW: {bias, multiplier >= 0, shift 1..62} per row */
+    /* INT8_ROW and INT4: {bias, multiplier >= 0, shift 1..62} per row */
     for (j = 0; j + 12u <= len; j += 12u) {
         tb_wr32(p + j, (tb_rng_next(rng) % 2001u) - 1000u);
         tb_wr32(p + j + 4, (tb_rng_next(rng) & 0x3FFFFFFFu) + 1u);

@@ -53,6 +53,8 @@ tb_options tb_sparse_embed_options(void);
 uint32_t tb_sparse_embed_data(uint8_t *out, uint32_t room, uint32_t rows, uint32_t cols, uint32_t *rng);
 /* tb_default_options with an ATTENTION_SPAN section: head 0 span 3, head 1 span 0 (skipped). */
 tb_options tb_span_options(void);
+/* tb_default_options with scheme INT4: int4 linear tensors, int8 embedding tables and exit classifiers. */
+tb_options tb_int4_options(void);
 /* The attention threshold the builder writes into a W1A1 model's QUANT_PARAMS. */
 #define TB_W1A1_ATTN_THRESHOLD 2
 

@@ -1,5 +1,5 @@
 /* Writes the libFuzzer seed corpus for the image loader: valid images of a few shapes and both schemes (INT8, and
- * W1A1 with its 1-bit tensors, AF8 with its AdaptivFloat tensors; with and without test vectors) into <dir>/seed-*.nimg. */
+ * W1A1 with its 1-bit tensors, AF8 with its AdaptivFloat tensors, INT4; with and without test vectors) into <dir>/seed-*.nimg. */
 #include <stdio.h>
 #include "image_builder.h"
 
@@ -46,5 +46,7 @@ int main(int argc, char **argv)
     n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || n > 16384 || write(argv[1], "seed-sparse-embed.nimg", buf, n);
     o = tb_span_options(); /* ATTENTION_SPAN */
     n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || n > 16384 || write(argv[1], "seed-span.nimg", buf, n);
+    o = tb_int4_options(); /* int4 linear tensors (NI_ENC_INT4) */
+    n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || n > 16384 || write(argv[1], "seed-int4.nimg", buf, n);
     return err;
 }

@@ -306,7 +306,8 @@ static void af8_cases(void)
     tensor(NI_SECTION_EXIT_HEADS, 0)[NI_TEN_ENCODING] = NI_ENC_BINARY_S8; expect(NI_ERR_TENSOR_ENCODING, "BINARY_S8 pooler in AF8");
     tb_wr32(sec(NI_SECTION_MODEL) + 36, NI_SCHEME_INT8); expect(NI_ERR_TENSOR_ENCODING, "AF8 tensors in an INT8 model");
     tb_wr32(sec(NI_SECTION_MODEL) + 36, NI_SCHEME_GOBO3); expect(NI_ERR_TENSOR_ENCODING, "AF8 tensors in a GOBO3 model");
-    tb_wr32(sec(NI_SECTION_MODEL) + 36, 5); expect(NI_ERR_MODEL_DIMS, "scheme 5");
+    tb_wr32(sec(NI_SECTION_MODEL) + 36, NI_SCHEME_INT4); expect(NI_ERR_TENSOR_ENCODING, "AF8 tensors in an INT4 model");
+    tb_wr32(sec(NI_SECTION_MODEL) + 36, NI_SCHEME_MAX + 1); expect(NI_ERR_MODEL_DIMS, "scheme NI_SCHEME_MAX + 1");
     add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH, -4); expect(NI_ERR_TENSOR_SIZE, "AF8 data length - 4");
     add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_PARAMS_LENGTH, 4); expect(NI_ERR_TENSOR_SIZE, "AF8 params length + 4");
     add32(tensor(NI_SECTION_EXIT_HEADS, 0) + NI_TEN_PARAMS_LENGTH, -4); expect(NI_ERR_TENSOR_SIZE, "AF8 params length - 4");
@@ -469,6 +470,50 @@ static void span_cases(void)
     }
     make = tb_default_options;
     fresh();
+}
+
+/* Scheme INT4 (NI_ENC_INT4 on mapping_in, Q, K, V, Dense, FFN, FFN output and the poolers): sizes {rows x cols/2,
+ * 12 rows}; params those of INT8_ROW {|bias| <= 2^30, multiplier >= 0, shift 1..62} per row; every nibble valid. */
+static void int4_cases(void)
+{
+    uint32_t i;
+    make = tb_int4_options;
+    fresh();
+    expect(NI_OK, "untampered INT4");
+    CHECK(tensor(NI_SECTION_LAYER, 4)[NI_TEN_ENCODING] == NI_ENC_INT4);
+    CHECK(ni_rd32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH) == 16u * 8u / 2u);
+    CHECK(ni_rd32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_PARAMS_LENGTH) == 12u * 16u);
+    for (i = 0; i < NI_LAYER_TENSOR_COUNT; i++) {
+        tensor(NI_SECTION_LAYER, i)[NI_TEN_ENCODING] = NI_ENC_INT8_ROW;
+        expect(NI_ERR_TENSOR_ENCODING, "INT8_ROW layer tensor in an INT4 model");
+    }
+    tensor(NI_SECTION_LAYER, 0)[NI_TEN_ENCODING] = NI_ENC_ADAPTIVFLOAT; expect(NI_ERR_TENSOR_ENCODING, "AF8 query in an INT4 model");
+    tensor(NI_SECTION_EMBEDDINGS, 0)[NI_TEN_ENCODING] = NI_ENC_INT4; expect(NI_ERR_TENSOR_ENCODING, "INT4 word embeddings");
+    tensor(NI_SECTION_EMBEDDINGS, 1)[NI_TEN_ENCODING] = NI_ENC_INT4; expect(NI_ERR_TENSOR_ENCODING, "INT4 position embeddings");
+    tensor(NI_SECTION_EXIT_HEADS, 1)[NI_TEN_ENCODING] = NI_ENC_INT4; expect(NI_ERR_TENSOR_ENCODING, "INT4 classifier");
+    tensor(NI_SECTION_EXIT_HEADS, 0)[NI_TEN_ENCODING] = NI_ENC_BINARY_S8; expect(NI_ERR_TENSOR_ENCODING, "BINARY_S8 pooler in INT4");
+    tb_wr32(sec(NI_SECTION_MODEL) + 36, NI_SCHEME_INT8); expect(NI_ERR_TENSOR_ENCODING, "INT4 tensors in an INT8 model");
+    tb_wr32(sec(NI_SECTION_MODEL) + 36, NI_SCHEME_AF8); expect(NI_ERR_TENSOR_ENCODING, "INT4 tensors in an AF8 model");
+    tb_wr32(sec(NI_SECTION_MODEL) + 36, 3); expect(NI_ERR_MODEL_DIMS, "scheme 3");
+    add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH, -4); expect(NI_ERR_TENSOR_SIZE, "INT4 data length - 4");
+    add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH, 64); expect(NI_ERR_TENSOR_SIZE, "INT4 data length as int8 rows");
+    add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_PARAMS_LENGTH, 12); expect(NI_ERR_TENSOR_SIZE, "INT4 params length + 12");
+    add32(tensor(NI_SECTION_EXIT_HEADS, 0) + NI_TEN_PARAMS_LENGTH, -12); expect(NI_ERR_TENSOR_SIZE, "INT4 params length - 12");
+    tb_wr32(params(NI_SECTION_LAYER, 0) + 4, 0x80000000u); expect(NI_ERR_TENSOR_PARAMS, "INT4 multiplier -2^31");
+    tb_wr32(params(NI_SECTION_LAYER, 1) + 8, 0); expect(NI_ERR_TENSOR_PARAMS, "INT4 shift 0");
+    tb_wr32(params(NI_SECTION_LAYER, 2) + 12 * 3 + 8, 63); expect(NI_ERR_TENSOR_PARAMS, "INT4 shift 63");
+    tb_wr32(params(NI_SECTION_LAYER, 3) + 12 * 7, (1u << 30) + 1u); expect(NI_ERR_TENSOR_PARAMS, "INT4 bias 2^30 + 1");
+    tb_wr32(params(NI_SECTION_EMBEDDINGS, 2), (uint32_t)-(1L << 30) - 1u); expect(NI_ERR_TENSOR_PARAMS, "INT4 bias -2^30 - 1");
+    tb_wr32(params(NI_SECTION_EXIT_HEADS, 0) + 12 * 5 + 8, 0); expect(NI_ERR_TENSOR_PARAMS, "INT4 pooler shift 0");
+    tb_wr32(params(NI_SECTION_LAYER, 3) + 12 * 7, 1u << 30); tb_wr32(params(NI_SECTION_LAYER, 3), (uint32_t)-(1L << 30));
+    tb_wr32(params(NI_SECTION_LAYER, 3) + 4, 0x7FFFFFFFu); tb_wr32(params(NI_SECTION_LAYER, 3) + 8, 62);
+    expect(NI_OK, "INT4 biases +-2^30, multiplier 2^31 - 1, shift 62");
+    memset((uint8_t *)(sec(NI_SECTION_LAYER) + ni_rd32(tensor(NI_SECTION_LAYER, 5) + NI_TEN_DATA_OFFSET)), 0x88, 8u * 16u / 2u);
+    expect(NI_OK, "INT4 nibbles 8 (-8)");
+    /* an INT8 model may not carry it */
+    make = tb_default_options;
+    fresh();
+    tensor(NI_SECTION_LAYER, 2)[NI_TEN_ENCODING] = NI_ENC_INT4; expect(NI_ERR_TENSOR_ENCODING, "INT4 value in an INT8 model");
 }
 
 int main(void)
@@ -703,5 +748,6 @@ int main(void)
     gobo3_cases();
     sparse_embed_cases();
     span_cases();
+    int4_cases();
     return ni_test_finish("image_tamper");
 }

@@ -42,5 +42,6 @@ int main(void)
     check(tb_gobo3_options()); /* GOBO linear tensors with outlier lists */
     check(tb_sparse_embed_options()); /* pruned word embeddings (INT8_SPARSE_EMBED) */
     check(tb_span_options()); /* ATTENTION_SPAN */
+    check(tb_int4_options()); /* int4 linear tensors */
     return ni_test_finish("image_truncation");
 }

@@ -177,6 +177,7 @@ int main(void)
     o = tb_af8_options(); /* scheme AF8: AdaptivFloat linear tensors, int8 embedding tables and classifiers */
     check_image(&o);
     o = tb_gobo3_options(); /* scheme GOBO3: GOBO linear tensors with outlier lists, int8 embedding tables and classifiers */
+    check_image(&o);
     o = tb_sparse_embed_options(); /* pruned word embeddings (INT8_SPARSE_EMBED) */
     check_image(&o);
     o = tb_span_options(); /* ATTENTION_SPAN: head 0 span 3, head 1 span 0 */
@@ -191,6 +192,8 @@ int main(void)
         CHECK_STATUS(ni_image_open(buf, len, &img), NI_OK, "image without spans");
         CHECK(img.attention_spans == NULL && ni_image_attention_span(&img, 1) == o.dims.max_positions);
     }
+    o = tb_int4_options(); /* scheme INT4: int4 linear tensors, int8 embedding tables and classifiers */
+    check_image(&o);
     o = tb_default_options();
     o.dims.vocab_size = 300; o.dims.embedding_size = 16; o.dims.hidden_size = 32; o.dims.num_heads = 4;
     o.dims.intermediate_size = 64; o.dims.num_layers = 4; o.dims.max_positions = 24; o.dims.num_labels = 5;

@@ -10,16 +10,8 @@
 #include "nano_intent/ni_kernels_af8.h"
 #include "nano_intent/ni_encoding.h"
 
-static int failures;
-#define CHECK(cond) do { if (!(cond)) { printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); failures++; } } while (0)
-
-static uint32_t rng_state = 20250611u;
-static uint32_t rnd(void) { rng_state = rng_state * 1664525u + 1013904223u; return rng_state >> 8; }
-
-#define GUARD_ACC ((int32_t)0x7EADBEEF)
-#define MAX_ROWS 9
-#define MAX_COLS 1024
-#define MAX_TOK 5
+#define BYTE_GEMM_SEED 20250611u
+#include "byte_gemm_check.h"
 
 static int32_t value(uint8_t code) /* the format, independently of the table */
 {
@@ -42,45 +34,15 @@ static void test_table(void)
     for (uint32_t c = 1; c < 0x7F; c++) CHECK(ni_af8_values[c] < ni_af8_values[c + 1]); /* codes ordered by value */
 }
 
-typedef void (*gemm_fn)(const uint8_t *, uint32_t, const int8_t *, uint32_t, uint32_t, uint32_t, uint32_t, int32_t *, uint32_t);
+static int32_t weight(const uint8_t *m, uint32_t cols, uint32_t r, uint32_t c) { return value(m[r * cols + c]); }
+static uint32_t row_bytes(uint32_t cols) { return cols; }
+/* -3968 everywhere, 3968 everywhere, zero codes of either sign */
+static uint8_t pattern_byte(int pattern) { return pattern == 1 ? 0xFFu : pattern == 2 ? 0x7Fu : (uint8_t)(rnd() & 0x80u); }
+static const byte_gemm_format format = { weight, row_bytes, pattern_byte };
 
-static uint8_t w[MAX_ROWS * MAX_COLS];
-static int8_t x[MAX_TOK * (MAX_COLS + 8)];
-static int32_t acc[MAX_TOK * (MAX_ROWS + 2)];
-
-static void check_gemm(gemm_fn fn, const char *name, uint32_t rows, uint32_t cols, uint32_t n, uint32_t x_stride,
-                       uint32_t r0, uint32_t r1)
+static void test_af8_gemm(gemm_fn fn, const char *name)
 {
-    const uint32_t acc_stride = r1 - r0 + 2;
-    for (uint32_t k = 0; k < MAX_TOK * (MAX_ROWS + 2); k++) acc[k] = GUARD_ACC;
-    fn(w, cols, x, x_stride, n, r0, r1, acc, acc_stride);
-    int bad = 0;
-    for (uint32_t t = 0; t < n; t++) {
-        for (uint32_t r = r0; r < r1; r++) {
-            int64_t want = 0;
-            for (uint32_t c = 0; c < cols; c++) want += (int64_t)value(w[r * cols + c]) * x[t * x_stride + c];
-            if (acc[t * acc_stride + (r - r0)] != want) bad++;
-        }
-        for (uint32_t k = r1 - r0; k < acc_stride; k++) if (acc[t * acc_stride + k] != GUARD_ACC) bad++;
-    }
-    if (bad) { printf("FAIL %s rows %u cols %u n %u [%u, %u): %d wrong\n", name, rows, cols, n, r0, r1, bad); failures++; }
-}
-
-static void test_gemm(gemm_fn fn, const char *name)
-{
-    static const uint32_t shapes[][3] = { { 1, 4, 1 }, { 4, 64, 3 }, { 5, 36, 2 }, { 9, 100, 5 }, { 8, 1024, 2 }, { 7, 128, 4 } };
-    for (uint32_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
-        const uint32_t rows = shapes[s][0], cols = shapes[s][1], n = shapes[s][2], x_stride = cols + 4 * (s % 3);
-        for (int pattern = 0; pattern < 4; pattern++) {
-            for (uint32_t k = 0; k < rows * cols; k++)
-                w[k] = pattern == 0 ? (uint8_t)rnd() : pattern == 1 ? 0xFFu : pattern == 2 ? 0x7Fu : (uint8_t)(rnd() & 0x80u);
-            for (uint32_t k = 0; k < n * x_stride; k++)
-                x[k] = pattern == 0 ? (int8_t)rnd() : pattern == 1 ? -128 : pattern == 2 ? 127 : (int8_t)rnd();
-            check_gemm(fn, name, rows, cols, n, x_stride, 0, rows);
-            const uint32_t r0 = rnd() % rows, r1 = r0 + 1 + rnd() % (rows - r0);
-            check_gemm(fn, name, rows, cols, n, x_stride, r0, r1);
-        }
-    }
+    test_gemm(fn, &format, name);
     /* the bound: every weight -3968 and every input -128 over 1024 columns */
     memset(w, 0xFF, MAX_COLS);
     memset(x, 0x80, MAX_COLS);
@@ -114,10 +76,10 @@ static void test_traits(void)
 int main(void)
 {
     test_table();
-    test_gemm(ni_af8_gemm_ref, "ni_af8_gemm_ref");
-    test_gemm(ni_af8_gemm, "ni_af8_gemm");
+    test_af8_gemm(ni_af8_gemm_ref, "ni_af8_gemm_ref");
+    test_af8_gemm(ni_af8_gemm, "ni_af8_gemm");
 #ifdef NI_HAVE_AF8_GEMM_DSP
-    test_gemm(ni_af8_gemm_dsp, "ni_af8_gemm_dsp");
+    test_af8_gemm(ni_af8_gemm_dsp, "ni_af8_gemm_dsp");
 #endif
     test_traits();
     printf("kernels_af8: %s (%d failures)\n", failures ? "FAILED" : "ok", failures);

@@ -103,6 +103,12 @@ public unsafe class EncodingTableBitExactnessTests
             return new QuantizedTensor(rows, cols, w, Enumerable.Range(0, rows).Select(_ =>
                 new RowParams(r.Next(short.MinValue, short.MaxValue + 1), r.Next(0, 1 << 16), shift)).ToArray(), r.Next(-128, 128));
         }
+        if (e.Id == TensorEncoding.Int4)   // values -8..7 packed two a byte; int8_row's params
+        {
+            for (int k = 0; k < w.Length; k++) w[k] = (sbyte)r.Next(-8, 8);
+            return new QuantizedTensor(rows, cols, w, Enumerable.Range(0, rows).Select(_ =>
+                new RowParams(r.Next(-(1 << 30), 1 << 30), r.Next(0, int.MaxValue), r.Next(1, 63))).ToArray());
+        }
         for (int k = 0; k < w.Length; k++) w[k] = (sbyte)r.Next(-128, 128);
         if (e.Id == TensorEncoding.AdaptivFloat)   // codes; one multiplier and shift for the tensor, a bias a row
         {
@@ -210,7 +216,7 @@ public unsafe class EncodingTableBitExactnessTests
         {
             int Pick() => dimValues[r.Next(dimValues.Length)];
             var d = new ModelDims(r.Next(0, 3) == 0 ? r.Next(0, 70000) : 100, Pick(), Pick(), r.Next(0, 5), Pick(), r.Next(0, 34),
-                r.Next(0, 3) == 0 ? r.Next(0, 600) : 12, r.Next(0, 3) == 0 ? r.Next(0, 1100) : 7, (ActivationId)r.Next(0, 4), (SchemeId)r.Next(0, 6));
+                r.Next(0, 3) == 0 ? r.Next(0, 600) : 12, r.Next(0, 3) == 0 ? r.Next(0, 1100) : 7, (ActivationId)r.Next(0, 4), (SchemeId)r.Next(0, 7));
             var nd = NativeDims.Of(d);
             bool ok = ((delegate* unmanaged<NativeDims*, int>)NativeKernels.Fn("ni_dims_validate"))(&nd) == 1;
             Assert.True(ok == (d.Problem() == null), $"{d}: C {(ok ? "accepts" : "rejects")}, C# {d.Problem() ?? "accepts"}");
@@ -219,8 +225,8 @@ public unsafe class EncodingTableBitExactnessTests
             foreach (var tid in TensorNames.Required(d).Take(12))
             {
                 var exp = TensorNames.Expected(tid, d)!.Value;
-                var enc = r.Next(0, 9) is var e && e >= 4
-                    ? (e == 4 ? TensorEncoding.BinaryEmbed : e == 5 ? TensorEncoding.BinarySign : e == 6 ? TensorEncoding.BinaryS8 : e == 7 ? TensorEncoding.AdaptivFloat : TensorEncoding.Int8SparseEmbed) : (TensorEncoding)e;
+                var enc = r.Next(0, 10) is var e && e >= 4
+                    ? (e == 4 ? TensorEncoding.BinaryEmbed : e == 5 ? TensorEncoding.BinarySign : e == 6 ? TensorEncoding.BinaryS8 : e == 7 ? TensorEncoding.AdaptivFloat : e == 8 ? TensorEncoding.Int8SparseEmbed : TensorEncoding.Int4) : (TensorEncoding)e;
                 int rows = exp.Rows + (r.Next(8) == 0 ? 1 : 0), cols = exp.Cols;
                 var sizes = TensorEncodings.Find(enc)?.Sizes(rows, cols) ?? (0, 0);
                 int data = sizes.Data + (r.Next(8) == 0 ? -4 : 0), prm = sizes.Params + (r.Next(8) == 0 ? 4 : 0);

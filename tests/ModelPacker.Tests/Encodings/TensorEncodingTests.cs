@@ -45,6 +45,11 @@ public class TensorEncodingTests
             var bp = Enumerable.Range(0, rows).Select(_ => new RowParams(r.Next(short.MinValue, short.MaxValue + 1), r.Next(0, ushort.MaxValue + 1), shift)).ToArray();
             return new QuantizedTensor(rows, cols, w, bp, r.Next(-128, 128));
         }
+        if (e == TensorEncoding.Int4)         // values -8..7; int8_row's params
+        {
+            for (int k = 0; k < w.Length; k++) w[k] = (sbyte)r.Next(-8, 8);
+            return new QuantizedTensor(rows, cols, w, Enumerable.Range(0, rows).Select(_ => new RowParams(r.Next(-(1 << 30), 1 << 30), r.Next(0, int.MaxValue), r.Next(1, 63))).ToArray());
+        }
         for (int k = 0; k < w.Length; k++) w[k] = (sbyte)r.Next(-128, 128);
         if (e == TensorEncoding.AdaptivFloat) // codes; one multiplier and shift for the tensor
         {
@@ -71,15 +76,15 @@ public class TensorEncodingTests
     [Fact]
     public void TheTableHasEveryImplementedEncodingOnceAndNoReservedOne()
     {
-        Assert.Equal([TensorEncoding.Int8Row, TensorEncoding.Binary, TensorEncoding.BinaryEmbed, TensorEncoding.BinarySign, TensorEncoding.BinaryS8, TensorEncoding.AdaptivFloat, TensorEncoding.Gobo3, TensorEncoding.Int8SparseEmbed],
+        Assert.Equal([TensorEncoding.Int8Row, TensorEncoding.Binary, TensorEncoding.BinaryEmbed, TensorEncoding.BinarySign, TensorEncoding.BinaryS8, TensorEncoding.AdaptivFloat, TensorEncoding.Gobo3, TensorEncoding.Int8SparseEmbed, TensorEncoding.Int4],
             TensorEncodings.Implemented.Select(e => e.Id));
-        Assert.Equal([true, true, false, true, true, true, true, false], TensorEncodings.Implemented.Select(e => e.HasGemm));
-        Assert.Equal([true, true, true, false, false, false, false, true], TensorEncodings.Implemented.Select(e => e.HasEmbed));
-        Assert.Equal([false, false, false, false, false, false, true, true], TensorEncodings.Implemented.Select(e => e.VariableLength));
-        Assert.Equal([false, true, true, true, false, false], TensorEncodings.Implemented.Where(e => e.HasGemm).Select(e => e.PacksInput));
-        foreach (var id in new[] { TensorEncoding.Int4, TensorEncoding.Ipq, TensorEncoding.Fp32, (TensorEncoding)0, (TensorEncoding)200 })
+        Assert.Equal([true, true, false, true, true, true, true, false, true], TensorEncodings.Implemented.Select(e => e.HasGemm));
+        Assert.Equal([true, true, true, false, false, false, false, true, false], TensorEncodings.Implemented.Select(e => e.HasEmbed));
+        Assert.Equal([false, false, false, false, false, false, true, true, false], TensorEncodings.Implemented.Select(e => e.VariableLength));
+        Assert.Equal([false, true, true, true, false, false, false], TensorEncodings.Implemented.Where(e => e.HasGemm).Select(e => e.PacksInput));
+        foreach (var id in new[] { TensorEncoding.Ipq, TensorEncoding.Fp32, (TensorEncoding)0, (TensorEncoding)200 })
             Assert.Null(TensorEncodings.Find(id));
-        Assert.Equal(["int8_row", "binary", "binary_embed", "binary_sign", "binary_s8", "adaptivfloat", "gobo3", "int8_sparse_embed"], TensorEncodings.Implemented.Select(e => e.Name));
+        Assert.Equal(["int8_row", "binary", "binary_embed", "binary_sign", "binary_s8", "adaptivfloat", "gobo3", "int8_sparse_embed", "int4"], TensorEncodings.Implemented.Select(e => e.Name));
     }
 
     [Theory]
@@ -181,6 +186,44 @@ public class TensorEncodingTests
             Assert.Throws<InvalidDataException>(() => AdaptivFloatEncoding.Instance.Encode(shifts, "ffn")).Message);
         Assert.Contains("ffn: 6 columns", Assert.Throws<InvalidDataException>(() => AdaptivFloatEncoding.Instance.Encode(
             new QuantizedTensor(1, 6, new sbyte[6], [new RowParams(0, 5, 40)]), "ffn")).Message);
+    }
+
+    [Fact]
+    public void Int4IsTwoWeightsAByteLowNibbleFirstThenInt8RowParams()
+    {
+        var w = new sbyte[] { -1, -8, 0, 7, 1, 2, -3, 4 };
+        var t = Int4Encoding.Instance.Encode(new QuantizedTensor(2, 4, w, [new RowParams(-7, 1 << 30, 40), new RowParams(1 << 30, 3, 1)]), "t");
+        Assert.Equal([0x8F, 0x70, 0x21, 0x4D], t.Data.Select(b => (int)b));
+        Assert.Equal([-7, 1 << 30, 40, 1 << 30, 3, 1], Enumerable.Range(0, 6).Select(k => BinaryPrimitives.ReadInt32LittleEndian(t.Params.AsSpan(4 * k))));
+        Assert.Equal(new RowParams(1 << 30, 3, 1), t.RowParams(1));
+        Assert.Equal(w, Int4Encoding.Instance.Decode(t).Weights);
+        Assert.False(Int4Encoding.Instance.HasEmbed);
+        Assert.Equal("ffn: weight 8 at row 1, column 2 is outside int4 [-8, 7]", Assert.Throws<InvalidDataException>(() => Int4Encoding.Instance.Encode(
+            new QuantizedTensor(2, 4, [0, 0, 0, 0, 0, 0, 8, 0], [new RowParams(0, 5, 40), new RowParams(0, 5, 40)]), "ffn")).Message);
+        Assert.Contains("ffn: 6 columns", Assert.Throws<InvalidDataException>(() => Int4Encoding.Instance.Encode(
+            new QuantizedTensor(1, 6, new sbyte[6], [new RowParams(0, 5, 40)]), "ffn")).Message);
+    }
+
+    [Fact]
+    public void Int4ParamsValidationNamesTheField()
+    {
+        var t = Int4Encoding.Instance.Encode(RandomTensor(TensorEncoding.Int4, 4, 64, new Random(4)), "t");
+        string? Check(Action<byte[]> change, int cols = 64)
+        {
+            var p = (byte[])t.Params.Clone();
+            change(p);
+            return Int4Encoding.Instance.ValidateParams(p, 4, cols);
+        }
+        Assert.Null(Check(_ => { }));
+        Assert.Equal("row 1: multiplier -1 < 0", Check(p => BinaryPrimitives.WriteInt32LittleEndian(p.AsSpan(12 + 4), -1)));
+        Assert.Equal("row 0: shift 0 outside 1..62", Check(p => BinaryPrimitives.WriteInt32LittleEndian(p.AsSpan(8), 0)));
+        Assert.Equal("row 3: shift 63 outside 1..62", Check(p => BinaryPrimitives.WriteInt32LittleEndian(p.AsSpan(36 + 8), 63)));
+        Assert.Equal("row 2: bias 1073741825 outside +-2^30", Check(p => BinaryPrimitives.WriteInt32LittleEndian(p.AsSpan(24), (1 << 30) + 1)));
+        Assert.Null(Check(p => BinaryPrimitives.WriteInt32LittleEndian(p.AsSpan(24), -(1 << 30))));
+        Assert.Equal("66 columns: int4 needs a multiple of 4 up to 1024", Check(_ => { }, cols: 66));
+        Assert.Equal("1028 columns: int4 needs a multiple of 4 up to 1024", Check(_ => { }, cols: 1028));
+        Assert.Equal("params are 47 bytes, 4 rows need 48", Int4Encoding.Instance.ValidateParams(t.Params.AsSpan(0, 47), 4, 64));
+        Assert.Equal((128, 48), Int4Encoding.Instance.Sizes(4, 64));
     }
 
     [Fact]

@@ -72,7 +72,8 @@ internal sealed class ImageTamper(byte[] image)
             .Concat(W1A1Cases().Select(c => ("w1a1-" + c.Name, c.Change, c.Want, SchemeId.W1A1)))
             .Concat(Af8Cases().Select(c => ("af8-" + c.Name, c.Change, c.Want, SchemeId.Af8)))
             .Concat(Gobo3Cases().Select(c => ("gobo3-" + c.Name, c.Change, c.Want, SchemeId.Gobo3)))
-            .Concat(SpanCases().Select(c => ("span-" + c.Name, c.Change, c.Want, SchemeId.Int8)));
+            .Concat(SpanCases().Select(c => ("span-" + c.Name, c.Change, c.Want, SchemeId.Int8)))
+            .Concat(Int4Cases().Select(c => ("int4-" + c.Name, c.Change, c.Want, SchemeId.Int4)));
 
     /// <summary>GOBO tensor i of a section: where its outlier list starts (after rows × 3⌈cols/8⌉ index bytes).</summary>
     public int Gobo3Outliers(SectionKind kind, int i) =>
@@ -131,6 +132,28 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("above-max-positions", t => t.Image[t.Sec(SectionKind.AttentionSpan) + AttentionSpanHeaderSize] = 9, NiStatus.AttentionSpan);
         yield return ("65535", t => { t.Image[t.Sec(SectionKind.AttentionSpan) + AttentionSpanHeaderSize + 2] = 0xFF; t.Image[t.Sec(SectionKind.AttentionSpan) + AttentionSpanHeaderSize + 3] = 0xFF; }, NiStatus.AttentionSpan);
         yield return ("heads-1", t => t.W32(t.Sec(SectionKind.Model) + 12, 1), NiStatus.AttentionSpan); // one head of 8: valid dims, 2 spans
+    }
+
+    /// <summary>Cases on a scheme-int4 image (the int8 tiny ALBERT with mapping-in, Q, K, V, Dense, Ffn, FfnOutput and
+    /// the poolers int4, params {bias, multiplier, shift} a row; embedding tables and exit classifiers int8_row).</summary>
+    private static IEnumerable<(string Name, Action<ImageTamper> Change, NiStatus Want)> Int4Cases()
+    {
+        yield return ("multiplier-negative", t => t.W32(t.Params(SectionKind.Layer, 3) + 12 + 4, 0x80000000), NiStatus.TensorParams);
+        yield return ("shift-0", t => t.W32(t.Params(SectionKind.Layer, 4) + 8, 0), NiStatus.TensorParams);
+        yield return ("shift-63", t => t.W32(t.Params(SectionKind.ExitHeads, 0) + 12 * 2 + 8, 63), NiStatus.TensorParams);
+        yield return ("bias-above-2^30", t => t.W32(t.Params(SectionKind.Layer, 5) + 12, (1u << 30) + 1), NiStatus.TensorParams);
+        yield return ("bias-below-minus-2^30", t => t.W32(t.Params(SectionKind.Embeddings, 2), unchecked((uint)(-(1 << 30) - 1))), NiStatus.TensorParams);
+        yield return ("params-length-plus-12", t => t.Add32(t.Tensor(SectionKind.Layer, 1) + TenParamsLength, 12), NiStatus.TensorSize);
+        yield return ("data-length-minus-4", t => t.Add32(t.Tensor(SectionKind.Layer, 2) + TenDataLength, -4), NiStatus.TensorSize);
+        yield return ("data-length-of-int8-rows", t => t.W32(t.Tensor(SectionKind.Layer, 2) + TenDataLength, 2 * t.U32(t.Tensor(SectionKind.Layer, 2) + TenDataLength)), NiStatus.TensorSize);
+        yield return ("query-as-int8-row", t => t.Image[t.Tensor(SectionKind.Layer, 0) + TenEncoding] = (byte)TensorEncoding.Int8Row, NiStatus.TensorEncoding);
+        yield return ("ffn-as-adaptivfloat", t => t.Image[t.Tensor(SectionKind.Layer, 4) + TenEncoding] = (byte)TensorEncoding.AdaptivFloat, NiStatus.TensorEncoding);
+        yield return ("word-embeddings-as-int4", t => t.Image[t.Tensor(SectionKind.Embeddings, 0) + TenEncoding] = (byte)TensorEncoding.Int4, NiStatus.TensorEncoding);
+        yield return ("classifier-as-int4", t => t.Image[t.Tensor(SectionKind.ExitHeads, 1) + TenEncoding] = (byte)TensorEncoding.Int4, NiStatus.TensorEncoding);
+        yield return ("pooler-as-binary-s8", t => t.Image[t.Tensor(SectionKind.ExitHeads, 0) + TenEncoding] = (byte)TensorEncoding.BinaryS8, NiStatus.TensorEncoding);
+        yield return ("scheme-int8", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.Int8), NiStatus.TensorEncoding);
+        yield return ("scheme-af8", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.Af8), NiStatus.TensorEncoding);
+        yield return ("quant-params-no-softmax-table", t => t.W32(t.Sec(SectionKind.QuantParams) + 4, 0), NiStatus.QuantTables);
     }
 
     /// <summary>Cases on a scheme-af8 image (the int8 tiny ALBERT with mapping-in, Q, K, V, Dense, Ffn, FfnOutput and
@@ -272,6 +295,8 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("pooler-as-binary-s8", t => t.Image[t.Tensor(SectionKind.ExitHeads, 0) + TenEncoding] = (byte)TensorEncoding.BinaryS8, NiStatus.TensorEncoding);
         yield return ("scheme-99", t => t.W32(t.Sec(SectionKind.Model) + 36, 99), NiStatus.ModelDims);
         yield return ("scheme-af8", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.Af8), NiStatus.TensorEncoding);
+        yield return ("scheme-int4", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.Int4), NiStatus.TensorEncoding);
+        yield return ("ffn-as-int4", t => t.Image[t.Tensor(SectionKind.Layer, 4) + TenEncoding] = (byte)TensorEncoding.Int4, NiStatus.TensorEncoding);
         yield return ("ffn-as-adaptivfloat", t => t.Image[t.Tensor(SectionKind.Layer, 4) + TenEncoding] = (byte)TensorEncoding.AdaptivFloat, NiStatus.TensorEncoding);
         yield return ("quant-params-attn-threshold-1", t => t.W32(t.Sec(SectionKind.QuantParams) + 8, 1), NiStatus.QuantParams);
         yield return ("quant-params-no-softmax-table", t => t.W32(t.Sec(SectionKind.QuantParams) + 4, 0), NiStatus.QuantTables);

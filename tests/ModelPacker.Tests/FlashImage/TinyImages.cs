@@ -35,7 +35,7 @@ internal static class TinyImages
     }
 
     private static ImageContent Build(int seed, AlbertConfig config, bool testVectors, uint boardId, bool af8 = false, bool gobo3 = false,
-        float[]? spans = null)
+        float[]? spans = null, bool int4 = false)
     {
         var p = new AlbertParameters(config);
         p.InitializeRandom(seed);
@@ -47,7 +47,7 @@ internal static class TinyImages
         if (af8) EmbeddingPruning.Prune(p.WordEmbeddings.Data, config.VocabSize, config.EmbeddingSize, 0.4, EmbeddingPruningMode.Global);
         var scales = Calibrator.Calibrate(p, calibration);
         var m = af8 ? EmbeddingPruning.Sparse(AdaptivFloatQuantizer.Quantize(p, scales), "tiny af8")
-              : gobo3 ? Gobo3Quantizer.Quantize(p, scales) : Int8Quantizer.Quantize(p, scales);
+              : gobo3 ? Gobo3Quantizer.Quantize(p, scales) : int4 ? Int4Quantizer.Quantize(p, scales) : Int8Quantizer.Quantize(p, scales);
         var dims = m.Dims;
         var tensors = m.Tensors().Select(kv => new ImageTensor(kv.Key, kv.Value)).ToList();
         List<TestVector>? vectors = null;
@@ -101,13 +101,14 @@ internal static class TinyImages
     /// (seed 1), a W1A1 model of random binary tensors (E 32, H 64, two heads of 32, I 96, three layers; the last
     /// exit's pooler binary_s8) with three test vectors of the C# reference, or the same ALBERT as the int8 one in
     /// scheme af8 with its word embeddings pruned to 40 % (int8_sparse_embed), or in scheme gobo3 (with two outliers in
-    /// every GOBO tensor).</summary>
+    /// every GOBO tensor), or in scheme int4.</summary>
     public static ImageContent Random(SchemeId scheme) => scheme switch
     {
         SchemeId.Int8 => RandomAlbert(seed: 1),
         SchemeId.W1A1 => W1A1Image.Value,
         SchemeId.Af8 => Af8Image.Value,
         SchemeId.Gobo3 => Gobo3Image.Value,
+        SchemeId.Int4 => Int4Image.Value,
         _ => throw new ArgumentOutOfRangeException(nameof(scheme)),
     };
 
@@ -127,6 +128,8 @@ internal static class TinyImages
             w.Data[7] = -8 * max;
         }
     }
+
+    private static readonly Lazy<ImageContent> Int4Image = new(() => Build(1, TinyConfig(), testVectors: true, boardId: 0, int4: true));
 
     // the last exit's pooler over the int8 h[CLS] (binary_s8), the others over sign bits (binary)
     private static readonly Lazy<ImageContent> W1A1Image = new(() => W1A1TestModels.Image(seed: 8, vectors: 3, s8Poolers: 0b100).ToContent());

@@ -5,7 +5,7 @@ using ModelPacker.Text;
 
 namespace ModelPacker.Tests.IntegerRuntime;
 
-/// <summary>Images of random int8, W1A1 and af8 models: codec round trip, and the C runtime opening the same bytes
+/// <summary>Images of random int8, W1A1, af8 and int4 models: codec round trip, and the C runtime opening the same bytes
 /// bit-exactly. The images stay in the runtime test directory for ctest runtime_vectors (host and QEMU).</summary>
 public class IntegerImageTests
 {
@@ -21,6 +21,7 @@ public class IntegerImageTests
     [InlineData(26, "gobo3")]
     [InlineData(26, "sparse-embed")]
     [InlineData(26, "span")]
+    [InlineData(26, "int4")]
     public void TheCRuntimeReproducesEveryTestVectorOfAnImage(int seed, string act)
     {
         // "w1a1": a scheme-W1A1 model of random binary tensors (int8 exit classifiers), Bi-Attention; "w1a1-s8": the
@@ -33,6 +34,7 @@ public class IntegerImageTests
             "gobo3" => TestModels.ImageOf(TestModels.RandomGobo3(seed), seed, "w", 12),
             "sparse-embed" => TestModels.ImageOf(TestModels.RandomSparseEmbed(seed, 0.3, ModelPacker.Quantization.EmbeddingPruningMode.Row), seed, "w", 12),
             "span" => TestModels.ImageOf(TestModels.RandomWithSpans(seed), seed, "w", 12), // spans 1, 3, 0 (skipped), 12
+            "int4" => TestModels.ImageOf(TestModels.RandomInt4(seed), seed, "w", 12),
             _ => RandomImage(seed, act),
         };
         var bytes = image.Build();

@@ -88,36 +88,56 @@ public class KernelBitExactnessTests
         Assert.Equal(16384 * cols, a[0]);
     }
 
-    [Theory]
-    [InlineData(1, 4, 1)]
-    [InlineData(7, 36, 3)]
-    [InlineData(33, 128, 12)]
-    [InlineData(3, 1024, 2)]
-    [InlineData(40, 384, 32)]
-    public void AdaptivFloatGemmMatchesForEveryTileIncludingTheLargestMagnitudes(int rows, int cols, int n)
+    /// <summary>A byte-coded GEMM (C functions <paramref name="fns"/>, C# <paramref name="reference"/>) on random weight
+    /// bytes and inputs for every tile, then with every byte <paramref name="extreme"/> against inputs of -128 in
+    /// every column, whose last sum must be <paramref name="extremeSum"/>.</summary>
+    private static void AssertByteGemmMatches(string[] fns, ByteGemm reference, int rows, int cols, int n, int seed, int bytesPerRow,
+        byte extreme, int extremeSum)
     {
-        var r = new Random(20250601 + rows * 4099 + cols);
-        var w = RandS8(rows * cols, r);   // every code byte, zero codes included
+        var r = new Random(seed + rows * 4099 + cols);
+        var w = RandS8(rows * bytesPerRow, r);   // every byte value
         int xStride = cols + 4 * r.Next(0, 3);
         var x = RandS8(n * xStride, r);
-        foreach (var fn in new[] { "ni_af8_gemm", "ni_af8_gemm_ref" })
+        foreach (var fn in fns)
             for (int r0 = 0; r0 < rows; r0 += 5)
             {
                 int r1 = Math.Min(rows, r0 + r.Next(1, 9)), stride = r1 - r0 + r.Next(0, 2);
                 var yc = new int[n * stride];
                 var ycs = new int[n * stride];
                 NativeKernels.Gemm(w, cols, x, xStride, n, r0, r1, yc, stride, fn);
-                AdaptivFloatKernels.Gemm((byte[])(Array)w, cols, x, xStride, n, r0, r1, ycs, stride);
+                reference((byte[])(Array)w, cols, x, xStride, n, r0, r1, ycs, stride);
                 Assert.Equal(ycs, yc);
             }
-        Array.Fill(w, unchecked((sbyte)0xFF)); Array.Fill(x, (sbyte)-128);   // -3968 x -128 in every column
+        Array.Fill(w, unchecked((sbyte)extreme)); Array.Fill(x, (sbyte)-128);
         var a = new int[n * rows];
         var b = new int[n * rows];
-        NativeKernels.Gemm(w, cols, x, xStride, n, 0, rows, a, rows, "ni_af8_gemm");
-        AdaptivFloatKernels.Gemm((byte[])(Array)w, cols, x, xStride, n, 0, rows, b, rows);
+        NativeKernels.Gemm(w, cols, x, xStride, n, 0, rows, a, rows, fns[0]);
+        reference((byte[])(Array)w, cols, x, xStride, n, 0, rows, b, rows);
         Assert.Equal(b, a);
-        Assert.Equal(3968 * 128 * cols, a[^1]);
+        Assert.Equal(extremeSum, a[^1]);
     }
+
+    private delegate void ByteGemm(ReadOnlySpan<byte> w, int cols, ReadOnlySpan<sbyte> x, int xStride, int n, int r0, int r1, Span<int> acc, int accStride);
+
+    [Theory]
+    [InlineData(1, 4, 1)]
+    [InlineData(7, 36, 3)]
+    [InlineData(33, 128, 12)]
+    [InlineData(3, 1024, 2)]
+    [InlineData(40, 384, 32)]
+    public void AdaptivFloatGemmMatchesForEveryTileIncludingTheLargestMagnitudes(int rows, int cols, int n) =>
+        AssertByteGemmMatches(["ni_af8_gemm", "ni_af8_gemm_ref"], AdaptivFloatKernels.Gemm, rows, cols, n, 20250601, cols,
+            0xFF, 3968 * 128 * cols);   // code 0xFF: -3968
+
+    [Theory]
+    [InlineData(1, 4, 1)]
+    [InlineData(7, 36, 3)]
+    [InlineData(33, 128, 12)]
+    [InlineData(3, 1024, 2)]
+    [InlineData(40, 384, 32)]
+    public void Int4GemmMatchesForEveryTileIncludingTheExtremeWeights(int rows, int cols, int n) =>
+        AssertByteGemmMatches(["ni_int4_gemm", "ni_int4_gemm_ref"], Int4Kernels.Gemm, rows, cols, n, 20261201, cols / 2,
+            0x88, 8 * 128 * cols);      // nibbles 8: -8
 
     private static RowParams[] RandParams(int n, Random r) => Enumerable.Range(0, n)
         .Select(_ => new RowParams(r.Next(-(1 << 30), 1 << 30) >> r.Next(0, 30), r.Next(0, int.MaxValue), r.Next(20, 50))).ToArray();
@@ -132,6 +152,7 @@ public class KernelBitExactnessTests
         var one = RandParams(1, r)[0];
         yield return AdaptivFloatEncoding.Instance.Encode(new QuantizedTensor(rows, 4, new sbyte[4 * rows],
             RandParams(rows, r).Select(p => p with { Multiplier = one.Multiplier, Shift = one.Shift }).ToArray()), "adaptivfloat");
+        yield return Int4Encoding.Instance.Encode(new QuantizedTensor(rows, 4, new sbyte[4 * rows], RandParams(rows, r)), "int4");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using ModelPacker.IntegerRuntime;
+using ModelPacker.Quantization;
 
 namespace ModelPacker.Tests.IntegerRuntime;
 
@@ -16,6 +17,8 @@ public class ModelBitExactnessTests
     [InlineData(18, "gobo3")]
     [InlineData(18, "sparse-embed")]
     [InlineData(18, "span")]
+    [InlineData(18, "int4")]
+    [InlineData(19, "int4-max")]
     public void RandomModelsAgreeAtEveryLayer(int seed, string act)
     {
         // "w1a1": random binary tensors (int8 exit classifiers), Bi-Attention, attn_threshold -2 or 3; "w1a1-wide":
@@ -30,6 +33,8 @@ public class ModelBitExactnessTests
             "gobo3" => TestModels.RandomGobo3(seed), // GOBO linear weights with outliers, the int8 layer
             "sparse-embed" => TestModels.RandomSparseEmbed(seed, 0.4, ModelPacker.Quantization.EmbeddingPruningMode.Global), // int8_sparse_embed word rows
             "span" => TestModels.RandomWithSpans(seed), // attention spans 1, 3, 0 (skipped) and 12 (every key)
+            "int4" => TestModels.RandomInt4(seed), // int4 linear weights, the int8 layer
+            "int4-max" => TestModels.RandomInt4(seed, Int4Clip.Max),
             _ => TestModels.RandomQuantized(seed, act),
         };
         using var native = new NativeModel(m);

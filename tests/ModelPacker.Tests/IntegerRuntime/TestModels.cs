@@ -106,4 +106,12 @@ internal static class TestModels
         var scales = Calibrator.Calibrate(p, RandomSequences(seed + 1, 40, p.Config.VocabSize, p.Config.MaxPositionEmbeddings));
         return EmbeddingPruning.Sparse(Int8Quantizer.Quantize(p, scales), "random sparse-embed model");
     }
+
+    /// <summary>A random model in scheme int4 (int4 linear weights per row), calibrated as <see cref="RandomQuantized"/>.</summary>
+    public static IntegerModel RandomInt4(int seed, Int4Clip clip = Int4Quantizer.DefaultClip)
+    {
+        var p = RandomParameters(seed);
+        var scales = Calibrator.Calibrate(p, RandomSequences(seed + 1, 40, p.Config.VocabSize, p.Config.MaxPositionEmbeddings));
+        return Int4Quantizer.Quantize(p, scales, clip);
+    }
 }

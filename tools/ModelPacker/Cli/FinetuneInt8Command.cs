@@ -7,8 +7,9 @@ using ModelPacker.Training;
 namespace ModelPacker.Cli;
 
 /// <summary>
-/// <c>modelpacker finetune-int8 --model dir --data path --out dir [--epochs N] [--learning-rate r]</c>: int8
-/// quantization-aware fine-tuning (fake-quantized forward with the packer's rules, straight-through gradients).
+/// <c>modelpacker finetune-int8 --model dir --data path --out dir [--epochs N] [--learning-rate r] [--scheme int8|int4
+/// [--noise-rate p] [--block-size b] [--int4-clip max|mse]]</c>: quantization-aware fine-tuning (fake-quantized forward
+/// with the packer's rules, straight-through gradients); for scheme int4 with Quant-Noise (docs/cli.md).
 /// </summary>
 internal static class FinetuneInt8Command
 {
@@ -21,9 +22,15 @@ internal static class FinetuneInt8Command
         var lr = new Option<float>("--learning-rate") { Description = "Peak learning rate (a tenth of training's is typical)", DefaultValueFactory = _ => 2e-4f };
         var textColumn = CommonOptions.TextColumn();
         var labelColumn = CommonOptions.LabelColumn();
-        var command = new Command("finetune-int8", "Quantization-aware fine-tuning of a checkpoint for the int8 scheme")
+        var scheme = new Option<string>("--scheme") { Description = "The scheme to fine-tune for: int8, or int4 with Quant-Noise", DefaultValueFactory = _ => "int8" };
+        scheme.AcceptOnlyFromAmong("int8", "int4");
+        var noiseRate = new Option<double?>("--noise-rate") { Description = "Scheme int4: share of weight blocks fake-quantized each step (1 = plain QAT, 0 = no int4 noise; default 0.1)" };
+        var blockSize = new Option<int?>("--block-size") { Description = $"Scheme int4: weights per noise block, a run within a row (default {QuantNoiseSettings.DefaultBlockSize})" };
+        var int4Clip = new Option<string?>("--int4-clip") { Description = "Scheme int4: per-row scale from max|w| (max) or the least-squared-error clip (mse, the default); pack with the same" };
+        int4Clip.AcceptOnlyFromAmong("max", "mse");
+        var command = new Command("finetune-int8", "Quantization-aware fine-tuning of a checkpoint for the int8 scheme (or int4 with Quant-Noise)")
         {
-            model, data, output, epochs, lr, textColumn, labelColumn,
+            model, data, output, epochs, lr, textColumn, labelColumn, scheme, noiseRate, blockSize, int4Clip,
         };
         command.SetAction((result, cancellation) => Task.FromResult(CommandRunner.Execute(env, () =>
         {
@@ -31,6 +38,7 @@ internal static class FinetuneInt8Command
             float rate = result.GetValue(lr);
             if (n < 1) throw new UsageException("--epochs must be at least 1");
             if (!(rate > 0)) throw new UsageException("--learning-rate must be positive");
+            var int4 = Int4Settings(result.GetValue(scheme)!, result.GetValue(noiseRate), result.GetValue(blockSize), result.GetValue(int4Clip));
             string modelDir = result.GetValue(model)!, outDir = result.GetValue(output)!;
             if (Path.GetFullPath(modelDir) == Path.GetFullPath(outDir)) throw new UsageException("--out must differ from --model");
             var checkpoint = CheckpointDirectory.Load(modelDir);
@@ -40,14 +48,33 @@ internal static class FinetuneInt8Command
             config.Epochs = n;
             config.LearningRate = rate;
             var tuned = TrainingProgressView.Run(env, progress =>
-                QuantizationAwareFineTuning.Run(checkpoint.Parameters, checkpoint.Vocabulary, dataset, config, progress, cancellation));
+                QuantizationAwareFineTuning.Run(checkpoint.Parameters, checkpoint.Vocabulary, dataset, config, progress, cancellation, int4));
             cancellation.ThrowIfCancellationRequested();
             CheckpointDirectory.Save(outDir, tuned.Parameters, tuned.Vocabulary,
                 new Dictionary<string, string> { [TrainCommand.TrainConfigFile] = tuned.TrainConfig.ToJson() + "\n" });
-            env.Out.WriteLine($"fine-tuned {n} epoch(s) with int8 fake quantization; best epoch {tuned.BestEpoch}, " +
+            env.Out.WriteLine($"fine-tuned {n} epoch(s) with {Describe(int4)}; best epoch {tuned.BestEpoch}, " +
                               $"fake-quantized validation accuracy {tuned.BestValidationAccuracy:P2}; wrote {outDir}");
             return ExitCodes.Success;
         })));
         return command;
     }
+
+    /// <summary>The Quant-Noise settings for --scheme int4 (null for int8); the noise options are refused with int8.</summary>
+    private static QuantNoiseSettings? Int4Settings(string scheme, double? rate, int? block, string? clip)
+    {
+        if (scheme != "int4")
+        {
+            if (rate is not null || block is not null || clip is not null)
+                throw new UsageException("--noise-rate, --block-size and --int4-clip apply to --scheme int4 only");
+            return null;
+        }
+        double p = rate ?? 0.1;
+        int b = block ?? QuantNoiseSettings.DefaultBlockSize;
+        if (!(p >= 0 && p <= 1)) throw new UsageException($"--noise-rate {p}: a share of blocks, 0 to 1");
+        if (b < 1) throw new UsageException($"--block-size {b}: at least 1 weight");
+        return new QuantNoiseSettings(p, b, clip == "max" ? Int4Clip.Max : clip == "mse" ? Int4Clip.Mse : Int4Quantizer.DefaultClip);
+    }
+
+    private static string Describe(QuantNoiseSettings? s) => s is null ? "int8 fake quantization"
+        : $"int4 Quant-Noise (rate {s.Rate}, block {s.BlockSize}, clip {s.Clip.ToString().ToLowerInvariant()})";
 }

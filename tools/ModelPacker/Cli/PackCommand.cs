@@ -11,10 +11,10 @@ using Spectre.Console;
 namespace ModelPacker.Cli;
 
 /// <summary>
-/// <c>modelpacker pack --model dir [--scheme int8|w1a1|af8|gobo3] [--board name] [--calibration-data path] [--test-vectors N]
-/// [--embedding-density d [--embedding-pruning global|row]] --out file</c>:
-/// quantization calibrated on training utterances (int8, af8 or gobo3 for an fp32 checkpoint, W1A1 for a binarized one: the
-/// checkpoint's config says which family, --scheme chooses af8 or gobo3 or confirms), test vectors from the integer reference, and the
+/// <c>modelpacker pack --model dir [--scheme int8|w1a1|af8|gobo3|int4] [--int4-clip max|mse] [--board name] [--calibration-data path]
+/// [--test-vectors N] [--embedding-density d [--embedding-pruning global|row]] --out file</c>:
+/// quantization calibrated on training utterances (int8, af8, gobo3 or int4 for an fp32 checkpoint, W1A1 for a binarized one: the
+/// checkpoint's config says which family, --scheme chooses af8, gobo3 or int4 or confirms), test vectors from the integer reference, and the
 /// flash image, written atomically; prints the size of every section and the arena.
 /// </summary>
 internal static class PackCommand
@@ -24,8 +24,10 @@ internal static class PackCommand
     public static Command Create(CliEnvironment env)
     {
         var model = CommonOptions.Checkpoint();
-        var scheme = new Option<string?>("--scheme") { Description = "Quantization scheme: int8, af8 (AdaptivFloat 8-bit linear weights) or gobo3 (GOBO 3-bit linear weights + outliers) for an fp32 checkpoint, w1a1 for one trained by binarize (default: int8, or w1a1 for a binarized checkpoint)" };
-        scheme.AcceptOnlyFromAmong(Schemes.Int8.Name, Schemes.W1A1.Name, Schemes.Af8.Name, Schemes.Gobo3.Name);
+        var scheme = new Option<string?>("--scheme") { Description = "Quantization scheme: int8, af8 (AdaptivFloat 8-bit linear weights) gobo3 (GOBO 3-bit linear weights + outliers) or int4 (4-bit linear weights) for an fp32 checkpoint, w1a1 for one trained by binarize (default: int8, or w1a1 for a binarized checkpoint)" };
+        scheme.AcceptOnlyFromAmong(Schemes.Int8.Name, Schemes.W1A1.Name, Schemes.Af8.Name, Schemes.Gobo3.Name, Schemes.Int4.Name);
+        var int4Clip = new Option<string?>("--int4-clip") { Description = "Scheme int4: each row's scale from its largest magnitude (max) or the clip with the least squared error (mse, the default)" };
+        int4Clip.AcceptOnlyFromAmong("max", "mse");
         var board = new Option<string?>("--board") { Description = "Board profile (boards/<name>.json): its id goes into the header and the image and arena must fit its budgets", HelpName = "name" };
         var boards = new Option<string?>("--boards-dir") { Description = "Where board profiles live (default: $NANO_INTENT_BOARDS or the boards/ folder of the repository)", HelpName = "dir" };
         var calibration = new Option<string?>("--calibration-data")
@@ -55,9 +57,9 @@ internal static class PackCommand
         var output = new Option<string>("--out") { Description = "Image file to write", Required = true, HelpName = "file" };
         var textColumn = CommonOptions.TextColumn();
         var labelColumn = CommonOptions.LabelColumn();
-        var command = new Command("pack", "Quantize a checkpoint (int8, af8 or gobo3, or w1a1 when it is binarized) and write a flash image")
+        var command = new Command("pack", "Quantize a checkpoint (int8, af8, gobo3 or int4, or w1a1 when it is binarized) and write a flash image")
         {
-            model, scheme, board, boards, calibration, calibrationCount, vectors, prune, output, textColumn, labelColumn, density, pruningMode,
+            model, scheme, board, boards, calibration, calibrationCount, vectors, prune, output, textColumn, labelColumn, density, pruningMode, int4Clip,
         };
         command.SetAction((result, cancellation) => Task.FromResult(CommandRunner.Execute(env, () =>
         {
@@ -80,6 +82,8 @@ internal static class PackCommand
 
             var p = checkpoint.Parameters;
             var chosen = SchemeOf(p, result.GetValue(scheme), modelDir);
+            if (result.GetValue(int4Clip) is not null && chosen != Schemes.Int4) throw new UsageException("--int4-clip applies to --scheme int4 only");
+            var clip = result.GetValue(int4Clip) is { } c ? (c == "max" ? Int4Clip.Max : Int4Clip.Mse) : Int4Quantizer.DefaultClip;
             if (embeddingDensity is not null && chosen.EmbeddingAlternative != TensorEncoding.Int8SparseEmbed)
                 throw new UsageException($"--embedding-density: scheme {chosen.Name} has no pruned word embedding encoding (int8, af8 and gobo3 have int8_sparse_embed)");
             // pruned in the fp32 table, before calibration: the embedding sum's scale is calibrated on what the image holds
@@ -98,6 +102,7 @@ internal static class PackCommand
             var integer = chosen == Schemes.W1A1 ? W1A1Quantizer.Quantize(p, BinaryCalibrator.Calibrate(p, calibrationSet))
                 : chosen == Schemes.Af8 ? AdaptivFloatQuantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet))
                 : chosen == Schemes.Gobo3 ? Gobo3Quantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet))
+                : chosen == Schemes.Int4 ? Int4Quantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet), clip)
                 : Int8Quantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet));
             if (pruning is not null) integer = integer.WithWordRows(pruning.Kept, modelDir);
             if (embeddingDensity is not null) integer = EmbeddingPruning.Sparse(integer, modelDir);
@@ -142,7 +147,7 @@ internal static class PackCommand
         throw new UsageException($"--prune-vocabulary: '{value}' is not a min-count (a whole number, 1 or more)");
     }
 
-    /// <summary>The checkpoint's scheme (binarized = w1a1; fp32 = int8, or af8 or gobo3 when asked); a --scheme that contradicts
+    /// <summary>The checkpoint's scheme (binarized = w1a1; fp32 = int8, or af8, gobo3 or int4 when asked); a --scheme that contradicts
     /// it is a one-line error.</summary>
     private static Scheme SchemeOf(Model.AlbertParameters p, string? requested, string modelDir)
     {
@@ -152,6 +157,7 @@ internal static class PackCommand
                                      $"'{b.ActivationBinarizer}', a first training step); binarize --init it with --activation sign or elastic, then pack that");
         if (own == Schemes.Int8 && requested == Schemes.Af8.Name) return Schemes.Af8;
         if (own == Schemes.Int8 && requested == Schemes.Gobo3.Name) return Schemes.Gobo3;
+        if (own == Schemes.Int8 && requested == Schemes.Int4.Name) return Schemes.Int4;
         if (requested is not null && requested != own.Name)
             throw new UsageException(own == Schemes.Int8
                 ? $"{Path.Combine(modelDir, "config.json")}: --scheme {requested} needs a binarized checkpoint (modelpacker binarize); this one is fp32 (no binarization section)"

@@ -134,6 +134,14 @@ public static class Int8Quantizer
     public static EncodedTensor Linear(NamedTensor weight, NamedTensor bias, double inScale, double outScale)
     {
         var (q, sw) = QuantizeRows(weight.Data, weight.Rows, weight.Cols);
+        return RowLinear(weight, bias, inScale, outScale, q, sw, Scheme.Weights);
+    }
+
+    /// <summary>A linear layer whose weights are already integers q with a scale s_w[r] per row (int8 rows, int4):
+    /// bias in accumulator units s_w[r]·s_in, requantization to s_out, encoded as <paramref name="encoding"/>.</summary>
+    public static EncodedTensor RowLinear(NamedTensor weight, NamedTensor bias, double inScale, double outScale, sbyte[] q, double[] sw,
+        TensorEncoding encoding)
+    {
         var prm = new RowParams[weight.Rows];
         for (int r = 0; r < weight.Rows; r++)
         {
@@ -144,7 +152,7 @@ public static class Int8Quantizer
             var rq = FixedPointMultiplier.FromReal(accUnit / outScale, $"{weight.Name} row {r}");
             prm[r] = new RowParams((int)b, rq.Multiplier, rq.Shift);
         }
-        return TensorEncodings.Get(Scheme.Weights).Encode(new QuantizedTensor(weight.Rows, weight.Cols, q, prm), weight.Name);
+        return TensorEncodings.Get(encoding).Encode(new QuantizedTensor(weight.Rows, weight.Cols, q, prm), weight.Name);
     }
 
     /// <summary>An embedding table: int8 rows whose requantization maps each row to the int16 LayerNorm input scale.</summary>

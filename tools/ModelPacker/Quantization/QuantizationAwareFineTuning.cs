@@ -9,11 +9,13 @@ namespace ModelPacker.Quantization;
 /// int8 quantization-aware fine-tuning: calibrate the activation scales on training utterances, then continue
 /// training with the <see cref="FakeQuantizer"/> in the forward (straight-through estimator), keeping the epoch whose
 /// fake-quantized validation accuracy is best. The result is an fp32 checkpoint that `pack` quantizes with less loss.
+/// With <see cref="QuantNoiseSettings"/> it fine-tunes for scheme int4 instead: the <see cref="QuantNoise"/> forward
+/// (int4 noise on the linear weights, the int8 fake quantizer elsewhere), validated with every int4 block quantized.
 /// </summary>
 public static class QuantizationAwareFineTuning
 {
     public static TrainedModel Run(AlbertParameters p, Vocabulary vocab, IntentDataset data, TrainConfig config,
-        IProgress<TrainProgress>? progress = null, CancellationToken ct = default)
+        IProgress<TrainProgress>? progress = null, CancellationToken ct = default, QuantNoiseSettings? int4 = null)
     {
         var tokenizer = new WordPieceTokenizer(vocab);
         var labelIds = p.Config.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i);
@@ -23,6 +25,9 @@ public static class QuantizationAwareFineTuning
         var scales = Calibrator.Calibrate(p, PostTrainingQuantizer.CalibrationSet(p, vocab, train, PostTrainingQuantizer.DefaultCalibrationUtterances, data.SourcePath));
         var (trainX, trainY) = TrainingPipeline.Encode(train, tokenizer, labelIds, p.Config.MaxPositionEmbeddings);
         var (valX, valY) = TrainingPipeline.Encode(val, tokenizer, labelIds, p.Config.MaxPositionEmbeddings);
-        return TrainingPipeline.Train(p, vocab, config, trainX, trainY, valX, valY, progress, ct, new FakeQuantizer(p, scales));
+        if (int4 is null) return TrainingPipeline.Train(p, vocab, config, trainX, trainY, valX, valY, progress, ct, new FakeQuantizer(p, scales));
+        var noise = new QuantNoise(p, scales, int4, config.Seed);
+        var exact = new QuantNoise(p, scales, int4 with { Rate = 1 }, config.Seed);
+        return TrainingPipeline.Train(p, vocab, config, trainX, trainY, valX, valY, progress, ct, noise, evalTransform: exact);
     }
 }

@@ -56,10 +56,11 @@ public static class TrainingPipeline
     }
 
     /// <summary>Trains <paramref name="p"/> in place on encoded data; returns the best epoch's weights (the last
-    /// epoch's with <paramref name="keepLast"/>).</summary>
+    /// epoch's with <paramref name="keepLast"/>). Validation runs through <paramref name="evalTransform"/> when given
+    /// (Quant-Noise trains with noise, validates the image's numerics), else through <paramref name="transform"/>.</summary>
     public static TrainedModel Train(AlbertParameters p, Vocabulary vocab, TrainConfig config, int[][] trainX, int[] trainY,
         int[][] valX, int[] valY, IProgress<TrainProgress>? progress = null, CancellationToken ct = default, IWeightTransform? transform = null,
-        IAuxiliaryLoss? auxiliary = null, bool keepLast = false)
+        IAuxiliaryLoss? auxiliary = null, bool keepLast = false, IWeightTransform? evalTransform = null)
     {
         int stepsPerEpoch = (trainX.Length + config.BatchSize - 1) / config.BatchSize;
         int totalSteps = stepsPerEpoch * config.Epochs;
@@ -85,7 +86,7 @@ public static class TrainingPipeline
                 if (progress is not null && (step % 10 == 0 || step == totalSteps))
                     progress.Report(Progress(epoch, config.Epochs, step, totalSteps, lossSum / seen, (float)correct / seen, lastVal, clock.Elapsed));
             }
-            float valAcc = valX.Length > 0 ? Accuracy(new AlbertModel(p, transform), valX, valY) : (float)correct / seen;
+            float valAcc = valX.Length > 0 ? Accuracy(new AlbertModel(p, evalTransform ?? transform), valX, valY) : (float)correct / seen;
             lastVal = valAcc;
             history.Add(new EpochSummary(epoch + 1, (float)(lossSum / seen), (float)correct / seen, valAcc, clock.Elapsed));
             if (valAcc >= bestAcc || keepLast)

@@ -31,12 +31,14 @@ int ni_enc_int8_row_params_ok(const uint8_t *params, uint32_t params_len, uint32
     return 1;
 }
 
-static ni_int8_row_params row_params(const ni_tensor *t, uint32_t row)
+ni_int8_row_params ni_enc_row_params_at(const ni_tensor *t, uint32_t row)
 {
     ni_int8_row_params p;
     memcpy(&p, t->params + (size_t)row * NI_INT8_ROW_PARAMS_BYTES, sizeof p);
     return p;
 }
+
+static ni_int8_row_params row_params(const ni_tensor *t, uint32_t row) { return ni_enc_row_params_at(t, row); }
 
 static uint32_t input_bytes(uint32_t cols) { return cols; } /* cols % 4 == 0 */
 

@@ -12,6 +12,7 @@ extern const ni_encoding_traits ni_enc_binary_s8;    /* ni_enc_binary_s8.c */
 extern const ni_encoding_traits ni_enc_adaptivfloat; /* ni_enc_adaptivfloat.c */
 extern const ni_encoding_traits ni_enc_gobo3;       /* ni_enc_gobo3.c */
 extern const ni_encoding_traits ni_enc_int8_sparse_embed; /* ni_enc_int8_sparse_embed.c */
+extern const ni_encoding_traits ni_enc_int4;         /* ni_enc_int4.c */
 
 /* The traits of 1-bit rows whose params start with int32 act_threshold (ni_enc_binary.c): BINARY and BINARY_SIGN. */
 uint32_t ni_enc_b1_input_bytes(uint32_t cols);
@@ -34,9 +35,11 @@ int ni_enc_b1_shape_ok(const uint8_t *params, uint32_t params_len, uint32_t rows
 ni_int8_row_params ni_enc_tensor_rq_row_params(const ni_tensor *t, uint32_t header, uint32_t row);
 uint32_t ni_enc_s8_input_bytes(uint32_t cols);
 int ni_enc_s8_input_threshold(const ni_tensor *t, int32_t *threshold);
-/* 1 when params are one valid ni_int8_row_params per row (|bias| <= 2^30, multiplier >= 0, shift 1..62), as
- * NI_ENC_INT8_ROW and NI_ENC_INT8_SPARSE_EMBED store them (ni_enc_int8_row.c). */
+/* Params of one ni_int8_row_params per row (ni_enc_int8_row.c), shared by INT8_ROW, INT8_SPARSE_EMBED and INT4: 1 when
+ * params_len is 12 rows and every row's bias (|bias| <= 2^30), multiplier (>= 0) and shift (1..62) are within bounds;
+ * the params of output row `row`. */
 int ni_enc_int8_row_params_ok(const uint8_t *params, uint32_t params_len, uint32_t rows);
+ni_int8_row_params ni_enc_row_params_at(const ni_tensor *t, uint32_t row);
 
 /* Little-endian readers of params bytes (the loader calls validate on bytes it has not yet vouched for). */
 static inline int32_t ni_enc_rd32(const uint8_t *p)
