@@ -494,7 +494,8 @@ static void int4_cases(void)
     tensor(NI_SECTION_EXIT_HEADS, 0)[NI_TEN_ENCODING] = NI_ENC_BINARY_S8; expect(NI_ERR_TENSOR_ENCODING, "BINARY_S8 pooler in INT4");
     tb_wr32(sec(NI_SECTION_MODEL) + 36, NI_SCHEME_INT8); expect(NI_ERR_TENSOR_ENCODING, "INT4 tensors in an INT8 model");
     tb_wr32(sec(NI_SECTION_MODEL) + 36, NI_SCHEME_AF8); expect(NI_ERR_TENSOR_ENCODING, "INT4 tensors in an AF8 model");
-    tb_wr32(sec(NI_SECTION_MODEL) + 36, 3); expect(NI_ERR_MODEL_DIMS, "scheme 3");
+    tb_wr32(sec(NI_SECTION_MODEL) + 36, NI_SCHEME_GOBO3); expect(NI_ERR_TENSOR_ENCODING, "INT4 tensors in a GOBO3 model");
+    tb_wr32(sec(NI_SECTION_MODEL) + 36, NI_SCHEME_MAX + 1); expect(NI_ERR_MODEL_DIMS, "scheme NI_SCHEME_MAX + 1");
     add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH, -4); expect(NI_ERR_TENSOR_SIZE, "INT4 data length - 4");
     add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH, 64); expect(NI_ERR_TENSOR_SIZE, "INT4 data length as int8 rows");
     add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_PARAMS_LENGTH, 12); expect(NI_ERR_TENSOR_SIZE, "INT4 params length + 12");
