@@ -66,7 +66,9 @@ def main():
         weights = sum(section_bytes(inspect, s) or 0 for s in ("LAYER", "EXIT_HEADS"))
         embeddings = section_bytes(inspect, "EMBEDDINGS")
         full, early = accuracy(ev), accuracy(ev, early=True)
-        rows.append((name, accuracy(fl), full, early, ev.get("mean_layers"), image, embeddings, weights, m4))
+        spans = re.search(r"Attention spans[^:]*: ([0-9, ]+ of \d+)", inspect)
+        note = f"spans {spans.group(1)}" if spans else ""
+        rows.append((name, accuracy(fl), full, early, ev.get("mean_layers"), image, embeddings, weights, m4, note))
         points.append((image, full * 100))
         labels.append(name)
 
@@ -80,15 +82,15 @@ def main():
            "cycles), mean over the 32 test vectors, whose logits the C runtime reproduced bit for bit. ★ = on the Pareto "
            "front of accuracy against image bytes.", "",
            "| variant | fp32 checkpoint | image, full depth | image, early exit | mean exit layer | image bytes | embedding tables | "
-           "layer + exit heads | arena bytes | M4 instructions, full depth | M4 instructions, early exit |",
-           "|---|---|---|---|---|---|---|---|---|---|---|"]
-    for i, (name, fa, full, early, layers, image, emb, weights, m4) in enumerate(rows):
+           "layer + exit heads | arena bytes | M4 instructions, full depth | M4 instructions, early exit | notes |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for i, (name, fa, full, early, layers, image, emb, weights, m4, note) in enumerate(rows):
         star = " ★" if i in front else ""
         out.append(f"| {name}{star} | {pct(fa)} | {pct(full)} | {pct(early)} | "
                    f"{'–' if layers is None else f'{layers:.2f}'} | {num(image)} | {num(emb)} | {num(weights)} | {num(m4['arena'])} | "
-                   f"{num(m4['full'])} | {num(m4['early'])} |")
+                   f"{num(m4['full'])} | {num(m4['early'])} | {note} |")
     for name, where in missing:
-        out.append(f"| {name} | not built: no checkpoint at `{where}` | | | | | | | | | |")
+        out.append(f"| {name} | not built: no checkpoint at `{where}` | | | | | | | | | | |")
     open(os.path.join(work, "report.md"), "w").write("\n".join(out) + "\n")
     with open(os.path.join(work, "points.dat"), "w") as f:
         for (b, a), label in zip(points, labels):

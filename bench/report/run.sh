@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The compression report (issue 13): for one dataset and its teacher, packs every variant of bench/report/variants.tsv
-# (every scheme that exists, from models/<dataset> and its binarized student models/<dataset>-w1a1), calibrates each
+# (every scheme that exists, from models/<dataset>, its binarized student models/<dataset>-w1a1 and its adaptive-span
+# fine-tunes, trained here once into build/report/<dataset>/span-<penalty>), calibrates each
 # image's early exits, evaluates it with the integer reference (= the device), counts its Cortex-M4 instructions per
 # utterance under QEMU (-icount shift=0, the mcu harness on its 32 test vectors, full depth and early exit), and writes
 #   bench/results/report-<dataset>.md  the table: accuracy (fp32 checkpoint, image at full depth, with early exit),
@@ -43,6 +44,14 @@ while IFS=$'\t' read -r name checkpoint sets drop opts; do
   case "$checkpoint" in
     teacher) dir="models/$dataset" ;;
     w1a1) dir="models/$dataset-w1a1" ;;
+    span-*) # the teacher fine-tuned with learned attention spans at this L1 penalty (modelpacker span), kept for later runs
+      dir="$work/$checkpoint"
+      if [ ! -f "$dir/config.json" ]; then
+        progress "$name: span fine-tuning of models/$dataset (penalty ${checkpoint#span-})"
+        echo "{\"attention_span\": {\"ramp\": 4, \"penalty\": ${checkpoint#span-}, \"learning_rate\": 0.2}}" >"$work/$checkpoint.json"
+        rm -rf "$dir"
+        "${mp[@]}" span --model "models/$dataset" --data "$data" --config "$work/$checkpoint.json" --out "$dir" >"$work/$checkpoint.log"
+      fi ;;
     *) echo "bench/report: variants.tsv: $name: unknown checkpoint '$checkpoint'" >&2; exit 1 ;;
   esac
   names+=("$name"); checkpoints+=("$dir"); drops+=("$drop"); options+=("$opts")
