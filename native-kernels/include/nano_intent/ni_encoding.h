@@ -110,6 +110,18 @@ typedef struct ni_int8_row_params {
  * its row (ni_kernels_int4.h); params = one ni_int8_row_params per row, as INT8_ROW. cols % 4 == 0 (rows need no
  * padding) and cols <= 1024, so |acc| <= 8 * 128 * 1024 = 2^20. */
 #define NI_INT4_MAX_COLS 1024u
+/* ---- NI_ENC_IPQ (src/kernels/encodings/ni_enc_ipq.c, docs/numerics.md section 3k) ----
+ * Product quantization: each row is cut into cols/d sub-vectors of d consecutive weights, each stored as the index of
+ * one of the tensor's K codewords. data = the codebook, K x d int8 (codeword k at k*d), then rows x cols/d uint8
+ * indices (sub-vector j of row r at K*d + r*(cols/d) + j), every index < K. params = an 8-byte header {int32 K 1..256,
+ * int32 d 1..16} then one ni_int8_row_params per row as INT8_ROW (the codebook's scale folds into each multiplier):
+ * params_len = 8 + 12 rows. cols % 4 == 0, cols % d == 0, cols <= 1024, so |acc| <= 128 * 128 * 1024 = 2^24.
+ * Variable length: sizes gives data_len 0 (the least); validate_data checks data_len = K*d + rows*cols/d and every
+ * index. */
+#define NI_IPQ_HEADER_BYTES 8u
+#define NI_IPQ_MAX_CODES 256u
+#define NI_IPQ_MAX_BLOCK 16u
+#define NI_IPQ_MAX_COLS 1024u
 
 /* One weight tensor: pointers into the image (or into memory for models built in RAM), untyped. */
 typedef struct ni_tensor {
@@ -159,7 +171,7 @@ typedef struct ni_encoding_traits {
     ni_status (*validate_data)(const ni_tensor *t);
 } ni_encoding_traits;
 
-/* The table's row for an encoding id; NULL for an id without one (0, the reserved ids 5, 7, 12..255). */
+/* The table's row for an encoding id; NULL for an id without one (0, the reserved id 7, 12..255). */
 const ni_encoding_traits *ni_encoding_find(uint8_t id);
 
 /* ---- model rules: one dims validator, one tensor validator (the loader and ni_model_bind both call them) ---- */

@@ -95,9 +95,10 @@ typedef enum ni_scheme {
     NI_SCHEME_W1A1 = 2,                     /* 1-bit weights and activations (BiBERT), Bi-Attention; exit classifiers int8 */
     NI_SCHEME_AF8 = 4,                      /* AdaptivFloat linear weights, int8 activations, softmax attention */
     NI_SCHEME_GOBO3 = 3,                    /* GOBO 3-bit linear weights + outliers, int8 activations, softmax attention */
-    NI_SCHEME_INT4 = 5                      /* int4 linear weights per row, int8 activations, softmax attention */
+    NI_SCHEME_INT4 = 5,                     /* int4 linear weights per row, int8 activations, softmax attention */
+    NI_SCHEME_IPQ = 6                       /* iPQ linear weights (codebook + 8-bit indices), int8 activations, softmax */
 } ni_scheme;
-#define NI_SCHEME_MAX 5
+#define NI_SCHEME_MAX 6
 
 /* The MODEL section: 16 little-endian u32 in this order (the first 10 named, 6 reserved zero). */
 typedef struct ni_model_dims {
@@ -140,7 +141,7 @@ typedef enum ni_encoding {
     NI_ENC_BINARY = 2,                      /* 1-bit weights (BiBERT): sign bits, per-row scale (+ bias) in params */
     NI_ENC_GOBO3 = 3,                       /* GOBO: 3-bit indices into 8 int16 centroids + a sparse list of outliers */
     NI_ENC_INT4 = 4,                        /* int4 weights, two per byte, one {bias, multiplier, shift} per row */
-    NI_ENC_IPQ = 5,                         /* reserved: iPQ codebooks */
+    NI_ENC_IPQ = 5,                         /* iPQ: a codebook of K int8 codewords of d weights, an 8-bit index per sub-vector */
     NI_ENC_ADAPTIVFLOAT = 6,                /* AdaptivFloat 8-bit weights (1-3-4), per-row power-of-two unit in params */
     NI_ENC_FP32 = 7,                        /* reserved: fp32 (host comparisons only, never on the device path) */
     NI_ENC_BINARY_EMBED = 8,                /* 1-bit embedding table: sign bits, a 1-byte magnitude per row */

@@ -96,6 +96,14 @@ tb_options tb_int4_options(void)
     return o;
 }
 
+tb_options tb_ipq_options(void)
+{
+    tb_options o = tb_default_options();
+    o.dims.scheme = NI_SCHEME_IPQ;
+    o.seed = 781u;
+    return o;
+}
+
 uint32_t tb_sparse_embed_data(uint8_t *out, uint32_t room, uint32_t rows, uint32_t cols, uint32_t *rng)
 {
     const uint32_t bb = (cols + 7u) / 8u;
@@ -256,6 +264,14 @@ void tb_fill_params(uint8_t encoding, uint8_t *p, uint32_t len, uint32_t *rng)
         }
         return;
     }
+    if (encoding == NI_ENC_IPQ) {
+        /* header {K, d}, then INT8_ROW's rows */
+        if (len < NI_IPQ_HEADER_BYTES) return;
+        tb_wr32(p, TB_IPQ_CODES);
+        tb_wr32(p + 4, TB_IPQ_BLOCK);
+        p += NI_IPQ_HEADER_BYTES;
+        len -= NI_IPQ_HEADER_BYTES;
+    }
     /* INT8_ROW and INT4: {bias, multiplier >= 0, shift 1..62} per row */
     for (j = 0; j + 12u <= len; j += 12u) {
         tb_wr32(p + j, (tb_rng_next(rng) % 2001u) - 1000u);
@@ -309,6 +325,7 @@ static uint32_t write_tensors(uint8_t *s, uint32_t room, uint16_t kind, const ni
                             : ni_tensor_encoding(d, t[i].id);
         if (ni_encoding_find(enc) == NULL || !ni_encoding_find(enc)->sizes(t[i].rows, t[i].cols, &dl, &pl)) return 0;
         if (enc == NI_ENC_GOBO3) dl += tb_gobo3_outliers(t[i].rows) * NI_GOBO3_OUTLIER_BYTES;
+        if (enc == NI_ENC_IPQ) dl += TB_IPQ_CODES * TB_IPQ_BLOCK + t[i].rows * (t[i].cols / TB_IPQ_BLOCK);
         doff = align32(cur);
         if (enc == NI_ENC_INT8_SPARSE_EMBED) { /* its length is its content's */
             if (doff > room || (dl = tb_sparse_embed_data(s + doff, room - doff, t[i].rows, t[i].cols, rng)) == 0) return 0;
@@ -328,6 +345,8 @@ static uint32_t write_tensors(uint8_t *s, uint32_t room, uint16_t kind, const ni
             for (j = 0; j < dl; j++) s[doff + j] = (uint8_t)tb_rng_next(rng);
         tb_fill_params(enc, s + poff, pl, rng);
         if (enc == NI_ENC_GOBO3) write_gobo3_outliers(s + doff, s + poff, t[i].rows, t[i].cols);
+        if (enc == NI_ENC_IPQ) /* every index < K */
+            for (j = TB_IPQ_CODES * TB_IPQ_BLOCK; j < dl; j++) s[doff + j] = (uint8_t)(s[doff + j] % TB_IPQ_CODES);
     }
     return cur;
 }

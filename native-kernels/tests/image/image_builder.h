@@ -55,6 +55,11 @@ uint32_t tb_sparse_embed_data(uint8_t *out, uint32_t room, uint32_t rows, uint32
 tb_options tb_span_options(void);
 /* tb_default_options with scheme INT4: int4 linear tensors, int8 embedding tables and exit classifiers. */
 tb_options tb_int4_options(void);
+/* tb_default_options with scheme IPQ: iPQ linear tensors of TB_IPQ_CODES codewords of TB_IPQ_BLOCK weights (random
+ * codebooks, indices < K), int8 embedding tables and exit classifiers. */
+tb_options tb_ipq_options(void);
+#define TB_IPQ_CODES 16u
+#define TB_IPQ_BLOCK 4u
 /* The attention threshold the builder writes into a W1A1 model's QUANT_PARAMS. */
 #define TB_W1A1_ATTN_THRESHOLD 2
 

@@ -517,6 +517,63 @@ static void int4_cases(void)
     tensor(NI_SECTION_LAYER, 2)[NI_TEN_ENCODING] = NI_ENC_INT4; expect(NI_ERR_TENSOR_ENCODING, "INT4 value in an INT8 model");
 }
 
+static uint8_t *data(uint32_t kind, uint32_t i) { return sec(kind) + ni_rd32(tensor(kind, i) + NI_TEN_DATA_OFFSET); }
+
+/* Scheme IPQ (NI_ENC_IPQ on mapping_in, Q, K, V, Dense, FFN, FFN output and the poolers): params {K 1..256, d 1..16,
+ * cols % d == 0} then INT8_ROW's rows, exactly 8 + 12 rows; data exactly K*d + rows*cols/d, every index < K. The
+ * builder writes K 16, d 4. */
+static void ipq_cases(void)
+{
+    uint32_t i;
+    make = tb_ipq_options;
+    fresh();
+    expect(NI_OK, "untampered IPQ");
+    CHECK(tensor(NI_SECTION_LAYER, 4)[NI_TEN_ENCODING] == NI_ENC_IPQ);
+    CHECK(ni_rd32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH) == 16u * 4u + 16u * 8u / 4u);
+    CHECK(ni_rd32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_PARAMS_LENGTH) == 8u + 12u * 16u);
+    for (i = 0; i < NI_LAYER_TENSOR_COUNT; i++) {
+        tensor(NI_SECTION_LAYER, i)[NI_TEN_ENCODING] = NI_ENC_INT8_ROW;
+        expect(NI_ERR_TENSOR_ENCODING, "INT8_ROW layer tensor in an IPQ model");
+    }
+    tensor(NI_SECTION_LAYER, 0)[NI_TEN_ENCODING] = NI_ENC_INT4; expect(NI_ERR_TENSOR_ENCODING, "INT4 query in an IPQ model");
+    tensor(NI_SECTION_EMBEDDINGS, 0)[NI_TEN_ENCODING] = NI_ENC_IPQ; expect(NI_ERR_TENSOR_ENCODING, "IPQ word embeddings");
+    tensor(NI_SECTION_EXIT_HEADS, 1)[NI_TEN_ENCODING] = NI_ENC_IPQ; expect(NI_ERR_TENSOR_ENCODING, "IPQ classifier");
+    tb_wr32(sec(NI_SECTION_MODEL) + 36, NI_SCHEME_INT8); expect(NI_ERR_TENSOR_ENCODING, "IPQ tensors in an INT8 model");
+    tb_wr32(sec(NI_SECTION_MODEL) + 36, NI_SCHEME_INT4); expect(NI_ERR_TENSOR_ENCODING, "IPQ tensors in an INT4 model");
+    tb_wr32(sec(NI_SECTION_MODEL) + 36, NI_SCHEME_MAX + 1); expect(NI_ERR_MODEL_DIMS, "scheme NI_SCHEME_MAX + 1");
+    /* lengths */
+    add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH, -1); expect(NI_ERR_TENSOR_SIZE, "IPQ data length - 1");
+    add32(tensor(NI_SECTION_LAYER, 0) + NI_TEN_DATA_LENGTH, 1); expect(NI_ERR_TENSOR_SIZE, "IPQ data length + 1 (the query: 80 bytes, padding to 96)");
+    tb_wr32(tensor(NI_SECTION_LAYER, 1) + NI_TEN_DATA_LENGTH, 0); expect(NI_ERR_TENSOR_SIZE, "IPQ data length 0");
+    add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_PARAMS_LENGTH, 12); expect(NI_ERR_TENSOR_PARAMS, "IPQ params length + 12");
+    add32(tensor(NI_SECTION_EXIT_HEADS, 0) + NI_TEN_PARAMS_LENGTH, -12); expect(NI_ERR_TENSOR_SIZE, "IPQ params length - 12");
+    /* the header: K 8 and d 2 are valid params but do not match the data's length; d 3 does not divide 8 */
+    tb_wr32(params(NI_SECTION_LAYER, 0), 8); expect(NI_ERR_TENSOR_SIZE, "IPQ K 8 for a codebook of 16");
+    tb_wr32(params(NI_SECTION_LAYER, 0) + 4, 2); expect(NI_ERR_TENSOR_SIZE, "IPQ d 2 for data of d 4");
+    tb_wr32(params(NI_SECTION_LAYER, 0), 0); expect(NI_ERR_TENSOR_PARAMS, "IPQ K 0");
+    tb_wr32(params(NI_SECTION_LAYER, 0), 257); expect(NI_ERR_TENSOR_PARAMS, "IPQ K 257");
+    tb_wr32(params(NI_SECTION_LAYER, 2) + 4, 0); expect(NI_ERR_TENSOR_PARAMS, "IPQ d 0");
+    tb_wr32(params(NI_SECTION_LAYER, 2) + 4, 3); expect(NI_ERR_TENSOR_PARAMS, "IPQ d 3 (8 columns)");
+    tb_wr32(params(NI_SECTION_LAYER, 2) + 4, 17); expect(NI_ERR_TENSOR_PARAMS, "IPQ d 17");
+    tb_wr32(params(NI_SECTION_LAYER, 2) + 4, 0xFFFFFFFCu); expect(NI_ERR_TENSOR_PARAMS, "IPQ d -4");
+    /* indices */
+    data(NI_SECTION_LAYER, 3)[16u * 4u] = 16; expect(NI_ERR_TENSOR_PARAMS, "IPQ first index K");
+    data(NI_SECTION_LAYER, 5)[16u * 4u + 8u * 16u / 4u - 1u] = 255; expect(NI_ERR_TENSOR_PARAMS, "IPQ last index 255");
+    data(NI_SECTION_EMBEDDINGS, 2)[16u * 4u + 3u] = 200; expect(NI_ERR_TENSOR_PARAMS, "IPQ mapping-in index 200");
+    data(NI_SECTION_LAYER, 3)[16u * 4u] = 15; expect(NI_OK, "IPQ index K - 1");
+    memset(data(NI_SECTION_LAYER, 3), 0x80, 16u * 4u); expect(NI_OK, "IPQ codewords -128");
+    /* the rows' requantization: INT8_ROW's rules after the header */
+    tb_wr32(params(NI_SECTION_LAYER, 0) + 8 + 4, 0x80000000u); expect(NI_ERR_TENSOR_PARAMS, "IPQ multiplier -2^31");
+    tb_wr32(params(NI_SECTION_LAYER, 1) + 8 + 8, 0); expect(NI_ERR_TENSOR_PARAMS, "IPQ shift 0");
+    tb_wr32(params(NI_SECTION_LAYER, 2) + 8 + 12 * 3 + 8, 63); expect(NI_ERR_TENSOR_PARAMS, "IPQ shift 63");
+    tb_wr32(params(NI_SECTION_LAYER, 3) + 8 + 12 * 7, (1u << 30) + 1u); expect(NI_ERR_TENSOR_PARAMS, "IPQ bias 2^30 + 1");
+    tb_wr32(params(NI_SECTION_EXIT_HEADS, 0) + 8 + 12 * 5 + 8, 0); expect(NI_ERR_TENSOR_PARAMS, "IPQ pooler shift 0");
+    /* an INT8 model may not carry it */
+    make = tb_default_options;
+    fresh();
+    tensor(NI_SECTION_LAYER, 2)[NI_TEN_ENCODING] = NI_ENC_IPQ; expect(NI_ERR_TENSOR_ENCODING, "IPQ value in an INT8 model");
+}
+
 int main(void)
 {
     ni_image img;
@@ -750,5 +807,6 @@ int main(void)
     sparse_embed_cases();
     span_cases();
     int4_cases();
+    ipq_cases();
     return ni_test_finish("image_tamper");
 }
