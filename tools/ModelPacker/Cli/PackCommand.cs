@@ -11,7 +11,7 @@ using Spectre.Console;
 namespace ModelPacker.Cli;
 
 /// <summary>
-/// <c>modelpacker pack --model dir [--scheme int8|w1a1|af8|gobo3|int4] [--int4-clip max|mse] [--board name] [--calibration-data path]
+/// <c>modelpacker pack --model dir [--scheme int8|w1a1|af8|gobo3|int4|ipq] [--ipq-codes K] [--ipq-block d] [--int4-clip max|mse] [--board name] [--calibration-data path]
 /// [--test-vectors N] [--embedding-density d [--embedding-pruning global|row]] --out file</c>:
 /// quantization calibrated on training utterances (int8, af8, gobo3 or int4 for an fp32 checkpoint, W1A1 for a binarized one: the
 /// checkpoint's config says which family, --scheme chooses af8, gobo3 or int4 or confirms), test vectors from the integer reference, and the
@@ -24,10 +24,12 @@ internal static class PackCommand
     public static Command Create(CliEnvironment env)
     {
         var model = CommonOptions.Checkpoint();
-        var scheme = new Option<string?>("--scheme") { Description = "Quantization scheme: int8, af8 (AdaptivFloat 8-bit linear weights) gobo3 (GOBO 3-bit linear weights + outliers) or int4 (4-bit linear weights) for an fp32 checkpoint, w1a1 for one trained by binarize (default: int8, or w1a1 for a binarized checkpoint)" };
-        scheme.AcceptOnlyFromAmong(Schemes.Int8.Name, Schemes.W1A1.Name, Schemes.Af8.Name, Schemes.Gobo3.Name, Schemes.Int4.Name);
+        var scheme = new Option<string?>("--scheme") { Description = "Quantization scheme: int8, af8 (AdaptivFloat 8-bit linear weights) gobo3 (GOBO 3-bit linear weights + outliers) int4 (4-bit linear weights) or ipq (product-quantized linear weights: a codebook per tensor, 8-bit indices) for an fp32 checkpoint, w1a1 for one trained by binarize (default: int8, or w1a1 for a binarized checkpoint)" };
+        scheme.AcceptOnlyFromAmong(Schemes.Int8.Name, Schemes.W1A1.Name, Schemes.Af8.Name, Schemes.Gobo3.Name, Schemes.Int4.Name, Schemes.Ipq.Name);
         var int4Clip = new Option<string?>("--int4-clip") { Description = "Scheme int4: each row's scale from its largest magnitude (max) or the clip with the least squared error (mse, the default)" };
         int4Clip.AcceptOnlyFromAmong("max", "mse");
+        var ipqCodes = new Option<int?>("--ipq-codes") { Description = $"Scheme ipq: codewords per tensor, 1..256 (default {IpqSettings.DefaultCodes})", HelpName = "K" };
+        var ipqBlock = new Option<int?>("--ipq-block") { Description = $"Scheme ipq: weights per codeword, 1..16 (default {IpqSettings.DefaultBlock}; a tensor whose columns it does not divide takes the largest divisor below it)", HelpName = "d" };
         var board = new Option<string?>("--board") { Description = "Board profile (boards/<name>.json): its id goes into the header and the image and arena must fit its budgets", HelpName = "name" };
         var boards = new Option<string?>("--boards-dir") { Description = "Where board profiles live (default: $NANO_INTENT_BOARDS or the boards/ folder of the repository)", HelpName = "dir" };
         var calibration = new Option<string?>("--calibration-data")
@@ -59,7 +61,7 @@ internal static class PackCommand
         var labelColumn = CommonOptions.LabelColumn();
         var command = new Command("pack", "Quantize a checkpoint (int8, af8, gobo3 or int4, or w1a1 when it is binarized) and write a flash image")
         {
-            model, scheme, board, boards, calibration, calibrationCount, vectors, prune, output, textColumn, labelColumn, density, pruningMode, int4Clip,
+            model, scheme, board, boards, calibration, calibrationCount, vectors, prune, output, textColumn, labelColumn, density, pruningMode, int4Clip, ipqCodes, ipqBlock,
         };
         command.SetAction((result, cancellation) => Task.FromResult(CommandRunner.Execute(env, () =>
         {
@@ -83,6 +85,7 @@ internal static class PackCommand
             var p = checkpoint.Parameters;
             var chosen = SchemeOf(p, result.GetValue(scheme), modelDir);
             if (result.GetValue(int4Clip) is not null && chosen != Schemes.Int4) throw new UsageException("--int4-clip applies to --scheme int4 only");
+            var ipq = IpqSettingsOf(chosen, result.GetValue(ipqCodes), result.GetValue(ipqBlock));
             var clip = result.GetValue(int4Clip) is { } c ? (c == "max" ? Int4Clip.Max : Int4Clip.Mse) : Int4Quantizer.DefaultClip;
             if (embeddingDensity is not null && chosen.EmbeddingAlternative != TensorEncoding.Int8SparseEmbed)
                 throw new UsageException($"--embedding-density: scheme {chosen.Name} has no pruned word embedding encoding (int8, af8 and gobo3 have int8_sparse_embed)");
@@ -103,6 +106,7 @@ internal static class PackCommand
                 : chosen == Schemes.Af8 ? AdaptivFloatQuantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet))
                 : chosen == Schemes.Gobo3 ? Gobo3Quantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet))
                 : chosen == Schemes.Int4 ? Int4Quantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet), clip)
+                : chosen == Schemes.Ipq ? IpqQuantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet), ipq)
                 : Int8Quantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet));
             if (pruning is not null) integer = integer.WithWordRows(pruning.Kept, modelDir);
             if (embeddingDensity is not null) integer = EmbeddingPruning.Sparse(integer, modelDir);
@@ -158,11 +162,26 @@ internal static class PackCommand
         if (own == Schemes.Int8 && requested == Schemes.Af8.Name) return Schemes.Af8;
         if (own == Schemes.Int8 && requested == Schemes.Gobo3.Name) return Schemes.Gobo3;
         if (own == Schemes.Int8 && requested == Schemes.Int4.Name) return Schemes.Int4;
+        if (own == Schemes.Int8 && requested == Schemes.Ipq.Name) return Schemes.Ipq;
         if (requested is not null && requested != own.Name)
             throw new UsageException(own == Schemes.Int8
                 ? $"{Path.Combine(modelDir, "config.json")}: --scheme {requested} needs a binarized checkpoint (modelpacker binarize); this one is fp32 (no binarization section)"
                 : $"{Path.Combine(modelDir, "config.json")}: --scheme {requested} cannot pack a binarized (w1a1) checkpoint; use --scheme w1a1");
         return own;
+    }
+
+    /// <summary>--ipq-codes and --ipq-block for scheme ipq (refused with any other scheme), checked against their ranges.</summary>
+    internal static IpqSettings IpqSettingsOf(Scheme chosen, int? codes, int? block)
+    {
+        if (chosen != Schemes.Ipq)
+        {
+            if (codes is not null || block is not null) throw new UsageException("--ipq-codes and --ipq-block apply to --scheme ipq only");
+            return new IpqSettings();
+        }
+        int k = codes ?? IpqSettings.DefaultCodes, d = block ?? IpqSettings.DefaultBlock;
+        if (k is < 1 or > ModelPacker.Encodings.IpqEncoding.MaxCodes) throw new UsageException($"--ipq-codes {k}: 1 to {ModelPacker.Encodings.IpqEncoding.MaxCodes} codewords (8-bit indices)");
+        if (d is < 1 or > ModelPacker.Encodings.IpqEncoding.MaxBlock) throw new UsageException($"--ipq-block {d}: 1 to {ModelPacker.Encodings.IpqEncoding.MaxBlock} weights a codeword");
+        return new IpqSettings(k, d);
     }
 
     /// <summary>Refuses, naming both numbers, an image or an arena the board cannot hold.</summary>

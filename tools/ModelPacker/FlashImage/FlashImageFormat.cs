@@ -93,7 +93,7 @@ public enum ExitPart { Pooler = 0, Classifier = 1 }
 
 public enum ActivationId : uint { Gelu = 1, GeluTanh = 2 }
 
-public enum SchemeId : uint { Int8 = 1, W1A1 = 2, Af8 = 4, Gobo3 = 3, Int4 = 5 }
+public enum SchemeId : uint { Int8 = 1, W1A1 = 2, Af8 = 4, Gobo3 = 3, Int4 = 5, Ipq = 6 }
 
 /// <summary>QUANT_PARAMS <c>tables</c> bits (NI_QP_TABLE_*): the optional blocks a section carries, exactly the scheme's.</summary>
 [Flags]

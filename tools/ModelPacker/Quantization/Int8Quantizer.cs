@@ -140,7 +140,12 @@ public static class Int8Quantizer
     /// <summary>A linear layer whose weights are already integers q with a scale s_w[r] per row (int8 rows, int4):
     /// bias in accumulator units s_w[r]·s_in, requantization to s_out, encoded as <paramref name="encoding"/>.</summary>
     public static EncodedTensor RowLinear(NamedTensor weight, NamedTensor bias, double inScale, double outScale, sbyte[] q, double[] sw,
-        TensorEncoding encoding)
+        TensorEncoding encoding) =>
+        TensorEncodings.Get(encoding).Encode(new QuantizedTensor(weight.Rows, weight.Cols, q, RowParamsOf(weight, bias, inScale, outScale, sw)), weight.Name);
+
+    /// <summary>The {bias, multiplier, shift} of each row of a linear layer whose row r has weight scale s_w[r]: bias in
+    /// accumulator units s_w[r]·s_in, requantization to s_out (int8 rows, int4, the rows of an iPQ tensor).</summary>
+    public static RowParams[] RowParamsOf(NamedTensor weight, NamedTensor bias, double inScale, double outScale, double[] sw)
     {
         var prm = new RowParams[weight.Rows];
         for (int r = 0; r < weight.Rows; r++)
@@ -152,7 +157,7 @@ public static class Int8Quantizer
             var rq = FixedPointMultiplier.FromReal(accUnit / outScale, $"{weight.Name} row {r}");
             prm[r] = new RowParams((int)b, rq.Multiplier, rq.Shift);
         }
-        return TensorEncodings.Get(encoding).Encode(new QuantizedTensor(weight.Rows, weight.Cols, q, prm), weight.Name);
+        return prm;
     }
 
     /// <summary>An embedding table: int8 rows whose requantization maps each row to the int16 LayerNorm input scale.</summary>
