@@ -120,10 +120,11 @@ public unsafe class EncodingTableBitExactnessTests
             new RowParams(r.Next(-(1 << 30), 1 << 30), r.Next(0, int.MaxValue), r.Next(1, 63))).ToArray());
     }
 
-    /// <summary>A random tensor of encoding <paramref name="e"/>: gobo3 is built from its own integers (indices, centroids,
+    /// <summary>A random tensor of encoding <paramref name="e"/>: gobo3 (and ipq) is built from its own integers (indices, centroids,
     /// outliers), the others from <see cref="RandomTensor"/>.</summary>
     private static EncodedTensor RandomEncoded(ITensorEncoding e, int rows, int cols, Random r) =>
-        e.Id == TensorEncoding.Gobo3 ? Gobo3TestTensors.RandomEncoded(rows, cols, r) : e.Encode(RandomTensor(e, rows, cols, r), "t");
+        e.Id == TensorEncoding.Gobo3 ? Gobo3TestTensors.RandomEncoded(rows, cols, r)
+        : e.Id == TensorEncoding.Ipq ? IpqTestTensors.RandomEncoded(rows, cols, r) : e.Encode(RandomTensor(e, rows, cols, r), "t");
 
     public static TheoryData<TensorEncoding> Encodings() => new(TensorEncodings.Implemented.Select(e => e.Id));
 
@@ -225,11 +226,11 @@ public unsafe class EncodingTableBitExactnessTests
             foreach (var tid in TensorNames.Required(d).Take(12))
             {
                 var exp = TensorNames.Expected(tid, d)!.Value;
-                var enc = r.Next(0, 10) is var e && e >= 4
-                    ? (e == 4 ? TensorEncoding.BinaryEmbed : e == 5 ? TensorEncoding.BinarySign : e == 6 ? TensorEncoding.BinaryS8 : e == 7 ? TensorEncoding.AdaptivFloat : e == 8 ? TensorEncoding.Int8SparseEmbed : TensorEncoding.Int4) : (TensorEncoding)e;
+                var enc = r.Next(0, 11) is var e && e >= 4
+                    ? (e == 4 ? TensorEncoding.BinaryEmbed : e == 5 ? TensorEncoding.BinarySign : e == 6 ? TensorEncoding.BinaryS8 : e == 7 ? TensorEncoding.AdaptivFloat : e == 8 ? TensorEncoding.Int8SparseEmbed : e == 9 ? TensorEncoding.Int4 : TensorEncoding.Ipq) : (TensorEncoding)e;
                 int rows = exp.Rows + (r.Next(8) == 0 ? 1 : 0), cols = exp.Cols;
                 var sizes = TensorEncodings.Find(enc)?.Sizes(rows, cols) ?? (0, 0);
-                int data = sizes.Data + (r.Next(8) == 0 ? -4 : 0), prm = sizes.Params + (r.Next(8) == 0 ? 4 : 0);
+                int data = sizes.Data + (r.Next(8) == 0 && sizes.Data >= 4 ? -4 : 0), prm = sizes.Params + (r.Next(8) == 0 ? 4 : 0);
                 int cst = ((delegate* unmanaged<NativeDims*, uint, byte, uint, uint, uint, uint, int>)NativeKernels.Fn("ni_tensor_check_format"))(
                     &nd, tid, (byte)enc, (uint)rows, (uint)cols, (uint)data, (uint)prm);
                 var failure = ModelValidator.Entry(d, tid, enc, rows, cols, data, prm);

@@ -66,25 +66,25 @@ public class TensorEncodingTests
     private static int WeightValue(TensorEncoding e, sbyte w) => e == TensorEncoding.AdaptivFloat ? AdaptivFloatKernels.Values[(byte)w] : w;
 
     /// <summary>The encodings whose codec stores int8 integers (<see cref="QuantizedTensor"/>); gobo3 stores int16 centroids and
-    /// outliers and has its own codec tests (Gobo3EncodingTests).</summary>
-    public static TheoryData<TensorEncoding> Encodings() => new(TensorEncodings.Implemented.Where(e => e.Id != TensorEncoding.Gobo3).Select(e => e.Id));
+    /// outliers and has its own codec tests (Gobo3EncodingTests), as ipq (a codebook and indices, IpqEncodingTests).</summary>
+    public static TheoryData<TensorEncoding> Encodings() => new(TensorEncodings.Implemented.Where(e => e.Id is not (TensorEncoding.Gobo3 or TensorEncoding.Ipq)).Select(e => e.Id));
     /// <summary>The encodings that are GEMM operands (binary_embed is only looked up), gobo3 aside as above.</summary>
-    public static TheoryData<TensorEncoding> GemmEncodings() => new(TensorEncodings.Implemented.Where(e => e.HasGemm && e.Id != TensorEncoding.Gobo3).Select(e => e.Id));
+    public static TheoryData<TensorEncoding> GemmEncodings() => new(TensorEncodings.Implemented.Where(e => e.HasGemm && e.Id is not (TensorEncoding.Gobo3 or TensorEncoding.Ipq)).Select(e => e.Id));
     /// <summary>The encodings an embedding table may have (binary_sign is only a GEMM operand).</summary>
     public static TheoryData<TensorEncoding> EmbedEncodings() => new(TensorEncodings.Implemented.Where(e => e.HasEmbed).Select(e => e.Id));
 
     [Fact]
     public void TheTableHasEveryImplementedEncodingOnceAndNoReservedOne()
     {
-        Assert.Equal([TensorEncoding.Int8Row, TensorEncoding.Binary, TensorEncoding.BinaryEmbed, TensorEncoding.BinarySign, TensorEncoding.BinaryS8, TensorEncoding.AdaptivFloat, TensorEncoding.Gobo3, TensorEncoding.Int8SparseEmbed, TensorEncoding.Int4],
+        Assert.Equal([TensorEncoding.Int8Row, TensorEncoding.Binary, TensorEncoding.BinaryEmbed, TensorEncoding.BinarySign, TensorEncoding.BinaryS8, TensorEncoding.AdaptivFloat, TensorEncoding.Gobo3, TensorEncoding.Int8SparseEmbed, TensorEncoding.Int4, TensorEncoding.Ipq],
             TensorEncodings.Implemented.Select(e => e.Id));
-        Assert.Equal([true, true, false, true, true, true, true, false, true], TensorEncodings.Implemented.Select(e => e.HasGemm));
-        Assert.Equal([true, true, true, false, false, false, false, true, false], TensorEncodings.Implemented.Select(e => e.HasEmbed));
-        Assert.Equal([false, false, false, false, false, false, true, true, false], TensorEncodings.Implemented.Select(e => e.VariableLength));
-        Assert.Equal([false, true, true, true, false, false, false], TensorEncodings.Implemented.Where(e => e.HasGemm).Select(e => e.PacksInput));
-        foreach (var id in new[] { TensorEncoding.Ipq, TensorEncoding.Fp32, (TensorEncoding)0, (TensorEncoding)200 })
+        Assert.Equal([true, true, false, true, true, true, true, false, true, true], TensorEncodings.Implemented.Select(e => e.HasGemm));
+        Assert.Equal([true, true, true, false, false, false, false, true, false, false], TensorEncodings.Implemented.Select(e => e.HasEmbed));
+        Assert.Equal([false, false, false, false, false, false, true, true, false, true], TensorEncodings.Implemented.Select(e => e.VariableLength));
+        Assert.Equal([false, true, true, true, false, false, false, false], TensorEncodings.Implemented.Where(e => e.HasGemm).Select(e => e.PacksInput));
+        foreach (var id in new[] { TensorEncoding.Fp32, (TensorEncoding)0, (TensorEncoding)200 })
             Assert.Null(TensorEncodings.Find(id));
-        Assert.Equal(["int8_row", "binary", "binary_embed", "binary_sign", "binary_s8", "adaptivfloat", "gobo3", "int8_sparse_embed", "int4"], TensorEncodings.Implemented.Select(e => e.Name));
+        Assert.Equal(["int8_row", "binary", "binary_embed", "binary_sign", "binary_s8", "adaptivfloat", "gobo3", "int8_sparse_embed", "int4", "ipq"], TensorEncodings.Implemented.Select(e => e.Name));
     }
 
     [Theory]

@@ -30,6 +30,7 @@ public class NativeTestImageTests
             ["tiny-random-gobo3.nimg"] = TinyImages.Random(SchemeId.Gobo3),
             ["tiny-random-span.nimg"] = TinyImages.WithSpans(),
             ["tiny-random-int4.nimg"] = TinyImages.Random(SchemeId.Int4),
+            ["tiny-random-ipq.nimg"] = TinyImages.Random(SchemeId.Ipq),
         };
         foreach (var (name, content) in valid)
         {

@@ -19,6 +19,8 @@ public class ModelBitExactnessTests
     [InlineData(18, "span")]
     [InlineData(18, "int4")]
     [InlineData(19, "int4-max")]
+    [InlineData(20, "ipq")]
+    [InlineData(21, "ipq-16x4")]
     public void RandomModelsAgreeAtEveryLayer(int seed, string act)
     {
         // "w1a1": random binary tensors (int8 exit classifiers), Bi-Attention, attn_threshold -2 or 3; "w1a1-wide":
@@ -35,6 +37,8 @@ public class ModelBitExactnessTests
             "span" => TestModels.RandomWithSpans(seed), // attention spans 1, 3, 0 (skipped) and 12 (every key)
             "int4" => TestModels.RandomInt4(seed), // int4 linear weights, the int8 layer
             "int4-max" => TestModels.RandomInt4(seed, Int4Clip.Max),
+            "ipq" => TestModels.RandomIpq(seed), // iPQ linear weights (256 codewords of 8, fewer where a tensor has fewer sub-vectors)
+            "ipq-16x4" => TestModels.RandomIpq(seed, new IpqSettings(16, 4)),
             _ => TestModels.RandomQuantized(seed, act),
         };
         using var native = new NativeModel(m);

@@ -114,4 +114,12 @@ internal static class TestModels
         var scales = Calibrator.Calibrate(p, RandomSequences(seed + 1, 40, p.Config.VocabSize, p.Config.MaxPositionEmbeddings));
         return Int4Quantizer.Quantize(p, scales, clip);
     }
+
+    /// <summary>A random model in scheme ipq (a codebook per linear tensor), calibrated as <see cref="RandomQuantized"/>.</summary>
+    public static IntegerModel RandomIpq(int seed, IpqSettings? settings = null)
+    {
+        var p = RandomParameters(seed);
+        var scales = Calibrator.Calibrate(p, RandomSequences(seed + 1, 40, p.Config.VocabSize, p.Config.MaxPositionEmbeddings));
+        return IpqQuantizer.Quantize(p, scales, settings);
+    }
 }

@@ -25,7 +25,7 @@ public static class FlashImageFormat
 
     public const int ModelSize = 64;
     public const int MaxLayers = 32, MaxVocab = 65535, MaxPositions = 512, MaxDim = 1024;
-    public const int ActivationMax = 2, SchemeMax = 5;
+    public const int ActivationMax = 2, SchemeMax = 6;
 
     public const int TensorTableHeaderSize = 16, TensorEntrySize = 32, TensorDataAlign = 32, TensorParamsAlign = 4;
     // Tensor entry field offsets.
