@@ -11,7 +11,8 @@
 # (snips-af8.nii, AdaptivFloat linear weights), checked and within 0.5 points as well, and in scheme gobo3
 # (snips-gobo3.nii, GOBO 3-bit linear weights with outliers), checked and within 1 point; and with its word embeddings
 # pruned to 40 % (snips-emb40.nii, int8_sparse_embed), within 1 point of the int8 image; and in scheme int4
-# (snips-int4.nii, int4 linear weights, post-training), checked and within 1 point.
+# (snips-int4.nii, int4 linear weights, post-training), checked and within 1 point; and in scheme ipq (snips-ipq.nii,
+# product-quantized linear weights, 256 codewords of 8, post-training), checked and within 2 points.
 # Then trains a tiny w1a1 model on SNIPS (a small teacher, one epoch, binarized for one epoch: about a minute) and
 # packs it as tiny-w1a1.nii, so the runtime vectors cover scheme W1A1 with trained weights on every target; and the
 # same student with its poolers over the int8 h[CLS] (binarize.pooler_input "int8", encoding binary_s8) as
@@ -28,7 +29,7 @@ mkdir -p "$out"
 packed=0
 
 # check_accuracy name scheme float-model image dataset: the image's test accuracy (integer reference) against the
-# float checkpoint's; fails beyond 0.5 pt (int8, af8) or 1 pt (w1a1, gobo3, int4).
+# float checkpoint's; fails beyond 0.5 pt (int8, af8), 1 pt (w1a1, gobo3, int4) or 2 pt (ipq, issue 14's bar).
 check_accuracy() {
   local float image
   float="$(dotnet "$dll" eval --model "$3" --data "$5" --json)"
@@ -37,7 +38,7 @@ check_accuracy() {
 import json, sys
 name, scheme = sys.argv[1], sys.argv[2]
 fl, im = json.loads(sys.argv[3])["accuracy"] * 100, json.loads(sys.argv[4])["accuracy"] * 100
-allowed = 1.0 if scheme in ("w1a1", "gobo3", "int4") else 0.5
+allowed = 2.0 if scheme == "ipq" else 1.0 if scheme in ("w1a1", "gobo3", "int4") else 0.5
 print(f"pack-test-images: {name}: test accuracy float {fl:.2f} %, {scheme} image {im:.2f} % ({im - fl:+.2f} pt)")
 if im < fl - allowed:
     sys.exit(f"pack-test-images: {name}: the {scheme} image loses more than {allowed} pt against the float checkpoint")
@@ -76,6 +77,7 @@ if [ -d models/snips ]; then
   pack_snips_scheme af8 adaptivfloat                 # AdaptivFloat linear weights (NI_ENC_ADAPTIVFLOAT), within 0.5 pt
   pack_snips_scheme gobo3 "AttentionQuery.*gobo3"    # GOBO 3-bit linear weights + outliers (NI_ENC_GOBO3), within 1 pt
   pack_snips_scheme int4 "AttentionQuery.*int4"      # int4 linear weights (NI_ENC_INT4), within 1 pt
+  pack_snips_scheme ipq "AttentionQuery.*ipq"        # iPQ linear weights (NI_ENC_IPQ), within 2 pt
 fi
 
 # The SNIPS teacher with its word embeddings magnitude-pruned to 40 % (NI_ENC_INT8_SPARSE_EMBED) as snips-emb40.nii, so the

@@ -50,7 +50,8 @@ static void check_gemm(gemm_fn fn, const char *name, const ni_ipq_weights *w, ui
         for (uint32_t k = r1 - r0; k < acc_stride; k++) if (acc[t * acc_stride + k] != GUARD_ACC) bad++;
     }
     if (bad) {
-        printf("FAIL %s K %u d %u cols %u n %u [%u, %u): %d wrong\n", name, w->codes, w->block, w->cols, n, r0, r1, bad);
+        printf("FAIL %s K %u d %u cols %u n %u [%u, %u): %d wrong\n", name, (unsigned)w->codes, (unsigned)w->block,
+               (unsigned)w->cols, (unsigned)n, (unsigned)r0, (unsigned)r1, bad);
         failures++;
     }
 }
