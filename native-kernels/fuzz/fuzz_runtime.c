@@ -1,4 +1,4 @@
-/* libFuzzer target of the integer runtime: the input chooses the scheme (INT8, W1A1, AF8, GOBO3 or INT4) and the model's dimensions
+/* libFuzzer target of the integer runtime: the input chooses the scheme (INT8, W1A1, AF8, GOBO3, INT4 or IPQ) and the model's dimensions
  * (within ni_dims_validate's limits, ni_image.h NI_MAX_*), every weight, row param, table and LayerNorm param
  * (mapped into the ranges ni_model_bind accepts for each tensor's encoding, docs/numerics.md), the sequence length
  * and the tokens, and for INT8 and AF8 half the time attention spans; then embed, every layer and every exit head run. The claim under test: for ANY dims and params the validators accept, no kernel overflows (UBSan
@@ -94,8 +94,8 @@ static uint32_t min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
 /* The kind of model an input asks for (its first byte): most stay small so executions are fast. */
 typedef enum { SHAPE_SMALL, SHAPE_LONG, SHAPE_FULL } shape_class;
 
-/* Valid dims drawn from the input's first bytes; scheme W1A1 in 1 of 5 (dims multiples of 32, not 4), AF8, GOBO3 and INT4
- * in 1 of 5 each.
+/* Valid dims drawn from the input's first bytes; scheme W1A1 in 1 of 6 (dims multiples of 32, not 4), AF8, GOBO3, INT4
+ * and IPQ in 1 of 6 each.
  *   SMALL (6 in 8): dims <= 64 (W1A1: 128), <= 64 positions, <= 4 layers
  *   LONG  (1 in 8): 256..512 positions and a sequence that fills most of them, hidden size <= 16 (W1A1: 32),
  *                   <= 2 layers
@@ -104,8 +104,9 @@ static shape_class draw_dims(src *s, ni_model_dims *d)
 {
     uint32_t k = take8(s) % 8;
     shape_class c = k == 7 ? SHAPE_FULL : k == 6 ? SHAPE_LONG : SHAPE_SMALL;
-    const uint32_t pick = take8(s) % 5;
-    d->scheme = pick == 3 ? NI_SCHEME_W1A1 : pick == 2 ? NI_SCHEME_AF8 : pick == 1 ? NI_SCHEME_GOBO3 : pick == 4 ? NI_SCHEME_INT4 : NI_SCHEME_INT8;
+    const uint32_t pick = take8(s) % 6;
+    d->scheme = pick == 3 ? NI_SCHEME_W1A1 : pick == 2 ? NI_SCHEME_AF8 : pick == 1 ? NI_SCHEME_GOBO3 : pick == 4 ? NI_SCHEME_INT4
+              : pick == 5 ? NI_SCHEME_IPQ : NI_SCHEME_INT8;
     const uint32_t m = d->scheme == NI_SCHEME_W1A1 ? 32u : 4u; /* the scheme's multiple */
     uint32_t dim_max = c == SHAPE_FULL ? NI_MAX_DIM : (c == SHAPE_LONG ? 4u : 16u) * m;
     uint32_t heads = log_range(s, 1, c == SHAPE_LONG ? 2u : 16u), head_dim = m * log_range(s, 1, dim_max / m);
@@ -175,7 +176,8 @@ static uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v;
  *   ADAPTIVFLOAT header: multiplier >= 0, shift 1..62; rows: |bias| <= 2^30
  *   GOBO3 header: multiplier >= 0, shift 1..62, 0 outliers (the data has the least length), centroids within +-4095;
  *         rows: |bias| <= 2^30
- *   INT4: INT8_ROW's (the last branch) */
+ *   INT4: INT8_ROW's (the last branch)
+ *   IPQ: the header {K, d} is the caller's (drawn with the data's length); then INT8_ROW's rows */
 static void fill_params(src *s, uint8_t encoding, uint8_t *p, uint32_t len, uint32_t rows)
 {
     fill_bytes(s, p, len);
@@ -221,6 +223,7 @@ static void fill_params(src *s, uint8_t encoding, uint8_t *p, uint32_t len, uint
         }
         return;
     }
+    if (encoding == NI_ENC_IPQ) p += NI_IPQ_HEADER_BYTES;
     if (encoding == NI_ENC_BINARY) {
         wr32(p, (uint32_t)((int32_t)(rd32(p) % 256u) - 128));
         wr32(p + 4, 1u + rd32(p + 4) % 62u);
@@ -271,6 +274,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint32_t nt = shapes_of(&d, t), qlen = ni_qparams_size(&d), arena_len = ni_arena_bytes(&m);
     uint32_t dlen[9 + 2 * NI_MAX_LAYERS], plen[9 + 2 * NI_MAX_LAYERS];
     uint8_t enc[9 + 2 * NI_MAX_LAYERS];
+    uint32_t ipq_codes[9 + 2 * NI_MAX_LAYERS] = { 0 }, ipq_block[9 + 2 * NI_MAX_LAYERS] = { 0 };
     uint64_t bytes = (uint64_t)qlen + arena_len;
     /* the scheme's pooler alternative (W1A1: BINARY_S8 over the int8 h[CLS]) on the poolers of every other exit, as
      * the input's next byte says */
@@ -286,6 +290,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             enc[k] = embedding_alternative; /* pruned word rows, as the same byte's top bit says */
         if (!ni_encoding_find(enc[k])->sizes(t[k].rows, t[k].cols, &dlen[k], &plen[k])) return 0;
         if (enc[k] == NI_ENC_INT8_SPARSE_EMBED) dlen[k] = sparse_max_bytes(t[k].rows, t[k].cols); /* the budget's bound */
+        if (enc[k] == NI_ENC_IPQ) { /* K 1..256 codewords of d = 1, 2, 4, 8 or 16 weights (the largest of those dividing cols) */
+            ipq_block[k] = 1u << (take8(&s) % 5u);
+            while (t[k].cols % ipq_block[k] != 0) ipq_block[k] >>= 1;
+            ipq_codes[k] = 1u + take8(&s) % NI_IPQ_MAX_CODES;
+            dlen[k] = ipq_codes[k] * ipq_block[k] + t[k].rows * (t[k].cols / ipq_block[k]);
+        }
         bytes += (uint64_t)dlen[k] + plen[k];
     }
     if (bytes > FUZZ_MAX_BYTES) return 0;
@@ -309,6 +319,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (enc[k] == NI_ENC_INT8_SPARSE_EMBED) dlen[k] = fill_sparse_embed(&s, w[k], t[k].rows, t[k].cols);
         else fill_bytes(&s, w[k], dlen[k]);
         fill_params(&s, enc[k], p[k], plen[k], t[k].rows);
+        if (enc[k] == NI_ENC_IPQ) { /* the header, and every index below K */
+            wr32(p[k], ipq_codes[k]);
+            wr32(p[k] + 4, ipq_block[k]);
+            for (uint32_t i = ipq_codes[k] * ipq_block[k]; i < dlen[k]; i++) w[k][i] = (uint8_t)(w[k][i] % ipq_codes[k]);
+        }
         if (ni_model_set_tensor(&m, t[k].id, enc[k], w[k], dlen[k], p[k], plen[k], t[k].rows, t[k].cols) != NI_OK) abort();
     }
     if (ok) {
