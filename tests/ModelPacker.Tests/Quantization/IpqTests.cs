@@ -198,7 +198,7 @@ public class IpqTests(CliFixture fixture) : IClassFixture<CliFixture>
     public void FinetuneWithQuantNoiseThenPackSchemeIpqGivesAnImageTheCRuntimeReproduces()
     {
         Assert.Equal(0, fixture.Train.ExitCode);
-        string tuned = fixture.Path("qn-ipq"), path = fixture.Path("tiny-ipq.nii");
+        string tuned = fixture.Path("qn-ipq");
         var run = CliRun.Of("finetune-int8", "--model", fixture.ModelDir, "--data", fixture.DataDir, "--out", tuned, "--epochs", "1",
             "--scheme", "ipq", "--noise-rate", "0.25", "--block-size", "4", "--ipq-codes", "16");
         Assert.True(run.ExitCode == 0, run.Error);
@@ -206,21 +206,11 @@ public class IpqTests(CliFixture fixture) : IClassFixture<CliFixture>
         var after = ModelPacker.Checkpoints.CheckpointDirectory.Load(tuned).Parameters;
         var subs = Enumerable.Range(0, after.FfnWeight.Length / 4).Select(i => string.Join(",", after.FfnWeight.Data.Skip(4 * i).Take(4))).Distinct().Count();
         Assert.InRange(subs, 2, 16);                                               // snapped to its codewords
-        run = CliRun.Of("pack", "--model", tuned, "--scheme", "ipq", "--ipq-codes", "16", "--ipq-block", "4", "--calibration-data", fixture.DataDir,
-            "--test-vectors", "6", "--out", path);
-        Assert.True(run.ExitCode == 0, run.Error);
-        Assert.Contains("ipq: V=", run.Out);
-        var image = IntegerImage.Read(path);
-        Assert.Equal(SchemeId.Ipq, image.Model.Dims.Scheme);
-        Assert.Equal(TensorEncoding.Ipq, image.Model.Ffn.Encoding);
-        var verify = CliRun.Of("verify", path);
-        Assert.True(verify.ExitCode == 0, verify.Error);
-        Assert.Contains("6 test vectors match", verify.Out);
-        NativeImage.AssertReproducesTestVectors(path, "cli-tiny-ipq.nii");
-        var inspect = CliRun.Of("inspect", path);
-        Assert.True(inspect.ExitCode == 0, inspect.Error);
-        Assert.Contains("scheme ipq", inspect.Out);
+        SchemePacking.PackWritesAnImageTheCRuntimeReproduces(fixture, Schemes.Ipq, TensorEncoding.Ipq, tuned, "--ipq-codes", "16", "--ipq-block", "4");
     }
+
+    [Fact]
+    public void PackSchemeIpqWritesAnImageTheCRuntimeReproduces() => SchemePacking.PackWritesAnImageTheCRuntimeReproduces(fixture, Schemes.Ipq, TensorEncoding.Ipq);
 
     [Fact]
     public void IpqOptionsOutOfRangeOrWithoutSchemeIpqAreUsageErrors()

@@ -13,12 +13,15 @@ internal static class SchemePacking
 {
     /// <summary><c>pack --scheme</c> on the CLI fixture's tiny model: the image carries the scheme, the FFN in
     /// <paramref name="encoding"/> and the word embeddings int8; verify passes; the C runtime reproduces its vectors;
-    /// inspect names the scheme and the encoding.</summary>
-    public static void PackWritesAnImageTheCRuntimeReproduces(CliFixture fixture, Scheme scheme, TensorEncoding encoding)
+    /// inspect names the scheme and the encoding. <paramref name="modelDir"/> (default: the fixture's model) and
+    /// <paramref name="options"/> (more pack options) for a fine-tuned checkpoint.</summary>
+    public static void PackWritesAnImageTheCRuntimeReproduces(CliFixture fixture, Scheme scheme, TensorEncoding encoding, string? modelDir = null,
+        params string[] options)
     {
         Assert.Equal(0, fixture.Train.ExitCode);
-        string path = fixture.Path($"tiny-{scheme.Name}.nii");
-        var run = CliRun.Of("pack", "--model", fixture.ModelDir, "--scheme", scheme.Name, "--calibration-data", fixture.DataDir, "--test-vectors", "6", "--out", path);
+        string name = modelDir is null ? scheme.Name : $"{scheme.Name}-{Path.GetFileName(modelDir)}", path = fixture.Path($"tiny-{name}.nii");
+        var run = CliRun.Of(["pack", "--model", modelDir ?? fixture.ModelDir, "--scheme", scheme.Name, .. options, "--calibration-data", fixture.DataDir,
+            "--test-vectors", "6", "--out", path]);
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains($"{scheme.Name}: V=", run.Out);
         var image = IntegerImage.Read(path);
@@ -28,7 +31,7 @@ internal static class SchemePacking
         var verify = CliRun.Of("verify", path);
         Assert.True(verify.ExitCode == 0, verify.Error);
         Assert.Contains("6 test vectors match", verify.Out);
-        NativeImage.AssertReproducesTestVectors(path, $"cli-tiny-{scheme.Name}.nii");
+        NativeImage.AssertReproducesTestVectors(path, $"cli-tiny-{name}.nii");
         var inspect = CliRun.Of("inspect", path);
         Assert.True(inspect.ExitCode == 0, inspect.Error);
         Assert.Contains($"scheme {scheme.Name}", inspect.Out);
