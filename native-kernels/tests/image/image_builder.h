@@ -55,6 +55,11 @@ uint32_t tb_sparse_embed_data(uint8_t *out, uint32_t room, uint32_t rows, uint32
 tb_options tb_span_options(void);
 /* tb_default_options with scheme INT4: int4 linear tensors, int8 embedding tables and exit classifiers. */
 tb_options tb_int4_options(void);
+/* tb_default_options with scheme INT8_SPARSE: pruned int8 linear tensors (blocks of 1 or 4 at random), int8 embedding
+ * tables and exit classifiers. */
+tb_options tb_int8_sparse_options(void);
+/* Writes a random NI_ENC_INT8_SPARSE tensor's data (row 0 empty, row 1 full) at out; returns data_len, 0 if room is short. */
+uint32_t tb_int8_sparse_data(uint8_t *out, uint32_t room, uint32_t rows, uint32_t cols, uint32_t *rng);
 /* The attention threshold the builder writes into a W1A1 model's QUANT_PARAMS. */
 #define TB_W1A1_ATTN_THRESHOLD 2
 
