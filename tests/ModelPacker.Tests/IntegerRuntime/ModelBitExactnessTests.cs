@@ -19,6 +19,9 @@ public class ModelBitExactnessTests
     [InlineData(18, "span")]
     [InlineData(18, "int4")]
     [InlineData(19, "int4-max")]
+    [InlineData(30, "int8-sparse-70")]
+    [InlineData(31, "int8-sparse-50-b4")]
+    [InlineData(32, "int8-sparse-0")]
     public void RandomModelsAgreeAtEveryLayer(int seed, string act)
     {
         // "w1a1": random binary tensors (int8 exit classifiers), Bi-Attention, attn_threshold -2 or 3; "w1a1-wide":
@@ -35,6 +38,9 @@ public class ModelBitExactnessTests
             "span" => TestModels.RandomWithSpans(seed), // attention spans 1, 3, 0 (skipped) and 12 (every key)
             "int4" => TestModels.RandomInt4(seed), // int4 linear weights, the int8 layer
             "int4-max" => TestModels.RandomInt4(seed, Int4Clip.Max),
+            "int8-sparse-70" => TestModels.RandomInt8Sparse(seed, 0.7, 1), // pruned int8 linear weights, kept ones only
+            "int8-sparse-50-b4" => TestModels.RandomInt8Sparse(seed, 0.5, 4),
+            "int8-sparse-0" => TestModels.RandomInt8Sparse(seed, 0, 1),   // a dense checkpoint: every block kept
             _ => TestModels.RandomQuantized(seed, act),
         };
         using var native = new NativeModel(m);
