@@ -12,7 +12,8 @@
 # (snips-gobo3.nii, GOBO 3-bit linear weights with outliers), checked and within 1 point; and with its word embeddings
 # pruned to 40 % (snips-emb40.nii, int8_sparse_embed), within 1 point of the int8 image; and in scheme int4
 # (snips-int4.nii, int4 linear weights, post-training), checked and within 1 point; and in scheme ipq (snips-ipq.nii,
-# product-quantized linear weights, 256 codewords of 8, post-training), checked and within 2 points.
+# product-quantized linear weights, 256 codewords of 8, post-training), checked and within 2 points; and in scheme
+# int8-sparse, pruned to 50 % in blocks of 4 at pack time (snips-sparse.nii), checked and within 1 point.
 # Then trains a tiny w1a1 model on SNIPS (a small teacher, one epoch, binarized for one epoch: about a minute) and
 # packs it as tiny-w1a1.nii, so the runtime vectors cover scheme W1A1 with trained weights on every target; and the
 # same student with its poolers over the int8 h[CLS] (binarize.pooler_input "int8", encoding binary_s8) as
@@ -38,7 +39,7 @@ check_accuracy() {
 import json, sys
 name, scheme = sys.argv[1], sys.argv[2]
 fl, im = json.loads(sys.argv[3])["accuracy"] * 100, json.loads(sys.argv[4])["accuracy"] * 100
-allowed = 2.0 if scheme == "ipq" else 1.0 if scheme in ("w1a1", "gobo3", "int4") else 0.5
+allowed = 2.0 if scheme == "ipq" else 1.0 if scheme in ("w1a1", "gobo3", "int4", "int8-sparse") else 0.5
 print(f"pack-test-images: {name}: test accuracy float {fl:.2f} %, {scheme} image {im:.2f} % ({im - fl:+.2f} pt)")
 if im < fl - allowed:
     sys.exit(f"pack-test-images: {name}: the {scheme} image loses more than {allowed} pt against the float checkpoint")
@@ -155,6 +156,22 @@ JSON
   dotnet "$dll" verify "$out/snips-span.nii"
   dotnet "$dll" inspect "$out/snips-span.nii" | grep -q "^Attention spans (" || { echo "pack-test-images: snips-span.nii has no ATTENTION_SPAN"; exit 1; }
   check_accuracy snips-span int8 "$span_dir/model" "$out/snips-span.nii" "$datasets/snips"
+  packed=$((packed + 1))
+fi
+
+# models/snips magnitude-pruned to 50 % at pack time (one shot, blocks of 4) in scheme int8-sparse as snips-sparse.nii,
+# so the runtime vectors run the sparse GEMM (NI_ENC_INT8_SPARSE, SMLAD path on Cortex-M) with trained weights on the
+# host and every QEMU target; within 1 pt of the float checkpoint (docs/results.md, "Unstructured and block pruning").
+sparse="$out/snips-sparse.nii"
+if [ -d models/snips ]; then
+  if [ ! -f "$sparse" ] || [ "$dll" -nt "$sparse" ] || [ -n "$(find models/snips -newer "$sparse" -print -quit)" ]; then
+    echo "pack-test-images: models/snips pruned to 50 % in scheme int8-sparse -> $sparse"
+    dotnet "$dll" pack --model models/snips --scheme int8-sparse --sparsity 0.5 --block 4 --calibration-data "$datasets/snips" \
+      --test-vectors 64 --out "$sparse"
+  fi
+  dotnet "$dll" verify "$sparse"
+  dotnet "$dll" inspect "$sparse" | grep -q "AttentionQuery.*int8_sparse" || { echo "pack-test-images: snips-sparse.nii has no int8_sparse tensor"; exit 1; }
+  check_accuracy snips-sparse int8-sparse models/snips "$sparse" "$datasets/snips"
   packed=$((packed + 1))
 fi
 echo "pack-test-images: $packed model image(s) in $out"

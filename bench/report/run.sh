@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The compression report (issue 13): for one dataset and its teacher, packs every variant of bench/report/variants.tsv
 # (every scheme that exists, from models/<dataset>, its binarized student models/<dataset>-w1a1 and its adaptive-span
-# fine-tunes, trained here once into build/report/<dataset>/span-<penalty>, and its Quant-Noise fine-tunes, trained
-# here once into build/report/<dataset>/qn-<scheme>-<rate>), calibrates each
+# fine-tunes, Quant-Noise fine-tunes and pruned fine-tunes, trained here once into build/report/<dataset>/span-<penalty>,
+# build/report/<dataset>/qn-<scheme>-<rate> and build/report/<dataset>/prune-<method>-<sparsity>-<block>), calibrates each
 # image's early exits, evaluates it with the integer reference (= the device), counts its Cortex-M4 instructions per
 # utterance under QEMU (-icount shift=0, the mcu harness on its 32 test vectors, full depth and early exit), and writes
 #   bench/results/report-<dataset>.md  the table: accuracy (fp32 checkpoint, image at full depth, with early exit),
@@ -61,6 +61,15 @@ while IFS=$'\t' read -r name checkpoint sets drop opts; do
         rm -rf "$dir"
         "${mp[@]}" finetune-int8 --model "models/$dataset" --data "$data" --out "$dir" --epochs 1 --scheme "${qn%-*}" \
           --noise-rate "${qn##*-}" >"$work/$checkpoint.log"
+      fi ;;
+    prune-*) # the teacher pruned by `modelpacker prune` (prune-<method>-<sparsity>-<block>), kept for later runs
+      dir="$work/$checkpoint"
+      if [ ! -f "$dir/config.json" ]; then
+        IFS=- read -r _ method sparsity block <<<"$checkpoint"
+        progress "$name: $method pruning of models/$dataset to $sparsity (blocks of $block)"
+        rm -rf "$dir"
+        "${mp[@]}" prune --model "models/$dataset" --data "$data" --method "$method" --sparsity "$sparsity" --block "$block" \
+          --out "$dir" >"$work/$checkpoint.log"
       fi ;;
     *) echo "bench/report: variants.tsv: $name: unknown checkpoint '$checkpoint'" >&2; exit 1 ;;
   esac

@@ -122,6 +122,15 @@ typedef struct ni_int8_row_params {
 #define NI_IPQ_MAX_CODES 256u
 #define NI_IPQ_MAX_BLOCK 16u
 #define NI_IPQ_MAX_COLS 1024u
+/* ---- NI_ENC_INT8_SPARSE (src/kernels/encodings/ni_enc_int8_sparse.c, docs/numerics.md section 3l) ----
+ * Pruned int8 GEMM rows: only kept blocks of b int8 weights (b = 1 unstructured, b = 4 blocks of 4 adjacent columns).
+ * data = u32 b, u32 row_start[rows + 1] (in blocks: row r's blocks are [row_start[r], row_start[r + 1]), row_start[0]
+ * = 0, non-decreasing), u16 block_col[nb] (nb = row_start[rows]; the block's first column / b, strictly ascending
+ * within a row, < cols / b), zero bytes up to a multiple of 4, then int8 values[nb * b] (block k at k * b, its
+ * columns in order). data_len = exactly that end (least: no block, 8 + 4 rows). params = one ni_int8_row_params per
+ * row, as INT8_ROW. cols % 4 == 0, cols <= 65536, |acc| <= 128 * 128 * cols as INT8_ROW. */
+#define NI_SPARSE_HEADER_BYTES 4u
+#define NI_SPARSE_MAX_COLS 65536u
 
 /* One weight tensor: pointers into the image (or into memory for models built in RAM), untyped. */
 typedef struct ni_tensor {
@@ -171,7 +180,7 @@ typedef struct ni_encoding_traits {
     ni_status (*validate_data)(const ni_tensor *t);
 } ni_encoding_traits;
 
-/* The table's row for an encoding id; NULL for an id without one (0, the reserved id 7, 12..255). */
+/* The table's row for an encoding id; NULL for an id without one (0, the reserved id 7, 13..255). */
 const ni_encoding_traits *ni_encoding_find(uint8_t id);
 
 /* ---- model rules: one dims validator, one tensor validator (the loader and ni_model_bind both call them) ---- */

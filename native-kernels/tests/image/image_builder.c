@@ -125,6 +125,32 @@ uint32_t tb_sparse_embed_data(uint8_t *out, uint32_t room, uint32_t rows, uint32
     return at;
 }
 
+tb_options tb_int8_sparse_options(void)
+{
+    tb_options o = tb_default_options();
+    o.dims.scheme = NI_SCHEME_INT8_SPARSE;
+    o.seed = 781u;
+    return o;
+}
+
+uint32_t tb_int8_sparse_data(uint8_t *out, uint32_t room, uint32_t rows, uint32_t cols, uint32_t *rng)
+{
+    const uint32_t b = tb_rng_next(rng) % 2u ? 4u : 1u, at0 = 8u + 4u * rows;
+    uint32_t nb = 0, r, c, j, at;
+    if (at0 + (rows * cols / b) * (2u + b) + 4u > room) return 0;
+    tb_wr32(out, b);
+    for (r = 0; r < rows; r++) { /* row 0 empty, row 1 full, the others kept at random */
+        const uint32_t keep_per_256 = r == 0 ? 0u : r == 1 ? 256u : tb_rng_next(rng) % 257u;
+        tb_wr32(out + 4u + 4u * r, nb);
+        for (c = 0; c < cols / b; c++)
+            if (tb_rng_next(rng) % 256u < keep_per_256) tb_wr16(out + at0 + 2u * nb++, c);
+    }
+    tb_wr32(out + 4u + 4u * rows, nb);
+    for (at = at0 + 2u * nb; at % 4u != 0; at++) out[at] = 0;
+    for (j = 0; j < nb * b; j++) out[at++] = (uint8_t)tb_rng_next(rng);
+    return at;
+}
+
 tb_options tb_span_options(void)
 {
     static const uint16_t spans[2] = { 3, 0 };
@@ -273,6 +299,7 @@ void tb_fill_params(uint8_t encoding, uint8_t *p, uint32_t len, uint32_t *rng)
         len -= NI_IPQ_HEADER_BYTES;
     }
     /* INT8_ROW and INT4: {bias, multiplier >= 0, shift 1..62} per row */
+    /* INT8_ROW, INT4 and INT8_SPARSE: {bias, multiplier >= 0, shift 1..62} per row */
     for (j = 0; j + 12u <= len; j += 12u) {
         tb_wr32(p + j, (tb_rng_next(rng) % 2001u) - 1000u);
         tb_wr32(p + j + 4, (tb_rng_next(rng) & 0x3FFFFFFFu) + 1u);
@@ -330,6 +357,9 @@ static uint32_t write_tensors(uint8_t *s, uint32_t room, uint16_t kind, const ni
         if (enc == NI_ENC_INT8_SPARSE_EMBED) { /* its length is its content's */
             if (doff > room || (dl = tb_sparse_embed_data(s + doff, room - doff, t[i].rows, t[i].cols, rng)) == 0) return 0;
         }
+        if (enc == NI_ENC_INT8_SPARSE) { /* so is this one's */
+            if (doff > room || (dl = tb_int8_sparse_data(s + doff, room - doff, t[i].rows, t[i].cols, rng)) == 0) return 0;
+        }
         poff = pl ? align32(doff + dl) : 0;
         cur = pl ? poff + pl : doff + dl;
         if (cur > room) return 0;
@@ -341,7 +371,7 @@ static uint32_t write_tensors(uint8_t *s, uint32_t room, uint16_t kind, const ni
         tb_wr32(e + NI_TEN_DATA_LENGTH, dl);
         tb_wr32(e + NI_TEN_PARAMS_OFFSET, poff);
         tb_wr32(e + NI_TEN_PARAMS_LENGTH, pl);
-        if (enc != NI_ENC_INT8_SPARSE_EMBED)
+        if (enc != NI_ENC_INT8_SPARSE_EMBED && enc != NI_ENC_INT8_SPARSE)
             for (j = 0; j < dl; j++) s[doff + j] = (uint8_t)tb_rng_next(rng);
         tb_fill_params(enc, s + poff, pl, rng);
         if (enc == NI_ENC_GOBO3) write_gobo3_outliers(s + doff, s + poff, t[i].rows, t[i].cols);

@@ -572,6 +572,45 @@ static void ipq_cases(void)
     make = tb_default_options;
     fresh();
     tensor(NI_SECTION_LAYER, 2)[NI_TEN_ENCODING] = NI_ENC_IPQ; expect(NI_ERR_TENSOR_ENCODING, "IPQ value in an INT8 model");
+/* Scheme INT8_SPARSE (NI_ENC_INT8_SPARSE on mapping_in, Q, K, V, Dense, FFN, FFN output and the poolers; section
+ * 3l): the block size, the row starts, the exact data length, the block columns, INT8_ROW's params; checked on the
+ * FFN [16, 8], whose row 1 keeps every block (columns 0, 1, 2 ..). */
+static void int8_sparse_cases(void)
+{
+    uint32_t i;
+    make = tb_int8_sparse_options;
+    fresh();
+    expect(NI_OK, "untampered INT8_SPARSE");
+    CHECK(tensor(NI_SECTION_LAYER, 4)[NI_TEN_ENCODING] == NI_ENC_INT8_SPARSE);
+    const uint32_t b = ni_rd32(data(NI_SECTION_LAYER, 4)), cols_at = 8u + 4u * 16u, first = ni_rd32(data(NI_SECTION_LAYER, 4) + 8u);
+    CHECK((b == 1u || b == 4u) && ni_rd32(data(NI_SECTION_LAYER, 4) + 4u) == 0 && ni_rd32(data(NI_SECTION_LAYER, 4) + 12u) - first == 8u / b);
+    for (i = 0; i < NI_LAYER_TENSOR_COUNT; i++) {
+        tensor(NI_SECTION_LAYER, i)[NI_TEN_ENCODING] = NI_ENC_INT8_ROW;
+        expect(NI_ERR_TENSOR_ENCODING, "INT8_ROW layer tensor in an INT8_SPARSE model");
+    }
+    tensor(NI_SECTION_EMBEDDINGS, 1)[NI_TEN_ENCODING] = NI_ENC_INT8_SPARSE; expect(NI_ERR_TENSOR_ENCODING, "INT8_SPARSE position embeddings");
+    tensor(NI_SECTION_EXIT_HEADS, 1)[NI_TEN_ENCODING] = NI_ENC_INT8_SPARSE; expect(NI_ERR_TENSOR_ENCODING, "INT8_SPARSE classifier");
+    tb_wr32(sec(NI_SECTION_MODEL) + 36, NI_SCHEME_INT8); expect(NI_ERR_TENSOR_ENCODING, "INT8_SPARSE tensors in an INT8 model");
+    tb_wr32(sec(NI_SECTION_MODEL) + 36, NI_SCHEME_INT4); expect(NI_ERR_TENSOR_ENCODING, "INT8_SPARSE tensors in an INT4 model");
+    tb_wr32(data(NI_SECTION_LAYER, 4), 2); expect(NI_ERR_TENSOR_PARAMS, "INT8_SPARSE block size 2");
+    tb_wr32(data(NI_SECTION_LAYER, 4), 0); expect(NI_ERR_TENSOR_PARAMS, "INT8_SPARSE block size 0");
+    tb_wr32(data(NI_SECTION_LAYER, 4) + 4u, 1); expect(NI_ERR_TENSOR_SIZE, "INT8_SPARSE row 0 starts at block 1");
+    tb_wr32(data(NI_SECTION_LAYER, 4) + 8u, ni_rd32(data(NI_SECTION_LAYER, 4) + 12u) + 1u); expect(NI_ERR_TENSOR_SIZE, "INT8_SPARSE row 1 starts past row 2");
+    tb_wr32(data(NI_SECTION_LAYER, 4) + 4u + 4u * 16u, 0xFFFFFFF0u); expect(NI_ERR_TENSOR_SIZE, "INT8_SPARSE block count 2^32 - 16");
+    add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH, -1); expect(NI_ERR_TENSOR_SIZE, "INT8_SPARSE data length - 1");
+    tb_wr32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH, cols_at - 1u); expect(NI_ERR_TENSOR_SIZE, "INT8_SPARSE data below the least length");
+    add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_PARAMS_LENGTH, -12); expect(NI_ERR_TENSOR_SIZE, "INT8_SPARSE params length - 12");
+    tb_wr16(data(NI_SECTION_LAYER, 4) + cols_at + 2u * (first + 1u), 0); expect(NI_ERR_TENSOR_PARAMS, "INT8_SPARSE row 1 column repeated");
+    tb_wr16(data(NI_SECTION_LAYER, 4) + cols_at + 2u * first, 8u / b); expect(NI_ERR_TENSOR_PARAMS, "INT8_SPARSE row 1 columns out of order");
+    tb_wr16(data(NI_SECTION_LAYER, 4) + cols_at + 2u * (first + 8u / b - 1u), 8u / b); expect(NI_ERR_TENSOR_PARAMS, "INT8_SPARSE column = cols / b");
+    tb_wr16(data(NI_SECTION_LAYER, 4) + cols_at + 2u * first, 0xFFFFu); expect(NI_ERR_TENSOR_PARAMS, "INT8_SPARSE column 65535");
+    tb_wr32(params(NI_SECTION_LAYER, 4) + 8, 0); expect(NI_ERR_TENSOR_PARAMS, "INT8_SPARSE shift 0");
+    tb_wr32(params(NI_SECTION_EXIT_HEADS, 0) + 12 * 5 + 4, 0x80000000u); expect(NI_ERR_TENSOR_PARAMS, "INT8_SPARSE pooler multiplier < 0");
+    tb_wr32(params(NI_SECTION_LAYER, 0), (1u << 30) + 1u); expect(NI_ERR_TENSOR_PARAMS, "INT8_SPARSE bias 2^30 + 1");
+    /* an INT8 model may not carry it */
+    make = tb_default_options;
+    fresh();
+    tensor(NI_SECTION_LAYER, 2)[NI_TEN_ENCODING] = NI_ENC_INT8_SPARSE; expect(NI_ERR_TENSOR_ENCODING, "INT8_SPARSE value in an INT8 model");
 }
 
 int main(void)
@@ -808,5 +847,6 @@ int main(void)
     span_cases();
     int4_cases();
     ipq_cases();
+    int8_sparse_cases();
     return ni_test_finish("image_tamper");
 }

@@ -44,5 +44,6 @@ int main(void)
     check(tb_span_options()); /* ATTENTION_SPAN */
     check(tb_int4_options()); /* int4 linear tensors */
     check(tb_ipq_options()); /* iPQ linear tensors */
+    check(tb_int8_sparse_options()); /* pruned int8 linear tensors */
     return ni_test_finish("image_truncation");
 }

@@ -195,6 +195,7 @@ int main(void)
     o = tb_int4_options(); /* scheme INT4: int4 linear tensors, int8 embedding tables and classifiers */
     check_image(&o);
     o = tb_ipq_options(); /* scheme IPQ: iPQ linear tensors, int8 embedding tables and classifiers */
+    o = tb_int8_sparse_options(); /* scheme INT8_SPARSE: pruned int8 linear tensors, int8 embedding tables and classifiers */
     check_image(&o);
     o = tb_default_options();
     o.dims.vocab_size = 300; o.dims.embedding_size = 16; o.dims.hidden_size = 32; o.dims.num_heads = 4;

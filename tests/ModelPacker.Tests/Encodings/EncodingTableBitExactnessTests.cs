@@ -110,6 +110,7 @@ public unsafe class EncodingTableBitExactnessTests
                 new RowParams(r.Next(-(1 << 30), 1 << 30), r.Next(0, int.MaxValue), r.Next(1, 63))).ToArray());
         }
         for (int k = 0; k < w.Length; k++) w[k] = (sbyte)r.Next(-128, 128);
+        if (e.Id == TensorEncoding.Int8Sparse) Int8SparseTestTensors.Prune(w, cols, r);
         if (e.Id == TensorEncoding.AdaptivFloat)   // codes; one multiplier and shift for the tensor, a bias a row
         {
             int mult = r.Next(0, int.MaxValue), shift = r.Next(1, 63);
@@ -262,6 +263,39 @@ public unsafe class EncodingTableBitExactnessTests
                 case 2: BitConverter.GetBytes(r.Next(0, data.Length + 8)).CopyTo(data, 4 * r.Next(rows)); break;   // an offset
                 case 3: data = data[..^1]; break;                                                                  // short
                 case 4: data = [.. data, 0]; break;                                                                // long
+            }
+            var bad = t with { Data = data };
+            using var nt = new NativeTensor(bad);
+            var want = (NiStatus)c->ValidateData(nt.Pointer);
+            var got = cs.ValidateData(bad)?.Status ?? NiStatus.Ok;
+            Assert.True(want == got, $"trial {trial}: C {want}, C# {got} ({cs.ValidateData(bad)?.Message})");
+            seen.Add(got);
+        }
+        Assert.Equal(new HashSet<NiStatus> { NiStatus.Ok, NiStatus.TensorSize, NiStatus.TensorParams }, seen);
+    }
+
+    /// <summary>int8_sparse's whole-tensor check (C validate_data, C# ValidateData) gives the same status on valid tensors
+    /// (blocks of 1 and 4) and on tensors with one bit, one row start, one block column or the length corrupted.</summary>
+    [Fact]
+    public void Int8SparseValidateDataIsTheSameInCAndCSharp()
+    {
+        var cs = TensorEncodings.Get(TensorEncoding.Int8Sparse);
+        var c = Find((int)TensorEncoding.Int8Sparse);
+        var r = new Random(710);
+        var seen = new HashSet<NiStatus>();
+        for (int trial = 0; trial < 600; trial++)
+        {
+            int rows = r.Next(2, 9), cols = 4 * r.Next(1, 40);   // row 1 dense: at least one block
+            var t = cs.Encode(RandomTensor(cs, rows, cols, r), "t");
+            var data = t.Data;
+            int blocks = Int8SparseEncoding.KeptBlocks(t);
+            switch (trial % 6)
+            {
+                case 1: data[r.Next(data.Length)] ^= (byte)(1 << r.Next(8)); break;                                          // any bit
+                case 2: BitConverter.GetBytes(r.Next(0, blocks + 3)).CopyTo(data, 4 + 4 * r.Next(rows + 1)); break;       // a row start
+                case 3: BitConverter.GetBytes((ushort)r.Next(0, cols + 2)).CopyTo(data, Int8SparseEncoding.ColsOffset(rows) + 2 * r.Next(blocks)); break; // a column
+                case 4: data = data[..^1]; break;                                                                          // short
+                case 5: data = [.. data, 0]; break;                                                                        // long
             }
             var bad = t with { Data = data };
             using var nt = new NativeTensor(bad);

@@ -58,6 +58,7 @@ public class TensorEncodingTests
         }
         if (e == TensorEncoding.Int8SparseEmbed)   // pruned int8 rows: about 60 % zeros, row 0 empty
             for (int k = 0; k < w.Length; k++) if (k < cols || r.Next(10) < 6) w[k] = 0;
+        if (e == TensorEncoding.Int8Sparse) Int8SparseTestTensors.Prune(w, cols, r);
         var p = Enumerable.Range(0, rows).Select(_ => new RowParams(r.Next(-(1 << 30), 1 << 30), r.Next(0, int.MaxValue), r.Next(1, 63))).ToArray();
         return new QuantizedTensor(rows, cols, w, p);
     }
@@ -76,15 +77,15 @@ public class TensorEncodingTests
     [Fact]
     public void TheTableHasEveryImplementedEncodingOnceAndNoReservedOne()
     {
-        Assert.Equal([TensorEncoding.Int8Row, TensorEncoding.Binary, TensorEncoding.BinaryEmbed, TensorEncoding.BinarySign, TensorEncoding.BinaryS8, TensorEncoding.AdaptivFloat, TensorEncoding.Gobo3, TensorEncoding.Int8SparseEmbed, TensorEncoding.Int4, TensorEncoding.Ipq],
+        Assert.Equal([TensorEncoding.Int8Row, TensorEncoding.Binary, TensorEncoding.BinaryEmbed, TensorEncoding.BinarySign, TensorEncoding.BinaryS8, TensorEncoding.AdaptivFloat, TensorEncoding.Gobo3, TensorEncoding.Int8SparseEmbed, TensorEncoding.Int4, TensorEncoding.Ipq, TensorEncoding.Int8Sparse],
             TensorEncodings.Implemented.Select(e => e.Id));
-        Assert.Equal([true, true, false, true, true, true, true, false, true, true], TensorEncodings.Implemented.Select(e => e.HasGemm));
-        Assert.Equal([true, true, true, false, false, false, false, true, false, false], TensorEncodings.Implemented.Select(e => e.HasEmbed));
-        Assert.Equal([false, false, false, false, false, false, true, true, false, true], TensorEncodings.Implemented.Select(e => e.VariableLength));
-        Assert.Equal([false, true, true, true, false, false, false, false], TensorEncodings.Implemented.Where(e => e.HasGemm).Select(e => e.PacksInput));
+        Assert.Equal([true, true, false, true, true, true, true, false, true, true, true], TensorEncodings.Implemented.Select(e => e.HasGemm));
+        Assert.Equal([true, true, true, false, false, false, false, true, false, false, false], TensorEncodings.Implemented.Select(e => e.HasEmbed));
+        Assert.Equal([false, false, false, false, false, false, true, true, false, true, true], TensorEncodings.Implemented.Select(e => e.VariableLength));
+        Assert.Equal([false, true, true, true, false, false, false, false, false], TensorEncodings.Implemented.Where(e => e.HasGemm).Select(e => e.PacksInput));
         foreach (var id in new[] { TensorEncoding.Fp32, (TensorEncoding)0, (TensorEncoding)200 })
             Assert.Null(TensorEncodings.Find(id));
-        Assert.Equal(["int8_row", "binary", "binary_embed", "binary_sign", "binary_s8", "adaptivfloat", "gobo3", "int8_sparse_embed", "int4", "ipq"], TensorEncodings.Implemented.Select(e => e.Name));
+        Assert.Equal(["int8_row", "binary", "binary_embed", "binary_sign", "binary_s8", "adaptivfloat", "gobo3", "int8_sparse_embed", "int4", "ipq", "int8_sparse"], TensorEncodings.Implemented.Select(e => e.Name));
     }
 
     [Theory]
@@ -99,7 +100,10 @@ public class TensorEncodingTests
             var t = enc.Encode(q, "t");
             Assert.Equal((id, rows, cols), (t.Encoding, t.Rows, t.Cols));
             var least = enc.Sizes(rows, cols)!.Value;
-            if (enc.VariableLength)   // int8_sparse_embed: the least data plus one byte per kept value
+            if (id == TensorEncoding.Int8Sparse)   // the block size with fewer bytes, its kept blocks
+                Assert.Equal((Math.Min(Int8SparseEncoding.DataBytes(rows, Int8SparseEncoding.CountBlocks(q, 4), 4),
+                    Int8SparseEncoding.DataBytes(rows, Int8SparseEncoding.CountBlocks(q, 1), 1)), least.Params), ((long)t.Data.Length, t.Params.Length));
+            else if (enc.VariableLength)   // int8_sparse_embed: the least data plus one byte per kept value
                 Assert.Equal((least.Data + q.Weights.Count(v => v != 0), least.Params), (t.Data.Length, t.Params.Length));
             else Assert.Equal(least, (t.Data.Length, t.Params.Length));
             Assert.Null(enc.ValidateParams(t.Params, rows, cols));

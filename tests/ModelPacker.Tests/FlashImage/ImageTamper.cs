@@ -74,7 +74,36 @@ internal sealed class ImageTamper(byte[] image)
             .Concat(Gobo3Cases().Select(c => ("gobo3-" + c.Name, c.Change, c.Want, SchemeId.Gobo3)))
             .Concat(SpanCases().Select(c => ("span-" + c.Name, c.Change, c.Want, SchemeId.Int8)))
             .Concat(Int4Cases().Select(c => ("int4-" + c.Name, c.Change, c.Want, SchemeId.Int4)))
-            .Concat(IpqCases().Select(c => ("ipq-" + c.Name, c.Change, c.Want, SchemeId.Ipq)));
+            .Concat(IpqCases().Select(c => ("ipq-" + c.Name, c.Change, c.Want, SchemeId.Ipq))
+            .Concat(Int8SparseCases().Select(c => ("int8-sparse-" + c.Name, c.Change, c.Want, SchemeId.Int8Sparse)));
+
+    /// <summary>Data of tensor i of a section.</summary>
+    public int Data(SectionKind kind, int i) => Sec(kind) + (int)U32(Tensor(kind, i) + TenDataOffset);
+
+    /// <summary>Cases on a scheme-int8-sparse image (the int8 tiny ALBERT pruned to 60 % in blocks of 4, mapping-in, Q, K,
+    /// V, Dense, Ffn, FfnOutput and the poolers int8_sparse; embedding tables and exit classifiers int8_row). The FFN
+    /// [16, 8]: u32 b, 17 row starts, then its block columns at 72.</summary>
+    private static IEnumerable<(string Name, Action<ImageTamper> Change, NiStatus Want)> Int8SparseCases()
+    {
+        const int ffn = 4, columns = 8 + 4 * 16;
+        yield return ("block-size-2", t => t.W32(t.Data(SectionKind.Layer, ffn), 2), NiStatus.TensorParams);
+        yield return ("block-size-0", t => t.W32(t.Data(SectionKind.Layer, ffn), 0), NiStatus.TensorParams);
+        yield return ("row-0-starts-at-1", t => t.W32(t.Data(SectionKind.Layer, ffn) + 4, 1), NiStatus.TensorSize);
+        yield return ("block-count-huge", t => t.W32(t.Data(SectionKind.Layer, ffn) + 4 + 4 * 16, 0xFFFFFFF0), NiStatus.TensorSize);
+        yield return ("row-start-decreasing", t => t.W32(t.Data(SectionKind.Layer, ffn) + 4 + 4 * 16, 0), NiStatus.TensorSize);
+        yield return ("data-length-minus-1", t => t.Add32(t.Tensor(SectionKind.Layer, ffn) + TenDataLength, -1), NiStatus.TensorSize);
+        yield return ("data-below-least", t => t.W32(t.Tensor(SectionKind.Layer, ffn) + TenDataLength, columns - 1), NiStatus.TensorSize);
+        yield return ("column-65535", t => t.W16(t.Data(SectionKind.Layer, ffn) + columns, 0xFFFF), NiStatus.TensorParams);
+        yield return ("params-length-minus-12", t => t.Add32(t.Tensor(SectionKind.Layer, 1) + TenParamsLength, -12), NiStatus.TensorSize);
+        yield return ("shift-0", t => t.W32(t.Params(SectionKind.Layer, ffn) + 8, 0), NiStatus.TensorParams);
+        yield return ("pooler-multiplier-negative", t => t.W32(t.Params(SectionKind.ExitHeads, 0) + 12 + 4, 0x80000000), NiStatus.TensorParams);
+        yield return ("query-as-int8-row", t => t.Image[t.Tensor(SectionKind.Layer, 0) + TenEncoding] = (byte)TensorEncoding.Int8Row, NiStatus.TensorEncoding);
+        yield return ("word-embeddings-as-int8-sparse", t => t.Image[t.Tensor(SectionKind.Embeddings, 0) + TenEncoding] = (byte)TensorEncoding.Int8Sparse, NiStatus.TensorEncoding);
+        yield return ("classifier-as-int8-sparse", t => t.Image[t.Tensor(SectionKind.ExitHeads, 1) + TenEncoding] = (byte)TensorEncoding.Int8Sparse, NiStatus.TensorEncoding);
+        yield return ("scheme-int8", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.Int8), NiStatus.TensorEncoding);
+        yield return ("scheme-int4", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.Int4), NiStatus.TensorEncoding);
+        yield return ("quant-params-no-softmax-table", t => t.W32(t.Sec(SectionKind.QuantParams) + 4, 0), NiStatus.QuantTables);
+    }
 
     /// <summary>GOBO tensor i of a section: where its outlier list starts (after rows × 3⌈cols/8⌉ index bytes).</summary>
     public int Gobo3Outliers(SectionKind kind, int i) =>
@@ -161,7 +190,6 @@ internal sealed class ImageTamper(byte[] image)
     /// poolers ipq: 16 codewords of 4 weights, then the indices; params {K, d} then {bias, multiplier, shift} a row).</summary>
     private static IEnumerable<(string Name, Action<ImageTamper> Change, NiStatus Want)> IpqCases()
     {
-        int Data(ImageTamper t, SectionKind kind, int i) => t.Sec(kind) + (int)t.U32(t.Tensor(kind, i) + TenDataOffset);
         yield return ("codes-0", t => t.W32(t.Params(SectionKind.Layer, 0), 0), NiStatus.TensorParams);
         yield return ("codes-257", t => t.W32(t.Params(SectionKind.Layer, 0), 257), NiStatus.TensorParams);
         yield return ("codes-8-for-a-codebook-of-16", t => t.W32(t.Params(SectionKind.Layer, 1), 8), NiStatus.TensorSize);
@@ -169,9 +197,9 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("block-3", t => t.W32(t.Params(SectionKind.Layer, 2) + 4, 3), NiStatus.TensorParams);
         yield return ("block-17", t => t.W32(t.Params(SectionKind.Layer, 2) + 4, 17), NiStatus.TensorParams);
         yield return ("block-2-for-data-of-4", t => t.W32(t.Params(SectionKind.Layer, 3) + 4, 2), NiStatus.TensorSize);
-        yield return ("index-16", t => t.Image[Data(t, SectionKind.Layer, 4) + 16 * 4] = 16, NiStatus.TensorParams);
-        yield return ("last-index-255", t => t.Image[Data(t, SectionKind.Layer, 5) + (int)t.U32(t.Tensor(SectionKind.Layer, 5) + TenDataLength) - 1] = 255, NiStatus.TensorParams);
-        yield return ("pooler-index-200", t => t.Image[Data(t, SectionKind.ExitHeads, 0) + 16 * 4 + 3] = 200, NiStatus.TensorParams);
+        yield return ("index-16", t => t.Image[t.Data(SectionKind.Layer, 4) + 16 * 4] = 16, NiStatus.TensorParams);
+        yield return ("last-index-255", t => t.Image[t.Data(SectionKind.Layer, 5) + (int)t.U32(t.Tensor(SectionKind.Layer, 5) + TenDataLength) - 1] = 255, NiStatus.TensorParams);
+        yield return ("pooler-index-200", t => t.Image[t.Data(SectionKind.ExitHeads, 0) + 16 * 4 + 3] = 200, NiStatus.TensorParams);
         yield return ("multiplier-negative", t => t.W32(t.Params(SectionKind.Layer, 3) + 8 + 12 + 4, 0x80000000), NiStatus.TensorParams);
         yield return ("shift-0", t => t.W32(t.Params(SectionKind.Layer, 4) + 8 + 8, 0), NiStatus.TensorParams);
         yield return ("bias-above-2^30", t => t.W32(t.Params(SectionKind.Embeddings, 2) + 8, (1u << 30) + 1), NiStatus.TensorParams);

@@ -90,7 +90,7 @@ public partial class SpecConsistencyTests
         foreach (var k in Enum.GetValues<SectionKind>()) d["NI_SECTION_" + ImageReader.SectionName(k)] = (long)k;
         foreach (var e in Enum.GetValues<TensorEncoding>()) d["NI_ENC_" + EncodingCName(e)] = (long)e;
         foreach (var k in Enum.GetValues<RejectKind>()) d["NI_REJECT_" + k.ToString().ToUpperInvariant()] = (long)k;
-        foreach (var sc in Enum.GetValues<SchemeId>()) d["NI_SCHEME_" + sc.ToString().ToUpperInvariant()] = (long)sc;
+        foreach (var sc in Enum.GetValues<SchemeId>()) d["NI_SCHEME_" + SchemeCName(sc)] = (long)sc;
         foreach (var t in Enum.GetValues<TensorId>()) d["NI_TENSOR_" + Snake(t.ToString())] = (long)t;
         foreach (var s in Enum.GetValues<NiStatus>()) d[s.CName()] = (long)s;
         return d;
@@ -100,9 +100,10 @@ public partial class SpecConsistencyTests
     private static string EncodingCName(TensorEncoding e) => e switch
     {
         TensorEncoding.Int8Row => "INT8_ROW", TensorEncoding.AdaptivFloat => "ADAPTIVFLOAT", TensorEncoding.BinaryEmbed => "BINARY_EMBED", TensorEncoding.BinarySign => "BINARY_SIGN",
-        TensorEncoding.BinaryS8 => "BINARY_S8", TensorEncoding.Int8SparseEmbed => "INT8_SPARSE_EMBED",
+        TensorEncoding.BinaryS8 => "BINARY_S8", TensorEncoding.Int8SparseEmbed => "INT8_SPARSE_EMBED", TensorEncoding.Int8Sparse => "INT8_SPARSE",
         _ => e.ToString().ToUpperInvariant(),
     };
+    private static string SchemeCName(SchemeId s) => s == SchemeId.Int8Sparse ? "INT8_SPARSE" : s.ToString().ToUpperInvariant();
 
     [Fact]
     public void EveryHeaderConstantEqualsTheCSharpValue()
@@ -229,6 +230,8 @@ public partial class SpecConsistencyTests
             ["NI_IPQ_MAX_CODES"] = ModelPacker.Encodings.IpqEncoding.MaxCodes,
             ["NI_IPQ_MAX_BLOCK"] = ModelPacker.Encodings.IpqEncoding.MaxBlock,
             ["NI_IPQ_MAX_COLS"] = ModelPacker.Encodings.IpqEncoding.MaxCols,
+            ["NI_SPARSE_HEADER_BYTES"] = ModelPacker.Encodings.Int8SparseEncoding.HeaderBytes,
+            ["NI_SPARSE_MAX_COLS"] = ModelPacker.Encodings.Int8SparseEncoding.MaxCols,
             ["NI_QP_TABLE_SOFTMAX"] = (long)QuantTables.Softmax,
             ["NI_BINARY_MIN_THRESHOLD"] = ModelPacker.Encodings.BinaryEncoding.MinThreshold, ["NI_BINARY_MAX_THRESHOLD"] = ModelPacker.Encodings.BinaryEncoding.MaxThreshold,
             ["NI_LN_GAIN_SHIFT"] = ModelPacker.IntegerRuntime.IntegerKernels.LnGainShift, ["NI_LN_XN_FRAC_BITS"] = ModelPacker.IntegerRuntime.IntegerKernels.LnNormFracBits,
@@ -358,7 +361,7 @@ public partial class SpecConsistencyTests
         foreach (var r in schemes)
         {
             var scheme = Schemes.Get((SchemeId)uint.Parse(r[0], CultureInfo.InvariantCulture));
-            Assert.Equal("NI_SCHEME_" + scheme.Id.ToString().ToUpperInvariant(), r[1]);
+            Assert.Equal("NI_SCHEME_" + SchemeCName(scheme.Id), r[1]);
             Assert.StartsWith($"multiples of {scheme.DimMultiple}", r[2]);
             Assert.Contains(scheme.Attention.Name, r[3]);
         }
@@ -373,7 +376,7 @@ public partial class SpecConsistencyTests
             Assert.NotEmpty(ids);
             for (int col = 1; col < header.Length; col++)
             {
-                var scheme = Schemes.Get(Enum.GetValues<SchemeId>().Single(sc => "NI_SCHEME_" + sc.ToString().ToUpperInvariant() == header[col]));
+                var scheme = Schemes.Get(Enum.GetValues<SchemeId>().Single(sc => "NI_SCHEME_" + SchemeCName(sc) == header[col]));
                 // a cell may list alternatives ("`NI_ENC_BINARY` or `NI_ENC_BINARY_S8`": a pooler's pooler_alternative)
                 var cell = r[col].Split(" or ").Select(c => c.Trim().Trim('`')).ToList();
                 foreach (var id in ids)

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using ModelPacker.FlashImage;
 using ModelPacker.IntegerRuntime;
 using ModelPacker.Model;
+using ModelPacker.Pruning;
 using ModelPacker.Quantization;
 using ModelPacker.Tests.IntegerRuntime;
 
@@ -35,7 +36,7 @@ internal static class TinyImages
     }
 
     private static ImageContent Build(int seed, AlbertConfig config, bool testVectors, uint boardId, bool af8 = false, bool gobo3 = false,
-        float[]? spans = null, bool int4 = false, bool ipq = false)
+        float[]? spans = null, bool int4 = false, bool ipq = false, bool sparse = false)
     {
         var p = new AlbertParameters(config);
         p.InitializeRandom(seed);
@@ -44,10 +45,13 @@ internal static class TinyImages
         var rng = new Random(seed);
         var calibration = Enumerable.Range(0, 16).Select(_ => RandomUtterance(rng, config.VocabSize, config.MaxPositionEmbeddings)).ToList();
         // the af8 image's word embeddings are also pruned to 40 % and stored int8_sparse_embed (the scheme's embedding_alternative)
+        // the int8-sparse image's linear weights are magnitude-pruned to 60 % in blocks of 4 (int8_sparse keeps blocks of 4)
+        if (sparse) MagnitudePruning.Finish(p, new PruningSettings(PruningMethod.Magnitude, 0.6, 4));
         if (af8) EmbeddingPruning.Prune(p.WordEmbeddings.Data, config.VocabSize, config.EmbeddingSize, 0.4, EmbeddingPruningMode.Global);
         var scales = Calibrator.Calibrate(p, calibration);
         var m = af8 ? EmbeddingPruning.Sparse(AdaptivFloatQuantizer.Quantize(p, scales), "tiny af8")
-              : gobo3 ? Gobo3Quantizer.Quantize(p, scales) : int4 ? Int4Quantizer.Quantize(p, scales) : ipq ? IpqQuantizer.Quantize(p, scales, new IpqSettings(16, 4)) : Int8Quantizer.Quantize(p, scales);
+              : gobo3 ? Gobo3Quantizer.Quantize(p, scales) : int4 ? Int4Quantizer.Quantize(p, scales) : ipq ? IpqQuantizer.Quantize(p, scales, new IpqSettings(16, 4))
+              : sparse ? Int8SparseQuantizer.Quantize(p, scales) : Int8Quantizer.Quantize(p, scales);
         var dims = m.Dims;
         var tensors = m.Tensors().Select(kv => new ImageTensor(kv.Key, kv.Value)).ToList();
         List<TestVector>? vectors = null;
@@ -101,7 +105,8 @@ internal static class TinyImages
     /// (seed 1), a W1A1 model of random binary tensors (E 32, H 64, two heads of 32, I 96, three layers; the last
     /// exit's pooler binary_s8) with three test vectors of the C# reference, or the same ALBERT as the int8 one in
     /// scheme af8 with its word embeddings pruned to 40 % (int8_sparse_embed), or in scheme gobo3 (with two outliers in
-    /// every GOBO tensor), or in scheme int4, or in scheme ipq (16 codewords of 4).</summary>
+    /// every GOBO tensor), or in scheme int4, or in scheme ipq (16 codewords of 4), or in scheme int8-sparse (linear
+    /// weights pruned to 60 % in blocks of 4).</summary>
     public static ImageContent Random(SchemeId scheme) => scheme switch
     {
         SchemeId.Int8 => RandomAlbert(seed: 1),
@@ -110,6 +115,7 @@ internal static class TinyImages
         SchemeId.Gobo3 => Gobo3Image.Value,
         SchemeId.Int4 => Int4Image.Value,
         SchemeId.Ipq => IpqImage.Value,
+        SchemeId.Int8Sparse => Int8SparseImage.Value,
         _ => throw new ArgumentOutOfRangeException(nameof(scheme)),
     };
 
@@ -133,6 +139,7 @@ internal static class TinyImages
     private static readonly Lazy<ImageContent> Int4Image = new(() => Build(1, TinyConfig(), testVectors: true, boardId: 0, int4: true));
     // 16 codewords of 4 weights a tensor
     private static readonly Lazy<ImageContent> IpqImage = new(() => Build(1, TinyConfig(), testVectors: true, boardId: 0, ipq: true));
+    private static readonly Lazy<ImageContent> Int8SparseImage = new(() => Build(1, TinyConfig(), testVectors: true, boardId: 0, sparse: true));
 
     // the last exit's pooler over the int8 h[CLS] (binary_s8), the others over sign bits (binary)
     private static readonly Lazy<ImageContent> W1A1Image = new(() => W1A1TestModels.Image(seed: 8, vectors: 3, s8Poolers: 0b100).ToContent());

@@ -5,7 +5,7 @@ using ModelPacker.Text;
 
 namespace ModelPacker.Tests.IntegerRuntime;
 
-/// <summary>Images of random int8, W1A1, af8 and int4 models: codec round trip, and the C runtime opening the same bytes
+/// <summary>Images of random int8, W1A1, af8, int4 and int8-sparse models: codec round trip, and the C runtime opening the same bytes
 /// bit-exactly. The images stay in the runtime test directory for ctest runtime_vectors (host and QEMU).</summary>
 public class IntegerImageTests
 {
@@ -23,6 +23,7 @@ public class IntegerImageTests
     [InlineData(26, "span")]
     [InlineData(26, "int4")]
     [InlineData(26, "ipq")]
+    [InlineData(27, "int8-sparse")]
     public void TheCRuntimeReproducesEveryTestVectorOfAnImage(int seed, string act)
     {
         // "w1a1": a scheme-W1A1 model of random binary tensors (int8 exit classifiers), Bi-Attention; "w1a1-s8": the
@@ -37,6 +38,7 @@ public class IntegerImageTests
             "span" => TestModels.ImageOf(TestModels.RandomWithSpans(seed), seed, "w", 12), // spans 1, 3, 0 (skipped), 12
             "int4" => TestModels.ImageOf(TestModels.RandomInt4(seed), seed, "w", 12),
             "ipq" => TestModels.ImageOf(TestModels.RandomIpq(seed, new IpqSettings(16, 4)), seed, "w", 12),
+            "int8-sparse" => TestModels.ImageOf(TestModels.RandomInt8Sparse(seed, 0.7, 4), seed, "w", 12),
             _ => RandomImage(seed, act),
         };
         var bytes = image.Build();

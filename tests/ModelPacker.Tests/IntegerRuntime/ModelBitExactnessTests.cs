@@ -21,6 +21,9 @@ public class ModelBitExactnessTests
     [InlineData(19, "int4-max")]
     [InlineData(20, "ipq")]
     [InlineData(21, "ipq-16x4")]
+    [InlineData(30, "int8-sparse-70")]
+    [InlineData(31, "int8-sparse-50-b4")]
+    [InlineData(32, "int8-sparse-0")]
     public void RandomModelsAgreeAtEveryLayer(int seed, string act)
     {
         // "w1a1": random binary tensors (int8 exit classifiers), Bi-Attention, attn_threshold -2 or 3; "w1a1-wide":
@@ -39,6 +42,9 @@ public class ModelBitExactnessTests
             "int4-max" => TestModels.RandomInt4(seed, Int4Clip.Max),
             "ipq" => TestModels.RandomIpq(seed), // iPQ linear weights (256 codewords of 8, fewer where a tensor has fewer sub-vectors)
             "ipq-16x4" => TestModels.RandomIpq(seed, new IpqSettings(16, 4)),
+            "int8-sparse-70" => TestModels.RandomInt8Sparse(seed, 0.7, 1), // pruned int8 linear weights, kept ones only
+            "int8-sparse-50-b4" => TestModels.RandomInt8Sparse(seed, 0.5, 4),
+            "int8-sparse-0" => TestModels.RandomInt8Sparse(seed, 0, 1),   // a dense checkpoint: every block kept
             _ => TestModels.RandomQuantized(seed, act),
         };
         using var native = new NativeModel(m);

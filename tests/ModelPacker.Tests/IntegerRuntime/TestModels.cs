@@ -107,6 +107,16 @@ internal static class TestModels
         return EmbeddingPruning.Sparse(Int8Quantizer.Quantize(p, scales), "random sparse-embed model");
     }
 
+    /// <summary>A random model in scheme int8-sparse, its linear weights magnitude-pruned to <paramref name="sparsity"/>
+    /// in blocks of <paramref name="block"/> before calibration as <see cref="RandomQuantized"/>.</summary>
+    public static IntegerModel RandomInt8Sparse(int seed, double sparsity, int block)
+    {
+        var p = RandomParameters(seed);
+        ModelPacker.Pruning.MagnitudePruning.Finish(p, new ModelPacker.Pruning.PruningSettings(ModelPacker.Pruning.PruningMethod.Magnitude, sparsity, block));
+        var scales = Calibrator.Calibrate(p, RandomSequences(seed + 1, 40, p.Config.VocabSize, p.Config.MaxPositionEmbeddings));
+        return Int8SparseQuantizer.Quantize(p, scales);
+    }
+
     /// <summary>A random model in scheme int4 (int4 linear weights per row), calibrated as <see cref="RandomQuantized"/>.</summary>
     public static IntegerModel RandomInt4(int seed, Int4Clip clip = Int4Quantizer.DefaultClip)
     {

@@ -11,7 +11,7 @@ using Spectre.Console;
 namespace ModelPacker.Cli;
 
 /// <summary>
-/// <c>modelpacker pack --model dir [--scheme int8|w1a1|af8|gobo3|int4|ipq] [--ipq-codes K] [--ipq-block d] [--int4-clip max|mse] [--board name] [--calibration-data path]
+/// <c>modelpacker pack --model dir [--scheme int8|w1a1|af8|gobo3|int4|ipq|int8-sparse] [--ipq-codes K] [--ipq-block d] [--int4-clip max|mse] [--sparsity s [--block 1|4]] [--board name] [--calibration-data path]
 /// [--test-vectors N] [--embedding-density d [--embedding-pruning global|row]] --out file</c>:
 /// quantization calibrated on training utterances (int8, af8, gobo3 or int4 for an fp32 checkpoint, W1A1 for a binarized one: the
 /// checkpoint's config says which family, --scheme chooses af8, gobo3 or int4 or confirms), test vectors from the integer reference, and the
@@ -24,8 +24,11 @@ internal static class PackCommand
     public static Command Create(CliEnvironment env)
     {
         var model = CommonOptions.Checkpoint();
-        var scheme = new Option<string?>("--scheme") { Description = "Quantization scheme: int8, af8 (AdaptivFloat 8-bit linear weights) gobo3 (GOBO 3-bit linear weights + outliers) int4 (4-bit linear weights) or ipq (product-quantized linear weights: a codebook per tensor, 8-bit indices) for an fp32 checkpoint, w1a1 for one trained by binarize (default: int8, or w1a1 for a binarized checkpoint)" };
-        scheme.AcceptOnlyFromAmong(Schemes.Int8.Name, Schemes.W1A1.Name, Schemes.Af8.Name, Schemes.Gobo3.Name, Schemes.Int4.Name, Schemes.Ipq.Name);
+        var scheme = new Option<string?>("--scheme") { Description = "Quantization scheme: int8, af8 (AdaptivFloat 8-bit linear weights) gobo3 (GOBO 3-bit linear weights + outliers) int4 (4-bit linear weights), ipq (product-quantized linear weights: a codebook per tensor, 8-bit indices) or int8-sparse (pruned int8 linear weights, only the kept ones stored) for an fp32 checkpoint, w1a1 for one trained by binarize (default: int8, or w1a1 for a binarized checkpoint)" };
+        scheme.AcceptOnlyFromAmong(Schemes.Int8.Name, Schemes.W1A1.Name, Schemes.Af8.Name, Schemes.Gobo3.Name, Schemes.Int4.Name, Schemes.Ipq.Name, Schemes.Int8Sparse.Name);
+        var sparsity = new Option<double?>("--sparsity") { Description = "Scheme int8-sparse: one-shot magnitude pruning of the encoder and pooler weights to this share per tensor, in [0, 1), before quantization (a checkpoint from modelpacker prune needs none)" };
+        var block = new Option<int>("--block") { Description = "With --sparsity: prune blocks of 1 or 4 consecutive weights of a row", DefaultValueFactory = _ => 1 };
+        block.AcceptOnlyFromAmong("1", "4");
         var int4Clip = new Option<string?>("--int4-clip") { Description = "Scheme int4: each row's scale from its largest magnitude (max) or the clip with the least squared error (mse, the default)" };
         int4Clip.AcceptOnlyFromAmong("max", "mse");
         var ipqCodes = new Option<int?>("--ipq-codes") { Description = $"Scheme ipq: codewords per tensor, 1..256 (default {IpqSettings.DefaultCodes})", HelpName = "K" };
@@ -61,7 +64,7 @@ internal static class PackCommand
         var labelColumn = CommonOptions.LabelColumn();
         var command = new Command("pack", "Quantize a checkpoint (int8, af8, gobo3 or int4, or w1a1 when it is binarized) and write a flash image")
         {
-            model, scheme, board, boards, calibration, calibrationCount, vectors, prune, output, textColumn, labelColumn, density, pruningMode, int4Clip, ipqCodes, ipqBlock,
+            model, scheme, board, boards, calibration, calibrationCount, vectors, prune, output, textColumn, labelColumn, density, pruningMode, int4Clip, ipqCodes, ipqBlock, sparsity, block,
         };
         command.SetAction((result, cancellation) => Task.FromResult(CommandRunner.Execute(env, () =>
         {
@@ -87,6 +90,13 @@ internal static class PackCommand
             if (result.GetValue(int4Clip) is not null && chosen != Schemes.Int4) throw new UsageException("--int4-clip applies to --scheme int4 only");
             var ipq = IpqSettingsOf(chosen, result.GetValue(ipqCodes), result.GetValue(ipqBlock));
             var clip = result.GetValue(int4Clip) is { } c ? (c == "max" ? Int4Clip.Max : Int4Clip.Mse) : Int4Quantizer.DefaultClip;
+            if (result.GetValue(sparsity) is { } sp)
+            {
+                if (chosen != Schemes.Int8Sparse) throw new UsageException("--sparsity applies to --scheme int8-sparse only");
+                if (!(sp >= 0 && sp < 1)) throw new UsageException($"--sparsity {sp.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not a share in [0, 1)");
+                Pruning.MagnitudePruning.Finish(p, new Pruning.PruningSettings(Pruning.PruningMethod.Magnitude, sp, result.GetValue(block)));
+            }
+            else if (result.GetResult(block) is { Implicit: false }) throw new UsageException("--block needs --sparsity");
             if (embeddingDensity is not null && chosen.EmbeddingAlternative != TensorEncoding.Int8SparseEmbed)
                 throw new UsageException($"--embedding-density: scheme {chosen.Name} has no pruned word embedding encoding (int8, af8 and gobo3 have int8_sparse_embed)");
             // pruned in the fp32 table, before calibration: the embedding sum's scale is calibrated on what the image holds
@@ -107,6 +117,7 @@ internal static class PackCommand
                 : chosen == Schemes.Gobo3 ? Gobo3Quantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet))
                 : chosen == Schemes.Int4 ? Int4Quantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet), clip)
                 : chosen == Schemes.Ipq ? IpqQuantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet), ipq)
+                : chosen == Schemes.Int8Sparse ? Int8SparseQuantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet))
                 : Int8Quantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet));
             if (pruning is not null) integer = integer.WithWordRows(pruning.Kept, modelDir);
             if (embeddingDensity is not null) integer = EmbeddingPruning.Sparse(integer, modelDir);
@@ -163,6 +174,7 @@ internal static class PackCommand
         if (own == Schemes.Int8 && requested == Schemes.Gobo3.Name) return Schemes.Gobo3;
         if (own == Schemes.Int8 && requested == Schemes.Int4.Name) return Schemes.Int4;
         if (own == Schemes.Int8 && requested == Schemes.Ipq.Name) return Schemes.Ipq;
+        if (own == Schemes.Int8 && requested == Schemes.Int8Sparse.Name) return Schemes.Int8Sparse;
         if (requested is not null && requested != own.Name)
             throw new UsageException(own == Schemes.Int8
                 ? $"{Path.Combine(modelDir, "config.json")}: --scheme {requested} needs a binarized checkpoint (modelpacker binarize); this one is fp32 (no binarization section)"

@@ -71,7 +71,10 @@ public static class Schemes
     /// <summary>The int8 layer with iPQ linear weights (a codebook per tensor, 8-bit indices); embedding tables and exit classifiers stay int8 rows.</summary>
     public static readonly Scheme Ipq = new(SchemeId.Ipq, "ipq", 4, TensorEncoding.Ipq, TensorEncoding.Int8Row,
         TensorEncoding.Int8Row, TensorEncoding.Ipq, 0, QuantTables.Softmax, false, SoftmaxAttentionBlock.Instance, TensorEncoding.Int8SparseEmbed);
-    private static readonly Scheme[] All = [Int8, W1A1, Af8, Gobo3, Int4, Ipq];
+    /// <summary>The int8 layer with pruned linear weights (kept blocks only); embedding tables and exit classifiers stay int8 rows.</summary>
+    public static readonly Scheme Int8Sparse = new(SchemeId.Int8Sparse, "int8-sparse", 4, TensorEncoding.Int8Sparse, TensorEncoding.Int8Row,
+        TensorEncoding.Int8Row, TensorEncoding.Int8Sparse, 0, QuantTables.Softmax, false, SoftmaxAttentionBlock.Instance, TensorEncoding.Int8SparseEmbed);
+    private static readonly Scheme[] All = [Int8, W1A1, Af8, Gobo3, Int4, Ipq, Int8Sparse];
 
     public static Scheme? Find(SchemeId id) => All.FirstOrDefault(s => s.Id == id);
     public static Scheme Get(SchemeId id) => Find(id) ?? throw new InvalidDataException($"scheme {(uint)id} is unknown");

@@ -1,0 +1,53 @@
+/* Pruned int8 GEMM rows (NI_ENC_INT8_SPARSE, docs/numerics.md section 3l): each row lists only its kept blocks of b
+ * int8 weights (b = 1 or 4) with their column, so the kernels never read or multiply a pruned weight. The layout is
+ * in ni_encoding.h; the helpers below read it in place (little-endian, any alignment). Integer-only, no malloc; the
+ * DSP variant equals the portable one bit for bit. */
+#ifndef NANO_INTENT_NI_KERNELS_SPARSE_H
+#define NANO_INTENT_NI_KERNELS_SPARSE_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+static inline uint32_t ni_sparse_rd32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+/* The block size b (1 or 4). */
+static inline uint32_t ni_sparse_block(const uint8_t *data) { return ni_sparse_rd32(data); }
+/* The index of row r's first kept block (r <= rows); row_start(rows) is the number of kept blocks. */
+static inline uint32_t ni_sparse_row_start(const uint8_t *data, uint32_t r) { return ni_sparse_rd32(data + 4u + 4u * r); }
+/* Byte offset of block_col[0], and of values[0] for nb kept blocks. */
+static inline uint32_t ni_sparse_cols_offset(uint32_t rows) { return 8u + 4u * rows; }
+static inline uint32_t ni_sparse_values_offset(uint32_t rows, uint32_t nb)
+{
+    return (ni_sparse_cols_offset(rows) + 2u * nb + 3u) & ~3u;
+}
+/* The first column of kept block k. */
+static inline uint32_t ni_sparse_block_col(const uint8_t *data, uint32_t rows, uint32_t k)
+{
+    const uint8_t *p = data + ni_sparse_cols_offset(rows) + 2u * k;
+    return ((uint32_t)p[0] | (uint32_t)p[1] << 8) * ni_sparse_block(data);
+}
+
+/* Token-batched GEMM over the kept blocks of rows r0 <= r < r1 of a validated tensor of `rows` rows:
+ * acc[t*acc_stride + (r - r0)] = sum over kept weights w[r][c] * x[t*x_stride + c] for tokens t < n (a row with no
+ * kept block gives 0). Each kept block is read from the image once for all n tokens. */
+void ni_sparse_gemm_ref(const uint8_t *data, uint32_t rows, const int8_t *x, uint32_t x_stride, uint32_t n,
+                        uint32_t r0, uint32_t r1, int32_t *acc, uint32_t acc_stride);
+#ifdef NI_HAVE_SPARSE_GEMM_DSP
+/* Blocks of 4 on Armv7E-M: SMLAD on halfword pairs; b = 1 tensors take the reference. */
+void ni_sparse_gemm_dsp(const uint8_t *data, uint32_t rows, const int8_t *x, uint32_t x_stride, uint32_t n,
+                        uint32_t r0, uint32_t r1, int32_t *acc, uint32_t acc_stride);
+#endif
+/* Same contract; the DSP variant when NI_HAVE_SPARSE_GEMM_DSP is defined, else the reference. */
+void ni_sparse_gemm(const uint8_t *data, uint32_t rows, const int8_t *x, uint32_t x_stride, uint32_t n, uint32_t r0,
+                    uint32_t r1, int32_t *acc, uint32_t acc_stride);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
