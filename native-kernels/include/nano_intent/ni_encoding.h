@@ -110,6 +110,12 @@ typedef struct ni_int8_row_params {
  * its row (ni_kernels_int4.h); params = one ni_int8_row_params per row, as INT8_ROW. cols % 4 == 0 (rows need no
  * padding) and cols <= 1024, so |acc| <= 8 * 128 * 1024 = 2^20. */
 #define NI_INT4_MAX_COLS 1024u
+/* ---- NI_ENC_INT8_2OF4 (src/kernels/encodings/ni_enc_int8_2of4.c, docs/numerics.md section 3m) ----
+ * data = rows * (cols/2 + ceil(cols/8)) bytes: per row the 2 kept int8 weights of every group of 4 columns, then one
+ * position nibble per group (ni_kernels_2of4.h); params = one ni_int8_row_params per row, as INT8_ROW. cols % 4 == 0
+ * and cols <= 1024, so |acc| <= 128 * 128 * 512 = 2^23. Fixed lengths, but validate_data checks them exactly and every
+ * nibble (two distinct ascending positions). */
+#define NI_INT8_2OF4_MAX_COLS 1024u
 
 /* One weight tensor: pointers into the image (or into memory for models built in RAM), untyped. */
 typedef struct ni_tensor {

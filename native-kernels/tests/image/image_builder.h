@@ -55,6 +55,9 @@ uint32_t tb_sparse_embed_data(uint8_t *out, uint32_t room, uint32_t rows, uint32
 tb_options tb_span_options(void);
 /* tb_default_options with scheme INT4: int4 linear tensors, int8 embedding tables and exit classifiers. */
 tb_options tb_int4_options(void);
+/* tb_default_options with scheme INT8_2OF4: 2:4 sparse int8 linear tensors (valid random positions), embedding size
+ * 12 (an odd number of groups per mapping row), int8 embedding tables and exit classifiers. */
+tb_options tb_2of4_options(void);
 /* The attention threshold the builder writes into a W1A1 model's QUANT_PARAMS. */
 #define TB_W1A1_ATTN_THRESHOLD 2
 

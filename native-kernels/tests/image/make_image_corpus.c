@@ -48,5 +48,7 @@ int main(int argc, char **argv)
     n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || n > 16384 || write(argv[1], "seed-span.nimg", buf, n);
     o = tb_int4_options(); /* int4 linear tensors (NI_ENC_INT4) */
     n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || n > 16384 || write(argv[1], "seed-int4.nimg", buf, n);
+    o = tb_2of4_options(); /* 2:4 sparse int8 linear tensors (NI_ENC_INT8_2OF4) */
+    n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || n > 16384 || write(argv[1], "seed-2of4.nimg", buf, n);
     return err;
 }

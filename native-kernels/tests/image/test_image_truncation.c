@@ -43,5 +43,6 @@ int main(void)
     check(tb_sparse_embed_options()); /* pruned word embeddings (INT8_SPARSE_EMBED) */
     check(tb_span_options()); /* ATTENTION_SPAN */
     check(tb_int4_options()); /* int4 linear tensors */
+    check(tb_2of4_options()); /* 2:4 sparse int8 linear tensors */
     return ni_test_finish("image_truncation");
 }
