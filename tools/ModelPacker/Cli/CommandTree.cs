@@ -22,6 +22,7 @@ public static class CommandTree
         TeacherCommand.Create,
         SplitsCommand.Create,
         SpanCommand.Create,
+        SparsifyCommand.Create,
     ];
 
     public static RootCommand Build(CliEnvironment env)

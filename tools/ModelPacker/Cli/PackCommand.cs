@@ -24,8 +24,8 @@ internal static class PackCommand
     public static Command Create(CliEnvironment env)
     {
         var model = CommonOptions.Checkpoint();
-        var scheme = new Option<string?>("--scheme") { Description = "Quantization scheme: int8, af8 (AdaptivFloat 8-bit linear weights) gobo3 (GOBO 3-bit linear weights + outliers) or int4 (4-bit linear weights) for an fp32 checkpoint, w1a1 for one trained by binarize (default: int8, or w1a1 for a binarized checkpoint)" };
-        scheme.AcceptOnlyFromAmong(Schemes.Int8.Name, Schemes.W1A1.Name, Schemes.Af8.Name, Schemes.Gobo3.Name, Schemes.Int4.Name);
+        var scheme = new Option<string?>("--scheme") { Description = "Quantization scheme: int8, af8 (AdaptivFloat 8-bit linear weights) gobo3 (GOBO 3-bit linear weights + outliers) or int4 (4-bit linear weights) or int8-2of4 (2:4 sparse int8 linear weights, a checkpoint made 2:4 by sparsify) for an fp32 checkpoint, w1a1 for one trained by binarize (default: int8, or w1a1 for a binarized checkpoint)" };
+        scheme.AcceptOnlyFromAmong(Schemes.Int8.Name, Schemes.W1A1.Name, Schemes.Af8.Name, Schemes.Gobo3.Name, Schemes.Int4.Name, Schemes.Int8TwoOfFour.Name);
         var int4Clip = new Option<string?>("--int4-clip") { Description = "Scheme int4: each row's scale from its largest magnitude (max) or the clip with the least squared error (mse, the default)" };
         int4Clip.AcceptOnlyFromAmong("max", "mse");
         var board = new Option<string?>("--board") { Description = "Board profile (boards/<name>.json): its id goes into the header and the image and arena must fit its budgets", HelpName = "name" };
@@ -103,6 +103,7 @@ internal static class PackCommand
                 : chosen == Schemes.Af8 ? AdaptivFloatQuantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet))
                 : chosen == Schemes.Gobo3 ? Gobo3Quantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet))
                 : chosen == Schemes.Int4 ? Int4Quantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet), clip)
+                : chosen == Schemes.Int8TwoOfFour ? Pruning.TwoOfFourQuantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet), Path.Combine(modelDir, "model.safetensors"))
                 : Int8Quantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet));
             if (pruning is not null) integer = integer.WithWordRows(pruning.Kept, modelDir);
             if (embeddingDensity is not null) integer = EmbeddingPruning.Sparse(integer, modelDir);
@@ -158,6 +159,11 @@ internal static class PackCommand
         if (own == Schemes.Int8 && requested == Schemes.Af8.Name) return Schemes.Af8;
         if (own == Schemes.Int8 && requested == Schemes.Gobo3.Name) return Schemes.Gobo3;
         if (own == Schemes.Int8 && requested == Schemes.Int4.Name) return Schemes.Int4;
+        if (own == Schemes.Int8 && requested == Schemes.Int8TwoOfFour.Name)
+        {
+            Pruning.TwoOfFourQuantizer.RequireTwoOfFour(p, Path.Combine(modelDir, "model.safetensors")); // before calibration
+            return Schemes.Int8TwoOfFour;
+        }
         if (requested is not null && requested != own.Name)
             throw new UsageException(own == Schemes.Int8
                 ? $"{Path.Combine(modelDir, "config.json")}: --scheme {requested} needs a binarized checkpoint (modelpacker binarize); this one is fp32 (no binarization section)"
