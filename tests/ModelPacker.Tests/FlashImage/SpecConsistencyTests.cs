@@ -225,6 +225,7 @@ public partial class SpecConsistencyTests
             ["NI_GOBO3_MAX_COLS"] = ModelPacker.Encodings.Gobo3Encoding.MaxCols,
             ["NI_SPARSE_EMBED_OFFSET_BYTES"] = ModelPacker.Encodings.Int8SparseEmbedEncoding.OffsetBytes,
             ["NI_INT4_MAX_COLS"] = ModelPacker.Encodings.Int4Encoding.MaxCols,
+            ["NI_INT8_2OF4_MAX_COLS"] = ModelPacker.Encodings.Int8TwoOfFourEncoding.MaxCols,
             ["NI_QP_TABLE_SOFTMAX"] = (long)QuantTables.Softmax,
             ["NI_BINARY_MIN_THRESHOLD"] = ModelPacker.Encodings.BinaryEncoding.MinThreshold, ["NI_BINARY_MAX_THRESHOLD"] = ModelPacker.Encodings.BinaryEncoding.MaxThreshold,
             ["NI_LN_GAIN_SHIFT"] = ModelPacker.IntegerRuntime.IntegerKernels.LnGainShift, ["NI_LN_XN_FRAC_BITS"] = ModelPacker.IntegerRuntime.IntegerKernels.LnNormFracBits,

@@ -35,11 +35,12 @@ internal static class TinyImages
     }
 
     private static ImageContent Build(int seed, AlbertConfig config, bool testVectors, uint boardId, bool af8 = false, bool gobo3 = false,
-        float[]? spans = null, bool int4 = false)
+        float[]? spans = null, bool int4 = false, bool twoOfFour = false)
     {
         var p = new AlbertParameters(config);
         p.InitializeRandom(seed);
         if (gobo3) WithOutliers(p);
+        if (twoOfFour) ModelPacker.Pruning.NMSparsity.Prune(p);
         spans?.CopyTo(p.AttentionSpan!.Data, 0);
         var rng = new Random(seed);
         var calibration = Enumerable.Range(0, 16).Select(_ => RandomUtterance(rng, config.VocabSize, config.MaxPositionEmbeddings)).ToList();
@@ -47,7 +48,8 @@ internal static class TinyImages
         if (af8) EmbeddingPruning.Prune(p.WordEmbeddings.Data, config.VocabSize, config.EmbeddingSize, 0.4, EmbeddingPruningMode.Global);
         var scales = Calibrator.Calibrate(p, calibration);
         var m = af8 ? EmbeddingPruning.Sparse(AdaptivFloatQuantizer.Quantize(p, scales), "tiny af8")
-              : gobo3 ? Gobo3Quantizer.Quantize(p, scales) : int4 ? Int4Quantizer.Quantize(p, scales) : Int8Quantizer.Quantize(p, scales);
+              : gobo3 ? Gobo3Quantizer.Quantize(p, scales) : int4 ? Int4Quantizer.Quantize(p, scales)
+              : twoOfFour ? ModelPacker.Pruning.TwoOfFourQuantizer.Quantize(p, scales) : Int8Quantizer.Quantize(p, scales);
         var dims = m.Dims;
         var tensors = m.Tensors().Select(kv => new ImageTensor(kv.Key, kv.Value)).ToList();
         List<TestVector>? vectors = null;
@@ -101,7 +103,7 @@ internal static class TinyImages
     /// (seed 1), a W1A1 model of random binary tensors (E 32, H 64, two heads of 32, I 96, three layers; the last
     /// exit's pooler binary_s8) with three test vectors of the C# reference, or the same ALBERT as the int8 one in
     /// scheme af8 with its word embeddings pruned to 40 % (int8_sparse_embed), or in scheme gobo3 (with two outliers in
-    /// every GOBO tensor), or in scheme int4.</summary>
+    /// every GOBO tensor), or in scheme int4, or made 2:4 by magnitude in scheme int8-2of4.</summary>
     public static ImageContent Random(SchemeId scheme) => scheme switch
     {
         SchemeId.Int8 => RandomAlbert(seed: 1),
@@ -109,6 +111,7 @@ internal static class TinyImages
         SchemeId.Af8 => Af8Image.Value,
         SchemeId.Gobo3 => Gobo3Image.Value,
         SchemeId.Int4 => Int4Image.Value,
+        SchemeId.Int8_2of4 => TwoOfFourImage.Value,
         _ => throw new ArgumentOutOfRangeException(nameof(scheme)),
     };
 
@@ -130,6 +133,7 @@ internal static class TinyImages
     }
 
     private static readonly Lazy<ImageContent> Int4Image = new(() => Build(1, TinyConfig(), testVectors: true, boardId: 0, int4: true));
+    private static readonly Lazy<ImageContent> TwoOfFourImage = new(() => Build(1, TinyConfig(), testVectors: true, boardId: 0, twoOfFour: true));
 
     // the last exit's pooler over the int8 h[CLS] (binary_s8), the others over sign bits (binary)
     private static readonly Lazy<ImageContent> W1A1Image = new(() => W1A1TestModels.Image(seed: 8, vectors: 3, s8Poolers: 0b100).ToContent());

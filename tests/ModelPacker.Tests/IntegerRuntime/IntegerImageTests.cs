@@ -22,6 +22,7 @@ public class IntegerImageTests
     [InlineData(26, "sparse-embed")]
     [InlineData(26, "span")]
     [InlineData(26, "int4")]
+    [InlineData(26, "2of4")]
     public void TheCRuntimeReproducesEveryTestVectorOfAnImage(int seed, string act)
     {
         // "w1a1": a scheme-W1A1 model of random binary tensors (int8 exit classifiers), Bi-Attention; "w1a1-s8": the
@@ -35,6 +36,7 @@ public class IntegerImageTests
             "sparse-embed" => TestModels.ImageOf(TestModels.RandomSparseEmbed(seed, 0.3, ModelPacker.Quantization.EmbeddingPruningMode.Row), seed, "w", 12),
             "span" => TestModels.ImageOf(TestModels.RandomWithSpans(seed), seed, "w", 12), // spans 1, 3, 0 (skipped), 12
             "int4" => TestModels.ImageOf(TestModels.RandomInt4(seed), seed, "w", 12),
+            "2of4" => TestModels.ImageOf(TestModels.RandomTwoOfFour(seed), seed, "w", 12),
             _ => RandomImage(seed, act),
         };
         var bytes = image.Build();

@@ -19,6 +19,7 @@ public class ModelBitExactnessTests
     [InlineData(18, "span")]
     [InlineData(18, "int4")]
     [InlineData(19, "int4-max")]
+    [InlineData(18, "2of4")]
     public void RandomModelsAgreeAtEveryLayer(int seed, string act)
     {
         // "w1a1": random binary tensors (int8 exit classifiers), Bi-Attention, attn_threshold -2 or 3; "w1a1-wide":
@@ -35,6 +36,7 @@ public class ModelBitExactnessTests
             "span" => TestModels.RandomWithSpans(seed), // attention spans 1, 3, 0 (skipped) and 12 (every key)
             "int4" => TestModels.RandomInt4(seed), // int4 linear weights, the int8 layer
             "int4-max" => TestModels.RandomInt4(seed, Int4Clip.Max),
+            "2of4" => TestModels.RandomTwoOfFour(seed), // 2:4 sparse int8 linear weights, the int8 layer
             _ => TestModels.RandomQuantized(seed, act),
         };
         using var native = new NativeModel(m);

@@ -7,8 +7,8 @@ namespace ModelPacker.Encodings;
 /// NI_ENC_INT8_2OF4 (docs/numerics.md section 3m): 2:4 sparse int8 rows. Of every group of 4 input columns only 2
 /// weights are stored: a row is cols/2 int8 kept values (group g's two at bytes 2g, 2g + 1, the lower column first),
 /// then ceil(cols/8) position bytes, group g's nibble p0 | p1 &lt;&lt; 2 (0 ≤ p0 &lt; p1 ≤ 3; the low nibble of byte g/2 for
-/// even g) and an unused last nibble 0. Fixed lengths; <see cref="ValidateData"/> checks every nibble (C's
-/// validate_data). <see cref="QuantizedTensor.Weights"/> holds the dense rows (pruned columns 0): Encode keeps each
+/// even g) and an unused last nibble 0. Fixed lengths, checked with every nibble by <see cref="ValidateData"/>
+/// (C's validate_data). <see cref="QuantizedTensor.Weights"/> holds the dense rows (pruned columns 0): Encode keeps each
 /// group's non-zero columns, completed to two with its lowest zero columns, and rejects a group of 3 or 4 non-zeros.
 /// Params are int8_row's. Never an embedding table. C: native-kernels/src/kernels/encodings/ni_enc_int8_2of4.c.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed class Int8TwoOfFourEncoding : ITensorEncoding
     public static readonly Int8TwoOfFourEncoding Instance = new();
     public const int MaxCols = 1024;
 
-    public TensorEncoding Id => TensorEncoding.Int8TwoOfFour;
+    public TensorEncoding Id => TensorEncoding.Int8_2of4;
     public string Name => "int8_2of4";
 
     public (int Data, int Params)? Sizes(int rows, int cols)
@@ -27,15 +27,22 @@ public sealed class Int8TwoOfFourEncoding : ITensorEncoding
         return data > int.MaxValue || prm > int.MaxValue ? null : ((int)data, (int)prm);
     }
 
+    /// <summary>The lengths are the shape's, but the position nibbles need checking before a kernel reads with them:
+    /// the variable-length hook (as C's validate_data) checks the lengths exactly and every nibble.</summary>
+    public bool VariableLength => true;
+
     public string? ValidateParams(ReadOnlySpan<byte> p, int rows, int cols)
     {
-        if (p.Length != rows * Encodings.RowParams.Bytes) return $"params are {p.Length} bytes, {rows} rows need {rows * Encodings.RowParams.Bytes}";
+        // a longer params is ValidateData's TensorSize, as in C
+        if (p.Length < rows * Encodings.RowParams.Bytes) return $"params are {p.Length} bytes, {rows} rows need {rows * Encodings.RowParams.Bytes}";
         if (cols == 0 || cols % 4 != 0 || cols > MaxCols) return $"{cols} columns: int8_2of4 needs a multiple of 4 up to {MaxCols}";
-        return Int8RowEncoding.RowParamsProblem(p, rows);
+        return Int8RowEncoding.RowParamsProblem(p[..(rows * Encodings.RowParams.Bytes)], rows);
     }
 
     public (NiStatus Status, string Message)? ValidateData(EncodedTensor t)
     {
+        if (Sizes(t.Rows, t.Cols) is not { } sizes || t.Data.Length != sizes.Data || t.Params.Length != sizes.Params)
+            return (NiStatus.TensorSize, $"data/params {t.Data.Length}/{t.Params.Length} bytes, int8_2of4 [{t.Rows}, {t.Cols}] is exactly {Sizes(t.Rows, t.Cols)?.Data}/{Sizes(t.Rows, t.Cols)?.Params}");
         int groups = t.Cols / 4, rowBytes = TwoOfFourKernels.RowBytes(t.Cols);
         for (int r = 0; r < t.Rows; r++)
         {

@@ -69,8 +69,8 @@ public static class Schemes
     public static readonly Scheme Int4 = new(SchemeId.Int4, "int4", 4, TensorEncoding.Int4, TensorEncoding.Int8Row,
         TensorEncoding.Int8Row, TensorEncoding.Int4, 0, QuantTables.Softmax, false, SoftmaxAttentionBlock.Instance, TensorEncoding.Int8SparseEmbed);
     /// <summary>The int8 layer with 2:4 sparse int8 linear weights (2 kept of every 4 columns); embedding tables and exit classifiers stay int8 rows.</summary>
-    public static readonly Scheme Int8TwoOfFour = new(SchemeId.Int8TwoOfFour, "int8-2of4", 4, TensorEncoding.Int8TwoOfFour, TensorEncoding.Int8Row,
-        TensorEncoding.Int8Row, TensorEncoding.Int8TwoOfFour, 0, QuantTables.Softmax, false, SoftmaxAttentionBlock.Instance, TensorEncoding.Int8SparseEmbed);
+    public static readonly Scheme Int8TwoOfFour = new(SchemeId.Int8_2of4, "int8-2of4", 4, TensorEncoding.Int8_2of4, TensorEncoding.Int8Row,
+        TensorEncoding.Int8Row, TensorEncoding.Int8_2of4, 0, QuantTables.Softmax, false, SoftmaxAttentionBlock.Instance, TensorEncoding.Int8SparseEmbed);
     private static readonly Scheme[] All = [Int8, W1A1, Af8, Gobo3, Int4, Int8TwoOfFour];
 
     public static Scheme? Find(SchemeId id) => All.FirstOrDefault(s => s.Id == id);
