@@ -13,7 +13,8 @@
 # pruned to 40 % (snips-emb40.nii, int8_sparse_embed), within 1 point of the int8 image; and in scheme int4
 # (snips-int4.nii, int4 linear weights, post-training), checked and within 1 point; and in scheme ipq (snips-ipq.nii,
 # product-quantized linear weights, 256 codewords of 8, post-training), checked and within 2 points; and in scheme
-# int8-sparse, pruned to 50 % in blocks of 4 at pack time (snips-sparse.nii), checked and within 1 point.
+# int8-sparse, pruned to 50 % in blocks of 4 at pack time (snips-sparse.nii), checked and within 1 point; and made 2:4
+# by magnitude in scheme int8-2of4 (snips-2of4.nii), checked and within 0.5 points.
 # Then trains a tiny w1a1 model on SNIPS (a small teacher, one epoch, binarized for one epoch: about a minute) and
 # packs it as tiny-w1a1.nii, so the runtime vectors cover scheme W1A1 with trained weights on every target; and the
 # same student with its poolers over the int8 h[CLS] (binarize.pooler_input "int8", encoding binary_s8) as
@@ -172,6 +173,20 @@ if [ -d models/snips ]; then
   dotnet "$dll" verify "$sparse"
   dotnet "$dll" inspect "$sparse" | grep -q "AttentionQuery.*int8_sparse" || { echo "pack-test-images: snips-sparse.nii has no int8_sparse tensor"; exit 1; }
   check_accuracy snips-sparse int8-sparse models/snips "$sparse" "$datasets/snips"
+# models/snips made 2:4 by magnitude (`modelpacker sparsify --pattern 2:4 --one-shot`, no training) and packed in
+# scheme int8-2of4 as snips-2of4.nii, so the runtime vectors run the 2:4 kernel (NI_ENC_INT8_2OF4) with trained
+# weights on the host and every QEMU target; its test accuracy within 0.5 pt of the dense float checkpoint's.
+nm_dir="$root/build/snips-2of4"
+if [ -d models/snips ]; then
+  if [ ! -f "$out/snips-2of4.nii" ] || [ "$dll" -nt "$out/snips-2of4.nii" ] || [ -n "$(find models/snips -newer "$out/snips-2of4.nii" -print -quit)" ]; then
+    echo "pack-test-images: models/snips 2:4 (one-shot) -> $out/snips-2of4.nii"
+    rm -rf "$nm_dir/model"
+    dotnet "$dll" sparsify --pattern 2:4 --one-shot --model models/snips --data "$datasets/snips" --out "$nm_dir/model"
+    dotnet "$dll" pack --model "$nm_dir/model" --scheme int8-2of4 --calibration-data "$datasets/snips" --test-vectors 64 --out "$out/snips-2of4.nii"
+  fi
+  dotnet "$dll" verify "$out/snips-2of4.nii"
+  dotnet "$dll" inspect "$out/snips-2of4.nii" | grep -q "AttentionQuery.*int8_2of4" || { echo "pack-test-images: snips-2of4.nii has no int8_2of4 query"; exit 1; }
+  check_accuracy snips-2of4 int8-2of4 models/snips "$out/snips-2of4.nii" "$datasets/snips"
   packed=$((packed + 1))
 fi
 echo "pack-test-images: $packed model image(s) in $out"

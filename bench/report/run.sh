@@ -3,6 +3,9 @@
 # (every scheme that exists, from models/<dataset>, its binarized student models/<dataset>-w1a1 and its adaptive-span
 # fine-tunes, Quant-Noise fine-tunes and pruned fine-tunes, trained here once into build/report/<dataset>/span-<penalty>,
 # build/report/<dataset>/qn-<scheme>-<rate> and build/report/<dataset>/prune-<method>-<sparsity>-<block>), calibrates each
+# (every scheme that exists, from models/<dataset>, its binarized student models/<dataset>-w1a1, its adaptive-span
+# fine-tunes, trained here once into build/report/<dataset>/span-<penalty>, and its 2:4 fine-tune, trained here once
+# into build/report/<dataset>/2of4), calibrates each
 # image's early exits, evaluates it with the integer reference (= the device), counts its Cortex-M4 instructions per
 # utterance under QEMU (-icount shift=0, the mcu harness on its 32 test vectors, full depth and early exit), and writes
 #   bench/results/report-<dataset>.md  the table: accuracy (fp32 checkpoint, image at full depth, with early exit),
@@ -70,6 +73,12 @@ while IFS=$'\t' read -r name checkpoint sets drop opts; do
         rm -rf "$dir"
         "${mp[@]}" prune --model "models/$dataset" --data "$data" --method "$method" --sparsity "$sparsity" --block "$block" \
           --out "$dir" >"$work/$checkpoint.log"
+    2of4) # the teacher made 2:4 sparse by fine-tuning with magnitude masks (modelpacker sparsify), kept for later runs
+      dir="$work/$checkpoint"
+      if [ ! -f "$dir/config.json" ]; then
+        progress "$name: 2:4 fine-tuning of models/$dataset"
+        rm -rf "$dir"
+        "${mp[@]}" sparsify --pattern 2:4 --model "models/$dataset" --data "$data" --out "$dir" >"$work/$checkpoint.log"
       fi ;;
     *) echo "bench/report: variants.tsv: $name: unknown checkpoint '$checkpoint'" >&2; exit 1 ;;
   esac

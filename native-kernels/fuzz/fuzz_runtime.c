@@ -1,4 +1,4 @@
-/* libFuzzer target of the integer runtime: the input chooses the scheme (INT8, W1A1, AF8, GOBO3, INT4 or IPQ) and the model's dimensions
+/* libFuzzer target of the integer runtime: the input chooses the scheme (INT8, W1A1, AF8, GOBO3, INT4, IPQ or INT8_2OF4) and the model's dimensions
  * (within ni_dims_validate's limits, ni_image.h NI_MAX_*), every weight, row param, table and LayerNorm param
  * (mapped into the ranges ni_model_bind accepts for each tensor's encoding, docs/numerics.md), the sequence length
  * and the tokens, and for INT8 and AF8 half the time attention spans; then embed, every layer and every exit head run. The claim under test: for ANY dims and params the validators accept, no kernel overflows (UBSan
@@ -16,6 +16,22 @@
 #include <string.h>
 #include "nano_intent/ni_runtime.h"
 #include "nano_intent/ni_scheme.h"
+#include "nano_intent/ni_kernels_2of4.h"
+
+/* NI_ENC_INT8_2OF4: the drawn bytes with every position nibble mapped onto one of the 6 valid ones (p0 < p1) and an
+ * unused last nibble cleared. */
+static void fix_2of4_positions(uint8_t *w, uint32_t rows, uint32_t cols)
+{
+    static const uint8_t valid[6] = { 0x4, 0x8, 0xC, 0x9, 0xD, 0xE };
+    const uint32_t groups = cols / 4u, row_bytes = ni_2of4_row_bytes(cols);
+    for (uint32_t r = 0; r < rows; r++) {
+        uint8_t *pos = w + (size_t)r * row_bytes + cols / 2u;
+        for (uint32_t i = 0; i < (groups + 1u) / 2u; i++) {
+            const uint8_t lo = valid[(pos[i] & 15u) % 6u], hi = valid[(pos[i] >> 4) % 6u];
+            pos[i] = (uint8_t)(lo | (2u * i + 1u < groups ? (uint32_t)hi << 4 : 0u));
+        }
+    }
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -94,8 +110,12 @@ static uint32_t min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
 /* The kind of model an input asks for (its first byte): most stay small so executions are fast. */
 typedef enum { SHAPE_SMALL, SHAPE_LONG, SHAPE_FULL } shape_class;
 
-/* Valid dims drawn from the input's first bytes; scheme W1A1 in 1 of 6 (dims multiples of 32, not 4), AF8, GOBO3, INT4
- * and IPQ in 1 of 6 each.
+/* The schemes an input may ask for. */
+static const uint32_t drawn_schemes[] = { NI_SCHEME_INT8, NI_SCHEME_GOBO3, NI_SCHEME_AF8, NI_SCHEME_W1A1, NI_SCHEME_INT4,
+                                           NI_SCHEME_IPQ, NI_SCHEME_INT8_2OF4 };
+
+/* Valid dims drawn from the input's first bytes; the scheme one of drawn_schemes, each as often (W1A1: dims multiples
+ * of 32, not 4).
  *   SMALL (6 in 8): dims <= 64 (W1A1: 128), <= 64 positions, <= 4 layers
  *   LONG  (1 in 8): 256..512 positions and a sequence that fills most of them, hidden size <= 16 (W1A1: 32),
  *                   <= 2 layers
@@ -104,9 +124,7 @@ static shape_class draw_dims(src *s, ni_model_dims *d)
 {
     uint32_t k = take8(s) % 8;
     shape_class c = k == 7 ? SHAPE_FULL : k == 6 ? SHAPE_LONG : SHAPE_SMALL;
-    const uint32_t pick = take8(s) % 6;
-    d->scheme = pick == 3 ? NI_SCHEME_W1A1 : pick == 2 ? NI_SCHEME_AF8 : pick == 1 ? NI_SCHEME_GOBO3 : pick == 4 ? NI_SCHEME_INT4
-              : pick == 5 ? NI_SCHEME_IPQ : NI_SCHEME_INT8;
+    d->scheme = drawn_schemes[take8(s) % (sizeof drawn_schemes / sizeof drawn_schemes[0])];
     const uint32_t m = d->scheme == NI_SCHEME_W1A1 ? 32u : 4u; /* the scheme's multiple */
     uint32_t dim_max = c == SHAPE_FULL ? NI_MAX_DIM : (c == SHAPE_LONG ? 4u : 16u) * m;
     uint32_t heads = log_range(s, 1, c == SHAPE_LONG ? 2u : 16u), head_dim = m * log_range(s, 1, dim_max / m);
@@ -177,6 +195,7 @@ static uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v;
  *   GOBO3 header: multiplier >= 0, shift 1..62, 0 outliers (the data has the least length), centroids within +-4095;
  *         rows: |bias| <= 2^30
  *   INT4: INT8_ROW's (the last branch)
+ *   INT4, INT8_2OF4: INT8_ROW's (the last branch)
  *   IPQ: the header {K, d} is the caller's (drawn with the data's length); then INT8_ROW's rows */
 static void fill_params(src *s, uint8_t encoding, uint8_t *p, uint32_t len, uint32_t rows)
 {
@@ -318,6 +337,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!ok) break;
         if (enc[k] == NI_ENC_INT8_SPARSE_EMBED) dlen[k] = fill_sparse_embed(&s, w[k], t[k].rows, t[k].cols);
         else fill_bytes(&s, w[k], dlen[k]);
+        if (enc[k] == NI_ENC_INT8_2OF4) fix_2of4_positions(w[k], t[k].rows, t[k].cols);
         fill_params(&s, enc[k], p[k], plen[k], t[k].rows);
         if (enc[k] == NI_ENC_IPQ) { /* the header, and every index below K */
             wr32(p[k], ipq_codes[k]);

@@ -131,6 +131,12 @@ typedef struct ni_int8_row_params {
  * row, as INT8_ROW. cols % 4 == 0, cols <= 65536, |acc| <= 128 * 128 * cols as INT8_ROW. */
 #define NI_SPARSE_HEADER_BYTES 4u
 #define NI_SPARSE_MAX_COLS 65536u
+/* ---- NI_ENC_INT8_2OF4 (src/kernels/encodings/ni_enc_int8_2of4.c, docs/numerics.md section 3m) ----
+ * data = rows * (cols/2 + ceil(cols/8)) bytes: per row the 2 kept int8 weights of every group of 4 columns, then one
+ * position nibble per group (ni_kernels_2of4.h); params = one ni_int8_row_params per row, as INT8_ROW. cols % 4 == 0
+ * and cols <= 1024, so |acc| <= 128 * 128 * 512 = 2^23. Fixed lengths, but validate_data checks them exactly and every
+ * nibble (two distinct ascending positions). */
+#define NI_INT8_2OF4_MAX_COLS 1024u
 
 /* One weight tensor: pointers into the image (or into memory for models built in RAM), untyped. */
 typedef struct ni_tensor {

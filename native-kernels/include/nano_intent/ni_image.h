@@ -97,9 +97,10 @@ typedef enum ni_scheme {
     NI_SCHEME_GOBO3 = 3,                    /* GOBO 3-bit linear weights + outliers, int8 activations, softmax attention */
     NI_SCHEME_INT4 = 5,                     /* int4 linear weights per row, int8 activations, softmax attention */
     NI_SCHEME_IPQ = 6,                      /* iPQ linear weights (codebook + 8-bit indices), int8 activations, softmax */
-    NI_SCHEME_INT8_SPARSE = 7               /* pruned int8 linear weights (kept blocks only), int8 activations, softmax */
+    NI_SCHEME_INT8_SPARSE = 7,              /* pruned int8 linear weights (kept blocks only), int8 activations, softmax */
+    NI_SCHEME_INT8_2OF4 = 8                 /* 2:4 sparse int8 linear weights, int8 activations, softmax attention */
 } ni_scheme;
-#define NI_SCHEME_MAX 7
+#define NI_SCHEME_MAX 8
 
 /* The MODEL section: 16 little-endian u32 in this order (the first 10 named, 6 reserved zero). */
 typedef struct ni_model_dims {
@@ -149,7 +150,8 @@ typedef enum ni_encoding {
     NI_ENC_BINARY_SIGN = 9,                 /* 1-bit weights whose output is only the sign of acc + bias (W1A1 Q, K, V) */
     NI_ENC_BINARY_S8 = 10,                  /* 1-bit weights over int8 inputs (a W1A1 pooler over the int8 h[CLS]) */
     NI_ENC_INT8_SPARSE_EMBED = 11,          /* pruned int8 embedding rows: row offsets, per row a bitmap + kept int8 */
-    NI_ENC_INT8_SPARSE = 12                 /* pruned int8 GEMM rows: kept blocks of 1 or 4 weights, column-indexed */
+    NI_ENC_INT8_SPARSE = 12,                /* pruned int8 GEMM rows: kept blocks of 1 or 4 weights, column-indexed */
+    NI_ENC_INT8_2OF4 = 13                   /* 2:4 sparse int8 rows: per 4 columns 2 kept int8 + a position nibble */
 } ni_encoding;
 
 /* Tensor ids. Logical shapes [rows, cols] are demanded by the MODEL dims (docs/flash-image.md); a linear

@@ -26,6 +26,9 @@ static const ni_scheme_traits schemes[] = {
     /* the int8 layer with pruned linear weights (kept blocks only); embedding tables and exit classifiers stay int8 rows */
     { NI_SCHEME_INT8_SPARSE, "int8-sparse", 4u, NI_ENC_INT8_SPARSE, NI_ENC_INT8_ROW, NI_ENC_INT8_ROW, NI_ENC_INT8_SPARSE, 0,
       NI_QP_TABLE_SOFTMAX, 0, &ni_attention_softmax_s8, NI_ENC_INT8_SPARSE_EMBED },
+    /* the int8 layer with 2:4 sparse int8 linear weights; embedding tables and exit classifiers stay int8 rows */
+    { NI_SCHEME_INT8_2OF4, "int8-2of4", 4u, NI_ENC_INT8_2OF4, NI_ENC_INT8_ROW, NI_ENC_INT8_ROW, NI_ENC_INT8_2OF4, 0,
+      NI_QP_TABLE_SOFTMAX, 0, &ni_attention_softmax_s8, NI_ENC_INT8_SPARSE_EMBED },
 };
 
 const ni_scheme_traits *ni_scheme_find(uint32_t id)

@@ -4,6 +4,7 @@
 #include "image_builder.h"
 #include "nano_intent/ni_encoding.h"
 #include "nano_intent/ni_scheme.h"
+#include "nano_intent/ni_kernels_2of4.h"
 #include "image_internal.h"
 
 void tb_wr16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
@@ -102,6 +103,27 @@ tb_options tb_ipq_options(void)
     o.dims.scheme = NI_SCHEME_IPQ;
     o.seed = 781u;
     return o;
+}
+
+tb_options tb_2of4_options(void)
+{
+    tb_options o = tb_default_options();
+    o.dims.scheme = NI_SCHEME_INT8_2OF4;
+    o.dims.embedding_size = 12; /* 3 groups: the mapping's rows end with an unused nibble */
+    o.seed = 2424u;
+    return o;
+}
+
+/* Random values; each group's nibble one of the 6 valid ones (p0 < p1), the unused last nibble 0. */
+static void write_2of4_positions(uint8_t *data, uint32_t rows, uint32_t cols, uint32_t *rng)
+{
+    static const uint8_t valid[6] = { 0x4, 0x8, 0xC, 0x9, 0xD, 0xE };
+    const uint32_t groups = cols / 4u, row_bytes = ni_2of4_row_bytes(cols);
+    for (uint32_t r = 0; r < rows; r++) {
+        uint8_t *pos = data + r * row_bytes + cols / 2u;
+        memset(pos, 0, (groups + 1u) / 2u);
+        for (uint32_t g = 0; g < groups; g++) pos[g / 2u] |= (uint8_t)(valid[tb_rng_next(rng) % 6u] << (4u * (g % 2u)));
+    }
 }
 
 uint32_t tb_sparse_embed_data(uint8_t *out, uint32_t room, uint32_t rows, uint32_t cols, uint32_t *rng)
@@ -300,6 +322,7 @@ void tb_fill_params(uint8_t encoding, uint8_t *p, uint32_t len, uint32_t *rng)
     }
     /* INT8_ROW and INT4: {bias, multiplier >= 0, shift 1..62} per row */
     /* INT8_ROW, INT4 and INT8_SPARSE: {bias, multiplier >= 0, shift 1..62} per row */
+    /* INT8_ROW, INT4 and INT8_2OF4: {bias, multiplier >= 0, shift 1..62} per row */
     for (j = 0; j + 12u <= len; j += 12u) {
         tb_wr32(p + j, (tb_rng_next(rng) % 2001u) - 1000u);
         tb_wr32(p + j + 4, (tb_rng_next(rng) & 0x3FFFFFFFu) + 1u);
@@ -377,6 +400,7 @@ static uint32_t write_tensors(uint8_t *s, uint32_t room, uint16_t kind, const ni
         if (enc == NI_ENC_GOBO3) write_gobo3_outliers(s + doff, s + poff, t[i].rows, t[i].cols);
         if (enc == NI_ENC_IPQ) /* every index < K */
             for (j = TB_IPQ_CODES * TB_IPQ_BLOCK; j < dl; j++) s[doff + j] = (uint8_t)(s[doff + j] % TB_IPQ_CODES);
+        if (enc == NI_ENC_INT8_2OF4) write_2of4_positions(s + doff, t[i].rows, t[i].cols, rng);
     }
     return cur;
 }

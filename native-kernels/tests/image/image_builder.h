@@ -65,6 +65,9 @@ tb_options tb_ipq_options(void);
 tb_options tb_int8_sparse_options(void);
 /* Writes a random NI_ENC_INT8_SPARSE tensor's data (row 0 empty, row 1 full) at out; returns data_len, 0 if room is short. */
 uint32_t tb_int8_sparse_data(uint8_t *out, uint32_t room, uint32_t rows, uint32_t cols, uint32_t *rng);
+/* tb_default_options with scheme INT8_2OF4: 2:4 sparse int8 linear tensors (valid random positions), embedding size
+ * 12 (an odd number of groups per mapping row), int8 embedding tables and exit classifiers. */
+tb_options tb_2of4_options(void);
 /* The attention threshold the builder writes into a W1A1 model's QUANT_PARAMS. */
 #define TB_W1A1_ATTN_THRESHOLD 2
 

@@ -572,6 +572,8 @@ static void ipq_cases(void)
     make = tb_default_options;
     fresh();
     tensor(NI_SECTION_LAYER, 2)[NI_TEN_ENCODING] = NI_ENC_IPQ; expect(NI_ERR_TENSOR_ENCODING, "IPQ value in an INT8 model");
+}
+
 /* Scheme INT8_SPARSE (NI_ENC_INT8_SPARSE on mapping_in, Q, K, V, Dense, FFN, FFN output and the poolers; section
  * 3l): the block size, the row starts, the exact data length, the block columns, INT8_ROW's params; checked on the
  * FFN [16, 8], whose row 1 keeps every block (columns 0, 1, 2 ..). */
@@ -611,6 +613,59 @@ static void int8_sparse_cases(void)
     make = tb_default_options;
     fresh();
     tensor(NI_SECTION_LAYER, 2)[NI_TEN_ENCODING] = NI_ENC_INT8_SPARSE; expect(NI_ERR_TENSOR_ENCODING, "INT8_SPARSE value in an INT8 model");
+}
+
+/* Scheme INT8_2OF4 (NI_ENC_INT8_2OF4 on mapping_in, Q, K, V, Dense, FFN, FFN output and the poolers): exact sizes
+ * {rows x (cols/2 + ceil(cols/8)), 12 rows}; params those of INT8_ROW; every group's position nibble p0 | p1 << 2
+ * with p0 < p1, an unused last nibble 0 (mapping_in: 12 columns, 3 groups). */
+static void nm_2of4_cases(void)
+{
+    uint32_t i;
+    make = tb_2of4_options;
+    fresh();
+    expect(NI_OK, "untampered INT8_2OF4");
+    CHECK(tensor(NI_SECTION_LAYER, 4)[NI_TEN_ENCODING] == NI_ENC_INT8_2OF4);
+    CHECK(ni_rd32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH) == 16u * (8u / 2u + 1u));
+    CHECK(ni_rd32(tensor(NI_SECTION_EMBEDDINGS, 2) + NI_TEN_DATA_LENGTH) == 8u * (12u / 2u + 2u));
+    CHECK(ni_rd32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_PARAMS_LENGTH) == 12u * 16u);
+    for (i = 0; i < NI_LAYER_TENSOR_COUNT; i++) {
+        tensor(NI_SECTION_LAYER, i)[NI_TEN_ENCODING] = NI_ENC_INT8_ROW;
+        expect(NI_ERR_TENSOR_ENCODING, "INT8_ROW layer tensor in an INT8_2OF4 model");
+    }
+    tensor(NI_SECTION_LAYER, 0)[NI_TEN_ENCODING] = NI_ENC_INT4; expect(NI_ERR_TENSOR_ENCODING, "INT4 query in an INT8_2OF4 model");
+    tensor(NI_SECTION_EMBEDDINGS, 0)[NI_TEN_ENCODING] = NI_ENC_INT8_2OF4; expect(NI_ERR_TENSOR_ENCODING, "INT8_2OF4 word embeddings");
+    tensor(NI_SECTION_EXIT_HEADS, 1)[NI_TEN_ENCODING] = NI_ENC_INT8_2OF4; expect(NI_ERR_TENSOR_ENCODING, "INT8_2OF4 classifier");
+    tb_wr32(sec(NI_SECTION_MODEL) + 36, NI_SCHEME_INT8); expect(NI_ERR_TENSOR_ENCODING, "INT8_2OF4 tensors in an INT8 model");
+    tb_wr32(sec(NI_SECTION_MODEL) + 36, NI_SCHEME_INT4); expect(NI_ERR_TENSOR_ENCODING, "INT8_2OF4 tensors in an INT4 model");
+    tb_wr32(sec(NI_SECTION_MODEL) + 36, NI_SCHEME_MAX + 1); expect(NI_ERR_MODEL_DIMS, "scheme NI_SCHEME_MAX + 1");
+    add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH, -1); expect(NI_ERR_TENSOR_SIZE, "INT8_2OF4 data length - 1");
+    add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH, 1); expect(NI_ERR_TENSOR_SIZE, "INT8_2OF4 data length + 1");
+    add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH, -16); expect(NI_ERR_TENSOR_SIZE, "INT8_2OF4 data length without positions");
+    add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_PARAMS_LENGTH, 12); expect(NI_ERR_TENSOR_SIZE, "INT8_2OF4 params length + 12");
+    add32(tensor(NI_SECTION_EXIT_HEADS, 0) + NI_TEN_PARAMS_LENGTH, -12); expect(NI_ERR_TENSOR_SIZE, "INT8_2OF4 params length - 12");
+    tb_wr32(params(NI_SECTION_LAYER, 0) + 4, 0x80000000u); expect(NI_ERR_TENSOR_PARAMS, "INT8_2OF4 multiplier -2^31");
+    tb_wr32(params(NI_SECTION_LAYER, 1) + 8, 0); expect(NI_ERR_TENSOR_PARAMS, "INT8_2OF4 shift 0");
+    tb_wr32(params(NI_SECTION_LAYER, 3) + 12 * 7, (1u << 30) + 1u); expect(NI_ERR_TENSOR_PARAMS, "INT8_2OF4 bias 2^30 + 1");
+    /* positions: row 3 of the FFN (16 x 8: values at bytes 0..3, the nibbles of groups 0 and 1 at byte 4) */
+    data(NI_SECTION_LAYER, 4)[3 * 5 + 4] = 0x45; expect(NI_ERR_TENSOR_PARAMS, "INT8_2OF4 positions 1, 1");
+    data(NI_SECTION_LAYER, 4)[3 * 5 + 4] = 0x14; expect(NI_ERR_TENSOR_PARAMS, "INT8_2OF4 positions 1, 0 (descending)");
+    data(NI_SECTION_LAYER, 4)[3 * 5 + 4] = 0x04; expect(NI_ERR_TENSOR_PARAMS, "INT8_2OF4 nibble 0 (positions 0, 0)");
+    data(NI_SECTION_LAYER, 4)[15 * 5 + 4] = 0xF4; expect(NI_ERR_TENSOR_PARAMS, "INT8_2OF4 positions 3, 3 in the last row");
+    data(NI_SECTION_LAYER, 4)[3 * 5 + 4] = 0xE4; expect(NI_OK, "INT8_2OF4 positions (0, 1) and (2, 3)");
+    data(NI_SECTION_EXIT_HEADS, 0)[4] = 0x9C; expect(NI_OK, "INT8_2OF4 pooler positions (0, 3) and (1, 2)");
+    data(NI_SECTION_EXIT_HEADS, 0)[4] = 0x36; expect(NI_ERR_TENSOR_PARAMS, "INT8_2OF4 pooler positions 2, 1 and 3, 0");
+    /* mapping_in (8 x 12): per row 6 values, then byte 6 = groups 0 | 1, byte 7 = group 2 | the unused nibble */
+    data(NI_SECTION_EMBEDDINGS, 2)[7] = (uint8_t)((data(NI_SECTION_EMBEDDINGS, 2)[7] & 0x0Fu) | 0x40u);
+    expect(NI_ERR_TENSOR_PARAMS, "INT8_2OF4 unused last nibble 4");
+    data(NI_SECTION_EMBEDDINGS, 2)[7 * 8 + 7] &= 0xF0u; expect(NI_ERR_TENSOR_PARAMS, "INT8_2OF4 last group's nibble 0");
+    memset(data(NI_SECTION_LAYER, 5), 0x80, 8u * 8u); /* FFN output 8 x 16: values -128 (row 0 and its nibbles too) */
+    expect(NI_ERR_TENSOR_PARAMS, "INT8_2OF4 nibbles 8 (positions 0, 2) and 0 read as values");
+    for (i = 0; i < 8; i++) memset(data(NI_SECTION_LAYER, 5) + i * 10u, 0x80, 8u);
+    expect(NI_OK, "INT8_2OF4 values -128");
+    /* an INT8 model may not carry it */
+    make = tb_default_options;
+    fresh();
+    tensor(NI_SECTION_LAYER, 2)[NI_TEN_ENCODING] = NI_ENC_INT8_2OF4; expect(NI_ERR_TENSOR_ENCODING, "INT8_2OF4 value in an INT8 model");
 }
 
 int main(void)
@@ -848,5 +903,6 @@ int main(void)
     int4_cases();
     ipq_cases();
     int8_sparse_cases();
+    nm_2of4_cases();
     return ni_test_finish("image_tamper");
 }

@@ -45,5 +45,6 @@ int main(void)
     check(tb_int4_options()); /* int4 linear tensors */
     check(tb_ipq_options()); /* iPQ linear tensors */
     check(tb_int8_sparse_options()); /* pruned int8 linear tensors */
+    check(tb_2of4_options()); /* 2:4 sparse int8 linear tensors */
     return ni_test_finish("image_truncation");
 }

@@ -123,7 +123,7 @@ static void test_binary_encoding(void)
     for (uint8_t id = 3; id < 255; id++)
         CHECK(ni_encoding_find(id) == NULL || id == NI_ENC_BINARY_EMBED || id == NI_ENC_BINARY_SIGN || id == NI_ENC_BINARY_S8 ||
               id == NI_ENC_ADAPTIVFLOAT || id == NI_ENC_GOBO3 || id == NI_ENC_INT8_SPARSE_EMBED || id == NI_ENC_INT4 || id == NI_ENC_IPQ ||
-              id == NI_ENC_INT8_SPARSE);
+              id == NI_ENC_INT8_SPARSE || id == NI_ENC_INT8_2OF4);
     CHECK(ni_encoding_find(0) == NULL);
     uint32_t dl = 0, pl = 0;
     CHECK(e->sizes(ROWS, COLS, &dl, &pl) && dl == ROWS * COLS / 8 && pl == 16 + 4 * ROWS);

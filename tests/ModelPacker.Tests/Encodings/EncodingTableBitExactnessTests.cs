@@ -103,6 +103,17 @@ public unsafe class EncodingTableBitExactnessTests
             return new QuantizedTensor(rows, cols, w, Enumerable.Range(0, rows).Select(_ =>
                 new RowParams(r.Next(short.MinValue, short.MaxValue + 1), r.Next(0, 1 << 16), shift)).ToArray(), r.Next(-128, 128));
         }
+        if (e.Id == TensorEncoding.Int8_2of4)   // 2 random int8 columns of every 4; int8_row's params
+        {
+            for (int g = 0; g < w.Length; g += 4)
+            {
+                int a = r.Next(4), b = (a + 1 + r.Next(3)) % 4;
+                w[g + a] = (sbyte)r.Next(-128, 128);
+                w[g + b] = (sbyte)r.Next(-128, 128);
+            }
+            return new QuantizedTensor(rows, cols, w, Enumerable.Range(0, rows).Select(_ =>
+                new RowParams(r.Next(-(1 << 30), 1 << 30), r.Next(0, int.MaxValue), r.Next(1, 63))).ToArray());
+        }
         if (e.Id == TensorEncoding.Int4)   // values -8..7 packed two a byte; int8_row's params
         {
             for (int k = 0; k < w.Length; k++) w[k] = (sbyte)r.Next(-8, 8);

@@ -45,6 +45,16 @@ public class TensorEncodingTests
             var bp = Enumerable.Range(0, rows).Select(_ => new RowParams(r.Next(short.MinValue, short.MaxValue + 1), r.Next(0, ushort.MaxValue + 1), shift)).ToArray();
             return new QuantizedTensor(rows, cols, w, bp, r.Next(-128, 128));
         }
+        if (e == TensorEncoding.Int8_2of4) // 2 random int8 columns of every 4 (a kept value may be 0); int8_row's params
+        {
+            for (int g = 0; g < w.Length; g += 4)
+            {
+                int a = r.Next(4), b = (a + 1 + r.Next(3)) % 4;
+                w[g + a] = (sbyte)r.Next(-128, 128);
+                w[g + b] = (sbyte)r.Next(-128, 128);
+            }
+            return new QuantizedTensor(rows, cols, w, Enumerable.Range(0, rows).Select(_ => new RowParams(r.Next(-(1 << 30), 1 << 30), r.Next(0, int.MaxValue), r.Next(1, 63))).ToArray());
+        }
         if (e == TensorEncoding.Int4)         // values -8..7; int8_row's params
         {
             for (int k = 0; k < w.Length; k++) w[k] = (sbyte)r.Next(-8, 8);
@@ -77,15 +87,16 @@ public class TensorEncodingTests
     [Fact]
     public void TheTableHasEveryImplementedEncodingOnceAndNoReservedOne()
     {
-        Assert.Equal([TensorEncoding.Int8Row, TensorEncoding.Binary, TensorEncoding.BinaryEmbed, TensorEncoding.BinarySign, TensorEncoding.BinaryS8, TensorEncoding.AdaptivFloat, TensorEncoding.Gobo3, TensorEncoding.Int8SparseEmbed, TensorEncoding.Int4, TensorEncoding.Ipq, TensorEncoding.Int8Sparse],
+        Assert.Equal([TensorEncoding.Int8Row, TensorEncoding.Binary, TensorEncoding.BinaryEmbed, TensorEncoding.BinarySign, TensorEncoding.BinaryS8, TensorEncoding.AdaptivFloat, TensorEncoding.Gobo3, TensorEncoding.Int8SparseEmbed, TensorEncoding.Int4, TensorEncoding.Ipq, TensorEncoding.Int8Sparse,
+                      TensorEncoding.Int8_2of4],
             TensorEncodings.Implemented.Select(e => e.Id));
-        Assert.Equal([true, true, false, true, true, true, true, false, true, true, true], TensorEncodings.Implemented.Select(e => e.HasGemm));
-        Assert.Equal([true, true, true, false, false, false, false, true, false, false, false], TensorEncodings.Implemented.Select(e => e.HasEmbed));
-        Assert.Equal([false, false, false, false, false, false, true, true, false, true, true], TensorEncodings.Implemented.Select(e => e.VariableLength));
-        Assert.Equal([false, true, true, true, false, false, false, false, false], TensorEncodings.Implemented.Where(e => e.HasGemm).Select(e => e.PacksInput));
+        Assert.Equal([true, true, false, true, true, true, true, false, true, true, true, true], TensorEncodings.Implemented.Select(e => e.HasGemm));
+        Assert.Equal([true, true, true, false, false, false, false, true, false, false, false, false], TensorEncodings.Implemented.Select(e => e.HasEmbed));
+        Assert.Equal([false, false, false, false, false, false, true, true, false, true, true, true], TensorEncodings.Implemented.Select(e => e.VariableLength));
+        Assert.Equal([false, true, true, true, false, false, false, false, false, false], TensorEncodings.Implemented.Where(e => e.HasGemm).Select(e => e.PacksInput));
         foreach (var id in new[] { TensorEncoding.Fp32, (TensorEncoding)0, (TensorEncoding)200 })
             Assert.Null(TensorEncodings.Find(id));
-        Assert.Equal(["int8_row", "binary", "binary_embed", "binary_sign", "binary_s8", "adaptivfloat", "gobo3", "int8_sparse_embed", "int4", "ipq", "int8_sparse"], TensorEncodings.Implemented.Select(e => e.Name));
+        Assert.Equal(["int8_row", "binary", "binary_embed", "binary_sign", "binary_s8", "adaptivfloat", "gobo3", "int8_sparse_embed", "int4", "ipq", "int8_sparse", "int8_2of4"], TensorEncodings.Implemented.Select(e => e.Name));
     }
 
     [Theory]
@@ -103,7 +114,7 @@ public class TensorEncodingTests
             if (id == TensorEncoding.Int8Sparse)   // the block size with fewer bytes, its kept blocks
                 Assert.Equal((Math.Min(Int8SparseEncoding.DataBytes(rows, Int8SparseEncoding.CountBlocks(q, 4), 4),
                     Int8SparseEncoding.DataBytes(rows, Int8SparseEncoding.CountBlocks(q, 1), 1)), least.Params), ((long)t.Data.Length, t.Params.Length));
-            else if (enc.VariableLength)   // int8_sparse_embed: the least data plus one byte per kept value
+            else if (id == TensorEncoding.Int8SparseEmbed)   // the least data plus one byte per kept value (int8_2of4's are exact)
                 Assert.Equal((least.Data + q.Weights.Count(v => v != 0), least.Params), (t.Data.Length, t.Params.Length));
             else Assert.Equal(least, (t.Data.Length, t.Params.Length));
             Assert.Null(enc.ValidateParams(t.Params, rows, cols));

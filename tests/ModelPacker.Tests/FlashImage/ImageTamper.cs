@@ -74,8 +74,9 @@ internal sealed class ImageTamper(byte[] image)
             .Concat(Gobo3Cases().Select(c => ("gobo3-" + c.Name, c.Change, c.Want, SchemeId.Gobo3)))
             .Concat(SpanCases().Select(c => ("span-" + c.Name, c.Change, c.Want, SchemeId.Int8)))
             .Concat(Int4Cases().Select(c => ("int4-" + c.Name, c.Change, c.Want, SchemeId.Int4)))
-            .Concat(IpqCases().Select(c => ("ipq-" + c.Name, c.Change, c.Want, SchemeId.Ipq))
-            .Concat(Int8SparseCases().Select(c => ("int8-sparse-" + c.Name, c.Change, c.Want, SchemeId.Int8Sparse)));
+            .Concat(IpqCases().Select(c => ("ipq-" + c.Name, c.Change, c.Want, SchemeId.Ipq)))
+            .Concat(Int8SparseCases().Select(c => ("int8-sparse-" + c.Name, c.Change, c.Want, SchemeId.Int8Sparse)))
+            .Concat(TwoOfFourCases().Select(c => ("2of4-" + c.Name, c.Change, c.Want, SchemeId.Int8_2of4)));
 
     /// <summary>Data of tensor i of a section.</summary>
     public int Data(SectionKind kind, int i) => Sec(kind) + (int)U32(Tensor(kind, i) + TenDataOffset);
@@ -103,6 +104,13 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("scheme-int8", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.Int8), NiStatus.TensorEncoding);
         yield return ("scheme-int4", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.Int4), NiStatus.TensorEncoding);
         yield return ("quant-params-no-softmax-table", t => t.W32(t.Sec(SectionKind.QuantParams) + 4, 0), NiStatus.QuantTables);
+    }
+
+    /// <summary>Byte <paramref name="at"/> of row <paramref name="row"/>'s position nibbles of 2:4 tensor i of a section.</summary>
+    public int TwoOfFourPositions(SectionKind kind, int i, int row, int at)
+    {
+        int cols = (int)U32(Tensor(kind, i) + TenCols);
+        return Sec(kind) + (int)U32(Tensor(kind, i) + TenDataOffset) + row * ModelPacker.IntegerRuntime.Kernels.TwoOfFourKernels.RowBytes(cols) + cols / 2 + at;
     }
 
     /// <summary>GOBO tensor i of a section: where its outlier list starts (after rows × 3⌈cols/8⌉ index bytes).</summary>
@@ -214,6 +222,25 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("scheme-int8", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.Int8), NiStatus.TensorEncoding);
         yield return ("scheme-int4", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.Int4), NiStatus.TensorEncoding);
         yield return ("quant-params-no-softmax-table", t => t.W32(t.Sec(SectionKind.QuantParams) + 4, 0), NiStatus.QuantTables);
+    }
+
+    /// <summary>Cases on a scheme-int8-2of4 image (the int8 tiny ALBERT made 2:4 by magnitude: mapping-in, Q, K, V, Dense,
+    /// Ffn, FfnOutput and the poolers int8_2of4, exact lengths, position nibbles of two distinct ascending columns).</summary>
+    private static IEnumerable<(string Name, Action<ImageTamper> Change, NiStatus Want)> TwoOfFourCases()
+    {
+        yield return ("positions-1-1", t => t.Image[t.TwoOfFourPositions(SectionKind.Layer, 4, 2, 0)] = 0x55, NiStatus.TensorParams);
+        yield return ("positions-descending", t => t.Image[t.TwoOfFourPositions(SectionKind.Layer, 0, 0, 0)] = 0x41, NiStatus.TensorParams);
+        yield return ("nibble-0", t => t.Image[t.TwoOfFourPositions(SectionKind.ExitHeads, 0, 1, 0)] = 0x40, NiStatus.TensorParams);
+        yield return ("multiplier-negative", t => t.W32(t.Params(SectionKind.Layer, 3) + 12 + 4, 0x80000000), NiStatus.TensorParams);
+        yield return ("shift-0", t => t.W32(t.Params(SectionKind.Layer, 4) + 8, 0), NiStatus.TensorParams);
+        yield return ("params-length-plus-12", t => t.Add32(t.Tensor(SectionKind.Layer, 1) + TenParamsLength, 12), NiStatus.TensorSize);
+        yield return ("data-length-minus-1", t => t.Add32(t.Tensor(SectionKind.Layer, 2) + TenDataLength, -1), NiStatus.TensorSize);
+        yield return ("data-length-plus-1", t => t.Add32(t.Tensor(SectionKind.Layer, 2) + TenDataLength, 1), NiStatus.TensorSize);
+        yield return ("query-as-int8-row", t => t.Image[t.Tensor(SectionKind.Layer, 0) + TenEncoding] = (byte)TensorEncoding.Int8Row, NiStatus.TensorEncoding);
+        yield return ("word-embeddings-as-2of4", t => t.Image[t.Tensor(SectionKind.Embeddings, 0) + TenEncoding] = (byte)TensorEncoding.Int8_2of4, NiStatus.TensorEncoding);
+        yield return ("classifier-as-2of4", t => t.Image[t.Tensor(SectionKind.ExitHeads, 1) + TenEncoding] = (byte)TensorEncoding.Int8_2of4, NiStatus.TensorEncoding);
+        yield return ("scheme-int8", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.Int8), NiStatus.TensorEncoding);
+        yield return ("scheme-int4", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.Int4), NiStatus.TensorEncoding);
     }
 
     /// <summary>Cases on a scheme-af8 image (the int8 tiny ALBERT with mapping-in, Q, K, V, Dense, Ffn, FfnOutput and

@@ -5,6 +5,7 @@ namespace ModelPacker.Tests.FlashImage;
 /// <summary>
 /// Writes images for the C loader's ctest image_csharp_images into native-kernels/build/test-images (or
 /// $NANO_INTENT_TEST_IMAGES): valid ones (tiny ALBERTs with random weights, int8, W1A1, af8, int4 and int8-sparse) must load in C, and
+/// $NANO_INTENT_TEST_IMAGES): valid ones (tiny ALBERTs with random weights, int8, W1A1, af8, int4 and int8-2of4) must load in C, and
 /// bad-&lt;STATUS&gt;-&lt;case&gt;.nimg must fail in C with exactly the status the C# reader gives here.
 /// </summary>
 public class NativeTestImageTests
@@ -32,6 +33,7 @@ public class NativeTestImageTests
             ["tiny-random-int4.nimg"] = TinyImages.Random(SchemeId.Int4),
             ["tiny-random-ipq.nimg"] = TinyImages.Random(SchemeId.Ipq),
             ["tiny-random-int8-sparse.nimg"] = TinyImages.Random(SchemeId.Int8Sparse),
+            ["tiny-random-2of4.nimg"] = TinyImages.Random(SchemeId.Int8_2of4),
         };
         foreach (var (name, content) in valid)
         {

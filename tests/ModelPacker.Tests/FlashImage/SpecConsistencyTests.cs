@@ -232,6 +232,7 @@ public partial class SpecConsistencyTests
             ["NI_IPQ_MAX_COLS"] = ModelPacker.Encodings.IpqEncoding.MaxCols,
             ["NI_SPARSE_HEADER_BYTES"] = ModelPacker.Encodings.Int8SparseEncoding.HeaderBytes,
             ["NI_SPARSE_MAX_COLS"] = ModelPacker.Encodings.Int8SparseEncoding.MaxCols,
+            ["NI_INT8_2OF4_MAX_COLS"] = ModelPacker.Encodings.Int8TwoOfFourEncoding.MaxCols,
             ["NI_QP_TABLE_SOFTMAX"] = (long)QuantTables.Softmax,
             ["NI_BINARY_MIN_THRESHOLD"] = ModelPacker.Encodings.BinaryEncoding.MinThreshold, ["NI_BINARY_MAX_THRESHOLD"] = ModelPacker.Encodings.BinaryEncoding.MaxThreshold,
             ["NI_LN_GAIN_SHIFT"] = ModelPacker.IntegerRuntime.IntegerKernels.LnGainShift, ["NI_LN_XN_FRAC_BITS"] = ModelPacker.IntegerRuntime.IntegerKernels.LnNormFracBits,

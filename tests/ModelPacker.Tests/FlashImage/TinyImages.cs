@@ -36,11 +36,12 @@ internal static class TinyImages
     }
 
     private static ImageContent Build(int seed, AlbertConfig config, bool testVectors, uint boardId, bool af8 = false, bool gobo3 = false,
-        float[]? spans = null, bool int4 = false, bool ipq = false, bool sparse = false)
+        float[]? spans = null, bool int4 = false, bool ipq = false, bool sparse = false, bool twoOfFour = false)
     {
         var p = new AlbertParameters(config);
         p.InitializeRandom(seed);
         if (gobo3) WithOutliers(p);
+        if (twoOfFour) ModelPacker.Pruning.NMSparsity.Prune(p);
         spans?.CopyTo(p.AttentionSpan!.Data, 0);
         var rng = new Random(seed);
         var calibration = Enumerable.Range(0, 16).Select(_ => RandomUtterance(rng, config.VocabSize, config.MaxPositionEmbeddings)).ToList();
@@ -51,7 +52,8 @@ internal static class TinyImages
         var scales = Calibrator.Calibrate(p, calibration);
         var m = af8 ? EmbeddingPruning.Sparse(AdaptivFloatQuantizer.Quantize(p, scales), "tiny af8")
               : gobo3 ? Gobo3Quantizer.Quantize(p, scales) : int4 ? Int4Quantizer.Quantize(p, scales) : ipq ? IpqQuantizer.Quantize(p, scales, new IpqSettings(16, 4))
-              : sparse ? Int8SparseQuantizer.Quantize(p, scales) : Int8Quantizer.Quantize(p, scales);
+              : sparse ? Int8SparseQuantizer.Quantize(p, scales)
+              : twoOfFour ? ModelPacker.Pruning.TwoOfFourQuantizer.Quantize(p, scales) : Int8Quantizer.Quantize(p, scales);
         var dims = m.Dims;
         var tensors = m.Tensors().Select(kv => new ImageTensor(kv.Key, kv.Value)).ToList();
         List<TestVector>? vectors = null;
@@ -106,7 +108,7 @@ internal static class TinyImages
     /// exit's pooler binary_s8) with three test vectors of the C# reference, or the same ALBERT as the int8 one in
     /// scheme af8 with its word embeddings pruned to 40 % (int8_sparse_embed), or in scheme gobo3 (with two outliers in
     /// every GOBO tensor), or in scheme int4, or in scheme ipq (16 codewords of 4), or in scheme int8-sparse (linear
-    /// weights pruned to 60 % in blocks of 4).</summary>
+    /// weights pruned to 60 % in blocks of 4), or made 2:4 by magnitude in scheme int8-2of4.</summary>
     public static ImageContent Random(SchemeId scheme) => scheme switch
     {
         SchemeId.Int8 => RandomAlbert(seed: 1),
@@ -116,6 +118,7 @@ internal static class TinyImages
         SchemeId.Int4 => Int4Image.Value,
         SchemeId.Ipq => IpqImage.Value,
         SchemeId.Int8Sparse => Int8SparseImage.Value,
+        SchemeId.Int8_2of4 => TwoOfFourImage.Value,
         _ => throw new ArgumentOutOfRangeException(nameof(scheme)),
     };
 
@@ -140,6 +143,7 @@ internal static class TinyImages
     // 16 codewords of 4 weights a tensor
     private static readonly Lazy<ImageContent> IpqImage = new(() => Build(1, TinyConfig(), testVectors: true, boardId: 0, ipq: true));
     private static readonly Lazy<ImageContent> Int8SparseImage = new(() => Build(1, TinyConfig(), testVectors: true, boardId: 0, sparse: true));
+    private static readonly Lazy<ImageContent> TwoOfFourImage = new(() => Build(1, TinyConfig(), testVectors: true, boardId: 0, twoOfFour: true));
 
     // the last exit's pooler over the int8 h[CLS] (binary_s8), the others over sign bits (binary)
     private static readonly Lazy<ImageContent> W1A1Image = new(() => W1A1TestModels.Image(seed: 8, vectors: 3, s8Poolers: 0b100).ToContent());

@@ -139,6 +139,16 @@ public class KernelBitExactnessTests
         AssertByteGemmMatches(["ni_int4_gemm", "ni_int4_gemm_ref"], Int4Kernels.Gemm, rows, cols, n, 20261201, cols / 2,
             0x88, 8 * 128 * cols);      // nibbles 8: -8
 
+    [Theory]
+    [InlineData(1, 4, 1)]
+    [InlineData(7, 36, 3)]
+    [InlineData(33, 128, 12)]
+    [InlineData(3, 1024, 2)]
+    [InlineData(40, 384, 32)]
+    public void TwoOfFourGemmMatchesForEveryTileIncludingTheExtremeWeights(int rows, int cols, int n) =>
+        AssertByteGemmMatches(["ni_2of4_gemm"], TwoOfFourKernels.Gemm, rows, cols, n, 20261224, TwoOfFourKernels.RowBytes(cols),
+            0x80, 128 * 128 * cols / 2);   // values -128, nibbles 0: any nibble indexes inside its group, as in C
+
     private static RowParams[] RandParams(int n, Random r) => Enumerable.Range(0, n)
         .Select(_ => new RowParams(r.Next(-(1 << 30), 1 << 30) >> r.Next(0, 30), r.Next(0, int.MaxValue), r.Next(20, 50))).ToArray();
 
@@ -153,6 +163,7 @@ public class KernelBitExactnessTests
         yield return AdaptivFloatEncoding.Instance.Encode(new QuantizedTensor(rows, 4, new sbyte[4 * rows],
             RandParams(rows, r).Select(p => p with { Multiplier = one.Multiplier, Shift = one.Shift }).ToArray()), "adaptivfloat");
         yield return Int4Encoding.Instance.Encode(new QuantizedTensor(rows, 4, new sbyte[4 * rows], RandParams(rows, r)), "int4");
+        yield return Int8TwoOfFourEncoding.Instance.Encode(new QuantizedTensor(rows, 4, new sbyte[4 * rows], RandParams(rows, r)), "int8_2of4");
     }
 
     [Fact]

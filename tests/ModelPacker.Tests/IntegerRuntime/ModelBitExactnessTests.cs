@@ -24,6 +24,7 @@ public class ModelBitExactnessTests
     [InlineData(30, "int8-sparse-70")]
     [InlineData(31, "int8-sparse-50-b4")]
     [InlineData(32, "int8-sparse-0")]
+    [InlineData(18, "2of4")]
     public void RandomModelsAgreeAtEveryLayer(int seed, string act)
     {
         // "w1a1": random binary tensors (int8 exit classifiers), Bi-Attention, attn_threshold -2 or 3; "w1a1-wide":
@@ -45,6 +46,7 @@ public class ModelBitExactnessTests
             "int8-sparse-70" => TestModels.RandomInt8Sparse(seed, 0.7, 1), // pruned int8 linear weights, kept ones only
             "int8-sparse-50-b4" => TestModels.RandomInt8Sparse(seed, 0.5, 4),
             "int8-sparse-0" => TestModels.RandomInt8Sparse(seed, 0, 1),   // a dense checkpoint: every block kept
+            "2of4" => TestModels.RandomTwoOfFour(seed), // 2:4 sparse int8 linear weights, the int8 layer
             _ => TestModels.RandomQuantized(seed, act),
         };
         using var native = new NativeModel(m);

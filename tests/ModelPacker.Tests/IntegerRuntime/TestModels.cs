@@ -132,4 +132,14 @@ internal static class TestModels
         var scales = Calibrator.Calibrate(p, RandomSequences(seed + 1, 40, p.Config.VocabSize, p.Config.MaxPositionEmbeddings));
         return IpqQuantizer.Quantize(p, scales, settings);
     }
+
+    /// <summary>A random model made 2:4 by magnitude (<see cref="ModelPacker.Pruning.NMSparsity.Prune"/>) in scheme
+    /// int8-2of4, calibrated as <see cref="RandomQuantized"/>.</summary>
+    public static IntegerModel RandomTwoOfFour(int seed)
+    {
+        var p = RandomParameters(seed);
+        ModelPacker.Pruning.NMSparsity.Prune(p);
+        var scales = Calibrator.Calibrate(p, RandomSequences(seed + 1, 40, p.Config.VocabSize, p.Config.MaxPositionEmbeddings));
+        return ModelPacker.Pruning.TwoOfFourQuantizer.Quantize(p, scales);
+    }
 }

@@ -23,6 +23,7 @@ public static class CommandTree
         SplitsCommand.Create,
         SpanCommand.Create,
         PruneCommand.Create,
+        SparsifyCommand.Create,
     ];
 
     public static RootCommand Build(CliEnvironment env)

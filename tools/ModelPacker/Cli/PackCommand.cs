@@ -11,7 +11,7 @@ using Spectre.Console;
 namespace ModelPacker.Cli;
 
 /// <summary>
-/// <c>modelpacker pack --model dir [--scheme int8|w1a1|af8|gobo3|int4|ipq|int8-sparse] [--ipq-codes K] [--ipq-block d] [--int4-clip max|mse] [--sparsity s [--block 1|4]] [--board name] [--calibration-data path]
+/// <c>modelpacker pack --model dir [--scheme int8|w1a1|af8|gobo3|int4|ipq|int8-sparse|int8-2of4] [--ipq-codes K] [--ipq-block d] [--int4-clip max|mse] [--sparsity s [--block 1|4]] [--board name] [--calibration-data path]
 /// [--test-vectors N] [--embedding-density d [--embedding-pruning global|row]] --out file</c>:
 /// quantization calibrated on training utterances (int8, af8, gobo3 or int4 for an fp32 checkpoint, W1A1 for a binarized one: the
 /// checkpoint's config says which family, --scheme chooses af8, gobo3 or int4 or confirms), test vectors from the integer reference, and the
@@ -24,8 +24,8 @@ internal static class PackCommand
     public static Command Create(CliEnvironment env)
     {
         var model = CommonOptions.Checkpoint();
-        var scheme = new Option<string?>("--scheme") { Description = "Quantization scheme: int8, af8 (AdaptivFloat 8-bit linear weights) gobo3 (GOBO 3-bit linear weights + outliers) int4 (4-bit linear weights), ipq (product-quantized linear weights: a codebook per tensor, 8-bit indices) or int8-sparse (pruned int8 linear weights, only the kept ones stored) for an fp32 checkpoint, w1a1 for one trained by binarize (default: int8, or w1a1 for a binarized checkpoint)" };
-        scheme.AcceptOnlyFromAmong(Schemes.Int8.Name, Schemes.W1A1.Name, Schemes.Af8.Name, Schemes.Gobo3.Name, Schemes.Int4.Name, Schemes.Ipq.Name, Schemes.Int8Sparse.Name);
+        var scheme = new Option<string?>("--scheme") { Description = "Quantization scheme: int8, af8 (AdaptivFloat 8-bit linear weights) gobo3 (GOBO 3-bit linear weights + outliers) int4 (4-bit linear weights), ipq (product-quantized linear weights: a codebook per tensor, 8-bit indices), int8-sparse (pruned int8 linear weights, only the kept ones stored) or int8-2of4 (2:4 sparse int8 linear weights, a checkpoint made 2:4 by sparsify) for an fp32 checkpoint, w1a1 for one trained by binarize (default: int8, or w1a1 for a binarized checkpoint)" };
+        scheme.AcceptOnlyFromAmong(Schemes.Int8.Name, Schemes.W1A1.Name, Schemes.Af8.Name, Schemes.Gobo3.Name, Schemes.Int4.Name, Schemes.Ipq.Name, Schemes.Int8Sparse.Name, Schemes.Int8TwoOfFour.Name);
         var sparsity = new Option<double?>("--sparsity") { Description = "Scheme int8-sparse: one-shot magnitude pruning of the encoder and pooler weights to this share per tensor, in [0, 1), before quantization (a checkpoint from modelpacker prune needs none)" };
         var block = new Option<int>("--block") { Description = "With --sparsity: prune blocks of 1 or 4 consecutive weights of a row", DefaultValueFactory = _ => 1 };
         block.AcceptOnlyFromAmong("1", "4");
@@ -118,6 +118,7 @@ internal static class PackCommand
                 : chosen == Schemes.Int4 ? Int4Quantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet), clip)
                 : chosen == Schemes.Ipq ? IpqQuantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet), ipq)
                 : chosen == Schemes.Int8Sparse ? Int8SparseQuantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet))
+                : chosen == Schemes.Int8TwoOfFour ? Pruning.TwoOfFourQuantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet), Path.Combine(modelDir, "model.safetensors"))
                 : Int8Quantizer.Quantize(p, Calibrator.Calibrate(p, calibrationSet));
             if (pruning is not null) integer = integer.WithWordRows(pruning.Kept, modelDir);
             if (embeddingDensity is not null) integer = EmbeddingPruning.Sparse(integer, modelDir);
@@ -175,6 +176,11 @@ internal static class PackCommand
         if (own == Schemes.Int8 && requested == Schemes.Int4.Name) return Schemes.Int4;
         if (own == Schemes.Int8 && requested == Schemes.Ipq.Name) return Schemes.Ipq;
         if (own == Schemes.Int8 && requested == Schemes.Int8Sparse.Name) return Schemes.Int8Sparse;
+        if (own == Schemes.Int8 && requested == Schemes.Int8TwoOfFour.Name)
+        {
+            Pruning.TwoOfFourQuantizer.RequireTwoOfFour(p, Path.Combine(modelDir, "model.safetensors")); // before calibration
+            return Schemes.Int8TwoOfFour;
+        }
         if (requested is not null && requested != own.Name)
             throw new UsageException(own == Schemes.Int8
                 ? $"{Path.Combine(modelDir, "config.json")}: --scheme {requested} needs a binarized checkpoint (modelpacker binarize); this one is fp32 (no binarization section)"

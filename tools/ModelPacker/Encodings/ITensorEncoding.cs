@@ -10,7 +10,7 @@ namespace ModelPacker.Encodings;
 public interface ITensorEncoding
 {
     TensorEncoding Id { get; }
-    /// <summary>The spec's name: "int8_row", "binary", "binary_embed", "binary_sign", "binary_s8", "adaptivfloat", "gobo3", "int8_sparse_embed", "int4", "ipq", "int8_sparse".</summary>
+    /// <summary>The spec's name: "int8_row", "binary", "binary_embed", "binary_sign", "binary_s8", "adaptivfloat", "gobo3", "int8_sparse_embed", "int4", "ipq", "int8_sparse", "int8_2of4".</summary>
     string Name { get; }
 
     /// <summary>(data bytes, params bytes) of a rows x cols tensor (for a <see cref="VariableLength"/> encoding the least

@@ -5,7 +5,7 @@ namespace ModelPacker.Encodings;
 /// <summary>The table: every encoding the runtime implements, by id. Adding an encoding adds a row here and its own files.</summary>
 public static class TensorEncodings
 {
-    private static readonly ITensorEncoding[] All = [Int8RowEncoding.Instance, BinaryEncoding.Instance, BinaryEmbedEncoding.Instance, BinarySignEncoding.Instance, BinaryS8Encoding.Instance, AdaptivFloatEncoding.Instance, Gobo3Encoding.Instance, Int8SparseEmbedEncoding.Instance, Int4Encoding.Instance, IpqEncoding.Instance, Int8SparseEncoding.Instance];
+    private static readonly ITensorEncoding[] All = [Int8RowEncoding.Instance, BinaryEncoding.Instance, BinaryEmbedEncoding.Instance, BinarySignEncoding.Instance, BinaryS8Encoding.Instance, AdaptivFloatEncoding.Instance, Gobo3Encoding.Instance, Int8SparseEmbedEncoding.Instance, Int4Encoding.Instance, IpqEncoding.Instance, Int8SparseEncoding.Instance, Int8TwoOfFourEncoding.Instance];
     private static readonly ITensorEncoding?[] ById = Index();
 
     private static ITensorEncoding?[] Index()

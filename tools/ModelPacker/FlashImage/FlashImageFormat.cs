@@ -25,7 +25,7 @@ public static class FlashImageFormat
 
     public const int ModelSize = 64;
     public const int MaxLayers = 32, MaxVocab = 65535, MaxPositions = 512, MaxDim = 1024;
-    public const int ActivationMax = 2, SchemeMax = 7;
+    public const int ActivationMax = 2, SchemeMax = 8;
 
     public const int TensorTableHeaderSize = 16, TensorEntrySize = 32, TensorDataAlign = 32, TensorParamsAlign = 4;
     // Tensor entry field offsets.
@@ -81,6 +81,7 @@ public enum SectionKind : ushort
 public enum TensorEncoding : byte
 {
     Int8Row = 1, Binary = 2, Gobo3 = 3, Int4 = 4, Ipq = 5, AdaptivFloat = 6, Fp32 = 7, BinaryEmbed = 8, BinarySign = 9, BinaryS8 = 10, Int8SparseEmbed = 11, Int8Sparse = 12,
+    Int8_2of4 = 13,
 }
 
 public enum TensorId : ushort
@@ -93,7 +94,7 @@ public enum ExitPart { Pooler = 0, Classifier = 1 }
 
 public enum ActivationId : uint { Gelu = 1, GeluTanh = 2 }
 
-public enum SchemeId : uint { Int8 = 1, W1A1 = 2, Af8 = 4, Gobo3 = 3, Int4 = 5, Ipq = 6, Int8Sparse = 7 }
+public enum SchemeId : uint { Int8 = 1, W1A1 = 2, Af8 = 4, Gobo3 = 3, Int4 = 5, Ipq = 6, Int8Sparse = 7, Int8_2of4 = 8 }
 
 /// <summary>QUANT_PARAMS <c>tables</c> bits (NI_QP_TABLE_*): the optional blocks a section carries, exactly the scheme's.</summary>
 [Flags]

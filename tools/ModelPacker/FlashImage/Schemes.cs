@@ -74,7 +74,10 @@ public static class Schemes
     /// <summary>The int8 layer with pruned linear weights (kept blocks only); embedding tables and exit classifiers stay int8 rows.</summary>
     public static readonly Scheme Int8Sparse = new(SchemeId.Int8Sparse, "int8-sparse", 4, TensorEncoding.Int8Sparse, TensorEncoding.Int8Row,
         TensorEncoding.Int8Row, TensorEncoding.Int8Sparse, 0, QuantTables.Softmax, false, SoftmaxAttentionBlock.Instance, TensorEncoding.Int8SparseEmbed);
-    private static readonly Scheme[] All = [Int8, W1A1, Af8, Gobo3, Int4, Ipq, Int8Sparse];
+    /// <summary>The int8 layer with 2:4 sparse int8 linear weights (2 kept of every 4 columns); embedding tables and exit classifiers stay int8 rows.</summary>
+    public static readonly Scheme Int8TwoOfFour = new(SchemeId.Int8_2of4, "int8-2of4", 4, TensorEncoding.Int8_2of4, TensorEncoding.Int8Row,
+        TensorEncoding.Int8Row, TensorEncoding.Int8_2of4, 0, QuantTables.Softmax, false, SoftmaxAttentionBlock.Instance, TensorEncoding.Int8SparseEmbed);
+    private static readonly Scheme[] All = [Int8, W1A1, Af8, Gobo3, Int4, Ipq, Int8Sparse, Int8TwoOfFour];
 
     public static Scheme? Find(SchemeId id) => All.FirstOrDefault(s => s.Id == id);
     public static Scheme Get(SchemeId id) => Find(id) ?? throw new InvalidDataException($"scheme {(uint)id} is unknown");

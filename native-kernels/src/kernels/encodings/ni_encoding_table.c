@@ -14,6 +14,7 @@ static const ni_encoding_traits *const table[] = {
     [NI_ENC_INT4] = &ni_enc_int4,
     [NI_ENC_IPQ] = &ni_enc_ipq,
     [NI_ENC_INT8_SPARSE] = &ni_enc_int8_sparse,
+    [NI_ENC_INT8_2OF4] = &ni_enc_int8_2of4,
 };
 
 const ni_encoding_traits *ni_encoding_find(uint8_t id)

@@ -15,6 +15,7 @@ extern const ni_encoding_traits ni_enc_int8_sparse_embed; /* ni_enc_int8_sparse_
 extern const ni_encoding_traits ni_enc_int4;         /* ni_enc_int4.c */
 extern const ni_encoding_traits ni_enc_ipq;          /* ni_enc_ipq.c */
 extern const ni_encoding_traits ni_enc_int8_sparse;  /* ni_enc_int8_sparse.c */
+extern const ni_encoding_traits ni_enc_int8_2of4;    /* ni_enc_int8_2of4.c */
 
 /* The traits of 1-bit rows whose params start with int32 act_threshold (ni_enc_binary.c): BINARY and BINARY_SIGN. */
 uint32_t ni_enc_b1_input_bytes(uint32_t cols);
