@@ -12,7 +12,7 @@
 # (snips-gobo3.nii, GOBO 3-bit linear weights with outliers), checked and within 1 point; and with its word embeddings
 # pruned to 40 % (snips-emb40.nii, int8_sparse_embed), within 1 point of the int8 image; and in scheme int4
 # (snips-int4.nii, int4 linear weights, post-training), checked and within 1 point; and in scheme int8-sparse, pruned
-# to 50 % in blocks of 4 at pack time (snips-sparse.nii), checked and within 1 point.
+# to 50 % at pack time (snips-sparse.nii), checked and within 1 point.
 # Then trains a tiny w1a1 model on SNIPS (a small teacher, one epoch, binarized for one epoch: about a minute) and
 # packs it as tiny-w1a1.nii, so the runtime vectors cover scheme W1A1 with trained weights on every target; and the
 # same student with its poolers over the int8 h[CLS] (binarize.pooler_input "int8", encoding binary_s8) as
@@ -157,14 +157,14 @@ JSON
   packed=$((packed + 1))
 fi
 
-# models/snips magnitude-pruned to 50 % at pack time (one shot, blocks of 4) in scheme int8-sparse as snips-sparse.nii,
-# so the runtime vectors run the sparse GEMM (NI_ENC_INT8_SPARSE, SMLAD path on Cortex-M) with trained weights on the
+# models/snips magnitude-pruned to 50 % at pack time (one shot, unstructured: 98.00 %) in scheme int8-sparse as snips-sparse.nii,
+# so the runtime vectors run the sparse GEMM (NI_ENC_INT8_SPARSE; blocks of 4 come from the random C# images) with trained weights on the
 # host and every QEMU target; within 1 pt of the float checkpoint (docs/results.md, "Unstructured and block pruning").
 sparse="$out/snips-sparse.nii"
 if [ -d models/snips ]; then
   if [ ! -f "$sparse" ] || [ "$dll" -nt "$sparse" ] || [ -n "$(find models/snips -newer "$sparse" -print -quit)" ]; then
     echo "pack-test-images: models/snips pruned to 50 % in scheme int8-sparse -> $sparse"
-    dotnet "$dll" pack --model models/snips --scheme int8-sparse --sparsity 0.5 --block 4 --calibration-data "$datasets/snips" \
+    dotnet "$dll" pack --model models/snips --scheme int8-sparse --sparsity 0.5 --calibration-data "$datasets/snips" \
       --test-vectors 64 --out "$sparse"
   fi
   dotnet "$dll" verify "$sparse"
