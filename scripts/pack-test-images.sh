@@ -13,7 +13,7 @@
 # pruned to 40 % (snips-emb40.nii, int8_sparse_embed), within 1 point of the int8 image; and in scheme int4
 # (snips-int4.nii, int4 linear weights, post-training), checked and within 1 point; and in scheme ipq (snips-ipq.nii,
 # product-quantized linear weights, 256 codewords of 8, post-training), checked and within 2 points; and in scheme
-# int8-sparse, pruned to 50 % in blocks of 4 at pack time (snips-sparse.nii), checked and within 1 point; and made 2:4
+# int8-sparse, pruned to 50 % at pack time (snips-sparse.nii), checked and within 1 point; and made 2:4
 # by magnitude in scheme int8-2of4 (snips-2of4.nii), checked and within 0.5 points.
 # Then trains a tiny w1a1 model on SNIPS (a small teacher, one epoch, binarized for one epoch: about a minute) and
 # packs it as tiny-w1a1.nii, so the runtime vectors cover scheme W1A1 with trained weights on every target; and the
@@ -160,14 +160,14 @@ JSON
   packed=$((packed + 1))
 fi
 
-# models/snips magnitude-pruned to 50 % at pack time (one shot, blocks of 4) in scheme int8-sparse as snips-sparse.nii,
-# so the runtime vectors run the sparse GEMM (NI_ENC_INT8_SPARSE, SMLAD path on Cortex-M) with trained weights on the
+# models/snips magnitude-pruned to 50 % at pack time (one shot, unstructured: 98.00 %) in scheme int8-sparse as snips-sparse.nii,
+# so the runtime vectors run the sparse GEMM (NI_ENC_INT8_SPARSE; blocks of 4 come from the random C# images) with trained weights on the
 # host and every QEMU target; within 1 pt of the float checkpoint (docs/results.md, "Unstructured and block pruning").
 sparse="$out/snips-sparse.nii"
 if [ -d models/snips ]; then
   if [ ! -f "$sparse" ] || [ "$dll" -nt "$sparse" ] || [ -n "$(find models/snips -newer "$sparse" -print -quit)" ]; then
     echo "pack-test-images: models/snips pruned to 50 % in scheme int8-sparse -> $sparse"
-    dotnet "$dll" pack --model models/snips --scheme int8-sparse --sparsity 0.5 --block 4 --calibration-data "$datasets/snips" \
+    dotnet "$dll" pack --model models/snips --scheme int8-sparse --sparsity 0.5 --calibration-data "$datasets/snips" \
       --test-vectors 64 --out "$sparse"
   fi
   dotnet "$dll" verify "$sparse"

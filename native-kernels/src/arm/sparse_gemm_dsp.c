@@ -5,6 +5,7 @@
  * once, each token's 4 activations are one word, sign-extended by SXTB16 (and its ROR #8 form) and multiplied by two
  * SMLAD. Unstructured tensors (b = 1) have no pairs to give SMLAD and take the portable kernel. */
 #include <stdint.h>
+#include <string.h>
 #include "nano_intent/ni_kernels_sparse.h"
 
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
@@ -13,19 +14,33 @@
 
 #define NI_SPARSE_DSP_BLOCKS 32u
 
-static void row4(const uint8_t *data, uint32_t rows, const int8_t *values, uint32_t r, const int8_t *x,
+/* Little-endian loads in place: Armv7E-M LDR and LDRH tolerate any alignment, and GCC emits one load for these. */
+static inline uint32_t rd32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+static inline uint32_t rd16(const uint8_t *p)
+{
+    uint16_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static void row4(const uint8_t *starts, const uint8_t *cols, const int8_t *values, uint32_t r, const int8_t *x,
                  uint32_t x_stride, uint32_t n, int32_t *acc, uint32_t acc_stride)
 {
     uint32_t we[2 * NI_SPARSE_DSP_BLOCKS], off[NI_SPARSE_DSP_BLOCKS];
-    const uint32_t k1 = ni_sparse_row_start(data, r + 1);
+    const uint32_t k1 = rd32(starts + 4u * (r + 1u));
     for (uint32_t t = 0; t < n; t++) acc[t * acc_stride] = 0;
-    for (uint32_t k = ni_sparse_row_start(data, r); k < k1;) {
+    for (uint32_t k = rd32(starts + 4u * r); k < k1;) {
         uint32_t m = 0;
         for (; k < k1 && m < NI_SPARSE_DSP_BLOCKS; k++, m++) {
             const uint32_t v = ni_load_u32(values + 4u * k);
             we[2 * m] = __sxtb16(v);
             we[2 * m + 1] = ni_sxtb16_ror8(v);
-            off[m] = ni_sparse_block_col(data, rows, k);
+            off[m] = rd16(cols + 2u * k) * 4u;
         }
         uint32_t t = 0;
         for (; t + 2 <= n; t += 2) {
@@ -62,7 +77,8 @@ void ni_sparse_gemm_dsp(const uint8_t *data, uint32_t rows, const int8_t *x, uin
         return;
     }
     const int8_t *values = (const int8_t *)(const void *)(data + ni_sparse_values_offset(rows, ni_sparse_row_start(data, rows)));
-    for (uint32_t r = r0; r < r1; r++) row4(data, rows, values, r, x, x_stride, n, acc + (r - r0), acc_stride);
+    for (uint32_t r = r0; r < r1; r++)
+        row4(data + 4u, data + ni_sparse_cols_offset(rows), values, r, x, x_stride, n, acc + (r - r0), acc_stride);
 }
 
 #else
