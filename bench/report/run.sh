@@ -103,7 +103,8 @@ for i in "${!names[@]}"; do
   "${mp[@]}" calibrate --image "$v.nimg" --data "$data" --max-accuracy-drop "${drops[$i]}" >"$v.calibrate.log"
   progress "$name: eval (integer reference)"
   "${mp[@]}" eval --model "$v.nimg" --data "$data" --json >"$v.eval.json"
-  ckey="$(echo "$dir" | tr '/' '_')"
+  # the fp32 score is cached per checkpoint directory and weights (a re-trained checkpoint in the same place is new)
+  ckey="$(echo "$dir" | tr '/' '_')-$(sha256sum "$dir/model.safetensors" | cut -c1-16)"
   if [ ! -f "$work/$ckey.float.json" ]; then
     progress "$name: eval $dir (fp32)"
     "${mp[@]}" eval --model "$dir" --data "$data" --json >"$work/$ckey.float.json"
