@@ -23,6 +23,7 @@ public static class CommandTree
         SplitsCommand.Create,
         SpanCommand.Create,
         SparsifyCommand.Create,
+        PruneHeadsCommand.Create,
     ];
 
     public static RootCommand Build(CliEnvironment env)
