@@ -3,7 +3,6 @@ using System.Globalization;
 using ModelPacker.Checkpoints;
 using ModelPacker.Data;
 using ModelPacker.Pruning;
-using ModelPacker.Text;
 using ModelPacker.Training;
 
 namespace ModelPacker.Cli;
@@ -47,13 +46,7 @@ internal static class PruneHeadsCommand
             var cfg = SparsifyCommand.Defaults(File.Exists(trainConfigPath) ? TrainConfig.Load(trainConfigPath) : TrainConfig.Default);
             if (result.GetValue(config) is { } path) cfg = TrainConfig.LoadOverrides(path, cfg).Config;
 
-            var tokenizer = new WordPieceTokenizer(checkpoint.Vocabulary);
-            var labelIds = p.Config.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i);
-            var train = dataset.Train.Where(e => labelIds.ContainsKey(e.Label)).ToList();
-            var val = dataset.Validation.Where(e => labelIds.ContainsKey(e.Label)).ToList();
-            if (train.Count == 0) throw new InvalidDataException($"{dataset.SourcePath}: no training utterance carries one of the model's intents");
-            var (trainX, trainY) = TrainingPipeline.Encode(train, tokenizer, labelIds, p.Config.MaxPositionEmbeddings);
-            var (valX, valY) = TrainingPipeline.Encode(val, tokenizer, labelIds, p.Config.MaxPositionEmbeddings);
+            var (trainX, trainY, valX, valY) = FineTuneSplits.Of(p, checkpoint.Vocabulary, dataset);
             var (impX, impY) = valX.Length > 0 ? (valX, valY) : (trainX, trainY);
             var importance = HeadImportance.Estimate(p, impX, impY, cfg.ResolvedExitLossWeights());
             var pruned = HeadImportance.LeastImportant(importance, k);
