@@ -21,6 +21,12 @@ static void span_window(uint32_t i, uint32_t n, uint32_t span, uint32_t *lo, uin
     *hi = i + span < n ? i + span : n;
 }
 
+/* A head of span 0 (a pruned head): it reads no key, its context is 0. */
+static int head_pruned(const ni_model *m, uint32_t h)
+{
+    return m->attention_spans != NULL && ni_rd16(m->attention_spans + 2u * h) == 0;
+}
+
 static const uint8_t *run(const ni_model *m, const ni_arena_view *a, uint32_t n, uint32_t *stride_out)
 {
     const uint32_t H = m->dims.hidden_size, dh = H / m->dims.num_heads, S = a->max_positions * H;
@@ -34,7 +40,13 @@ static const uint8_t *run(const ni_model *m, const ni_arena_view *a, uint32_t n,
     const ni_epilogue ep[3] = { ni_epilogue_s8((uint8_t *)q, H, NULL, NULL, NULL),
                                 ni_epilogue_s8((uint8_t *)k, H, NULL, NULL, NULL),
                                 ni_epilogue_s8((uint8_t *)v, H, NULL, NULL, NULL) };
-    ni_linear_tiles(t, in, stride, ep, 3, n, a);
+    /* Q, K, V over the rows of the heads that attend: a head of span 0 (pruned) writes a context of 0 below and reads
+     * none of its rows, so runs of heads of non-zero span are computed and the rest skipped */
+    for (uint32_t h0 = 0, h1; h0 < m->dims.num_heads; h0 = h1) {
+        for (h1 = h0; h1 < m->dims.num_heads && !head_pruned(m, h1); h1++) {}
+        if (h1 > h0) ni_linear_tiles_rows(t, in, stride, ep, 3, n, a, h0 * dh, h1 * dh);
+        if (h1 == h0) h1++;
+    }
     NI_PROFILE_STEP(NI_STEP_ATTENTION);
     /* Only the n real tokens exist, so no padding mask is needed. The context overwrites q row by row. With
      * attention spans a row reads only the keys of its window, and a head of span 0 writes a context of 0. */

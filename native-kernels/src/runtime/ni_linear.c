@@ -136,8 +136,15 @@ ni_epilogue ni_epilogue_logits(int32_t *logits)
 void ni_linear_tiles(const ni_tensor *const *tensors, const uint8_t *const *in, const uint32_t *in_stride,
                      const ni_epilogue *epilogues, uint32_t count, uint32_t n, const ni_arena_view *a)
 {
-    const uint32_t R = a->tile_rows, rows = tensors[0]->rows;
-    for (uint32_t r0 = 0; r0 < rows; r0 += R) {
+    ni_linear_tiles_rows(tensors, in, in_stride, epilogues, count, n, a, 0, tensors[0]->rows);
+}
+
+void ni_linear_tiles_rows(const ni_tensor *const *tensors, const uint8_t *const *in, const uint32_t *in_stride,
+                          const ni_epilogue *epilogues, uint32_t count, uint32_t n, const ni_arena_view *a,
+                          uint32_t row0, uint32_t rows)
+{
+    const uint32_t R = a->tile_rows;
+    for (uint32_t r0 = row0; r0 < rows; r0 += R) {
         const uint32_t r1 = rows - r0 < R ? rows : r0 + R;
         for (uint32_t i = 0; i < count; i++) {
             ni_encoding_find(tensors[i]->encoding)->gemm(tensors[i], in[i], in_stride[i], n, r0, r1, a->acc, R);

@@ -43,6 +43,10 @@ ni_epilogue ni_epilogue_logits(int32_t *logits);
  * rows as its encoding reads them (ni_linear_input). */
 void ni_linear_tiles(const ni_tensor *const *tensors, const uint8_t *const *in, const uint32_t *in_stride,
                      const ni_epilogue *epilogues, uint32_t count, uint32_t n, const ni_arena_view *a);
+/* The same over output rows [row0, rows) only (the attention block skips the Q, K, V rows of heads of span 0). */
+void ni_linear_tiles_rows(const ni_tensor *const *tensors, const uint8_t *const *in, const uint32_t *in_stride,
+                          const ni_epilogue *epilogues, uint32_t count, uint32_t n, const ni_arena_view *a,
+                          uint32_t row0, uint32_t rows);
 /* One tensor. */
 void ni_linear(const ni_tensor *t, const uint8_t *in, uint32_t in_stride, const ni_epilogue *epilogue, uint32_t n,
                const ni_arena_view *a);

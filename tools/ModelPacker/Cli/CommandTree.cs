@@ -24,6 +24,7 @@ public static class CommandTree
         SpanCommand.Create,
         PruneCommand.Create,
         SparsifyCommand.Create,
+        PruneHeadsCommand.Create,
     ];
 
     public static RootCommand Build(CliEnvironment env)

@@ -19,13 +19,7 @@ public static class NMSparsityFineTuning
     public static TrainedModel Run(AlbertParameters p, Vocabulary vocab, IntentDataset data, TrainConfig config,
         IProgress<TrainProgress>? progress = null, CancellationToken ct = default)
     {
-        var tokenizer = new WordPieceTokenizer(vocab);
-        var labelIds = p.Config.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i);
-        var train = data.Train.Where(e => labelIds.ContainsKey(e.Label)).ToList();
-        var val = data.Validation.Where(e => labelIds.ContainsKey(e.Label)).ToList();
-        if (train.Count == 0) throw new InvalidDataException($"{data.SourcePath}: no training utterance carries one of the model's intents");
-        var (trainX, trainY) = TrainingPipeline.Encode(train, tokenizer, labelIds, p.Config.MaxPositionEmbeddings);
-        var (valX, valY) = TrainingPipeline.Encode(val, tokenizer, labelIds, p.Config.MaxPositionEmbeddings);
+        var (trainX, trainY, valX, valY) = FineTuneSplits.Of(p, vocab, data);
         int steps = (trainX.Length + config.BatchSize - 1) / config.BatchSize * config.Epochs;
         // a snapshot per step and one per validation: the epochs' validations count as steps here
         var masks = new NMSparsityTransform(p, (int)(RecomputeShare * (steps + config.Epochs)));
