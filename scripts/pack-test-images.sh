@@ -173,6 +173,9 @@ if [ -d models/snips ]; then
   dotnet "$dll" verify "$sparse"
   dotnet "$dll" inspect "$sparse" | grep -q "AttentionQuery.*int8_sparse" || { echo "pack-test-images: snips-sparse.nii has no int8_sparse tensor"; exit 1; }
   check_accuracy snips-sparse int8-sparse models/snips "$sparse" "$datasets/snips"
+  packed=$((packed + 1))
+fi
+
 # models/snips made 2:4 by magnitude (`modelpacker sparsify --pattern 2:4 --one-shot`, no training) and packed in
 # scheme int8-2of4 as snips-2of4.nii, so the runtime vectors run the 2:4 kernel (NI_ENC_INT8_2OF4) with trained
 # weights on the host and every QEMU target; its test accuracy within 0.5 pt of the dense float checkpoint's.

@@ -1,11 +1,8 @@
 #!/usr/bin/env bash
 # The compression report (issue 13): for one dataset and its teacher, packs every variant of bench/report/variants.tsv
 # (every scheme that exists, from models/<dataset>, its binarized student models/<dataset>-w1a1 and its adaptive-span
-# fine-tunes, Quant-Noise fine-tunes and pruned fine-tunes, trained here once into build/report/<dataset>/span-<penalty>,
-# build/report/<dataset>/qn-<scheme>-<rate> and build/report/<dataset>/prune-<method>-<sparsity>-<block>), calibrates each
-# (every scheme that exists, from models/<dataset>, its binarized student models/<dataset>-w1a1, its adaptive-span
-# fine-tunes, trained here once into build/report/<dataset>/span-<penalty>, and its 2:4 fine-tune, trained here once
-# into build/report/<dataset>/2of4), calibrates each
+# fine-tunes, Quant-Noise fine-tunes, pruned fine-tunes and 2:4 fine-tune, trained here once into
+# build/report/<dataset>/span-<penalty>, qn-<scheme>-<rate>, prune-<method>-<sparsity>-<block> and 2of4), calibrates each
 # image's early exits, evaluates it with the integer reference (= the device), counts its Cortex-M4 instructions per
 # utterance under QEMU (-icount shift=0, the mcu harness on its 32 test vectors, full depth and early exit), and writes
 #   bench/results/report-<dataset>.md  the table: accuracy (fp32 checkpoint, image at full depth, with early exit),
@@ -73,6 +70,7 @@ while IFS=$'\t' read -r name checkpoint sets drop opts; do
         rm -rf "$dir"
         "${mp[@]}" prune --model "models/$dataset" --data "$data" --method "$method" --sparsity "$sparsity" --block "$block" \
           --out "$dir" >"$work/$checkpoint.log"
+      fi ;;
     2of4) # the teacher made 2:4 sparse by fine-tuning with magnitude masks (modelpacker sparsify), kept for later runs
       dir="$work/$checkpoint"
       if [ ! -f "$dir/config.json" ]; then
