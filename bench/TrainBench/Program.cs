@@ -75,7 +75,7 @@ int Throughput(BenchOptions options, TrainConfig config)
         ValidationUtterances = valX.Length, ValidationSeconds = validationSeconds, ValidationCpuSeconds = validationCpuSeconds,
         ModelGflopsPerCpuSecond = 3 * perToken * run.Steady.Tokens / run.Steady.CpuSeconds / 1e9,
         LoadAtStart = loadAtStart, LoadAtEnd = loadAtEnd, Cores = Environment.ProcessorCount,
-        GemmPath = Gemm.UsesFma ? "Vector256 + FMA, 6x16 tiles" : "Vector<float> portable", Gemm = gemm,
+        GemmPath = Gemm.UsesAvx512 ? "Vector512 + FMA, 6x32 tiles (Vector256 6x16 for a 16-column rest)" : Gemm.UsesFma ? "Vector256 + FMA, 6x16 tiles" : "Vector<float> portable", Gemm = gemm,
     };
     Console.Write(result.ToMarkdown());
     string outDir = Path.Combine(repo, "bench", "results");

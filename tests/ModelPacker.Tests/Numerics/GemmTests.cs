@@ -37,13 +37,14 @@ public class GemmTests
     {
         "portable" => Gemm.MatMulPortable,
         "fma" => Gemm.MatMulFma,
+        "fma256" => Gemm.MatMulFma256,
         "dispatch" => Gemm.MatMul,
         _ => throw new ArgumentException(name),
     };
 
     public static IEnumerable<object[]> KernelsAndShapes()
     {
-        var kernels = Gemm.UsesFma ? new[] { "portable", "fma", "dispatch" } : new[] { "portable", "dispatch" };
+        var kernels = Gemm.UsesFma ? new[] { "portable", "fma", "fma256", "dispatch" } : new[] { "portable", "dispatch" };
         foreach (var kernel in kernels)
         foreach (var (m, n, k) in Shapes)
             yield return [kernel, m, n, k];
@@ -131,5 +132,23 @@ public class GemmTests
             Gemm.MatMul(a.AsSpan(i * k, k), k, b, n, one, n, 1, n, k, false);
             Assert.Equal(one, all.AsSpan(i * n, n).ToArray());
         }
+    }
+
+    [Fact]
+    public void Avx512PanelsGiveTheSameBitsAsTheVector256Kernel()
+    {
+        // Training results must not depend on whether the CPU has AVX-512: both tiles do one FMA per element of C in
+        // the order of k. Shapes cover 32-column panels, a 16-column remainder and scalar edge columns.
+        if (!Gemm.UsesAvx512) return; // nothing to compare on this CPU: MatMulFma is the Vector256 kernel
+        foreach (var (m, n, k) in new[] { (13, 151, 128), (64, 384, 128), (7, 48, 33), (6, 32, 1), (25, 128, 384) })
+            foreach (bool acc in new[] { false, true })
+            {
+                int lda = k + 1, ldb = n + 3, ldc = n + 2;
+                var a = Random(m * lda, 21); var b = Random(k * ldb, 22);
+                var c512 = Random(m * ldc, 23); var c256 = (float[])c512.Clone();
+                Gemm.MatMulFma(a, lda, b, ldb, c512, ldc, m, n, k, acc);
+                Gemm.MatMulFma256(a, lda, b, ldb, c256, ldc, m, n, k, acc);
+                Assert.Equal(c256, c512);
+            }
     }
 }

@@ -10,14 +10,17 @@ public readonly record struct InputBinarizer(float Alpha, float Beta, int Index)
 /// and for a binary layer the binarizer of its input.</summary>
 public sealed class LinearWeights
 {
-    public LinearWeights(NamedTensor weight, NamedTensor bias, IWeightTransform? transform, InputBinarizer? input = null)
+    /// <param name="recycle">The same layer's weights of an earlier snapshot, whose buffers this one takes over (a
+    /// training step builds a snapshot per step; reusing them spares the allocator and the page faults).</param>
+    public LinearWeights(NamedTensor weight, NamedTensor bias, IWeightTransform? transform, InputBinarizer? input = null,
+        LinearWeights? recycle = null)
     {
         InputBinarizer = input;
         Name = weight.Name;
         Out = weight.Rows;
         In = weight.Cols;
-        W = Effective(weight, transform);
-        WT = new float[W.Length];
+        W = Effective(weight, transform, recycle is not null && recycle.W != weight.Data ? recycle.W : null);
+        WT = recycle is not null && recycle.WT.Length == W.Length ? recycle.WT : new float[W.Length];
         Gemm.Transpose(W, WT, Out, In);
         B = bias.Data;
     }
@@ -30,10 +33,11 @@ public sealed class LinearWeights
     public float[] B { get; }
     public InputBinarizer? InputBinarizer { get; }
 
-    internal static float[] Effective(NamedTensor t, IWeightTransform? transform)
+    /// <param name="buffer">Where to write the transformed weights when it has their length (else a new array).</param>
+    internal static float[] Effective(NamedTensor t, IWeightTransform? transform, float[]? buffer = null)
     {
         if (transform is null) return t.Data;
-        var e = new float[t.Length];
+        var e = buffer is not null && buffer.Length == t.Length ? buffer : new float[t.Length];
         transform.TransformWeight(t, e);
         return e;
     }
@@ -47,31 +51,35 @@ public sealed class LinearWeights
 /// </summary>
 public sealed class ModelWeights
 {
-    public ModelWeights(AlbertParameters p, IWeightTransform? transform = null)
+    /// <param name="recycle">An earlier snapshot of a model of the same shape that nobody reads any more: its
+    /// buffers are reused (its contents are overwritten).</param>
+    public ModelWeights(AlbertParameters p, IWeightTransform? transform = null, ModelWeights? recycle = null)
     {
+        if (recycle is not null && recycle.Config != p.Config) recycle = null;
         Config = p.Config;
         transform ??= DefaultTransform(p);
         Transform = transform;
         bool binarizesInputs = p.Config.Binarization?.BinarizesInputs ?? false;
         InputBinarizer? Input(InputBinarizerParameters? b) => b is null || !binarizesInputs ? null : Snapshot(p, b);
-        WordEmbeddings = LinearWeights.Effective(p.WordEmbeddings, transform);
-        PositionEmbeddings = LinearWeights.Effective(p.PositionEmbeddings, transform);
-        TokenTypeEmbeddings = LinearWeights.Effective(p.TokenTypeEmbeddings, transform);
+        float[]? Old(float[]? buffer, NamedTensor t) => buffer is not null && buffer != t.Data ? buffer : null;
+        WordEmbeddings = LinearWeights.Effective(p.WordEmbeddings, transform, Old(recycle?.WordEmbeddings, p.WordEmbeddings));
+        PositionEmbeddings = LinearWeights.Effective(p.PositionEmbeddings, transform, Old(recycle?.PositionEmbeddings, p.PositionEmbeddings));
+        TokenTypeEmbeddings = LinearWeights.Effective(p.TokenTypeEmbeddings, transform, Old(recycle?.TokenTypeEmbeddings, p.TokenTypeEmbeddings));
         EmbeddingLayerNormWeight = p.EmbeddingLayerNormWeight.Data;
         EmbeddingLayerNormBias = p.EmbeddingLayerNormBias.Data;
-        EmbeddingProjection = new(p.EmbeddingProjectionWeight, p.EmbeddingProjectionBias, transform, Input(p.EmbeddingProjectionInput));
-        Query = new(p.QueryWeight, p.QueryBias, transform, Input(p.QkvInput));
-        Key = new(p.KeyWeight, p.KeyBias, transform, Input(p.QkvInput));
-        Value = new(p.ValueWeight, p.ValueBias, transform, Input(p.QkvInput));
-        AttentionOutput = new(p.AttentionOutputWeight, p.AttentionOutputBias, transform, Input(p.AttentionOutputInput));
+        EmbeddingProjection = new(p.EmbeddingProjectionWeight, p.EmbeddingProjectionBias, transform, Input(p.EmbeddingProjectionInput), recycle?.EmbeddingProjection);
+        Query = new(p.QueryWeight, p.QueryBias, transform, Input(p.QkvInput), recycle?.Query);
+        Key = new(p.KeyWeight, p.KeyBias, transform, Input(p.QkvInput), recycle?.Key);
+        Value = new(p.ValueWeight, p.ValueBias, transform, Input(p.QkvInput), recycle?.Value);
+        AttentionOutput = new(p.AttentionOutputWeight, p.AttentionOutputBias, transform, Input(p.AttentionOutputInput), recycle?.AttentionOutput);
         AttentionLayerNormWeight = p.AttentionLayerNormWeight.Data;
         AttentionLayerNormBias = p.AttentionLayerNormBias.Data;
-        Ffn = new(p.FfnWeight, p.FfnBias, transform, Input(p.FfnInput));
-        FfnOutput = new(p.FfnOutputWeight, p.FfnOutputBias, transform, Input(p.FfnOutputInput));
+        Ffn = new(p.FfnWeight, p.FfnBias, transform, Input(p.FfnInput), recycle?.Ffn);
+        FfnOutput = new(p.FfnOutputWeight, p.FfnOutputBias, transform, Input(p.FfnOutputInput), recycle?.FfnOutput);
         FullLayerNormWeight = p.FullLayerNormWeight.Data;
         FullLayerNormBias = p.FullLayerNormBias.Data;
-        Poolers = p.Exits.Select(e => new LinearWeights(e.PoolerWeight, e.PoolerBias, transform, Input(e.PoolerInput))).ToArray();
-        Classifiers = p.Exits.Select(e => new LinearWeights(e.ClassifierWeight, e.ClassifierBias, transform)).ToArray();
+        Poolers = p.Exits.Select((e, l) => new LinearWeights(e.PoolerWeight, e.PoolerBias, transform, Input(e.PoolerInput), recycle?.Poolers[l])).ToArray();
+        Classifiers = p.Exits.Select((e, l) => new LinearWeights(e.ClassifierWeight, e.ClassifierBias, transform, recycle: recycle?.Classifiers[l])).ToArray();
         if (p.AttentionSpan is { } span) AttentionSpan = CheckedSpans(span, p.Config);
     }
 

@@ -21,6 +21,8 @@ public sealed class Trainer
     private readonly float[] _exitWeights;
 
     private readonly int _unkId;
+    /// <summary>The last step's snapshot, whose buffers the next step's reuses.</summary>
+    private ModelWeights? _weights;
     private readonly IAuxiliaryLoss? _auxiliary;
 
     /// <param name="unkTokenId">Id of [UNK], the replacement of <see cref="TrainConfig.TokenDropout"/>.</param>
@@ -58,7 +60,7 @@ public sealed class Trainer
         int b = sequences.Count;
         if (b == 0 || labels.Count != b) throw new ArgumentException("a step needs one label per sequence and at least one sequence");
         if (exampleIds is not null && exampleIds.Count != b) throw new ArgumentException("a step needs one example id per sequence");
-        var weights = new ModelWeights(Parameters, Transform);
+        var weights = _weights = new ModelWeights(Parameters, Transform, _weights);
         int shards = Math.Min(_work.Length, b);
         var dropout = new DropoutSettings(_cfg.HiddenDropout, _cfg.AttentionDropout, _cfg.ClassifierDropout, _cfg.Seed, StepCount);
         var losses = new double[shards];
