@@ -43,7 +43,7 @@ public class TrainWithTeacherTests(SnipsTeacherFixture f) : IClassFixture<SnipsT
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Equal("", run.Error);
         Assert.Matches(@"Teacher +.*: 21 utterances \+ \d+ transfer copies; \d+ encoded", run.Out);
-        Assert.Contains("CE + 1·KD(T=1) + 1·(1 − cos) (per exit projection)", run.Out);
+        Assert.Contains("CE + 1·KD(T=1) + 1·(1 − cos) (per exit projection), 1 transfer copy per utterance, word embeddings started from the encoder's", run.Out);
         Assert.Contains("Test accuracy", run.Out);
         // The settings are kept with the checkpoint; the projections are not in it.
         Assert.Contains("\"distil\": {", File.ReadAllText(Path.Combine(outDir, TrainCommand.TrainConfigFile)));

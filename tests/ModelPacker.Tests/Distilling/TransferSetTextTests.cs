@@ -1,6 +1,7 @@
 using ModelPacker.Data;
 using ModelPacker.Distilling;
 using ModelPacker.Teacher;
+using ModelPacker.Text;
 using ModelPacker.Training;
 
 namespace ModelPacker.Tests.Distilling;
@@ -106,6 +107,26 @@ public class TransferSetTextTests
         // every text was embedded once: the frequent words for the neighbours, then the utterances and their copies
         var words = WordNeighbours.FrequentWords(Train.Select(e => e.Text), 2);
         Assert.Equal(words.Concat(set.Texts).Distinct().Order(), encoder.Seen.Order());
+    }
+
+    [Fact]
+    public void DistilSetEmbedsTheStudentsPiecesWhenGivenItsVocabulary()
+    {
+        var vocab = WordPieceTrainer.Train(Train.Select(e => e.Text), 60, 1);
+        var encoder = new TopicEmbedder();
+        using var teacher = Teacher(encoder, Labels);
+        var set = DistilSet.Build(teacher, "t", Train, Labels, new DistilConfig { TransferCopies = 0 }, seed: 3, vocabulary: vocab);
+        var pieces = set.PieceVectors!;
+        Assert.Equal(vocab.Count, pieces.Length);
+        var texts = PieceEmbeddingInit.PieceTexts(vocab);
+        for (int i = 0; i < vocab.Count; i++)
+            if (texts[i] is null) Assert.Null(pieces[i]);
+            else Assert.Equal(new TopicEmbedder().Embed([texts[i]!])[0], pieces[i]);
+        Assert.Subset(encoder.Seen.ToHashSet(), texts.Where(t => t is not null).Select(t => t!).ToHashSet());
+
+        var off = DistilSet.Build(teacher, "t", Train, Labels, new DistilConfig { TransferCopies = 0, EmbeddingInit = false }, seed: 3, vocabulary: vocab);
+        Assert.Null(off.PieceVectors);
+        Assert.Null(DistilSet.Build(teacher, "t", Train, Labels, new DistilConfig { TransferCopies = 0 }, seed: 3).PieceVectors);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using ModelPacker.Data;
 using ModelPacker.Distilling;
 using ModelPacker.Teacher;
+using ModelPacker.Text;
 using ModelPacker.Training;
 
 namespace ModelPacker.Cli;
@@ -23,22 +24,25 @@ internal static class SentenceTeacherOptions
         TrainConfig config, CancellationToken cancellation) =>
         Prepare(env, teacherDir, cacheDir, train, labels, config, new MiniLmEmbedder(), cancellation);
 
-    /// <summary>As above with an encoder already open (disposed here, with the teacher).</summary>
+    /// <summary>As above with an encoder already open (disposed here, with the teacher); with <paramref name="vocabulary"/>
+    /// (a student trained from scratch) also the encoder's vectors of its pieces.</summary>
     public static DistilSet Prepare(CliEnvironment env, string teacherDir, string? cacheDir, IReadOnlyList<IntentExample> train, string[] labels,
-        TrainConfig config, ISentenceEmbedder encoder, CancellationToken cancellation)
+        TrainConfig config, ISentenceEmbedder encoder, CancellationToken cancellation, Vocabulary? vocabulary = null)
     {
         config.Distil ??= new DistilConfig();
         using var teacher = new SentenceTeacher(TeacherHeadFile.Read(Path.Combine(teacherDir, TeacherHeadFile.FileName)), encoder,
             cacheDir ?? TeacherCache.DefaultDirectory());
         var clock = Stopwatch.StartNew();
-        var set = DistilSet.Build(teacher, Path.Combine(teacherDir, TeacherHeadFile.FileName), train, labels, config.Distil, config.Seed, cancellation);
+        var set = DistilSet.Build(teacher, Path.Combine(teacherDir, TeacherHeadFile.FileName), train, labels, config.Distil, config.Seed, cancellation, vocabulary);
         var e = teacher.Embedder;
         env.Out.WriteLine($"Teacher        {teacherDir}: {set.Originals} utterances + {set.Augmented} transfer copies; " +
                           $"{e.Encoded} encoded in {e.EncodingTime.TotalSeconds:F1} s, {e.Hits} from the cache; ready in {clock.Elapsed.TotalSeconds:F1} s");
         return set;
     }
 
-    public static string Describe(DistilConfig d) =>
+    /// <param name="fromScratch">The student starts from random weights (train), so the word-embedding start applies.</param>
+    public static string Describe(DistilConfig d, bool fromScratch = false) =>
         $"{d.SoftLabelWeight}·KD(T={d.Temperature}) + {d.RepresentationWeight}·(1 − cos) ({d.Projection.Replace('_', ' ')} projection), " +
-        $"{d.TransferCopies} transfer cop{(d.TransferCopies == 1 ? "y" : "ies")} per utterance";
+        $"{d.TransferCopies} transfer cop{(d.TransferCopies == 1 ? "y" : "ies")} per utterance" +
+        (fromScratch && d.EmbeddingInit ? ", word embeddings started from the encoder's" : "");
 }

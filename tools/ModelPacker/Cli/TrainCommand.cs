@@ -69,7 +69,8 @@ internal static class TrainCommand
         if (dataset.Train.Count == 0) throw new InvalidDataException($"{dataPath}: no training utterances");
 
         var clock = Stopwatch.StartNew();
-        var (trainConfig, choices) = DefaultRecipe.Choose(dataset, transferCopies);
+        var (trainConfig, choices) = DefaultRecipe.Choose(dataset, transferCopies, out var recipeVocabulary);
+        var recipeConfig = trainConfig;
         IReadOnlyList<string> overridden = [];
         if (configPath is not null) (trainConfig, overridden) = TrainConfig.LoadOverrides(configPath, trainConfig);
         if (trainConfig.Distil is not null && !withTeacher)
@@ -91,19 +92,22 @@ internal static class TrainCommand
         header.AddRow("Training", Markup.Escape($"{trainConfig.Epochs} epochs, batch {trainConfig.BatchSize}, seed {trainConfig.Seed}, " +
                                                 $"dropout {trainConfig.HiddenDropout}/{trainConfig.AttentionDropout}/{trainConfig.TokenDropout} " +
                                                 $"(hidden/attention/token), init {trainConfig.InitializerRange}"));
-        header.AddRow("Distillation", Markup.Escape(withTeacher ? "CE + " + SentenceTeacherOptions.Describe(trainConfig.Distil ?? new DistilConfig())
+        header.AddRow("Distillation", Markup.Escape(withTeacher ? "CE + " + SentenceTeacherOptions.Describe(trainConfig.Distil ?? new DistilConfig(), fromScratch: true)
             : $"none (--teacher {NoTeacher}): labels only"));
         env.Console.Write(header);
 
+        // The recipe has trained the vocabulary already; only a config that changes its size or frequency trains another.
+        var vocabulary = trainConfig.VocabSize == recipeConfig.VocabSize && trainConfig.MinTokenFrequency == recipeConfig.MinTokenFrequency
+            ? recipeVocabulary : TrainingPipeline.BuildVocabulary(dataset, trainConfig);
         DistilSet? distil = null;
         if (withTeacher)
         {
             string cache = cacheDir ?? TeacherCache.DefaultDirectory();
             var encoder = new MiniLmEmbedder();
             string dir = teacherDir ?? CachedTeacher.Ensure(env, dataset, cache, encoder, cancellation);
-            distil = SentenceTeacherOptions.Prepare(env, dir, cache, dataset.Train, dataset.Labels, trainConfig, encoder, cancellation);
+            distil = SentenceTeacherOptions.Prepare(env, dir, cache, dataset.Train, dataset.Labels, trainConfig, encoder, cancellation, vocabulary);
         }
-        var trained = TrainingProgressView.Run(env, progress => TrainingPipeline.Run(dataset, trainConfig, progress, cancellation, distil));
+        var trained = TrainingProgressView.Run(env, progress => TrainingPipeline.Run(dataset, trainConfig, progress, cancellation, distil, vocabulary));
         var trainingTime = clock.Elapsed;
         cancellation.ThrowIfCancellationRequested();
 

@@ -14,14 +14,19 @@ public sealed record DistilSet(IReadOnlyList<string> Texts, int[] Labels, Senten
 {
     public int Augmented => Texts.Count - Originals;
 
+    /// <summary>The encoder's embedding of each piece of the student's vocabulary (null for the special tokens), the
+    /// start of its word embeddings; null when not asked for.</summary>
+    public float[]?[]? PieceVectors { get; init; }
+
     /// <summary>
     /// Embeds the training utterances (through the teacher's cache), builds <see cref="DistilConfig.TransferCopies"/>
     /// augmented copies of each (<see cref="WordAugmenter"/>, seeded), embeds them too, and takes the teacher head's
-    /// logits of all, reordered to <paramref name="labels"/>. The teacher's intents must be exactly the data's:
+    /// logits of all, reordered to <paramref name="labels"/>; with <paramref name="vocabulary"/> (and
+    /// <see cref="DistilConfig.EmbeddingInit"/>) also embeds its pieces. The teacher's intents must be exactly the data's:
     /// otherwise a one-line error naming <paramref name="teacherSource"/>.
     /// </summary>
     public static DistilSet Build(SentenceTeacher teacher, string teacherSource, IReadOnlyList<IntentExample> train, string[] labels,
-        DistilConfig config, int seed, CancellationToken cancellation = default)
+        DistilConfig config, int seed, CancellationToken cancellation = default, Vocabulary? vocabulary = null)
     {
         var order = LabelOrder(teacher.Labels, labels, teacherSource);
         var labelIds = labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i, StringComparer.Ordinal);
@@ -49,6 +54,9 @@ public sealed record DistilSet(IReadOnlyList<string> Texts, int[] Labels, Senten
         }
 
         var embeddings = teacher.Embed(texts, cancellation);
+        var pieces = vocabulary is not null && config.EmbeddingInit
+            ? PieceEmbeddingInit.Embed(PieceEmbeddingInit.PieceTexts(vocabulary), t => teacher.Embed(t, cancellation))
+            : null;
         teacher.SaveCache();
         var raw = teacher.Head.Logits(embeddings);
         int classes = labels.Length;
@@ -59,7 +67,7 @@ public sealed record DistilSet(IReadOnlyList<string> Texts, int[] Labels, Senten
             for (int t = 0; t < classes; t++) row[order[t]] = raw[i * classes + t];
             if (trainLabels[i] < 0) trainLabels[i] = TensorPrimitives.IndexOfMax(row);
         }
-        return new DistilSet(texts, trainLabels.ToArray(), new SentenceTargets(logits, embeddings), originals);
+        return new DistilSet(texts, trainLabels.ToArray(), new SentenceTargets(logits, embeddings), originals) { PieceVectors = pieces };
     }
 
     /// <summary>order[t] = the data's index of the teacher's intent t.</summary>

@@ -36,7 +36,12 @@ public static class DefaultRecipe
 
     /// <summary>The recipe's config for <paramref name="data"/> (a teacher is assumed: its transfer copies count in
     /// the steps of an epoch when <paramref name="transferCopies"/> is above 0), and why each value was chosen.</summary>
-    public static (TrainConfig Config, IReadOnlyList<RecipeChoice> Choices) Choose(IntentDataset data, int transferCopies)
+    public static (TrainConfig Config, IReadOnlyList<RecipeChoice> Choices) Choose(IntentDataset data, int transferCopies) =>
+        Choose(data, transferCopies, out _);
+
+    /// <summary>As above; <paramref name="vocabulary"/> is the one the chosen config trains
+    /// (<see cref="TrainingPipeline.BuildVocabulary"/> gives the same while vocab_size and min_token_frequency stay).</summary>
+    public static (TrainConfig Config, IReadOnlyList<RecipeChoice> Choices) Choose(IntentDataset data, int transferCopies, out Vocabulary vocabulary)
     {
         if (data.Train.Count == 0) throw new InvalidDataException($"{data.SourcePath}: no training utterances");
         var config = new TrainConfig();
@@ -77,6 +82,7 @@ public static class DefaultRecipe
         config.InitializerRange = init;
         choices.Add(new("initializer_range", $"{init:0.000}", $"from {intents} intents", "initializer_range"));
         config.Validate("the default recipe");
+        vocabulary = vocab;
         return (config, choices);
     }
 

@@ -31,6 +31,9 @@ public sealed class DistilConfig
     public float EditProbability = 0.3f;
     /// <summary>Training words seen at least this often are replacement candidates.</summary>
     public int NeighbourMinFrequency = 2;
+    /// <summary>Start the word embeddings from the encoder's embedding of each piece (<see
+    /// cref="Distilling.PieceEmbeddingInit"/>) instead of noise.</summary>
+    public bool EmbeddingInit = true;
 
     public void Validate(string source)
     {

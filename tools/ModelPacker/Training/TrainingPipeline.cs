@@ -15,12 +15,14 @@ public static class TrainingPipeline
 {
     /// <param name="distil">The training utterances (data.Train, in order) and their transfer set with the teacher's
     /// targets; null = labels only.</param>
+    /// <param name="vocabulary">The vocabulary <see cref="BuildVocabulary"/> gives (built here when null); a distil
+    /// set's piece vectors must be of this one.</param>
     public static TrainedModel Run(IntentDataset data, TrainConfig config, IProgress<TrainProgress>? progress = null, CancellationToken ct = default,
-        DistilSet? distil = null)
+        DistilSet? distil = null, Vocabulary? vocabulary = null)
     {
         config.Validate();
         if (data.Train.Count == 0) throw new InvalidDataException($"{data.SourcePath}: the training split is empty");
-        var vocab = WordPieceTrainer.Train(data.Train.Select(e => e.Text), config.VocabSize, config.MinTokenFrequency);
+        var vocab = vocabulary ?? BuildVocabulary(data, config);
         var tokenizer = new WordPieceTokenizer(vocab);
         var labelIds = data.Labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i, StringComparer.Ordinal);
         var (trainX, trainY) = distil is null ? Encode(data.Train, tokenizer, labelIds, config.MaxLength) : Encode(distil, tokenizer, config.MaxLength);
@@ -29,8 +31,18 @@ public static class TrainingPipeline
         var albert = config.ToAlbertConfig(vocab.Count, data.Labels);
         var p = new AlbertParameters(albert);
         p.InitializeRandom(config.Seed);
+        if (distil?.PieceVectors is { } pieces)
+        {
+            if (pieces.Length != vocab.Count)
+                throw new ArgumentException($"the distil set has vectors of {pieces.Length} pieces, the vocabulary {vocab.Count}");
+            PieceEmbeddingInit.Apply(p.WordEmbeddings, pieces, config.InitializerRange, config.Seed);
+        }
         return Train(p, vocab, config, trainX, trainY, valX, valY, progress, ct, auxiliary: distil is null ? null : SentenceLoss(distil, config));
     }
+
+    /// <summary>The WordPiece vocabulary of the training texts with the config's size and piece frequency.</summary>
+    public static Vocabulary BuildVocabulary(IntentDataset data, TrainConfig config) =>
+        WordPieceTrainer.Train(data.Train.Select(e => e.Text), config.VocabSize, config.MinTokenFrequency);
 
     /// <summary>The distil set's texts as token ids, with its labels.</summary>
     public static (int[][] Ids, int[] Labels) Encode(DistilSet distil, WordPieceTokenizer tokenizer, int maxLength) =>

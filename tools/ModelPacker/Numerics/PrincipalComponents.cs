@@ -1,0 +1,107 @@
+namespace ModelPacker.Numerics;
+
+/// <summary>
+/// The leading principal directions of a set of vectors: block power iteration on their covariance (in double), with
+/// Gram–Schmidt after every product. Deterministic for a seed; enough for a few hundred dimensions, which is all the
+/// trainer needs (the teacher's 384-value embeddings reduced to the student's embedding width).
+/// </summary>
+public static class PrincipalComponents
+{
+    /// <summary>The mean of <paramref name="rows"/> and the <paramref name="k"/> leading unit directions of their
+    /// covariance, strongest first (each as a row of length d).</summary>
+    public static (double[] Mean, double[][] Directions) Fit(IReadOnlyList<float[]> rows, int k, int seed, int iterations = 60)
+    {
+        if (rows.Count == 0) throw new ArgumentException("no vectors to fit principal directions to");
+        int d = rows[0].Length;
+        if (k < 1 || k > d) throw new ArgumentOutOfRangeException(nameof(k), $"k must be in 1..{d}");
+        var mean = new double[d];
+        foreach (var r in rows)
+        {
+            if (r.Length != d) throw new ArgumentException("the vectors differ in length");
+            for (int j = 0; j < d; j++) mean[j] += r[j];
+        }
+        for (int j = 0; j < d; j++) mean[j] /= rows.Count;
+
+        var cov = new double[d, d];
+        var centred = new double[d];
+        foreach (var r in rows)
+        {
+            for (int j = 0; j < d; j++) centred[j] = r[j] - mean[j];
+            for (int a = 0; a < d; a++)
+            {
+                double ca = centred[a];
+                if (ca == 0) continue;
+                for (int b = a; b < d; b++) cov[a, b] += ca * centred[b];
+            }
+        }
+        for (int a = 0; a < d; a++)
+            for (int b = a; b < d; b++) cov[b, a] = cov[a, b] /= rows.Count;
+
+        var rng = new Random(seed);
+        var q = new double[k][];
+        for (int i = 0; i < k; i++)
+        {
+            q[i] = new double[d];
+            for (int j = 0; j < d; j++) q[i][j] = rng.NextDouble() - 0.5;
+        }
+        Orthonormalize(q);
+        var next = new double[k][];
+        for (int i = 0; i < k; i++) next[i] = new double[d];
+        for (int it = 0; it < iterations; it++)
+        {
+            for (int i = 0; i < k; i++)
+                for (int a = 0; a < d; a++)
+                {
+                    double s = 0;
+                    for (int b = 0; b < d; b++) s += cov[a, b] * q[i][b];
+                    next[i][a] = s;
+                }
+            (q, next) = (next, q);
+            Orthonormalize(q);
+        }
+        // Rayleigh quotients order the directions (the block converges as a subspace, not in order).
+        var strength = q.Select(v =>
+        {
+            double s = 0;
+            for (int a = 0; a < d; a++)
+            {
+                double row = 0;
+                for (int b = 0; b < d; b++) row += cov[a, b] * v[b];
+                s += v[a] * row;
+            }
+            return s;
+        }).ToArray();
+        var order = Enumerable.Range(0, k).OrderByDescending(i => strength[i]).ToArray();
+        return (mean, order.Select(i => q[i]).ToArray());
+    }
+
+    /// <summary>The coordinates of <paramref name="row"/> − mean along each direction.</summary>
+    public static float[] Project(float[] row, double[] mean, double[][] directions)
+    {
+        var result = new float[directions.Length];
+        for (int i = 0; i < directions.Length; i++)
+        {
+            double s = 0;
+            for (int j = 0; j < row.Length; j++) s += (row[j] - mean[j]) * directions[i][j];
+            result[i] = (float)s;
+        }
+        return result;
+    }
+
+    private static void Orthonormalize(double[][] q)
+    {
+        for (int i = 0; i < q.Length; i++)
+        {
+            for (int pass = 0; pass < 2; pass++) // twice: classical Gram–Schmidt loses orthogonality once
+                for (int p = 0; p < i; p++)
+                {
+                    double dot = 0;
+                    for (int j = 0; j < q[i].Length; j++) dot += q[i][j] * q[p][j];
+                    for (int j = 0; j < q[i].Length; j++) q[i][j] -= dot * q[p][j];
+                }
+            double norm = Math.Sqrt(q[i].Sum(x => x * x));
+            if (norm < 1e-300) throw new InvalidOperationException("the vectors span fewer directions than asked for");
+            for (int j = 0; j < q[i].Length; j++) q[i][j] /= norm;
+        }
+    }
+}
