@@ -42,7 +42,8 @@ void ni_sparse_gemm_ref(const uint8_t *data, uint32_t rows, const int8_t *x, uin
 void ni_sparse_gemm_dsp(const uint8_t *data, uint32_t rows, const int8_t *x, uint32_t x_stride, uint32_t n,
                         uint32_t r0, uint32_t r1, int32_t *acc, uint32_t acc_stride);
 #endif
-/* Same contract; the DSP variant when NI_HAVE_SPARSE_GEMM_DSP is defined, else the reference. */
+/* Same contract; the DSP variant when NI_HAVE_SPARSE_GEMM_DSP is defined, else the portable one (b = 4: four tokens
+ * a pass; b = 1: the reference). */
 void ni_sparse_gemm(const uint8_t *data, uint32_t rows, const int8_t *x, uint32_t x_stride, uint32_t n, uint32_t r0,
                     uint32_t r1, int32_t *acc, uint32_t acc_stride);
 
