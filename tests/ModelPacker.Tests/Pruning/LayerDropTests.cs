@@ -136,6 +136,9 @@ public class LayerDropTests(CliFixture fixture) : IClassFixture<CliFixture>
         var truncated = CheckpointDirectory.Load(cut).Parameters;
         Assert.Equal(source.QueryWeight.Data, truncated.QueryWeight.Data);
         Assert.Equal(source.Exits[0].PoolerWeight.Data, truncated.Exits[0].PoolerWeight.Data);
+        var ownConfig = ModelPacker.Training.TrainConfig.Load(Path.Combine(fixture.ModelDir, "train_config.json"));
+        var cutConfig = ModelPacker.Training.TrainConfig.Load(Path.Combine(cut, "train_config.json"));
+        Assert.Equal((ownConfig.Epochs, ownConfig.LearningRate, 1), (cutConfig.Epochs, cutConfig.LearningRate, cutConfig.NumHiddenLayers));
 
         string bad = fixture.Path("layerdrop-bad");
         foreach (var (args, error) in new (string[], string)[]

@@ -48,15 +48,14 @@ internal static class LayerDropCommand
             int layers = parameters.Config.NumHiddenLayers, k = result.GetValue(depth) ?? layers;
             if (k < 1 || k > layers) throw new UsageException($"--depth {k}: the model applies its layer {layers} times; keep 1 to {layers}");
             if (!train && k == layers) throw new UsageException($"--depth {k} is the model's own depth: --no-finetune would copy it unchanged");
-            var trainConfigPath = Path.Combine(modelDir, TrainCommand.TrainConfigFile);
-            var cfg = SparsifyCommand.Defaults(File.Exists(trainConfigPath) ? TrainConfig.Load(trainConfigPath) : TrainConfig.Default);
-            if (result.GetValue(config) is { } path) cfg = TrainConfig.LoadOverrides(path, cfg).Config;
+            var (cfg, ownConfig) = FineTuneConfig.Load(modelDir, result.GetValue(config));
             FineTuneSplits? splits = result.GetValue(data) is { } dataPath
                 ? FineTuneSplits.Of(parameters, checkpoint.Vocabulary, DatasetLoader.Load(dataPath, CommonOptions.DatasetOptions(result, textColumn, labelColumn)))
                 : null;
 
             string how = "truncated without fine-tuning";
-            TrainConfig? written = File.Exists(trainConfigPath) ? cfg : null;
+            // the checkpoint's own training config (truncation) or the fine-tune's, at depth k
+            TrainConfig? written = ownConfig ? TrainConfig.Load(Path.Combine(modelDir, TrainCommand.TrainConfigFile)) : null;
             if (train)
             {
                 var schedule = new LayerDropSchedule(p, cfg.Seed);
