@@ -14,7 +14,8 @@
 # (snips-int4.nii, int4 linear weights, post-training), checked and within 1 point; and in scheme ipq (snips-ipq.nii,
 # product-quantized linear weights, 256 codewords of 8, post-training), checked and within 2 points; and in scheme
 # int8-sparse, pruned to 50 % at pack time (snips-sparse.nii), checked and within 1 point; and made 2:4
-# by magnitude in scheme int8-2of4 (snips-2of4.nii), checked and within 0.5 points.
+# by magnitude in scheme int8-2of4 (snips-2of4.nii), checked and within 0.5 points; and truncated to depth 2
+# (snips-depth2.nii, `layer-drop --no-finetune`), checked and within 0.5 points of its truncated checkpoint.
 # Then trains a tiny w1a1 model on SNIPS (a small teacher, one epoch, binarized for one epoch: about a minute) and
 # packs it as tiny-w1a1.nii, so the runtime vectors cover scheme W1A1 with trained weights on every target; and the
 # same student with its poolers over the int8 h[CLS] (binarize.pooler_input "int8", encoding binary_s8) as
@@ -190,6 +191,22 @@ if [ -d models/snips ]; then
   dotnet "$dll" verify "$out/snips-2of4.nii"
   dotnet "$dll" inspect "$out/snips-2of4.nii" | grep -q "AttentionQuery.*int8_2of4" || { echo "pack-test-images: snips-2of4.nii has no int8_2of4 query"; exit 1; }
   check_accuracy snips-2of4 int8-2of4 models/snips "$out/snips-2of4.nii" "$datasets/snips"
+  packed=$((packed + 1))
+fi
+
+# models/snips truncated to 2 applications of its layer (`modelpacker layer-drop --depth 2 --no-finetune`, no training)
+# and packed in scheme int8 as snips-depth2.nii, so the runtime vectors run an image of depth 2 (2 layers, 2 exits) on
+# the host and every QEMU target; its test accuracy within 0.5 pt of the truncated float checkpoint's.
+depth_dir="$root/build/snips-depth2"
+if [ -d models/snips ]; then
+  if [ ! -f "$out/snips-depth2.nii" ] || [ "$dll" -nt "$out/snips-depth2.nii" ] || [ -n "$(find models/snips -newer "$out/snips-depth2.nii" -print -quit)" ]; then
+    echo "pack-test-images: models/snips at depth 2 -> $out/snips-depth2.nii"
+    rm -rf "$depth_dir/model"
+    dotnet "$dll" layer-drop --model models/snips --depth 2 --no-finetune --out "$depth_dir/model"
+    dotnet "$dll" pack --model "$depth_dir/model" --scheme int8 --calibration-data "$datasets/snips" --test-vectors 64 --out "$out/snips-depth2.nii"
+  fi
+  dotnet "$dll" verify "$out/snips-depth2.nii" | grep -q "at all 2 layers" || { echo "pack-test-images: snips-depth2.nii does not verify at 2 layers"; exit 1; }
+  check_accuracy snips-depth2 int8 "$depth_dir/model" "$out/snips-depth2.nii" "$datasets/snips"
   packed=$((packed + 1))
 fi
 echo "pack-test-images: $packed model image(s) in $out"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The compression report (issue 13): for one dataset and its teacher, packs every variant of bench/report/variants.tsv
 # (every scheme that exists, from models/<dataset>, its binarized student models/<dataset>-w1a1 and its adaptive-span
-# fine-tunes, Quant-Noise fine-tunes, pruned fine-tunes and 2:4 fine-tune, trained here once into
-# build/report/<dataset>/span-<penalty>, qn-<scheme>-<rate>, prune-<method>-<sparsity>-<block> and 2of4), calibrates each
+# fine-tunes, Quant-Noise fine-tunes, pruned fine-tunes, 2:4 fine-tune, head-pruned and LayerDrop fine-tunes, trained here
+# once into build/report/<dataset>/span-<penalty>, qn-<scheme>-<rate>, prune-<method>-<sparsity>-<block>, 2of4, heads-<k>,
+# layerdrop-0.5 and its truncations depth-<k>), calibrates each
 # image's early exits, evaluates it with the integer reference (= the device), counts its Cortex-M4 instructions per
 # utterance under QEMU (-icount shift=0, the mcu harness on its 32 test vectors, full depth and early exit), and writes
 #   bench/results/report-<dataset>.md  the table: accuracy (fp32 checkpoint, image at full depth, with early exit),
@@ -77,6 +78,28 @@ while IFS=$'\t' read -r name checkpoint sets drop opts; do
         progress "$name: 2:4 fine-tuning of models/$dataset"
         rm -rf "$dir"
         "${mp[@]}" sparsify --pattern 2:4 --model "models/$dataset" --data "$data" --out "$dir" >"$work/$checkpoint.log"
+      fi ;;
+    heads-*) # the teacher with its k least important heads pruned and fine-tuned one epoch (modelpacker prune-heads), kept
+      dir="$work/$checkpoint"
+      if [ ! -f "$dir/config.json" ]; then
+        progress "$name: pruning ${checkpoint#heads-} heads of models/$dataset"
+        echo '{"epochs": 1}' >"$work/epochs1.json"
+        rm -rf "$dir"
+        "${mp[@]}" prune-heads --model "models/$dataset" --data "$data" --heads "${checkpoint#heads-}" --config "$work/epochs1.json" \
+          --out "$dir" >"$work/$checkpoint.log"
+      fi ;;
+    depth-*) # the teacher fine-tuned once with LayerDrop at rate 0.5 (modelpacker layer-drop; 3 epochs, CLINC150 1), then
+      # truncated to k applications of the layer; both kept for later runs
+      dir="$work/$checkpoint"; ld="$work/layerdrop-0.5"
+      if [ ! -f "$ld/config.json" ]; then
+        progress "$name: LayerDrop fine-tuning of models/$dataset (rate 0.5)"
+        epochs=(); if [ "$dataset" = clinc150 ]; then echo '{"epochs": 1}' >"$work/epochs1.json"; epochs=(--config "$work/epochs1.json"); fi
+        rm -rf "$ld"
+        "${mp[@]}" layer-drop --model "models/$dataset" --data "$data" --rate 0.5 "${epochs[@]}" --out "$ld" >"$work/layerdrop-0.5.log"
+      fi
+      if [ ! -f "$dir/config.json" ]; then
+        rm -rf "$dir"
+        "${mp[@]}" layer-drop --model "$ld" --data "$data" --depth "${checkpoint#depth-}" --no-finetune --out "$dir" >"$work/$checkpoint.log"
       fi ;;
     *) echo "bench/report: variants.tsv: $name: unknown checkpoint '$checkpoint'" >&2; exit 1 ;;
   esac

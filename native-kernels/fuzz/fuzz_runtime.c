@@ -1,4 +1,4 @@
-/* libFuzzer target of the integer runtime: the input chooses the scheme (INT8, W1A1, AF8, GOBO3, INT4, IPQ or INT8_2OF4) and the model's dimensions
+/* libFuzzer target of the integer runtime: the input chooses the scheme (INT8, W1A1, AF8, GOBO3, INT4, IPQ, INT8_2OF4 or INT8_SPARSE) and the model's dimensions
  * (within ni_dims_validate's limits, ni_image.h NI_MAX_*), every weight, row param, table and LayerNorm param
  * (mapped into the ranges ni_model_bind accepts for each tensor's encoding, docs/numerics.md), the sequence length
  * and the tokens, and for INT8 and AF8 half the time attention spans; then embed, every layer and every exit head run. The claim under test: for ANY dims and params the validators accept, no kernel overflows (UBSan
@@ -112,7 +112,7 @@ typedef enum { SHAPE_SMALL, SHAPE_LONG, SHAPE_FULL } shape_class;
 
 /* The schemes an input may ask for. */
 static const uint32_t drawn_schemes[] = { NI_SCHEME_INT8, NI_SCHEME_GOBO3, NI_SCHEME_AF8, NI_SCHEME_W1A1, NI_SCHEME_INT4,
-                                           NI_SCHEME_IPQ, NI_SCHEME_INT8_2OF4 };
+                                           NI_SCHEME_IPQ, NI_SCHEME_INT8_2OF4, NI_SCHEME_INT8_SPARSE };
 
 /* Valid dims drawn from the input's first bytes; the scheme one of drawn_schemes, each as often (W1A1: dims multiples
  * of 32, not 4).
@@ -195,7 +195,7 @@ static uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v;
  *   GOBO3 header: multiplier >= 0, shift 1..62, 0 outliers (the data has the least length), centroids within +-4095;
  *         rows: |bias| <= 2^30
  *   INT4: INT8_ROW's (the last branch)
- *   INT4, INT8_2OF4: INT8_ROW's (the last branch)
+ *   INT4, INT8_2OF4, INT8_SPARSE: INT8_ROW's (the last branch)
  *   IPQ: the header {K, d} is the caller's (drawn with the data's length); then INT8_ROW's rows */
 static void fill_params(src *s, uint8_t encoding, uint8_t *p, uint32_t len, uint32_t rows)
 {
@@ -280,6 +280,32 @@ static uint32_t fill_sparse_embed(src *s, uint8_t *w, uint32_t rows, uint32_t co
     return at;
 }
 
+/* NI_ENC_INT8_SPARSE (a variable-length tensor: drawn bytes of its least length would fail validate_data): the block
+ * size b (1 or 4), a keep rate and per block of every row a keep draw from the input; the row starts, the ascending
+ * block columns, the zero padding and the values laid out exactly. Returns the data length, at most
+ * sparse_rows_max_bytes. */
+static uint32_t sparse_rows_max_bytes(uint32_t rows, uint32_t cols) { return 12u + 4u * rows + 3u * rows * cols; }
+static uint32_t fill_sparse_rows(src *s, uint8_t *w, uint32_t rows, uint32_t cols)
+{
+    const uint32_t b = (take8(s) & 1u) ? 4u : 1u, per_row = cols / b, keep = take8(s), cols_at = 8u + 4u * rows;
+    uint32_t nb = 0;
+    wr32(w, b);
+    for (uint32_t r = 0; r < rows; r++) {
+        wr32(w + 4u + 4u * r, nb);
+        for (uint32_t c = 0; c < per_row; c++)
+            if (take8(s) < keep) { /* keep 0: every block pruned; 255: almost all kept */
+                w[cols_at + 2u * nb] = (uint8_t)c;
+                w[cols_at + 2u * nb + 1u] = (uint8_t)(c >> 8);
+                nb++;
+            }
+    }
+    wr32(w + 4u + 4u * rows, nb);
+    uint32_t at = cols_at + 2u * nb;
+    while (at % 4u != 0) w[at++] = 0;
+    fill_bytes(s, w + at, (size_t)nb * b);
+    return at + nb * b;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     src s = { data, size, 0 };
@@ -309,6 +335,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             enc[k] = embedding_alternative; /* pruned word rows, as the same byte's top bit says */
         if (!ni_encoding_find(enc[k])->sizes(t[k].rows, t[k].cols, &dlen[k], &plen[k])) return 0;
         if (enc[k] == NI_ENC_INT8_SPARSE_EMBED) dlen[k] = sparse_max_bytes(t[k].rows, t[k].cols); /* the budget's bound */
+        if (enc[k] == NI_ENC_INT8_SPARSE) dlen[k] = sparse_rows_max_bytes(t[k].rows, t[k].cols); /* the budget's bound */
         if (enc[k] == NI_ENC_IPQ) { /* K 1..256 codewords of d = 1, 2, 4, 8 or 16 weights (the largest of those dividing cols) */
             ipq_block[k] = 1u << (take8(&s) % 5u);
             while (t[k].cols % ipq_block[k] != 0) ipq_block[k] >>= 1;
@@ -336,6 +363,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ok = w[k] && p[k];
         if (!ok) break;
         if (enc[k] == NI_ENC_INT8_SPARSE_EMBED) dlen[k] = fill_sparse_embed(&s, w[k], t[k].rows, t[k].cols);
+        else if (enc[k] == NI_ENC_INT8_SPARSE) dlen[k] = fill_sparse_rows(&s, w[k], t[k].rows, t[k].cols);
         else fill_bytes(&s, w[k], dlen[k]);
         if (enc[k] == NI_ENC_INT8_2OF4) fix_2of4_positions(w[k], t[k].rows, t[k].cols);
         fill_params(&s, enc[k], p[k], plen[k], t[k].rows);

@@ -25,6 +25,7 @@ public static class CommandTree
         PruneCommand.Create,
         SparsifyCommand.Create,
         PruneHeadsCommand.Create,
+        LayerDropCommand.Create,
     ];
 
     public static RootCommand Build(CliEnvironment env)

@@ -22,6 +22,7 @@ public sealed class AlbertComputation
     private DeterministicRandom[] _rng = [];
     private int[] _probOffsets = [];
     private bool[] _keep = [];
+    private IReadOnlyList<bool>? _skipped;
 
     // Embeddings
     private float[] _embSum = [], _embXhat = [], _embRstd = [], _embOut = [], _embMask = [], _embIn = [];
@@ -91,12 +92,14 @@ public sealed class AlbertComputation
         foreach (var b in _gPool) b.AsSpan(0, _batch.Count * _h).Clear();
     }
 
-    /// <summary>Runs the model. <paramref name="dropout"/> null = inference (no dropout).</summary>
-    public void Forward(ModelWeights w, PackedBatch batch, DropoutSettings? dropout = null)
+    /// <summary>Runs the model. <paramref name="dropout"/> null = inference (no dropout). <paramref name="skipped"/>
+    /// (LayerDrop): the applications of the layer to skip, each then the identity (its exit reads its input).</summary>
+    public void Forward(ModelWeights w, PackedBatch batch, DropoutSettings? dropout = null, IReadOnlyList<bool>? skipped = null)
     {
         if (w.Config.HiddenSize != _h || w.Config.NumHiddenLayers != _l || w.Config.NumLabels != _labels)
             throw new ArgumentException("weights do not match this computation's config");
-        _w = w; _batch = batch; _dropout = dropout is { Any: true } ? dropout : null;
+        if (skipped is not null && skipped.Count != _l) throw new ArgumentException($"need {_l} skip flags, got {skipped.Count}");
+        _w = w; _batch = batch; _dropout = dropout is { Any: true } ? dropout : null; _skipped = skipped;
         int n = batch.TokenCount, s = batch.Count;
         Ensure(batch);
         if (_extraGradients) ClearExtraGradients();
@@ -125,7 +128,8 @@ public sealed class AlbertComputation
 
         for (int l = 0; l < _l; l++)
         {
-            LayerForward(l, n);
+            if (Skipped(l)) _hid[l].AsSpan(0, n * _h).CopyTo(_hid[l + 1]);
+            else LayerForward(l, n);
             ExitForward(l, s);
         }
     }
@@ -231,7 +235,7 @@ public sealed class AlbertComputation
         {
             ExitBackward(l, s, grads, dh);
             if (_extraGradients) TensorPrimitives.Add(dh, _gHid[l + 1].AsSpan(0, n * _h), dh);
-            LayerBackward(l, n, grads);
+            if (!Skipped(l)) LayerBackward(l, n, grads);   // a skipped application passes dh through unchanged
         }
         if (_extraGradients) TensorPrimitives.Add(dh, _gHid[0].AsSpan(0, n * _h), dh);
         // dh is now the gradient of h0: back through the mapping, dropout, LayerNorm and the embedding lookups.
@@ -394,6 +398,8 @@ public sealed class AlbertComputation
         p.Alpha.Data[0] += (float)dAlpha;
         p.Beta.Data[0] += (float)dBeta;
     }
+
+    private bool Skipped(int l) => _skipped is not null && _skipped[l];
 
     private float SpanRamp => _c.AttentionSpan?.Ramp ?? 0f;
 

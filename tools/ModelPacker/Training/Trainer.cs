@@ -46,6 +46,8 @@ public sealed class Trainer
 
     public AlbertParameters Parameters { get; }
     public IWeightTransform? Transform { get; set; }
+    /// <summary>LayerDrop: which applications of the shared layer each step skips (null = none).</summary>
+    public Pruning.LayerDropSchedule? LayerDrop { get; set; }
     public long StepCount { get; private set; }
     /// <summary>The summed gradient of the last step (before clipping is applied to it in place).</summary>
     public AlbertParameters LastGradient => _grads[0];
@@ -63,6 +65,7 @@ public sealed class Trainer
         var weights = _weights = new ModelWeights(Parameters, Transform, _weights);
         int shards = Math.Min(_work.Length, b);
         var dropout = new DropoutSettings(_cfg.HiddenDropout, _cfg.AttentionDropout, _cfg.ClassifierDropout, _cfg.Seed, StepCount);
+        var skipped = LayerDrop?.Skipped(StepCount, Parameters.Config.NumHiddenLayers);
         var losses = new double[shards];
         var correct = new int[shards];
         float scale = 1f / b;
@@ -75,7 +78,7 @@ public sealed class Trainer
             int[]? ids = exampleIds is null ? null : Enumerable.Range(start, end - start).Select(j => exampleIds[j]).ToArray();
             var batch = new PackedBatch(seqs, labs, start, ids);
             foreach (var t in _grads[i].All) Array.Clear(t.Data);
-            _work[i].Forward(weights, batch, dropout);
+            _work[i].Forward(weights, batch, dropout, skipped);
             losses[i] = _work[i].Loss(_exitWeights, _cfg.LabelSmoothing, scale, out correct[i]);
             if (_auxiliary is not null) losses[i] += _auxiliary.Add(i, _work[i], scale);
             _work[i].Backward(_grads[i]);

@@ -72,11 +72,12 @@ public static class TrainingPipeline
     /// (Quant-Noise trains with noise, validates the image's numerics), else through <paramref name="transform"/>.</summary>
     public static TrainedModel Train(AlbertParameters p, Vocabulary vocab, TrainConfig config, int[][] trainX, int[] trainY,
         int[][] valX, int[] valY, IProgress<TrainProgress>? progress = null, CancellationToken ct = default, IWeightTransform? transform = null,
-        IAuxiliaryLoss? auxiliary = null, bool keepLast = false, IWeightTransform? evalTransform = null)
+        IAuxiliaryLoss? auxiliary = null, bool keepLast = false, IWeightTransform? evalTransform = null,
+        Pruning.LayerDropSchedule? layerDrop = null)
     {
         int stepsPerEpoch = (trainX.Length + config.BatchSize - 1) / config.BatchSize;
         int totalSteps = stepsPerEpoch * config.Epochs;
-        var trainer = new Trainer(p, config, totalSteps, transform, vocab.UnkId, auxiliary);
+        var trainer = new Trainer(p, config, totalSteps, transform, vocab.UnkId, auxiliary) { LayerDrop = layerDrop };
         var lengths = trainX.Select(x => x.Length).ToArray();
         var clock = Stopwatch.StartNew();
         var history = new List<EpochSummary>();
