@@ -23,6 +23,11 @@ public sealed class Trainer
     private readonly int _unkId;
     /// <summary>The last step's snapshot, whose buffers the next step's reuses.</summary>
     private ModelWeights? _weights;
+    /// <summary>Position of the word embeddings in <see cref="AlbertParameters.All"/>, their width, and per gradient
+    /// buffer the rows that hold non-zero values (buffer 0: every row the last reduction wrote).</summary>
+    private readonly int _wordIndex, _embeddingSize;
+    private readonly TouchedRows[] _wordRows;
+    private bool _wordsDense;
     private readonly IAuxiliaryLoss? _auxiliary;
 
     /// <param name="unkTokenId">Id of [UNK], the replacement of <see cref="TrainConfig.TokenDropout"/>.</param>
@@ -37,6 +42,9 @@ public sealed class Trainer
         _work = Enumerable.Range(0, cfg.GradientShards).Select(_ => new AlbertComputation(parameters.Config)).ToArray();
         _grads = Enumerable.Range(0, cfg.GradientShards).Select(_ => new AlbertParameters(parameters.Config)).ToArray();
         _adam = new AdamW(parameters, cfg.AdamBeta1, cfg.AdamBeta2, cfg.AdamEpsilon, cfg.WeightDecay);
+        _wordIndex = parameters.All.ToList().IndexOf(parameters.WordEmbeddings);
+        _embeddingSize = parameters.WordEmbeddings.Cols;
+        _wordRows = Enumerable.Range(0, cfg.GradientShards).Select(_ => new TouchedRows(parameters.WordEmbeddings.Rows)).ToArray();
         int warmup = (int)Math.Round(cfg.WarmupFraction * totalSteps);
         _schedule = new LearningRateSchedule(cfg.LearningRate, totalSteps, warmup, cfg.Schedule == "cosine");
         _exitWeights = cfg.ResolvedExitLossWeights();
@@ -66,6 +74,15 @@ public sealed class Trainer
         int shards = Math.Min(_work.Length, b);
         var dropout = new DropoutSettings(_cfg.HiddenDropout, _cfg.AttentionDropout, _cfg.ClassifierDropout, _cfg.Seed, StepCount);
         var skipped = LayerDrop?.Skipped(StepCount, Parameters.Config.NumHiddenLayers);
+        // Without a weight transform only the looked-up rows of the word-embedding gradient are ever non-zero: clear
+        // and sum those rows alone (a step touches a few hundred of its thousands). The sums are the same floats.
+        bool sparseWords = Transform is null;
+        if (sparseWords && _wordsDense)
+        {
+            // A step with a transform wrote rows nobody recorded: start every buffer from a cleared table.
+            for (int i = 0; i < _grads.Length; i++) { Array.Clear(_grads[i].All[_wordIndex].Data); _wordRows[i].Forget(); }
+            _wordsDense = false;
+        }
         var losses = new double[shards];
         var correct = new int[shards];
         float scale = 1f / b;
@@ -77,7 +94,10 @@ public sealed class Trainer
             for (int j = start; j < end; j++) { seqs[j - start] = WithTokenDropout(sequences[j], j); labs[j - start] = labels[j]; }
             int[]? ids = exampleIds is null ? null : Enumerable.Range(start, end - start).Select(j => exampleIds[j]).ToArray();
             var batch = new PackedBatch(seqs, labs, start, ids);
-            foreach (var t in _grads[i].All) Array.Clear(t.Data);
+            for (int k = 0; k < _grads[i].All.Count; k++)
+                if (sparseWords && k == _wordIndex) _wordRows[i].Clear(_grads[i].All[k].Data, _embeddingSize);
+                else Array.Clear(_grads[i].All[k].Data);
+            if (sparseWords) _wordRows[i].Record(batch.Tokens);
             _work[i].Forward(weights, batch, dropout, skipped);
             losses[i] = _work[i].Loss(_exitWeights, _cfg.LabelSmoothing, scale, out correct[i]);
             if (_auxiliary is not null) losses[i] += _auxiliary.Add(i, _work[i], scale);
@@ -85,10 +105,20 @@ public sealed class Trainer
         });
         // Fixed-order reduction into the first buffer, tensors in parallel.
         var all = _grads[0].All;
+        if (sparseWords) _wordRows[0].Union(_wordRows, shards);
+        if (!sparseWords) _wordsDense = true;
         Parallel.For(0, all.Count, k =>
         {
             var dst = all[k].Data;
-            for (int i = 1; i < shards; i++) TensorPrimitives.Add(dst, _grads[i].All[k].Data, dst);
+            if (sparseWords && k == _wordIndex)
+                foreach (int row in _wordRows[0].Rows)
+                {
+                    var d = dst.AsSpan(row * _embeddingSize, _embeddingSize);
+                    for (int i = 1; i < shards; i++)
+                        if (_wordRows[i].Contains(row)) TensorPrimitives.Add(d, _grads[i].All[k].Data.AsSpan(row * _embeddingSize, _embeddingSize), d);
+                }
+            else
+                for (int i = 1; i < shards; i++) TensorPrimitives.Add(dst, _grads[i].All[k].Data, dst);
             Transform?.TransformGradient(Parameters.All[k], dst);
         });
         double spanLoss = AttentionSpanTraining.AddPenalty(Parameters, _grads[0], _cfg.AttentionSpan?.Penalty ?? 0);
