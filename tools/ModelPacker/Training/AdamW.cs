@@ -13,6 +13,8 @@ public sealed class AdamW
     private readonly float[][] _m, _v;
     private readonly bool[] _decay;
     private readonly float[] _rateScale;
+    /// <summary>The parallel work items of a step: (tensor, start, end) spans of at most <see cref="Chunk"/>, fixed by the shapes.</summary>
+    private readonly (int Tensor, int Start, int End)[] _chunks;
     private readonly float _beta1, _beta2, _eps, _weightDecay;
     private long _t;
 
@@ -26,6 +28,8 @@ public sealed class AdamW
         _v = tensors.Select(t => new float[t.Length]).ToArray();
         _decay = tensors.Select(Decays).ToArray();
         _rateScale = tensors.Select(_ => 1f).ToArray();
+        _chunks = tensors.SelectMany((t, k) => Enumerable.Range(0, (t.Length + Chunk - 1) / Chunk)
+            .Select(c => (k, c * Chunk, Math.Min(t.Length, (c + 1) * Chunk)))).ToArray();
         (_beta1, _beta2, _eps, _weightDecay) = (beta1, beta2, eps, weightDecay);
     }
 
@@ -38,29 +42,23 @@ public sealed class AdamW
     public void Step(AlbertParameters p, AlbertParameters grads, float lr)
     {
         var all = p.All; var gAll = grads.All;
-        Step(all.Count, k => all[k].Data, k => gAll[k].Data, lr);
+        Step(k => all[k].Data, k => gAll[k].Data, lr);
     }
 
     /// <summary>One step of <paramref name="tensors"/> (the list this optimizer was made for) by <paramref name="gradients"/>, in the same order.</summary>
     public void Step(IReadOnlyList<NamedTensor> tensors, IReadOnlyList<float[]> gradients, float lr) =>
-        Step(tensors.Count, k => tensors[k].Data, k => gradients[k], lr);
+        Step(k => tensors[k].Data, k => gradients[k], lr);
 
     /// <summary>Elements per parallel work item: a large tensor (the word embeddings) is split so both cores share it.</summary>
     private const int Chunk = 1 << 15;
 
-    private void Step(int count, Func<int, float[]> weights, Func<int, float[]> gradients, float lr)
+    private void Step(Func<int, float[]> weights, Func<int, float[]> gradients, float lr)
     {
         _t++;
         float c1 = 1f / (1f - MathF.Pow(_beta1, _t)), c2 = 1f / (1f - MathF.Pow(_beta2, _t));
-        var items = new List<(int Tensor, int Start, int End)>();
-        for (int k = 0; k < count; k++)
+        Parallel.For(0, _chunks.Length, i =>
         {
-            int n = _m[k].Length;
-            for (int start = 0; start < n; start += Chunk) items.Add((k, start, Math.Min(n, start + Chunk)));
-        }
-        Parallel.For(0, items.Count, i =>
-        {
-            var (k, start, end) = items[i];
+            var (k, start, end) = _chunks[i];
             float decay = _decay[k] ? 1f - lr * _weightDecay : 1f, rate = lr * _rateScale[k];
             Update(weights(k).AsSpan(start, end - start), gradients(k).AsSpan(start, end - start), _m[k].AsSpan(start, end - start),
                 _v[k].AsSpan(start, end - start), _beta1, _beta2, _eps, c1, c2, decay, rate);

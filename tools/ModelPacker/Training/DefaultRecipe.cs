@@ -51,8 +51,8 @@ public static class DefaultRecipe
         double perIntent = (double)data.Train.Count / intents;
 
         // Vocabulary: the trainer keeps pieces seen min_token_frequency times; the cap bounds the image.
-        var vocab = WordPieceTrainer.Train(texts, MaxVocabulary, config.MinTokenFrequency);
         config.VocabSize = MaxVocabulary;
+        var vocab = TrainingPipeline.BuildVocabulary(data, config); // the one train reuses while the config keeps its size and frequency
         choices.Add(new("vocab", $"{vocab.Count}", vocab.Count < MaxVocabulary
             ? $"from every piece seen ≥ {config.MinTokenFrequency} times in {texts.Count:N0} utterances"
             : $"the cap: more pieces are seen ≥ {config.MinTokenFrequency} times in {texts.Count:N0} utterances", "vocab_size"));
