@@ -78,6 +78,7 @@ public static class TrainingPipeline
         int stepsPerEpoch = (trainX.Length + config.BatchSize - 1) / config.BatchSize;
         int totalSteps = stepsPerEpoch * config.Epochs;
         var trainer = new Trainer(p, config, totalSteps, transform, vocab.UnkId, auxiliary) { LayerDrop = layerDrop };
+        var average = config.EmaDecay > 0 ? new WeightAverage(p, config.EmaDecay) : null;
         var lengths = trainX.Select(x => x.Length).ToArray();
         var clock = Stopwatch.StartNew();
         var history = new List<EpochSummary>();
@@ -94,18 +95,20 @@ public static class TrainingPipeline
             {
                 ct.ThrowIfCancellationRequested();
                 var r = trainer.Step(idx.Select(i => trainX[i]).ToArray(), idx.Select(i => trainY[i]).ToArray(), idx);
+                average?.Update(p);
                 lossSum += r.Loss * r.Count; correct += r.Correct; seen += r.Count;
                 step++;
                 if (progress is not null && (step % 10 == 0 || step == totalSteps))
                     progress.Report(Progress(epoch, config.Epochs, step, totalSteps, lossSum / seen, (float)correct / seen, lastVal, clock.Elapsed));
             }
-            float valAcc = valX.Length > 0 ? Accuracy(new AlbertModel(p, evalTransform ?? transform), valX, valY) : (float)correct / seen;
+            var kept = average?.Average ?? p;
+            float valAcc = valX.Length > 0 ? Accuracy(new AlbertModel(kept, evalTransform ?? transform), valX, valY) : (float)correct / seen;
             lastVal = valAcc;
             history.Add(new EpochSummary(epoch + 1, (float)(lossSum / seen), (float)correct / seen, valAcc, clock.Elapsed));
             if (valAcc >= bestAcc || keepLast)
             {
                 bestAcc = valAcc; bestEpoch = epoch + 1;
-                best = Clone(p);
+                best = Clone(kept);
             }
             progress?.Report(Progress(epoch, config.Epochs, step, totalSteps, lossSum / seen, (float)correct / seen, lastVal, clock.Elapsed));
         }
