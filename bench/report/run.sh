@@ -11,6 +11,8 @@
 #   docs/report/<dataset>.png          accuracy against image bytes, the Pareto front marked (gnuplot)
 # and puts the table and the plot into docs/results.md between the markers <!-- report:<dataset>:begin/end -->.
 #   bench/report/run.sh snips|clinc150|<dataset dir name> [variant ...]   (default: every variant for the dataset)
+# Naming variants re-runs only those; the table keeps the rows of the others from the results an earlier run left in
+# the work directory.
 # Images and logs stay in build/report/<dataset>/. Prints one progress line per step.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -38,11 +40,16 @@ dotnet build tools/ModelPacker -c Release -nologo -v quiet >/dev/null
 mp=(dotnet "$root/tools/ModelPacker/bin/Release/net10.0/modelpacker.dll")
 
 # the variants for this dataset
-names=(); checkpoints=(); drops=(); options=()
+names=(); checkpoints=(); drops=(); options=(); table=()
 while IFS=$'\t' read -r name checkpoint sets drop opts; do
   [[ -z "$name" || "$name" == \#* ]] && continue
   [[ "$sets" == "*" || ",$sets," == *",$dataset,"* ]] || continue
-  if [ ${#only[@]} -gt 0 ] && [[ ! " ${only[*]} " == *" $name "* ]]; then continue; fi
+  if [ ${#only[@]} -gt 0 ] && [[ ! " ${only[*]} " == *" $name "* ]]; then
+    # not re-run: its row keeps the results an earlier run left in the work directory, if any
+    [ -f "$work/$name.eval.json" ] && [ -f "$work/$name.m4.log" ] && table+=("$name")
+    continue
+  fi
+  table+=("$name")
   case "$checkpoint" in
     teacher) dir="models/$dataset" ;;
     w1a1) dir="models/$dataset-w1a1" ;;
@@ -153,7 +160,7 @@ fi
 
 progress "writing bench/results/report-$dataset.md, docs/report/$dataset.png and docs/results.md"
 mkdir -p docs/report bench/results
-python3 bench/report/compose.py "$dataset" "$work" "${names[@]}"
+python3 bench/report/compose.py "$dataset" "$work" "${table[@]}"
 gnuplot -e "points='$work/points.dat'; front='$work/front.dat'; out='$work/plot.png'; title='$dataset'" bench/report/plot.gp
 { cat "$work/report.md"; echo; echo "![$dataset: accuracy against image bytes](report/$dataset.png)"; } >"$work/for-results.md"
 { echo "# Compression report: $dataset ($(date -u +%Y-%m-%d), bench/report/run.sh $dataset)"; echo
