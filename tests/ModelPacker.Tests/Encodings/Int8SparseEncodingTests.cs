@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using ModelPacker.Encodings;
 using ModelPacker.FlashImage;
+using ModelPacker.IntegerRuntime;
 using ModelPacker.IntegerRuntime.Kernels;
 using ModelPacker.Tests.IntegerRuntime;
 
@@ -111,6 +112,16 @@ public unsafe class Int8SparseEncodingTests
         Assert.Equal("row group 1 block 1: column 4 (block units) not ascending or past 3", Check(d => d[22] = 4));
         Assert.Equal("data 87 bytes, 4 blocks of 16 end at 88", Int8SparseEncoding.Instance.ValidateData(t with { Data = t.Data[..^1] })?.Message);
         Assert.Equal("data 11 bytes, the 2 row starts end at 16", Int8SparseEncoding.Instance.ValidateData(t with { Data = t.Data[..11] })?.Message);
+    }
+
+    [Fact]
+    public void TheTinyTamperImageStoresItsAttentionOutputInFourByFourBlocks()
+    {
+        // the 4x4 tamper cases (ImageTamper) change this tensor
+        var m = IntegerImage.FromContent(ModelPacker.Tests.FlashImage.TinyImages.Random(SchemeId.Int8Sparse), "tiny").Model;
+        Assert.Equal(Int8SparseEncoding.Block4x4, Int8SparseEncoding.Block(m.AttentionDense));
+        Assert.Equal((8, 8, 2), (m.AttentionDense.Rows, m.AttentionDense.Cols, Int8SparseEncoding.KeptBlocks(m.AttentionDense)));
+        Assert.Equal(4, Int8SparseEncoding.Block(m.Ffn));
     }
 
     [Theory]
