@@ -51,6 +51,31 @@ void ni_sparse_gemm_dsp(const uint8_t *data, uint32_t rows, const int8_t *x, uin
 void ni_sparse_gemm_4x4_dsp(const uint8_t *data, uint32_t rows, const int8_t *x, uint32_t x_stride, uint32_t n,
                             uint32_t r0, uint32_t r1, int32_t *acc, uint32_t acc_stride);
 #endif
+/* A 4x4 kernel's work for the 4 rows of one group: blocks [k0, k1) (block_col at `cols`, 16 values each at `blocks`)
+ * against tokens t < n, the sums written to acc[t * acc_stride + 0..3]. */
+typedef void (*ni_sparse_group_fn)(const uint8_t *cols, const int8_t *blocks, uint32_t k0, uint32_t k1, const int8_t *x,
+                                   uint32_t x_stride, uint32_t n, int32_t *acc, uint32_t acc_stride);
+
+/* The 4x4 kernels' common driver: the whole groups of 4 rows inside [r0, r1) through `group`; rows of a group cut by
+ * the range (the tile driver's tiles are multiples of 4 rows, so only a caller's own ranges) through the reference. */
+static inline void ni_sparse_4x4_groups(ni_sparse_group_fn group, const uint8_t *data, uint32_t rows, const int8_t *x,
+                                        uint32_t x_stride, uint32_t n, uint32_t r0, uint32_t r1, int32_t *acc,
+                                        uint32_t acc_stride)
+{
+    const uint32_t units = rows / 4u, nb = ni_sparse_row_start(data, units), head = (r0 + 3u) & ~3u;
+    const int8_t *blocks = (const int8_t *)(const void *)(data + ni_sparse_values_offset(units, nb));
+    const uint8_t *cols = data + ni_sparse_cols_offset(units);
+    uint32_t r = r0;
+    if (head > r0) {
+        r = head < r1 ? head : r1;
+        ni_sparse_gemm_ref(data, rows, x, x_stride, n, r0, r, acc, acc_stride);
+    }
+    for (; r + 4u <= r1; r += 4u)
+        group(cols, blocks, ni_sparse_row_start(data, r / 4u), ni_sparse_row_start(data, r / 4u + 1u), x, x_stride, n,
+              acc + (r - r0), acc_stride);
+    if (r < r1) ni_sparse_gemm_ref(data, rows, x, x_stride, n, r, r1, acc + (r - r0), acc_stride);
+}
+
 /* Same contract; the DSP variant when NI_HAVE_SPARSE_GEMM_DSP is defined, else the portable one (b = 4: four tokens
  * a pass; 4x4: the 4 rows of a group against each token; b = 1: the reference). */
 void ni_sparse_gemm(const uint8_t *data, uint32_t rows, const int8_t *x, uint32_t x_stride, uint32_t n, uint32_t r0,

@@ -4,8 +4,8 @@
  * its 4 rows as signed halfword pairs (the dense expansion's layout), then every token runs per block: LDR of the
  * offset, LDR of the token's 4 activations there, 2 SXTB16 and 4 x (LDRD + 2 SMLAD) = 16 instructions for 16 MACs
  * (the dense tile: 15), the loop written in asm two blocks a pass so its test costs half an instruction a block. Rows
- * of a group cut by the row range (never from the tile driver, whose tiles are multiples of 4 rows) take the
- * reference. Integer sums are exact, so the order does not matter. */
+ * of a group cut by the row range take the reference (ni_sparse_4x4_groups). Integer sums are exact, so the order
+ * does not matter. */
 #include <stdint.h>
 #include <string.h>
 #include "nano_intent/ni_kernels_sparse.h"
@@ -22,20 +22,7 @@
 #define NI_SPARSE_4X4_STEP_ASM                                                 \
     "ldr    %[xv], [%[wp]], #4\n\t"                                            \
     "ldr    %[xv], [%[x], %[xv]]\n\t"                                          \
-    "sxtb16 %[x13], %[xv], ror #8\n\t"                                         \
-    "sxtb16 %[xv], %[xv]\n\t"                                                  \
-    "ldrd   %[wa], %[wb], [%[wp]], #8\n\t"                                     \
-    "smlad  %[a0], %[wa], %[xv], %[a0]\n\t"                                    \
-    "smlad  %[a0], %[wb], %[x13], %[a0]\n\t"                                   \
-    "ldrd   %[wa], %[wb], [%[wp]], #8\n\t"                                     \
-    "smlad  %[a1], %[wa], %[xv], %[a1]\n\t"                                    \
-    "smlad  %[a1], %[wb], %[x13], %[a1]\n\t"                                   \
-    "ldrd   %[wa], %[wb], [%[wp]], #8\n\t"                                     \
-    "smlad  %[a2], %[wa], %[xv], %[a2]\n\t"                                    \
-    "smlad  %[a2], %[wb], %[x13], %[a2]\n\t"                                   \
-    "ldrd   %[wa], %[wb], [%[wp]], #8\n\t"                                     \
-    "smlad  %[a3], %[wa], %[xv], %[a3]\n\t"                                    \
-    "smlad  %[a3], %[wb], %[x13], %[a3]\n\t"
+    NI_ROWS4_SMLAD_ASM
 #define NI_SPARSE_4X4_OPERANDS                                                 \
     : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [wp] "+r"(wp), \
       [xv] "=&r"(xv), [x13] "=&r"(x13), [wa] "=&r"(wa), [wb] "=&r"(wb)     \
@@ -100,19 +87,7 @@ static void group_4x4(const uint8_t *cols, const int8_t *blocks, uint32_t k0, ui
 void ni_sparse_gemm_4x4_dsp(const uint8_t *data, uint32_t rows, const int8_t *x, uint32_t x_stride, uint32_t n,
                             uint32_t r0, uint32_t r1, int32_t *acc, uint32_t acc_stride)
 {
-    const uint32_t units = rows / 4u, nb = ni_sparse_row_start(data, units);
-    const int8_t *blocks = (const int8_t *)(const void *)(data + ni_sparse_values_offset(units, nb));
-    const uint8_t *cols = data + ni_sparse_cols_offset(units);
-    uint32_t r = r0;
-    const uint32_t head = (r0 + 3u) & ~3u;
-    if (head > r0) {
-        r = head < r1 ? head : r1;
-        ni_sparse_gemm_ref(data, rows, x, x_stride, n, r0, r, acc, acc_stride);
-    }
-    for (; r + 4u <= r1; r += 4u)
-        group_4x4(cols, blocks, ni_sparse_row_start(data, r / 4u), ni_sparse_row_start(data, r / 4u + 1u), x, x_stride,
-                  n, acc + (r - r0), acc_stride);
-    if (r < r1) ni_sparse_gemm_ref(data, rows, x, x_stride, n, r, r1, acc + (r - r0), acc_stride);
+    ni_sparse_4x4_groups(group_4x4, data, rows, x, x_stride, n, r0, r1, acc, acc_stride);
 }
 
 #else

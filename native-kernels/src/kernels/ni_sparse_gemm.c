@@ -93,7 +93,7 @@ static void gemm_b4(const uint8_t *data, uint32_t rows, const int8_t *x, uint32_
 
 /* 4x4 blocks, portable: one block's 16 weights against the 4 activations of two tokens at its column, into the 4
  * rows' sums of each token; the 4 activations serve 4 rows, so each is loaded once per block and token. */
-static void group_4x4(const int8_t *blocks, const uint8_t *cols, uint32_t k0, uint32_t k1, const int8_t *x,
+static void group_4x4(const uint8_t *cols, const int8_t *blocks, uint32_t k0, uint32_t k1, const int8_t *x,
                       uint32_t x_stride, uint32_t n, int32_t *acc, uint32_t acc_stride)
 {
     uint32_t t = 0;
@@ -135,25 +135,6 @@ static void group_4x4(const int8_t *blocks, const uint8_t *cols, uint32_t k0, ui
     }
 }
 
-/* Whole groups of 4 rows inside [r0, r1) through group_4x4; the rows of a group cut by the range (the tile driver's
- * tiles are multiples of 4 rows, so only a caller's own ranges) through the reference. */
-static void gemm_4x4(const uint8_t *data, uint32_t rows, const int8_t *x, uint32_t x_stride, uint32_t n, uint32_t r0,
-                     uint32_t r1, int32_t *acc, uint32_t acc_stride)
-{
-    const uint32_t units = rows / 4u, nb = ni_sparse_row_start(data, units);
-    const int8_t *blocks = (const int8_t *)(const void *)(data + ni_sparse_values_offset(units, nb));
-    const uint8_t *cols = data + ni_sparse_cols_offset(units);
-    uint32_t r = r0;
-    const uint32_t head = (r0 + 3u) & ~3u;
-    if (head > r0) {
-        r = head < r1 ? head : r1;
-        ni_sparse_gemm_ref(data, rows, x, x_stride, n, r0, r, acc, acc_stride);
-    }
-    for (; r + 4u <= r1; r += 4u)
-        group_4x4(blocks, cols, ni_sparse_row_start(data, r / 4u), ni_sparse_row_start(data, r / 4u + 1u), x, x_stride,
-                  n, acc + (r - r0), acc_stride);
-    if (r < r1) ni_sparse_gemm_ref(data, rows, x, x_stride, n, r, r1, acc + (r - r0), acc_stride);
-}
 #endif
 
 void ni_sparse_gemm(const uint8_t *data, uint32_t rows, const int8_t *x, uint32_t x_stride, uint32_t n, uint32_t r0,
@@ -165,7 +146,7 @@ void ni_sparse_gemm(const uint8_t *data, uint32_t rows, const int8_t *x, uint32_
     if (ni_sparse_block(data) == 4u)
         gemm_b4(data, rows, x, x_stride, n, r0, r1, acc, acc_stride);
     else if (ni_sparse_block(data) == NI_SPARSE_BLOCK_4X4)
-        gemm_4x4(data, rows, x, x_stride, n, r0, r1, acc, acc_stride);
+        ni_sparse_4x4_groups(group_4x4, data, rows, x, x_stride, n, r0, r1, acc, acc_stride);
     else
         ni_sparse_gemm_ref(data, rows, x, x_stride, n, r0, r1, acc, acc_stride);
 #endif
