@@ -13,6 +13,14 @@ public unsafe class Int8SparseEncodingTests
 {
     private static readonly RowParams P = new(-7, 1 << 30, 40);
 
+    /// <summary>ValidateData's message for a copy of <paramref name="t"/>'s data changed by <paramref name="change"/>.</summary>
+    private static string? MessageAfter(EncodedTensor t, Action<byte[]> change)
+    {
+        var d = (byte[])t.Data.Clone();
+        change(d);
+        return Int8SparseEncoding.Instance.ValidateData(t with { Data = d })?.Message;
+    }
+
     [Fact]
     public void UnstructuredRowsAreRowStartsColumnsPaddingThenValues()
     {
@@ -50,12 +58,7 @@ public unsafe class Int8SparseEncodingTests
     {
         sbyte[] w = [1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0];
         var t = Int8SparseEncoding.Instance.Encode(new QuantizedTensor(2, 8, w, [P, P]), "ffn", 1);
-        string? Check(Action<byte[]> change)
-        {
-            var d = (byte[])t.Data.Clone();
-            change(d);
-            return Int8SparseEncoding.Instance.ValidateData(t with { Data = d })?.Message;
-        }
+        string? Check(Action<byte[]> change) => MessageAfter(t, change);
         Assert.Null(Check(_ => { }));
         Assert.Equal("block size 2, int8_sparse has blocks of 1, 4 or 16 (4x4)", Check(d => d[0] = 2));
         Assert.Equal("2 rows: 4x4 blocks need a multiple of 4", Check(d => d[0] = 16));
@@ -99,12 +102,7 @@ public unsafe class Int8SparseEncodingTests
         var w = new sbyte[8 * 16];
         for (int k = 0; k < w.Length; k++) w[k] = (sbyte)(k % 16 < 8 ? k % 7 + 1 : 0);   // each group: blocks 0 and 1 kept
         var t = Int8SparseEncoding.Instance.Encode(new QuantizedTensor(8, 16, w, Enumerable.Repeat(P, 8).ToArray()), "qkv", 16);
-        string? Check(Action<byte[]> change)
-        {
-            var d = (byte[])t.Data.Clone();
-            change(d);
-            return Int8SparseEncoding.Instance.ValidateData(t with { Data = d })?.Message;
-        }
+        string? Check(Action<byte[]> change) => MessageAfter(t, change);
         Assert.Null(Check(_ => { }));
         Assert.Equal("row group 2 starts at block 1, before row group 1 (2)", Check(d => d[12] = 1));
         Assert.Equal("row group 0 has 5 blocks, more than 4 (cols / block width)", Check(d => d[8] = 5));
