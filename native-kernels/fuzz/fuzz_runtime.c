@@ -281,25 +281,28 @@ static uint32_t fill_sparse_embed(src *s, uint8_t *w, uint32_t rows, uint32_t co
 }
 
 /* NI_ENC_INT8_SPARSE (a variable-length tensor: drawn bytes of its least length would fail validate_data): the block
- * size b (1 or 4), a keep rate and per block of every row a keep draw from the input; the row starts, the ascending
- * block columns, the zero padding and the values laid out exactly. Returns the data length, at most
- * sparse_rows_max_bytes. */
+ * size b (1, 4 or 16 = 4x4 when rows % 4 == 0), a keep rate and per block of every unit (row, or group of 4 rows) a
+ * keep draw from the input; the unit starts, the ascending block columns, the zero padding and the values laid out
+ * exactly. Returns the data length, at most sparse_rows_max_bytes. */
 static uint32_t sparse_rows_max_bytes(uint32_t rows, uint32_t cols) { return 12u + 4u * rows + 3u * rows * cols; }
 static uint32_t fill_sparse_rows(src *s, uint8_t *w, uint32_t rows, uint32_t cols)
 {
-    const uint32_t b = (take8(s) & 1u) ? 4u : 1u, per_row = cols / b, keep = take8(s), cols_at = 8u + 4u * rows;
+    const uint32_t draw = take8(s) % 3u;
+    const uint32_t b = draw == 0 ? 1u : draw == 2 && rows % 4u == 0 ? 16u : 4u;
+    const uint32_t h = b == 16u ? 4u : 1u, units = rows / h, per_unit = cols / (b / h), keep = take8(s);
+    const uint32_t cols_at = 8u + 4u * units;
     uint32_t nb = 0;
     wr32(w, b);
-    for (uint32_t r = 0; r < rows; r++) {
-        wr32(w + 4u + 4u * r, nb);
-        for (uint32_t c = 0; c < per_row; c++)
+    for (uint32_t u = 0; u < units; u++) {
+        wr32(w + 4u + 4u * u, nb);
+        for (uint32_t c = 0; c < per_unit; c++)
             if (take8(s) < keep) { /* keep 0: every block pruned; 255: almost all kept */
                 w[cols_at + 2u * nb] = (uint8_t)c;
                 w[cols_at + 2u * nb + 1u] = (uint8_t)(c >> 8);
                 nb++;
             }
     }
-    wr32(w + 4u + 4u * rows, nb);
+    wr32(w + 4u + 4u * units, nb);
     uint32_t at = cols_at + 2u * nb;
     while (at % 4u != 0) w[at++] = 0;
     fill_bytes(s, w + at, (size_t)nb * b);

@@ -123,12 +123,14 @@ typedef struct ni_int8_row_params {
 #define NI_IPQ_MAX_BLOCK 16u
 #define NI_IPQ_MAX_COLS 1024u
 /* ---- NI_ENC_INT8_SPARSE (src/kernels/encodings/ni_enc_int8_sparse.c, docs/numerics.md section 3l) ----
- * Pruned int8 GEMM rows: only kept blocks of b int8 weights (b = 1 unstructured, b = 4 blocks of 4 adjacent columns).
- * data = u32 b, u32 row_start[rows + 1] (in blocks: row r's blocks are [row_start[r], row_start[r + 1]), row_start[0]
- * = 0, non-decreasing), u16 block_col[nb] (nb = row_start[rows]; the block's first column / b, strictly ascending
- * within a row, < cols / b), zero bytes up to a multiple of 4, then int8 values[nb * b] (block k at k * b, its
- * columns in order). data_len = exactly that end (least: no block, 8 + 4 rows). params = one ni_int8_row_params per
- * row, as INT8_ROW. cols % 4 == 0, cols <= 65536, |acc| <= 128 * 128 * cols as INT8_ROW. */
+ * Pruned int8 GEMM rows: only kept blocks of b int8 weights (b = 1 unstructured, b = 4 blocks of 4 adjacent columns,
+ * b = 16 blocks of 4 rows x 4 columns, rows % 4 == 0). A unit is a row (b = 1, 4) or a group of 4 rows (b = 16).
+ * data = u32 b, u32 row_start[units + 1] (in blocks: unit u's blocks are [row_start[u], row_start[u + 1]),
+ * row_start[0] = 0, non-decreasing), u16 block_col[nb] (nb = row_start[units]; the block's first column / its width,
+ * strictly ascending within a unit, < cols / width), zero bytes up to a multiple of 4, then int8 values[nb * b] (block
+ * k at k * b, its columns in order; a 4x4 block row by row). data_len = exactly that end (least: no block, 8 + 4
+ * (rows / 4)). params = one ni_int8_row_params per row, as INT8_ROW. cols % 4 == 0, cols <= 65536, |acc| <= 128 *
+ * 128 * cols as INT8_ROW. */
 #define NI_SPARSE_HEADER_BYTES 4u
 #define NI_SPARSE_MAX_COLS 65536u
 /* ---- NI_ENC_INT8_2OF4 (src/kernels/encodings/ni_enc_int8_2of4.c, docs/numerics.md section 3m) ----

@@ -33,6 +33,11 @@ static inline uint32_t ni_sxtb16_ror8(uint32_t v)
  * registers when it schedules this itself. */
 #define NI_STEP4x4_ASM                                                         \
     "ldr   %[xv], [%[xp]], #4\n\t"                                             \
+    NI_ROWS4_SMLAD_ASM
+
+/* The step without its activation load: the word in %[xv] sign-extended to its two halfword pairs, then the four
+ * rows' LDRD + 2 SMLAD (also the 4x4 sparse kernel's, sparse_gemm_4x4_dsp.c, which loads the word at a block's column). */
+#define NI_ROWS4_SMLAD_ASM                                                     \
     "sxtb16 %[x13], %[xv], ror #8\n\t"                                         \
     "sxtb16 %[xv], %[xv]\n\t"                                                  \
     "ldrd  %[wa], %[wb], [%[wp]], #8\n\t"                                      \

@@ -5,7 +5,7 @@
  * token's 4 activations are one word at (token base + offset), sign-extended by SXTB16 (and its ROR #8 form) and
  * multiplied by two SMLAD: 23 instructions for 16 MACs, the loop written in asm because GCC spills at 14 live
  * registers. 1-3 tokens left over take the same loop in C. Unstructured tensors (b = 1) have no pairs to give SMLAD
- * and take the portable kernel. */
+ * and take the portable kernel; 4x4 blocks take sparse_gemm_4x4_dsp.c. */
 #include <stdint.h>
 #include <string.h>
 #include "nano_intent/ni_kernels_sparse.h"
@@ -144,6 +144,10 @@ static void row4(const uint8_t *starts, const uint8_t *cols, const int8_t *value
 void ni_sparse_gemm_dsp(const uint8_t *data, uint32_t rows, const int8_t *x, uint32_t x_stride, uint32_t n,
                         uint32_t r0, uint32_t r1, int32_t *acc, uint32_t acc_stride)
 {
+    if (ni_sparse_block(data) == NI_SPARSE_BLOCK_4X4) {
+        ni_sparse_gemm_4x4_dsp(data, rows, x, x_stride, n, r0, r1, acc, acc_stride);
+        return;
+    }
     if (ni_sparse_block(data) != 4u) {
         ni_sparse_gemm_ref(data, rows, x, x_stride, n, r0, r1, acc, acc_stride);
         return;

@@ -155,19 +155,28 @@ tb_options tb_int8_sparse_options(void)
     return o;
 }
 
-uint32_t tb_int8_sparse_data(uint8_t *out, uint32_t room, uint32_t rows, uint32_t cols, uint32_t *rng)
+tb_options tb_int8_sparse_4x4_options(void)
 {
-    const uint32_t b = tb_rng_next(rng) % 2u ? 4u : 1u, at0 = 8u + 4u * rows;
-    uint32_t nb = 0, r, c, j, at;
-    if (at0 + (rows * cols / b) * (2u + b) + 4u > room) return 0;
+    tb_options o = tb_int8_sparse_options();
+    o.sparse_block = 16u;
+    o.seed = 1616u;
+    return o;
+}
+
+uint32_t tb_int8_sparse_data(uint8_t *out, uint32_t room, uint32_t rows, uint32_t cols, uint32_t b, uint32_t *rng)
+{
+    if (b == 0) b = tb_rng_next(rng) % 2u ? 4u : 1u;
+    const uint32_t h = b == 16u ? 4u : 1u, w = b / h, units = rows / h, at0 = 8u + 4u * units;
+    uint32_t nb = 0, u, c, j, at;
+    if (rows % h != 0 || at0 + (units * cols / w) * (2u + b) + 4u > room) return 0;
     tb_wr32(out, b);
-    for (r = 0; r < rows; r++) { /* row 0 empty, row 1 full, the others kept at random */
-        const uint32_t keep_per_256 = r == 0 ? 0u : r == 1 ? 256u : tb_rng_next(rng) % 257u;
-        tb_wr32(out + 4u + 4u * r, nb);
-        for (c = 0; c < cols / b; c++)
+    for (u = 0; u < units; u++) { /* unit (row or group of 4 rows) 0 empty, 1 full, the others kept at random */
+        const uint32_t keep_per_256 = u == 0 ? 0u : u == 1 ? 256u : tb_rng_next(rng) % 257u;
+        tb_wr32(out + 4u + 4u * u, nb);
+        for (c = 0; c < cols / w; c++)
             if (tb_rng_next(rng) % 256u < keep_per_256) tb_wr16(out + at0 + 2u * nb++, c);
     }
-    tb_wr32(out + 4u + 4u * rows, nb);
+    tb_wr32(out + 4u + 4u * units, nb);
     for (at = at0 + 2u * nb; at % 4u != 0; at++) out[at] = 0;
     for (j = 0; j < nb * b; j++) out[at++] = (uint8_t)tb_rng_next(rng);
     return at;
@@ -357,7 +366,7 @@ static uint32_t tensor_list(uint16_t kind, const ni_model_dims *d, tb_tensor *t)
 
 /* Writes a tensor-table section at s; returns its length (0 if it would pass end). */
 static uint32_t write_tensors(uint8_t *s, uint32_t room, uint16_t kind, const ni_model_dims *d, uint8_t pooler_encoding,
-                              uint8_t word_encoding, uint32_t *rng)
+                              uint8_t word_encoding, uint32_t sparse_block, uint32_t *rng)
 {
     tb_tensor t[2 * NI_MAX_LAYERS];
     uint32_t n = tensor_list(kind, d, t), i, cur, dl, pl, j;
@@ -381,7 +390,7 @@ static uint32_t write_tensors(uint8_t *s, uint32_t room, uint16_t kind, const ni
             if (doff > room || (dl = tb_sparse_embed_data(s + doff, room - doff, t[i].rows, t[i].cols, rng)) == 0) return 0;
         }
         if (enc == NI_ENC_INT8_SPARSE) { /* so is this one's */
-            if (doff > room || (dl = tb_int8_sparse_data(s + doff, room - doff, t[i].rows, t[i].cols, rng)) == 0) return 0;
+            if (doff > room || (dl = tb_int8_sparse_data(s + doff, room - doff, t[i].rows, t[i].cols, sparse_block, rng)) == 0) return 0;
         }
         poff = pl ? align32(doff + dl) : 0;
         cur = pl ? poff + pl : doff + dl;
@@ -624,7 +633,7 @@ uint32_t tb_build(uint8_t *buf, uint32_t cap, const tb_options *opt, tb_layout *
         if (off > cap) return 0;
         switch (kind) {
         case NI_SECTION_EMBEDDINGS: case NI_SECTION_LAYER: case NI_SECTION_EXIT_HEADS:
-            n = write_tensors(s, cap - off, (uint16_t)kind, d, opt->pooler_encoding, opt->word_encoding, &rng); break;
+            n = write_tensors(s, cap - off, (uint16_t)kind, d, opt->pooler_encoding, opt->word_encoding, opt->sparse_block, &rng); break;
         case NI_SECTION_MODEL:
             if (cap - off < NI_MODEL_SIZE) return 0;
             tb_wr32(s, d->vocab_size); tb_wr32(s + 4, d->embedding_size); tb_wr32(s + 8, d->hidden_size);

@@ -27,6 +27,7 @@ typedef struct tb_options {
     uint8_t pooler_encoding;    /* 0: the scheme's; else every exit pooler carries this one (W1A1: NI_ENC_BINARY_S8) */
     uint8_t word_encoding;      /* 0: the scheme's; else the word embeddings carry this one (NI_ENC_INT8_SPARSE_EMBED) */
     const uint16_t *attention_spans; /* num_heads spans written as ATTENTION_SPAN; NULL omits the section */
+    uint32_t sparse_block;      /* INT8_SPARSE tensors: 0 draws b = 1 or 4 per tensor; else this b (16: 4x4 blocks) */
 } tb_options;
 
 /* Small dims every test uses: V=40, E=8, H=8, heads=2, I=16, L=2, P=8, C=3, scheme INT8; rejection by entropy
@@ -63,8 +64,10 @@ tb_options tb_ipq_options(void);
 /* tb_default_options with scheme INT8_SPARSE: pruned int8 linear tensors (blocks of 1 or 4 at random), int8 embedding
  * tables and exit classifiers. */
 tb_options tb_int8_sparse_options(void);
+/* tb_int8_sparse_options with every INT8_SPARSE tensor in 4x4 blocks (b = 16; row 0..3 group empty, 4..7 full). */
+tb_options tb_int8_sparse_4x4_options(void);
 /* Writes a random NI_ENC_INT8_SPARSE tensor's data (row 0 empty, row 1 full) at out; returns data_len, 0 if room is short. */
-uint32_t tb_int8_sparse_data(uint8_t *out, uint32_t room, uint32_t rows, uint32_t cols, uint32_t *rng);
+uint32_t tb_int8_sparse_data(uint8_t *out, uint32_t room, uint32_t rows, uint32_t cols, uint32_t b, uint32_t *rng);
 /* tb_default_options with scheme INT8_2OF4: 2:4 sparse int8 linear tensors (valid random positions), embedding size
  * 12 (an odd number of groups per mapping row), int8 embedding tables and exit classifiers. */
 tb_options tb_2of4_options(void);

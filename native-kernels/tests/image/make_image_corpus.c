@@ -52,5 +52,7 @@ int main(int argc, char **argv)
     n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || n > 16384 || write(argv[1], "seed-int8-sparse.nimg", buf, n);
     o = tb_2of4_options(); /* 2:4 sparse int8 linear tensors (NI_ENC_INT8_2OF4) */
     n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || n > 16384 || write(argv[1], "seed-2of4.nimg", buf, n);
+    o = tb_int8_sparse_4x4_options(); /* pruned int8 linear tensors in 4x4 blocks (NI_ENC_INT8_SPARSE, b = 16) */
+    n = tb_build(buf, sizeof buf, &o, &lay); err |= !n || n > 16384 || write(argv[1], "seed-int8-sparse-4x4.nimg", buf, n);
     return err;
 }

@@ -615,6 +615,31 @@ static void int8_sparse_cases(void)
     tensor(NI_SECTION_LAYER, 2)[NI_TEN_ENCODING] = NI_ENC_INT8_SPARSE; expect(NI_ERR_TENSOR_ENCODING, "INT8_SPARSE value in an INT8 model");
 }
 
+/* Scheme INT8_SPARSE in 4x4 blocks (b = 16, section 3l): row starts per group of 4 rows, columns in units of 4, 16
+ * values a block; checked on the FFN [16, 8] (4 groups, 2 blocks a group at most), whose group 0 keeps no block and
+ * group 1 both. */
+static void int8_sparse_4x4_cases(void)
+{
+    make = tb_int8_sparse_4x4_options;
+    fresh();
+    expect(NI_OK, "untampered INT8_SPARSE 4x4");
+    uint8_t *d = data(NI_SECTION_LAYER, 4);
+    const uint32_t cols_at = 8u + 4u * 4u, nb = ni_rd32(d + 4u + 4u * 4u);
+    CHECK(ni_rd32(d) == 16u && ni_rd32(d + 8u) == 0 && ni_rd32(d + 12u) == 2u);
+    CHECK(ni_rd32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH) == ((cols_at + 2u * nb + 3u) & ~3u) + 16u * nb);
+    tb_wr32(data(NI_SECTION_LAYER, 4), 8); expect(NI_ERR_TENSOR_PARAMS, "INT8_SPARSE block size 8");
+    tb_wr32(data(NI_SECTION_LAYER, 4), 4); expect(NI_ERR_TENSOR_SIZE, "INT8_SPARSE 4x4 data read as blocks of 4");
+    tb_wr32(data(NI_SECTION_LAYER, 4) + 8u, 3u); expect(NI_ERR_TENSOR_SIZE, "INT8_SPARSE 4x4 group 1 starts past group 2");
+    tb_wr32(data(NI_SECTION_LAYER, 4) + 12u, 3u); expect(NI_ERR_TENSOR_SIZE, "INT8_SPARSE 4x4 group 1 has 3 blocks of 2 columns");
+    tb_wr32(data(NI_SECTION_LAYER, 4) + 4u + 4u * 4u, 0xFFFFFFF0u); expect(NI_ERR_TENSOR_SIZE, "INT8_SPARSE 4x4 block count 2^32 - 16");
+    add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH, -1); expect(NI_ERR_TENSOR_SIZE, "INT8_SPARSE 4x4 data length - 1");
+    add32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH, -16); expect(NI_ERR_TENSOR_SIZE, "INT8_SPARSE 4x4 data length - 16");
+    tb_wr32(tensor(NI_SECTION_LAYER, 4) + NI_TEN_DATA_LENGTH, cols_at - 1u); expect(NI_ERR_TENSOR_SIZE, "INT8_SPARSE 4x4 data below the least length");
+    tb_wr16(data(NI_SECTION_LAYER, 4) + cols_at + 2u, 0); expect(NI_ERR_TENSOR_PARAMS, "INT8_SPARSE 4x4 group 1 column repeated");
+    tb_wr16(data(NI_SECTION_LAYER, 4) + cols_at + 2u, 2); expect(NI_ERR_TENSOR_PARAMS, "INT8_SPARSE 4x4 column = cols / 4");
+    memset(data(NI_SECTION_LAYER, 4) + ((cols_at + 2u * nb + 3u) & ~3u), 0x80, 32u); expect(NI_OK, "INT8_SPARSE 4x4 group 1 all -128");
+}
+
 /* Scheme INT8_2OF4 (NI_ENC_INT8_2OF4 on mapping_in, Q, K, V, Dense, FFN, FFN output and the poolers): exact sizes
  * {rows x (cols/2 + ceil(cols/8)), 12 rows}; params those of INT8_ROW; every group's position nibble p0 | p1 << 2
  * with p0 < p1, an unused last nibble 0 (mapping_in: 12 columns, 3 groups). */
@@ -903,6 +928,7 @@ int main(void)
     int4_cases();
     ipq_cases();
     int8_sparse_cases();
+    int8_sparse_4x4_cases();
     nm_2of4_cases();
     return ni_test_finish("image_tamper");
 }

@@ -46,5 +46,6 @@ int main(void)
     check(tb_ipq_options()); /* iPQ linear tensors */
     check(tb_int8_sparse_options()); /* pruned int8 linear tensors */
     check(tb_2of4_options()); /* 2:4 sparse int8 linear tensors */
+    check(tb_int8_sparse_4x4_options()); /* pruned int8 linear tensors in 4x4 blocks */
     return ni_test_finish("image_truncation");
 }

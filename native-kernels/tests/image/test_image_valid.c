@@ -198,6 +198,8 @@ int main(void)
     o = tb_int8_sparse_options(); /* scheme INT8_SPARSE: pruned int8 linear tensors, int8 embedding tables and classifiers */
     o = tb_2of4_options(); /* scheme INT8_2OF4: 2:4 sparse int8 linear tensors, int8 embedding tables and classifiers */
     check_image(&o);
+    o = tb_int8_sparse_4x4_options(); /* scheme INT8_SPARSE in 4x4 blocks */
+    check_image(&o);
     o = tb_default_options();
     o.dims.vocab_size = 300; o.dims.embedding_size = 16; o.dims.hidden_size = 32; o.dims.num_heads = 4;
     o.dims.intermediate_size = 64; o.dims.num_layers = 4; o.dims.max_positions = 24; o.dims.num_labels = 5;

@@ -1,10 +1,11 @@
 /* NI_ENC_INT8_SPARSE (docs/numerics.md section 3l): every GEMM built for this target (the portable reference, the
  * dispatch, on Cortex-M4/M7 the DSP variant) against ni_gemm_s8_ref on the same int8 rows with the pruned weights
- * zero, for blocks of 1 and 4: random and all-pruned and all-kept rows, -128 weights with -128 inputs (the bound
+ * zero, for blocks of 1, 4 and 4x4 (b = 16): random and all-pruned and all-kept rows, -128 weights with -128 inputs (the bound
  * 128 * 128 * cols), rows with more than one chunk of kept weights, partial row ranges, strides wider than the data,
  * one and several tokens; guard values catch writes outside the tile. Then the traits (sizes, params, row params)
- * and validate_data's rejections: a block size of 2, a row start not 0, decreasing or past cols / b, data one byte
- * short or long, a column out of order, repeated or >= cols / b, a padding byte set. Host and QEMU (tests/mcu). */
+ * and validate_data's rejections: a block size of 2, a row start not 0, decreasing or past cols / width, data one
+ * byte short or long, a column out of order, repeated or >= cols / width, a padding byte set; for 4x4 blocks also
+ * rows not a multiple of 4 and data shorter than the group starts. Host and QEMU (tests/mcu). */
 #include <stdio.h>
 #include <string.h>
 #include "nano_intent/ni_encoding.h"
@@ -17,7 +18,7 @@ static int failures;
 static uint32_t rng_state = 20261214u;
 static uint32_t rnd(void) { rng_state = rng_state * 1664525u + 1013904223u; return rng_state >> 8; }
 
-#define ROWS 9
+#define ROWS 12 /* 3 groups of 4 rows for 4x4 blocks */
 #define MAX_COLS 384
 #define MAX_TOK 11 /* every remainder of the DSP kernel's groups of 4 tokens, twice */
 #define GUARD ((int32_t)0x7EADBEEF)
@@ -30,44 +31,56 @@ static int32_t acc[MAX_TOK * (ROWS + 2)], want[MAX_TOK * (ROWS + 2)];
 static void wr32(uint8_t *p, uint32_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24); }
 static void wr16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
 
+static uint32_t height(uint32_t b) { return b == 16 ? 4 : 1; }
+static uint32_t width(uint32_t b) { return b / height(b); }
+
+/* Whether the block of b at row r, column c (its top left) holds a non-zero weight. */
+static int any_weight(uint32_t cols, uint32_t b, uint32_t r, uint32_t c)
+{
+    int any = 0;
+    for (uint32_t i = 0; i < height(b); i++)
+        for (uint32_t j = 0; j < width(b); j++) any |= dense[(r + i) * cols + c + j] != 0;
+    return any;
+}
+
 /* The layout of section 3l, written independently of the library: a block is kept when any of its weights is not 0.
  * Returns data_len. */
 static uint32_t encode(uint32_t cols, uint32_t b)
 {
+    const uint32_t h = height(b), w = width(b), units = ROWS / h;
     uint32_t nb = 0;
     wr32(data, b);
-    for (uint32_t r = 0; r < ROWS; r++) {
-        wr32(data + 4 + 4 * r, nb);
-        for (uint32_t c = 0; c < cols; c += b) {
-            int any = 0;
-            for (uint32_t j = 0; j < b; j++) any |= dense[r * cols + c + j] != 0;
-            if (any) wr16(data + 8 + 4 * ROWS + 2 * nb++, c / b);
-        }
+    for (uint32_t u = 0; u < units; u++) {
+        wr32(data + 4 + 4 * u, nb);
+        for (uint32_t c = 0; c < cols; c += w)
+            if (any_weight(cols, b, u * h, c)) wr16(data + 8 + 4 * units + 2 * nb++, c / w);
     }
-    wr32(data + 4 + 4 * ROWS, nb);
-    uint32_t at = 8 + 4 * ROWS + 2 * nb;
+    wr32(data + 4 + 4 * units, nb);
+    uint32_t at = 8 + 4 * units + 2 * nb;
     while (at % 4) data[at++] = 0;
-    for (uint32_t r = 0; r < ROWS; r++)
-        for (uint32_t c = 0; c < cols; c += b) {
-            int any = 0;
-            for (uint32_t j = 0; j < b; j++) any |= dense[r * cols + c + j] != 0;
-            if (any)
-                for (uint32_t j = 0; j < b; j++) data[at++] = (uint8_t)dense[r * cols + c + j];
-        }
+    for (uint32_t u = 0; u < units; u++)
+        for (uint32_t c = 0; c < cols; c += w)
+            if (any_weight(cols, b, u * h, c))
+                for (uint32_t i = 0; i < h; i++)
+                    for (uint32_t j = 0; j < w; j++) data[at++] = (uint8_t)dense[(u * h + i) * cols + c + j];
     return at;
 }
 
-/* Row r keeps about keep/256 of its blocks; row 0 none, row 1 all; pattern 1: kept weights -128 and inputs -128. */
+/* Row (4x4: group) r keeps about keep/256 of its blocks; the first none, the second all; pattern 1: kept weights
+ * -128 and inputs -128. */
 static void fill(uint32_t cols, uint32_t b, int pattern)
 {
-    for (uint32_t r = 0; r < ROWS; r++) {
-        const uint32_t keep = r == 0 ? 0 : r == 1 ? 256 : rnd() % 256;
-        for (uint32_t c = 0; c < cols; c += b) {
+    const uint32_t h = height(b), w = width(b);
+    for (uint32_t u = 0; u < ROWS / h; u++) {
+        const uint32_t keep = u == 0 ? 0 : u == 1 ? 256 : rnd() % 256;
+        for (uint32_t c = 0; c < cols; c += w) {
             const int kept = rnd() % 256 < keep;
-            for (uint32_t j = 0; j < b; j++) {
-                const int v = (int)(rnd() % 255) - 127; /* a kept block's first weight is not 0: the block is kept */
-                dense[r * cols + c + j] = (int8_t)(!kept ? 0 : pattern == 1 ? -128 : v == 0 && j == 0 ? 1 : v);
-            }
+            for (uint32_t i = 0; i < h; i++)
+                for (uint32_t j = 0; j < w; j++) {
+                    const int v = (int)(rnd() % 255) - 127; /* a kept block's first weight is not 0: the block is kept */
+                    dense[(u * h + i) * cols + c + j] =
+                        (int8_t)(!kept ? 0 : pattern == 1 ? -128 : v == 0 && i == 0 && j == 0 ? 1 : v);
+                }
         }
     }
     for (uint32_t i = 0; i < sizeof x; i++) x[i] = pattern == 1 ? -128 : (int8_t)(rnd() & 0xFF);
@@ -79,9 +92,9 @@ static void check(sparse_fn fn, const char *name, uint32_t cols, uint32_t b, int
 {
     fill(cols, b, pattern);
     encode(cols, b);
-    static const uint32_t ranges[][2] = { { 0, ROWS }, { 1, 2 }, { 3, 8 }, { 0, 0 } };
+    static const uint32_t ranges[][2] = { { 0, ROWS }, { 1, 2 }, { 3, 8 }, { 0, 0 }, { 4, 12 }, { 2, 11 } };
     for (uint32_t n = 1; n <= MAX_TOK; n++)
-        for (uint32_t q = 0; q < 4; q++) {
+        for (uint32_t q = 0; q < 6; q++) {
             const uint32_t r0 = ranges[q][0], r1 = ranges[q][1], acc_stride = r1 - r0 + 2, x_stride = cols + 8 * (n % 2);
             for (uint32_t i = 0; i < MAX_TOK * (ROWS + 2); i++) acc[i] = want[i] = GUARD;
             fn(data, ROWS, x, x_stride, n, r0, r1, acc, acc_stride);
@@ -98,10 +111,10 @@ static void check(sparse_fn fn, const char *name, uint32_t cols, uint32_t b, int
 
 static void test_gemm(sparse_fn fn, const char *name)
 {
-    static const uint32_t cols[] = { 4, 64, 132, 384 };
-    for (uint32_t b = 1; b <= 4; b += 3)
+    static const uint32_t cols[] = { 4, 64, 132, 384 }, blocks[] = { 1, 4, 16 };
+    for (uint32_t q = 0; q < 3; q++)
         for (uint32_t i = 0; i < 4; i++)
-            for (int pattern = 0; pattern < 2; pattern++) check(fn, name, cols[i], b, pattern);
+            for (int pattern = 0; pattern < 2; pattern++) check(fn, name, cols[i], blocks[q], pattern);
     /* the bound: a full row of -128 weights against -128 inputs */
     fill(MAX_COLS, 4, 1);
     memset(dense + MAX_COLS, -128, MAX_COLS);
@@ -109,6 +122,18 @@ static void test_gemm(sparse_fn fn, const char *name)
     acc[0] = 0;
     fn(data, ROWS, x, MAX_COLS, 1, 1, 2, acc, 1);
     CHECK(acc[0] == 128 * 128 * MAX_COLS);
+    fill(MAX_COLS, 16, 1); /* and a whole group of 4 such rows in 4x4 blocks */
+    memset(dense + 4 * MAX_COLS, -128, 4 * MAX_COLS);
+    encode(MAX_COLS, 16);
+    for (uint32_t i = 0; i < 4; i++) acc[i] = 0;
+    fn(data, ROWS, x, MAX_COLS, 1, 4, 8, acc, 4);
+    CHECK(acc[0] == 128 * 128 * MAX_COLS && acc[3] == 128 * 128 * MAX_COLS);
+}
+
+static ni_status check_rows(uint32_t rows, uint32_t cols, uint32_t len)
+{
+    ni_tensor t = { NI_ENC_INT8_SPARSE, data, NULL, len, 0, rows, cols };
+    return ni_encoding_find(NI_ENC_INT8_SPARSE)->validate_data(&t);
 }
 
 static ni_status check_data(uint32_t cols, uint32_t len)
@@ -147,13 +172,39 @@ static void test_validate_data(void)
     }
 }
 
+/* 4x4 blocks: group starts (3 groups of 4 rows), columns in units of 4, 16 values a block. */
+static void test_validate_data_4x4(void)
+{
+    const uint32_t cols = 64, units = ROWS / 4, at = 8 + 4 * units;
+    fill(cols, 16, 0);
+    const uint32_t len = encode(cols, 16), nb = ni_sparse_row_start(data, units);
+    const uint32_t first = ni_sparse_row_start(data, 1), s2 = ni_sparse_row_start(data, 2); /* group 1 keeps all 16 */
+    CHECK(first == 0 && s2 == 16 && len == ((at + 2 * nb + 3) & ~3u) + 16 * nb);
+    CHECK(check_data(cols, len) == NI_OK);
+    CHECK(check_data(cols, len - 1) == NI_ERR_TENSOR_SIZE && check_data(cols, len + 16) == NI_ERR_TENSOR_SIZE);
+    CHECK(check_rows(ROWS - 2, cols, len) == NI_ERR_TENSOR_PARAMS);                     /* rows not a multiple of 4 */
+    CHECK(check_rows(ROWS, cols, 8 + 4 * units - 1) == NI_ERR_TENSOR_SIZE);              /* the group starts cut */
+    wr32(data + 4, 1); CHECK(check_data(cols, len) == NI_ERR_TENSOR_SIZE); wr32(data + 4, 0);
+    wr32(data + 12, s2 + 1); CHECK(check_data(cols, len) == NI_ERR_TENSOR_SIZE); wr32(data + 12, s2); /* past group 2 */
+    wr32(data + 8, 17); CHECK(check_data(cols, len) == NI_ERR_TENSOR_SIZE); wr32(data + 8, first);   /* > cols / 4 */
+    wr16(data + at + 2 * 1, 0); CHECK(check_data(cols, len) == NI_ERR_TENSOR_PARAMS);           /* repeated */
+    wr16(data + at + 2 * 1, 1);
+    wr16(data + at + 2 * 15, 16); CHECK(check_data(cols, len) == NI_ERR_TENSOR_PARAMS);         /* >= cols / 4 */
+    wr16(data + at + 2 * 15, 15);
+    CHECK(check_data(cols, len) == NI_OK);
+    if ((at + 2 * nb) % 4 != 0) {
+        data[at + 2 * nb] = 1; CHECK(check_data(cols, len) == NI_ERR_TENSOR_PARAMS); data[at + 2 * nb] = 0;
+    }
+}
+
 static void test_traits(void)
 {
     const ni_encoding_traits *e = ni_encoding_find(NI_ENC_INT8_SPARSE);
     uint32_t dl = 0, pl = 0;
     CHECK(e != NULL && e->embed_add == NULL && e->pack_input == NULL && e->gemm != NULL && e->validate_data != NULL);
     if (e == NULL) return;
-    CHECK(e->sizes(3, 8, &dl, &pl) && dl == 8 + 4 * 3 && pl == 3 * NI_INT8_ROW_PARAMS_BYTES);
+    CHECK(e->sizes(3, 8, &dl, &pl) && dl == 8 && pl == 3 * NI_INT8_ROW_PARAMS_BYTES); /* least: 4x4, no block */
+    CHECK(e->sizes(12, 8, &dl, &pl) && dl == 8 + 4 * 3 && pl == 12 * NI_INT8_ROW_PARAMS_BYTES);
     CHECK(e->acc_bound(1024) == 128u * 128u * 1024u && e->input_bytes(64) == 64);
     uint8_t p[2 * NI_INT8_ROW_PARAMS_BYTES] = { 0 };
     p[0] = 0xF9; p[1] = 0xFF; p[2] = 0xFF; p[3] = 0xFF; p[4] = 5; p[8] = 40; /* row 0: bias -7, multiplier 5, shift 40 */
@@ -174,6 +225,7 @@ int main(void)
     test_gemm(ni_sparse_gemm_dsp, "ni_sparse_gemm_dsp");
 #endif
     test_validate_data();
+    test_validate_data_4x4();
     test_traits();
     printf("kernels_sparse: %s (%d failures)\n", failures ? "FAILED" : "ok", failures);
     return failures ? 1 : 0;

@@ -299,12 +299,12 @@ public unsafe class EncodingTableBitExactnessTests
             int rows = r.Next(2, 9), cols = 4 * r.Next(1, 40);   // row 1 dense: at least one block
             var t = cs.Encode(RandomTensor(cs, rows, cols, r), "t");
             var data = t.Data;
-            int blocks = Int8SparseEncoding.KeptBlocks(t);
+            int blocks = Int8SparseEncoding.KeptBlocks(t), units = Int8SparseEncoding.Units(t);
             switch (trial % 6)
             {
                 case 1: data[r.Next(data.Length)] ^= (byte)(1 << r.Next(8)); break;                                          // any bit
-                case 2: BitConverter.GetBytes(r.Next(0, blocks + 3)).CopyTo(data, 4 + 4 * r.Next(rows + 1)); break;       // a row start
-                case 3: BitConverter.GetBytes((ushort)r.Next(0, cols + 2)).CopyTo(data, Int8SparseEncoding.ColsOffset(rows) + 2 * r.Next(blocks)); break; // a column
+                case 2: BitConverter.GetBytes(r.Next(0, blocks + 3)).CopyTo(data, 4 + 4 * r.Next(units + 1)); break;      // a row start
+                case 3: BitConverter.GetBytes((ushort)r.Next(0, cols + 2)).CopyTo(data, Int8SparseEncoding.ColsOffset(units) + 2 * r.Next(blocks)); break; // a column
                 case 4: data = data[..^1]; break;                                                                          // short
                 case 5: data = [.. data, 0]; break;                                                                        // long
             }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using ModelPacker.Encodings;
 using ModelPacker.FlashImage;
+using ModelPacker.IntegerRuntime;
 using ModelPacker.IntegerRuntime.Kernels;
 using ModelPacker.Tests.IntegerRuntime;
 
@@ -11,6 +12,14 @@ namespace ModelPacker.Tests.Encodings;
 public unsafe class Int8SparseEncodingTests
 {
     private static readonly RowParams P = new(-7, 1 << 30, 40);
+
+    /// <summary>ValidateData's message for a copy of <paramref name="t"/>'s data changed by <paramref name="change"/>.</summary>
+    private static string? MessageAfter(EncodedTensor t, Action<byte[]> change)
+    {
+        var d = (byte[])t.Data.Clone();
+        change(d);
+        return Int8SparseEncoding.Instance.ValidateData(t with { Data = d })?.Message;
+    }
 
     [Fact]
     public void UnstructuredRowsAreRowStartsColumnsPaddingThenValues()
@@ -35,7 +44,8 @@ public unsafe class Int8SparseEncodingTests
         Assert.Equal(4, Int8SparseEncoding.Block(t));
         Assert.Equal(w, Int8SparseEncoding.Instance.Decode(t).Weights);
         Assert.Equal(P, t.RowParams(0));
-        Assert.Equal((12, 12), Int8SparseEncoding.Instance.Sizes(1, 8));
+        Assert.Equal((8, 12), Int8SparseEncoding.Instance.Sizes(1, 8));   // the least: 4x4 blocks' none (rows / 4 = 0 groups)
+        Assert.Equal((8 + 4 * 2, 8 * 12), Int8SparseEncoding.Instance.Sizes(8, 8));
         w[5] = 0; w[7] = 0;   // two weights: 18 bytes with single weights, 20 with the block
         Assert.Equal(1, Int8SparseEncoding.Block(Int8SparseEncoding.Instance.Encode(new QuantizedTensor(1, 8, w, [P]), "t")));
         var four = Int8SparseEncoding.Instance.Encode(new QuantizedTensor(1, 8, w, [P]), "t", 4);   // a kept block may hold zeros
@@ -48,14 +58,10 @@ public unsafe class Int8SparseEncodingTests
     {
         sbyte[] w = [1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0];
         var t = Int8SparseEncoding.Instance.Encode(new QuantizedTensor(2, 8, w, [P, P]), "ffn", 1);
-        string? Check(Action<byte[]> change)
-        {
-            var d = (byte[])t.Data.Clone();
-            change(d);
-            return Int8SparseEncoding.Instance.ValidateData(t with { Data = d })?.Message;
-        }
+        string? Check(Action<byte[]> change) => MessageAfter(t, change);
         Assert.Null(Check(_ => { }));
-        Assert.Equal("block size 2, int8_sparse has blocks of 1 or 4", Check(d => d[0] = 2));
+        Assert.Equal("block size 2, int8_sparse has blocks of 1, 4 or 16 (4x4)", Check(d => d[0] = 2));
+        Assert.Equal("2 rows: 4x4 blocks need a multiple of 4", Check(d => d[0] = 16));
         Assert.Equal("row 0 starts at block 1, not 0", Check(d => d[4] = 1));
         Assert.Equal("row 2 starts at block 1, before row 1 (2)", Check(d => d[12] = 1));
         Assert.Equal("row 0 block 1: column 0 (block units) not ascending or past 7", Check(d => d[18] = 0));
@@ -68,7 +74,56 @@ public unsafe class Int8SparseEncodingTests
             new QuantizedTensor(1, 6, new sbyte[6], [P]), "ffn")).Message);
     }
 
+    [Fact]
+    public void FourByFourBlocksAreGroupStartsColumnsThenSixteenValuesRowByRow()
+    {
+        // 8 rows, 8 columns: group 0 (rows 0..3) keeps its block at columns 4..7, group 1 none: 36 bytes with 4x4
+        // blocks, fewer than with blocks of 4 (3 kept: 60) or single weights (12 kept: 76)
+        var w = new sbyte[64];
+        for (int i = 0; i < 4; i++)
+            for (int j = 0; j < 4; j++) w[i * 8 + 4 + j] = (sbyte)(i == 2 ? 0 : 10 * i + j + 1);   // row 2 of the block all 0
+        var t = Int8SparseEncoding.Instance.Encode(new QuantizedTensor(8, 8, w, Enumerable.Repeat(P, 8).ToArray()), "t");
+        byte[] want = [16, 0, 0, 0, /* group starts */ 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, /* column 1 */ 1, 0, /* padding */ 0, 0,
+            1, 2, 3, 4, 11, 12, 13, 14, 0, 0, 0, 0, 31, 32, 33, 34];
+        Assert.Equal(want, t.Data);
+        Assert.Equal(Int8SparseEncoding.Block4x4, Int8SparseEncoding.Block(t));
+        Assert.Equal((2, 1, 4), (Int8SparseEncoding.Units(t), Int8SparseEncoding.KeptBlocks(t), Int8SparseEncoding.BlockCol(t, 0)));
+        Assert.Null(t.Problem());
+        Assert.Equal(w, Int8SparseEncoding.Instance.Decode(t).Weights);
+        // rows not a multiple of 4: the encoder takes blocks of 4 or 1, and refuses 4x4 asked for by name
+        var six = new QuantizedTensor(6, 8, w[..48], Enumerable.Repeat(P, 6).ToArray());
+        Assert.NotEqual(Int8SparseEncoding.Block4x4, Int8SparseEncoding.Block(Int8SparseEncoding.Instance.Encode(six, "t")));
+        Assert.Contains("ffn: 6 rows", Assert.Throws<InvalidDataException>(() => Int8SparseEncoding.Instance.Encode(six, "ffn", 16)).Message);
+    }
+
+    [Fact]
+    public void FourByFourValidationNamesTheProblem()
+    {
+        var w = new sbyte[8 * 16];
+        for (int k = 0; k < w.Length; k++) w[k] = (sbyte)(k % 16 < 8 ? k % 7 + 1 : 0);   // each group: blocks 0 and 1 kept
+        var t = Int8SparseEncoding.Instance.Encode(new QuantizedTensor(8, 16, w, Enumerable.Repeat(P, 8).ToArray()), "qkv", 16);
+        string? Check(Action<byte[]> change) => MessageAfter(t, change);
+        Assert.Null(Check(_ => { }));
+        Assert.Equal("row group 2 starts at block 1, before row group 1 (2)", Check(d => d[12] = 1));
+        Assert.Equal("row group 0 has 5 blocks, more than 4 (cols / block width)", Check(d => d[8] = 5));
+        Assert.Equal("row group 0 block 1: column 0 (block units) not ascending or past 3", Check(d => d[18] = 0));
+        Assert.Equal("row group 1 block 1: column 4 (block units) not ascending or past 3", Check(d => d[22] = 4));
+        Assert.Equal("data 87 bytes, 4 blocks of 16 end at 88", Int8SparseEncoding.Instance.ValidateData(t with { Data = t.Data[..^1] })?.Message);
+        Assert.Equal("data 11 bytes, the 2 row starts end at 16", Int8SparseEncoding.Instance.ValidateData(t with { Data = t.Data[..11] })?.Message);
+    }
+
+    [Fact]
+    public void TheTinyTamperImageStoresItsAttentionOutputInFourByFourBlocks()
+    {
+        // the 4x4 tamper cases (ImageTamper) change this tensor
+        var m = IntegerImage.FromContent(ModelPacker.Tests.FlashImage.TinyImages.Random(SchemeId.Int8Sparse), "tiny").Model;
+        Assert.Equal(Int8SparseEncoding.Block4x4, Int8SparseEncoding.Block(m.AttentionDense));
+        Assert.Equal((8, 8, 2), (m.AttentionDense.Rows, m.AttentionDense.Cols, Int8SparseEncoding.KeptBlocks(m.AttentionDense)));
+        Assert.Equal(4, Int8SparseEncoding.Block(m.Ffn));
+    }
+
     [Theory]
+    [InlineData(12, 64, 11)]
     [InlineData(1, 4, 1)]
     [InlineData(7, 36, 3)]
     [InlineData(33, 128, 12)]
@@ -77,8 +132,9 @@ public unsafe class Int8SparseEncodingTests
     public void TheCKernelsEqualTheReferenceAndTheDenseSumForEveryTile(int rows, int cols, int n)
     {
         var r = new Random(20261214 + rows * 4099 + cols);
-        foreach (int b in new[] { 1, 4 })
+        foreach (int b in new[] { 1, 4, Int8SparseEncoding.Block4x4 })
         {
+            if (!Int8SparseEncoding.Fits(b, rows)) continue;
             var w = new sbyte[rows * cols];
             for (int k = 0; k < w.Length; k++) w[k] = (sbyte)r.Next(-128, 128);
             Int8SparseTestTensors.Prune(w, cols, r);

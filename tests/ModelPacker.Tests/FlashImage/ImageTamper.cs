@@ -104,6 +104,15 @@ internal sealed class ImageTamper(byte[] image)
         yield return ("scheme-int8", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.Int8), NiStatus.TensorEncoding);
         yield return ("scheme-int4", t => t.W32(t.Sec(SectionKind.Model) + 36, (uint)SchemeId.Int4), NiStatus.TensorEncoding);
         yield return ("quant-params-no-softmax-table", t => t.W32(t.Sec(SectionKind.QuantParams) + 4, 0), NiStatus.QuantTables);
+        // the attention output [8, 8] in 4×4 blocks (b = 16): 3 group starts, 2 of its 4 blocks kept, columns at 16
+        const int dense = 3, denseColumns = 8 + 4 * 2;
+        yield return ("4x4-block-size-8", t => t.W32(t.Data(SectionKind.Layer, dense), 8), NiStatus.TensorParams);
+        yield return ("4x4-group-0-starts-at-1", t => t.W32(t.Data(SectionKind.Layer, dense) + 4, 1), NiStatus.TensorSize);
+        yield return ("4x4-group-1-starts-past-group-2", t => t.W32(t.Data(SectionKind.Layer, dense) + 8, 3), NiStatus.TensorSize);
+        yield return ("4x4-block-count-huge", t => t.W32(t.Data(SectionKind.Layer, dense) + 12, 0xFFFFFFF0), NiStatus.TensorSize);
+        yield return ("4x4-data-length-minus-16", t => t.Add32(t.Tensor(SectionKind.Layer, dense) + TenDataLength, -16), NiStatus.TensorSize);
+        yield return ("4x4-data-below-least", t => t.W32(t.Tensor(SectionKind.Layer, dense) + TenDataLength, denseColumns - 1), NiStatus.TensorSize);
+        yield return ("4x4-column-cols-over-4", t => t.W16(t.Data(SectionKind.Layer, dense) + denseColumns, 2), NiStatus.TensorParams);
     }
 
     /// <summary>Byte <paramref name="at"/> of row <paramref name="row"/>'s position nibbles of 2:4 tensor i of a section.</summary>

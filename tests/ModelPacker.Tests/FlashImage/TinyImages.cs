@@ -48,6 +48,8 @@ internal static class TinyImages
         // the af8 image's word embeddings are also pruned to 40 % and stored int8_sparse_embed (the scheme's embedding_alternative)
         // the int8-sparse image's linear weights are magnitude-pruned to 60 % in blocks of 4 (int8_sparse keeps blocks of 4)
         if (sparse) MagnitudePruning.Finish(p, new PruningSettings(PruningMethod.Magnitude, 0.6, 4));
+        // and its attention output [8, 8] then to 2 of its 4 blocks of 4×4, which the encoder stores as b = 16 (fewer bytes)
+        if (sparse) PruneFourByFour(p.AttentionOutputWeight, 0.6);
         if (af8) EmbeddingPruning.Prune(p.WordEmbeddings.Data, config.VocabSize, config.EmbeddingSize, 0.4, EmbeddingPruningMode.Global);
         var scales = Calibrator.Calibrate(p, calibration);
         var m = af8 ? EmbeddingPruning.Sparse(AdaptivFloatQuantizer.Quantize(p, scales), "tiny af8")
@@ -108,7 +110,7 @@ internal static class TinyImages
     /// exit's pooler binary_s8) with three test vectors of the C# reference, or the same ALBERT as the int8 one in
     /// scheme af8 with its word embeddings pruned to 40 % (int8_sparse_embed), or in scheme gobo3 (with two outliers in
     /// every GOBO tensor), or in scheme int4, or in scheme ipq (16 codewords of 4), or in scheme int8-sparse (linear
-    /// weights pruned to 60 % in blocks of 4), or made 2:4 by magnitude in scheme int8-2of4.</summary>
+    /// weights pruned to 60 % in blocks of 4, the attention output then in 4×4 blocks), or made 2:4 by magnitude in scheme int8-2of4.</summary>
     public static ImageContent Random(SchemeId scheme) => scheme switch
     {
         SchemeId.Int8 => RandomAlbert(seed: 1),
@@ -138,6 +140,10 @@ internal static class TinyImages
             w.Data[7] = -8 * max;
         }
     }
+
+    /// <summary>Magnitude-prunes one tensor in 4×4 blocks to <paramref name="sparsity"/>.</summary>
+    private static void PruneFourByFour(ModelPacker.Model.NamedTensor w, double sparsity) =>
+        BlockMask.Zero(w.Data, BlockMask.TopK(BlockMask.Magnitudes(w.Data, BlockShape.FourByFour, w.Cols), sparsity), BlockShape.FourByFour, w.Cols);
 
     private static readonly Lazy<ImageContent> Int4Image = new(() => Build(1, TinyConfig(), testVectors: true, boardId: 0, int4: true));
     // 16 codewords of 4 weights a tensor

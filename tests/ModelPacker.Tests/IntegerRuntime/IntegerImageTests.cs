@@ -25,6 +25,7 @@ public class IntegerImageTests
     [InlineData(26, "ipq")]
     [InlineData(27, "int8-sparse")]
     [InlineData(26, "2of4")]
+    [InlineData(28, "int8-sparse-b44")]
     public void TheCRuntimeReproducesEveryTestVectorOfAnImage(int seed, string act)
     {
         // "w1a1": a scheme-W1A1 model of random binary tensors (int8 exit classifiers), Bi-Attention; "w1a1-s8": the
@@ -41,6 +42,7 @@ public class IntegerImageTests
             "ipq" => TestModels.ImageOf(TestModels.RandomIpq(seed, new IpqSettings(16, 4)), seed, "w", 12),
             "int8-sparse" => TestModels.ImageOf(TestModels.RandomInt8Sparse(seed, 0.7, 4), seed, "w", 12),
             "2of4" => TestModels.ImageOf(TestModels.RandomTwoOfFour(seed), seed, "w", 12),
+            "int8-sparse-b44" => TestModels.ImageOf(TestModels.RandomInt8Sparse(seed, 0.7, ModelPacker.Pruning.BlockShape.FourByFour), seed, "w", 12),
             _ => RandomImage(seed, act),
         };
         var bytes = image.Build();

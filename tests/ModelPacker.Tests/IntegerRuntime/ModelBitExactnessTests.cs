@@ -25,6 +25,7 @@ public class ModelBitExactnessTests
     [InlineData(31, "int8-sparse-50-b4")]
     [InlineData(32, "int8-sparse-0")]
     [InlineData(18, "2of4")]
+    [InlineData(33, "int8-sparse-70-b44")]
     public void RandomModelsAgreeAtEveryLayer(int seed, string act)
     {
         // "w1a1": random binary tensors (int8 exit classifiers), Bi-Attention, attn_threshold -2 or 3; "w1a1-wide":
@@ -47,6 +48,7 @@ public class ModelBitExactnessTests
             "int8-sparse-50-b4" => TestModels.RandomInt8Sparse(seed, 0.5, 4),
             "int8-sparse-0" => TestModels.RandomInt8Sparse(seed, 0, 1),   // a dense checkpoint: every block kept
             "2of4" => TestModels.RandomTwoOfFour(seed), // 2:4 sparse int8 linear weights, the int8 layer
+            "int8-sparse-70-b44" => TestModels.RandomInt8Sparse(seed, 0.7, ModelPacker.Pruning.BlockShape.FourByFour), // 4x4 blocks
             _ => TestModels.RandomQuantized(seed, act),
         };
         using var native = new NativeModel(m);

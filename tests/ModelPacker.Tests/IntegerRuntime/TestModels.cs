@@ -109,7 +109,7 @@ internal static class TestModels
 
     /// <summary>A random model in scheme int8-sparse, its linear weights magnitude-pruned to <paramref name="sparsity"/>
     /// in blocks of <paramref name="block"/> before calibration as <see cref="RandomQuantized"/>.</summary>
-    public static IntegerModel RandomInt8Sparse(int seed, double sparsity, int block)
+    public static IntegerModel RandomInt8Sparse(int seed, double sparsity, ModelPacker.Pruning.BlockShape block)
     {
         var p = RandomParameters(seed);
         ModelPacker.Pruning.MagnitudePruning.Finish(p, new ModelPacker.Pruning.PruningSettings(ModelPacker.Pruning.PruningMethod.Magnitude, sparsity, block));

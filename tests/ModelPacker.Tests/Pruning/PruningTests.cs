@@ -37,33 +37,43 @@ public class PruningTests
         var many = Enumerable.Range(0, 1001).Select(_ => (float)r.Next(0, 20)).ToArray();
         foreach (double s in new[] { 0.5, 0.7, 0.9, 0.333 })
             Assert.Equal(BlockMask.Kept(1001, s), BlockMask.TopK(many, s).Count(k => k));
-        Assert.Equal([4f, 6f], BlockMask.Magnitudes([1, -3, 0, 0, 2, 2, -1, 1], 4));
+        Assert.Equal([4f, 6f], BlockMask.Magnitudes([1, -3, 0, 0, 2, 2, -1, 1], 4, 8));
+        // 4x4 blocks of an [8, 8] tensor, row-major: rows 0..3 × columns 0..3, 0..3 × 4..7, 4..7 × 0..3, 4..7 × 4..7
+        var w44 = new float[64];
+        w44[1 * 8 + 6] = -2; w44[5 * 8 + 1] = 3; w44[7 * 8 + 7] = 1; w44[3 * 8 + 3] = 0.5f;
+        Assert.Equal([0.5f, 2f, 3f, 1f], BlockMask.Magnitudes(w44, BlockShape.FourByFour, 8));
+        Assert.Equal(4, BlockShape.FourByFour.Count(8, 8));
+        var kept = new float[64];
+        BlockMask.Apply(Enumerable.Repeat(1f, 64).ToArray(), [0, 1, 0, 1], BlockShape.FourByFour, 8, kept);
+        for (int i = 0; i < 64; i++) Assert.Equal(i % 8 >= 4 ? 1f : 0f, kept[i]);
     }
 
     /// <summary>The forward of <see cref="MovementPruning"/> with the mask relaxed to real values m per block: W' = W ⊙ m.</summary>
-    private sealed class RelaxedMask(string name, float[] m, int block) : IWeightTransform
+    private sealed class RelaxedMask(string name, float[] m, BlockShape block) : IWeightTransform
     {
         public void TransformWeight(NamedTensor master, Span<float> effective)
         {
-            if (master.Name == name) BlockMask.Apply(master.Data, m, block, effective);
+            if (master.Name == name) BlockMask.Apply(master.Data, m, block, master.Cols, effective);
             else master.Data.AsSpan().CopyTo(effective);
         }
         public void TransformLinearInput(string weightName, Span<float> input) { }
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(4)]
-    public void TheScoreGradientIsTheLossGradientOfTheMaskThroughTheModel(int block)
+    [InlineData("1")]
+    [InlineData("4")]
+    [InlineData("4x4")]
+    public void TheScoreGradientIsTheLossGradientOfTheMaskThroughTheModel(string blockText)
     {
+        var block = BlockShape.Parse(blockText);
         // dL/dS of the straight-through estimator is dL/dm at the top-k mask: checked by finite differences of the
         // loss in m, at kept (1) and pruned (0) blocks of the FFN and the query
         var p = TinyModels.Parameters(TinyModels.Config());
         var batch = TinyModels.Batch();
         foreach (var t in new[] { p.FfnWeight, p.QueryWeight })
         {
-            var r = new Random(block * 31 + t.Length);
-            var m = Enumerable.Range(0, t.Length / block).Select(_ => r.Next(10) < 6 ? 1f : 0f).ToArray();
+            var r = new Random(block.Weights * 31 + t.Length);
+            var m = Enumerable.Range(0, block.Count(t)).Select(_ => r.Next(10) < 6 ? 1f : 0f).ToArray();
             var transform = new RelaxedMask(t.Name, m, block);
             var comp = new AlbertComputation(p.Config);
             double Loss()
@@ -74,7 +84,7 @@ public class PruningTests
             Loss();
             var grads = new AlbertParameters(p.Config);
             comp.Backward(grads);
-            var dS = MovementPruning.ScoreGradient(grads[t.Name].Data, t.Data, block);
+            var dS = MovementPruning.ScoreGradient(grads[t.Name].Data, t.Data, block, t.Cols);
             GradientCheck.Assert(t.Name + " scores", m, dS, Enumerable.Range(0, m.Length), Loss, eps: 2e-3f, absTol: 4e-4, relTol: 3e-2);
         }
     }
@@ -105,12 +115,15 @@ public class PruningTests
     }
 
     [Theory]
-    [InlineData(PruningMethod.Magnitude, 0.7, 1)]
-    [InlineData(PruningMethod.Movement, 0.7, 1)]
-    [InlineData(PruningMethod.Magnitude, 0.5, 4)]
-    [InlineData(PruningMethod.Movement, 0.9, 4)]
-    public void FineTuningEndsWithExactlyTheSparsityPerTensorAndPrunesNothingElse(PruningMethod method, double sparsity, int block)
+    [InlineData(PruningMethod.Magnitude, 0.7, "1")]
+    [InlineData(PruningMethod.Movement, 0.7, "1")]
+    [InlineData(PruningMethod.Magnitude, 0.5, "4")]
+    [InlineData(PruningMethod.Movement, 0.9, "4")]
+    [InlineData(PruningMethod.Magnitude, 0.7, "4x4")]
+    [InlineData(PruningMethod.Movement, 0.7, "4x4")]
+    public void FineTuningEndsWithExactlyTheSparsityPerTensorAndPrunesNothingElse(PruningMethod method, double sparsity, string blockText)
     {
+        var block = BlockShape.Parse(blockText);
         var data = SnipsSubset();
         var cfg = new TrainConfig
         {
@@ -123,7 +136,7 @@ public class PruningTests
         var p = tuned.Parameters;
         foreach (var (name, s) in PruningFineTuning.Sparsities(p, block))
         {
-            int blocks = p[name].Length / block;
+            int blocks = block.Count(p[name]);
             Assert.True(Math.Abs(s * blocks - (blocks - BlockMask.Kept(blocks, sparsity))) < 1e-9, $"{name}: {s:P2} of {blocks} blocks zero, want {sparsity:P0}");
         }
         var pruned = PruningSettings.Tensors(p).Select(t => t.Name).ToHashSet();

@@ -11,7 +11,7 @@ using Spectre.Console;
 namespace ModelPacker.Cli;
 
 /// <summary>
-/// <c>modelpacker pack --model dir [--scheme int8|w1a1|af8|gobo3|int4|ipq|int8-sparse|int8-2of4] [--ipq-codes K] [--ipq-block d] [--int4-clip max|mse] [--sparsity s [--block 1|4]] [--board name] [--calibration-data path]
+/// <c>modelpacker pack --model dir [--scheme int8|w1a1|af8|gobo3|int4|ipq|int8-sparse|int8-2of4] [--ipq-codes K] [--ipq-block d] [--int4-clip max|mse] [--sparsity s [--block 1|4|4x4]] [--board name] [--calibration-data path]
 /// [--test-vectors N] [--embedding-density d [--embedding-pruning global|row]] --out file</c>:
 /// quantization calibrated on training utterances (int8, af8, gobo3 or int4 for an fp32 checkpoint, W1A1 for a binarized one: the
 /// checkpoint's config says which family, --scheme chooses af8, gobo3 or int4 or confirms), test vectors from the integer reference, and the
@@ -27,8 +27,8 @@ internal static class PackCommand
         var scheme = new Option<string?>("--scheme") { Description = "Quantization scheme: int8, af8 (AdaptivFloat 8-bit linear weights) gobo3 (GOBO 3-bit linear weights + outliers) int4 (4-bit linear weights), ipq (product-quantized linear weights: a codebook per tensor, 8-bit indices), int8-sparse (pruned int8 linear weights, only the kept ones stored) or int8-2of4 (2:4 sparse int8 linear weights, a checkpoint made 2:4 by sparsify) for an fp32 checkpoint, w1a1 for one trained by binarize (default: int8, or w1a1 for a binarized checkpoint)" };
         scheme.AcceptOnlyFromAmong(Schemes.Int8.Name, Schemes.W1A1.Name, Schemes.Af8.Name, Schemes.Gobo3.Name, Schemes.Int4.Name, Schemes.Ipq.Name, Schemes.Int8Sparse.Name, Schemes.Int8TwoOfFour.Name);
         var sparsity = new Option<double?>("--sparsity") { Description = "Scheme int8-sparse: one-shot magnitude pruning of the encoder and pooler weights to this share per tensor, in [0, 1), before quantization (a checkpoint from modelpacker prune needs none)" };
-        var block = new Option<int>("--block") { Description = "With --sparsity: prune blocks of 1 or 4 consecutive weights of a row", DefaultValueFactory = _ => 1 };
-        block.AcceptOnlyFromAmong("1", "4");
+        var block = new Option<string>("--block") { Description = "With --sparsity: prune blocks of 1 or 4 consecutive weights of a row, or 4x4 (4 rows x 4 columns)", DefaultValueFactory = _ => "1" };
+        block.AcceptOnlyFromAmong("1", "4", "4x4");
         var int4Clip = new Option<string?>("--int4-clip") { Description = "Scheme int4: each row's scale from its largest magnitude (max) or the clip with the least squared error (mse, the default)" };
         int4Clip.AcceptOnlyFromAmong("max", "mse");
         var ipqCodes = new Option<int?>("--ipq-codes") { Description = $"Scheme ipq: codewords per tensor, 1..256 (default {IpqSettings.DefaultCodes})", HelpName = "K" };
@@ -94,7 +94,7 @@ internal static class PackCommand
             {
                 if (chosen != Schemes.Int8Sparse) throw new UsageException("--sparsity applies to --scheme int8-sparse only");
                 if (!(sp >= 0 && sp < 1)) throw new UsageException($"--sparsity {sp.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not a share in [0, 1)");
-                Pruning.MagnitudePruning.Finish(p, new Pruning.PruningSettings(Pruning.PruningMethod.Magnitude, sp, result.GetValue(block)));
+                Pruning.MagnitudePruning.Finish(p, new Pruning.PruningSettings(Pruning.PruningMethod.Magnitude, sp, Pruning.BlockShape.Parse(result.GetValue(block)!)));
             }
             else if (result.GetResult(block) is { Implicit: false }) throw new UsageException("--block needs --sparsity");
             if (embeddingDensity is not null && chosen.EmbeddingAlternative != TensorEncoding.Int8SparseEmbed)

@@ -8,9 +8,9 @@ using ModelPacker.Training;
 namespace ModelPacker.Cli;
 
 /// <summary>
-/// <c>modelpacker prune --model dir --data path --method magnitude|movement --sparsity s [--block 1|4] --out dir
+/// <c>modelpacker prune --model dir --data path --method magnitude|movement --sparsity s [--block 1|4|4x4] --out dir
 /// [--config overrides.json]</c>: fine-tunes a checkpoint while pruning its encoder and pooler weights to sparsity s
-/// (per tensor, in blocks of 1 or 4; docs/cli.md) and writes the pruned fp32 checkpoint for <c>pack --scheme int8-sparse</c>.
+/// (per tensor, in blocks of 1, 4 or 4x4; docs/cli.md) and writes the pruned fp32 checkpoint for <c>pack --scheme int8-sparse</c>.
 /// </summary>
 internal static class PruneCommand
 {
@@ -31,8 +31,8 @@ internal static class PruneCommand
         var method = new Option<string>("--method") { Description = "magnitude (gradual magnitude pruning) or movement (learned scores, Sanh et al. 2020)", Required = true };
         method.AcceptOnlyFromAmong("magnitude", "movement");
         var sparsity = new Option<double>("--sparsity") { Description = "Share of each pruned tensor's weights set to 0, in [0, 1) (e.g. 0.7)", Required = true };
-        var block = new Option<int>("--block") { Description = "Prune blocks of 1 (unstructured) or 4 consecutive weights of a row", DefaultValueFactory = _ => 1 };
-        block.AcceptOnlyFromAmong("1", "4");
+        var block = new Option<string>("--block") { Description = "Prune blocks of 1 (unstructured), 4 consecutive weights of a row, or 4x4 (4 rows x 4 columns)", DefaultValueFactory = _ => "1" };
+        block.AcceptOnlyFromAmong("1", "4", "4x4");
         var config = new Option<string?>("--config") { Description = "Training config overrides (e.g. {\"epochs\": 10, \"learning_rate\": 0.001})", HelpName = "file" };
         var textColumn = CommonOptions.TextColumn();
         var labelColumn = CommonOptions.LabelColumn();
@@ -46,7 +46,7 @@ internal static class PruneCommand
             if (Path.GetFullPath(modelDir) == Path.GetFullPath(outDir)) throw new UsageException("--out must differ from --model");
             double s = result.GetValue(sparsity);
             if (!(s >= 0 && s < 1)) throw new UsageException($"--sparsity {s.ToString(CultureInfo.InvariantCulture)} is not a share in [0, 1)");
-            var settings = new PruningSettings(result.GetValue(method) == "movement" ? PruningMethod.Movement : PruningMethod.Magnitude, s, result.GetValue(block));
+            var settings = new PruningSettings(result.GetValue(method) == "movement" ? PruningMethod.Movement : PruningMethod.Magnitude, s, BlockShape.Parse(result.GetValue(block)!));
             var checkpoint = CheckpointDirectory.Load(modelDir);
             if (checkpoint.Parameters.Config.Binarization is not null)
                 throw new UsageException($"{Path.Combine(modelDir, "config.json")}: a binarized checkpoint cannot be pruned for int8-sparse; prune the fp32 one");

@@ -6,13 +6,15 @@ namespace ModelPacker.Encodings;
 
 /// <summary>
 /// NI_ENC_INT8_SPARSE (docs/numerics.md section 3l): pruned int8 GEMM rows that store only their kept blocks of b
-/// int8 weights (b = 1 unstructured, b = 4 four adjacent columns). Data: u32 b, u32 row_start[rows + 1] (row r's
-/// blocks are [row_start[r], row_start[r + 1]), from 0, non-decreasing), u16 block_col[nb] (a block's first column / b,
-/// strictly ascending within a row, &lt; cols / b), zero bytes to a multiple of 4, int8 values[nb·b]; data is exactly
-/// that long (variable length: <see cref="Sizes"/> gives the lengths with no block). Params: int8_row's, one {bias,
-/// multiplier, shift} per row. <see cref="Encode"/> keeps every block with a non-zero weight and picks the b with fewer
-/// bytes (ties: 4, which the Cortex-M DSP kernel multiplies with SMLAD), so a decoded tensor is the int8 tensor it came
-/// from. Never an embedding table. C: native-kernels/src/kernels/encodings/ni_enc_int8_sparse.c.
+/// int8 weights (b = 1 unstructured, b = 4 four adjacent columns of a row, b = 16 four rows × four columns). Data: u32 b,
+/// u32 row_start[units + 1] (a unit is a row, or a group of 4 rows for b = 16; unit u's blocks are [row_start[u],
+/// row_start[u + 1]), from 0, non-decreasing), u16 block_col[nb] (a block's first column / its width, strictly ascending
+/// within a unit, &lt; cols / width), zero bytes to a multiple of 4, int8 values[nb·b] (a 4×4 block row by row); data is
+/// exactly that long (variable length: <see cref="Sizes"/> gives the least length, no block and units = rows / 4).
+/// Params: int8_row's, one {bias, multiplier, shift} per row. <see cref="Encode"/> keeps every block with a non-zero
+/// weight and picks the b with fewer bytes (ties: the larger block, which the Cortex-M DSP kernels multiply with SMLAD),
+/// so a decoded tensor is the int8 tensor it came from. Never an embedding table.
+/// C: native-kernels/src/kernels/encodings/ni_enc_int8_sparse.c.
 /// </summary>
 public sealed class Int8SparseEncoding : ITensorEncoding
 {
@@ -23,19 +25,30 @@ public sealed class Int8SparseEncoding : ITensorEncoding
     public string Name => "int8_sparse";
     public bool VariableLength => true;
 
-    public static int ColsOffset(int rows) => 8 + 4 * rows;
-    public static long ValuesOffset(int rows, long blocks) => (ColsOffset(rows) + 2 * blocks + 3) & ~3L;
+    /// <summary>The block sizes: 1 and 4 weights of a row, 16 = 4 rows × 4 columns.</summary>
+    public const int Block4x4 = 16;
+
+    /// <summary>Rows of a block of <paramref name="b"/> weights (4 for 4×4, else 1).</summary>
+    public static int Height(int b) => b == Block4x4 ? 4 : 1;
+    /// <summary>Columns of a block of <paramref name="b"/> weights.</summary>
+    public static int Width(int b) => b / Height(b);
+    /// <summary>The units row_start counts: rows, or groups of 4 rows for 4×4 blocks.</summary>
+    public static int Units(int b, int rows) => rows / Height(b);
+    public static int ColsOffset(int units) => 8 + 4 * units;
+    public static long ValuesOffset(int units, long blocks) => (ColsOffset(units) + 2 * blocks + 3) & ~3L;
     public static int Block(EncodedTensor t) => (int)BinaryPrimitives.ReadUInt32LittleEndian(t.Data);
-    public static int RowStart(EncodedTensor t, int r) => (int)BinaryPrimitives.ReadUInt32LittleEndian(t.Data.AsSpan(4 + 4 * r));
+    public static int Units(EncodedTensor t) => Units(Block(t), t.Rows);
+    /// <summary>The index of unit u's first kept block (a row's, or for 4×4 blocks the group of rows 4u..4u+3's).</summary>
+    public static int RowStart(EncodedTensor t, int u) => (int)BinaryPrimitives.ReadUInt32LittleEndian(t.Data.AsSpan(4 + 4 * u));
     /// <summary>The first column of kept block k.</summary>
-    public static int BlockCol(EncodedTensor t, int k) => BinaryPrimitives.ReadUInt16LittleEndian(t.Data.AsSpan(ColsOffset(t.Rows) + 2 * k)) * Block(t);
+    public static int BlockCol(EncodedTensor t, int k) => BinaryPrimitives.ReadUInt16LittleEndian(t.Data.AsSpan(ColsOffset(Units(t)) + 2 * k)) * Width(Block(t));
     /// <summary>Kept blocks of a validated tensor.</summary>
-    public static int KeptBlocks(EncodedTensor t) => RowStart(t, t.Rows);
+    public static int KeptBlocks(EncodedTensor t) => RowStart(t, Units(t));
 
     public (int Data, int Params)? Sizes(int rows, int cols)
     {
         if (rows < 0 || cols < 0) return null;
-        long data = 8L + 4L * rows, prm = (long)rows * Encodings.RowParams.Bytes;
+        long data = 8L + 4L * (rows / 4), prm = (long)rows * Encodings.RowParams.Bytes;
         return data > int.MaxValue || prm > int.MaxValue ? null : ((int)data, (int)prm);
     }
 
@@ -48,27 +61,31 @@ public sealed class Int8SparseEncoding : ITensorEncoding
     public (NiStatus Status, string Message)? ValidateData(EncodedTensor t)
     {
         uint b = BinaryPrimitives.ReadUInt32LittleEndian(t.Data);
-        if (b is not (1 or 4)) return (NiStatus.TensorParams, $"block size {b}, int8_sparse has blocks of 1 or 4");
-        uint perRow = (uint)t.Cols / b;
-        uint Start(int r) => BinaryPrimitives.ReadUInt32LittleEndian(t.Data.AsSpan(4 + 4 * r));
-        if (Start(0) != 0) return (NiStatus.TensorSize, $"row 0 starts at block {Start(0)}, not 0");
-        for (int r = 0; r < t.Rows; r++)
+        if (b is not (1 or 4 or Block4x4)) return (NiStatus.TensorParams, $"block size {b}, int8_sparse has blocks of 1, 4 or 16 (4x4)");
+        if (b == Block4x4 && t.Rows % 4 != 0) return (NiStatus.TensorParams, $"{t.Rows} rows: 4x4 blocks need a multiple of 4");
+        int units = Units((int)b, t.Rows);
+        if (t.Data.Length < ColsOffset(units)) return (NiStatus.TensorSize, $"data {t.Data.Length} bytes, the {units} row starts end at {ColsOffset(units)}");
+        uint perRow = (uint)(t.Cols / Width((int)b));
+        string unit = b == Block4x4 ? "row group" : "row";
+        uint Start(int u) => BinaryPrimitives.ReadUInt32LittleEndian(t.Data.AsSpan(4 + 4 * u));
+        if (Start(0) != 0) return (NiStatus.TensorSize, $"{unit} 0 starts at block {Start(0)}, not 0");
+        for (int u = 0; u < units; u++)
         {
-            uint k0 = Start(r), k1 = Start(r + 1);
-            if (k1 < k0) return (NiStatus.TensorSize, $"row {r + 1} starts at block {k1}, before row {r} ({k0})");
-            if (k1 - k0 > perRow) return (NiStatus.TensorSize, $"row {r} has {k1 - k0} blocks, more than {perRow} (cols / b)");
+            uint k0 = Start(u), k1 = Start(u + 1);
+            if (k1 < k0) return (NiStatus.TensorSize, $"{unit} {u + 1} starts at block {k1}, before {unit} {u} ({k0})");
+            if (k1 - k0 > perRow) return (NiStatus.TensorSize, $"{unit} {u} has {k1 - k0} blocks, more than {perRow} (cols / block width)");
         }
-        long nb = Start(t.Rows), colsEnd = ColsOffset(t.Rows) + 2 * nb, values = ValuesOffset(t.Rows, nb);
+        long nb = Start(units), colsEnd = ColsOffset(units) + 2 * nb, values = ValuesOffset(units, nb);
         if (values + nb * b != t.Data.Length) return (NiStatus.TensorSize, $"data {t.Data.Length} bytes, {nb} blocks of {b} end at {values + nb * b}");
         for (long i = colsEnd; i < values; i++)
             if (t.Data[i] != 0) return (NiStatus.TensorParams, $"padding byte {i} is {t.Data[i]}, not 0");
-        for (int r = 0; r < t.Rows; r++)
+        for (int u = 0; u < units; u++)
         {
             int next = 0;
-            for (long k = Start(r); k < Start(r + 1); k++)
+            for (long k = Start(u); k < Start(u + 1); k++)
             {
-                int c = BinaryPrimitives.ReadUInt16LittleEndian(t.Data.AsSpan((int)(ColsOffset(t.Rows) + 2 * k)));
-                if (c < next || c >= perRow) return (NiStatus.TensorParams, $"row {r} block {k - Start(r)}: column {c} (block units) not ascending or past {perRow - 1}");
+                int c = BinaryPrimitives.ReadUInt16LittleEndian(t.Data.AsSpan((int)(ColsOffset(units) + 2 * k)));
+                if (c < next || c >= perRow) return (NiStatus.TensorParams, $"{unit} {u} block {k - Start(u)}: column {c} (block units) not ascending or past {perRow - 1}");
                 next = c + 1;
             }
         }
@@ -78,15 +95,27 @@ public sealed class Int8SparseEncoding : ITensorEncoding
     public RowParams RowParams(EncodedTensor t, int row) => Int8RowEncoding.ReadRowParams(t.Params, row);
 
     /// <summary>Bytes of the data for <paramref name="blocks"/> kept blocks of <paramref name="b"/>.</summary>
-    public static long DataBytes(int rows, long blocks, int b) => ValuesOffset(rows, blocks) + blocks * b;
+    public static long DataBytes(int rows, long blocks, int b) => ValuesOffset(Units(b, rows), blocks) + blocks * b;
+
+    /// <summary>Whether block size <paramref name="b"/> fits a [rows, ·] tensor (4×4 blocks need rows % 4 == 0).</summary>
+    public static bool Fits(int b, int rows) => rows % Height(b) == 0;
+
+    /// <summary>Whether the block of <paramref name="b"/> at row <paramref name="r"/>, column <paramref name="c"/> (its
+    /// top left) holds a non-zero weight.</summary>
+    private static bool AnyNonZero(QuantizedTensor q, int b, int r, int c)
+    {
+        for (int i = 0; i < Height(b); i++)
+            if (q.Row(r + i).Slice(c, Width(b)).ContainsAnyExcept((sbyte)0)) return true;
+        return false;
+    }
 
     /// <summary>Blocks of <paramref name="b"/> with a non-zero weight.</summary>
     public static long CountBlocks(QuantizedTensor q, int b)
     {
         long n = 0;
-        for (int r = 0; r < q.Rows; r++)
-            for (int c = 0; c < q.Cols; c += b)
-                if (q.Row(r).Slice(c, b).ContainsAnyExcept((sbyte)0)) n++;
+        for (int r = 0; r < q.Rows; r += Height(b))
+            for (int c = 0; c < q.Cols; c += Width(b))
+                if (AnyNonZero(q, b, r, c)) n++;
         return n;
     }
 
@@ -96,31 +125,41 @@ public sealed class Int8SparseEncoding : ITensorEncoding
         if (q.Weights.Length != q.Rows * q.Cols || q.RowParams.Length != q.Rows)
             throw new InvalidDataException($"{what}: [{q.Rows}, {q.Cols}] needs {q.Rows * q.Cols} weights and {q.Rows} row params, has {q.Weights.Length} and {q.RowParams.Length}");
         if (q.Cols == 0 || q.Cols % 4 != 0 || q.Cols > MaxCols) throw new InvalidDataException($"{what}: {q.Cols} columns; int8_sparse needs a multiple of 4 up to {MaxCols}");
-        long n1 = CountBlocks(q, 1), n4 = CountBlocks(q, 4);
-        return Encode(q, what, DataBytes(q.Rows, n4, 4) <= DataBytes(q.Rows, n1, 1) ? 4 : 1);
+        // the fewest bytes; ties go to the larger block (the order below), which the DSP kernels run fastest
+        int best = 0;
+        long bestBytes = long.MaxValue;
+        foreach (int b in new[] { Block4x4, 4, 1 })
+        {
+            if (!Fits(b, q.Rows)) continue;
+            long bytes = DataBytes(q.Rows, CountBlocks(q, b), b);
+            if (bytes < bestBytes) (best, bestBytes) = (b, bytes);
+        }
+        return Encode(q, what, best);
     }
 
-    /// <summary>Encodes with blocks of <paramref name="b"/> (1 or 4): every block with a non-zero weight is kept.</summary>
+    /// <summary>Encodes with blocks of <paramref name="b"/> (1, 4 or 16 = 4×4): every block with a non-zero weight is kept.</summary>
     public EncodedTensor Encode(QuantizedTensor q, string what, int b)
     {
-        if (b is not (1 or 4)) throw new ArgumentOutOfRangeException(nameof(b), b, "int8_sparse blocks are 1 or 4 weights");
+        if (b is not (1 or 4 or Block4x4)) throw new ArgumentOutOfRangeException(nameof(b), b, "int8_sparse blocks are 1, 4 or 16 (4x4) weights");
+        if (!Fits(b, q.Rows)) throw new InvalidDataException($"{what}: {q.Rows} rows; 4x4 blocks need a multiple of 4");
+        int h = Height(b), wd = Width(b), units = Units(b, q.Rows);
         long nb = CountBlocks(q, b), length = DataBytes(q.Rows, nb, b);
         if (length > int.MaxValue) throw new InvalidDataException($"{what}: {length} bytes of sparse rows do not fit 32 bits");
         var data = new byte[length];
         BinaryPrimitives.WriteUInt32LittleEndian(data, (uint)b);
-        int k = 0, v = (int)ValuesOffset(q.Rows, nb);
-        for (int r = 0; r < q.Rows; r++)
+        int k = 0, v = (int)ValuesOffset(units, nb);
+        for (int u = 0; u < units; u++)
         {
-            BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(4 + 4 * r), (uint)k);
-            var row = q.Row(r);
-            for (int c = 0; c < q.Cols; c += b)
+            BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(4 + 4 * u), (uint)k);
+            for (int c = 0; c < q.Cols; c += wd)
             {
-                if (!row.Slice(c, b).ContainsAnyExcept((sbyte)0)) continue;
-                BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(ColsOffset(q.Rows) + 2 * k++), (ushort)(c / b));
-                for (int j = 0; j < b; j++) data[v++] = (byte)row[c + j];
+                if (!AnyNonZero(q, b, u * h, c)) continue;
+                BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(ColsOffset(units) + 2 * k++), (ushort)(c / wd));
+                for (int i = 0; i < h; i++)
+                    for (int j = 0; j < wd; j++) data[v++] = (byte)q.Row(u * h + i)[c + j];
             }
         }
-        BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(4 + 4 * q.Rows), (uint)k);
+        BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(4 + 4 * units), (uint)k);
         return new EncodedTensor(Id, q.Rows, q.Cols, data, Int8RowEncoding.RowParamsBytes(q.RowParams, what));
     }
 
@@ -128,13 +167,12 @@ public sealed class Int8SparseEncoding : ITensorEncoding
     {
         var w = new sbyte[t.Rows * t.Cols];
         var p = new RowParams[t.Rows];
-        int b = Block(t), values = (int)ValuesOffset(t.Rows, KeptBlocks(t));
-        for (int r = 0; r < t.Rows; r++)
-        {
-            for (int k = RowStart(t, r); k < RowStart(t, r + 1); k++)
-                for (int j = 0; j < b; j++) w[r * t.Cols + BlockCol(t, k) + j] = (sbyte)t.Data[values + k * b + j];
-            p[r] = RowParams(t, r);
-        }
+        int b = Block(t), h = Height(b), wd = Width(b), units = Units(t), values = (int)ValuesOffset(units, KeptBlocks(t));
+        for (int u = 0; u < units; u++)
+            for (int k = RowStart(t, u); k < RowStart(t, u + 1); k++)
+                for (int i = 0; i < h; i++)
+                    for (int j = 0; j < wd; j++) w[(u * h + i) * t.Cols + BlockCol(t, k) + j] = (sbyte)t.Data[values + k * b + i * wd + j];
+        for (int r = 0; r < t.Rows; r++) p[r] = RowParams(t, r);
         return new QuantizedTensor(t.Rows, t.Cols, w, p);
     }
 

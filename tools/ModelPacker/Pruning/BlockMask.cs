@@ -1,12 +1,12 @@
 namespace ModelPacker.Pruning;
 
 /// <summary>
-/// Top-k masks over blocks of <c>b</c> consecutive weights of a row (rows·cols/b blocks, cols a multiple of b): keeps the
-/// round((1 − s) · blocks) blocks with the highest scores (ties: the lower index), the rest pruned.
+/// Top-k masks over the blocks (<see cref="BlockShape"/>: 1 or 4 consecutive weights of a row, or 4 rows × 4 columns)
+/// of a [rows, cols] tensor: keeps the round((1 − s) · blocks) blocks with the highest scores (ties: the lower index),
+/// the rest pruned.
 /// </summary>
 public static class BlockMask
 {
-    public static int Blocks(int length, int block) => length / block;
 
     public static int Kept(int blocks, double sparsity) => (int)Math.Round((1 - sparsity) * blocks, MidpointRounding.AwayFromZero);
 
@@ -46,25 +46,25 @@ public static class BlockMask
         return a[k];
     }
 
-    /// <summary>Sum of |w| over each block: magnitude pruning's score.</summary>
-    public static float[] Magnitudes(ReadOnlySpan<float> w, int block)
+    /// <summary>Sum of |w| over each block of a tensor of <paramref name="cols"/> columns: magnitude pruning's score.</summary>
+    public static float[] Magnitudes(ReadOnlySpan<float> w, BlockShape block, int cols)
     {
-        var s = new float[Blocks(w.Length, block)];
-        for (int i = 0; i < w.Length; i++) s[i / block] += Math.Abs(w[i]);
+        var s = new float[block.Count(w.Length / cols, cols)];
+        for (int i = 0; i < w.Length; i++) s[block.Of(i, cols)] += Math.Abs(w[i]);
         return s;
     }
 
-    /// <summary>effective = w ⊙ m, m[i] = mask[i / b] (1 kept, 0 pruned): the forward's weights.</summary>
-    public static void Apply(ReadOnlySpan<float> w, ReadOnlySpan<float> mask, int block, Span<float> effective)
+    /// <summary>effective = w ⊙ m, m[i] = mask[block of i] (1 kept, 0 pruned): the forward's weights.</summary>
+    public static void Apply(ReadOnlySpan<float> w, ReadOnlySpan<float> mask, BlockShape block, int cols, Span<float> effective)
     {
-        for (int i = 0; i < w.Length; i++) effective[i] = w[i] * mask[i / block];
+        for (int i = 0; i < w.Length; i++) effective[i] = w[i] * mask[block.Of(i, cols)];
     }
 
     public static float[] AsFloats(bool[] mask) => mask.Select(k => k ? 1f : 0f).ToArray();
 
     /// <summary>Zeroes the weights of pruned blocks in place.</summary>
-    public static void Zero(Span<float> w, ReadOnlySpan<bool> mask, int block)
+    public static void Zero(Span<float> w, ReadOnlySpan<bool> mask, BlockShape block, int cols)
     {
-        for (int i = 0; i < w.Length; i++) if (!mask[i / block]) w[i] = 0;
+        for (int i = 0; i < w.Length; i++) if (!mask[block.Of(i, cols)]) w[i] = 0;
     }
 }

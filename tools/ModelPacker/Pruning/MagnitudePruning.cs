@@ -27,7 +27,11 @@ public sealed class MagnitudePruning : IWeightTransform
         settings.Validate();
         _settings = settings;
         _schedule = CubicSchedule.Of(settings, totalSteps);
-        foreach (var t in PruningSettings.Tensors(p)) _states[t.Name] = new State();
+        foreach (var t in PruningSettings.Tensors(p))
+        {
+            settings.Block.CheckTiles(t);
+            _states[t.Name] = new State();
+        }
     }
 
     public void TransformWeight(NamedTensor master, Span<float> effective)
@@ -36,11 +40,11 @@ public sealed class MagnitudePruning : IWeightTransform
         if (!_states.TryGetValue(master.Name, out var s)) return;
         if (s.Mask is null || (s.Steps % _settings.MaskEvery == 0 && s.Steps != s.MaskStep))
         {
-            s.Mask = BlockMask.TopK(BlockMask.Magnitudes(master.Data, _settings.Block), _schedule.At(s.Steps));
+            s.Mask = BlockMask.TopK(BlockMask.Magnitudes(master.Data, _settings.Block, master.Cols), _schedule.At(s.Steps));
             s.MaskStep = s.Steps;
-            BlockMask.Zero(master.Data, s.Mask, _settings.Block);
+            BlockMask.Zero(master.Data, s.Mask, _settings.Block, master.Cols);
         }
-        BlockMask.Zero(effective, s.Mask, _settings.Block);
+        BlockMask.Zero(effective, s.Mask, _settings.Block, master.Cols);
     }
 
     public void TransformLinearInput(string weightName, Span<float> input) { }
@@ -48,7 +52,7 @@ public sealed class MagnitudePruning : IWeightTransform
     public void TransformGradient(NamedTensor master, Span<float> gradient)
     {
         if (!_states.TryGetValue(master.Name, out var s)) return;
-        if (s.Mask is not null) BlockMask.Zero(gradient, s.Mask, _settings.Block);
+        if (s.Mask is not null) BlockMask.Zero(gradient, s.Mask, _settings.Block, master.Cols);
         s.Steps++;
     }
 
@@ -56,6 +60,9 @@ public sealed class MagnitudePruning : IWeightTransform
     public static void Finish(AlbertParameters p, PruningSettings settings)
     {
         foreach (var t in PruningSettings.Tensors(p))
-            BlockMask.Zero(t.Data, BlockMask.TopK(BlockMask.Magnitudes(t.Data, settings.Block), settings.Sparsity), settings.Block);
+        {
+            settings.Block.CheckTiles(t);
+            BlockMask.Zero(t.Data, BlockMask.TopK(BlockMask.Magnitudes(t.Data, settings.Block, t.Cols), settings.Sparsity), settings.Block, t.Cols);
+        }
     }
 }

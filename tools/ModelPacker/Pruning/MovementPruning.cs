@@ -29,7 +29,11 @@ public sealed class MovementPruning : IWeightTransform
         settings.Validate();
         _settings = settings;
         _schedule = CubicSchedule.Of(settings, totalSteps);
-        foreach (var t in PruningSettings.Tensors(p)) _states[t.Name] = new State(BlockMask.Blocks(t.Length, settings.Block));
+        foreach (var t in PruningSettings.Tensors(p))
+        {
+            settings.Block.CheckTiles(t);
+            _states[t.Name] = new State(settings.Block.Count(t));
+        }
     }
 
     /// <summary>The scores of tensor <paramref name="name"/> (one per block).</summary>
@@ -48,16 +52,17 @@ public sealed class MovementPruning : IWeightTransform
     public void TransformWeight(NamedTensor master, Span<float> effective)
     {
         if (!_states.TryGetValue(master.Name, out var s)) { master.Data.AsSpan().CopyTo(effective); return; }
-        BlockMask.Apply(master.Data, MaskOf(s), _settings.Block, effective);
+        BlockMask.Apply(master.Data, MaskOf(s), _settings.Block, master.Cols, effective);
     }
 
     public void TransformLinearInput(string weightName, Span<float> input) { }
 
-    /// <summary>dL/dS for each block: Σ_block dL/dW'_i · W_i (W' = W ⊙ M, the mask's straight-through gradient).</summary>
-    public static float[] ScoreGradient(ReadOnlySpan<float> effectiveGradient, ReadOnlySpan<float> w, int block)
+    /// <summary>dL/dS for each block of a tensor of <paramref name="cols"/> columns: Σ_block dL/dW'_i · W_i (W' = W ⊙ M,
+    /// the mask's straight-through gradient).</summary>
+    public static float[] ScoreGradient(ReadOnlySpan<float> effectiveGradient, ReadOnlySpan<float> w, BlockShape block, int cols)
     {
-        var g = new float[BlockMask.Blocks(w.Length, block)];
-        for (int i = 0; i < w.Length; i++) g[i / block] += effectiveGradient[i] * w[i];
+        var g = new float[block.Count(w.Length / cols, cols)];
+        for (int i = 0; i < w.Length; i++) g[block.Of(i, cols)] += effectiveGradient[i] * w[i];
         return g;
     }
 
@@ -65,7 +70,7 @@ public sealed class MovementPruning : IWeightTransform
     {
         if (!_states.TryGetValue(master.Name, out var s)) return;
         var mask = MaskOf(s);
-        var g = ScoreGradient(gradient, master.Data, _settings.Block);
+        var g = ScoreGradient(gradient, master.Data, _settings.Block, master.Cols);
         long t = s.Steps + 1;
         float lr = (float)_settings.ScoreLearningRate, c1 = 1 - MathF.Pow(Beta1, t), c2 = 1 - MathF.Pow(Beta2, t);
         for (int k = 0; k < g.Length; k++)
@@ -74,7 +79,7 @@ public sealed class MovementPruning : IWeightTransform
             s.V[k] = Beta2 * s.V[k] + (1 - Beta2) * g[k] * g[k];
             s.Scores[k] -= lr * (s.M[k] / c1) / (MathF.Sqrt(s.V[k] / c2) + Epsilon);
         }
-        for (int i = 0; i < gradient.Length; i++) gradient[i] *= mask[i / _settings.Block];
+        for (int i = 0; i < gradient.Length; i++) gradient[i] *= mask[_settings.Block.Of(i, master.Cols)];
         s.Steps++;
     }
 
@@ -82,6 +87,6 @@ public sealed class MovementPruning : IWeightTransform
     public void Finish(AlbertParameters p)
     {
         foreach (var t in PruningSettings.Tensors(p))
-            BlockMask.Zero(t.Data, BlockMask.TopK(_states[t.Name].Scores, _settings.Sparsity), _settings.Block);
+            BlockMask.Zero(t.Data, BlockMask.TopK(_states[t.Name].Scores, _settings.Sparsity), _settings.Block, t.Cols);
     }
 }

@@ -35,11 +35,11 @@ public static class PruningFineTuning
     }
 
     /// <summary>Pruned share of each pruned tensor's blocks (a block is pruned when all its weights are 0).</summary>
-    public static IReadOnlyList<(string Name, double Sparsity)> Sparsities(AlbertParameters p, int block) =>
+    public static IReadOnlyList<(string Name, double Sparsity)> Sparsities(AlbertParameters p, BlockShape block) =>
         PruningSettings.Tensors(p).Select(t =>
         {
-            int blocks = BlockMask.Blocks(t.Length, block), zero = 0;
-            for (int k = 0; k < blocks; k++) if (!t.Data.AsSpan(k * block, block).ContainsAnyExcept(0f)) zero++;
-            return (t.Name, (double)zero / blocks);
+            var nonZero = new bool[block.Count(t)];
+            for (int i = 0; i < t.Length; i++) if (t.Data[i] != 0) nonZero[block.Of(i, t.Cols)] = true;
+            return (t.Name, (double)nonZero.Count(k => !k) / nonZero.Length);
         }).ToList();
 }
