@@ -113,6 +113,29 @@ public class PackCommandTests(CliFixture fixture) : IClassFixture<CliFixture>
     }
 
     [Fact]
+    public void CalibrateWithoutEarlyExitStoresThresholdsThatRunEveryLayer()
+    {
+        string path = Pack("no-early-exit.nii");
+        var data = ModelPacker.Data.DatasetLoader.Load(fixture.DataDir);
+        // Allowed any loss, calibrate stops early on this image: so the flag below has exits to remove.
+        var loose = CliRun.Of("calibrate", "--image", path, "--data", fixture.DataDir, "--split", "test", "--max-accuracy-drop", "100");
+        Assert.True(loose.ExitCode == 0, loose.Error);
+        Assert.Contains(IntegerImage.Read(path).ThresholdsQ16, t => t > 0);
+        Assert.True(EarlyExitStatistics.Measure(IntegerImage.Read(path).Classifier(), data.Test).MeanLayers < IntegerImage.Read(path).Model.Dims.NumLayers);
+
+        var run = CliRun.Of("calibrate", "--image", path, "--data", fixture.DataDir, "--split", "test", "--no-early-exit");
+        Assert.True(run.ExitCode == 0, run.Error);
+        var image = IntegerImage.Read(path);
+        Assert.All(image.ThresholdsQ16, t => Assert.Equal(0, t));
+        Assert.Equal(FlashImageFormat.FlagThresholdsCalibrated, image.Flags & FlashImageFormat.FlagThresholdsCalibrated);
+        Assert.Equal(image.Model.Dims.NumLayers, EarlyExitStatistics.Measure(image.Classifier(), data.Test).MeanLayers, 9);
+
+        var both = CliRun.Of("calibrate", "--image", path, "--data", fixture.DataDir, "--no-early-exit", "--max-accuracy-drop", "0");
+        Assert.NotEqual(0, both.ExitCode);
+        Assert.Contains("--no-early-exit and --max-accuracy-drop", both.Error);
+    }
+
+    [Fact]
     public void EvalAndClassifyRunAnImageWithTheIntegerRuntime()
     {
         string path = Pack("eval.nii");

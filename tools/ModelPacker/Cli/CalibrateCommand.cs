@@ -22,6 +22,10 @@ internal static class CalibrateCommand
         var split = new Option<string>("--split") { Description = "Split to calibrate on", DefaultValueFactory = _ => "validation" };
         split.AcceptOnlyFromAmong(EvalCommand.Splits);
         var maxDrop = new Option<double>("--max-accuracy-drop") { Description = "Largest accuracy loss (percentage points) early exit may cost on that split", DefaultValueFactory = _ => 0.5 };
+        var noEarlyExit = new Option<bool>("--no-early-exit")
+        {
+            Description = "Store thresholds that never stop early: every utterance runs all layers (rejection then acts on the last exit)",
+        };
         var reject = new Option<string>("--reject")
         {
             Description = "Out-of-scope rejection by the answering exit's entropy (default; on data without out-of-scope utterances only when given), its confidence, or off",
@@ -37,7 +41,7 @@ internal static class CalibrateCommand
         var labelColumn = CommonOptions.LabelColumn();
         var command = new Command("calibrate", "Choose early-exit thresholds and the out-of-scope rejection threshold on a validation split and write them into an image")
         {
-            imagePath, data, split, maxDrop, reject, maxInScopeDrop, textColumn, labelColumn,
+            imagePath, data, split, maxDrop, noEarlyExit, reject, maxInScopeDrop, textColumn, labelColumn,
         };
         command.SetAction((result, cancellation) => Task.FromResult(CommandRunner.Execute(env, () =>
         {
@@ -74,7 +78,9 @@ internal static class CalibrateCommand
                 table.AddRow($"{p.ThresholdsQ16[0] / 65536.0:F4}", $"{p.Accuracy:P2}", $"{p.MeanLayers:F2}");
             env.Console.Write(table);
             var full = ThresholdSweep.Evaluate(entropies, correct, new int[layers]);
-            var chosen = ThresholdSweep.Choose(entropies, correct, layers, drop / 100);
+            if (result.GetValue(noEarlyExit) && result.GetResult(maxDrop) is { Implicit: false })
+                throw new UsageException("--no-early-exit and --max-accuracy-drop exclude each other: without early exit there is no accuracy to trade");
+            var chosen = result.GetValue(noEarlyExit) ? full : ThresholdSweep.Choose(entropies, correct, layers, drop / 100);
             env.Console.MarkupLine(Markup.Escape($"full depth: accuracy {full.Accuracy:P2}, {layers} layers; chosen: accuracy {chosen.Accuracy:P2}, " +
                                                  $"mean {chosen.MeanLayers:F2} layers; thresholds (nats) " +
                                                  string.Join(" ", chosen.ThresholdsQ16.Select(t => (t / 65536.0).ToString("F4")))));
