@@ -33,10 +33,13 @@ internal static class SentenceTeacherOptions
         using var teacher = new SentenceTeacher(TeacherHeadFile.Read(Path.Combine(teacherDir, TeacherHeadFile.FileName)), encoder,
             cacheDir ?? TeacherCache.DefaultDirectory());
         var clock = Stopwatch.StartNew();
-        var set = DistilSet.Build(teacher, Path.Combine(teacherDir, TeacherHeadFile.FileName), train, labels, config.Distil, config.Seed, cancellation, vocabulary);
+        using var words = config.Distil.WordWeight > 0 ? new MiniLmWordStates() : null;
+        var set = DistilSet.Build(teacher, Path.Combine(teacherDir, TeacherHeadFile.FileName), train, labels, config.Distil, config.Seed, cancellation,
+            vocabulary, words);
         var e = teacher.Embedder;
         env.Out.WriteLine($"Teacher        {teacherDir}: {set.Originals} utterances + {set.Augmented} transfer copies; " +
-                          $"{e.Encoded} encoded in {e.EncodingTime.TotalSeconds:F1} s, {e.Hits} from the cache; ready in {clock.Elapsed.TotalSeconds:F1} s");
+                          $"{e.Encoded} encoded in {e.EncodingTime.TotalSeconds:F1} s, {e.Hits} from the cache; ready in {clock.Elapsed.TotalSeconds:F1} s" +
+                          (set.WordStates is { } ws ? $"; word states of {ws.Length} texts" : ""));
         return set;
     }
 

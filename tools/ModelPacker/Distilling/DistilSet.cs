@@ -18,6 +18,10 @@ public sealed record DistilSet(IReadOnlyList<string> Texts, int[] Labels, Senten
     /// start of its word embeddings; null when not asked for.</summary>
     public float[]?[]? PieceVectors { get; init; }
 
+    /// <summary>The encoder's word states of every text (words × dim), when word-level distillation is on.</summary>
+    public float[][]? WordStates { get; init; }
+    public int WordDimension { get; init; }
+
     /// <summary>
     /// Embeds the training utterances (through the teacher's cache), builds <see cref="DistilConfig.TransferCopies"/>
     /// augmented copies of each (<see cref="WordAugmenter"/>, seeded), embeds them too, and takes the teacher head's
@@ -26,7 +30,8 @@ public sealed record DistilSet(IReadOnlyList<string> Texts, int[] Labels, Senten
     /// otherwise a one-line error naming <paramref name="teacherSource"/>.
     /// </summary>
     public static DistilSet Build(SentenceTeacher teacher, string teacherSource, IReadOnlyList<IntentExample> train, string[] labels,
-        DistilConfig config, int seed, CancellationToken cancellation = default, Vocabulary? vocabulary = null)
+        DistilConfig config, int seed, CancellationToken cancellation = default, Vocabulary? vocabulary = null,
+        IWordStateEncoder? words = null)
     {
         var order = LabelOrder(teacher.Labels, labels, teacherSource);
         var labelIds = labels.Select((l, i) => (l, i)).ToDictionary(x => x.l, x => x.i, StringComparer.Ordinal);
@@ -67,7 +72,10 @@ public sealed record DistilSet(IReadOnlyList<string> Texts, int[] Labels, Senten
             for (int t = 0; t < classes; t++) row[order[t]] = raw[i * classes + t];
             if (trainLabels[i] < 0) trainLabels[i] = TensorPrimitives.IndexOfMax(row);
         }
-        return new DistilSet(texts, trainLabels.ToArray(), new SentenceTargets(logits, embeddings), originals) { PieceVectors = pieces };
+        var wordStates = config.WordWeight > 0
+            ? (words ?? throw new ArgumentException("word-level distillation needs a word-state encoder")).Encode(texts, cancellation)
+            : null;
+        return new DistilSet(texts, trainLabels.ToArray(), new SentenceTargets(logits, embeddings), originals) { PieceVectors = pieces, WordStates = wordStates, WordDimension = words?.Dimension ?? 0 };
     }
 
     /// <summary>order[t] = the data's index of the teacher's intent t.</summary>

@@ -54,6 +54,8 @@ public sealed class AlbertComputation
     public BinaryInputObserver? InputObserver { get; set; }
 
     public PackedBatch Batch => _batch;
+    /// <summary>Applications of the shared layer: <see cref="Hidden"/>(Layers) is the last one's output.</summary>
+    public int Layers => _l;
     /// <summary>h_l [tokens, H]: l = 0 is the embedding mapping's output, l ≥ 1 the output of layer l.</summary>
     public ReadOnlySpan<float> Hidden(int l) => _hid[l].AsSpan(0, _batch.TokenCount * _h);
     /// <summary>Q, K and V [tokens, H] of layer l as the linear layers produce them (before any binarization).</summary>

@@ -31,7 +31,10 @@ public sealed class MiniLmEmbedder : ISentenceEmbedder
         _encoder = new MiniLmEncoder(options);
     }
 
-    public string EncoderId { get; } = "all-MiniLM-L6-v2 (" + PackageName + " " + PackageVersion() + ")";
+    /// <summary>The encoder and its package version.</summary>
+    public static readonly string Id = "all-MiniLM-L6-v2 (" + PackageName + " " + PackageVersion() + ")";
+
+    public string EncoderId => Id;
 
     public int Dimension => EmbeddingDimension;
 

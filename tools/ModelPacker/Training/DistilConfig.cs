@@ -34,6 +34,9 @@ public sealed class DistilConfig
     /// <summary>Start the word embeddings from the encoder's embedding of each piece (<see
     /// cref="Distilling.PieceEmbeddingInit"/>) instead of noise.</summary>
     public bool EmbeddingInit = true;
+    /// <summary>Weight of word-level distillation (<see cref="Distilling.WordDistillation"/>): 1 − cos between each
+    /// word's last-layer state, projected, and the encoder's state of that word; 0 = off.</summary>
+    public float WordWeight = 0f;
 
     public void Validate(string source)
     {
@@ -47,6 +50,7 @@ public sealed class DistilConfig
         Require(Neighbours is > 0 and <= 64, "neighbours", "must be in 1..64");
         Require(WordDropout is >= 0 and < 1, "word_dropout", "must be in [0, 1)");
         Require(EditProbability is >= 0 and <= 1, "edit_probability", "must be in [0, 1]");
+        Require(WordWeight >= 0 && float.IsFinite(WordWeight), "word_weight", "must be >= 0");
         Require(NeighbourMinFrequency >= 1, "neighbour_min_frequency", "must be at least 1");
     }
 }

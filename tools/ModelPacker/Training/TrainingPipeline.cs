@@ -37,7 +37,7 @@ public static class TrainingPipeline
                 throw new ArgumentException($"the distil set has vectors of {pieces.Length} pieces, the vocabulary {vocab.Count}");
             PieceEmbeddingInit.Apply(p.WordEmbeddings, pieces, config.InitializerRange, config.Seed);
         }
-        return Train(p, vocab, config, trainX, trainY, valX, valY, progress, ct, auxiliary: distil is null ? null : SentenceLoss(distil, config));
+        return Train(p, vocab, config, trainX, trainY, valX, valY, progress, ct, auxiliary: distil is null ? null : DistilLoss(distil, config, tokenizer));
     }
 
     /// <summary>The WordPiece vocabulary of the training texts with the config's size and piece frequency.</summary>
@@ -52,6 +52,17 @@ public static class TrainingPipeline
     public static SentenceDistillation SentenceLoss(DistilSet distil, TrainConfig config) =>
         new(distil.Targets, config.Distil ?? new DistilConfig(), config.ResolvedExitLossWeights(), config.HiddenSize, config.GradientShards,
             config.Seed, config.WeightDecay);
+
+    /// <summary>The sentence losses, and the word-level one when the distil set carries word states.</summary>
+    public static IAuxiliaryLoss DistilLoss(DistilSet distil, TrainConfig config, WordPieceTokenizer tokenizer)
+    {
+        var sentence = SentenceLoss(distil, config);
+        if (distil.WordStates is not { } states) return sentence;
+        var d = config.Distil ?? new DistilConfig();
+        var words = new WordDistillation(states, distil.Texts.Select(t => WordAlignment.Of(t, tokenizer)).ToList(), distil.WordDimension,
+            d.WordWeight, config.HiddenSize, config.GradientShards, config.Seed, config.WeightDecay);
+        return new CombinedLoss(sentence, words);
+    }
 
     public static (int[][] Ids, int[] Labels) Encode(IReadOnlyList<IntentExample> examples, WordPieceTokenizer tokenizer,
         IReadOnlyDictionary<string, int> labelIds, int maxLength)
