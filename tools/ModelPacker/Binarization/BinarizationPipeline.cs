@@ -44,7 +44,7 @@ public static class BinarizationPipeline
         if (student.Config.Binarization!.BinarizesInputs)
             InputBinarizerCalibration.Run(student, trainX.Take(settings.CalibrationUtterances).ToList());
         IAuxiliaryLoss distillation = new Distillation(assistant ?? teacher, settings, config.ResolvedExitLossWeights(), config.GradientShards);
-        if (distil is not null) distillation = new CombinedLoss(distillation, TrainingPipeline.SentenceLoss(distil, config));
+        if (distil is not null) distillation = new CombinedLoss(distillation, TrainingPipeline.DistilLoss(distil, config, tokenizer));
         return TrainingPipeline.Train(student, vocabulary, config, trainX, trainY, valX, valY, progress, ct, auxiliary: distillation);
     }
 
