@@ -19,7 +19,7 @@ public class PieceEmbeddingInitTests
         var vectors = PieceEmbeddingInit.Embed(texts, t => { asked.AddRange(t); return t.Select(x => new float[] { x.Length, 1 }).ToArray(); });
         Assert.Equal(texts.Where(t => t is not null), asked); // one call, in vocabulary order
         Assert.Null(vectors[0]);
-        Assert.Equal([3f, 1f], vectors[Vocabulary.SpecialTokens.Count + 1]); // "##ing" as "ing"
+        Assert.Equal([3f, 1f], vectors[Vocabulary.SpecialTokens.Count + 1]!); // "##ing" as "ing"
     }
 
     [Fact]

@@ -140,4 +140,40 @@ public class TransferSetTextTests
         Assert.Equal([1, 0], DistilSet.LabelOrder(["b", "a"], ["a", "b"], "x"));
         Assert.Throws<InvalidDataException>(() => DistilSet.LabelOrder(["a", "b", "b"], ["a", "b"], "x"));
     }
+
+    /// <summary>Two values per word: its length and its position, so each text's states are known.</summary>
+    private sealed class CountingWords : IWordStateEncoder
+    {
+        public string EncoderId => "words";
+        public int Dimension => 2;
+        public List<string> Seen { get; } = [];
+        public float[][] Encode(IReadOnlyList<string> texts, CancellationToken cancellation = default)
+        {
+            Seen.AddRange(texts);
+            return texts.Select(t => BertNormalizer.Split(t).SelectMany((w, k) => new float[] { w.Length, k }).ToArray()).ToArray();
+        }
+        public void Dispose() { }
+    }
+
+    [Fact]
+    public void WordStatesComeWithWordWeightAndTurnOnTheWordTerm()
+    {
+        var vocab = WordPieceTrainer.Train(Train.Select(e => e.Text), 60, 1);
+        var tokenizer = new WordPieceTokenizer(vocab);
+        using var teacher = Teacher(new TopicEmbedder(), Labels);
+        var words = new CountingWords();
+        var config = new TrainConfig { Distil = new DistilConfig { TransferCopies = 1, WordWeight = 0.5f } };
+        var set = DistilSet.Build(teacher, "t", Train, Labels, config.Distil, seed: 3, vocabulary: vocab, words: words);
+        Assert.Equal(set.Texts, words.Seen);
+        Assert.Equal(words.Encode(set.Texts), set.WordStates);
+        Assert.Equal(2, set.WordDimension);
+        var loss = Assert.IsType<CombinedLoss>(TrainingPipeline.DistilLoss(set, config, tokenizer));
+
+        // off: the encoder is never asked, and the loss is the sentence teacher's alone
+        var offConfig = new TrainConfig { Distil = new DistilConfig { TransferCopies = 1 } };
+        var off = DistilSet.Build(teacher, "t", Train, Labels, offConfig.Distil, seed: 3, vocabulary: vocab, words: new CountingWords());
+        Assert.Null(off.WordStates);
+        Assert.IsType<SentenceDistillation>(TrainingPipeline.DistilLoss(off, offConfig, tokenizer));
+        Assert.Throws<ArgumentException>(() => DistilSet.Build(teacher, "t", Train, Labels, config.Distil, seed: 3));
+    }
 }

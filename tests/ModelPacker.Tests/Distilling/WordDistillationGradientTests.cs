@@ -84,6 +84,31 @@ public class WordDistillationGradientTests
     }
 
     [Fact]
+    public void ATruncatedSequenceDistilsTheWholeWordsBeforeTheCut()
+    {
+        // example 1 has 3 pieces in 3 words; cut to 2 pieces it is the utterance of its first 2 words. Example 4's
+        // second word is cut in half: only its first word counts.
+        var cfg = TinyModels.Config();
+        var student = TinyModels.Parameters(cfg, seed: 23);
+        var targets = Targets(70);
+        WordAlignment[] aligned = [.. Alignments, new([0, 1, 1])];
+        float[][] withCut = [.. targets, Random(2 * Dim, 71)];
+        var loss = new WordDistillation(withCut, aligned, Dim, 1f, cfg.HiddenSize, shards: 1, seed: 5);
+        WordAlignment[] prefixes = [Alignments[0], new([0, 1]), Alignments[2], Alignments[3], new([0])];
+        float[][] prefixTargets = [targets[0], targets[1][..(2 * Dim)], targets[2], targets[3], withCut[4][..Dim]];
+        var reference = new WordDistillation(prefixTargets, prefixes, Dim, 1f, cfg.HiddenSize, shards: 1, seed: 5);
+        var comp = new AlbertComputation(cfg);
+        foreach (int id in new[] { 1, 4 })
+        {
+            comp.Forward(new ModelWeights(student), new PackedBatch([[2, 7, 9, 3]], [0], 0, [id]));
+            double cut = loss.Add(0, comp, 1f);
+            double whole = reference.Add(0, comp, 1f);
+            Xunit.Assert.True(cut > 0);
+            Xunit.Assert.Equal(whole, cut, 12);
+        }
+    }
+
+    [Fact]
     public void AlignmentGroupsContinuationPiecesWithTheirWord()
     {
         var vocab = Vocabulary.FromTokens([.. Vocabulary.SpecialTokens, "book", "a", "ta", "##ble", "##s", ",", "now"]);

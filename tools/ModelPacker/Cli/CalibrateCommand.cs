@@ -49,6 +49,8 @@ internal static class CalibrateCommand
             if (drop < 0 || drop > 100) throw new UsageException("--max-accuracy-drop must be between 0 and 100");
             double inScopeDrop = result.GetValue(maxInScopeDrop);
             if (inScopeDrop < 0 || inScopeDrop > 100) throw new UsageException("--max-in-scope-drop must be between 0 and 100");
+            if (result.GetValue(noEarlyExit) && result.GetResult(maxDrop) is { Implicit: false })
+                throw new UsageException("--no-early-exit and --max-accuracy-drop exclude each other: without early exit there is no accuracy to trade");
             string file = result.GetValue(imagePath)!, dataPath = result.GetValue(data)!;
             var bytes = ReadImage(file);
             var content = ImageReader.Read(bytes, file).Content;
@@ -78,8 +80,6 @@ internal static class CalibrateCommand
                 table.AddRow($"{p.ThresholdsQ16[0] / 65536.0:F4}", $"{p.Accuracy:P2}", $"{p.MeanLayers:F2}");
             env.Console.Write(table);
             var full = ThresholdSweep.Evaluate(entropies, correct, new int[layers]);
-            if (result.GetValue(noEarlyExit) && result.GetResult(maxDrop) is { Implicit: false })
-                throw new UsageException("--no-early-exit and --max-accuracy-drop exclude each other: without early exit there is no accuracy to trade");
             var chosen = result.GetValue(noEarlyExit) ? full : ThresholdSweep.Choose(entropies, correct, layers, drop / 100);
             env.Console.MarkupLine(Markup.Escape($"full depth: accuracy {full.Accuracy:P2}, {layers} layers; chosen: accuracy {chosen.Accuracy:P2}, " +
                                                  $"mean {chosen.MeanLayers:F2} layers; thresholds (nats) " +

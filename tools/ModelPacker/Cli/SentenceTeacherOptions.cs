@@ -39,13 +39,24 @@ internal static class SentenceTeacherOptions
         var e = teacher.Embedder;
         env.Out.WriteLine($"Teacher        {teacherDir}: {set.Originals} utterances + {set.Augmented} transfer copies; " +
                           $"{e.Encoded} encoded in {e.EncodingTime.TotalSeconds:F1} s, {e.Hits} from the cache; ready in {clock.Elapsed.TotalSeconds:F1} s" +
-                          (set.WordStates is { } ws ? $"; word states of {ws.Length} texts" : ""));
+                          (set.WordStates is { } ws ? $"; word states of {ws.Length} texts" + Mismatched(set, vocabulary) : ""));
         return set;
+    }
+
+    /// <summary>How many texts the student's tokenizer splits into another number of words than the encoder did
+    /// (they get no word targets), when the vocabulary is known here.</summary>
+    private static string Mismatched(DistilSet set, Vocabulary? vocabulary)
+    {
+        if (vocabulary is null || set.WordStates is not { } states) return "";
+        var tokenizer = new WordPieceTokenizer(vocabulary);
+        int n = Enumerable.Range(0, states.Length).Count(i => WordAlignment.Of(set.Texts[i], tokenizer).Words * set.WordDimension != states[i].Length);
+        return $" ({n} split into other words: no word targets)";
     }
 
     /// <param name="fromScratch">The student starts from random weights (train), so the word-embedding start applies.</param>
     public static string Describe(DistilConfig d, bool fromScratch = false) =>
         $"{d.SoftLabelWeight}·KD(T={d.Temperature}) + {d.RepresentationWeight}·(1 − cos) ({d.Projection.Replace('_', ' ')} projection), " +
         $"{d.TransferCopies} transfer cop{(d.TransferCopies == 1 ? "y" : "ies")} per utterance" +
-        (fromScratch && d.EmbeddingInit ? ", word embeddings started from the encoder's" : "");
+        (fromScratch && d.EmbeddingInit ? ", word embeddings started from the encoder's" : "") +
+        (d.WordWeight > 0 ? $", {d.WordWeight}·(1 − cos) of each word's state at the last layer" : "");
 }

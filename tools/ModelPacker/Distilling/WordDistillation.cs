@@ -10,7 +10,8 @@ namespace ModelPacker.Distilling;
 /// word's student state (the mean of its pieces' outputs) is projected to the encoder's width (a map trained with the
 /// student, never saved) and meets the encoder's state of the same word through 1 − cos, averaged over the words of
 /// the utterance. The encoder sees the words in context, so this passes on more than the pooled sentence does. An
-/// utterance whose two tokenizers disagree on the number of words has no word targets.
+/// utterance whose two tokenizers disagree on the number of words has no word targets; in a truncated sequence the
+/// words after the cut, and a word cut in half, have none.
 /// </summary>
 public sealed class WordDistillation : IAuxiliaryLoss
 {
@@ -65,7 +66,9 @@ public sealed class WordDistillation : IAuxiliaryLoss
             var map = _align[ids[q]]!.WordOfPiece;
             int o = batch.Offsets[q], pieces = Math.Min(batch.Length(q) - 2, map.Length);
             if (pieces <= 0) continue;
-            int words = map[pieces - 1] + 1; // truncation keeps the first words
+            // truncation keeps the first words; one cut in half is not the word the encoder saw
+            int words = pieces < map.Length && map[pieces] == map[pieces - 1] ? map[pieces - 1] : map[pieces - 1] + 1;
+            if (words == 0) continue;
             float w = _weight * scale / words;
             for (int p = 0, word = 0; word < words; word++)
             {
