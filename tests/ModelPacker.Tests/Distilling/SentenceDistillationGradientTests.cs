@@ -21,13 +21,6 @@ public class SentenceDistillationGradientTests
         Enumerable.Range(0, 4).Select(i => Random(3, seed + i, 2f)).ToArray(),
         Enumerable.Range(0, 4).Select(i => Random(Dim, seed + 10 + i)).ToArray());
 
-    /// <summary>TinyModels.Batch with example ids: the sequences are examples 2, 0 and 3 of the training set.</summary>
-    private static PackedBatch Batch()
-    {
-        var b = TinyModels.Batch();
-        var seqs = Enumerable.Range(0, b.Count).Select(s => b.Tokens.AsSpan(b.Offsets[s], b.Length(s)).ToArray()).ToArray();
-        return new PackedBatch(seqs, b.Labels, 0, [2, 0, 3]);
-    }
 
     [Theory]
     [InlineData(DistilConfig.PerExit)]
@@ -36,7 +29,7 @@ public class SentenceDistillationGradientTests
     {
         var cfg = TinyModels.Config();
         var student = TinyModels.Parameters(cfg, seed: 11);
-        var batch = Batch();
+        var batch = TinyModels.Batch(2, 0, 3);
         var distil = new DistilConfig { SoftLabelWeight = 0.7f, Temperature = 2f, RepresentationWeight = 0.9f, Projection = projection };
         var loss = new SentenceDistillation(Targets(20), distil, ExitWeights, cfg.HiddenSize, shards: 1, seed: 3);
         Xunit.Assert.Equal(projection == DistilConfig.Shared ? 1 : 2, loss.Projection.Maps);
@@ -71,7 +64,7 @@ public class SentenceDistillationGradientTests
         {
             var loss = new SentenceDistillation(Targets(30), new DistilConfig { SoftLabelWeight = soft, RepresentationWeight = rep }, ExitWeights,
                 cfg.HiddenSize, shards: 1, seed: 4);
-            var batch = Batch();
+            var batch = TinyModels.Batch(2, 0, 3);
             double Loss()
             {
                 comp.Forward(new ModelWeights(student), batch);

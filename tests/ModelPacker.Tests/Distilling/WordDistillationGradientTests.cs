@@ -22,19 +22,13 @@ public class WordDistillationGradientTests
     private static float[][] Targets(int seed) =>
         Alignments.Select((a, i) => Random(a.Words * Dim, seed + i)).ToArray();
 
-    private static PackedBatch Batch()
-    {
-        var b = TinyModels.Batch();
-        var seqs = Enumerable.Range(0, b.Count).Select(s => b.Tokens.AsSpan(b.Offsets[s], b.Length(s)).ToArray()).ToArray();
-        return new PackedBatch(seqs, b.Labels, 0, [2, 0, 3]);
-    }
 
     [Fact]
     public void WholeLossMatchesFiniteDifferencesForStudentAndProjection()
     {
         var cfg = TinyModels.Config();
         var student = TinyModels.Parameters(cfg, seed: 21);
-        var batch = Batch();
+        var batch = TinyModels.Batch(2, 0, 3);
         var loss = new WordDistillation(Targets(50), Alignments, Dim, weight: 0.8f, cfg.HiddenSize, shards: 1, seed: 3);
         Xunit.Assert.Equal(0, loss.Mismatched);
         var comp = new AlbertComputation(cfg);
@@ -73,7 +67,7 @@ public class WordDistillationGradientTests
         var loss = new WordDistillation(targets, Alignments, Dim, weight: 1f, cfg.HiddenSize, shards: 1, seed: 4);
         Xunit.Assert.Equal(3, loss.Mismatched);
         var comp = new AlbertComputation(cfg);
-        comp.Forward(new ModelWeights(student), Batch());
+        comp.Forward(new ModelWeights(student), TinyModels.Batch(2, 0, 3));
         Xunit.Assert.Equal(0, loss.Add(0, comp, 1f));
         comp.Forward(new ModelWeights(student), new PackedBatch([[2, 7, 9, 3]], [0], 0, [7])); // an id beyond the targets
         Xunit.Assert.Equal(0, loss.Add(0, comp, 1f));

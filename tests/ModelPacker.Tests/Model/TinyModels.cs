@@ -25,4 +25,13 @@ internal static class TinyModels
 
     /// <summary>Three sequences of different lengths; the last ends in two [PAD] tokens (id 0) that must be masked.</summary>
     public static PackedBatch Batch() => new([[2, 7, 9, 11, 3], [2, 5, 3], [2, 13, 17, 3, 0, 0]], [0, 2, 1]);
+
+    /// <summary><see cref="Batch"/> whose sequences are the training examples <paramref name="exampleIds"/> (for
+    /// losses that look their targets up by example).</summary>
+    public static PackedBatch Batch(params int[] exampleIds)
+    {
+        var b = Batch();
+        var seqs = Enumerable.Range(0, b.Count).Select(s => b.Tokens.AsSpan(b.Offsets[s], b.Length(s)).ToArray()).ToArray();
+        return new PackedBatch(seqs, b.Labels, 0, exampleIds);
+    }
 }

@@ -23,13 +23,17 @@ public sealed class MiniLmEmbedder : ISentenceEmbedder
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize));
         _batchSize = batchSize;
-        var options = new SessionOptions
-        {
-            IntraOpNumThreads = threads > 0 ? threads : Environment.ProcessorCount,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
+        using var options = Options(threads);
         _encoder = new MiniLmEncoder(options);
     }
+
+    /// <summary>The ONNX Runtime settings of every MiniLM session: <paramref name="threads"/> intra-op threads (0 = one
+    /// per core), all graph optimisations.</summary>
+    internal static SessionOptions Options(int threads) => new()
+    {
+        IntraOpNumThreads = threads > 0 ? threads : Environment.ProcessorCount,
+        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+    };
 
     /// <summary>The encoder and its package version.</summary>
     public static readonly string Id = "all-MiniLM-L6-v2 (" + PackageName + " " + PackageVersion() + ")";

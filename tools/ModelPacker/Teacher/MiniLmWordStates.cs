@@ -22,11 +22,7 @@ public sealed class MiniLmWordStates : IWordStateEncoder
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize));
         _batchSize = batchSize;
-        var options = new SessionOptions
-        {
-            IntraOpNumThreads = threads > 0 ? threads : Environment.ProcessorCount,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        };
+        using var options = MiniLmEmbedder.Options(threads);
         var assembly = typeof(SentenceEncoder).Assembly;
         _session = new InferenceSession(SentenceTransformers.ResourceLoader.GetResource(assembly, "model.onnx"), options);
     }
