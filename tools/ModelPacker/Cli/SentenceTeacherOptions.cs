@@ -49,7 +49,7 @@ internal static class SentenceTeacherOptions
     {
         if (vocabulary is null || set.WordStates is not { } states) return "";
         var tokenizer = new WordPieceTokenizer(vocabulary);
-        int n = Enumerable.Range(0, states.Length).Count(i => WordAlignment.Of(set.Texts[i], tokenizer).Words * set.WordDimension != states[i].Length);
+        int n = Enumerable.Range(0, states.Length).Count(i => !WordDistillation.HasTargets(states[i], WordAlignment.Of(set.Texts[i], tokenizer), set.WordDimension));
         return $" ({n} split into other words: no word targets)";
     }
 

