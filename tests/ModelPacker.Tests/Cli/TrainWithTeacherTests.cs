@@ -43,7 +43,7 @@ public class TrainWithTeacherTests(SnipsTeacherFixture f) : IClassFixture<SnipsT
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Equal("", run.Error);
         Assert.Matches(@"Teacher +.*: 21 utterances \+ \d+ transfer copies; \d+ encoded", run.Out);
-        Assert.Contains("CE + 1·KD(T=1) + 1·(1 − cos) (per exit projection), 1 transfer copy per utterance, word embeddings started from the encoder's", run.Out);
+        Assert.Contains("CE + 1·KD(T=2) + 1·(1 − cos) (per exit projection), 1 transfer copy per utterance, word embeddings kept at the encoder's", run.Out);
         Assert.Contains("Test accuracy", run.Out);
         // The settings are kept with the checkpoint; the projections are not in it.
         Assert.Contains("\"distil\": {", File.ReadAllText(Path.Combine(outDir, TrainCommand.TrainConfigFile)));
@@ -71,7 +71,7 @@ public class TrainWithTeacherTests(SnipsTeacherFixture f) : IClassFixture<SnipsT
         string dir = Assert.Single(Directory.GetDirectories(teachers));
         Assert.True(File.Exists(Path.Combine(dir, TeacherHeadFile.FileName)));
         Assert.Contains($"Teacher head   {dir}: ", run.Out);
-        Assert.Contains("CE + 1·KD(T=1)", run.Out);
+        Assert.Contains("CE + 1·KD(T=2)", run.Out);
         Assert.Matches(@"Recipe +vocab \d+ \(from ", run.Out);
         Assert.Matches(@"max_length \d+ \(from [^—]*— overridden", run.Out);
         Assert.Matches(@"Overrides +vocab_size, embedding_size", run.Out);
@@ -99,6 +99,38 @@ public class TrainWithTeacherTests(SnipsTeacherFixture f) : IClassFixture<SnipsT
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains("= 875 steps at 1 per epoch, within", run.Out); // 21 utterances in batches of 32; with a copy each, 2
         Assert.Matches(@"Teacher +.*: 21 utterances \+ 0 transfer copies", run.Out);
+    }
+
+    [Fact]
+    public void The_word_embeddings_keep_the_encoders_geometry_unless_the_config_lets_them_train()
+    {
+        // Runs of 1 and 3 epochs end with word embeddings that differ only by weight decay's common factor (the table
+        // gets no gradient) while the rest of the model trains on; with freeze_embeddings false they move apart.
+        string oneEpoch = f["one-epoch.json"], free = f["free.json"];
+        File.WriteAllText(oneEpoch, File.ReadAllText(f.Config).Replace("\"epochs\": 3", "\"epochs\": 1"));
+        File.WriteAllText(free, File.ReadAllText(f.Config).TrimEnd().TrimEnd('}') + ", \"distil\": { \"freeze_embeddings\": false } }");
+        Dictionary<string, float[]> Weights(string config, string outDir)
+        {
+            var run = CliRun.Of("train", "--data", f.Data, "--config", config, "--teacher", f.TeacherDir, "--cache", f.Cache, "--out", outDir);
+            Assert.True(run.ExitCode == 0, run.Error);
+            return CheckpointDirectory.Load(outDir).Parameters.All.ToDictionary(t => t.Name, t => t.Data);
+        }
+        var three = Weights(f.Config, f["frozen-3"]);
+        var one = Weights(oneEpoch, f["frozen-1"]);
+        var moved = Weights(free, f["free"]);
+        var names = new AlbertParameters(CheckpointDirectory.Load(f["frozen-3"]).Config);
+        string words = names.WordEmbeddings.Name, ffn = names.FfnWeight.Name;
+        // The spread of the element-wise ratio a/b: 0 when a is b times one factor.
+        static double RatioSpread(float[] a, float[] b)
+        {
+            var r = a.Zip(b).Where(p => Math.Abs(p.Second) > 1e-3).Select(p => (double)p.First / p.Second).ToArray();
+            return r.Max() - r.Min();
+        }
+        Assert.True(RatioSpread(three[words], one[words]) < 1e-4, $"{RatioSpread(three[words], one[words])}");
+        Assert.NotEqual(one[words], three[words]); // decay did act: the runs' schedules differ
+        Assert.NotEqual(one[ffn], three[ffn]);
+        Assert.True(RatioSpread(moved[words], one[words]) > 0.1, $"{RatioSpread(moved[words], one[words])}");
+        Assert.Contains("\"freeze_embeddings\": false", File.ReadAllText(Path.Combine(f["free"], TrainCommand.TrainConfigFile)));
     }
 
     private static TrainConfig TrainConfig_(string checkpoint) => TrainConfig.Load(Path.Combine(checkpoint, TrainCommand.TrainConfigFile));
@@ -156,7 +188,7 @@ public class TrainWithTeacherTests(SnipsTeacherFixture f) : IClassFixture<SnipsT
             "--cache", f.Cache, "--out", student);
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Matches(@"Teacher +.*: 21 utterances \+ \d+ transfer copies", run.Out);
-        Assert.Contains("+ sentence teacher: 1·KD(T=1) + 1·(1 − cos) (shared projection)", run.Out);
+        Assert.Contains("+ sentence teacher: 1·KD(T=2) + 1·(1 − cos) (shared projection)", run.Out);
         string kept = File.ReadAllText(Path.Combine(student, TrainCommand.TrainConfigFile));
         Assert.Contains("\"projection\": \"shared\"", kept);
         Assert.Contains("\"binarize\": {", kept);

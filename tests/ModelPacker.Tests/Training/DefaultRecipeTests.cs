@@ -93,7 +93,9 @@ public class DefaultRecipeTests(RealDatasets data) : IClassFixture<RealDatasets>
     [Fact]
     public void Every_choice_names_the_config_keys_it_sets_and_the_config_is_valid()
     {
-        var known = typeof(TrainConfig).GetFields().Select(f => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(f.Name)).ToHashSet();
+        static IEnumerable<string> Keys(Type t, string prefix) => t.GetFields().Where(f => !f.IsLiteral)
+            .Select(f => prefix + System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(f.Name));
+        var known = Keys(typeof(TrainConfig), "").Concat(Keys(typeof(DistilConfig), "distil.")).ToHashSet();
         foreach (var d in data.All)
         {
             var (c, choices) = DefaultRecipe.Choose(d, 1);
@@ -101,6 +103,17 @@ public class DefaultRecipeTests(RealDatasets data) : IClassFixture<RealDatasets>
             Assert.All(choices, x => Assert.All(x.ConfigKeys, k => Assert.Contains(k, known)));
             Assert.All(choices, x => Assert.NotEmpty(x.Reason));
         }
+    }
+
+    [Fact]
+    public void Word_embeddings_freeze_below_500_utterances_per_intent_and_only_with_a_teacher()
+    {
+        // CLINC150 (100 per intent) and Banking77 (130) freeze them; SNIPS (1,870) trains them.
+        Assert.Equal([false, true, true], data.All.Select(d => DefaultRecipe.Choose(d, 1).Config.Distil!.FreezeEmbeddings));
+        var (labelsOnly, choices) = DefaultRecipe.Choose(data.Clinc150, 0, withTeacher: false);
+        Assert.Null(labelsOnly.Distil);
+        Assert.DoesNotContain(choices, c => c.ConfigKeys.Contains("distil.freeze_embeddings"));
+        Assert.Contains(DefaultRecipe.Choose(data.Clinc150, 1).Choices, c => c.Name == "word embeddings" && c.Value == "frozen");
     }
 
     [Fact]

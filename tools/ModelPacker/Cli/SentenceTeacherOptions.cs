@@ -57,6 +57,6 @@ internal static class SentenceTeacherOptions
     public static string Describe(DistilConfig d, bool fromScratch = false) =>
         $"{d.SoftLabelWeight}·KD(T={d.Temperature}) + {d.RepresentationWeight}·(1 − cos) ({d.Projection.Replace('_', ' ')} projection), " +
         $"{d.TransferCopies} transfer cop{(d.TransferCopies == 1 ? "y" : "ies")} per utterance" +
-        (fromScratch && d.EmbeddingInit ? ", word embeddings started from the encoder's" : "") +
+        (fromScratch && d.EmbeddingInit ? $", word embeddings {(d.FreezeEmbeddings ? "kept at" : "started from")} the encoder's" : "") +
         (d.WordWeight > 0 ? $", {d.WordWeight}·(1 − cos) of each word's state at the last layer" : "");
 }

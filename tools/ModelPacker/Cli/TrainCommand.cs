@@ -69,7 +69,7 @@ internal static class TrainCommand
         if (dataset.Train.Count == 0) throw new InvalidDataException($"{dataPath}: no training utterances");
 
         var clock = Stopwatch.StartNew();
-        var (trainConfig, choices) = DefaultRecipe.Choose(dataset, transferCopies, out var recipeVocabulary);
+        var (trainConfig, choices) = DefaultRecipe.Choose(dataset, transferCopies, out var recipeVocabulary, withTeacher);
         var recipeConfig = trainConfig;
         IReadOnlyList<string> overridden = [];
         if (configPath is not null) (trainConfig, overridden) = TrainConfig.LoadOverrides(configPath, trainConfig);

@@ -50,6 +50,9 @@ public sealed class AlbertComputation
     /// <summary>Logits [sequences, labels] of exit <paramref name="exit"/> after <see cref="Forward"/>.</summary>
     public ReadOnlySpan<float> Logits(int exit) => _logits[exit].AsSpan(0, _batch.Count * _labels);
 
+    /// <summary>False when the word embeddings are frozen: <see cref="Backward"/> leaves their gradient untouched.</summary>
+    public bool WordEmbeddingGradient { get; set; } = true;
+
     /// <summary>Sees the input of every binarized layer before binarization (calibration of alpha_x).</summary>
     public BinaryInputObserver? InputObserver { get; set; }
 
@@ -254,7 +257,7 @@ public sealed class AlbertComputation
             {
                 var g = _dE.AsSpan((o + p) * _e, _e);
                 var wr = dWord.AsSpan(_batch.Tokens[o + p] * _e, _e);
-                TensorPrimitives.Add(wr, g, wr);
+                if (WordEmbeddingGradient) TensorPrimitives.Add(wr, g, wr);
                 var pr = dPos.AsSpan(p * _e, _e);
                 TensorPrimitives.Add(pr, g, pr);
                 TensorPrimitives.Add(dType, g, dType);

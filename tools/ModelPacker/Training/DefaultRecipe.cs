@@ -23,6 +23,9 @@ public sealed record RecipeChoice(string Name, string Value, string Reason, para
 /// decade to 0.1 (many examples per intent tolerate more noise; few need every word);</item>
 /// <item>initializer_range: from the number of intents, 0.02 at 7 rising with log(intents) to 0.06 at 151 (a wide
 /// classifier over a narrow init sits on a long plateau).</item>
+/// <item>with a teacher, frozen word embeddings (distil.freeze_embeddings): below <see cref="FreezeBelowPerIntent"/>
+/// training utterances per intent the encoder's embeddings generalise better than what so few examples teach; above
+/// it the data teaches better ones.</item>
 /// </list>
 /// The constants were chosen on SNIPS and CLINC150 (docs/results.md, "The default recipe").
 /// </summary>
@@ -33,15 +36,20 @@ public static class DefaultRecipe
     public const int MinEpochs = 4, MaxEpochs = 30;
     public const double LengthPercentile = 0.99;
     public const int MinLength = 16, MaxLength = 64;
+    /// <summary>Between CLINC150's 100 utterances per intent (frozen: +1.2 points in scope) and SNIPS's 1,870 (frozen:
+    /// −0.7 point), near their geometric mean.</summary>
+    public const int FreezeBelowPerIntent = 500;
 
     /// <summary>The recipe's config for <paramref name="data"/> (a teacher is assumed: its transfer copies count in
     /// the steps of an epoch when <paramref name="transferCopies"/> is above 0), and why each value was chosen.</summary>
-    public static (TrainConfig Config, IReadOnlyList<RecipeChoice> Choices) Choose(IntentDataset data, int transferCopies) =>
-        Choose(data, transferCopies, out _);
+    public static (TrainConfig Config, IReadOnlyList<RecipeChoice> Choices) Choose(IntentDataset data, int transferCopies, bool withTeacher = true) =>
+        Choose(data, transferCopies, out _, withTeacher);
 
     /// <summary>As above; <paramref name="vocabulary"/> is the one the chosen config trains
     /// (<see cref="TrainingPipeline.BuildVocabulary"/> gives the same while vocab_size and min_token_frequency stay).</summary>
-    public static (TrainConfig Config, IReadOnlyList<RecipeChoice> Choices) Choose(IntentDataset data, int transferCopies, out Vocabulary vocabulary)
+    /// <param name="withTeacher">False for labels-only training: the config then has no distil section.</param>
+    public static (TrainConfig Config, IReadOnlyList<RecipeChoice> Choices) Choose(IntentDataset data, int transferCopies, out Vocabulary vocabulary,
+        bool withTeacher = true)
     {
         if (data.Train.Count == 0) throw new InvalidDataException($"{data.SourcePath}: no training utterances");
         var config = new TrainConfig();
@@ -81,6 +89,14 @@ public static class DefaultRecipe
         float init = Round(Math.Clamp(0.02 + 0.04 * Math.Log(intents / 7.0) / Math.Log(151 / 7.0), 0.02, 0.06), 0.005);
         config.InitializerRange = init;
         choices.Add(new("initializer_range", $"{init:0.000}", $"from {intents} intents", "initializer_range"));
+
+        if (withTeacher)
+        {
+            bool freeze = perIntent < FreezeBelowPerIntent;
+            config.Distil = new DistilConfig { FreezeEmbeddings = freeze };
+            choices.Add(new("word embeddings", freeze ? "frozen" : "trained",
+                $"{perIntent:N0} training utterances per intent, {(freeze ? "under" : "at least")} {FreezeBelowPerIntent}", "distil.freeze_embeddings"));
+        }
         config.Validate("the default recipe");
         vocabulary = vocab;
         return (config, choices);

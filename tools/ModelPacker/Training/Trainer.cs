@@ -54,6 +54,19 @@ public sealed class Trainer
 
     public AlbertParameters Parameters { get; }
     public IWeightTransform? Transform { get; set; }
+
+    /// <summary>The word embeddings get no gradient (they keep the encoder's geometry, see
+    /// <see cref="DistilConfig.FreezeEmbeddings"/>); AdamW's decoupled weight decay still scales every row alike.</summary>
+    public bool FreezeWordEmbeddings
+    {
+        get => _wordsFrozen;
+        init
+        {
+            _wordsFrozen = value;
+            foreach (var w in _work) w.WordEmbeddingGradient = !value;
+        }
+    }
+    private readonly bool _wordsFrozen;
     /// <summary>LayerDrop: which applications of the shared layer each step skips (null = none).</summary>
     public Pruning.LayerDropSchedule? LayerDrop { get; set; }
     public long StepCount { get; private set; }
@@ -97,7 +110,7 @@ public sealed class Trainer
             for (int k = 0; k < _grads[i].All.Count; k++)
                 if (sparseWords && k == _wordIndex) _wordRows[i].Clear(_grads[i].All[k].Data, _embeddingSize);
                 else Array.Clear(_grads[i].All[k].Data);
-            if (sparseWords) _wordRows[i].Record(batch.Tokens);
+            if (sparseWords && !_wordsFrozen) _wordRows[i].Record(batch.Tokens); // frozen: the rows stay 0
             _work[i].Forward(weights, batch, dropout, skipped);
             losses[i] = _work[i].Loss(_exitWeights, _cfg.LabelSmoothing, scale, out correct[i]);
             if (_auxiliary is not null) losses[i] += _auxiliary.Add(i, _work[i], scale);

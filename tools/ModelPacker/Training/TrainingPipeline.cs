@@ -31,13 +31,16 @@ public static class TrainingPipeline
         var albert = config.ToAlbertConfig(vocab.Count, data.Labels);
         var p = new AlbertParameters(albert);
         p.InitializeRandom(config.Seed);
+        bool freezeWords = false;
         if (distil?.PieceVectors is { } pieces)
         {
             if (pieces.Length != vocab.Count)
                 throw new ArgumentException($"the distil set has vectors of {pieces.Length} pieces, the vocabulary {vocab.Count}");
             PieceEmbeddingInit.Apply(p.WordEmbeddings, pieces, config.InitializerRange, config.Seed);
+            freezeWords = (config.Distil ?? new DistilConfig()).FreezeEmbeddings;
         }
-        return Train(p, vocab, config, trainX, trainY, valX, valY, progress, ct, auxiliary: distil is null ? null : DistilLoss(distil, config, tokenizer));
+        return Train(p, vocab, config, trainX, trainY, valX, valY, progress, ct, auxiliary: distil is null ? null : DistilLoss(distil, config, tokenizer),
+            freezeWordEmbeddings: freezeWords);
     }
 
     /// <summary>The WordPiece vocabulary of the training texts with the config's size and piece frequency.</summary>
@@ -80,15 +83,16 @@ public static class TrainingPipeline
 
     /// <summary>Trains <paramref name="p"/> in place on encoded data; returns the best epoch's weights (the last
     /// epoch's with <paramref name="keepLast"/>). Validation runs through <paramref name="evalTransform"/> when given
-    /// (Quant-Noise trains with noise, validates the image's numerics), else through <paramref name="transform"/>.</summary>
+    /// (Quant-Noise trains with noise, validates the image's numerics), else through <paramref name="transform"/>.
+    /// <paramref name="freezeWordEmbeddings"/> keeps the word embeddings as they come in.</summary>
     public static TrainedModel Train(AlbertParameters p, Vocabulary vocab, TrainConfig config, int[][] trainX, int[] trainY,
         int[][] valX, int[] valY, IProgress<TrainProgress>? progress = null, CancellationToken ct = default, IWeightTransform? transform = null,
         IAuxiliaryLoss? auxiliary = null, bool keepLast = false, IWeightTransform? evalTransform = null,
-        Pruning.LayerDropSchedule? layerDrop = null)
+        Pruning.LayerDropSchedule? layerDrop = null, bool freezeWordEmbeddings = false)
     {
         int stepsPerEpoch = (trainX.Length + config.BatchSize - 1) / config.BatchSize;
         int totalSteps = stepsPerEpoch * config.Epochs;
-        var trainer = new Trainer(p, config, totalSteps, transform, vocab.UnkId, auxiliary) { LayerDrop = layerDrop };
+        var trainer = new Trainer(p, config, totalSteps, transform, vocab.UnkId, auxiliary) { LayerDrop = layerDrop, FreezeWordEmbeddings = freezeWordEmbeddings };
         var average = config.EmaDecay > 0 ? new WeightAverage(p, config.EmaDecay) : null;
         var lengths = trainX.Select(x => x.Length).ToArray();
         var clock = Stopwatch.StartNew();
