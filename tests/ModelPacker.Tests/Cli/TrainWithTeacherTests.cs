@@ -188,7 +188,7 @@ public class TrainWithTeacherTests(SnipsTeacherFixture f) : IClassFixture<SnipsT
             "--cache", f.Cache, "--out", student);
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Matches(@"Teacher +.*: 21 utterances \+ \d+ transfer copies", run.Out);
-        Assert.Contains("+ sentence teacher: 1·KD(T=2) + 1·(1 − cos) (shared projection)", run.Out);
+        Assert.Contains("+ sentence teacher: 1·KD(T=1) + 1·(1 − cos) (shared projection)", run.Out);
         string kept = File.ReadAllText(Path.Combine(student, TrainCommand.TrainConfigFile));
         Assert.Contains("\"projection\": \"shared\"", kept);
         Assert.Contains("\"binarize\": {", kept);

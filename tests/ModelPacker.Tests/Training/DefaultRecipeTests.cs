@@ -108,12 +108,26 @@ public class DefaultRecipeTests(RealDatasets data) : IClassFixture<RealDatasets>
     [Fact]
     public void Word_embeddings_freeze_below_500_utterances_per_intent_and_only_with_a_teacher()
     {
-        // CLINC150 (100 per intent) and Banking77 (130) freeze them; SNIPS (1,870) trains them.
+        // CLINC150 (100 per intent) and Banking77 (117) freeze them; SNIPS (1,772) trains them.
         Assert.Equal([false, true, true], data.All.Select(d => DefaultRecipe.Choose(d, 1).Config.Distil!.FreezeEmbeddings));
         var (labelsOnly, choices) = DefaultRecipe.Choose(data.Clinc150, 0, withTeacher: false);
         Assert.Null(labelsOnly.Distil);
         Assert.DoesNotContain(choices, c => c.ConfigKeys.Contains("distil.freeze_embeddings"));
         Assert.Contains(DefaultRecipe.Choose(data.Clinc150, 1).Choices, c => c.Name == "word embeddings" && c.Value == "frozen");
+    }
+
+    [Fact]
+    public void A_partial_distil_override_keeps_the_recipes_other_distil_settings()
+    {
+        using var temp = new ModelPacker.Tests.Checkpoints.TempDirectory();
+        string file = temp["t1.json"];
+        File.WriteAllText(file, """{ "distil": { "temperature": 1 } }""");
+        var (recipe, _) = DefaultRecipe.Choose(data.Clinc150, 1);
+        Assert.Equal(DefaultRecipe.Temperature, recipe.Distil!.Temperature);
+        var (merged, keys) = TrainConfig.LoadOverrides(file, recipe);
+        Assert.Equal(["distil.temperature"], keys);
+        Assert.Equal(1f, merged.Distil!.Temperature);
+        Assert.True(merged.Distil.FreezeEmbeddings);
     }
 
     [Fact]

@@ -62,11 +62,13 @@ public class FrozenWordEmbeddingsTests
         Assert.NotEqual(expected, free.WordEmbeddings.Data);
     }
 
-    [Fact]
-    public void AfterOneStepEveryOtherTensorIsWhereTheUnfrozenStepPutIt()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AfterOneStepEveryOtherTensorIsWhereTheUnfrozenStepPutIt(bool transform)
     {
-        var (_, frozen, _) = Train(freeze: true, steps: 1, shards: 2, transform: false, weightDecay: 0.1f);
-        var (_, free, _) = Train(freeze: false, steps: 1, shards: 2, transform: false, weightDecay: 0.1f);
+        var (_, frozen, _) = Train(freeze: true, steps: 1, shards: 2, transform, weightDecay: 0.1f);
+        var (_, free, _) = Train(freeze: false, steps: 1, shards: 2, transform, weightDecay: 0.1f);
         for (int k = 0; k < frozen.All.Count; k++)
             if (frozen.All[k] != frozen.WordEmbeddings)
                 Assert.True(frozen.All[k].Data.AsSpan().SequenceEqual(free.All[k].Data), frozen.All[k].Name);

@@ -13,9 +13,9 @@ public sealed class DistilConfig
     public const string PerExit = "per_exit", Shared = "shared";
 
     public float SoftLabelWeight = 1f;
-    /// <summary>T = 2: with frozen word embeddings it validated best of 1, 2 and 4 on CLINC150 (docs/results.md,
-    /// "Frozen word embeddings"). Alone, in issue 12's prototype without the representation loss, it cost accuracy.</summary>
-    public float Temperature = 2f;
+    /// <summary>1 for a distil section of one's own (binarize's sentence term was measured so); the default recipe
+    /// sets <see cref="DefaultRecipe.Temperature"/>.</summary>
+    public float Temperature = 1f;
     public float RepresentationWeight = 1f;
     /// <summary>"per_exit" (a projection per exit) or "shared" (one for all exits).</summary>
     public string Projection = PerExit;
@@ -36,8 +36,9 @@ public sealed class DistilConfig
     public bool EmbeddingInit = true;
     /// <summary>Give those embeddings no gradient (only with <see cref="EmbeddingInit"/>): a piece seen a few times in
     /// training then stays where the encoder put it, beside the pieces it resembles, instead of drifting on a few
-    /// gradients. Weight decay still shrinks all rows alike (docs/results.md, "Frozen word embeddings").</summary>
-    public bool FreezeEmbeddings = true;
+    /// gradients. Weight decay still shrinks all rows alike (docs/results.md, "Frozen word embeddings"). The default
+    /// recipe sets it from the data (<see cref="DefaultRecipe.FreezeBelowPerIntent"/>).</summary>
+    public bool FreezeEmbeddings;
     /// <summary>Weight of word-level distillation (<see cref="Distilling.WordDistillation"/>): 1 − cos between each
     /// word's last-layer state, projected, and the encoder's state of that word; 0 = off.</summary>
     public float WordWeight = 0f;

@@ -84,7 +84,7 @@ public static class TrainingPipeline
     /// <summary>Trains <paramref name="p"/> in place on encoded data; returns the best epoch's weights (the last
     /// epoch's with <paramref name="keepLast"/>). Validation runs through <paramref name="evalTransform"/> when given
     /// (Quant-Noise trains with noise, validates the image's numerics), else through <paramref name="transform"/>.
-    /// <paramref name="freezeWordEmbeddings"/> keeps the word embeddings as they come in.</summary>
+    /// With <paramref name="freezeWordEmbeddings"/> the word embeddings get no gradient (see <see cref="Trainer.FreezeWordEmbeddings"/>).</summary>
     public static TrainedModel Train(AlbertParameters p, Vocabulary vocab, TrainConfig config, int[][] trainX, int[] trainY,
         int[][] valX, int[] valY, IProgress<TrainProgress>? progress = null, CancellationToken ct = default, IWeightTransform? transform = null,
         IAuxiliaryLoss? auxiliary = null, bool keepLast = false, IWeightTransform? evalTransform = null,
