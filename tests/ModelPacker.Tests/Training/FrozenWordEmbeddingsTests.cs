@@ -8,12 +8,6 @@ namespace ModelPacker.Tests.Training;
 /// paths), while every other tensor trains as it would without the freeze.</summary>
 public class FrozenWordEmbeddingsTests
 {
-    private sealed class Identity : IWeightTransform
-    {
-        public void TransformWeight(NamedTensor master, Span<float> effective) => master.Data.CopyTo(effective);
-        public void TransformLinearInput(string weightName, Span<float> input) { }
-    }
-
     /// <returns>The tensors before training, the trained parameters, and each step's learning rate.</returns>
     private static (float[][] Start, AlbertParameters Trained, float[] Rates) Train(bool freeze, int steps, int shards, bool transform, float weightDecay)
     {
@@ -23,7 +17,7 @@ public class FrozenWordEmbeddingsTests
         // No clipping: the global norm would couple the other tensors' steps to the word embeddings' gradient.
         var cfg = new TrainConfig { NumHiddenLayers = config.NumHiddenLayers, GradientShards = shards, HiddenDropout = 0.1f, TokenDropout = 0.2f,
             Seed = 9, ClipNorm = 0, WeightDecay = weightDecay };
-        var trainer = new Trainer(p, cfg, totalSteps: steps, transform: transform ? new Identity() : null) { FreezeWordEmbeddings = freeze };
+        var trainer = new Trainer(p, cfg, totalSteps: steps, transform: transform ? new Model.IdentityTransform() : null) { FreezeWordEmbeddings = freeze };
         var rng = new Random(2);
         var rates = new float[steps];
         for (int step = 0; step < steps; step++)

@@ -8,13 +8,6 @@ namespace ModelPacker.Tests.Training;
 /// sequence of steps with and without a transform.</summary>
 public class TouchedRowsTests
 {
-    /// <summary>A transform that changes nothing: it only sends the trainer down the whole-table path.</summary>
-    private sealed class Identity : IWeightTransform
-    {
-        public void TransformWeight(NamedTensor master, Span<float> effective) => master.Data.CopyTo(effective);
-        public void TransformLinearInput(string weightName, Span<float> input) { }
-    }
-
     private static AlbertParameters Train(Func<int, bool> identityAt, int shards)
     {
         var config = Model.TinyModels.Config();
@@ -24,7 +17,7 @@ public class TouchedRowsTests
         var rng = new Random(2);
         for (int step = 0; step < 8; step++)
         {
-            trainer.Transform = identityAt(step) ? new Identity() : null;
+            trainer.Transform = identityAt(step) ? new Model.IdentityTransform() : null;
             // batches of 1 to 6 sequences over varying ids, so shards come and go and rows differ step to step
             int b = 1 + step % 6;
             var seqs = Enumerable.Range(0, b).Select(_ => new[] { 2 }.Concat(Enumerable.Range(0, 1 + rng.Next(5)).Select(_ => 4 + rng.Next(16))).Append(3).ToArray()).ToArray();
