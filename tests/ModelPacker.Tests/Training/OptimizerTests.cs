@@ -74,6 +74,59 @@ public class OptimizerTests
     }
 
     [Fact]
+    public void AFrozenTensorStepsAsTheFullUpdateOfAZeroGradientBitForBit()
+    {
+        // A frozen tensor's step is the decay alone; with a zero gradient from the first step the full update gives
+        // the same floats. Two optimizers, one freezing tensor 0, over steps at changing rates; tensor 1 trains in both.
+        var rng = new Random(9);
+        NamedTensor Tensor(string name, int rows, int cols)
+        {
+            var t = new NamedTensor(name, rows, cols);
+            for (int i = 0; i < t.Length; i++) t.Data[i] = (float)(rng.NextDouble() - 0.5);
+            return t;
+        }
+        static NamedTensor Copy(NamedTensor t)
+        {
+            var c = new NamedTensor(t.Name, t.Shape);
+            t.Data.CopyTo(c.Data, 0);
+            return c;
+        }
+        var (frozen, other) = (Tensor("e.weight", 9, 4000), Tensor("q.weight", 5, 7)); // more than one chunk
+        var (plain, plainOther) = (Copy(frozen), Copy(other));
+        var a = new AdamW([frozen, other], 0.9f, 0.98f, 1e-6f, 0.01f);
+        var b = new AdamW([plain, plainOther], 0.9f, 0.98f, 1e-6f, 0.01f);
+        a.Freeze(0);
+        var zero = new float[frozen.Length];
+        for (int t = 1; t <= 4; t++)
+        {
+            var g = Enumerable.Range(0, other.Length).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+            float lr = 0.003f * t;
+            a.Step([frozen, other], [zero, g], lr);
+            b.Step([plain, plainOther], [zero, (float[])g.Clone()], lr);
+            Assert.Equal(plain.Data, frozen.Data);
+            Assert.Equal(plainOther.Data, other.Data);
+        }
+        Assert.Throws<InvalidOperationException>(() => a.Freeze(1)); // its moments are no longer 0
+    }
+
+    [Fact]
+    public void ClippingSkipsAZeroTensorWithoutChangingABit()
+    {
+        var rng = new Random(4);
+        var g = new AlbertParameters(Model.TinyModels.Config());
+        foreach (var t in g.All)
+            if (t != g.WordEmbeddings) for (int i = 0; i < t.Length; i++) t.Data[i] = (float)(rng.NextDouble() - 0.5);
+        var copy = new AlbertParameters(g.Config);
+        for (int k = 0; k < g.All.Count; k++) g.All[k].Data.CopyTo(copy.All[k].Data, 0);
+        int words = g.All.ToList().IndexOf(g.WordEmbeddings);
+        float skipped = AdamW.ClipGlobalNorm(g, 1f, zeroTensor: words);
+        float full = AdamW.ClipGlobalNorm(copy, 1f);
+        Assert.True(full > 1f); // the scaling ran
+        Assert.Equal(full, skipped);
+        for (int k = 0; k < g.All.Count; k++) Assert.Equal(copy.All[k].Data, g.All[k].Data);
+    }
+
+    [Fact]
     public void ClippingScalesToTheGlobalNorm()
     {
         var g = new AlbertParameters(Model.TinyModels.Config());

@@ -13,6 +13,8 @@ public sealed class AdamW
     private readonly float[][] _m, _v;
     private readonly bool[] _decay;
     private readonly float[] _rateScale;
+    /// <summary>Per tensor: it never gets a gradient (see <see cref="Freeze"/>).</summary>
+    private readonly bool[] _frozen;
     /// <summary>The parallel work items of a step: (tensor, start, end) spans of at most <see cref="Chunk"/>, fixed by the shapes.</summary>
     private readonly (int Tensor, int Start, int End)[] _chunks;
     private readonly float _beta1, _beta2, _eps, _weightDecay;
@@ -28,6 +30,7 @@ public sealed class AdamW
         _v = tensors.Select(t => new float[t.Length]).ToArray();
         _decay = tensors.Select(Decays).ToArray();
         _rateScale = tensors.Select(_ => 1f).ToArray();
+        _frozen = new bool[tensors.Count];
         _chunks = tensors.SelectMany((t, k) => Enumerable.Range(0, (t.Length + Chunk - 1) / Chunk)
             .Select(c => (k, c * Chunk, Math.Min(t.Length, (c + 1) * Chunk)))).ToArray();
         (_beta1, _beta2, _eps, _weightDecay) = (beta1, beta2, eps, weightDecay);
@@ -38,6 +41,15 @@ public sealed class AdamW
     /// <summary>Tensor <paramref name="index"/> (of the list this optimizer was made for) steps at
     /// <paramref name="scale"/> times the learning rate.</summary>
     public void ScaleRate(int index, float scale) => _rateScale[index] = scale;
+
+    /// <summary>Tensor <paramref name="index"/> gets no gradient from its first step on (frozen word embeddings): its
+    /// moments stay 0, so its update reduces to the decay, w·decay − rate·0/(0 + eps), and a step does only that
+    /// multiply. The floats are the same as the full update's; the step skips reading and writing three tables.</summary>
+    public void Freeze(int index)
+    {
+        if (_t > 0) throw new InvalidOperationException("a tensor is frozen before the first step, while its moments are 0");
+        _frozen[index] = true;
+    }
 
     public void Step(AlbertParameters p, AlbertParameters grads, float lr)
     {
@@ -60,6 +72,11 @@ public sealed class AdamW
         {
             var (k, start, end) = _chunks[i];
             float decay = _decay[k] ? 1f - lr * _weightDecay : 1f, rate = lr * _rateScale[k];
+            if (_frozen[k])
+            {
+                if (decay != 1f) TensorPrimitives.Multiply(weights(k).AsSpan(start, end - start), decay, weights(k).AsSpan(start, end - start));
+                return;
+            }
             Update(weights(k).AsSpan(start, end - start), gradients(k).AsSpan(start, end - start), _m[k].AsSpan(start, end - start),
                 _v[k].AsSpan(start, end - start), _beta1, _beta2, _eps, c1, c2, decay, rate);
         });
@@ -100,15 +117,20 @@ public sealed class AdamW
     }
 
     /// <summary>Scales the gradients so their global L2 norm is at most <paramref name="maxNorm"/>; returns the norm before.</summary>
-    public static float ClipGlobalNorm(AlbertParameters grads, float maxNorm)
+    /// <param name="zeroTensor">Index of a tensor known to hold only zeros (a frozen one), or −1: it adds +0 to the sum
+    /// and scales to itself, so skipping it changes no bit.</param>
+    public static float ClipGlobalNorm(AlbertParameters grads, float maxNorm, int zeroTensor = -1)
     {
+        var all = grads.All;
         double sq = 0;
-        foreach (var t in grads.All) sq += TensorPrimitives.Dot(t.Data, t.Data);
+        for (int k = 0; k < all.Count; k++)
+            if (k != zeroTensor) sq += TensorPrimitives.Dot(all[k].Data, all[k].Data);
         float norm = (float)Math.Sqrt(sq);
         if (maxNorm > 0 && norm > maxNorm)
         {
             float s = maxNorm / (norm + 1e-6f);
-            foreach (var t in grads.All) TensorPrimitives.Multiply(t.Data, s, t.Data);
+            for (int k = 0; k < all.Count; k++)
+                if (k != zeroTensor) TensorPrimitives.Multiply(all[k].Data, s, all[k].Data);
         }
         return norm;
     }

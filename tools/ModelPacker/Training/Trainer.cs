@@ -64,6 +64,7 @@ public sealed class Trainer
         {
             _wordsFrozen = value;
             foreach (var w in _work) w.WordEmbeddingGradient = !value;
+            if (value) _adam.Freeze(_wordIndex);
         }
     }
     private readonly bool _wordsFrozen;
@@ -135,7 +136,7 @@ public sealed class Trainer
             Transform?.TransformGradient(Parameters.All[k], dst);
         });
         double spanLoss = AttentionSpanTraining.AddPenalty(Parameters, _grads[0], _cfg.AttentionSpan?.Penalty ?? 0);
-        LastGradientNorm = AdamW.ClipGlobalNorm(_grads[0], _cfg.ClipNorm);
+        LastGradientNorm = AdamW.ClipGlobalNorm(_grads[0], _cfg.ClipNorm, _wordsFrozen ? _wordIndex : -1);
         LastLearningRate = _schedule.At(StepCount);
         _adam.Step(Parameters, _grads[0], LastLearningRate);
         AttentionSpanTraining.Clamp(Parameters);
