@@ -50,6 +50,21 @@ public class PrincipalComponentsTests
     }
 
     [Fact]
+    public void OneThreadGivesTheSameBitsAsAllCores()
+    {
+        // The fit spreads its sums over the cores; a trained model must not depend on how many there are.
+        var rng = new Random(3);
+        var rows = Enumerable.Range(0, 1500).Select(_ => Enumerable.Range(0, 70)
+            .Select(j => j % 9 == 0 ? 0f : (float)(Gaussian(rng) * (1 + j % 5))).ToArray()).ToList();
+        var parallel = PrincipalComponents.Fit(rows, 12, seed: 4);
+        var oneThread = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, maxConcurrencyLevel: 1).ConcurrentScheduler;
+        var serial = Task.Factory.StartNew(() => PrincipalComponents.Fit(rows, 12, seed: 4), CancellationToken.None,
+            TaskCreationOptions.None, oneThread).Result; // Parallel.For inside runs on the current scheduler: one thread
+        Assert.Equal(parallel.Mean, serial.Mean);
+        Assert.Equal(parallel.Directions.SelectMany(x => x), serial.Directions.SelectMany(x => x));
+    }
+
+    [Fact]
     public void RejectsMoreDirectionsThanDimensionsAndEmptyInput()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => PrincipalComponents.Fit([new float[3]], 4, 1));

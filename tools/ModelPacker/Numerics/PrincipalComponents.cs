@@ -22,20 +22,30 @@ public static class PrincipalComponents
         }
         for (int j = 0; j < d; j++) mean[j] /= rows.Count;
 
-        var cov = new double[d, d];
-        var centred = new double[d];
-        foreach (var r in rows)
+        // Each covariance row and each direction's product is summed in its own fixed order whatever thread computes
+        // it, so the spread over the cores changes no bit.
+        var centred = new double[rows.Count][];
+        for (int n = 0; n < rows.Count; n++)
         {
-            for (int j = 0; j < d; j++) centred[j] = r[j] - mean[j];
-            for (int a = 0; a < d; a++)
-            {
-                double ca = centred[a];
-                if (ca == 0) continue;
-                for (int b = a; b < d; b++) cov[a, b] += ca * centred[b];
-            }
+            var c = centred[n] = new double[d];
+            for (int j = 0; j < d; j++) c[j] = rows[n][j] - mean[j];
         }
+        var cov = new double[d][];
+        for (int a = 0; a < d; a++) cov[a] = new double[d];
+        Parallel.For(0, (d + CovarianceBlock - 1) / CovarianceBlock, blk =>
+        {
+            int a0 = blk * CovarianceBlock, a1 = Math.Min(d, a0 + CovarianceBlock);
+            foreach (var c in centred) // rows in order: every element sums them as the serial loop does
+                for (int a = a0; a < a1; a++)
+                {
+                    double ca = c[a];
+                    if (ca == 0) continue;
+                    var ra = cov[a];
+                    for (int b = a; b < d; b++) ra[b] += ca * c[b];
+                }
+        });
         for (int a = 0; a < d; a++)
-            for (int b = a; b < d; b++) cov[b, a] = cov[a, b] /= rows.Count;
+            for (int b = a; b < d; b++) cov[b][a] = cov[a][b] /= rows.Count;
 
         var rng = new Random(seed);
         var q = new double[k][];
@@ -49,30 +59,38 @@ public static class PrincipalComponents
         for (int i = 0; i < k; i++) next[i] = new double[d];
         for (int it = 0; it < iterations; it++)
         {
-            for (int i = 0; i < k; i++)
-                for (int a = 0; a < d; a++)
-                {
-                    double s = 0;
-                    for (int b = 0; b < d; b++) s += cov[a, b] * q[i][b];
-                    next[i][a] = s;
-                }
+            var (from, to) = (q, next);
+            Parallel.For(0, k, i => Multiply(cov, from[i], to[i]));
             (q, next) = (next, q);
             Orthonormalize(q);
         }
         // Rayleigh quotients order the directions (the block converges as a subspace, not in order).
-        var strength = q.Select(v =>
+        var strength = new double[k];
+        Parallel.For(0, k, i =>
         {
+            var row = new double[d];
+            Multiply(cov, q[i], row);
             double s = 0;
-            for (int a = 0; a < d; a++)
-            {
-                double row = 0;
-                for (int b = 0; b < d; b++) row += cov[a, b] * v[b];
-                s += v[a] * row;
-            }
-            return s;
-        }).ToArray();
+            for (int a = 0; a < d; a++) s += q[i][a] * row[a];
+            strength[i] = s;
+        });
         var order = Enumerable.Range(0, k).OrderByDescending(i => strength[i]).ToArray();
         return (mean, order.Select(i => q[i]).ToArray());
+    }
+
+    /// <summary>Covariance rows a parallel task accumulates: the centred rows are read once per block.</summary>
+    private const int CovarianceBlock = 16;
+
+    /// <summary>y = C·x, each element summed over x in order.</summary>
+    private static void Multiply(double[][] c, double[] x, double[] y)
+    {
+        for (int a = 0; a < y.Length; a++)
+        {
+            var ca = c[a];
+            double s = 0;
+            for (int b = 0; b < x.Length; b++) s += ca[b] * x[b];
+            y[a] = s;
+        }
     }
 
     /// <summary>The coordinates of <paramref name="row"/> − mean along each direction.</summary>
