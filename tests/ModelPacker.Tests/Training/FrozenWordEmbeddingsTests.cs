@@ -67,4 +67,20 @@ public class FrozenWordEmbeddingsTests
             if (frozen.All[k] != frozen.WordEmbeddings)
                 Assert.True(frozen.All[k].Data.AsSpan().SequenceEqual(free.All[k].Data), frozen.All[k].Name);
     }
+
+    [Fact]
+    public void ClippingScalesEveryTrainedTensorAndTheFrozenGradientStaysZero()
+    {
+        // The trainer skips the frozen table in the global norm; every other tensor must still be scaled.
+        var config = Model.TinyModels.Config();
+        var p = Model.TinyModels.Parameters(config, seed: 4);
+        var cfg = new TrainConfig { NumHiddenLayers = config.NumHiddenLayers, GradientShards = 2, Seed = 9, ClipNorm = 1e-3f };
+        var trainer = new Trainer(p, cfg, totalSteps: 3) { FreezeWordEmbeddings = true };
+        int[][] seqs = [[2, 5, 9, 7, 3], [2, 11, 4, 3], [2, 6, 6, 8, 12, 3]];
+        trainer.Step(seqs, [0, 1, 2]);
+        Assert.True(trainer.LastGradientNorm > 10 * cfg.ClipNorm);
+        double sq = trainer.LastGradient.All.Sum(t => (double)System.Numerics.Tensors.TensorPrimitives.Dot<float>(t.Data, t.Data));
+        Assert.Equal(cfg.ClipNorm, Math.Sqrt(sq), 1e-6);
+        Assert.All(trainer.LastGradient.WordEmbeddings.Data, v => Assert.Equal(0, BitConverter.SingleToInt32Bits(v)));
+    }
 }

@@ -23,7 +23,7 @@ public static class PrincipalComponents
         for (int j = 0; j < d; j++) mean[j] /= rows.Count;
 
         // Each covariance row and each direction's product is summed in its own fixed order whatever thread computes
-        // it, so the spread over the cores changes no bit.
+        // it, so the spread over the cores changes no bit. The centred rows take rows × d doubles (15 MB for 5,000 × 384).
         var centred = new double[rows.Count][];
         for (int n = 0; n < rows.Count; n++)
         {
@@ -35,7 +35,7 @@ public static class PrincipalComponents
         Parallel.For(0, (d + CovarianceBlock - 1) / CovarianceBlock, blk =>
         {
             int a0 = blk * CovarianceBlock, a1 = Math.Min(d, a0 + CovarianceBlock);
-            foreach (var c in centred) // rows in order: every element sums them as the serial loop does
+            foreach (var c in centred) // rows in order, so no sum depends on the thread
                 for (int a = a0; a < a1; a++)
                 {
                     double ca = c[a];

@@ -71,14 +71,15 @@ public sealed class AdamW
         Parallel.For(0, _chunks.Length, i =>
         {
             var (k, start, end) = _chunks[i];
-            float decay = _decay[k] ? 1f - lr * _weightDecay : 1f, rate = lr * _rateScale[k];
+            float decay = _decay[k] ? 1f - lr * _weightDecay : 1f;
+            var w = weights(k).AsSpan(start, end - start);
             if (_frozen[k])
             {
-                if (decay != 1f) TensorPrimitives.Multiply(weights(k).AsSpan(start, end - start), decay, weights(k).AsSpan(start, end - start));
+                if (decay != 1f) TensorPrimitives.Multiply(w, decay, w);
                 return;
             }
-            Update(weights(k).AsSpan(start, end - start), gradients(k).AsSpan(start, end - start), _m[k].AsSpan(start, end - start),
-                _v[k].AsSpan(start, end - start), _beta1, _beta2, _eps, c1, c2, decay, rate);
+            Update(w, gradients(k).AsSpan(start, end - start), _m[k].AsSpan(start, end - start),
+                _v[k].AsSpan(start, end - start), _beta1, _beta2, _eps, c1, c2, decay, lr * _rateScale[k]);
         });
     }
 
