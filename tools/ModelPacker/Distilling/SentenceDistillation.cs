@@ -51,21 +51,28 @@ public sealed class SentenceDistillation : IAuxiliaryLoss
             if (rep > 0)
             {
                 var pooled = student.Pooled(l);
-                var dPooled = student.PooledGradient(l);
-                var z = _z[shard]; var dz = _dz[shard];
+                int d = _targets.Dimension;
+                var z = _z[shard];
+                var dz = Rows(_dz, shard, batch.Count * d);
+                dz.Clear(); // a sequence without targets keeps a zero row, which the backward skips
                 for (int q = 0; q < batch.Count; q++)
                 {
                     if (ids[q] >= _targets.Count) continue;
-                    var x = pooled.Slice(q * h, h);
-                    Projection.Forward(l, x, z);
-                    Array.Clear(dz);
-                    loss += CosineLoss.Add(z, _targets.Embeddings[ids[q]], rep, dz);
-                    Projection.Backward(shard, l, x, dz, dPooled.Slice(q * h, h));
+                    Projection.Forward(l, pooled.Slice(q * h, h), z);
+                    loss += CosineLoss.Add(z, _targets.Embeddings[ids[q]], rep, dz.Slice(q * d, d));
                 }
+                Projection.Backward(shard, l, pooled, dz, student.PooledGradient(l), batch.Count);
             }
         }
         return loss;
     }
 
     public void Step(float learningRate) => Projection.Step(learningRate);
+
+    /// <summary>The shard's buffer, grown to <paramref name="length"/> floats when a batch needs more.</summary>
+    private static Span<float> Rows(float[][] buffers, int shard, int length)
+    {
+        if (buffers[shard].Length < length) buffers[shard] = new float[length];
+        return buffers[shard].AsSpan(0, length);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using ModelPacker.Model;
+using ModelPacker.Numerics;
 using ModelPacker.Training;
 
 namespace ModelPacker.Distilling;
@@ -66,32 +67,43 @@ public sealed class SentenceProjection
     }
 
     /// <summary>Accumulates dz's gradient into the shard's W and b and into <paramref name="dx"/>.</summary>
-    public void Backward(int shard, int exit, ReadOnlySpan<float> x, ReadOnlySpan<float> dz, Span<float> dx)
+    public void Backward(int shard, int exit, ReadOnlySpan<float> x, ReadOnlySpan<float> dz, Span<float> dx) =>
+        Backward(shard, exit, x, dz, dx, 1);
+
+    /// <summary>As <see cref="Backward(int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> for
+    /// <paramref name="rows"/> rows at once: x [rows, Inputs], dz [rows, Outputs], dx [rows, Inputs]. Every sum runs in
+    /// the order the row-by-row calls would give (b and W over the rows, each dx row over the outputs), so the floats
+    /// are the same. A zero in dz adds nothing (a row of zeros: a sequence without targets).</summary>
+    public void Backward(int shard, int exit, ReadOnlySpan<float> x, ReadOnlySpan<float> dz, Span<float> dx, int rows)
     {
-        int m = Map(exit);
+        int m = Map(exit), n = Inputs;
+        if (x.Length < rows * n || dx.Length < rows * n || dz.Length < rows * Outputs)
+            throw new ArgumentException($"{rows} rows need {rows * n} inputs and {rows * Outputs} output gradients");
         var w = _tensors[2 * m].Data;
         var dw = _grads[shard][2 * m]; var db = _grads[shard][2 * m + 1];
         for (int o = 0; o < Outputs; o++)
         {
-            float g = dz[o];
-            if (g == 0) continue;
-            db[o] += g;
-            var row = dw.AsSpan(o * Inputs, Inputs);
-            TensorPrimitives.MultiplyAdd(x, g, row, row);
-            TensorPrimitives.MultiplyAdd(w.AsSpan(o * Inputs, Inputs), g, dx, dx);
+            for (int r = 0; r < rows; r++)
+            {
+                float g = dz[r * Outputs + o];
+                if (g != 0) db[o] += g;
+            }
+            VectorMath.AddScaledRows(x, n, dz[o..], Outputs, rows, dw.AsSpan(o * n, n));
         }
+        for (int r = 0; r < rows; r++)
+            VectorMath.AddScaledRows(w, n, dz.Slice(r * Outputs, Outputs), 1, Outputs, dx.Slice(r * n, n));
     }
 
     /// <summary>Sums the gradients of the shards used since the last step, in shard order, and applies AdamW.</summary>
     public void Step(float learningRate)
     {
-        bool any = false;
-        for (int k = 0; k < _tensors.Length; k++)
+        bool any = _used.Contains(true);
+        Parallel.For(0, _tensors.Length, k =>
         {
             Array.Clear(_sum[k]);
             for (int s = 0; s < _used.Length; s++)
-                if (_used[s]) { TensorPrimitives.Add(_sum[k], _grads[s][k], _sum[k]); any = true; }
-        }
+                if (_used[s]) TensorPrimitives.Add(_sum[k], _grads[s][k], _sum[k]);
+        });
         Array.Clear(_used);
         if (any) _adam.Step(_tensors, _sum, learningRate);
     }

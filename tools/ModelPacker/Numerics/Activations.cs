@@ -45,7 +45,24 @@ public static class Activations
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void GeluNewBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> t, Span<float> dx)
     {
-        for (int i = 0; i < dy.Length; i++)
+        int n = dy.Length, i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // The scalar loop's operations in its order, eight lanes at a time: the same floats.
+            var s = Vector256.Create(Sqrt2OverPi); var c3 = Vector256.Create(3f * Cubic);
+            var one = Vector256<float>.One; var half = Vector256.Create(0.5f);
+            ref float dyr = ref MemoryMarshal.GetReference(dy);
+            ref float xr = ref MemoryMarshal.GetReference(x[..n]);
+            ref float tr = ref MemoryMarshal.GetReference(t[..n]);
+            ref float dxr = ref MemoryMarshal.GetReference(dx[..n]);
+            for (; i + 8 <= n; i += 8)
+            {
+                var xv = Vector256.LoadUnsafe(ref xr, (nuint)i); var tv = Vector256.LoadUnsafe(ref tr, (nuint)i);
+                var d = half * (one + tv) + half * xv * (one - tv * tv) * s * (one + c3 * xv * xv);
+                (Vector256.LoadUnsafe(ref dyr, (nuint)i) * d).StoreUnsafe(ref dxr, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
         {
             float xi = x[i], ti = t[i];
             float d = 0.5f * (1f + ti) + 0.5f * xi * (1f - ti * ti) * Sqrt2OverPi * (1f + 3f * Cubic * xi * xi);
@@ -90,6 +107,18 @@ public static class Activations
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void TanhBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> y, Span<float> dx)
     {
-        for (int i = 0; i < dy.Length; i++) dx[i] = dy[i] * (1f - y[i] * y[i]);
+        int n = dy.Length, i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float dyr = ref MemoryMarshal.GetReference(dy);
+            ref float yr = ref MemoryMarshal.GetReference(y[..n]);
+            ref float dxr = ref MemoryMarshal.GetReference(dx[..n]);
+            for (; i + 8 <= n; i += 8)
+            {
+                var yv = Vector256.LoadUnsafe(ref yr, (nuint)i);
+                (Vector256.LoadUnsafe(ref dyr, (nuint)i) * (Vector256<float>.One - yv * yv)).StoreUnsafe(ref dxr, (nuint)i);
+            }
+        }
+        for (; i < n; i++) dx[i] = dy[i] * (1f - y[i] * y[i]);
     }
 }

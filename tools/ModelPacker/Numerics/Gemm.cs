@@ -96,19 +96,63 @@ public static unsafe class Gemm
             System.Numerics.Tensors.TensorPrimitives.Add(db[..outFeatures], dy.Slice(i * outFeatures, outFeatures), db[..outFeatures]);
     }
 
-    /// <summary>dst[cols,rows] = src[rows,cols]ᵀ.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public static void Transpose(ReadOnlySpan<float> src, Span<float> dst, int rows, int cols)
+    /// <summary>dst[cols,rows] = src[rows,cols]ᵀ: 8×8 blocks through AVX registers where the CPU has them, the rest
+    /// element by element. A training step transposes every weight matrix and every layer's output gradient, so this
+    /// is on the hot path.</summary>
+    public static void Transpose(ReadOnlySpan<float> src, Span<float> dst, int rows, int cols) =>
+        Transpose(src, dst, rows, cols, Avx.IsSupported);
+
+    /// <summary><see cref="Transpose"/> element by element, so tests can hold the two equal.</summary>
+    internal static void TransposeScalar(ReadOnlySpan<float> src, Span<float> dst, int rows, int cols) =>
+        Transpose(src, dst, rows, cols, blocks: false);
+
+    private static void Transpose(ReadOnlySpan<float> src, Span<float> dst, int rows, int cols, bool blocks)
     {
-        const int Block = 16;
-        for (int i0 = 0; i0 < rows; i0 += Block)
-        for (int j0 = 0; j0 < cols; j0 += Block)
-        {
-            int i1 = Math.Min(i0 + Block, rows), j1 = Math.Min(j0 + Block, cols);
-            for (int i = i0; i < i1; i++)
-            for (int j = j0; j < j1; j++)
-                dst[j * rows + i] = src[i * cols + j];
-        }
+        if (rows < 0 || cols < 0 || (long)rows * cols > src.Length || (long)rows * cols > dst.Length)
+            throw new ArgumentException($"a {rows}×{cols} transpose needs {(long)rows * cols} floats in and out");
+        fixed (float* s = src, d = dst) TransposeKernel(s, d, rows, cols, blocks);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransposeKernel(float* s, float* d, int rows, int cols, bool blocks)
+    {
+        int rows8 = blocks ? rows - rows % 8 : 0, cols8 = blocks ? cols - cols % 8 : 0;
+        for (int i = 0; i < rows8; i += 8)
+        for (int j = 0; j < cols8; j += 8)
+            Transpose8x8(s + (long)i * cols + j, cols, d + (long)j * rows + i, rows);
+        // What the blocks leave: the columns right of them, then the rows below them.
+        for (int i = 0; i < rows8; i++)
+        for (int j = cols8; j < cols; j++)
+            d[(long)j * rows + i] = s[(long)i * cols + j];
+        for (int i = rows8; i < rows; i++)
+        for (int j = 0; j < cols; j++)
+            d[(long)j * rows + i] = s[(long)i * cols + j];
+    }
+
+    /// <summary>One 8×8 block: pairs of rows interleaved, then pairs of pairs, then the 128-bit halves swapped.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* s, int ls, float* d, int ld)
+    {
+        var r0 = Avx.LoadVector256(s); var r1 = Avx.LoadVector256(s + ls);
+        var r2 = Avx.LoadVector256(s + 2 * ls); var r3 = Avx.LoadVector256(s + 3 * ls);
+        var r4 = Avx.LoadVector256(s + 4 * ls); var r5 = Avx.LoadVector256(s + 5 * ls);
+        var r6 = Avx.LoadVector256(s + 6 * ls); var r7 = Avx.LoadVector256(s + 7 * ls);
+        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(d + ld, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(d + 2 * ld, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(d + 3 * ld, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(d + 4 * ld, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(d + 5 * ld, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(d + 6 * ld, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(d + 7 * ld, Avx.Permute2x128(u3, u7, 0x31));
     }
 
     /// <summary>Floating-point operations of one MatMul (for throughput reports).</summary>
