@@ -79,6 +79,7 @@ public sealed class SentenceProjection
         int m = Map(exit), n = Inputs;
         if (x.Length < rows * n || dx.Length < rows * n || dz.Length < rows * Outputs)
             throw new ArgumentException($"{rows} rows need {rows * n} inputs and {rows * Outputs} output gradients");
+        if (rows <= 0) return;
         var w = _tensors[2 * m].Data;
         var dw = _grads[shard][2 * m]; var db = _grads[shard][2 * m + 1];
         for (int o = 0; o < Outputs; o++)

@@ -44,10 +44,12 @@ public static class VectorMath
 
     /// <summary>y += Σ_k c_k·a_k over <paramref name="count"/> rows a_k = a[k·lda ..] with c_k = coef[k·stride], k in
     /// order, each product rounded before its sum and rows whose c_k is 0 skipped: the floats of calling
-    /// TensorPrimitives.MultiplyAdd(a_k, c_k, y, y) row by row, with y held in registers across the rows.</summary>
+    /// TensorPrimitives.MultiplyAdd(a_k, c_k, y, y) row by row, with y held in registers across the rows (so y must
+    /// not overlap a or coef).</summary>
     public static void AddScaledRows(ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> coef, int stride, int count, Span<float> y)
     {
         int n = y.Length, i = 0;
+        if (lda < 0 || stride < 0) throw new ArgumentOutOfRangeException(lda < 0 ? nameof(lda) : nameof(stride), "row and coefficient strides must not be negative");
         if (count <= 0 || n == 0) return;
         if ((long)(count - 1) * lda + n > a.Length || (long)(count - 1) * stride >= coef.Length)
             throw new ArgumentException($"{count} rows of {n} need {(long)(count - 1) * lda + n} values and {(long)(count - 1) * stride + 1} coefficients");
