@@ -1,5 +1,6 @@
 using ModelPacker.Distilling;
 using ModelPacker.Model;
+using ModelPacker.Numerics;
 using ModelPacker.Tests.Model;
 using ModelPacker.Training;
 using static ModelPacker.Tests.Numerics.GradientCheck;
@@ -88,6 +89,53 @@ public class SentenceDistillationGradientTests
             comp.Backward(none);
             Xunit.Assert.All(none.All, t => Xunit.Assert.All(t.Data, g => Xunit.Assert.Equal(0f, g)));
         }
+    }
+
+    [Fact]
+    public void AShardsRowsAtOnceGiveTheFloatsOfOneSequenceAtATime()
+    {
+        // Add projects every sequence of an exit, then runs the projection's backward over all of them in one call.
+        // The per-sequence loop it replaced (forward, cosine, backward, next sequence) is rebuilt here from the
+        // public pieces: the loss, the pooled gradients and the projection's gradients must match bit for bit.
+        var cfg = TinyModels.Config();
+        var comp = new AlbertComputation(cfg);
+        var d = new DistilConfig { SoftLabelWeight = 0 };
+        var targets = Targets(50);
+        var batched = new SentenceDistillation(targets, d, ExitWeights, cfg.HiddenSize, shards: 1, seed: 6);
+        var reference = new SentenceProjection(ExitWeights.Length, false, cfg.HiddenSize, Dim, shards: 1, seed: 6);
+        comp.Forward(new ModelWeights(TinyModels.Parameters(cfg, seed: 14)), TinyModels.Batch(2, 9, 0)); // 9: no target
+        const float scale = 0.5f;
+        double loss = batched.Add(0, comp, scale);
+
+        reference.BeginShard(0);
+        double expectedLoss = 0;
+        int h = cfg.HiddenSize;
+        var z = new float[Dim]; var dz = new float[Dim];
+        int[] ids = [2, 9, 0];
+        for (int l = 0; l < ExitWeights.Length; l++)
+        {
+            var dPooled = new float[ids.Length * h];
+            for (int q = 0; q < ids.Length; q++)
+            {
+                if (ids[q] >= targets.Count) continue;
+                var x = comp.Pooled(l).Slice(q * h, h);
+                reference.Forward(l, x, z);
+                Array.Clear(dz);
+                expectedLoss += CosineLoss.Add(z, targets.Embeddings[ids[q]], d.RepresentationWeight * ExitWeights[l] * scale, dz);
+                reference.Backward(0, l, x, dz, dPooled.AsSpan(q * h, h));
+            }
+            Xunit.Assert.Equal(Bits(dPooled), Bits(comp.PooledGradient(l)));
+        }
+        Xunit.Assert.Equal(BitConverter.DoubleToInt64Bits(expectedLoss), BitConverter.DoubleToInt64Bits(loss));
+        for (int k = 0; k < reference.Tensors.Count; k++)
+            Xunit.Assert.Equal(Bits(reference.Gradients(0)[k]), Bits(batched.Projection.Gradients(0)[k]));
+    }
+
+    private static int[] Bits(ReadOnlySpan<float> x)
+    {
+        var b = new int[x.Length];
+        for (int i = 0; i < x.Length; i++) b[i] = BitConverter.SingleToInt32Bits(x[i]);
+        return b;
     }
 
     [Fact]

@@ -33,13 +33,15 @@ public class VectorLoopTests
         foreach (var (rows, cols) in new[] { (0, 5), (1, 1), (7, 9), (8, 8), (16, 24), (13, 37), (100, 384), (128, 151) })
         {
             var src = Random(rows * cols, rows * 1000 + cols);
-            var fast = new float[rows * cols]; var scalar = new float[rows * cols];
+            var fast = new float[rows * cols + 7]; var scalar = new float[rows * cols + 7];
+            fast.AsSpan(rows * cols).Fill(42f); scalar.AsSpan(rows * cols).Fill(42f); // a scratch buffer longer than the matrix
             Gemm.Transpose(src, fast, rows, cols);
             Gemm.TransposeScalar(src, scalar, rows, cols);
             for (int i = 0; i < rows; i++)
                 for (int j = 0; j < cols; j++)
                     Assert.Equal(src[i * cols + j], fast[j * rows + i]);
             Assert.Equal(Bits(scalar), Bits(fast));
+            Assert.All(fast[(rows * cols)..], v => Assert.Equal(42f, v));
         }
     }
 
@@ -76,6 +78,9 @@ public class VectorLoopTests
             var inPlace = (float[])dy.Clone();
             Activations.GeluNewBackward(inPlace, x, t, inPlace);
             Assert.Equal(Bits(gelu), Bits(inPlace));
+            inPlace = (float[])dy.Clone();
+            Activations.TanhBackward(inPlace, tanh, inPlace);
+            Assert.Equal(Bits(tanhD), Bits(inPlace));
         }
     }
 
@@ -101,15 +106,35 @@ public class VectorLoopTests
     }
 
     [Fact]
+    public void AddScaledRowsSkipsRowsWhoseCoefficientIsZero()
+    {
+        // Skipped, not added: 0·NaN and 0·∞ would be NaN, and −0 + 0·x would turn a −0 into +0.
+        foreach (int n in Lengths)
+        {
+            var a = new float[3 * n];
+            a.AsSpan(0, n).Fill(float.NaN);
+            a.AsSpan(n, n).Fill(float.PositiveInfinity);
+            a.AsSpan(2 * n, n).Fill(2f);
+            var y = Random(n, 5 * n);
+            y[0] = -0f;
+            var before = Bits(y);
+            VectorMath.AddScaledRows(a, n, [0f, -0f, 0f], 1, 3, y);
+            Assert.Equal(before, Bits(y));
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => VectorMath.AddScaledRows(new float[8], -1, [1f, 1f], 1, 2, new float[4]));
+    }
+
+    [Fact]
     public void ProjectionBackwardOverManyRowsGivesTheRowByRowFloats()
     {
         const int inputs = 45, outputs = 13, rows = 5; // 45 = a block of 32, a vector of 8 and 5 single floats
         foreach (bool shared in new[] { false, true })
         {
             var batched = new SentenceProjection(2, shared, inputs, outputs, shards: 1, seed: 3);
+            var single = new SentenceProjection(2, shared, inputs, outputs, shards: 1, seed: 3); // one row a call
             var reference = new SentenceProjection(2, shared, inputs, outputs, shards: 1, seed: 3);
-            batched.BeginShard(0); reference.BeginShard(0);
-            var dxBatched = new float[rows * inputs]; var dxReference = new float[rows * inputs];
+            batched.BeginShard(0); single.BeginShard(0); reference.BeginShard(0);
+            var dxBatched = new float[rows * inputs]; var dxSingle = new float[rows * inputs]; var dxReference = new float[rows * inputs];
             for (int exit = 0; exit < 2; exit++)
             {
                 var x = Random(rows * inputs, 10 + exit);
@@ -118,6 +143,8 @@ public class VectorLoopTests
                 dz[4] = 0f;                               // and one zero output
                 dz[outputs + 4] = -0f;
                 batched.Backward(0, exit, x, dz, dxBatched, rows);
+                for (int r = 0; r < rows; r++)
+                    single.Backward(0, exit, x.AsSpan(r * inputs, inputs), dz.AsSpan(r * outputs, outputs), dxSingle.AsSpan(r * inputs, inputs));
                 // The per-row code the batched loop replaces, through the library's multiply-add.
                 int m = shared ? 0 : exit;
                 var w = reference.Tensors[2 * m].Data;
@@ -135,8 +162,12 @@ public class VectorLoopTests
                     }
             }
             Assert.Equal(Bits(dxReference), Bits(dxBatched));
+            Assert.Equal(Bits(dxReference), Bits(dxSingle));
             for (int k = 0; k < batched.Tensors.Count; k++)
+            {
                 Assert.Equal(Bits(reference.Gradients(0)[k]), Bits(batched.Gradients(0)[k]));
+                Assert.Equal(Bits(reference.Gradients(0)[k]), Bits(single.Gradients(0)[k]));
+            }
         }
     }
 }
