@@ -41,6 +41,39 @@ public class EvalCommandTests(CliFixture fixture) : IClassFixture<CliFixture>
     }
 
     [Fact]
+    public void Errors_lists_the_utterances_the_model_really_gets_wrong_in_data_order()
+    {
+        Assert.Equal(0, fixture.Train.ExitCode);
+        var classifier = new CheckpointClassifier(CheckpointDirectory.Load(fixture.ModelDir));
+        var test = DatasetLoader.Load(fixture.DataDir).Test;
+        var wrong = test.Select(e => (e.Text, e.Label, Predicted: classifier.Labels[ExitStatistics.ArgMax(classifier.Classify(classifier.Encode(e.Text))[^1])]))
+            .Where(p => p.Label != p.Predicted).ToList();
+        Assert.NotEmpty(wrong); // the tiny model must get some wrong, or this test checks nothing
+
+        foreach (int asked in new[] { 1, wrong.Count + 5 })
+        {
+            var run = CliRun.Of("eval", "--model", fixture.ModelDir, "--data", fixture.DataDir, "--json", "--errors", asked.ToString());
+            Assert.True(run.ExitCode == 0, run.Error);
+            using var json = JsonDocument.Parse(run.Out);
+            Assert.Equal(wrong.Count, json.RootElement.GetProperty("errors_total").GetInt32());
+            var listed = json.RootElement.GetProperty("errors").EnumerateArray().ToList();
+            Assert.Equal(wrong.Take(asked).ToList(),
+                listed.Select(e => (e.GetProperty("text").GetString()!, e.GetProperty("intent").GetString()!, e.GetProperty("predicted").GetString()!)).ToList());
+            Assert.All(listed, e => Assert.InRange(e.GetProperty("confidence").GetDouble(), 1.0 / classifier.Labels.Count, 1));
+        }
+
+        var text = CliRun.Of("eval", "--model", fixture.ModelDir, "--data", fixture.DataDir, "--errors", "1000");
+        Assert.True(text.ExitCode == 0, text.Error);
+        Assert.Contains($"Utterances the last exit gets wrong ({wrong.Count} of {wrong.Count})", text.Out);
+        Assert.DoesNotContain("Utterances the last exit gets wrong", CliRun.Of("eval", "--model", fixture.ModelDir, "--data", fixture.DataDir).Out);
+
+        var bad = CliRun.Of("eval", "--model", fixture.ModelDir, "--data", fixture.DataDir, "--errors", "-1");
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("--errors must be 0 or more", bad.Error);
+        Assert.Equal("", bad.Out);
+    }
+
+    [Fact]
     public void Text_report_shows_accuracy_exits_intents_and_confusion()
     {
         var run = CliRun.Of("eval", "--model", fixture.ModelDir, "--data", fixture.DataDir);

@@ -51,6 +51,38 @@ public class EvaluatorTests
         Assert.Equal([4], done);
     }
 
+    [Fact]
+    public void Lists_the_utterances_the_last_exit_gets_wrong_in_order_with_the_predicted_intents_probability()
+    {
+        var classifier = new TableClassifier(new()
+        {
+            ["play jazz"] = (0, 1),     // wrong at the last exit only
+            ["book a table"] = (1, 0),  // right at the first exit only: still an error
+            ["what is love"] = (0, 2),  // right at the last exit: not listed
+            ["transfer money"] = (1, 2), // a gold label the model does not know
+        });
+        IntentExample[] data =
+        [
+            new("play jazz", "play"), new("book a table", "book"), new("what is love", "oos"), new("transfer money", "bank"),
+        ];
+        var report = Evaluator.Evaluate(classifier, data);
+
+        double top = Math.Exp(5) / (Math.Exp(5) + 2); // the winning logit 5, the two others 0
+        Assert.Equal(
+            [new Misclassified(0, "play jazz", "play", "book", top), new Misclassified(1, "book a table", "book", "play", top),
+             new Misclassified(3, "transfer money", "bank", "oos", top)],
+            report.Errors.Select(e => e with { Confidence = Math.Round(e.Confidence, 12) }),
+            new MisclassifiedComparer());
+        Assert.Equal(report.Count - report.Final.Correct, report.Errors.Count);
+    }
+
+    private sealed class MisclassifiedComparer : IEqualityComparer<Misclassified>
+    {
+        public bool Equals(Misclassified? a, Misclassified? b) =>
+            a!.Index == b!.Index && a.Text == b.Text && a.Intent == b.Intent && a.Predicted == b.Predicted && Math.Abs(a.Confidence - b.Confidence) < 1e-12;
+        public int GetHashCode(Misclassified m) => m.Index;
+    }
+
     private sealed class SyncProgress(List<int> into) : IProgress<int>
     {
         public void Report(int value) => into.Add(value);

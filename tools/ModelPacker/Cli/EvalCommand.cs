@@ -6,8 +6,8 @@ using Spectre.Console;
 namespace ModelPacker.Cli;
 
 /// <summary>
-/// <c>modelpacker eval --model dir --data path</c>: accuracy, macro-F1, per-intent scores, confusions and the
-/// accuracy of every exit layer on one split.
+/// <c>modelpacker eval --model dir --data path</c>: accuracy, macro-F1, per-intent scores, confusions, the
+/// accuracy of every exit layer on one split and, with <c>--errors</c>, the utterances it gets wrong.
 /// </summary>
 internal static class EvalCommand
 {
@@ -27,11 +27,17 @@ internal static class EvalCommand
         var labelColumn = CommonOptions.LabelColumn();
         var json = CommonOptions.Json("the scores");
         var top = new Option<int>("--top") { Description = "How many of the most frequent confusions to list", DefaultValueFactory = _ => 10 };
+        var errors = new Option<int>("--errors")
+        {
+            Description = "How many of the utterances the last exit gets wrong to list (text, true and predicted intent, confidence), in data order",
+            DefaultValueFactory = _ => 0,
+        };
         var verbose = CommonOptions.Verbose();
-        var command = new Command("eval", "Score a model on labelled data") { model, data, split, textColumn, labelColumn, json, top, verbose };
+        var command = new Command("eval", "Score a model on labelled data") { model, data, split, textColumn, labelColumn, json, top, errors, verbose };
         command.SetAction((result, cancellation) => Task.FromResult(CommandRunner.Execute(env, () =>
         {
             if (result.GetValue(top) < 0) throw new UsageException("--top must be 0 or more");
+            if (result.GetValue(errors) < 0) throw new UsageException("--errors must be 0 or more");
             string dataPath = result.GetValue(data)!, splitName = result.GetValue(split)!;
             var datasetOptions = CommonOptions.DatasetOptions(result, textColumn, labelColumn);
             var classifier = ModelSource.Open(result.GetValue(model)!, env, result.GetValue(verbose));
@@ -51,7 +57,7 @@ internal static class EvalCommand
             var early = ic is not null ? IntegerRuntime.EarlyExitStatistics.Measure(ic, examples, cancellation) : null;
             if (asJson)
             {
-                var node = System.Text.Json.Nodes.JsonNode.Parse(summary.ToJson(result.GetValue(top)))!;
+                var node = System.Text.Json.Nodes.JsonNode.Parse(summary.ToJson(result.GetValue(top), result.GetValue(errors)))!;
                 if (early is not null)
                 {
                     node["early_exit_accuracy"] = early.Accuracy;
@@ -70,7 +76,7 @@ internal static class EvalCommand
             }
             else
             {
-                summary.Print(env.Console, result.GetValue(top));
+                summary.Print(env.Console, result.GetValue(top), result.GetValue(errors));
                 if (early is not null)
                 {
                     env.Console.MarkupLine($"Early exit (integer runtime, image thresholds): accuracy [bold]{early.Accuracy:P2}[/], " +

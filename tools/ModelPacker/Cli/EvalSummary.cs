@@ -10,7 +10,7 @@ internal sealed record EvalSummary(string Model, string Data, string Split, Eval
     /// <summary>Up to this many labels the full confusion matrix is printed; above, the top confusions.</summary>
     private const int FullMatrixLabels = 12;
 
-    public string ToJson(int topConfusions)
+    public string ToJson(int topConfusions, int errors = 0)
     {
         var final = Report.Final;
         using var buffer = new MemoryStream();
@@ -59,12 +59,24 @@ internal sealed record EvalSummary(string Model, string Data, string Split, Eval
             w.WriteStartArray("unknown_intents");
             foreach (var label in Report.UnknownLabels) w.WriteStringValue(label);
             w.WriteEndArray();
+            w.WriteNumber("errors_total", Report.Errors.Count);
+            w.WriteStartArray("errors");
+            foreach (var e in Report.Errors.Take(errors))
+            {
+                w.WriteStartObject();
+                w.WriteString("text", e.Text);
+                w.WriteString("intent", e.Intent);
+                w.WriteString("predicted", e.Predicted);
+                w.WriteNumber("confidence", e.Confidence);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
             w.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    public void Print(IAnsiConsole console, int topConfusions)
+    public void Print(IAnsiConsole console, int topConfusions, int errors = 0)
     {
         var final = Report.Final;
         var grid = new Grid().AddColumn().AddColumn();
@@ -99,6 +111,18 @@ internal sealed record EvalSummary(string Model, string Data, string Split, Eval
 
         if (final.Labels.Count <= FullMatrixLabels) PrintMatrix(console, final);
         else PrintTopConfusions(console, final, topConfusions);
+        if (errors > 0) PrintErrors(console, Report.Errors, errors);
+    }
+
+    private static void PrintErrors(IAnsiConsole console, IReadOnlyList<Misclassified> all, int count)
+    {
+        console.MarkupLine($"[bold]Utterances the last exit gets wrong[/] ({Math.Min(count, all.Count)} of {all.Count})");
+        if (all.Count == 0) return;
+        var table = new Table().AddColumn("utterance").AddColumn("true intent").AddColumn("predicted")
+            .AddColumn(new TableColumn("confidence").RightAligned());
+        foreach (var e in all.Take(count))
+            table.AddRow(Markup.Escape(e.Text), Markup.Escape(e.Intent), Markup.Escape(e.Predicted), $"{e.Confidence:P1}");
+        console.Write(table);
     }
 
     private static void PrintMatrix(IAnsiConsole console, ClassificationReport r)

@@ -3,11 +3,13 @@ namespace ModelPacker.Evaluation;
 /// <summary>How a classifier did on a set of examples: the full-depth report and the score of every exit layer.</summary>
 public sealed class EvaluationReport
 {
-    public EvaluationReport(IReadOnlyList<ClassificationReport> perExit, IReadOnlyList<string> unknownLabels)
+    public EvaluationReport(IReadOnlyList<ClassificationReport> perExit, IReadOnlyList<string> unknownLabels,
+        IReadOnlyList<Misclassified>? errors = null)
     {
         if (perExit.Count == 0) throw new ArgumentException("at least one exit", nameof(perExit));
         PerExit = perExit;
         UnknownLabels = unknownLabels;
+        Errors = errors ?? [];
     }
 
     /// <summary>One report per exit layer, first layer first.</summary>
@@ -23,4 +25,7 @@ public sealed class EvaluationReport
 
     /// <summary>Gold labels of the data the model does not know (every such example counts as an error).</summary>
     public IReadOnlyList<string> UnknownLabels { get; }
+
+    /// <summary>Every utterance the last exit got wrong, in the order of the examples.</summary>
+    public IReadOnlyList<Misclassified> Errors { get; }
 }
