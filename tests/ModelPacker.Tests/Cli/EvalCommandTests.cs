@@ -46,9 +46,10 @@ public class EvalCommandTests(CliFixture fixture) : IClassFixture<CliFixture>
         Assert.Equal(0, fixture.Train.ExitCode);
         var classifier = new CheckpointClassifier(CheckpointDirectory.Load(fixture.ModelDir));
         var test = DatasetLoader.Load(fixture.DataDir).Test;
-        var wrong = test.Select(e => (e.Text, e.Label, Predicted: classifier.Labels[ExitStatistics.ArgMax(classifier.Classify(classifier.Encode(e.Text))[^1])]))
+        var scored = test.Select((e, i) => (Index: i, e.Text, e.Label, Predicted: classifier.Labels[ExitStatistics.ArgMax(classifier.Classify(classifier.Encode(e.Text))[^1])]))
             .Where(p => p.Label != p.Predicted).ToList();
-        Assert.NotEmpty(wrong); // the tiny model must get some wrong, or this test checks nothing
+        var wrong = scored.Select(p => (p.Text, p.Label, p.Predicted)).ToList();
+        Assert.True(wrong.Count >= 2, $"{wrong.Count} errors: the tiny model must get at least two wrong, or a limit of 1 checks nothing");
 
         foreach (int asked in new[] { 1, wrong.Count + 5 })
         {
@@ -58,17 +59,24 @@ public class EvalCommandTests(CliFixture fixture) : IClassFixture<CliFixture>
             Assert.Equal(wrong.Count, json.RootElement.GetProperty("errors_total").GetInt32());
             var listed = json.RootElement.GetProperty("errors").EnumerateArray().ToList();
             Assert.Equal(wrong.Take(asked).ToList(),
-                listed.Select(e => (e.GetProperty("text").GetString()!, e.GetProperty("intent").GetString()!, e.GetProperty("predicted").GetString()!)).ToList());
+                listed.Select(e => (e.GetProperty("text").GetString()!, e.GetProperty("gold").GetString()!, e.GetProperty("predicted").GetString()!)).ToList());
+            Assert.Equal(scored.Take(asked).Select(p => p.Index), listed.Select(e => e.GetProperty("index").GetInt32()));
             Assert.All(listed, e => Assert.InRange(e.GetProperty("confidence").GetDouble(), 1.0 / classifier.Labels.Count, 1));
         }
 
         var text = CliRun.Of("eval", "--model", fixture.ModelDir, "--data", fixture.DataDir, "--errors", "1000");
         Assert.True(text.ExitCode == 0, text.Error);
         Assert.Contains($"Utterances the last exit gets wrong ({wrong.Count} of {wrong.Count})", text.Out);
+        var one = CliRun.Of("eval", "--model", fixture.ModelDir, "--data", fixture.DataDir, "--errors", "1");
+        Assert.True(one.ExitCode == 0, one.Error);
+        Assert.Contains($"Utterances the last exit gets wrong (1 of {wrong.Count})", one.Out);
+        var table = one.Out[one.Out.IndexOf("Utterances the last exit gets wrong", StringComparison.Ordinal)..];
+        Assert.Contains(wrong[0].Text.Split(' ')[0], table); // its first word: the table may wrap a long utterance
+        Assert.Contains(wrong[0].Predicted, table);
         Assert.DoesNotContain("Utterances the last exit gets wrong", CliRun.Of("eval", "--model", fixture.ModelDir, "--data", fixture.DataDir).Out);
 
         var bad = CliRun.Of("eval", "--model", fixture.ModelDir, "--data", fixture.DataDir, "--errors", "-1");
-        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Equal(ModelPacker.Cli.ExitCodes.Usage, bad.ExitCode);
         Assert.Contains("--errors must be 0 or more", bad.Error);
         Assert.Equal("", bad.Out);
     }

@@ -51,36 +51,44 @@ public class EvaluatorTests
         Assert.Equal([4], done);
     }
 
+    /// <summary>Utterance k (its one token) gets logit k + 1 for label k % 3 at its last exit and 0 for the others, so
+    /// every utterance has its own confidence; its first exit always says label 0.</summary>
+    private sealed class IndexClassifier : IIntentClassifier
+    {
+        public IReadOnlyList<string> Labels { get; } = ["play", "book", "oos"];
+        public int ExitCount => 2;
+        public int[] Encode(string text) => [int.Parse(text)];
+        public float[][] Classify(int[] tokenIds)
+        {
+            int k = tokenIds[0];
+            var last = new float[3];
+            last[k % 3] = k + 1;
+            return [[1, 0, 0], last];
+        }
+    }
+
     [Fact]
     public void Lists_the_utterances_the_last_exit_gets_wrong_in_order_with_the_predicted_intents_probability()
     {
-        var classifier = new TableClassifier(new()
+        // 600 utterances: more than two of the evaluator's chunks. Utterance k is labelled "book" when k % 5 == 0 and
+        // "bank" (an intent the model does not know) when k % 7 == 0, else what the last exit answers.
+        var labels = new[] { "play", "book", "oos" };
+        var data = Enumerable.Range(0, 600).Select(k =>
+            new IntentExample(k.ToString(), k % 7 == 0 ? "bank" : k % 5 == 0 ? "book" : labels[k % 3])).ToArray();
+        var report = Evaluator.Evaluate(new IndexClassifier(), data);
+
+        var expected = Enumerable.Range(0, 600).Where(k => k % 7 == 0 || (k % 5 == 0 && k % 3 != 1)).ToList();
+        Assert.Equal(expected, report.Errors.Select(e => e.Index));
+        foreach (var e in report.Errors)
         {
-            ["play jazz"] = (0, 1),     // wrong at the last exit only
-            ["book a table"] = (1, 0),  // right at the first exit only: still an error
-            ["what is love"] = (0, 2),  // right at the last exit: not listed
-            ["transfer money"] = (1, 2), // a gold label the model does not know
-        });
-        IntentExample[] data =
-        [
-            new("play jazz", "play"), new("book a table", "book"), new("what is love", "oos"), new("transfer money", "bank"),
-        ];
-        var report = Evaluator.Evaluate(classifier, data);
-
-        double top = Math.Exp(5) / (Math.Exp(5) + 2); // the winning logit 5, the two others 0
-        Assert.Equal(
-            [new Misclassified(0, "play jazz", "play", "book", top), new Misclassified(1, "book a table", "book", "play", top),
-             new Misclassified(3, "transfer money", "bank", "oos", top)],
-            report.Errors.Select(e => e with { Confidence = Math.Round(e.Confidence, 12) }),
-            new MisclassifiedComparer());
+            int k = e.Index;
+            Assert.Equal((k.ToString(), data[k].Label, labels[k % 3]), (e.Text, e.Gold, e.Predicted));
+            double p = Math.Exp(k + 1) / (Math.Exp(k + 1) + 2); // the winning logit k + 1, the two others 0
+            Assert.Equal(p, e.Confidence, 12);
+        }
+        Assert.Contains(report.Errors, e => e.Index > 512); // the third chunk is listed too
         Assert.Equal(report.Count - report.Final.Correct, report.Errors.Count);
-    }
-
-    private sealed class MisclassifiedComparer : IEqualityComparer<Misclassified>
-    {
-        public bool Equals(Misclassified? a, Misclassified? b) =>
-            a!.Index == b!.Index && a.Text == b.Text && a.Intent == b.Intent && a.Predicted == b.Predicted && Math.Abs(a.Confidence - b.Confidence) < 1e-12;
-        public int GetHashCode(Misclassified m) => m.Index;
+        Assert.Equal(data.Length - expected.Count, report.Final.Correct);
     }
 
     private sealed class SyncProgress(List<int> into) : IProgress<int>

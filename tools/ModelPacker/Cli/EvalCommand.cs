@@ -29,7 +29,8 @@ internal static class EvalCommand
         var top = new Option<int>("--top") { Description = "How many of the most frequent confusions to list", DefaultValueFactory = _ => 10 };
         var errors = new Option<int>("--errors")
         {
-            Description = "How many of the utterances the last exit gets wrong to list (text, true and predicted intent, confidence), in data order",
+            Description = "List the first <n> utterances the last exit gets wrong, in data order, with the true and predicted intent (0: none)",
+            HelpName = "n",
             DefaultValueFactory = _ => 0,
         };
         var verbose = CommonOptions.Verbose();

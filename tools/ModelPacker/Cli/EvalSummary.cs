@@ -10,7 +10,7 @@ internal sealed record EvalSummary(string Model, string Data, string Split, Eval
     /// <summary>Up to this many labels the full confusion matrix is printed; above, the top confusions.</summary>
     private const int FullMatrixLabels = 12;
 
-    public string ToJson(int topConfusions, int errors = 0)
+    public string ToJson(int topConfusions, int errors)
     {
         var final = Report.Final;
         using var buffer = new MemoryStream();
@@ -64,8 +64,9 @@ internal sealed record EvalSummary(string Model, string Data, string Split, Eval
             foreach (var e in Report.Errors.Take(errors))
             {
                 w.WriteStartObject();
+                w.WriteNumber("index", e.Index);
                 w.WriteString("text", e.Text);
-                w.WriteString("intent", e.Intent);
+                w.WriteString("gold", e.Gold);
                 w.WriteString("predicted", e.Predicted);
                 w.WriteNumber("confidence", e.Confidence);
                 w.WriteEndObject();
@@ -76,7 +77,7 @@ internal sealed record EvalSummary(string Model, string Data, string Split, Eval
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    public void Print(IAnsiConsole console, int topConfusions, int errors = 0)
+    public void Print(IAnsiConsole console, int topConfusions, int errors)
     {
         var final = Report.Final;
         var grid = new Grid().AddColumn().AddColumn();
@@ -121,7 +122,7 @@ internal sealed record EvalSummary(string Model, string Data, string Split, Eval
         var table = new Table().AddColumn("utterance").AddColumn("true intent").AddColumn("predicted")
             .AddColumn(new TableColumn("confidence").RightAligned());
         foreach (var e in all.Take(count))
-            table.AddRow(Markup.Escape(e.Text), Markup.Escape(e.Intent), Markup.Escape(e.Predicted), $"{e.Confidence:P1}");
+            table.AddRow(Markup.Escape(e.Text), Markup.Escape(e.Gold), Markup.Escape(e.Predicted), $"{e.Confidence:P1}");
         console.Write(table);
     }
 

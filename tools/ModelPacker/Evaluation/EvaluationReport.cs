@@ -4,12 +4,12 @@ namespace ModelPacker.Evaluation;
 public sealed class EvaluationReport
 {
     public EvaluationReport(IReadOnlyList<ClassificationReport> perExit, IReadOnlyList<string> unknownLabels,
-        IReadOnlyList<Misclassified>? errors = null)
+        IReadOnlyList<Misclassified> errors)
     {
         if (perExit.Count == 0) throw new ArgumentException("at least one exit", nameof(perExit));
         PerExit = perExit;
         UnknownLabels = unknownLabels;
-        Errors = errors ?? [];
+        Errors = errors;
     }
 
     /// <summary>One report per exit layer, first layer first.</summary>

@@ -34,7 +34,7 @@ public static class Evaluator
         int exits = classifier.ExitCount;
         var predicted = new int[exits][];
         for (int l = 0; l < exits; l++) predicted[l] = new int[examples.Count];
-        var confidence = new double[examples.Count];
+        var errors = new List<Misclassified>();
         for (int start = 0; start < examples.Count; start += Chunk)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -47,17 +47,15 @@ public static class Evaluator
                 if (logits[i].Length != exits)
                     throw new InvalidOperationException($"classifier returned {logits[i].Length} exits, expected {exits}");
                 for (int l = 0; l < exits; l++) predicted[l][start + i] = ExitStatistics.ArgMax(logits[i][l]);
-                confidence[start + i] = ExitStatistics.Softmax(logits[i][^1])[predicted[^1][start + i]];
+                int n = start + i, answer = predicted[^1][n];
+                if (answer != gold[n]) // a softmax only where it is listed
+                    errors.Add(new(n, examples[n].Text, examples[n].Label, labels[answer], ExitStatistics.Softmax(logits[i][^1])[answer]));
             }
             progress?.Report(start + count);
         }
 
         var perExit = new ClassificationReport[exits];
         for (int l = 0; l < exits; l++) perExit[l] = ClassificationReport.Compute(labels, gold, predicted[l]);
-        var errors = new List<Misclassified>();
-        for (int i = 0; i < examples.Count; i++)
-            if (predicted[^1][i] != gold[i])
-                errors.Add(new(i, examples[i].Text, examples[i].Label, labels[predicted[^1][i]], confidence[i]));
         return new EvaluationReport(perExit, unknown, errors);
     }
 }
